@@ -1,0 +1,202 @@
+/**
+ * The gradient check: compares backward()'s analytic gradient with central differences
+ *
+ *   g_n = (L(θ + ε) − L(θ − ε)) / 2ε
+ *
+ * for every entry of W1, b1, W2, b2 (or a seeded random subset of each). Per parameter it
+ * reports relError = ‖g_a − g_n‖ / (‖g_a‖ + ‖g_n‖) (0 when both are 0) and the worst
+ * single-entry relative error.
+ *
+ * Why ε = 1e-5: the central difference is off by the truncation error ≈ ε²|L‴|/6 plus the
+ * round-off error ≈ ε_mach|L|/ε (L itself is rounded to about ε_mach|L| and the difference
+ * is divided by 2ε). The sum is smallest near ε = ε_mach^(1/3) ≈ 6e-6, where both terms are
+ * about ε_mach^(2/3) ≈ 4e-11 relative: so ε = 1e-5 and a pass threshold of 1e-7 leave three
+ * orders of magnitude of margin.
+ *
+ * Kinks: relu and leaky relu are not differentiable at 0. If θ ± ε puts some hidden
+ * pre-activation z1 on different sides of 0, the difference quotient straddles the kink
+ * and disagrees with either one-sided derivative. Such entries are counted as kinks and
+ * left out of the error figures, never silently.
+ */
+import { UsageError } from "../errors.js";
+import { clone, sumAll, zipWith, type Matrix } from "../linalg/index.js";
+import {
+  activationByName,
+  backward,
+  forward,
+  loss,
+  PARAM_NAMES,
+  type Activation,
+  type ActivationName,
+  type ParamName,
+  type Params,
+} from "../nn/index.js";
+import { Rng } from "../rng.js";
+
+export interface GradientCheckOptions {
+  /** The finite-difference step ε (default 1e-5). */
+  readonly eps?: number;
+  /** Pass when every parameter's relError ≤ threshold (default 1e-7). */
+  readonly threshold?: number;
+  /** Check at most this many seeded random entries per parameter (default: all). */
+  readonly maxEntriesPerParam?: number;
+  /** Seed of the random subset. */
+  readonly seed?: number;
+}
+
+export interface ParamCheck {
+  /** ‖g_a − g_n‖ / (‖g_a‖ + ‖g_n‖) over the checked entries that crossed no kink. */
+  readonly relError: number;
+  /** max over those entries of |g_a − g_n| / (|g_a| + |g_n|). */
+  readonly maxEntryRelError: number;
+  /** Entries whose ±ε evaluations put a hidden pre-activation on different sides of 0. */
+  readonly kinks: number;
+  /** Entries compared (kinks excluded). */
+  readonly checked: number;
+  /** Entries in the parameter. */
+  readonly total: number;
+}
+
+export interface GradientCheckReport {
+  readonly eps: number;
+  readonly threshold: number;
+  readonly passed: boolean;
+  /** The largest relError over the four parameters. */
+  readonly maxRelError: number;
+  readonly params: Record<ParamName, ParamCheck>;
+}
+
+export const DEFAULT_EPS = 1e-5;
+export const DEFAULT_THRESHOLD = 1e-7;
+
+/** Checks backward() against central differences of the mean loss on (X, y). */
+export function gradientCheck(
+  params: Params,
+  X: Matrix,
+  y: Matrix,
+  activationOrName: Activation | ActivationName,
+  options: GradientCheckOptions = {},
+): GradientCheckReport {
+  const activation =
+    typeof activationOrName === "string" ? activationByName(activationOrName) : activationOrName;
+  const eps = options.eps ?? DEFAULT_EPS;
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  if (!(Number.isFinite(eps) && eps > 0))
+    throw new UsageError(`eps must be a finite number > 0, got ${eps}`);
+  if (!(Number.isFinite(threshold) && threshold > 0)) {
+    throw new UsageError(`threshold must be a finite number > 0, got ${threshold}`);
+  }
+  const limit = options.maxEntriesPerParam;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
+    throw new UsageError(`the number of entries to check must be a positive integer, got ${limit}`);
+  }
+  const rng = new Rng(options.seed ?? 0);
+
+  const cache = forward(params, X, activation);
+  const grads = backward(params, cache, X, y, activation);
+  const analytic: Record<ParamName, Matrix> = {
+    W1: grads.dW1,
+    b1: grads.db1,
+    W2: grads.dW2,
+    b2: grads.db2,
+  };
+
+  const results = {} as Record<ParamName, ParamCheck>;
+  for (const name of PARAM_NAMES) {
+    const total = params[name].data.length;
+    const entries =
+      limit !== undefined && limit < total ? sampleEntries(rng, total, limit) : range(total);
+    // Only W1 and b1 move z1, so only they can cross a kink.
+    const watchKinks = activation.hasKink && (name === "W1" || name === "b1");
+    results[name] = checkParam(
+      params,
+      name,
+      entries,
+      analytic[name],
+      eps,
+      watchKinks,
+      X,
+      y,
+      activation,
+    );
+  }
+  const maxRelError = Math.max(...PARAM_NAMES.map((name) => results[name].relError));
+  return { eps, threshold, passed: maxRelError <= threshold, maxRelError, params: results };
+}
+
+function checkParam(
+  params: Params,
+  name: ParamName,
+  entries: ArrayLike<number>,
+  analytic: Matrix,
+  eps: number,
+  watchKinks: boolean,
+  X: Matrix,
+  y: Matrix,
+  activation: Activation,
+): ParamCheck {
+  const perturbed = clone(params[name]);
+  const trial: Params = { ...params, [name]: perturbed };
+  let diffSquares = 0;
+  let analyticSquares = 0;
+  let numericSquares = 0;
+  let maxEntryRelError = 0;
+  let kinks = 0;
+  for (let e = 0; e < entries.length; e++) {
+    const index = entries[e] as number;
+    const original = perturbed.data[index] as number;
+    const plus = original + eps;
+    const minus = original - eps;
+    perturbed.data[index] = plus;
+    const cachePlus = forward(trial, X, activation);
+    perturbed.data[index] = minus;
+    const cacheMinus = forward(trial, X, activation);
+    perturbed.data[index] = original;
+    if (watchKinks && crossesKink(cachePlus.z1, cacheMinus.z1)) {
+      kinks++;
+      continue;
+    }
+    // Divide by the step actually taken: (θ + ε) − (θ − ε) is 2ε only up to rounding of θ ± ε.
+    const numeric = (loss(cachePlus, y) - loss(cacheMinus, y)) / (plus - minus);
+    const exact = analytic.data[index] as number;
+    const diff = exact - numeric;
+    diffSquares += diff * diff;
+    analyticSquares += exact * exact;
+    numericSquares += numeric * numeric;
+    maxEntryRelError = Math.max(
+      maxEntryRelError,
+      relativeError(Math.abs(diff), Math.abs(exact), Math.abs(numeric)),
+    );
+  }
+  return {
+    relError: relativeError(
+      Math.sqrt(diffSquares),
+      Math.sqrt(analyticSquares),
+      Math.sqrt(numericSquares),
+    ),
+    maxEntryRelError,
+    kinks,
+    checked: entries.length - kinks,
+    total: params[name].data.length,
+  };
+}
+
+/** difference / (a + b), defined as 0 when a and b are both 0. */
+function relativeError(difference: number, a: number, b: number): number {
+  return a + b === 0 ? 0 : difference / (a + b);
+}
+
+/** True when some hidden pre-activation is > 0 in one evaluation and ≤ 0 in the other. */
+function crossesKink(z1Plus: Matrix, z1Minus: Matrix): boolean {
+  const sideChanged = zipWith(z1Plus, z1Minus, (plus, minus) => (plus > 0 !== minus > 0 ? 1 : 0));
+  return sumAll(sideChanged) > 0;
+}
+
+function range(n: number): Uint32Array {
+  return Uint32Array.from({ length: n }, (_, i) => i);
+}
+
+/** `count` distinct entries of 0..total−1, chosen by the seeded RNG, in ascending order. */
+function sampleEntries(rng: Rng, total: number, count: number): Uint32Array {
+  return rng.permutation(total).subarray(0, count).sort();
+}

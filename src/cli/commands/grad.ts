@@ -1,0 +1,35 @@
+/** `handgrad grad`: the loss and the four gradients at a model, to check one's own code against. */
+import { toRows } from "../../linalg/index.js";
+import { activationByName, backward, forward, loss } from "../../nn/index.js";
+import { UsageError } from "../../errors.js";
+import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import type { Output } from "../output.js";
+import { DATA_FLAGS, loadDataFromFlags, loadModelFor, standardized } from "../setup.js";
+
+export const GRAD_FLAGS: FlagSpecs = {
+  model: { kind: "string", help: "the model file (required)" },
+  ...DATA_FLAGS,
+  json: {
+    kind: "boolean",
+    help: "print JSON on stdout (always on: this command's output is JSON)",
+  },
+};
+
+export function gradCommand(flags: Flags, output: Output): number {
+  const modelPath = stringFlag(flags, "model");
+  if (modelPath === undefined) throw new UsageError("grad needs --model FILE");
+  if (flags.has("standardize"))
+    throw new UsageError("--standardize does not apply: grad uses the model's own standardisation");
+  const { data } = loadDataFromFlags(flags);
+  const model = loadModelFor(modelPath, data.X.cols);
+  const { X, y } = standardized(data, model.standardizer);
+  const activation = activationByName(model.activation);
+  const cache = forward(model.params, X, activation);
+  const { dW1, db1, dW2, db2 } = backward(model.params, cache, X, y, activation);
+  output.log(`loss and gradients of ${modelPath} on ${X.rows} rows`);
+  output.json({
+    loss: loss(cache, y),
+    grads: { W1: toRows(dW1), b1: Array.from(db1.data), W2: toRows(dW2), b2: Array.from(db2.data) },
+  });
+  return 0;
+}

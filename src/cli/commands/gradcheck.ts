@@ -1,0 +1,63 @@
+/** `handgrad gradcheck`: analytic gradients against central differences; exit 1 on failure. */
+import { DEFAULT_EPS, DEFAULT_THRESHOLD, gradientCheck } from "../../check/index.js";
+import { streamSeed } from "../../rng.js";
+import {
+  booleanFlag,
+  integerFlag,
+  numberFlag,
+  stringFlag,
+  type Flags,
+  type FlagSpecs,
+} from "../flags.js";
+import type { Output } from "../output.js";
+import { gradientCheckText } from "../report.js";
+import {
+  DATA_FLAGS,
+  loadDataFromFlags,
+  NETWORK_FLAGS,
+  seedFlag,
+  standardized,
+  standardizerFor,
+  startingModel,
+} from "../setup.js";
+
+export const GRADCHECK_FLAGS: FlagSpecs = {
+  model: {
+    kind: "string",
+    help: "check at this model's parameters (default: a random init from the flags)",
+  },
+  ...DATA_FLAGS,
+  ...NETWORK_FLAGS,
+  eps: { kind: "string", help: `finite-difference step ε (${DEFAULT_EPS})` },
+  threshold: { kind: "string", help: `pass when every relError ≤ this (${DEFAULT_THRESHOLD})` },
+  entries: {
+    kind: "string",
+    help: "check this many seeded random entries per parameter (default: all)",
+  },
+  json: { kind: "boolean", help: "print the report as JSON on stdout" },
+};
+
+export function gradcheckCommand(flags: Flags, output: Output): number {
+  const { data } = loadDataFromFlags(flags);
+  const modelPath = stringFlag(flags, "model");
+  const model = startingModel(flags, data.X.cols, modelPath);
+  const { X, y } = standardized(
+    data,
+    standardizerFor(flags, data, modelPath === undefined ? undefined : model),
+  );
+  const eps = numberFlag(flags, "eps", DEFAULT_EPS, (x) => x > 0, "a number > 0");
+  const threshold = numberFlag(flags, "threshold", DEFAULT_THRESHOLD, (x) => x > 0, "a number > 0");
+  const entries = flags.has("entries") ? integerFlag(flags, "entries", 1, 1) : undefined;
+  const report = gradientCheck(model.params, X, y, model.activation, {
+    eps,
+    threshold,
+    seed: streamSeed(seedFlag(flags), "check"),
+    ...(entries === undefined ? {} : { maxEntriesPerParam: entries }),
+  });
+  output.log(gradientCheckText(report));
+  if (booleanFlag(flags, "json")) {
+    const { eps: e, threshold: t, passed, maxRelError, params } = report;
+    output.json({ eps: e, threshold: t, passed, maxRelError, params });
+  }
+  return report.passed ? 0 : 1;
+}

@@ -1,0 +1,156 @@
+/** `handgrad train`: fits the network to a data set and optionally saves the model. */
+import { saveModel, type Model } from "../../io/index.js";
+import {
+  train,
+  DivergenceError,
+  type EpochRecord,
+  type LabelledData,
+  type TrainResult,
+} from "../../train/index.js";
+import { streamSeed } from "../../rng.js";
+import {
+  booleanFlag,
+  integerFlag,
+  numberFlag,
+  stringFlag,
+  type Flags,
+  type FlagSpecs,
+} from "../flags.js";
+import type { Output } from "../output.js";
+import { progressBar } from "../progress.js";
+import { trainingOutcomeText } from "../report.js";
+import {
+  DATA_FLAGS,
+  loadDataFromFlags,
+  NETWORK_FLAGS,
+  seedFlag,
+  splitFromFlags,
+  standardized,
+  standardizerFor,
+  startingModel,
+} from "../setup.js";
+
+export const DEFAULT_LEARNING_RATE = 0.5;
+export const DEFAULT_EPOCHS = 200;
+export const DEFAULT_BATCH_SIZE = 32;
+
+export const TRAIN_FLAGS: FlagSpecs = {
+  ...DATA_FLAGS,
+  validation: { kind: "string", help: "hold out this fraction of the rows for validation" },
+  ...NETWORK_FLAGS,
+  "init-model": { kind: "string", help: "start from this model file instead of random weights" },
+  lr: { kind: "string", help: `learning rate η (${DEFAULT_LEARNING_RATE})` },
+  epochs: { kind: "string", help: `passes over the training rows (${DEFAULT_EPOCHS})` },
+  "batch-size": {
+    kind: "string",
+    help: `rows per step, or "full" for gradient descent (${DEFAULT_BATCH_SIZE})`,
+  },
+  "no-shuffle": { kind: "boolean", help: "keep the row order instead of reshuffling each epoch" },
+  save: { kind: "string", help: "write the trained model to this file (atomically)" },
+  json: { kind: "boolean", help: "print a JSON summary with the per-epoch history on stdout" },
+};
+
+export interface TrainRun {
+  readonly model: Model;
+  readonly result: TrainResult;
+  /** The (standardised) training rows. */
+  readonly trainData: LabelledData;
+  readonly validationRows: number;
+  readonly source: string;
+}
+
+/** Loads data, builds the starting model and trains, as the flags say. Shared with demo. */
+export function runTraining(flags: Flags, output: Output, fallbackDataset?: string): TrainRun {
+  const { data, source } = loadDataFromFlags(flags, fallbackDataset);
+  const split = splitFromFlags(flags, data);
+  const initModelPath = stringFlag(flags, "init-model");
+  const start = startingModel(flags, data.X.cols, initModelPath);
+  const standardizer = standardizerFor(
+    flags,
+    split.train,
+    initModelPath === undefined ? undefined : start,
+  );
+  const trainData = standardized(split.train, standardizer);
+  const validation = split.validation ? standardized(split.validation, standardizer) : undefined;
+
+  const learningRate = numberFlag(flags, "lr", DEFAULT_LEARNING_RATE, (x) => x > 0, "a number > 0");
+  const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
+  const batchSize = batchSizeFlag(flags);
+  const save = stringFlag(flags, "save");
+  const model = (params: Model["params"]): Model => ({
+    activation: start.activation,
+    params,
+    ...(standardizer ? { standardizer } : {}),
+  });
+
+  const progress = output.interactive ? progressBar(epochs) : undefined;
+  let result: TrainResult;
+  try {
+    result = train(start.params, trainData, {
+      activation: start.activation,
+      learningRate,
+      epochs,
+      batchSize,
+      shuffle: !booleanFlag(flags, "no-shuffle"),
+      seed: streamSeed(seedFlag(flags), "shuffle"),
+      ...(validation ? { validation } : {}),
+      ...(progress ? { onEpoch: progress.onEpoch } : {}),
+    });
+  } catch (error) {
+    progress?.done();
+    if (error instanceof DivergenceError && save !== undefined) {
+      saveModel(save, model(error.lastFiniteParams));
+      error.message += `; the last finite model is saved in ${save}`;
+    }
+    throw error;
+  }
+  progress?.done();
+  if (save !== undefined) saveModel(save, model(result.params));
+  return {
+    model: model(result.params),
+    result,
+    trainData,
+    validationRows: validation?.X.rows ?? 0,
+    source,
+  };
+}
+
+function batchSizeFlag(flags: Flags): number | "full" {
+  if (stringFlag(flags, "batch-size") === "full") return "full";
+  return integerFlag(flags, "batch-size", DEFAULT_BATCH_SIZE, 1);
+}
+
+export function trainCommand(flags: Flags, output: Output): number {
+  const run = runTraining(flags, output);
+  const { history, steps } = run.result;
+  const first = history[0] as EpochRecord; // epoch 0: before the first step
+  const last = history[history.length - 1] as EpochRecord;
+  const { W1 } = run.model.params;
+  const save = stringFlag(flags, "save");
+  output.log(
+    `trained ${run.model.activation} ${W1.rows}→${W1.cols}→1 on ${run.source} ` +
+      `(${run.trainData.X.rows} training rows${run.validationRows ? `, ${run.validationRows} validation rows` : ""}), ` +
+      `${history.length - 1} epochs, ${steps} steps: ${trainingOutcomeText(first, last)}` +
+      (save !== undefined ? `; saved ${save}` : ""),
+  );
+  if (booleanFlag(flags, "json")) {
+    output.json({
+      data: {
+        source: run.source,
+        trainRows: run.trainData.X.rows,
+        validationRows: run.validationRows,
+        features: W1.rows,
+      },
+      network: {
+        activation: run.model.activation,
+        hidden: W1.cols,
+        standardize: run.model.standardizer !== undefined,
+      },
+      steps,
+      final: last,
+      history,
+      saved: save ?? null,
+    });
+  }
+  return 0;
+}

@@ -1,0 +1,129 @@
+/**
+ * Command-line flags: a small strict parser (`--name value` or `--name=value`; booleans take
+ * no value) and typed readers that turn a flag's text into a validated value or a
+ * UsageError that names the flag.
+ */
+import { UsageError } from "../errors.js";
+
+export interface FlagSpec {
+  readonly kind: "string" | "boolean";
+  /** One line for --help. */
+  readonly help: string;
+}
+
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
+
+/** The flags given, by name: strings for valued flags, true for booleans. */
+export type Flags = ReadonlyMap<string, string | true>;
+
+export function parseFlags(args: readonly string[], specs: FlagSpecs, command: string): Flags {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith("--")) {
+      throw new UsageError(
+        `unexpected argument "${arg}" for "${command}" (see handgrad ${command} --help)`,
+      );
+    }
+    const equals = arg.indexOf("=");
+    const name = arg.slice(2, equals === -1 ? undefined : equals);
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
+    if (!spec)
+      throw new UsageError(
+        `unknown option --${name} for "${command}" (see handgrad ${command} --help)`,
+      );
+    if (flags.has(name)) throw new UsageError(`option --${name} is given more than once`);
+    if (spec.kind === "boolean") {
+      if (equals !== -1) throw new UsageError(`option --${name} takes no value`);
+      flags.set(name, true);
+      continue;
+    }
+    const value = equals !== -1 ? arg.slice(equals + 1) : args[++i];
+    // "--epochs --save x" is a forgotten value, not the value "--save".
+    if (value === undefined || (equals === -1 && value.startsWith("--"))) {
+      throw new UsageError(`option --${name} needs a value`);
+    }
+    flags.set(name, value);
+  }
+  return flags;
+}
+
+/** The text of a valued flag, or undefined when absent. */
+export function stringFlag(flags: Flags, name: string): string | undefined {
+  const value = flags.get(name);
+  return value === true ? undefined : value;
+}
+
+export function booleanFlag(flags: Flags, name: string): boolean {
+  return flags.get(name) === true;
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A finite decimal number (no hex, no "Infinity", no empty text). */
+export function parseNumber(name: string, text: string): number {
+  const value = DECIMAL.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isFinite(value))
+    throw new UsageError(`--${name} must be a finite number, got "${text}"`);
+  return value;
+}
+
+/** A number flag that must satisfy `valid` (described by `rule`), or the default. */
+export function numberFlag(
+  flags: Flags,
+  name: string,
+  fallback: number,
+  valid: (x: number) => boolean,
+  rule: string,
+): number {
+  const text = stringFlag(flags, name);
+  if (text === undefined) return fallback;
+  const value = parseNumber(name, text);
+  if (!valid(value)) throw new UsageError(`--${name} must be ${rule}, got ${text}`);
+  return value;
+}
+
+/** An integer flag in [min, max], or the default. */
+export function integerFlag(
+  flags: Flags,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  return numberFlag(
+    flags,
+    name,
+    fallback,
+    (x) => Number.isInteger(x) && x >= min && x <= max,
+    integerRule(min, max),
+  );
+}
+
+function integerRule(min: number, max: number): string {
+  if (max === Number.MAX_SAFE_INTEGER)
+    return min === 0 ? "a non-negative integer" : `an integer ≥ ${min}`;
+  return `an integer from ${min} to ${max}`;
+}
+
+/** One of a fixed set of words, or the default. */
+export function choiceFlag<T extends string>(
+  flags: Flags,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const text = stringFlag(flags, name);
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got "${text}"`);
+  }
+  return text as T;
+}
+
+/** The help lines for a set of flags. */
+export function flagHelp(specs: FlagSpecs): string {
+  const names = Object.keys(specs);
+  const width = Math.max(...names.map((n) => n.length)) + 4;
+  return names.map((n) => `  --${n.padEnd(width)}${specs[n]?.help ?? ""}`).join("\n");
+}

@@ -1,0 +1,90 @@
+/**
+ * The `handgrad` command line. Thin: parses flags, calls the library, prints.
+ * Exit codes: 0 success, 1 gradient check failed, 2 bad input or usage, 3 training
+ * diverged, 70 an internal error (a bug: please report it).
+ */
+import { HandgradError } from "../errors.js";
+import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
+import { gradCommand, GRAD_FLAGS } from "./commands/grad.js";
+import { gradcheckCommand, GRADCHECK_FLAGS } from "./commands/gradcheck.js";
+import { predictCommand, PREDICT_FLAGS } from "./commands/predict.js";
+import { trainCommand, TRAIN_FLAGS } from "./commands/train.js";
+import { flagHelp, parseFlags, type Flags, type FlagSpecs } from "./flags.js";
+import { processOutput, type Output } from "./output.js";
+
+interface Command {
+  readonly summary: string;
+  readonly flags: FlagSpecs;
+  readonly run: (flags: Flags, output: Output) => number;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  demo: {
+    summary: "train on two moons and check the gradients (no arguments needed)",
+    flags: DEMO_FLAGS,
+    run: demoCommand,
+  },
+  train: {
+    summary: "train the network on a toy data set or a CSV file",
+    flags: TRAIN_FLAGS,
+    run: trainCommand,
+  },
+  gradcheck: {
+    summary: "compare the analytic gradients with central differences",
+    flags: GRADCHECK_FLAGS,
+    run: gradcheckCommand,
+  },
+  grad: {
+    summary: "print the loss and the gradients of a model on a data set",
+    flags: GRAD_FLAGS,
+    run: gradCommand,
+  },
+  predict: {
+    summary: "probability and class of every row of a CSV file",
+    flags: PREDICT_FLAGS,
+    run: predictCommand,
+  },
+};
+
+export const EXIT_INTERNAL_ERROR = 70;
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`);
+  return `usage: handgrad <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nhandgrad <command> --help lists a command's options.`;
+}
+
+/** Runs the command line `args` (without "node handgrad") and returns the exit code. */
+export async function main(
+  args: readonly string[],
+  output: Output = processOutput,
+): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    output.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    output.log(`handgrad: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    output.log(
+      `usage: handgrad ${name} [options]\n${command.summary}\n\noptions:\n${flagHelp(command.flags)}`,
+    );
+    return 0;
+  }
+  try {
+    return command.run(parseFlags(rest, command.flags, name), output);
+  } catch (error) {
+    if (error instanceof HandgradError) {
+      output.log(`handgrad ${name}: ${error.name}: ${error.message}`);
+      return error.exitCode;
+    }
+    output.log(
+      `handgrad ${name}: internal error (please report it):\n${(error as Error).stack ?? String(error)}`,
+    );
+    return EXIT_INTERNAL_ERROR;
+  }
+}

@@ -1,0 +1,23 @@
+/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
+import type { EpochRecord } from "../train/index.js";
+
+export function progressBar(
+  epochs: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): {
+  onEpoch: (record: EpochRecord) => void;
+  done: () => void;
+} {
+  if (!stream.isTTY || epochs === 0) return { onEpoch: () => undefined, done: () => undefined };
+  const width = 30;
+  return {
+    onEpoch: (record) => {
+      const filled = Math.round((width * record.epoch) / epochs);
+      const bar = "#".repeat(filled) + ".".repeat(width - filled);
+      stream.write(
+        `\r[${bar}] epoch ${record.epoch}/${epochs}  loss ${record.loss.toFixed(4)}  acc ${(100 * record.accuracy).toFixed(1)}%`,
+      );
+    },
+    done: () => void stream.write("\n"),
+  };
+}

@@ -1,0 +1,57 @@
+/** Human-readable reports: the gradient-check table and training summaries. */
+import type { GradientCheckReport } from "../check/index.js";
+import { PARAM_NAMES } from "../nn/index.js";
+import type { EpochRecord } from "../train/index.js";
+
+/** A number to 4 significant digits in JavaScript's shortest form ("0.01696", "1.084e-9"). */
+export function sci(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
+
+export function percent(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+/** Rows of cells as an aligned plain-text table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? "").length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, j) => c.padEnd(widths[j] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+/** The per-parameter gradient-check table and the verdict. */
+export function gradientCheckText(report: GradientCheckReport): string {
+  const rows = PARAM_NAMES.map((name) => {
+    const r = report.params[name];
+    return [
+      name,
+      String(r.total),
+      String(r.checked),
+      String(r.kinks),
+      sci(r.relError),
+      sci(r.maxEntryRelError),
+    ];
+  });
+  const verdict = report.passed
+    ? `passed: max relError ${sci(report.maxRelError)} ≤ threshold ${sci(report.threshold)} (eps ${sci(report.eps)})`
+    : `FAILED: max relError ${sci(report.maxRelError)} > threshold ${sci(report.threshold)} (eps ${sci(report.eps)})`;
+  return `${table(["param", "entries", "checked", "kinks", "relError", "maxEntryRelError"], rows)}\n${verdict}`;
+}
+
+/** "loss 0.693 → 0.0412, train accuracy 99.0%, validation accuracy 98.8%". */
+export function trainingOutcomeText(first: EpochRecord, last: EpochRecord): string {
+  const parts = [
+    `loss ${sci(first.loss)} → ${sci(last.loss)}`,
+    `train accuracy ${percent(last.accuracy)}`,
+  ];
+  if (last.validationAccuracy !== undefined && last.validationLoss !== undefined) {
+    parts.push(
+      `validation loss ${sci(last.validationLoss)}, validation accuracy ${percent(last.validationAccuracy)}`,
+    );
+  }
+  return parts.join(", ");
+}

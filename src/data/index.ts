@@ -1,0 +1,27 @@
+/** Data: toy generators, CSV loading and validation, standardisation, splits. */
+export {
+  validateDataset,
+  type Dataset,
+  type FeatureTable,
+  type ValidateOptions,
+} from "./dataset.js";
+export {
+  DEFAULT_NOISE,
+  DEFAULT_SAMPLES,
+  makeDataset,
+  MAX_SAMPLES,
+  TOY_NAMES,
+  type ToyName,
+  type ToyOptions,
+} from "./toy.js";
+export {
+  loadCsv,
+  loadFeatureCsv,
+  parseFeatureCsv,
+  parseLabelledCsv,
+  readUtf8File,
+  type FeatureCsvOptions,
+  type LabelledCsvOptions,
+} from "./csv.js";
+export { applyStandardizer, fitStandardizer, type Standardizer } from "./standardize.js";
+export { splitDataset } from "./split.js";

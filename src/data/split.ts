@@ -1,0 +1,42 @@
+/** Holding out a validation set: a seeded shuffle of the rows, then a cut. */
+import { UsageError } from "../errors.js";
+import { gatherRows } from "../linalg/index.js";
+import { Rng } from "../rng.js";
+import type { Dataset } from "./dataset.js";
+
+/**
+ * Splits `ds` into training and validation rows after shuffling them with `seed`: the
+ * validation set has round(N·validationFraction) rows, the training set the rest, and
+ * both must be non-empty. Rows keep their shuffled order. Not stratified: with few rows a
+ * class can be missing from one part.
+ */
+export function splitDataset(
+  ds: Dataset,
+  validationFraction: number,
+  seed: number,
+): { train: Dataset; validation: Dataset } {
+  if (!(Number.isFinite(validationFraction) && validationFraction > 0 && validationFraction < 1)) {
+    throw new UsageError(
+      `the validation fraction must be a number between 0 and 1 (exclusive), got ${validationFraction}`,
+    );
+  }
+  const N = ds.X.rows;
+  const validationRows = Math.round(N * validationFraction);
+  if (validationRows < 1 || validationRows > N - 1) {
+    throw new UsageError(
+      `a validation fraction of ${validationFraction} of ${N} rows leaves ${validationRows} validation and ` +
+        `${N - validationRows} training rows; both need at least 1`,
+    );
+  }
+  const order = new Rng(seed).permutation(N);
+  const part = (indices: Uint32Array): Dataset => ({
+    ...ds,
+    X: gatherRows(ds.X, indices),
+    y: gatherRows(ds.y, indices),
+    featureNames: [...ds.featureNames],
+  });
+  return {
+    validation: part(order.subarray(0, validationRows)),
+    train: part(order.subarray(validationRows)),
+  };
+}

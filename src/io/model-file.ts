@@ -1,0 +1,199 @@
+/**
+ * The model file: JSON with the four parameters as nested arrays (rows of W1 and W2),
+ * the activation, and the standardisation when the model was trained on standardised data.
+ *
+ *   {"format": "handgrad-model", "version": 1, "activation": "tanh",
+ *    "W1": [[…H numbers] × D rows], "b1": [H], "W2": [[one number] × H rows], "b2": [1],
+ *    "standardize": {"mean": [D], "std": [D]}}            (the last key only when used)
+ *
+ * Numbers are written in the shortest form that reads back to the same float64 (and −0
+ * as "-0"), so a model round-trips bit for bit. Loading validates everything and names
+ * what is wrong.
+ */
+import { readFileSync } from "node:fs";
+import type { Standardizer } from "../data/index.js";
+import { ModelFileError } from "../errors.js";
+import { fromRows, rowVector, toRows, type Matrix } from "../linalg/index.js";
+import {
+  ACTIVATION_NAMES,
+  assertParamShapes,
+  type ActivationName,
+  type Params,
+} from "../nn/index.js";
+import { writeFileAtomic } from "./atomic.js";
+
+export const MODEL_FORMAT = "handgrad-model";
+export const MODEL_VERSION = 1;
+
+/** A trained network: what a model file holds. */
+export interface Model {
+  readonly activation: ActivationName;
+  readonly params: Params;
+  /** Applied to the features before the network, when the model was trained on standardised data. */
+  readonly standardizer?: Standardizer;
+}
+
+/** The model as the text of a model file. */
+export function serializeModel(model: Model): string {
+  assertParamShapes(model.params);
+  const { W1, b1, W2, b2 } = model.params;
+  const lines = [
+    "{",
+    `  "format": "${MODEL_FORMAT}",`,
+    `  "version": ${MODEL_VERSION},`,
+    `  "activation": ${JSON.stringify(model.activation)},`,
+    `  "W1": ${matrixText(W1)},`,
+    `  "b1": ${vectorText(b1.data)},`,
+    `  "W2": ${matrixText(W2)},`,
+    `  "b2": ${vectorText(b2.data)}${model.standardizer ? "," : ""}`,
+  ];
+  if (model.standardizer) {
+    const { mean, std } = model.standardizer;
+    lines.push(`  "standardize": {"mean": ${vectorText(mean)}, "std": ${vectorText(std)}}`);
+  }
+  lines.push("}", "");
+  return lines.join("\n");
+}
+
+/** Writes the model file atomically (a temporary file renamed over `path`). */
+export function saveModel(path: string, model: Model): void {
+  writeFileAtomic(path, serializeModel(model));
+}
+
+/** Reads and validates a model file; a ModelFileError says what is wrong. */
+export function loadModel(path: string): Model {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ModelFileError(
+      `cannot read model file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  return parseModel(text, path);
+}
+
+const KNOWN_KEYS = new Set([
+  "format",
+  "version",
+  "activation",
+  "W1",
+  "b1",
+  "W2",
+  "b2",
+  "standardize",
+]);
+
+/** Parses and validates the text of a model file (`source` names it in errors). */
+export function parseModel(text: string, source = "model file"): Model {
+  const fail = (what: string): never => {
+    throw new ModelFileError(`${source}: ${what}`);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return fail(`not valid JSON (${(error as Error).message})`);
+  }
+  if (!isObject(json)) return fail("expected a JSON object");
+  for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) fail(`unknown key "${key}"`);
+  if (json["format"] !== MODEL_FORMAT)
+    fail(`"format" must be "${MODEL_FORMAT}", got ${describe(json["format"])}`);
+  if (json["version"] !== MODEL_VERSION)
+    fail(
+      `unsupported "version" ${describe(json["version"])} (this handgrad reads ${MODEL_VERSION})`,
+    );
+  const activation = json["activation"];
+  if (typeof activation !== "string" || !(ACTIVATION_NAMES as string[]).includes(activation)) {
+    fail(`"activation" must be one of ${ACTIVATION_NAMES.join(", ")}, got ${describe(activation)}`);
+  }
+  const W1 = matrixField(json, "W1", fail);
+  const D = W1.rows;
+  const H = W1.cols;
+  const b1 = vectorField(json, "b1", H, `H = ${H}, the width of W1`, fail);
+  const W2 = matrixField(json, "W2", fail);
+  if (W2.rows !== H || W2.cols !== 1)
+    fail(`"W2" must be ${H}×1 (H = ${H} from W1), got ${W2.rows}×${W2.cols}`);
+  const b2 = vectorField(json, "b2", 1, "one output", fail);
+  const params: Params = { W1, b1: rowVector(b1), W2, b2: rowVector(b2) };
+
+  const standardize = json["standardize"];
+  if (standardize === undefined) return { activation: activation as ActivationName, params };
+  if (!isObject(standardize)) return fail(`"standardize" must be an object with "mean" and "std"`);
+  const mean = vectorField(
+    standardize,
+    "mean",
+    D,
+    `D = ${D}, the rows of W1`,
+    fail,
+    "standardize.",
+  );
+  const std = vectorField(standardize, "std", D, `D = ${D}, the rows of W1`, fail, "standardize.");
+  std.forEach((s, j) => {
+    if (!(s > 0)) fail(`"standardize.std"[${j}] must be > 0, got ${s}`);
+  });
+  return { activation: activation as ActivationName, params, standardizer: { mean, std } };
+}
+
+type Fail = (what: string) => never;
+
+function matrixField(json: Record<string, unknown>, key: string, fail: Fail): Matrix {
+  const rows = json[key];
+  if (!Array.isArray(rows) || rows.length === 0)
+    return fail(`"${key}" must be a non-empty array of rows`);
+  const width = Array.isArray(rows[0]) ? rows[0].length : -1;
+  if (width < 1) return fail(`"${key}"[0] must be a non-empty array of numbers`);
+  rows.forEach((row: unknown, i) => {
+    if (!Array.isArray(row) || row.length !== width)
+      fail(`"${key}"[${i}] must be an array of ${width} numbers`);
+    (row as unknown[]).forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v))
+        fail(`"${key}"[${i}][${j}] must be a finite number, got ${describe(v)}`);
+    });
+  });
+  return fromRows(rows as number[][]);
+}
+
+function vectorField(
+  json: Record<string, unknown>,
+  key: string,
+  length: number,
+  why: string,
+  fail: Fail,
+  prefix = "",
+): Float64Array {
+  const values = json[key];
+  if (!Array.isArray(values))
+    return fail(`"${prefix}${key}" must be an array of ${length} numbers`);
+  if (values.length !== length)
+    fail(`"${prefix}${key}" must have ${length} numbers (${why}), got ${values.length}`);
+  values.forEach((v: unknown, j) => {
+    if (typeof v !== "number" || !Number.isFinite(v))
+      fail(`"${prefix}${key}"[${j}] must be a finite number, got ${describe(v)}`);
+  });
+  return Float64Array.from(values as number[]);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** The shortest decimal that reads back to x; −0 keeps its sign. */
+function numberText(x: number): string {
+  return Object.is(x, -0) ? "-0" : String(x);
+}
+
+function vectorText(values: ArrayLike<number>): string {
+  return `[${Array.from(values, numberText).join(", ")}]`;
+}
+
+function matrixText(A: Matrix): string {
+  return `[\n${toRows(A)
+    .map((row) => `    ${vectorText(row)}`)
+    .join(",\n")}\n  ]`;
+}

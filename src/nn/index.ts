@@ -1,0 +1,3 @@
+export * from "./activations.js";
+export * from "./params.js";
+export * from "./network.js";

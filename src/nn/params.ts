@@ -1,0 +1,112 @@
+/**
+ * The four parameter matrices of the network and their initialisation.
+ *   W1: D×H, b1: 1×H, W2: H×1, b2: 1×1.
+ */
+import { UsageError, ShapeError } from "../errors.js";
+import { filled, isFinite, matrix, shapeOf, type Matrix } from "../linalg/index.js";
+import { Rng } from "../rng.js";
+
+export interface Params {
+  readonly W1: Matrix; // D×H
+  readonly b1: Matrix; // 1×H
+  readonly W2: Matrix; // H×1
+  readonly b2: Matrix; // 1×1
+}
+
+/** Gradients of the loss, one per parameter and of the same shape. */
+export type Grads = {
+  readonly [K in keyof Params as `d${K}`]: Matrix;
+};
+
+export const PARAM_NAMES = ["W1", "b1", "W2", "b2"] as const;
+export type ParamName = (typeof PARAM_NAMES)[number];
+
+/**
+ * Weight initialisation schemes (fan_in, fan_out of a layer; W1: D, H; W2: H, 1):
+ * - he:             normal, std √(2 / fan_in)            (He et al. 2015, for relu-like f)
+ * - xavier:         normal, std √(2 / (fan_in + fan_out)) (Glorot & Bengio 2010)
+ * - xavier-uniform: uniform on ±√(6 / (fan_in + fan_out)), the same variance as xavier
+ * - he-uniform:     uniform on ±√(6 / fan_in), the same variance as he
+ */
+export type InitName = "he" | "xavier" | "xavier-uniform" | "he-uniform";
+export const INIT_NAMES: readonly InitName[] = ["he", "xavier", "xavier-uniform", "he-uniform"];
+
+export interface InitOptions {
+  readonly inputs: number; // D
+  readonly hidden: number; // H
+  readonly init: InitName;
+  readonly seed: number;
+  /** The constant every bias starts at (0 by default; e.g. 0.01 keeps relu units alive). */
+  readonly biasInit?: number;
+}
+
+/** The init scheme the CLI picks when none is given: he for relu-like f, xavier otherwise. */
+export function defaultInitFor(activation: string): InitName {
+  return activation === "relu" || activation === "leaky-relu" ? "he" : "xavier";
+}
+
+/** Fresh parameters: weights drawn from the seeded RNG by `init`, biases set to biasInit. */
+export function initParams(options: InitOptions): Params {
+  const { inputs: D, hidden: H, init, seed } = options;
+  const biasInit = options.biasInit ?? 0;
+  if (!Number.isInteger(D) || D < 1)
+    throw new UsageError(`inputs (D) must be a positive integer, got ${D}`);
+  if (!Number.isInteger(H) || H < 1)
+    throw new UsageError(`hidden size must be a positive integer, got ${H}`);
+  if (!INIT_NAMES.includes(init)) {
+    throw new UsageError(`unknown init "${String(init)}" (known: ${INIT_NAMES.join(", ")})`);
+  }
+  if (!Number.isFinite(biasInit))
+    throw new UsageError(`bias init must be a finite number, got ${biasInit}`);
+  const rng = new Rng(seed);
+  return {
+    W1: initWeights(rng, D, H, init),
+    b1: filled(1, H, biasInit),
+    W2: initWeights(rng, H, 1, init),
+    b2: filled(1, 1, biasInit),
+  };
+}
+
+/** A fanIn×fanOut weight matrix drawn by `init`. */
+function initWeights(rng: Rng, fanIn: number, fanOut: number, init: InitName): Matrix {
+  const data = new Float64Array(fanIn * fanOut);
+  switch (init) {
+    case "he": {
+      const std = Math.sqrt(2 / fanIn);
+      for (let i = 0; i < data.length; i++) data[i] = std * rng.normal();
+      break;
+    }
+    case "xavier": {
+      const std = Math.sqrt(2 / (fanIn + fanOut));
+      for (let i = 0; i < data.length; i++) data[i] = std * rng.normal();
+      break;
+    }
+    case "xavier-uniform": {
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      for (let i = 0; i < data.length; i++) data[i] = rng.uniformIn(-limit, limit);
+      break;
+    }
+    case "he-uniform": {
+      const limit = Math.sqrt(6 / fanIn);
+      for (let i = 0; i < data.length; i++) data[i] = rng.uniformIn(-limit, limit);
+      break;
+    }
+  }
+  return matrix(fanIn, fanOut, data);
+}
+
+/** Throws a ShapeError unless the four matrices form a D→H→1 network. */
+export function assertParamShapes(params: Params): void {
+  const { W1, b1, W2, b2 } = params;
+  const H = W1.cols;
+  if (b1.rows !== 1 || b1.cols !== H)
+    throw new ShapeError(`b1 is ${shapeOf(b1)} but W1 is ${shapeOf(W1)} (want 1×${H})`);
+  if (W2.rows !== H || W2.cols !== 1)
+    throw new ShapeError(`W2 is ${shapeOf(W2)} but W1 is ${shapeOf(W1)} (want ${H}×1)`);
+  if (b2.rows !== 1 || b2.cols !== 1) throw new ShapeError(`b2 is ${shapeOf(b2)} (want 1×1)`);
+}
+
+/** True when every parameter entry is finite. */
+export function paramsAreFinite(params: Params): boolean {
+  return PARAM_NAMES.every((name) => isFinite(params[name]));
+}

@@ -1,0 +1,57 @@
+/**
+ * Binary cross-entropy computed from the logits z2 rather than from p = σ(z2):
+ *
+ *   ℓ(z, y) = −y log σ(z) − (1 − y) log(1 − σ(z))
+ *           = y softplus(−z) + (1 − y) softplus(z)      log σ(z) = −softplus(−z), 1 − σ(z) = σ(−z)
+ *           = softplus(z) − y z                         softplus(−z) = softplus(z) − z
+ *           = max(z, 0) − y z + log1p(e^{−|z|})
+ *
+ * No log(p) or 1 − p of a rounded p is ever formed: p rounds to 1 for z > 37.43 and to 0 for
+ * z < −745.13, where log(1 − p) and log p would be −∞.
+ */
+import { ShapeError } from "../errors.js";
+import { map, matrix, shapeOf, sumAll, type Matrix } from "../linalg/index.js";
+
+/** ℓ(z, y) = max(z, 0) − y z + log1p(e^{−|z|}) for one logit z and label y. */
+function bceTerm(z: number, y: number): number {
+  // For y ∈ [0, 1] both parts are ≥ 0 (no cancellation), and for y ∈ {0, 1} the first part,
+  // max(z, 0) or max(−z, 0), is exact.
+  return Math.max(z, 0) - y * z + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+/** Throws a ShapeError unless z2 and y are both N×1 with N ≥ 1. */
+function assertBatch(z2: Matrix, y: Matrix, op: string): void {
+  if (z2.rows !== y.rows || z2.cols !== y.cols || z2.cols !== 1) {
+    throw new ShapeError(
+      `${op}: logits z2 are ${shapeOf(z2)} and labels y are ${shapeOf(y)}; both must be N×1`,
+    );
+  }
+  if (z2.rows === 0) {
+    throw new ShapeError(`${op}: the batch is empty (z2 is 0×1); the loss needs N ≥ 1 examples`);
+  }
+}
+
+/** The N×1 per-example losses ℓ(z2_n, y_n). */
+export function bceWithLogitsPerExample(z2: Matrix, y: Matrix): Matrix {
+  assertBatch(z2, y, "bceWithLogitsPerExample");
+  const out = new Float64Array(z2.rows);
+  for (let n = 0; n < out.length; n++) out[n] = bceTerm(z2.data[n] as number, y.data[n] as number);
+  return matrix(z2.rows, 1, out);
+}
+
+/**
+ * L = (1/N) Σ_n ℓ(z2_n, y_n), the mean binary cross-entropy of N×1 logits against N×1 labels.
+ *
+ * The terms are ≥ 0, so the compensated sum is accurate to about 2 ulp whatever N is. When
+ * the sum overflows (terms near 1.8e308), the terms are scaled by 2^{−⌈log2 N⌉} first, which
+ * is exact, and the scale is undone after the division: the mean itself is ≤ max ℓ.
+ */
+export function bceWithLogits(z2: Matrix, y: Matrix): number {
+  assertBatch(z2, y, "bceWithLogits");
+  const losses = bceWithLogitsPerExample(z2, y); // N×1
+  const N = losses.rows;
+  const total = sumAll(losses);
+  if (Number.isFinite(total)) return total / N;
+  const k = Math.ceil(Math.log2(N));
+  return (sumAll(map(losses, (l) => l * 2 ** -k)) / N) * 2 ** k;
+}

@@ -1,0 +1,141 @@
+/**
+ * A seeded pseudo-random generator: xoshiro128** (Blackman & Vigna, 2018) seeded by
+ * splitmix32. Its whole state is four 32-bit words plus a cached normal deviate, so a run
+ * can be reproduced bit for bit from a seed (or resumed from a saved state).
+ */
+import { UsageError } from "./errors.js";
+
+export interface RngState {
+  readonly words: readonly [number, number, number, number];
+  readonly spareNormal: number | null;
+}
+
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spareNormal: number | null = null;
+
+  /** A generator seeded by a non-negative integer seed below 2^53. */
+  constructor(seed: number) {
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw new UsageError(`seed must be a non-negative integer, got ${seed}`);
+    }
+    // splitmix32 over the low and high 32 bits of the seed fills the four state words.
+    let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32), 0x9e3779b9);
+    const next = (): number => {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+  }
+
+  /** The generator's full state (for checkpoints). */
+  state(): RngState {
+    return { words: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+  }
+
+  /** A generator that continues exactly where `state` was taken. */
+  static fromState(state: RngState): Rng {
+    const rng = new Rng(0);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = state.words;
+    rng.spareNormal = state.spareNormal;
+    return rng;
+  }
+
+  /** The next 32 random bits as an unsigned integer (xoshiro128**). */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform on [0, 1) with 53 random bits. */
+  uniform(): number {
+    const high = this.nextUint32() >>> 5; // 27 bits
+    const low = this.nextUint32() >>> 6; // 26 bits
+    return (high * 67108864 + low) / 9007199254740992;
+  }
+
+  /** Uniform on [lo, hi). */
+  uniformIn(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.uniform();
+  }
+
+  /** Standard normal N(0, 1), by the Box–Muller transform (the second deviate is cached). */
+  normal(): number {
+    if (this.spareNormal !== null) {
+      const z = this.spareNormal;
+      this.spareNormal = null;
+      return z;
+    }
+    const u1 = 1 - this.uniform(); // (0, 1]: log(u1) is finite
+    const u2 = this.uniform();
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    this.spareNormal = radius * Math.sin(2 * Math.PI * u2);
+    return radius * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** A uniform integer in 0..n−1 (rejection sampling: no modulo bias). */
+  integer(n: number): number {
+    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) {
+      throw new RangeError(`integer(n) needs 1 ≤ n ≤ 2^32, got ${n}`);
+    }
+    const limit = 2 ** 32 - (2 ** 32 % n);
+    for (;;) {
+      const r = this.nextUint32();
+      if (r < limit) return r % n;
+    }
+  }
+
+  /** A uniformly random permutation of 0..n−1 (Fisher–Yates). */
+  permutation(n: number): Uint32Array {
+    const p = new Uint32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.integer(i + 1);
+      const t = p[i] as number;
+      p[i] = p[j] as number;
+      p[j] = t;
+    }
+    return p;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** The independent random streams a run draws from, each seeded from the run's one seed. */
+export type RngStream = "init" | "shuffle" | "split" | "data" | "check";
+const STREAM_INDEX: Record<RngStream, number> = {
+  init: 1,
+  shuffle: 2,
+  split: 3,
+  data: 4,
+  check: 5,
+};
+
+/**
+ * The seed of one stream of a run: a 32-bit mix of the run seed and the stream, so that,
+ * e.g., the shuffling order is not the same sequence as the weight draws.
+ */
+export function streamSeed(seed: number, stream: RngStream): number {
+  let h = Math.imul(STREAM_INDEX[stream], 0x9e3779b9) ^ (seed >>> 0);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ Math.floor(seed / 2 ** 32);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -1,0 +1,363 @@
+/**
+ * End-to-end tests of the built command line (`npm run build` first; `npm test` does it):
+ * each runs `node bin/handgrad.js …` as a user would and checks exit code, stdout and files.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadCsv } from "../../src/data/index.js";
+import { loadModel } from "../../src/io/index.js";
+import { activationByName, backward, forward } from "../../src/nn/index.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const bin = join(root, "bin/handgrad.js");
+const breastCancer = join(root, "data/breast_cancer.csv");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function handgrad(args: string[], cwd: string): Run {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let work: string;
+beforeAll(() => {
+  if (!existsSync(join(root, "dist/cli/main.js")))
+    throw new Error("run `npm run build` before the CLI tests");
+  work = mkdtempSync(join(tmpdir(), "handgrad-cli-"));
+});
+
+describe("handgrad demo", () => {
+  it("trains on moons, reports loss, accuracy and a passing gradient check per parameter", () => {
+    const r = handgrad(["demo"], work);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(""); // stdout is for JSON only
+    for (const name of ["W1", "b1", "W2", "b2"])
+      expect(r.stderr).toMatch(new RegExp(`^${name} `, "m"));
+    expect(r.stderr).toMatch(/passed: max relError/);
+    const [, train, test] = /accuracy {2}train ([\d.]+)%, test ([\d.]+)%/.exec(r.stderr) ?? [];
+    expect(Number(train)).toBeGreaterThanOrEqual(97);
+    expect(Number(test)).toBeGreaterThanOrEqual(95);
+  });
+});
+
+describe("handgrad train", () => {
+  it("reaches ≥ 97% train accuracy on moons with tanh, H = 16, and prints the per-epoch history as JSON", () => {
+    const r = handgrad(["train", "--dataset", "moons", "--json"], work);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.network).toEqual({ activation: "tanh", hidden: 16, standardize: false });
+    expect(summary.history).toHaveLength(201);
+    expect(summary.history[0].epoch).toBe(0);
+    expect(summary.final.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(summary.final.loss).toBeLessThan(summary.history[0].loss);
+  });
+
+  it("learns xor", () => {
+    const r = handgrad(["train", "--dataset", "xor", "--json"], work);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).final.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("writes bit-identical model files for the same seed, and different ones for another seed", () => {
+    const args = ["train", "--dataset", "spirals", "--epochs", "30", "--validation", "0.2"];
+    expect(handgrad([...args, "--seed", "5", "--save", "a.json"], work).code).toBe(0);
+    expect(handgrad([...args, "--seed", "5", "--save", "b.json"], work).code).toBe(0);
+    expect(handgrad([...args, "--seed", "6", "--save", "c.json"], work).code).toBe(0);
+    const [a, b, c] = ["a.json", "b.json", "c.json"].map((f) => readFileSync(join(work, f)));
+    expect(a?.equals(b as Buffer)).toBe(true);
+    expect(a?.equals(c as Buffer)).toBe(false);
+  });
+
+  it("works on the breast-cancer data with --standardize, which is stored in the model file", () => {
+    const r = handgrad(
+      [
+        "train",
+        "--data",
+        breastCancer,
+        "--standardize",
+        "--validation",
+        "0.2",
+        "--epochs",
+        "50",
+        "--save",
+        "bc.json",
+        "--json",
+      ],
+      work,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const { final } = JSON.parse(r.stdout);
+    expect(final.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(final.validationAccuracy).toBeGreaterThanOrEqual(0.93);
+    const model = loadModel(join(work, "bc.json"));
+    expect(model.standardizer?.mean).toHaveLength(30);
+    // predict applies the stored standardisation: its accuracy on the file matches training's.
+    const p = handgrad(
+      ["predict", "--model", "bc.json", "--data", breastCancer, "--out", "pred.csv"],
+      work,
+    );
+    expect(p.code, p.stderr).toBe(0);
+    const prediction = JSON.parse(p.stdout);
+    expect(prediction.rows).toBe(569);
+    expect(prediction.accuracy).toBeGreaterThanOrEqual(0.95);
+    const lines = readFileSync(join(work, "pred.csv"), "utf8").trim().split("\n");
+    expect(lines[0]).toBe("probability,class");
+    expect(lines).toHaveLength(570);
+  });
+
+  it("--init-model continues from a saved model and refuses a contradicting --activation", () => {
+    expect(
+      handgrad(["train", "--dataset", "moons", "--epochs", "5", "--save", "start.json"], work).code,
+    ).toBe(0);
+    const r = handgrad(
+      ["train", "--dataset", "moons", "--epochs", "0", "--init-model", "start.json", "--json"],
+      work,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const before = JSON.parse(
+      handgrad(["train", "--dataset", "moons", "--epochs", "5", "--json"], work).stdout,
+    );
+    expect(JSON.parse(r.stdout).final.loss).toBe(before.final.loss);
+    const bad = handgrad(
+      ["train", "--dataset", "moons", "--init-model", "start.json", "--activation", "relu"],
+      work,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/contradicts start.json/);
+  });
+});
+
+describe("handgrad gradcheck and grad", () => {
+  it("gradcheck passes at a saved model and exits 1 when the threshold cannot be met", () => {
+    expect(
+      handgrad(
+        [
+          "train",
+          "--dataset",
+          "circles",
+          "--activation",
+          "relu",
+          "--epochs",
+          "20",
+          "--save",
+          "relu.json",
+        ],
+        work,
+      ).code,
+    ).toBe(0);
+    const r = handgrad(
+      ["gradcheck", "--model", "relu.json", "--dataset", "circles", "--json"],
+      work,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(["eps", "threshold", "passed", "maxRelError", "params"]);
+    expect(report.passed).toBe(true);
+    expect(Object.keys(report.params.W1)).toEqual(
+      expect.arrayContaining(["relError", "maxEntryRelError", "kinks"]),
+    );
+    const strict = handgrad(
+      ["gradcheck", "--model", "relu.json", "--dataset", "circles", "--threshold", "1e-300"],
+      work,
+    );
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/FAILED/);
+  });
+
+  it("gradcheck passes from a random init for every activation", () => {
+    for (const activation of ["relu", "leaky-relu", "tanh", "sigmoid"]) {
+      const r = handgrad(
+        ["gradcheck", "--dataset", "blobs", "--activation", activation, "--hidden", "5"],
+        work,
+      );
+      expect(r.code, `${activation}: ${r.stderr}`).toBe(0);
+    }
+  });
+
+  it("grad prints the loss and the gradients, nested like the model file, equal to the library's", () => {
+    expect(
+      handgrad(
+        ["train", "--data", breastCancer, "--standardize", "--epochs", "3", "--save", "g.json"],
+        work,
+      ).code,
+    ).toBe(0);
+    const r = handgrad(["grad", "--model", "g.json", "--data", breastCancer, "--json"], work);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.grads.W1).toHaveLength(30);
+    expect(out.grads.W1[0]).toHaveLength(16);
+    expect(out.grads.b1).toHaveLength(16);
+    expect(out.grads.W2[0]).toHaveLength(1);
+    expect(out.grads.b2).toHaveLength(1);
+    const model = loadModel(join(work, "g.json"));
+    const data = loadCsv(breastCancer);
+    const s = model.standardizer;
+    const X = {
+      ...data.X,
+      data: data.X.data.map((x, i) => (x - (s?.mean[i % 30] ?? 0)) / (s?.std[i % 30] ?? 1)),
+    };
+    const activation = activationByName(model.activation);
+    const grads = backward(
+      model.params,
+      forward(model.params, X, activation),
+      X,
+      data.y,
+      activation,
+    );
+    expect(out.grads.b1).toEqual(Array.from(grads.db1.data));
+    expect(out.grads.b2).toEqual(Array.from(grads.db2.data));
+  });
+});
+
+describe("bad input: one clear line on stderr, exit code 2, nothing written", () => {
+  const csv = (name: string, text: string): string => {
+    writeFileSync(join(work, name), text);
+    return name;
+  };
+  const cases: [string, () => string[], RegExp][] = [
+    ["a missing data file", () => ["train", "--data", "nope.csv"], /nope\.csv/],
+    [
+      "a bad CSV cell",
+      () => ["train", "--data", csv("cell.csv", "x1,x2,y\n1,2,0\n3,abc,1\n")],
+      /line 3.*"x2".*"abc"/,
+    ],
+    [
+      "NaN in the data",
+      () => ["train", "--data", csv("nan.csv", "x1,y\nNaN,0\n1,1\n")],
+      /line 2.*"x1".*NaN/,
+    ],
+    [
+      "Infinity in the data",
+      () => ["train", "--data", csv("inf.csv", "x1,y\n1,0\nInfinity,1\n")],
+      /line 3.*Infinity/,
+    ],
+    [
+      "a non-binary label",
+      () => ["train", "--data", csv("label.csv", "x1,y\n1,0\n2,2\n")],
+      /line 3.*"y".*"2"/,
+    ],
+    ["an empty data file", () => ["train", "--data", csv("empty.csv", "")], /empty|header/i],
+    ["a header only", () => ["train", "--data", csv("header.csv", "x1,y\n")], /no data rows/],
+    [
+      "a non-positive learning rate",
+      () => ["train", "--dataset", "moons", "--lr", "0"],
+      /--lr must be a number > 0, got 0/,
+    ],
+    [
+      "a negative learning rate",
+      () => ["train", "--dataset", "moons", "--lr", "-1"],
+      /--lr must be a number > 0/,
+    ],
+    [
+      "a NaN learning rate",
+      () => ["train", "--dataset", "moons", "--lr", "NaN"],
+      /--lr must be a finite number, got "NaN"/,
+    ],
+    [
+      "a zero hidden size",
+      () => ["train", "--dataset", "moons", "--hidden", "0"],
+      /--hidden must be an integer from 1/,
+    ],
+    [
+      "a fractional hidden size",
+      () => ["train", "--dataset", "moons", "--hidden", "2.5"],
+      /--hidden/,
+    ],
+    [
+      "an unknown activation",
+      () => ["train", "--dataset", "moons", "--activation", "gelu"],
+      /--activation must be one of relu/,
+    ],
+    ["an unknown data set", () => ["train", "--dataset", "mnist"], /mnist/],
+    [
+      "an unknown option",
+      () => ["train", "--dataset", "moons", "--learning-rate", "1"],
+      /unknown option --learning-rate/,
+    ],
+    [
+      "a missing option value",
+      () => ["train", "--dataset", "moons", "--epochs"],
+      /--epochs needs a value/,
+    ],
+    [
+      "a bad batch size",
+      () => ["train", "--dataset", "moons", "--batch-size", "0"],
+      /--batch-size/,
+    ],
+    [
+      "a bad validation fraction",
+      () => ["train", "--dataset", "moons", "--validation", "1"],
+      /--validation must be a fraction/,
+    ],
+    ["no data at all", () => ["train"], /--dataset NAME or --data FILE/],
+    [
+      "a model for other data",
+      () => ["predict", "--model", "m2.json", "--data", breastCancer],
+      /m2\.json expects 2 features/,
+    ],
+    [
+      "a malformed model file",
+      () => ["predict", "--model", csv("bad.json", "{}"), "--data", breastCancer],
+      /bad\.json: "format"/,
+    ],
+    [
+      "a model whose width differs (gradcheck)",
+      () => ["gradcheck", "--model", "m2.json", "--data", breastCancer],
+      /expects 2 features but the data has 30/,
+    ],
+  ];
+  beforeAll(() => {
+    expect(
+      handgrad(["train", "--dataset", "moons", "--epochs", "1", "--save", "m2.json"], work).code,
+    ).toBe(0);
+  });
+  for (const [name, args, message] of cases) {
+    it(name, () => {
+      const argv = args();
+      const before = readdirSync(work).sort();
+      const r = handgrad([...argv, ...(argv[0] === "train" ? ["--save", "never.json"] : [])], work);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      const lines = r.stderr.trim().split("\n");
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(lines[0]).not.toMatch(/at .*\.js:\d+/); // no stack trace
+      expect(readdirSync(work).sort()).toEqual(before);
+    });
+  }
+});
+
+describe("divergence", () => {
+  it("stops with exit code 3 naming epoch, step and learning rate, and saves the last finite model", () => {
+    const r = handgrad(
+      [
+        "train",
+        "--data",
+        breastCancer,
+        "--activation",
+        "relu",
+        "--lr",
+        "1e200",
+        "--save",
+        "div.json",
+      ],
+      work,
+    );
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/diverged at epoch 1, step \d+ \(learning rate 1e\+200\)/);
+    expect(r.stderr).toMatch(/lower learning rate/);
+    const model = loadModel(join(work, "div.json")); // loads: every number finite
+    expect(model.params.W1.rows).toBe(30);
+  });
+});

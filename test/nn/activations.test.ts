@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../src/errors.js";
+import { ACTIVATIONS, activationByName, leakyRelu, relu } from "../../src/nn/index.js";
+import { Rng } from "../../src/rng.js";
+
+describe("activations", () => {
+  it("each derivative f′ agrees with a central difference of f away from 0", () => {
+    const rng = new Rng(3);
+    for (const act of Object.values(ACTIVATIONS)) {
+      for (let i = 0; i < 500; i++) {
+        const z = rng.uniformIn(-6, 6);
+        if (Math.abs(z) < 1e-3) continue;
+        const h = 1e-6;
+        const numeric = (act.f(z + h) - act.f(z - h)) / (2 * h);
+        expect(act.df(z, act.f(z))).toBeCloseTo(numeric, 8);
+      }
+    }
+  });
+
+  it("relu′(0) = 0 and leaky-relu′(0) = 0.01 (the documented conventions)", () => {
+    expect(relu.df(0, 0)).toBe(0);
+    expect(leakyRelu.df(0, 0)).toBe(0.01);
+    expect(relu.f(-3)).toBe(0);
+    expect(leakyRelu.f(-3)).toBeCloseTo(-0.03, 15);
+  });
+
+  it("tanh′ = 1 − a² and σ′ = a(1 − a) use the forward value", () => {
+    expect(ACTIVATIONS.tanh.df(123, 0.5)).toBe(0.75);
+    expect(ACTIVATIONS.sigmoid.df(123, 0.25)).toBe(0.1875);
+  });
+
+  it("the sigmoid activation saturates without overflow", () => {
+    expect(ACTIVATIONS.sigmoid.f(-1000)).toBe(0);
+    expect(ACTIVATIONS.sigmoid.f(1000)).toBe(1);
+  });
+
+  it("an unknown name is a UsageError listing the known ones", () => {
+    expect(() => activationByName("gelu")).toThrow(UsageError);
+    expect(() => activationByName("gelu")).toThrow(/relu, leaky-relu, tanh, sigmoid/);
+    expect(() => activationByName("toString")).toThrow(UsageError);
+  });
+});
