@@ -3,9 +3,10 @@ import type { GradientCheckReport } from "../check/index.js";
 import { PARAM_NAMES } from "../nn/index.js";
 import type { EpochRecord } from "../train/index.js";
 
-/** A number to 4 significant digits in JavaScript's shortest form ("0.01696", "1.084e-9"). */
+/** A number to 4 significant digits, shortest form, exponent below 1e-3 ("0.01696", "1e-5"). */
 export function sci(x: number): string {
-  return String(Number(x.toPrecision(4)));
+  const rounded = Number(x.toPrecision(4));
+  return rounded !== 0 && Math.abs(rounded) < 1e-3 ? rounded.toExponential() : String(rounded);
 }
 
 export function percent(x: number): string {

@@ -122,7 +122,8 @@ function parseTable(
   chooseLabel: LabelColumnChooser,
   maxClasses: number,
 ): Table {
-  const prefix = source === undefined ? "" : `${source} `;
+  const prefix = source === undefined ? "" : `${source} `; // starts messages about a line
+  const subject = source ?? "the data"; // starts messages about the whole text
   let names: string[] | undefined;
   let labelIndex: number | undefined;
   const features: number[] = [];
@@ -142,7 +143,7 @@ function parseTable(
       );
     }
     names = headerNames(cells, `${prefix}line ${line}`);
-    labelIndex = chooseLabel(names, prefix.trimEnd() || "the data");
+    labelIndex = chooseLabel(names, subject);
   };
 
   const onRow = (cells: string[], line: number, header: string[]): void => {
@@ -172,8 +173,9 @@ function parseTable(
         }
         labels.push(value === 0 ? 0 : value); // −0 is stored as 0
       } else {
-        if (Number.isNaN(value))
+        if (Number.isNaN(value)) {
           throw new DataError(`${locate(line, j)}: ${quote(cell)} is not a number`);
+        }
         if (!Number.isFinite(value)) {
           throw new DataError(
             `${locate(line, j)}: ${quote(cell)} is not a finite number (it overflows a double)`,
@@ -191,10 +193,8 @@ function parseTable(
     locate,
   );
 
-  if (names === undefined)
-    throw new DataError(`${prefix.trimEnd() || "the data"} is empty: expected a header row`);
-  if (rows === 0)
-    throw new DataError(`${prefix.trimEnd() || "the data"} has no data rows (only a header)`);
+  if (names === undefined) throw new DataError(`${subject} is empty: expected a header row`);
+  if (rows === 0) throw new DataError(`${subject} has no data rows (only a header)`);
   const D = names.length - (labelIndex === undefined ? 0 : 1);
   return {
     names,

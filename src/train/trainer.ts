@@ -35,7 +35,7 @@ export interface TrainOptions {
   readonly epochs: number;
   /** Rows per step, or "full" for full-batch gradient descent. Larger than N means N. */
   readonly batchSize: number | "full";
-  /** Shuffle the rows every epoch (default true). */
+  /** Shuffle the rows every epoch (default true; a full batch is never shuffled). */
   readonly shuffle?: boolean;
   /** Seed of the shuffling order. */
   readonly seed?: number;
@@ -93,7 +93,8 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
   if (!Number.isInteger(epochs) || epochs < 0) {
     throw new UsageError(`epochs must be a non-negative integer, got ${epochs}`);
   }
-  const shuffle = options.shuffle ?? true;
+  // A full batch is plain gradient descent: shuffling would only reorder the gradient's sum.
+  const shuffle = (options.shuffle ?? true) && batchSize < N;
   const rng = new Rng(options.seed ?? 0);
 
   const history: EpochRecord[] = [];

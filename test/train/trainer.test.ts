@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { makeDataset } from "../../src/data/index.js";
+import { UsageError } from "../../src/errors.js";
+import { fromRows, matrix } from "../../src/linalg/index.js";
+import {
+  backward,
+  forward,
+  initParams,
+  paramsAreFinite,
+  tanh,
+  type Params,
+} from "../../src/nn/index.js";
+import { DivergenceError, gradientDescentStep, train } from "../../src/train/index.js";
+
+const bits = (p: Params) =>
+  ["W1", "b1", "W2", "b2"]
+    .map((k) => Buffer.from(p[k as keyof Params].data.buffer).toString("hex"))
+    .join();
+
+describe("train", () => {
+  it("reaches ≥ 97% train accuracy on moons with tanh and H = 16", () => {
+    const data = makeDataset("moons", { seed: 1 });
+    const start = initParams({ inputs: 2, hidden: 16, init: "xavier", seed: 1 });
+    const { history } = train(start, data, {
+      activation: "tanh",
+      learningRate: 0.5,
+      epochs: 200,
+      batchSize: 32,
+      seed: 1,
+    });
+    expect(history.at(-1)?.accuracy).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it("learns xor (not linearly separable): ≥ 95% where a linear model manages ~50%", () => {
+    const data = makeDataset("xor", { seed: 2 });
+    const start = initParams({ inputs: 2, hidden: 16, init: "xavier", seed: 2 });
+    const { history } = train(start, data, {
+      activation: "tanh",
+      learningRate: 0.5,
+      epochs: 200,
+      batchSize: 32,
+      seed: 2,
+    });
+    expect(history[0]?.accuracy).toBeLessThan(0.8);
+    expect(history.at(-1)?.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("full batch is plain gradient descent: one epoch is one step θ − η ∇L", () => {
+    const data = makeDataset("circles", { samples: 50, seed: 3 });
+    const start = initParams({ inputs: 2, hidden: 4, init: "xavier", seed: 3 });
+    const result = train(start, data, {
+      activation: tanh,
+      learningRate: 0.3,
+      epochs: 1,
+      batchSize: "full",
+    });
+    const grads = backward(start, forward(start, data.X, tanh), data.X, data.y, tanh);
+    expect(result.steps).toBe(1);
+    expect(bits(result.params)).toBe(bits(gradientDescentStep(start, grads, 0.3)));
+    // A batch larger than N is the full batch too.
+    const big = train(start, data, {
+      activation: tanh,
+      learningRate: 0.3,
+      epochs: 1,
+      batchSize: 1000,
+      shuffle: false,
+    });
+    expect(bits(big.params)).toBe(bits(result.params));
+  });
+
+  it("takes ⌈N/B⌉ steps an epoch; the same seed gives bit-identical parameters, another seed other ones", () => {
+    const data = makeDataset("blobs", { samples: 103, seed: 4 });
+    const start = initParams({ inputs: 2, hidden: 5, init: "xavier", seed: 4 });
+    const run = (seed: number) =>
+      train(start, data, { activation: "tanh", learningRate: 0.1, epochs: 3, batchSize: 10, seed });
+    expect(run(7).steps).toBe(33);
+    expect(bits(run(7).params)).toBe(bits(run(7).params));
+    expect(bits(run(7).params)).not.toBe(bits(run(8).params));
+  });
+
+  it("records loss and accuracy per epoch, with validation when given", () => {
+    const data = makeDataset("moons", { samples: 60, seed: 5 });
+    const validation = makeDataset("moons", { samples: 20, seed: 6 });
+    const start = initParams({ inputs: 2, hidden: 4, init: "xavier", seed: 5 });
+    const epochs: number[] = [];
+    const { history } = train(start, data, {
+      activation: "tanh",
+      learningRate: 0.5,
+      epochs: 4,
+      batchSize: 16,
+      validation,
+      onEpoch: (r) => epochs.push(r.epoch),
+    });
+    expect(epochs).toEqual([0, 1, 2, 3, 4]);
+    expect(history.map((r) => r.epoch)).toEqual(epochs);
+    for (const r of history) {
+      expect(r.validationLoss).toBeGreaterThan(0);
+      expect(r.validationAccuracy).toBeGreaterThanOrEqual(0);
+    }
+    expect(history[4]?.loss).toBeLessThan(history[0]?.loss ?? 0);
+  });
+
+  it("stops on divergence naming epoch, step and rate, keeping the last finite parameters", () => {
+    // Huge inputs and rate: relu units pass the growth on until z2 overflows.
+    const X = matrix(4, 1, Float64Array.from([1e150, -1e150, 2e150, -2e150]));
+    const y = fromRows([[1], [0], [1], [0]]);
+    const start: Params = {
+      W1: fromRows([[1]]),
+      b1: fromRows([[0]]),
+      W2: fromRows([[1]]),
+      b2: fromRows([[0]]),
+    };
+    let caught: unknown;
+    try {
+      train(
+        start,
+        { X, y },
+        { activation: "relu", learningRate: 1e200, epochs: 5, batchSize: 2, shuffle: false },
+      );
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DivergenceError);
+    const e = caught as DivergenceError;
+    expect(e.message).toMatch(/epoch 1, step \d \(learning rate 1e\+200\)/);
+    expect(e.exitCode).toBe(3);
+    expect(paramsAreFinite(e.lastFiniteParams)).toBe(true);
+  });
+
+  it("refuses nonsense hyper-parameters", () => {
+    const data = makeDataset("moons", { samples: 10 });
+    const start = initParams({ inputs: 2, hidden: 2, init: "he", seed: 0 });
+    const base = { activation: "tanh" as const, learningRate: 0.1, epochs: 1, batchSize: 4 };
+    expect(() => train(start, data, { ...base, learningRate: 0 })).toThrow(UsageError);
+    expect(() => train(start, data, { ...base, learningRate: Infinity })).toThrow(/learning rate/);
+    expect(() => train(start, data, { ...base, epochs: -1 })).toThrow(/epochs/);
+    expect(() => train(start, data, { ...base, batchSize: 0 })).toThrow(/batch size/);
+    expect(() => train(start, { X: matrix(0, 2), y: matrix(0, 1) }, base)).toThrow(/empty/);
+  });
+});
