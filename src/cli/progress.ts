@@ -12,6 +12,9 @@ export function progressBar(
   const width = 30;
   return {
     onEpoch: (record) => {
+      // At most about 100 redraws, however many epochs.
+      if (record.epoch % Math.max(1, Math.floor(epochs / 100)) !== 0 && record.epoch !== epochs)
+        return;
       const filled = Math.round((width * record.epoch) / epochs);
       const bar = "#".repeat(filled) + ".".repeat(width - filled);
       stream.write(

@@ -138,6 +138,34 @@ describe("handgrad train", () => {
   });
 });
 
+describe("messages for people", () => {
+  it("suggests --standardize when features are large, and not otherwise", () => {
+    const raw = handgrad(["train", "--data", breastCancer, "--epochs", "1"], work);
+    expect(raw.stderr).toMatch(/hint: .*--standardize/);
+    const scaled = handgrad(
+      ["train", "--data", breastCancer, "--epochs", "1", "--standardize"],
+      work,
+    );
+    expect(scaled.stderr).not.toMatch(/hint/);
+  });
+
+  it("draws a progress bar when stderr is a terminal, and none when it is not", () => {
+    const tty = spawnSync(
+      "script",
+      ["-qec", `"${process.execPath}" "${bin}" train --dataset moons --epochs 3`, "/dev/null"],
+      {
+        cwd: work,
+        encoding: "utf8",
+      },
+    );
+    if (tty.error)
+      return expect.fail(`script(1) from util-linux is needed for this test: ${tty.error.message}`);
+    expect(tty.stdout).toMatch(/\[#{30}\] epoch 3\/3 {2}loss \d\.\d{4} {2}acc \d+\.\d%/);
+    const piped = handgrad(["train", "--dataset", "moons", "--epochs", "3"], work);
+    expect(piped.stderr).not.toMatch(/epoch 3\/3/);
+  });
+});
+
 describe("handgrad gradcheck and grad", () => {
   it("gradcheck passes at a saved model and exits 1 when the threshold cannot be met", () => {
     expect(

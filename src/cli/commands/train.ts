@@ -18,7 +18,9 @@ import {
 } from "../flags.js";
 import type { Output } from "../output.js";
 import { progressBar } from "../progress.js";
-import { trainingOutcomeText } from "../report.js";
+import { sci, trainingOutcomeText } from "../report.js";
+import { fitStandardizer } from "../../data/index.js";
+import type { Matrix } from "../../linalg/index.js";
 import {
   DATA_FLAGS,
   loadDataFromFlags,
@@ -70,6 +72,7 @@ export function runTraining(flags: Flags, output: Output, fallbackDataset?: stri
     split.train,
     initModelPath === undefined ? undefined : start,
   );
+  if (!standardizer) hintStandardize(split.train.X, output);
   const trainData = standardized(split.train, standardizer);
   const validation = split.validation ? standardized(split.validation, standardizer) : undefined;
 
@@ -114,6 +117,20 @@ export function runTraining(flags: Flags, output: Output, fallbackDataset?: stri
     source,
   };
 }
+
+/** Suggests --standardize when some feature's scale would saturate the hidden units. */
+function hintStandardize(X: Matrix, output: Output): void {
+  const { mean, std } = fitStandardizer(X);
+  const scale = Math.max(...Array.from(mean, (m, j) => Math.abs(m) + (std[j] as number)));
+  if (scale > STANDARDIZE_HINT_SCALE) {
+    output.log(
+      `hint: some features reach about ${sci(scale)} in size; --standardize usually trains much better on such data`,
+    );
+  }
+}
+
+/** Feature scales above this make tanh and sigmoid units start saturated (|z1| ≫ 1). */
+const STANDARDIZE_HINT_SCALE = 10;
 
 function batchSizeFlag(flags: Flags): number | "full" {
   if (stringFlag(flags, "batch-size") === "full") return "full";
