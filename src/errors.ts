@@ -1,7 +1,8 @@
 /**
  * One error type per kind of fault; each maps to one CLI exit code.
- *   2: bad input or usage (UsageError, DataError, ModelFileError, ShapeError)
- *   3: training diverged (DivergenceError)
+ *   2: bad input or usage (UsageError, DataError, ModelFileError, FileError)
+ *   3: training diverged (DivergenceError, in train/)
+ *  70: a ShapeError reaching the CLI (which checks shapes itself first): a bug
  */
 export class HandgradError extends Error {
   /** The process exit code the CLI uses for this kind of fault. */
@@ -24,7 +25,16 @@ export class ModelFileError extends HandgradError {
   override name = "ModelFileError";
 }
 
-/** Two arrays whose shapes do not fit the operation; the message names both shapes. */
+/** A file that cannot be read or written (missing folder, permissions, a folder in the way). */
+export class FileError extends HandgradError {
+  override name = "FileError";
+}
+
+/**
+ * Two arrays whose shapes do not fit the operation; the message names both shapes. The CLI
+ * checks every shape a user controls before calling the library, so there it means a bug.
+ */
 export class ShapeError extends HandgradError {
+  override readonly exitCode: number = 70;
   override name = "ShapeError";
 }

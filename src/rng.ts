@@ -22,19 +22,15 @@ export class Rng {
     if (!Number.isSafeInteger(seed) || seed < 0) {
       throw new UsageError(`seed must be a non-negative integer, got ${seed}`);
     }
-    // splitmix32 over the low and high 32 bits of the seed fills the four state words.
-    let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32), 0x9e3779b9);
-    const next = (): number => {
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    // Two splitmix32 sequences, one from the low and one from the high 32 bits of the seed,
+    // are combined word by word: every seed below 2^53 gives its own 128-bit state.
+    const low = splitmix32(seed >>> 0);
+    const high = splitmix32(Math.floor(seed / 2 ** 32) ^ 0x6a09e667);
+    this.s0 = (low() ^ high()) >>> 0;
+    this.s1 = (low() ^ high()) >>> 0;
+    this.s2 = (low() ^ high()) >>> 0;
+    this.s3 = (low() ^ high()) >>> 0;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the one state xoshiro must avoid
   }
 
   /** The generator's full state (for checkpoints). */
@@ -115,6 +111,18 @@ export class Rng {
   }
 }
 
+/** A splitmix32 sequence (the seeding step of xoshiro): successive well-mixed 32-bit words. */
+function splitmix32(seed: number): () => number {
+  let x = seed | 0;
+  return () => {
+    x = (x + 0x9e3779b9) | 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
@@ -130,12 +138,11 @@ const STREAM_INDEX: Record<RngStream, number> = {
 };
 
 /**
- * The seed of one stream of a run: a 32-bit mix of the run seed and the stream, so that,
+ * The seed of one stream of a run: a 53-bit mix of the run seed and the stream, so that,
  * e.g., the shuffling order is not the same sequence as the weight draws.
  */
 export function streamSeed(seed: number, stream: RngStream): number {
-  let h = Math.imul(STREAM_INDEX[stream], 0x9e3779b9) ^ (seed >>> 0);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ Math.floor(seed / 2 ** 32);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  const words = new Rng(seed);
+  for (let i = 0; i < 2 * STREAM_INDEX[stream]; i++) words.nextUint32(); // two words per stream
+  return (words.nextUint32() >>> 11) * 2 ** 32 + words.nextUint32();
 }

@@ -3,6 +3,7 @@
  * no value) and typed readers that turn a flag's text into a validated value or a
  * UsageError that names the flag.
  */
+import { parseDecimal } from "../data/decimal.js";
 import { UsageError } from "../errors.js";
 
 export interface FlagSpec {
@@ -58,11 +59,9 @@ export function booleanFlag(flags: Flags, name: string): boolean {
   return flags.get(name) === true;
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A finite decimal number (no hex, no "Infinity", no empty text). */
+/** A finite decimal number in the grammar of CSV cells (no hex, no "Infinity", no empty text). */
 export function parseNumber(name: string, text: string): number {
-  const value = DECIMAL.test(text.trim()) ? Number(text) : NaN;
+  const value = parseDecimal(text);
   if (!Number.isFinite(value))
     throw new UsageError(`--${name} must be a finite number, got "${text}"`);
   return value;

@@ -9,7 +9,21 @@ export interface Output {
 }
 
 export const processOutput: Output = {
-  json: (value) => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+  json: (value) => void process.stdout.write(`${jsonText(value)}\n`),
   log: (line) => void process.stderr.write(`${line}\n`),
   interactive: process.stderr.isTTY === true,
 };
+
+/** Pretty JSON; a non-finite number is a bug upstream (JSON would silently print null). */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (key, v: unknown) => {
+      if (typeof v === "number" && !Number.isFinite(v)) {
+        throw new Error(`internal: non-finite number ${v} at key "${key}" in JSON output`);
+      }
+      return v;
+    },
+    2,
+  );
+}

@@ -7,11 +7,12 @@ import {
   fitStandardizer,
   loadCsv,
   makeDataset,
+  MAX_SAMPLES,
   splitDataset,
   type Dataset,
   type Standardizer,
 } from "../data/index.js";
-import { ModelFileError, UsageError } from "../errors.js";
+import { DataError, ModelFileError, UsageError } from "../errors.js";
 import { loadModel, type Model } from "../io/index.js";
 import type { Matrix } from "../linalg/index.js";
 import {
@@ -79,7 +80,9 @@ export function loadDataFromFlags(
   }
   if (name === undefined) throw new UsageError("no data: give --dataset NAME or --data FILE.csv");
   if (flags.has("label")) throw new UsageError("--label applies to --data, not to --dataset");
-  const samples = flags.has("samples") ? integerFlag(flags, "samples", 0, 2) : undefined;
+  const samples = flags.has("samples")
+    ? integerFlag(flags, "samples", 0, 2, MAX_SAMPLES)
+    : undefined;
   const noise = flags.has("noise")
     ? numberFlag(flags, "noise", 0, (x) => x >= 0, "a number ≥ 0")
     : undefined;
@@ -114,12 +117,30 @@ export function splitFromFlags(
 export function standardizerFor(
   flags: Flags,
   train: Dataset,
-  model?: Model,
+  model?: { readonly path: string; readonly model: Model },
 ): Standardizer | undefined {
-  if (model?.standardizer) return model.standardizer;
+  if (model && booleanFlag(flags, "standardize")) {
+    throw new UsageError(
+      `--standardize applies to a fresh model: ${model.path} is used with its own standardisation (${model.model.standardizer ? "it has one" : "it has none"})`,
+    );
+  }
+  if (model) return model.model.standardizer;
   return booleanFlag(flags, "standardize") ? fitStandardizer(train.X) : undefined;
 }
 
+/**
+ * Throws a DataError when the network's logits overflowed on some row: the weights or the
+ * features are too large for float64, and the loss and probabilities would be meaningless.
+ */
+export function assertFiniteOutputs(z2: Matrix, modelPath: string, dataSource: string): void {
+  const row = z2.data.findIndex((z) => !Number.isFinite(z));
+  if (row !== -1) {
+    throw new DataError(
+      `${modelPath} gives the non-finite logit z2 = ${z2.data[row]} on row ${row + 1} of ${dataSource}: ` +
+        `its weights or the features are too large for float64`,
+    );
+  }
+}
 /** The data set with its features standardised (unchanged when s is undefined). */
 export function standardized(data: Dataset, s: Standardizer | undefined): Dataset {
   return { ...data, X: standardizedFeatures(data.X, s) };

@@ -14,8 +14,8 @@
  *   - the label column (the one named by `label`, else the last column) holds integers
  *     0..maxClasses−1, written in the same grammar ("1", "1.0" and "1e0" are all 1).
  */
-import { readFileSync } from "node:fs";
 import { DataError } from "../errors.js";
+import { readUtf8File } from "../io/files.js";
 import { matrix, type Matrix } from "../linalg/index.js";
 import { forEachCsvRecord, type CellLocator } from "./csv-records.js";
 import {
@@ -69,37 +69,51 @@ export function parseFeatureCsv(text: string, options: FeatureCsvOptions = {}): 
   return { X: table.X, featureNames: table.names };
 }
 
+/**
+ * Rows to predict with a model of D inputs: a file of D feature columns, or of D + 1 columns
+ * one of which (`label`, else the last) is the label; labels are then returned too.
+ */
+export function parsePredictionCsv(
+  text: string,
+  D: number,
+  options: Omit<LabelledCsvOptions, "maxClasses"> = {},
+): { X: Matrix; y?: Matrix } {
+  const labelled = options.label !== undefined || headerWidth(text) === D + 1;
+  const { X, y } = labelled
+    ? parseLabelledCsv(text, options)
+    : { ...parseFeatureCsv(text, options), y: undefined };
+  if (X.cols !== D) {
+    const what = labelled ? `${X.cols} feature columns and a label` : `${X.cols} columns`;
+    throw new DataError(
+      `${options.source ?? "the data"} has ${what}, but the model expects ${D} features (or ${D + 1} columns with a label)`,
+    );
+  }
+  return y ? { X, y } : { X };
+}
+
+/** The number of cells in the first record (the header), without reading further. */
+function headerWidth(text: string): number {
+  const stop = new Error("header read");
+  let width = 0;
+  try {
+    forEachCsvRecord(text, (cells) => {
+      width = cells.length;
+      throw stop;
+    });
+  } catch (error) {
+    if (error !== stop) throw error;
+  }
+  return width;
+}
+
 /** A labelled data set from the CSV file at `path` (see parseLabelledCsv). */
 export function loadCsv(path: string, options: Omit<LabelledCsvOptions, "source"> = {}): Dataset {
-  return parseLabelledCsv(readUtf8File(path), { ...options, source: path });
+  return parseLabelledCsv(readUtf8File(path, DataError), { ...options, source: path });
 }
 
 /** Unlabelled rows from the CSV file at `path` (see parseFeatureCsv). */
 export function loadFeatureCsv(path: string): FeatureTable {
-  return parseFeatureCsv(readUtf8File(path), { source: path });
-}
-
-/** The text of a UTF-8 file; a DataError naming the path when it cannot be read or decoded. */
-export function readUtf8File(path: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new DataError(`cannot read ${path}: ${describeFileError(error)}`);
-  }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (error) {
-    if (!(error instanceof TypeError)) {
-      throw new DataError(
-        `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    const line = 1 + countByte(bytes, 0x0a, firstInvalidUtf8Byte(bytes));
-    throw new DataError(
-      `${path} is not UTF-8 text (line ${line} has an invalid byte); save the file as UTF-8`,
-    );
-  }
+  return parseFeatureCsv(readUtf8File(path, DataError), { source: path });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -258,39 +272,5 @@ function characterCount(text: string): number {
     const unit = text.charCodeAt(i);
     if (unit < 0xdc00 || unit > 0xdfff) count++;
   }
-  return count;
-}
-
-/** A one-phrase reason a file could not be read. */
-function describeFileError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EISDIR") return "it is a directory, not a file";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The offset of (about) the first byte where UTF-8 decoding fails (binary search over prefixes). */
-function firstInvalidUtf8Byte(bytes: Uint8Array): number {
-  // decode(prefix, { stream: true }) accepts a sequence cut off at the end, so a prefix
-  // fails exactly when it contains an invalid sequence: the failing prefixes are those
-  // longer than some length L, and bytes[L − 1] is where the decoder sees the fault.
-  let good = 0;
-  let bad = bytes.length;
-  while (bad - good > 1) {
-    const mid = Math.floor((good + bad) / 2);
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      good = mid;
-    } catch {
-      bad = mid;
-    }
-  }
-  return bad - 1;
-}
-
-function countByte(bytes: Uint8Array, byte: number, end: number): number {
-  let count = 0;
-  for (let i = 0; i < end; i++) if (bytes[i] === byte) count++;
   return count;
 }

@@ -9,6 +9,7 @@ export {
   DEFAULT_NOISE,
   DEFAULT_SAMPLES,
   makeDataset,
+  MAX_NOISE,
   MAX_SAMPLES,
   TOY_NAMES,
   type ToyName,
@@ -19,7 +20,7 @@ export {
   loadFeatureCsv,
   parseFeatureCsv,
   parseLabelledCsv,
-  readUtf8File,
+  parsePredictionCsv,
   type FeatureCsvOptions,
   type LabelledCsvOptions,
 } from "./csv.js";

@@ -27,7 +27,7 @@ export function fitStandardizer(X: Matrix): Standardizer {
     let constant = true;
     for (let i = 0; i < N; i++) {
       const x = data[i * D + j] as number;
-      sum += x;
+      sum += x / N; // the mean term by term: Σ x could overflow where the mean does not
       if (x !== first) constant = false;
     }
     if (constant) {
@@ -38,7 +38,7 @@ export function fitStandardizer(X: Matrix): Standardizer {
     // Two passes: the mean, corrected by the mean residual (which cancels most of the
     // rounding error of the first sum), then the deviations, scaled by the largest one so
     // that squaring cannot overflow or underflow.
-    let m = sum / N;
+    let m = sum;
     let residual = 0;
     let largest = 0;
     for (let i = 0; i < N; i++) {
@@ -54,9 +54,11 @@ export function fitStandardizer(X: Matrix): Standardizer {
     }
     mean[j] = m;
     std[j] = largest * Math.sqrt(sumOfSquares / N);
+    // Values that differ only in the subnormal range can give std 0: treat as constant.
+    if (std[j] === 0) std[j] = 1;
     if (!Number.isFinite(mean[j] as number) || !Number.isFinite(std[j] as number)) {
       throw new DataError(
-        `cannot standardize column ${j + 1}: its values are not finite or too large`,
+        `cannot standardize column ${j + 1}: its values are too large for float64 (their spread overflows)`,
       );
     }
   }

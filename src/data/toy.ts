@@ -29,6 +29,9 @@ export interface ToyOptions {
 export const DEFAULT_SAMPLES = 400;
 export const MAX_SAMPLES = 10_000_000;
 
+/** The largest noise accepted: the shapes are of size ~1, so more is noise alone (and far more overflows). */
+export const MAX_NOISE = 1e6;
+
 /**
  * The default noise of each set: the classes overlap a little (a few points sit on the
  * wrong side of the ideal boundary), yet a 16-unit tanh network fits them well.
@@ -185,8 +188,8 @@ function checkSamples(samples: number, classes: number): number {
 }
 
 function checkNoise(noise: number): number {
-  if (!Number.isFinite(noise) || noise < 0) {
-    throw new UsageError(`noise must be a finite number ≥ 0, got ${noise}`);
+  if (!Number.isFinite(noise) || noise < 0 || noise > MAX_NOISE) {
+    throw new UsageError(`noise must be a number from 0 to ${MAX_NOISE}, got ${noise}`);
   }
   return noise;
 }

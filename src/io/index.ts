@@ -1,2 +1,2 @@
-export * from "./atomic.js";
+export * from "./files.js";
 export * from "./model-file.js";

@@ -10,7 +10,6 @@
  * as "-0"), so a model round-trips bit for bit. Loading validates everything and names
  * what is wrong.
  */
-import { readFileSync } from "node:fs";
 import type { Standardizer } from "../data/index.js";
 import { ModelFileError } from "../errors.js";
 import { fromRows, rowVector, toRows, type Matrix } from "../linalg/index.js";
@@ -20,7 +19,7 @@ import {
   type ActivationName,
   type Params,
 } from "../nn/index.js";
-import { writeFileAtomic } from "./atomic.js";
+import { readUtf8File, writeFileAtomic } from "./files.js";
 
 export const MODEL_FORMAT = "handgrad-model";
 export const MODEL_VERSION = 1;
@@ -36,6 +35,13 @@ export interface Model {
 /** The model as the text of a model file. */
 export function serializeModel(model: Model): string {
   assertParamShapes(model.params);
+  // Never write what loadModel would refuse: check by parsing the text back.
+  const text = modelText(model);
+  parseModel(text, "the model to be written");
+  return text;
+}
+
+function modelText(model: Model): string {
   const { W1, b1, W2, b2 } = model.params;
   const lines = [
     "{",
@@ -62,15 +68,7 @@ export function saveModel(path: string, model: Model): void {
 
 /** Reads and validates a model file; a ModelFileError says what is wrong. */
 export function loadModel(path: string): Model {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ModelFileError(
-      `cannot read model file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
-  return parseModel(text, path);
+  return parseModel(readUtf8File(path, ModelFileError), path);
 }
 
 const KNOWN_KEYS = new Set([
@@ -83,6 +81,7 @@ const KNOWN_KEYS = new Set([
   "b2",
   "standardize",
 ]);
+const STANDARDIZE_KEYS = new Set(["mean", "std"]);
 
 /** Parses and validates the text of a model file (`source` names it in errors). */
 export function parseModel(text: string, source = "model file"): Model {
@@ -93,7 +92,8 @@ export function parseModel(text: string, source = "model file"): Model {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return fail(`not valid JSON (${(error as Error).message})`);
+    // JSON.parse's message may quote the text over several lines: keep its first line.
+    return fail(`not valid JSON (${(error as Error).message.split("\n")[0]})`);
   }
   if (!isObject(json)) return fail("expected a JSON object");
   for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) fail(`unknown key "${key}"`);
@@ -120,6 +120,9 @@ export function parseModel(text: string, source = "model file"): Model {
   const standardize = json["standardize"];
   if (standardize === undefined) return { activation: activation as ActivationName, params };
   if (!isObject(standardize)) return fail(`"standardize" must be an object with "mean" and "std"`);
+  for (const key of Object.keys(standardize)) {
+    if (!STANDARDIZE_KEYS.has(key)) fail(`unknown key "standardize.${key}"`);
+  }
   const mean = vectorField(
     standardize,
     "mean",
@@ -179,12 +182,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  // Numbers as JavaScript prints them: JSON.stringify would turn 1e999 (Infinity) into null.
+  const text = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 /** The shortest decimal that reads back to x; −0 keeps its sign. */
 function numberText(x: number): string {
+  // A non-finite value is written as a string so that the check in serializeModel names it.
+  if (!Number.isFinite(x)) return JSON.stringify(String(x));
   return Object.is(x, -0) ? "-0" : String(x);
 }
 

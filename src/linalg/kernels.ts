@@ -172,12 +172,21 @@ export function sumAll(A: Matrix): number {
   return sum + compensation;
 }
 
-/** ‖A‖₂ over all entries (Frobenius norm), scaled to avoid overflow and underflow. */
+/** ‖A‖₂ over all entries (Frobenius norm), scaled by max |a_ij| to avoid overflow and underflow. */
 export function norm(A: Matrix): number {
-  let largest = 0;
-  for (const x of A.data) largest = Math.max(largest, Math.abs(x));
+  const largest = maxAbs(A);
   if (largest === 0 || !Number.isFinite(largest)) return largest;
   let s = 0;
   for (const x of A.data) s += (x / largest) ** 2;
   return largest * Math.sqrt(s);
+}
+
+/** max |a_ij| over all entries (0 for an empty matrix; NaN if any entry is NaN). */
+export function maxAbs(A: Matrix): number {
+  let largest = 0;
+  for (const x of A.data) {
+    if (Number.isNaN(x)) return NaN;
+    largest = Math.max(largest, Math.abs(x));
+  }
+  return largest;
 }

@@ -10,7 +10,7 @@
  * z < −745.13, where log(1 − p) and log p would be −∞.
  */
 import { ShapeError } from "../errors.js";
-import { map, matrix, shapeOf, sumAll, type Matrix } from "../linalg/index.js";
+import { map, shapeOf, sumAll, zipWith, type Matrix } from "../linalg/index.js";
 
 /** ℓ(z, y) = max(z, 0) − y z + log1p(e^{−|z|}) for one logit z and label y. */
 function bceTerm(z: number, y: number): number {
@@ -34,9 +34,7 @@ function assertBatch(z2: Matrix, y: Matrix, op: string): void {
 /** The N×1 per-example losses ℓ(z2_n, y_n). */
 export function bceWithLogitsPerExample(z2: Matrix, y: Matrix): Matrix {
   assertBatch(z2, y, "bceWithLogitsPerExample");
-  const out = new Float64Array(z2.rows);
-  for (let n = 0; n < out.length; n++) out[n] = bceTerm(z2.data[n] as number, y.data[n] as number);
-  return matrix(z2.rows, 1, out);
+  return zipWith(z2, y, bceTerm, "bceWithLogitsPerExample");
 }
 
 /**

@@ -5,7 +5,7 @@
  * and stops with a DivergenceError, carrying the last finite parameters, as soon as a
  * loss or a parameter stops being finite.
  */
-import { HandgradError, UsageError } from "../errors.js";
+import { DataError, HandgradError, UsageError } from "../errors.js";
 import { gatherRows, type Matrix } from "../linalg/index.js";
 import {
   accuracy,
@@ -97,54 +97,51 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
   const shuffle = (options.shuffle ?? true) && batchSize < N;
   const rng = new Rng(options.seed ?? 0);
 
-  const history: EpochRecord[] = [];
+  if (!paramsAreFinite(initial))
+    throw new UsageError("the starting parameters contain NaN or ±Infinity");
+
+  let params = initial; // always finite: a step is taken only when its result is
   let steps = 0;
-  const record = (epoch: number, params: Params): void => {
+  const history: EpochRecord[] = [];
+  const diverged = (epoch: number, what: string): DivergenceError =>
+    new DivergenceError(
+      `training diverged at epoch ${epoch}, step ${steps} (learning rate ${learningRate}): ${what}; ` +
+        `try a lower learning rate`,
+      epoch,
+      steps,
+      learningRate,
+      params,
+      history,
+    );
+  const record = (epoch: number): void => {
     const entry = evaluate(epoch, params, data, activation, options.validation);
-    if (!Number.isFinite(entry.loss)) {
-      throw new DivergenceError(
-        `training diverged at epoch ${epoch}, step ${steps} (learning rate ${learningRate}): ` +
-          `the training loss became ${entry.loss}; try a lower learning rate`,
-        epoch,
-        steps,
-        learningRate,
-        params,
-        history,
+    const bad = nonFiniteFigure(entry);
+    if (bad && epoch === 0) {
+      throw new DataError(
+        `the starting model's ${bad} on this data is not finite: the features or the weights ` +
+          `are too large for float64 (the logits z2 overflow)`,
       );
     }
+    if (bad) throw diverged(epoch, `the ${bad} became non-finite`);
     history.push(entry);
     options.onEpoch?.(entry);
   };
 
-  let params = initial;
-  record(0, params);
+  record(0);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = shuffle ? rng.permutation(N) : null;
     for (let start = 0; start < N; start += batchSize) {
-      const end = Math.min(start + batchSize, N);
-      const batch = selectBatch(data, order, start, end);
+      const batch = selectBatch(data, order, start, Math.min(start + batchSize, N));
       const cache = forward(params, batch.X, activation);
       const batchLoss = loss(cache, batch.y);
       const grads = backward(params, cache, batch.X, batch.y, activation);
       const next = gradientDescentStep(params, grads, learningRate);
       steps++;
-      if (!Number.isFinite(batchLoss) || !paramsAreFinite(next)) {
-        const what = Number.isFinite(batchLoss)
-          ? "a parameter became non-finite"
-          : `the loss became ${batchLoss}`;
-        throw new DivergenceError(
-          `training diverged at epoch ${epoch}, step ${steps} (learning rate ${learningRate}): ${what}; ` +
-            `try a lower learning rate`,
-          epoch,
-          steps,
-          learningRate,
-          params,
-          history,
-        );
-      }
+      if (!Number.isFinite(batchLoss)) throw diverged(epoch, `the loss became ${batchLoss}`);
+      if (!paramsAreFinite(next)) throw diverged(epoch, "a parameter became non-finite");
       params = next;
     }
-    record(epoch, params);
+    record(epoch);
   }
   return { params, history, steps };
 }
@@ -170,6 +167,14 @@ function resolveBatchSize(batchSize: number | "full", N: number): number {
     throw new UsageError(`batch size must be a positive integer or "full", got ${batchSize}`);
   }
   return Math.min(batchSize, N);
+}
+
+/** The name of the first non-finite figure of an epoch record, or undefined. */
+function nonFiniteFigure(entry: EpochRecord): string | undefined {
+  if (!Number.isFinite(entry.loss)) return "training loss";
+  if (entry.validationLoss !== undefined && !Number.isFinite(entry.validationLoss))
+    return "validation loss";
+  return undefined;
 }
 
 function evaluate(

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCsv } from "../../src/data/index.js";
 import { loadModel } from "../../src/io/index.js";
+import { toRows } from "../../src/linalg/index.js";
 import { activationByName, backward, forward } from "../../src/nn/index.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -117,18 +118,20 @@ describe("handgrad train", () => {
   });
 
   it("--init-model continues from a saved model and refuses a contradicting --activation", () => {
-    expect(
-      handgrad(["train", "--dataset", "moons", "--epochs", "5", "--save", "start.json"], work).code,
-    ).toBe(0);
+    const first = handgrad(
+      ["train", "--dataset", "moons", "--epochs", "5", "--save", "start.json", "--json"],
+      work,
+    );
+    expect(first.code, first.stderr).toBe(0);
     const r = handgrad(
-      ["train", "--dataset", "moons", "--epochs", "0", "--init-model", "start.json", "--json"],
+      ["train", "--dataset", "moons", "--epochs", "5", "--init-model", "start.json", "--json"],
       work,
     );
     expect(r.code, r.stderr).toBe(0);
-    const before = JSON.parse(
-      handgrad(["train", "--dataset", "moons", "--epochs", "5", "--json"], work).stdout,
-    );
-    expect(JSON.parse(r.stdout).final.loss).toBe(before.final.loss);
+    const [before, after] = [JSON.parse(first.stdout), JSON.parse(r.stdout)];
+    // It starts where the first run ended, and training goes on lowering the loss.
+    expect(after.history[0].loss).toBe(before.final.loss);
+    expect(after.final.loss).toBeLessThan(before.final.loss);
     const bad = handgrad(
       ["train", "--dataset", "moons", "--init-model", "start.json", "--activation", "relu"],
       work,
@@ -243,8 +246,12 @@ describe("handgrad gradcheck and grad", () => {
       data.y,
       activation,
     );
-    expect(out.grads.b1).toEqual(Array.from(grads.db1.data));
-    expect(out.grads.b2).toEqual(Array.from(grads.db2.data));
+    expect(out.grads).toEqual({
+      W1: toRows(grads.dW1),
+      b1: Array.from(grads.db1.data),
+      W2: toRows(grads.dW2),
+      b2: Array.from(grads.db2.data),
+    });
   });
 });
 
@@ -253,6 +260,9 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     writeFileSync(join(work, name), text);
     return name;
   };
+  /** A copy of the saved 2→16→1 model m2.json, edited as text. */
+  const model = (name: string, edit: (text: string) => string): string =>
+    csv(name, edit(readFileSync(join(work, "m2.json"), "utf8")));
   const cases: [string, () => string[], RegExp][] = [
     ["a missing data file", () => ["train", "--data", "nope.csv"], /nope\.csv/],
     [
@@ -332,7 +342,7 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     [
       "a model for other data",
       () => ["predict", "--model", "m2.json", "--data", breastCancer],
-      /m2\.json expects 2 features/,
+      /breast_cancer\.csv has 31 columns, but the model expects 2 features \(or 3 columns with a label\)/,
     ],
     [
       "a malformed model file",
@@ -344,6 +354,110 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
       () => ["gradcheck", "--model", "m2.json", "--data", breastCancer],
       /expects 2 features but the data has 30/,
     ],
+    [
+      "an unwritable --save folder",
+      () => ["train", "--dataset", "moons", "--save", "nodir/x.json"],
+      /cannot write nodir\/x\.json: no such folder nodir/,
+    ],
+    [
+      "--save onto a folder",
+      () => ["train", "--dataset", "moons", "--save", "."],
+      /cannot write \.: it is a folder/,
+    ],
+    [
+      "an unwritable --out",
+      () => [
+        "predict",
+        "--model",
+        "m2.json",
+        "--data",
+        csv("two.csv", "x1,x2\n1,2\n"),
+        "--out",
+        "nodir/p.csv",
+      ],
+      /cannot write nodir\/p\.csv/,
+    ],
+    [
+      "a bad option with large-scale CSV data",
+      () => ["train", "--data", breastCancer, "--lr", "0"],
+      /--lr must be a number > 0/,
+    ],
+    [
+      "noise that would overflow",
+      () => ["train", "--dataset", "moons", "--noise", "1e308"],
+      /noise must be a number from 0 to 1000000/,
+    ],
+    [
+      "a batch size of FULL",
+      () => ["train", "--dataset", "moons", "--batch-size", "FULL"],
+      /--batch-size must be a positive integer or "full", got "FULL"/,
+    ],
+    [
+      "too many samples",
+      () => ["train", "--dataset", "moons", "--samples", "20000000"],
+      /--samples must be an integer from 2 to 10000000/,
+    ],
+    [
+      "Infinity in a model file",
+      () => [
+        "predict",
+        "--model",
+        model("inf.json", (m) => m.replace(/"b2": \[[^\]]*\]/, '"b2": [1e999]')),
+        "--data",
+        "two.csv",
+      ],
+      /"b2"\[0\] must be a finite number, got Infinity/,
+    ],
+    [
+      "a model file with a W2 of the wrong shape",
+      () => [
+        "predict",
+        "--model",
+        model("w2.json", (m) => m.replace(/"W2": \[[\s\S]*?\]\s*\],/, '"W2": [[1]],')),
+        "--data",
+        "two.csv",
+      ],
+      /"W2" must be 16×1/,
+    ],
+    [
+      "a model whose logits overflow",
+      () => [
+        "predict",
+        "--model",
+        model("huge.json", (m) =>
+          m
+            .replace(/"b2": \[[^\]]*\]/, '"b2": [1.7e308]')
+            .replace(
+              /"W2": \[[\s\S]*?\]\s*\],/,
+              `"W2": [${Array(16).fill("[1.7e308]").join(",")}],`,
+            ),
+        ),
+        "--data",
+        "two.csv",
+      ],
+      /gives the non-finite logit z2 = Infinity on row 1 of two\.csv/,
+    ],
+    ["grad without --model", () => ["grad", "--data", breastCancer], /grad needs --model FILE/],
+    [
+      "grad with a bad label",
+      () => ["grad", "--model", "m2.json", "--data", csv("lab.csv", "x1,x2,y\n1,2,M\n")],
+      /line 2, column "y": the label "M" is not 0 or 1/,
+    ],
+    [
+      "predict with a bad cell",
+      () => ["predict", "--model", "m2.json", "--data", csv("cell2.csv", "x1,x2\n1,oops\n")],
+      /line 2, column "x2": "oops" is not a number/,
+    ],
+    [
+      "--standardize with a starting model",
+      () => ["train", "--dataset", "moons", "--init-model", "m2.json", "--standardize"],
+      /--standardize applies to a fresh model: m2\.json/,
+    ],
+    [
+      "gradcheck --standardize with a model",
+      () => ["gradcheck", "--dataset", "moons", "--model", "m2.json", "--standardize"],
+      /--standardize applies to a fresh model/,
+    ],
   ];
   beforeAll(() => {
     expect(
@@ -354,7 +468,11 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     it(name, () => {
       const argv = args();
       const before = readdirSync(work).sort();
-      const r = handgrad([...argv, ...(argv[0] === "train" ? ["--save", "never.json"] : [])], work);
+      // The output flag of the command, when the case does not set it: it must not be written.
+      const output =
+        { train: ["--save", "never.json"], predict: ["--out", "never.csv"] }[argv[0] as string] ??
+        [];
+      const r = handgrad([...argv, ...(argv.includes(output[0] as string) ? [] : output)], work);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stdout).toBe("");
       const lines = r.stderr.trim().split("\n");

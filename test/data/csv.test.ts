@@ -324,9 +324,7 @@ describe("loading files", () => {
   });
 
   it("a directory is a DataError naming the path", () => {
-    expect(dataErrorOf(() => loadCsv(dir))).toBe(
-      `cannot read ${dir}: it is a directory, not a file`,
-    );
+    expect(dataErrorOf(() => loadCsv(dir))).toBe(`cannot read ${dir}: it is a folder, not a file`);
   });
 
   it("bytes that are not UTF-8 are a DataError naming the path and the line", () => {

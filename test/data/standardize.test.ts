@@ -132,3 +132,22 @@ describe("applyStandardizer", () => {
     }
   });
 });
+
+describe("fitStandardizer at the edges of float64", () => {
+  it("fits columns whose sum overflows although their mean does not", () => {
+    const s = fitStandardizer(fromRows([[1.7e308], [1.5e308]]));
+    expect(s.mean[0]).toBeCloseTo(1.6e308, -296);
+    expect(s.std[0]).toBeCloseTo(0.1e308, -296);
+  });
+
+  it("gives std 1, never 0, to a column whose spread underflows", () => {
+    const column = Array.from({ length: 100 }, (_, i) => [i === 0 ? 5e-324 : 0]);
+    const s = fitStandardizer(fromRows(column));
+    expect(s.std[0]).toBeGreaterThan(0);
+    expect(
+      toRows(applyStandardizer(fromRows(column), s))
+        .flat()
+        .every(Number.isFinite),
+    ).toBe(true);
+  });
+});

@@ -225,7 +225,7 @@ describe("bad options are UsageErrors that name the option and the value", () =>
     [
       "negative noise",
       () => makeDataset("moons", { noise: -0.1 }),
-      /noise must be a finite number ≥ 0, got -0\.1/,
+      /noise must be a number from 0 to 1000000, got -0\.1/,
     ],
     ["NaN noise", () => makeDataset("moons", { noise: NaN }), /noise.*got NaN/],
     ["infinite noise", () => makeDataset("moons", { noise: Infinity }), /noise.*got Infinity/],

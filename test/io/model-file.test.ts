@@ -158,7 +158,44 @@ describe("saving", () => {
 
   it("loadModel names a missing file", () => {
     expect(() => loadModel("/nonexistent/model.json")).toThrow(
-      /cannot read model file \/nonexistent\/model.json: ENOENT/,
+      "cannot read /nonexistent/model.json: no such file",
     );
+  });
+});
+
+describe("writing only what can be read back", () => {
+  it("serializeModel refuses NaN, ±Infinity and a zero std, naming the entry", () => {
+    const model = sampleModel();
+    const withNaN: Model = {
+      ...model,
+      params: { ...model.params, b1: fromRows([[0, NaN, 0, 0]]) },
+    };
+    expect(() => serializeModel(withNaN)).toThrow(ModelFileError);
+    expect(() => serializeModel(withNaN)).toThrow(/"b1"\[1\] must be a finite number, got "NaN"/);
+    const zeroStd: Model = {
+      ...model,
+      standardizer: { mean: Float64Array.from([0, 0, 0]), std: Float64Array.from([1, 0, 1]) },
+    };
+    expect(() => serializeModel(zeroStd)).toThrow(/"standardize.std"\[1\] must be > 0/);
+    const folder = mkdtempSync(join(tmpdir(), "handgrad-"));
+    expect(() => saveModel(join(folder, "m.json"), withNaN)).toThrow(ModelFileError);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it("a JSON syntax error is reported on one line", () => {
+    let message = "";
+    try {
+      parseModel('{"format": "handgrad-model",\n "version": 1,\n "W1": [[1, 2,]]\n}', "m.json");
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^m\.json: not valid JSON \(/);
+    expect(message).not.toContain("\n");
+  });
+
+  it("refuses unknown keys inside standardize", () => {
+    const json = JSON.parse(serializeModel(sampleModel()));
+    json.standardize.scale = [1, 1, 1];
+    expect(() => parseModel(JSON.stringify(json))).toThrow(/unknown key "standardize.scale"/);
   });
 });

@@ -74,14 +74,13 @@ describe("forward", () => {
 
   it("refuses data whose width is not D, naming both shapes", () => {
     const params = initParams({ inputs: 3, hidden: 4, init: "he", seed: 0 });
-    const { X, y } = randomBatch(5, 2, 0);
+    const { X } = randomBatch(5, 2, 0);
     expect(() => forward(params, X, tanh)).toThrow(ShapeError);
     expect(() => forward(params, X, tanh)).toThrow(/5×2.*3×4/);
     const good = randomBatch(5, 3, 0).X;
     expect(() =>
       backward(params, forward(params, good, tanh), good, fromRows([[1]]), tanh),
     ).toThrow(/1×1.*5×3/);
-    expect(y.rows).toBe(5);
   });
 });
 

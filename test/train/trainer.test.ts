@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { makeDataset } from "../../src/data/index.js";
-import { UsageError } from "../../src/errors.js";
-import { fromRows, matrix } from "../../src/linalg/index.js";
+import { DataError, UsageError } from "../../src/errors.js";
+import { fromRows, gatherRows, matrix } from "../../src/linalg/index.js";
 import {
+  accuracy,
   backward,
   forward,
   initParams,
+  loss,
   paramsAreFinite,
+  relu,
   tanh,
   type Params,
 } from "../../src/nn/index.js";
@@ -83,7 +86,7 @@ describe("train", () => {
     const validation = makeDataset("moons", { samples: 20, seed: 6 });
     const start = initParams({ inputs: 2, hidden: 4, init: "xavier", seed: 5 });
     const epochs: number[] = [];
-    const { history } = train(start, data, {
+    const { history, params } = train(start, data, {
       activation: "tanh",
       learningRate: 0.5,
       epochs: 4,
@@ -93,10 +96,12 @@ describe("train", () => {
     });
     expect(epochs).toEqual([0, 1, 2, 3, 4]);
     expect(history.map((r) => r.epoch)).toEqual(epochs);
-    for (const r of history) {
-      expect(r.validationLoss).toBeGreaterThan(0);
-      expect(r.validationAccuracy).toBeGreaterThanOrEqual(0);
-    }
+    // The last record's figures are those of the returned parameters on each set.
+    const last = history[4];
+    const onValidation = forward(params, validation.X, tanh);
+    expect(last?.validationLoss).toBe(loss(onValidation, validation.y));
+    expect(last?.validationAccuracy).toBe(accuracy(onValidation.p, validation.y));
+    expect(last?.loss).toBe(loss(forward(params, data.X, tanh), data.y));
     expect(history[4]?.loss).toBeLessThan(history[0]?.loss ?? 0);
   });
 
@@ -125,6 +130,16 @@ describe("train", () => {
     expect(e.message).toMatch(/epoch 1, step \d \(learning rate 1e\+200\)/);
     expect(e.exitCode).toBe(3);
     expect(paramsAreFinite(e.lastFiniteParams)).toBe(true);
+    // They are exactly the parameters after the e.step − 1 steps before the failing one.
+    let expected = start;
+    for (let step = 0; step < e.step - 1; step++) {
+      const rows = step % 2 === 0 ? [0, 1] : [2, 3];
+      const Xb = gatherRows(X, rows);
+      const yb = gatherRows(y, rows);
+      const grads = backward(expected, forward(expected, Xb, relu), Xb, yb, relu);
+      expected = gradientDescentStep(expected, grads, 1e200);
+    }
+    expect(bits(e.lastFiniteParams)).toBe(bits(expected));
   });
 
   it("refuses nonsense hyper-parameters", () => {
@@ -136,5 +151,45 @@ describe("train", () => {
     expect(() => train(start, data, { ...base, epochs: -1 })).toThrow(/epochs/);
     expect(() => train(start, data, { ...base, batchSize: 0 })).toThrow(/batch size/);
     expect(() => train(start, { X: matrix(0, 2), y: matrix(0, 1) }, base)).toThrow(/empty/);
+  });
+});
+
+describe("non-finite figures", () => {
+  const y = fromRows([[1], [0]]);
+  const huge: Params = {
+    W1: fromRows([[1]]),
+    b1: fromRows([[0]]),
+    W2: fromRows([[1.7e308]]),
+    b2: fromRows([[1.7e308]]),
+  };
+
+  it("a starting model whose loss overflows on the data is a DataError, not a divergence", () => {
+    const X = fromRows([[5], [6]]);
+    const run = () =>
+      train(huge, { X, y }, { activation: "relu", learningRate: 0.1, epochs: 1, batchSize: 2 });
+    expect(run).toThrow(DataError);
+    expect(run).toThrow(/starting model's training loss on this data is not finite/);
+  });
+
+  it("a validation loss that overflows stops training as a divergence", () => {
+    const X = fromRows([[-5], [-6]]); // relu units are off: z2 = b2 alone... finite on training rows
+    const safe: Params = { ...huge, b2: fromRows([[0]]) };
+    const validation = { X: fromRows([[5]]), y: fromRows([[0]]) }; // z2 = 5 · 1.7e308 overflows
+    const run = () =>
+      train(
+        safe,
+        { X, y },
+        { activation: "relu", learningRate: 0.1, epochs: 1, batchSize: 2, validation },
+      );
+    expect(run).toThrow(DataError); // already at epoch 0: the starting model cannot score the validation rows
+    expect(run).toThrow(/validation loss/);
+  });
+
+  it("refuses starting parameters with NaN", () => {
+    const X = fromRows([[1], [2]]);
+    const bad: Params = { ...huge, W2: fromRows([[NaN]]) };
+    expect(() =>
+      train(bad, { X, y }, { activation: "tanh", learningRate: 0.1, epochs: 1, batchSize: 2 }),
+    ).toThrow(/starting parameters contain NaN/);
   });
 });

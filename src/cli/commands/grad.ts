@@ -4,7 +4,13 @@ import { activationByName, backward, forward, loss } from "../../nn/index.js";
 import { UsageError } from "../../errors.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import type { Output } from "../output.js";
-import { DATA_FLAGS, loadDataFromFlags, loadModelFor, standardized } from "../setup.js";
+import {
+  assertFiniteOutputs,
+  DATA_FLAGS,
+  loadDataFromFlags,
+  loadModelFor,
+  standardized,
+} from "../setup.js";
 
 export const GRAD_FLAGS: FlagSpecs = {
   model: { kind: "string", help: "the model file (required)" },
@@ -25,6 +31,11 @@ export function gradCommand(flags: Flags, output: Output): number {
   const { X, y } = standardized(data, model.standardizer);
   const activation = activationByName(model.activation);
   const cache = forward(model.params, X, activation);
+  assertFiniteOutputs(
+    cache.z2,
+    modelPath,
+    stringFlag(flags, "data") ?? stringFlag(flags, "dataset") ?? "the data",
+  );
   const { dW1, db1, dW2, db2 } = backward(model.params, cache, X, y, activation);
   output.log(`loss and gradients of ${modelPath} on ${X.rows} rows`);
   output.json({

@@ -43,7 +43,7 @@ export function gradcheckCommand(flags: Flags, output: Output): number {
   const model = startingModel(flags, data.X.cols, modelPath);
   const { X, y } = standardized(
     data,
-    standardizerFor(flags, data, modelPath === undefined ? undefined : model),
+    standardizerFor(flags, data, modelPath === undefined ? undefined : { path: modelPath, model }),
   );
   const eps = numberFlag(flags, "eps", DEFAULT_EPS, (x) => x > 0, "a number > 0");
   const threshold = numberFlag(flags, "threshold", DEFAULT_THRESHOLD, (x) => x > 0, "a number > 0");

@@ -1,12 +1,11 @@
 /** `handgrad predict`: the probability and class of every row of a CSV file. */
-import { loadCsv, loadFeatureCsv } from "../../data/index.js";
-import { ModelFileError, UsageError } from "../../errors.js";
-import { loadModel, writeFileAtomic } from "../../io/index.js";
-import type { Matrix } from "../../linalg/index.js";
+import { parsePredictionCsv } from "../../data/index.js";
+import { DataError, UsageError } from "../../errors.js";
+import { assertWritable, loadModel, readUtf8File, writeFileAtomic } from "../../io/index.js";
 import { accuracy, activationByName, classify, forward, loss } from "../../nn/index.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import type { Output } from "../output.js";
-import { standardizedFeatures } from "../setup.js";
+import { assertFiniteOutputs, standardizedFeatures } from "../setup.js";
 
 export const PREDICT_FLAGS: FlagSpecs = {
   model: { kind: "string", help: "the model file (required)" },
@@ -16,7 +15,7 @@ export const PREDICT_FLAGS: FlagSpecs = {
   },
   label: {
     kind: "string",
-    help: "the label column, when the file has one (default: the last column)",
+    help: "the label column, when the file has one (default: the last of D + 1 columns)",
   },
   out: {
     kind: "string",
@@ -31,17 +30,20 @@ export const PREDICT_FLAGS: FlagSpecs = {
 export function predictCommand(flags: Flags, output: Output): number {
   const modelPath = stringFlag(flags, "model");
   const dataPath = stringFlag(flags, "data");
+  const out = stringFlag(flags, "out");
   if (modelPath === undefined) throw new UsageError("predict needs --model FILE");
   if (dataPath === undefined) throw new UsageError("predict needs --data FILE.csv");
+  if (out !== undefined) assertWritable(out);
   const model = loadModel(modelPath);
-  const { X, y } = readRows(dataPath, stringFlag(flags, "label"), model.params.W1.rows, modelPath);
-  const cache = forward(
-    model.params,
-    standardizedFeatures(X, model.standardizer),
-    activationByName(model.activation),
-  );
+  const label = stringFlag(flags, "label");
+  const { X, y } = parsePredictionCsv(readUtf8File(dataPath, DataError), model.params.W1.rows, {
+    source: dataPath,
+    ...(label === undefined ? {} : { label }),
+  });
+  const features = standardizedFeatures(X, model.standardizer);
+  const cache = forward(model.params, features, activationByName(model.activation));
+  assertFiniteOutputs(cache.z2, modelPath, dataPath);
   const classes = classify(cache.p);
-  const out = stringFlag(flags, "out");
   if (out !== undefined) {
     const lines = ["probability,class"];
     for (let i = 0; i < X.rows; i++) lines.push(`${cache.p.data[i]},${classes.data[i]}`);
@@ -57,29 +59,4 @@ export function predictCommand(flags: Flags, output: Output): number {
     classes: Array.from(classes.data),
   });
   return 0;
-}
-
-/** The rows to predict: D feature columns, or D + 1 columns of which one (--label or the last) is the label. */
-function readRows(
-  path: string,
-  label: string | undefined,
-  D: number,
-  modelPath: string,
-): { X: Matrix; y?: Matrix } {
-  if (label === undefined) {
-    const features = loadFeatureCsv(path);
-    if (features.X.cols === D) return { X: features.X };
-    if (features.X.cols !== D + 1) {
-      throw new ModelFileError(
-        `${path} has ${features.X.cols} columns but ${modelPath} expects ${D} features (or ${D + 1} columns with a label)`,
-      );
-    }
-  }
-  const labelled = loadCsv(path, label === undefined ? {} : { label });
-  if (labelled.X.cols !== D) {
-    throw new ModelFileError(
-      `${path} has ${labelled.X.cols} feature columns but ${modelPath} expects ${D}`,
-    );
-  }
-  return { X: labelled.X, y: labelled.y };
 }

@@ -1,5 +1,5 @@
 /** `handgrad train`: fits the network to a data set and optionally saves the model. */
-import { saveModel, type Model } from "../../io/index.js";
+import { assertWritable, saveModel, type Model } from "../../io/index.js";
 import {
   train,
   DivergenceError,
@@ -19,8 +19,8 @@ import {
 import type { Output } from "../output.js";
 import { progressBar } from "../progress.js";
 import { sci, trainingOutcomeText } from "../report.js";
-import { fitStandardizer } from "../../data/index.js";
-import type { Matrix } from "../../linalg/index.js";
+import { maxAbs, type Matrix } from "../../linalg/index.js";
+import { UsageError } from "../../errors.js";
 import {
   DATA_FLAGS,
   loadDataFromFlags,
@@ -63,6 +63,13 @@ export interface TrainRun {
 
 /** Loads data, builds the starting model and trains, as the flags say. Shared with demo. */
 export function runTraining(flags: Flags, output: Output, fallbackDataset?: string): TrainRun {
+  // Every option is checked before any work, and --save before a possibly long run.
+  const learningRate = numberFlag(flags, "lr", DEFAULT_LEARNING_RATE, (x) => x > 0, "a number > 0");
+  const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
+  const batchSize = batchSizeFlag(flags);
+  const save = stringFlag(flags, "save");
+  if (save !== undefined) assertWritable(save);
+
   const { data, source } = loadDataFromFlags(flags, fallbackDataset);
   const split = splitFromFlags(flags, data);
   const initModelPath = stringFlag(flags, "init-model");
@@ -70,16 +77,11 @@ export function runTraining(flags: Flags, output: Output, fallbackDataset?: stri
   const standardizer = standardizerFor(
     flags,
     split.train,
-    initModelPath === undefined ? undefined : start,
+    initModelPath === undefined ? undefined : { path: initModelPath, model: start },
   );
-  if (!standardizer) hintStandardize(split.train.X, output);
   const trainData = standardized(split.train, standardizer);
   const validation = split.validation ? standardized(split.validation, standardizer) : undefined;
-
-  const learningRate = numberFlag(flags, "lr", DEFAULT_LEARNING_RATE, (x) => x > 0, "a number > 0");
-  const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
-  const batchSize = batchSizeFlag(flags);
-  const save = stringFlag(flags, "save");
+  if (!standardizer) hintStandardize(trainData.X, output);
   const model = (params: Model["params"]): Model => ({
     activation: start.activation,
     params,
@@ -118,23 +120,28 @@ export function runTraining(flags: Flags, output: Output, fallbackDataset?: stri
   };
 }
 
-/** Suggests --standardize when some feature's scale would saturate the hidden units. */
+/** Suggests --standardize when the features are large enough to saturate tanh and sigmoid units. */
 function hintStandardize(X: Matrix, output: Output): void {
-  const { mean, std } = fitStandardizer(X);
-  const scale = Math.max(...Array.from(mean, (m, j) => Math.abs(m) + (std[j] as number)));
-  if (scale > STANDARDIZE_HINT_SCALE) {
+  const largest = maxAbs(X);
+  if (largest > STANDARDIZE_HINT_SCALE) {
     output.log(
-      `hint: some features reach about ${sci(scale)} in size; --standardize usually trains much better on such data`,
+      `hint: some features reach ${sci(largest)} in size; --standardize usually trains much better on such data`,
     );
   }
 }
 
-/** Feature scales above this make tanh and sigmoid units start saturated (|z1| ≫ 1). */
+/** Inputs above this put tanh and sigmoid units far into saturation at initialisation. */
 const STANDARDIZE_HINT_SCALE = 10;
 
 function batchSizeFlag(flags: Flags): number | "full" {
-  if (stringFlag(flags, "batch-size") === "full") return "full";
-  return integerFlag(flags, "batch-size", DEFAULT_BATCH_SIZE, 1);
+  const text = stringFlag(flags, "batch-size");
+  if (text === undefined) return DEFAULT_BATCH_SIZE;
+  if (text === "full") return "full";
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new UsageError(`--batch-size must be a positive integer or "full", got "${text}"`);
+  }
+  return value;
 }
 
 export function trainCommand(flags: Flags, output: Output): number {

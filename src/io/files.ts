@@ -1,0 +1,138 @@
+/**
+ * Reading and writing files with errors a user can act on. Writes are atomic: the content
+ * goes to a temporary file in the same folder, is flushed to disk, and is then renamed over
+ * the target, so a reader sees the old file or the new one, never a half-written one, and a
+ * failed write leaves the old file untouched.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { FileError, type HandgradError } from "../errors.js";
+
+/** The kind of error a read failure becomes (DataError for data, ModelFileError for models). */
+export type FaultType = new (message: string) => HandgradError;
+
+/** The text of a UTF-8 file; a `Fault` naming the path when it cannot be read or decoded. */
+export function readUtf8File(path: string, Fault: FaultType): string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new Fault(`cannot read ${path}: ${describeFileError(error)}`);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const line = 1 + countByte(bytes, 0x0a, firstInvalidUtf8Byte(bytes));
+    throw new Fault(
+      `${path} is not UTF-8 text (line ${line} has an invalid byte); save the file as UTF-8`,
+    );
+  }
+}
+
+/** Writes `content` to `path` atomically; a FileError naming the path when it cannot. */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  const folder = dirname(path);
+  const temporary = temporaryPath(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, "wx", 0o644);
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw new FileError(`cannot write ${path}: ${describeFileError(error, path)}`);
+  }
+  syncFolder(folder);
+}
+
+/**
+ * Throws the FileError that writing `path` would, without touching `path`: called before a
+ * long run so that a bad --save fails at once instead of after training.
+ */
+export function assertWritable(path: string): void {
+  if (path === "") throw new FileError("cannot write to an empty file name");
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw Object.assign(new Error("a folder"), { code: "EISDIR" });
+    }
+    const temporary = temporaryPath(path);
+    closeSync(openSync(temporary, "wx", 0o644));
+    rmSync(temporary, { force: true });
+  } catch (error) {
+    throw new FileError(`cannot write ${path}: ${describeFileError(error, path)}`);
+  }
+}
+
+/** A one-phrase reason a file could not be read or written. */
+export function describeFileError(error: unknown, path?: string): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT")
+    return path === undefined ? "no such file" : `no such folder ${dirname(path)}`;
+  if (code === "EISDIR") return "it is a folder, not a file";
+  if (code === "ENOTDIR") return "a part of the path is not a folder";
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "permission denied";
+  if (code === "ENOSPC") return "no space left on the device";
+  return error instanceof Error ? error.message : String(error);
+}
+
+function temporaryPath(path: string): string {
+  return join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
+}
+
+/** Flushes the folder entry so the rename itself survives a crash (best effort: not every OS allows it). */
+function syncFolder(folder: string): void {
+  try {
+    const fd = openSync(folder, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Folders cannot be opened for fsync on some platforms (e.g. Windows); the rename is still atomic.
+  }
+}
+
+/** The offset of (about) the first byte where UTF-8 decoding fails (binary search over prefixes). */
+function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  // decode(prefix, { stream: true }) accepts a sequence cut off at the end, so a prefix
+  // fails exactly when it contains an invalid sequence: the failing prefixes are those
+  // longer than some length L, and bytes[L − 1] is where the decoder sees the fault.
+  let good = 0;
+  let bad = bytes.length;
+  while (bad - good > 1) {
+    const mid = Math.floor((good + bad) / 2);
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      good = mid;
+    } catch {
+      bad = mid;
+    }
+  }
+  return bad - 1;
+}
+
+function countByte(bytes: Uint8Array, byte: number, end: number): number {
+  let count = 0;
+  for (let i = 0; i < end; i++) if (bytes[i] === byte) count++;
+  return count;
+}
