@@ -74,13 +74,8 @@ export function clone(A: Matrix): Matrix {
   return matrix(A.rows, A.cols, A.data.slice());
 }
 
-/** Entry (i, j). */
-export function get(A: Matrix, i: number, j: number): number {
-  return A.data[i * A.cols + j] as number;
-}
-
 /** True when every entry is a finite number. */
-export function isFinite(A: Matrix): boolean {
+export function allFinite(A: Matrix): boolean {
   for (const v of A.data) if (!Number.isFinite(v)) return false;
   return true;
 }

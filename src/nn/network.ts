@@ -1,5 +1,6 @@
 /**
- * The network, forward and backward, written as whole-matrix operations (docs/derivation.md):
+ * The network, forward and backward, written as whole-matrix operations (see the README,
+ * "How the numbers are kept honest", for the chain rule behind each line):
  *
  *   z1 = X W1 + b1      N×H
  *   a1 = f(z1)          N×H

@@ -3,7 +3,7 @@
  *   W1: D×H, b1: 1×H, W2: H×1, b2: 1×1.
  */
 import { UsageError, ShapeError } from "../errors.js";
-import { filled, isFinite, matrix, shapeOf, type Matrix } from "../linalg/index.js";
+import { allFinite, filled, matrix, shapeOf, type Matrix } from "../linalg/index.js";
 import { Rng } from "../rng.js";
 
 export interface Params {
@@ -108,5 +108,5 @@ export function assertParamShapes(params: Params): void {
 
 /** True when every parameter entry is finite. */
 export function paramsAreFinite(params: Params): boolean {
-  return PARAM_NAMES.every((name) => isFinite(params[name]));
+  return PARAM_NAMES.every((name) => allFinite(params[name]));
 }

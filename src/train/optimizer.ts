@@ -5,6 +5,7 @@
 import { subScaled } from "../linalg/index.js";
 import type { Grads, Params } from "../nn/index.js";
 
+/** One step of gradient descent with learning rate η: new parameters θ − η ∂L/∂θ. */
 export function gradientDescentStep(params: Params, grads: Grads, learningRate: number): Params {
   return {
     W1: subScaled(params.W1, learningRate, grads.dW1), // W1 ← W1 − η ∂L/∂W1
