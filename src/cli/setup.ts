@@ -7,6 +7,7 @@ import {
   fitStandardizer,
   loadCsv,
   makeDataset,
+  MAX_NOISE,
   MAX_SAMPLES,
   splitDataset,
   type Dataset,
@@ -14,13 +15,14 @@ import {
 } from "../data/index.js";
 import { DataError, ModelFileError, UsageError } from "../errors.js";
 import { loadModel, type Model } from "../io/index.js";
-import type { Matrix } from "../linalg/index.js";
+import { allFinite, type Matrix } from "../linalg/index.js";
 import {
   ACTIVATION_NAMES,
   defaultInitFor,
   INIT_NAMES,
   initParams,
   type ActivationName,
+  type Grads,
 } from "../nn/index.js";
 import { streamSeed } from "../rng.js";
 import {
@@ -61,13 +63,10 @@ export function seedFlag(flags: Flags): number {
 }
 
 /** The data set named by --dataset or --data (exactly one of them). */
-export function loadDataFromFlags(
-  flags: Flags,
-  fallbackDataset?: string,
-): { data: Dataset; source: string } {
+export function loadDataFromFlags(flags: Flags): { data: Dataset; source: string } {
   const file = stringFlag(flags, "data");
-  const name = stringFlag(flags, "dataset") ?? (file === undefined ? fallbackDataset : undefined);
-  if (file !== undefined && stringFlag(flags, "dataset") !== undefined) {
+  const name = stringFlag(flags, "dataset");
+  if (file !== undefined && name !== undefined) {
     throw new UsageError("give either --dataset or --data, not both");
   }
   if (file !== undefined) {
@@ -84,7 +83,13 @@ export function loadDataFromFlags(
     ? integerFlag(flags, "samples", 0, 2, MAX_SAMPLES)
     : undefined;
   const noise = flags.has("noise")
-    ? numberFlag(flags, "noise", 0, (x) => x >= 0, "a number ≥ 0")
+    ? numberFlag(
+        flags,
+        "noise",
+        0,
+        (x) => x >= 0 && x <= MAX_NOISE,
+        `a number from 0 to ${MAX_NOISE}`,
+      )
     : undefined;
   const data = makeDataset(name, {
     seed: streamSeed(seedFlag(flags), "data"),
@@ -111,8 +116,9 @@ export function splitFromFlags(
 }
 
 /**
- * The standardisation to apply: the model's own when it has one; otherwise, with
- * --standardize, one fitted on the training rows only (never on held-out rows).
+ * The standardisation to apply. A saved model brings its own (or none), and --standardize
+ * is refused with it; a fresh model gets one with --standardize, fitted on the training
+ * rows only (never on held-out rows).
  */
 export function standardizerFor(
   flags: Flags,
@@ -126,6 +132,16 @@ export function standardizerFor(
   }
   if (model) return model.model.standardizer;
   return booleanFlag(flags, "standardize") ? fitStandardizer(train.X) : undefined;
+}
+
+/** Throws a DataError when a gradient overflowed: the weights or the features are too large. */
+export function assertFiniteGradients(grads: Grads, modelPath: string, dataSource: string): void {
+  const { dW1, db1, dW2, db2 } = grads;
+  if (![dW1, db1, dW2, db2].every(allFinite)) {
+    throw new DataError(
+      `the gradients of ${modelPath} overflow on ${dataSource}: its weights or the features are too large for float64`,
+    );
+  }
 }
 
 /**

@@ -458,6 +458,17 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
       () => ["gradcheck", "--dataset", "moons", "--model", "m2.json", "--standardize"],
       /--standardize applies to a fresh model/,
     ],
+    [
+      "gradcheck on features that overflow float64",
+      () => [
+        "gradcheck",
+        "--activation",
+        "relu", // tanh would saturate to finite values; relu passes the overflow on to z2
+        "--data",
+        csv("big.csv", "x1,x2,y\n1.7e308,1.7e308,1\n-1.7e308,1.7e308,0\n"),
+      ],
+      /too large for float64/,
+    ],
   ];
   beforeAll(() => {
     expect(

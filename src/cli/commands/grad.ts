@@ -5,6 +5,7 @@ import { UsageError } from "../../errors.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import type { Output } from "../output.js";
 import {
+  assertFiniteGradients,
   assertFiniteOutputs,
   DATA_FLAGS,
   loadDataFromFlags,
@@ -26,17 +27,15 @@ export function gradCommand(flags: Flags, output: Output): number {
   if (modelPath === undefined) throw new UsageError("grad needs --model FILE");
   if (flags.has("standardize"))
     throw new UsageError("--standardize does not apply: grad uses the model's own standardisation");
-  const { data } = loadDataFromFlags(flags);
+  const { data, source } = loadDataFromFlags(flags);
   const model = loadModelFor(modelPath, data.X.cols);
   const { X, y } = standardized(data, model.standardizer);
   const activation = activationByName(model.activation);
   const cache = forward(model.params, X, activation);
-  assertFiniteOutputs(
-    cache.z2,
-    modelPath,
-    stringFlag(flags, "data") ?? stringFlag(flags, "dataset") ?? "the data",
-  );
-  const { dW1, db1, dW2, db2 } = backward(model.params, cache, X, y, activation);
+  assertFiniteOutputs(cache.z2, modelPath, source);
+  const grads = backward(model.params, cache, X, y, activation);
+  assertFiniteGradients(grads, modelPath, source);
+  const { dW1, db1, dW2, db2 } = grads;
   output.log(`loss and gradients of ${modelPath} on ${X.rows} rows`);
   output.json({
     loss: loss(cache, y),

@@ -11,7 +11,10 @@ import {
 } from "../flags.js";
 import type { Output } from "../output.js";
 import { gradientCheckText } from "../report.js";
+import { DataError } from "../../errors.js";
+import { activationByName, forward } from "../../nn/index.js";
 import {
+  assertFiniteOutputs,
   DATA_FLAGS,
   loadDataFromFlags,
   NETWORK_FLAGS,
@@ -38,22 +41,33 @@ export const GRADCHECK_FLAGS: FlagSpecs = {
 };
 
 export function gradcheckCommand(flags: Flags, output: Output): number {
-  const { data } = loadDataFromFlags(flags);
+  const eps = numberFlag(flags, "eps", DEFAULT_EPS, (x) => x > 0, "a number > 0");
+  const threshold = numberFlag(flags, "threshold", DEFAULT_THRESHOLD, (x) => x > 0, "a number > 0");
+  const entries = flags.has("entries") ? integerFlag(flags, "entries", 1, 1) : undefined;
+  const { data, source } = loadDataFromFlags(flags);
   const modelPath = stringFlag(flags, "model");
   const model = startingModel(flags, data.X.cols, modelPath);
   const { X, y } = standardized(
     data,
     standardizerFor(flags, data, modelPath === undefined ? undefined : { path: modelPath, model }),
   );
-  const eps = numberFlag(flags, "eps", DEFAULT_EPS, (x) => x > 0, "a number > 0");
-  const threshold = numberFlag(flags, "threshold", DEFAULT_THRESHOLD, (x) => x > 0, "a number > 0");
-  const entries = flags.has("entries") ? integerFlag(flags, "entries", 1, 1) : undefined;
+  const modelName = modelPath ?? "the initial model";
+  assertFiniteOutputs(
+    forward(model.params, X, activationByName(model.activation)).z2,
+    modelName,
+    source,
+  );
   const report = gradientCheck(model.params, X, y, model.activation, {
     eps,
     threshold,
     seed: streamSeed(seedFlag(flags), "check"),
     ...(entries === undefined ? {} : { maxEntriesPerParam: entries }),
   });
+  if (Number.isNaN(report.maxRelError)) {
+    throw new DataError(
+      `the gradients of ${modelName} overflow on ${source}: its weights or the features are too large for float64`,
+    );
+  }
   output.log(gradientCheckText(report));
   if (booleanFlag(flags, "json")) {
     const { eps: e, threshold: t, passed, maxRelError, params } = report;

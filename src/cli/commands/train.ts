@@ -1,13 +1,15 @@
 /** `handgrad train`: fits the network to a data set and optionally saves the model. */
+import { UsageError } from "../../errors.js";
 import { assertWritable, saveModel, type Model } from "../../io/index.js";
+import { maxAbs, type Matrix } from "../../linalg/index.js";
+import { streamSeed } from "../../rng.js";
 import {
-  train,
   DivergenceError,
+  train,
   type EpochRecord,
   type LabelledData,
   type TrainResult,
 } from "../../train/index.js";
-import { streamSeed } from "../../rng.js";
 import {
   booleanFlag,
   integerFlag,
@@ -19,8 +21,6 @@ import {
 import type { Output } from "../output.js";
 import { progressBar } from "../progress.js";
 import { sci, trainingOutcomeText } from "../report.js";
-import { maxAbs, type Matrix } from "../../linalg/index.js";
-import { UsageError } from "../../errors.js";
 import {
   DATA_FLAGS,
   loadDataFromFlags,
@@ -62,7 +62,7 @@ export interface TrainRun {
 }
 
 /** Loads data, builds the starting model and trains, as the flags say. Shared with demo. */
-export function runTraining(flags: Flags, output: Output, fallbackDataset?: string): TrainRun {
+export function runTraining(flags: Flags, output: Output): TrainRun {
   // Every option is checked before any work, and --save before a possibly long run.
   const learningRate = numberFlag(flags, "lr", DEFAULT_LEARNING_RATE, (x) => x > 0, "a number > 0");
   const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
@@ -70,7 +70,7 @@ export function runTraining(flags: Flags, output: Output, fallbackDataset?: stri
   const save = stringFlag(flags, "save");
   if (save !== undefined) assertWritable(save);
 
-  const { data, source } = loadDataFromFlags(flags, fallbackDataset);
+  const { data, source } = loadDataFromFlags(flags);
   const split = splitFromFlags(flags, data);
   const initModelPath = stringFlag(flags, "init-model");
   const start = startingModel(flags, data.X.cols, initModelPath);
