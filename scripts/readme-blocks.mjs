@@ -1,9 +1,9 @@
 // The blocks of README.md that quote command output, each rendered by running the command.
 // `npm run readme` writes them into README.md; test/cli/readme.test.ts checks they match.
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = resolve(import.meta.dirname, "..");
 
 function handgrad(args) {
   const run = spawnSync(process.execPath, ["bin/handgrad.js", ...args], {
