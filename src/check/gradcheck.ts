@@ -148,6 +148,11 @@ function centralDifferences(
     const original = perturbed.data[index] as number;
     const plus = original + eps;
     const minus = original - eps;
+    if (plus === minus) {
+      throw new UsageError(
+        `eps ${eps} is below the resolution of ${name} entry ${index} = ${original}: θ ± ε rounds to θ; use a larger eps`,
+      );
+    }
     perturbed.data[index] = plus;
     const cachePlus = forward(trial, X, activation);
     perturbed.data[index] = minus;

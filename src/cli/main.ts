@@ -60,13 +60,16 @@ export async function main(
   output: Output = processOutput,
 ): Promise<number> {
   const [name, ...rest] = args;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === "--help" || name === "-h" || name === "help") {
     output.log(usage());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    output.log(`handgrad: unknown command "${name}"\n\n${usage()}`);
+    const what = name === undefined ? "no command given" : `unknown command ${printable(name)}`;
+    output.log(
+      `handgrad: ${what} (commands: ${Object.keys(COMMANDS).join(", ")}; see handgrad --help)`,
+    );
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -76,10 +79,11 @@ export async function main(
     return 0;
   }
   try {
-    return command.run(parseFlags(rest, command.flags, name), output);
+    return command.run(parseFlags(rest, command.flags, name as string), output);
   } catch (error) {
     if (error instanceof HandgradError) {
-      output.log(`handgrad ${name}: ${error.name}: ${error.message}`);
+      const bug = error.exitCode === EXIT_INTERNAL_ERROR ? " (a bug: please report it)" : "";
+      output.log(`handgrad ${name}: ${error.name}: ${oneLine(error.message)}${bug}`);
       return error.exitCode;
     }
     output.log(
@@ -87,4 +91,15 @@ export async function main(
     );
     return EXIT_INTERNAL_ERROR;
   }
+}
+
+/** The message on one line: control characters a user typed (newlines in a path, say) escaped. */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/** A word the user typed, quoted and escaped. */
+function printable(word: string): string {
+  return oneLine(JSON.stringify(word));
 }

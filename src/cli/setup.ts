@@ -23,6 +23,7 @@ import {
   initParams,
   type ActivationName,
   type Grads,
+  type InitName,
 } from "../nn/index.js";
 import { streamSeed } from "../rng.js";
 import {
@@ -34,6 +35,7 @@ import {
   type Flags,
   type FlagSpecs,
 } from "./flags.js";
+import { sci } from "./report.js";
 
 export const DATA_FLAGS: FlagSpecs = {
   dataset: { kind: "string", help: "toy data set: moons, circles, xor, spirals, blobs" },
@@ -58,61 +60,90 @@ export const NETWORK_FLAGS: FlagSpecs = {
 export const DEFAULT_HIDDEN = 16;
 export const DEFAULT_ACTIVATION: ActivationName = "tanh";
 
+/** The data the flags choose, every value checked before any file is read. */
+export interface DataChoice {
+  readonly file?: string;
+  readonly dataset?: string;
+  readonly label?: string;
+  readonly samples?: number;
+  readonly noise?: number;
+  readonly seed: number;
+  readonly standardize: boolean;
+  /** The fraction of rows held out (train only). */
+  readonly validation?: number;
+}
+
+export function dataChoice(flags: Flags): DataChoice {
+  const file = stringFlag(flags, "data");
+  const dataset = stringFlag(flags, "dataset");
+  if (file !== undefined && dataset !== undefined) {
+    throw new UsageError("give either --dataset or --data, not both");
+  }
+  if (file === undefined && dataset === undefined) {
+    throw new UsageError("no data: give --dataset NAME or --data FILE.csv");
+  }
+  for (const toyOnly of ["samples", "noise"]) {
+    if (file !== undefined && flags.has(toyOnly)) {
+      throw new UsageError(`--${toyOnly} applies to --dataset, not to --data`);
+    }
+  }
+  if (dataset !== undefined && flags.has("label")) {
+    throw new UsageError("--label applies to --data, not to --dataset");
+  }
+  const label = stringFlag(flags, "label");
+  const optional = <T>(name: string, read: () => T): T | undefined =>
+    flags.has(name) ? read() : undefined;
+  const samples = optional("samples", () => integerFlag(flags, "samples", 0, 2, MAX_SAMPLES));
+  const noise = optional("noise", () =>
+    numberFlag(
+      flags,
+      "noise",
+      0,
+      (x) => x >= 0 && x <= MAX_NOISE,
+      `a number from 0 to ${MAX_NOISE}`,
+    ),
+  );
+  const validation = optional("validation", () =>
+    numberFlag(flags, "validation", 0, (x) => x > 0 && x < 1, "a fraction between 0 and 1"),
+  );
+  return {
+    ...(file === undefined ? {} : { file }),
+    ...(dataset === undefined ? {} : { dataset }),
+    ...(label === undefined ? {} : { label }),
+    ...(samples === undefined ? {} : { samples }),
+    ...(noise === undefined ? {} : { noise }),
+    ...(validation === undefined ? {} : { validation }),
+    seed: seedFlag(flags),
+    standardize: booleanFlag(flags, "standardize"),
+  };
+}
+
 export function seedFlag(flags: Flags): number {
   return integerFlag(flags, "seed", 0, 0);
 }
 
-/** The data set named by --dataset or --data (exactly one of them). */
-export function loadDataFromFlags(flags: Flags): { data: Dataset; source: string } {
-  const file = stringFlag(flags, "data");
-  const name = stringFlag(flags, "dataset");
-  if (file !== undefined && name !== undefined) {
-    throw new UsageError("give either --dataset or --data, not both");
+/** The data set the choice names, and how to name it in messages. */
+export function loadData(choice: DataChoice): { data: Dataset; source: string } {
+  if (choice.file !== undefined) {
+    const options = choice.label === undefined ? {} : { label: choice.label };
+    return { data: loadCsv(choice.file, options), source: choice.file };
   }
-  if (file !== undefined) {
-    for (const toyOnly of ["samples", "noise"]) {
-      if (flags.has(toyOnly))
-        throw new UsageError(`--${toyOnly} applies to --dataset, not to --data`);
-    }
-    const label = stringFlag(flags, "label");
-    return { data: loadCsv(file, label === undefined ? {} : { label }), source: file };
-  }
-  if (name === undefined) throw new UsageError("no data: give --dataset NAME or --data FILE.csv");
-  if (flags.has("label")) throw new UsageError("--label applies to --data, not to --dataset");
-  const samples = flags.has("samples")
-    ? integerFlag(flags, "samples", 0, 2, MAX_SAMPLES)
-    : undefined;
-  const noise = flags.has("noise")
-    ? numberFlag(
-        flags,
-        "noise",
-        0,
-        (x) => x >= 0 && x <= MAX_NOISE,
-        `a number from 0 to ${MAX_NOISE}`,
-      )
-    : undefined;
+  const name = choice.dataset as string;
   const data = makeDataset(name, {
-    seed: streamSeed(seedFlag(flags), "data"),
-    ...(samples === undefined ? {} : { samples }),
-    ...(noise === undefined ? {} : { noise }),
+    seed: streamSeed(choice.seed, "data"),
+    ...(choice.samples === undefined ? {} : { samples: choice.samples }),
+    ...(choice.noise === undefined ? {} : { noise: choice.noise }),
   });
   return { data, source: name };
 }
 
-/** Splits off a validation set when --validation FRACTION is given. */
-export function splitFromFlags(
-  flags: Flags,
+/** Splits off the validation rows when the choice asks for them. */
+export function splitData(
+  choice: DataChoice,
   data: Dataset,
 ): { train: Dataset; validation?: Dataset } {
-  if (!flags.has("validation")) return { train: data };
-  const fraction = numberFlag(
-    flags,
-    "validation",
-    0,
-    (x) => x > 0 && x < 1,
-    "a fraction between 0 and 1",
-  );
-  return splitDataset(data, fraction, streamSeed(seedFlag(flags), "split"));
+  if (choice.validation === undefined) return { train: data };
+  return splitDataset(data, choice.validation, streamSeed(choice.seed, "split"));
 }
 
 /**
@@ -121,17 +152,115 @@ export function splitFromFlags(
  * rows only (never on held-out rows).
  */
 export function standardizerFor(
-  flags: Flags,
+  choice: DataChoice,
   train: Dataset,
   model?: { readonly path: string; readonly model: Model },
 ): Standardizer | undefined {
-  if (model && booleanFlag(flags, "standardize")) {
+  if (model && choice.standardize) {
     throw new UsageError(
       `--standardize applies to a fresh model: ${model.path} is used with its own standardisation (${model.model.standardizer ? "it has one" : "it has none"})`,
     );
   }
   if (model) return model.model.standardizer;
-  return booleanFlag(flags, "standardize") ? fitStandardizer(train.X) : undefined;
+  return choice.standardize ? fitStandardizer(train.X) : undefined;
+}
+
+/** The data set with its features standardised (unchanged when s is undefined). */
+export function standardized(data: Dataset, s: Standardizer | undefined, source: string): Dataset {
+  return { ...data, X: standardizedFeatures(data.X, s, source) };
+}
+
+/** The N×D features standardised (unchanged when s is undefined); a DataError if that overflows. */
+export function standardizedFeatures(
+  X: Matrix,
+  s: Standardizer | undefined,
+  source: string,
+): Matrix {
+  if (!s) return X;
+  const scaled = applyStandardizer(X, s);
+  if (!allFinite(scaled)) {
+    throw new DataError(
+      `standardising ${source} overflows float64: some feature is huge compared with its std (smallest std ${sci(s.std.reduce((a, b) => Math.min(a, b)))})`,
+    );
+  }
+  return scaled;
+}
+
+/** The network the flags ask for, every value checked before any file is read. */
+export interface NetworkChoice {
+  readonly activation?: ActivationName;
+  readonly hidden?: number;
+  readonly init?: InitName;
+  readonly biasInit?: number;
+}
+
+export function networkChoice(flags: Flags): NetworkChoice {
+  const optional = <T>(name: string, read: () => T): T | undefined =>
+    flags.has(name) ? read() : undefined;
+  const activation = optional("activation", () =>
+    choiceFlag(flags, "activation", ACTIVATION_NAMES, DEFAULT_ACTIVATION),
+  );
+  const hidden = optional("hidden", () => integerFlag(flags, "hidden", DEFAULT_HIDDEN, 1, 100_000));
+  const init = optional("init", () => choiceFlag(flags, "init", INIT_NAMES, "he"));
+  const biasInit = optional("bias-init", () =>
+    numberFlag(flags, "bias-init", 0, Number.isFinite, "a finite number"),
+  );
+  return {
+    ...(activation === undefined ? {} : { activation }),
+    ...(hidden === undefined ? {} : { hidden }),
+    ...(init === undefined ? {} : { init }),
+    ...(biasInit === undefined ? {} : { biasInit }),
+  };
+}
+
+/**
+ * The network to start from: the model in `modelPath` (whose activation and size the
+ * flags may repeat but not contradict), or fresh parameters drawn from the seed.
+ */
+export function startingModel(
+  network: NetworkChoice,
+  D: number,
+  modelPath: string | undefined,
+  seed: number,
+): Model {
+  if (modelPath !== undefined) {
+    const model = loadModelFor(modelPath, D);
+    const H = model.params.W1.cols;
+    if (network.activation !== undefined && network.activation !== model.activation) {
+      throw new UsageError(
+        `--activation ${network.activation} contradicts ${modelPath}, whose activation is ${model.activation}`,
+      );
+    }
+    if (network.hidden !== undefined && network.hidden !== H) {
+      throw new UsageError(
+        `--hidden ${network.hidden} contradicts ${modelPath}, which has ${H} hidden units`,
+      );
+    }
+    if (network.init !== undefined || network.biasInit !== undefined) {
+      const flag = network.init !== undefined ? "init" : "bias-init";
+      throw new UsageError(`--${flag} does not apply when starting from ${modelPath}`);
+    }
+    return model;
+  }
+  const activation = network.activation ?? DEFAULT_ACTIVATION;
+  const params = initParams({
+    inputs: D,
+    hidden: network.hidden ?? DEFAULT_HIDDEN,
+    init: network.init ?? defaultInitFor(activation),
+    biasInit: network.biasInit ?? 0,
+    seed: streamSeed(seed, "init"),
+  });
+  return { activation, params };
+}
+
+/** A model file, checked against the data's width D. */
+export function loadModelFor(path: string, D: number): Model {
+  const model = loadModel(path);
+  const modelD = model.params.W1.rows;
+  if (modelD !== D) {
+    throw new ModelFileError(`${path} expects ${modelD} features but the data has ${D}`);
+  }
+  return model;
 }
 
 /** Throws a DataError when a gradient overflowed: the weights or the features are too large. */
@@ -156,62 +285,4 @@ export function assertFiniteOutputs(z2: Matrix, modelPath: string, dataSource: s
         `its weights or the features are too large for float64`,
     );
   }
-}
-/** The data set with its features standardised (unchanged when s is undefined). */
-export function standardized(data: Dataset, s: Standardizer | undefined): Dataset {
-  return { ...data, X: standardizedFeatures(data.X, s) };
-}
-
-/** The N×D features standardised (unchanged when s is undefined). */
-export function standardizedFeatures(X: Matrix, s: Standardizer | undefined): Matrix {
-  return s ? applyStandardizer(X, s) : X;
-}
-
-/** A model file loaded from --<flag>, checked against the data's width D. */
-export function loadModelFor(path: string, D: number): Model {
-  const model = loadModel(path);
-  const modelD = model.params.W1.rows;
-  if (modelD !== D) {
-    throw new ModelFileError(`${path} expects ${modelD} features but the data has ${D}`);
-  }
-  return model;
-}
-
-/**
- * The network to start from: the model in `modelPath` (whose activation and size the
- * flags may repeat but not contradict), or fresh parameters drawn from the seed.
- */
-export function startingModel(flags: Flags, D: number, modelPath: string | undefined): Model {
-  const activationText = stringFlag(flags, "activation");
-  if (modelPath !== undefined) {
-    const model = loadModelFor(modelPath, D);
-    const H = model.params.W1.cols;
-    if (activationText !== undefined && activationText !== model.activation) {
-      throw new UsageError(
-        `--activation ${activationText} contradicts ${modelPath}, whose activation is ${model.activation}`,
-      );
-    }
-    if (flags.has("hidden") && integerFlag(flags, "hidden", H, 1) !== H) {
-      throw new UsageError(
-        `--hidden ${stringFlag(flags, "hidden")} contradicts ${modelPath}, which has ${H} hidden units`,
-      );
-    }
-    for (const initOnly of ["init", "bias-init"]) {
-      if (flags.has(initOnly))
-        throw new UsageError(`--${initOnly} does not apply when starting from ${modelPath}`);
-    }
-    return model;
-  }
-  const activation = choiceFlag(flags, "activation", ACTIVATION_NAMES, DEFAULT_ACTIVATION);
-  const hidden = integerFlag(flags, "hidden", DEFAULT_HIDDEN, 1, 100_000);
-  const init = choiceFlag(flags, "init", INIT_NAMES, defaultInitFor(activation));
-  const biasInit = numberFlag(flags, "bias-init", 0, Number.isFinite, "a finite number");
-  const params = initParams({
-    inputs: D,
-    hidden,
-    init,
-    biasInit,
-    seed: streamSeed(seedFlag(flags), "init"),
-  });
-  return { activation, params };
 }

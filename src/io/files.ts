@@ -67,6 +67,8 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
  */
 export function assertWritable(path: string): void {
   if (path === "") throw new FileError("cannot write to an empty file name");
+  if (/[\\/]$/.test(path))
+    throw new FileError(`cannot write ${path}: it names a folder, not a file`);
   try {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       throw Object.assign(new Error("a folder"), { code: "EISDIR" });

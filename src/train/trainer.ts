@@ -70,8 +70,13 @@ export class DivergenceError extends HandgradError {
     readonly epoch: number,
     readonly step: number,
     readonly learningRate: number,
-    /** The parameters before the step that diverged: all finite. */
-    readonly lastFiniteParams: Params,
+    /**
+     * The parameters at the end of epoch `lastGoodEpoch`, the last epoch whose training (and
+     * validation) loss was finite: finite themselves and usable on the data, unlike the
+     * parameters just before the failing step, whose logits may already overflow.
+     */
+    readonly lastGoodParams: Params,
+    readonly lastGoodEpoch: number,
     readonly history: EpochRecord[],
   ) {
     super(message);
@@ -101,6 +106,7 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
     throw new UsageError("the starting parameters contain NaN or ±Infinity");
 
   let params = initial; // always finite: a step is taken only when its result is
+  let lastGood = { params, epoch: 0 }; // the last epoch-end parameters with finite losses
   let steps = 0;
   const history: EpochRecord[] = [];
   const diverged = (epoch: number, what: string): DivergenceError =>
@@ -110,7 +116,8 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
       epoch,
       steps,
       learningRate,
-      params,
+      lastGood.params,
+      lastGood.epoch,
       history,
     );
   const record = (epoch: number): void => {
@@ -123,6 +130,7 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
       );
     }
     if (bad) throw diverged(epoch, `the ${bad} became non-finite`);
+    lastGood = { params, epoch };
     history.push(entry);
     options.onEpoch?.(entry);
   };

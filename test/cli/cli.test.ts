@@ -469,6 +469,65 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
       ],
       /too large for float64/,
     ],
+    ["no command", () => [], /^handgrad: no command given \(commands: demo, train/],
+    ["an unknown command", () => ["Train"], /^handgrad: unknown command "Train"/],
+    [
+      "a newline in an option value",
+      () => ["train", "--dataset", "moons", "--lr", "a\nb"],
+      /--lr must be a finite number, got "a\\nb"/,
+    ],
+    [
+      "a newline in a file name",
+      () => ["train", "--data", "a\nb.csv"],
+      /cannot read a\\nb\.csv: no such file/,
+    ],
+    [
+      "a --save path ending in a slash",
+      () => ["train", "--dataset", "moons", "--save", "newdir/"],
+      /cannot write newdir\/: it names a folder/,
+    ],
+    [
+      "a bad option with a missing data file",
+      () => ["train", "--data", "missing.csv", "--validation", "2"],
+      /--validation must be a fraction/,
+    ],
+    [
+      "a bad --hidden with a missing data file",
+      () => ["gradcheck", "--data", "missing.csv", "--hidden", "0"],
+      /--hidden must be an integer from 1/,
+    ],
+    [
+      "a bad --seed with CSV data",
+      () => [
+        "grad",
+        "--model",
+        "m2.json",
+        "--data",
+        csv("two.csv", "x1,x2\n1,2\n"),
+        "--seed",
+        "banana",
+      ],
+      /--seed must be a finite number, got "banana"/,
+    ],
+    [
+      "an eps below float64 resolution",
+      () => ["gradcheck", "--dataset", "moons", "--eps", "1e-300"],
+      /eps 1e-300 is below the resolution of W1 entry 0/,
+    ],
+    [
+      "a model whose std makes standardised features overflow",
+      () => [
+        "train",
+        "--data",
+        csv("one.csv", "x,y\n1,1\n-1,0\n"),
+        "--init-model",
+        csv(
+          "tinystd.json",
+          '{"format":"handgrad-model","version":1,"activation":"tanh","W1":[[1]],"b1":[0],"W2":[[1]],"b2":[0],"standardize":{"mean":[0],"std":[5e-324]}}',
+        ),
+      ],
+      /standardising one\.csv overflows float64/,
+    ],
   ];
   beforeAll(() => {
     expect(
@@ -514,7 +573,12 @@ describe("divergence", () => {
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/diverged at epoch 1, step \d+ \(learning rate 1e\+200\)/);
     expect(r.stderr).toMatch(/lower learning rate/);
+    expect(r.stderr).toMatch(
+      /the model from the end of epoch 0 \(the last with finite losses\) is saved in div\.json/,
+    );
     const model = loadModel(join(work, "div.json")); // loads: every number finite
     expect(model.params.W1.rows).toBe(30);
+    // and it is usable: predict accepts it on the same data.
+    expect(handgrad(["predict", "--model", "div.json", "--data", breastCancer], work).code).toBe(0);
   });
 });

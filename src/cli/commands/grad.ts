@@ -8,7 +8,8 @@ import {
   assertFiniteGradients,
   assertFiniteOutputs,
   DATA_FLAGS,
-  loadDataFromFlags,
+  dataChoice,
+  loadData,
   loadModelFor,
   standardized,
 } from "../setup.js";
@@ -23,13 +24,15 @@ export const GRAD_FLAGS: FlagSpecs = {
 };
 
 export function gradCommand(flags: Flags, output: Output): number {
+  const choice = dataChoice(flags);
   const modelPath = stringFlag(flags, "model");
   if (modelPath === undefined) throw new UsageError("grad needs --model FILE");
-  if (flags.has("standardize"))
+  if (choice.standardize) {
     throw new UsageError("--standardize does not apply: grad uses the model's own standardisation");
-  const { data, source } = loadDataFromFlags(flags);
+  }
+  const { data, source } = loadData(choice);
   const model = loadModelFor(modelPath, data.X.cols);
-  const { X, y } = standardized(data, model.standardizer);
+  const { X, y } = standardized(data, model.standardizer, source);
   const activation = activationByName(model.activation);
   const cache = forward(model.params, X, activation);
   assertFiniteOutputs(cache.z2, modelPath, source);

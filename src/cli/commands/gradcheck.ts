@@ -16,9 +16,10 @@ import { activationByName, forward } from "../../nn/index.js";
 import {
   assertFiniteOutputs,
   DATA_FLAGS,
-  loadDataFromFlags,
+  dataChoice,
+  loadData,
   NETWORK_FLAGS,
-  seedFlag,
+  networkChoice,
   standardized,
   standardizerFor,
   startingModel,
@@ -41,16 +42,16 @@ export const GRADCHECK_FLAGS: FlagSpecs = {
 };
 
 export function gradcheckCommand(flags: Flags, output: Output): number {
+  const choice = dataChoice(flags);
+  const network = networkChoice(flags);
   const eps = numberFlag(flags, "eps", DEFAULT_EPS, (x) => x > 0, "a number > 0");
   const threshold = numberFlag(flags, "threshold", DEFAULT_THRESHOLD, (x) => x > 0, "a number > 0");
   const entries = flags.has("entries") ? integerFlag(flags, "entries", 1, 1) : undefined;
-  const { data, source } = loadDataFromFlags(flags);
   const modelPath = stringFlag(flags, "model");
-  const model = startingModel(flags, data.X.cols, modelPath);
-  const { X, y } = standardized(
-    data,
-    standardizerFor(flags, data, modelPath === undefined ? undefined : { path: modelPath, model }),
-  );
+  const { data, source } = loadData(choice);
+  const model = startingModel(network, data.X.cols, modelPath, choice.seed);
+  const modelChoice = modelPath === undefined ? undefined : { path: modelPath, model };
+  const { X, y } = standardized(data, standardizerFor(choice, data, modelChoice), source);
   const modelName = modelPath ?? "the initial model";
   assertFiniteOutputs(
     forward(model.params, X, activationByName(model.activation)).z2,
@@ -60,7 +61,7 @@ export function gradcheckCommand(flags: Flags, output: Output): number {
   const report = gradientCheck(model.params, X, y, model.activation, {
     eps,
     threshold,
-    seed: streamSeed(seedFlag(flags), "check"),
+    seed: streamSeed(choice.seed, "check"),
     ...(entries === undefined ? {} : { maxEntriesPerParam: entries }),
   });
   if (Number.isNaN(report.maxRelError)) {

@@ -40,7 +40,7 @@ export function predictCommand(flags: Flags, output: Output): number {
     source: dataPath,
     ...(label === undefined ? {} : { label }),
   });
-  const features = standardizedFeatures(X, model.standardizer);
+  const features = standardizedFeatures(X, model.standardizer, dataPath);
   const cache = forward(model.params, features, activationByName(model.activation));
   assertFiniteOutputs(cache.z2, modelPath, dataPath);
   const classes = classify(cache.p);

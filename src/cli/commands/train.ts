@@ -1,4 +1,5 @@
 /** `handgrad train`: fits the network to a data set and optionally saves the model. */
+import { parseDecimal } from "../../data/decimal.js";
 import { UsageError } from "../../errors.js";
 import { assertWritable, saveModel, type Model } from "../../io/index.js";
 import { maxAbs, type Matrix } from "../../linalg/index.js";
@@ -23,10 +24,11 @@ import { progressBar } from "../progress.js";
 import { sci, trainingOutcomeText } from "../report.js";
 import {
   DATA_FLAGS,
-  loadDataFromFlags,
+  dataChoice,
+  loadData,
   NETWORK_FLAGS,
-  seedFlag,
-  splitFromFlags,
+  networkChoice,
+  splitData,
   standardized,
   standardizerFor,
   startingModel,
@@ -59,29 +61,36 @@ export interface TrainRun {
   readonly trainData: LabelledData;
   readonly validationRows: number;
   readonly source: string;
+  /** Advice for the person training, printed after the run (never before an error). */
+  readonly hint?: string;
 }
 
 /** Loads data, builds the starting model and trains, as the flags say. Shared with demo. */
 export function runTraining(flags: Flags, output: Output): TrainRun {
   // Every option is checked before any work, and --save before a possibly long run.
+  const choice = dataChoice(flags);
+  const network = networkChoice(flags);
   const learningRate = numberFlag(flags, "lr", DEFAULT_LEARNING_RATE, (x) => x > 0, "a number > 0");
   const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
   const batchSize = batchSizeFlag(flags);
+  const initModelPath = stringFlag(flags, "init-model");
   const save = stringFlag(flags, "save");
   if (save !== undefined) assertWritable(save);
 
-  const { data, source } = loadDataFromFlags(flags);
-  const split = splitFromFlags(flags, data);
-  const initModelPath = stringFlag(flags, "init-model");
-  const start = startingModel(flags, data.X.cols, initModelPath);
+  const { data, source } = loadData(choice);
+  const split = splitData(choice, data);
+  const start = startingModel(network, data.X.cols, initModelPath, choice.seed);
   const standardizer = standardizerFor(
-    flags,
+    choice,
     split.train,
     initModelPath === undefined ? undefined : { path: initModelPath, model: start },
   );
-  const trainData = standardized(split.train, standardizer);
-  const validation = split.validation ? standardized(split.validation, standardizer) : undefined;
-  if (!standardizer) hintStandardize(trainData.X, output);
+  const trainData = standardized(split.train, standardizer, source);
+  const validation = split.validation
+    ? standardized(split.validation, standardizer, source)
+    : undefined;
+  const hint =
+    initModelPath === undefined && !standardizer ? standardizeHint(trainData.X) : undefined;
   const model = (params: Model["params"]): Model => ({
     activation: start.activation,
     params,
@@ -97,15 +106,15 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
       epochs,
       batchSize,
       shuffle: !booleanFlag(flags, "no-shuffle"),
-      seed: streamSeed(seedFlag(flags), "shuffle"),
+      seed: streamSeed(choice.seed, "shuffle"),
       ...(validation ? { validation } : {}),
       ...(progress ? { onEpoch: progress.onEpoch } : {}),
     });
   } catch (error) {
     progress?.done();
     if (error instanceof DivergenceError && save !== undefined) {
-      saveModel(save, model(error.lastFiniteParams));
-      error.message += `; the last finite model is saved in ${save}`;
+      saveModel(save, model(error.lastGoodParams));
+      error.message += `; the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses) is saved in ${save}`;
     }
     throw error;
   }
@@ -117,17 +126,15 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
     trainData,
     validationRows: validation?.X.rows ?? 0,
     source,
+    ...(hint === undefined ? {} : { hint }),
   };
 }
 
-/** Suggests --standardize when the features are large enough to saturate tanh and sigmoid units. */
-function hintStandardize(X: Matrix, output: Output): void {
+/** Advice to use --standardize when the features are large enough to saturate tanh and sigmoid units. */
+function standardizeHint(X: Matrix): string | undefined {
   const largest = maxAbs(X);
-  if (largest > STANDARDIZE_HINT_SCALE) {
-    output.log(
-      `hint: some features reach ${sci(largest)} in size; --standardize usually trains much better on such data`,
-    );
-  }
+  if (largest <= STANDARDIZE_HINT_SCALE) return undefined;
+  return `hint: some features reach ${sci(largest)} in size; --standardize usually trains much better on such data`;
 }
 
 /** Inputs above this put tanh and sigmoid units far into saturation at initialisation. */
@@ -137,8 +144,8 @@ function batchSizeFlag(flags: Flags): number | "full" {
   const text = stringFlag(flags, "batch-size");
   if (text === undefined) return DEFAULT_BATCH_SIZE;
   if (text === "full") return "full";
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+  const value = parseDecimal(text);
+  if (!Number.isSafeInteger(value) || value < 1) {
     throw new UsageError(`--batch-size must be a positive integer or "full", got "${text}"`);
   }
   return value;
@@ -157,6 +164,7 @@ export function trainCommand(flags: Flags, output: Output): number {
       `${history.length - 1} epochs, ${steps} steps: ${trainingOutcomeText(first, last)}` +
       (save !== undefined ? `; saved ${save}` : ""),
   );
+  if (run.hint !== undefined) output.log(run.hint);
   if (booleanFlag(flags, "json")) {
     output.json({
       data: {
