@@ -6,7 +6,7 @@
  * loss or a parameter stops being finite.
  */
 import { DataError, HandgradError, UsageError } from "../errors.js";
-import { gatherRows, type Matrix } from "../linalg/index.js";
+import { allFinite, gatherRows, type Matrix } from "../linalg/index.js";
 import {
   accuracy,
   activationByName,
@@ -16,6 +16,7 @@ import {
   paramsAreFinite,
   type Activation,
   type ActivationName,
+  type Grads,
   type Params,
 } from "../nn/index.js";
 import { Rng } from "../rng.js";
@@ -143,6 +144,12 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
       const cache = forward(params, batch.X, activation);
       const batchLoss = loss(cache, batch.y);
       const grads = backward(params, cache, batch.X, batch.y, activation);
+      if (steps === 0 && !gradsAreFinite(grads)) {
+        // No step taken yet, so no learning rate is to blame: the data and the start are.
+        throw new DataError(
+          "the gradient at the starting model overflows on this data: the features or the weights are too large for float64",
+        );
+      }
       const next = gradientDescentStep(params, grads, learningRate);
       steps++;
       if (!Number.isFinite(batchLoss)) throw diverged(epoch, `the loss became ${batchLoss}`);
@@ -175,6 +182,10 @@ function resolveBatchSize(batchSize: number | "full", N: number): number {
     throw new UsageError(`batch size must be a positive integer or "full", got ${batchSize}`);
   }
   return Math.min(batchSize, N);
+}
+
+function gradsAreFinite(grads: Grads): boolean {
+  return [grads.dW1, grads.db1, grads.dW2, grads.db2].every(allFinite);
 }
 
 /** The name of the first non-finite figure of an epoch record, or undefined. */

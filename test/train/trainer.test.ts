@@ -218,3 +218,25 @@ describe("the model kept after a divergence", () => {
     expect(bits(e.lastGoodParams)).toBe(bits(replay.params));
   });
 });
+
+describe("an overflowing first gradient", () => {
+  it("is bad input (DataError), not a divergence: no learning rate has acted yet", () => {
+    // Features near 1e308: the loss is finite, but Xᵀ δ1 overflows.
+    const X = fromRows([[1.7e308], [1.6e308], [-1.7e308]]);
+    const y = fromRows([[1], [0], [1]]);
+    const start: Params = {
+      W1: fromRows([[1e-308]]),
+      b1: fromRows([[0]]),
+      W2: fromRows([[100]]),
+      b2: fromRows([[0]]),
+    };
+    const run = () =>
+      train(
+        start,
+        { X, y },
+        { activation: "leaky-relu", learningRate: 1e-9, epochs: 1, batchSize: 3 },
+      );
+    expect(run).toThrow(DataError);
+    expect(run).toThrow(/gradient at the starting model overflows/);
+  });
+});
