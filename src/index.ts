@@ -9,6 +9,7 @@
  */
 export {
   bceWithLogits,
+  sigmoidMinusLabel,
   bceWithLogitsPerExample,
   log1mexp,
   logSigmoid,

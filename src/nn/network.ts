@@ -19,12 +19,11 @@ import {
   matmulTransB,
   scale,
   shapeOf,
-  sub,
   sumAll,
   zipWith,
   type Matrix,
 } from "../linalg/index.js";
-import { bceWithLogits, sigmoid } from "../numerics/index.js";
+import { bceWithLogits, sigmoid, sigmoidMinusLabel } from "../numerics/index.js";
 import type { Activation } from "./activations.js";
 import { assertParamShapes, type Grads, type Params } from "./params.js";
 
@@ -68,12 +67,13 @@ export function backward(
   y: Matrix,
   activation: Activation,
 ): Grads {
-  const { z1, a1, p } = cache;
+  const { z1, a1, z2 } = cache;
   const N = X.rows;
   if (y.rows !== N || y.cols !== 1) {
     throw new ShapeError(`y is ${shapeOf(y)} but X is ${shapeOf(X)}: y must be ${N}×1`);
   }
-  const dz2 = scale(sub(p, y), 1 / N); // N×1, δ2 = ∂L/∂z2 = (p − y)/N
+  // N×1, δ2 = ∂L/∂z2 = (p − y)/N, with p − y = σ(z2) − y formed from z2, not from a rounded p
+  const dz2 = scale(zipWith(z2, y, sigmoidMinusLabel, "p − y"), 1 / N);
   const dW2 = matmulTransA(a1, dz2); // H×1, ∂L/∂W2 = a1ᵀ δ2
   const db2 = colSums(dz2); // 1×1, ∂L/∂b2 = Σ_n δ2
   const da1 = matmulTransB(dz2, params.W2); // N×H, ∂L/∂a1 = δ2 W2ᵀ

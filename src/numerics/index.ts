@@ -2,7 +2,7 @@
  * Stable scalar functions and the loss: each documents its domain split and is tested
  * against 60-digit arithmetic in test/numerics.
  */
-export { sigmoid } from "./sigmoid.js";
+export { sigmoid, sigmoidMinusLabel } from "./sigmoid.js";
 export { softplus, logSigmoid } from "./softplus.js";
 export { log1mexp } from "./log1mexp.js";
 export { bceWithLogits, bceWithLogitsPerExample } from "./bce.js";

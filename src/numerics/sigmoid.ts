@@ -20,3 +20,18 @@ export function sigmoid(z: number): number {
   const ez = Math.exp(z);
   return ez / (1 + ez);
 }
+
+/**
+ * σ(z) − y, the logistic residual ∂ℓ/∂z of the cross-entropy, without forming 1 − σ(z):
+ *
+ *   σ(z) − y = (1 − y) σ(z) − y σ(−z)      since 1 − σ(z) = σ(−z)
+ *
+ * For y ∈ {0, 1} one term vanishes and the result is σ(z) or −σ(−z), each to σ's accuracy.
+ * The textbook p − y with a rounded p = σ(z) returns exactly 0 once p rounds to 1 (z > 36.7),
+ * although the true residual −σ(−z) ≈ −e^{−z} is still far from 0 in floating point.
+ */
+export function sigmoidMinusLabel(z: number, y: number): number {
+  if (y === 0) return sigmoid(z);
+  if (y === 1) return -sigmoid(-z);
+  return (1 - y) * sigmoid(z) - y * sigmoid(-z);
+}

@@ -11,6 +11,7 @@ import {
   log1mexp,
   logSigmoid,
   sigmoid,
+  sigmoidMinusLabel,
   softplus,
 } from "../../src/numerics/index.js";
 import { GRID, WorstUlp, randomPoints, seededUniform } from "./points.js";
@@ -84,6 +85,22 @@ describe("every finite float64 input", () => {
       const label = (z: number): string => `z = ${z}, y = ${y}`;
       expect(measure("bceWithLogits", POINTS, loss, truth, label)).toEqual([]);
     }
+  });
+
+  test(`sigmoidMinusLabel (σ(z) − y, the gradient ∂ℓ/∂z), y = 0 and y = 1, is ${WHERE}`, () => {
+    for (const y of [0, 1]) {
+      const truth = (z: number): Decimal =>
+        y === 0 ? truthAt(z).sigmoid : truthAt(-z).sigmoid.neg(); // σ(z) − 1 = −σ(−z)
+      const label = (z: number): string => `z = ${z}, y = ${y}`;
+      const residual = (z: number): number => sigmoidMinusLabel(z, y);
+      expect(measure("sigmoidMinusLabel", POINTS, residual, truth, label)).toEqual([]);
+    }
+  });
+
+  test("sigmoidMinusLabel keeps the residual of a confident right answer that p − y rounds to 0", () => {
+    expect(sigmoid(40) - 1).toBe(0);
+    expect(sigmoidMinusLabel(40, 1)).toBeCloseTo(-Math.exp(-40), 30);
+    expect(sigmoidMinusLabel(40, 1) / -Math.exp(-40)).toBeCloseTo(1, 12);
   });
 
   test(`log1mexp at −|z| for the same points and around −ln 2 is within ${MAX_ULPS} ulp of 60-digit truth`, () => {
