@@ -1,7 +1,9 @@
 /**
  * Hidden-layer activations a1 = f(z1), each with its derivative f′ written next to it.
- * The derivative takes both z and a = f(z), so that tanh′ = 1 − a² and σ′ = σ(1 − σ)
- * reuse the forward value instead of recomputing it.
+ * The derivative takes both z and a = f(z) so that it can reuse the forward value. For
+ * tanh and σ it is evaluated from z instead wherever 1 − a would cancel: a saturated unit
+ * (|z| ≳ 19) has a = ±1 or 1 to the last bit, so 1 − a² or a(1 − a) would be exactly 0
+ * although the true derivative ≈ 4e^{−2|z|} or e^{−|z|} is not.
  */
 import { UsageError } from "../errors.js";
 import { sigmoid } from "../numerics/index.js";
@@ -37,19 +39,26 @@ export const leakyRelu: Activation = {
   hasKink: true,
 };
 
-/** tanh(z); tanh′(z) = 1 − tanh²(z) = 1 − a². */
+/**
+ * tanh(z); tanh′(z) = 1 − tanh²(z) = 1 − a², evaluated as 4t/(1 + t)² with t = e^{−2|z|}
+ * (the same value, 1 − a² = sech² z = 4/(e^z + e^{−z})²), which keeps full relative
+ * accuracy where 1 − a² cancels.
+ */
 export const tanh: Activation = {
   name: "tanh",
   f: Math.tanh,
-  df: (_z, a) => 1 - a * a,
+  df: (z) => {
+    const t = Math.exp(-2 * Math.abs(z));
+    return (4 * t) / ((1 + t) * (1 + t));
+  },
   hasKink: false,
 };
 
-/** σ(z) = 1/(1 + e^{−z}) (the stable form); σ′(z) = σ(z)(1 − σ(z)) = a(1 − a). */
+/** σ(z) = 1/(1 + e^{−z}) (the stable form); σ′(z) = σ(z)(1 − σ(z)) = a σ(−z), as 1 − σ(z) = σ(−z). */
 export const sigmoidActivation: Activation = {
   name: "sigmoid",
   f: sigmoid,
-  df: (_z, a) => a * (1 - a),
+  df: (z, a) => a * sigmoid(-z),
   hasKink: false,
 };
 

@@ -24,9 +24,24 @@ describe("activations", () => {
     expect(leakyRelu.f(-3)).toBeCloseTo(-0.03, 15);
   });
 
-  it("tanh′ = 1 − a² and σ′ = a(1 − a) use the forward value", () => {
-    expect(ACTIVATIONS.tanh.df(123, 0.5)).toBe(0.75);
-    expect(ACTIVATIONS.sigmoid.df(123, 0.25)).toBe(0.1875);
+  it("tanh′ = 1 − a² and σ′ = a(1 − a), keeping their size where 1 − a cancels", () => {
+    const rng = new Rng(5);
+    for (let i = 0; i < 1000; i++) {
+      const z = rng.uniformIn(-3, 3);
+      const t = Math.tanh(z);
+      const s = 1 / (1 + Math.exp(-z));
+      expect(ACTIVATIONS.tanh.df(z, t)).toBeCloseTo(1 - t * t, 14);
+      expect(ACTIVATIONS.sigmoid.df(z, s)).toBeCloseTo(s * (1 - s), 14);
+    }
+    // Saturated units: a rounds to 1, so 1 − a² and a(1 − a) are exactly 0; the true
+    // derivatives are 4e^{−2z}(1 + O(e^{−2z})) and e^{−z}/(1 + e^{−z})².
+    for (const z of [20, 40, 300]) {
+      expect(1 - Math.tanh(z) ** 2).toBe(0);
+      expect(ACTIVATIONS.tanh.df(z, 1) / (4 * Math.exp(-2 * z))).toBeCloseTo(1, 12);
+      expect(ACTIVATIONS.tanh.df(-z, -1) / (4 * Math.exp(-2 * z))).toBeCloseTo(1, 12);
+      const e = Math.exp(-z);
+      expect(ACTIVATIONS.sigmoid.df(z, 1 / (1 + e)) / (e / (1 + e) ** 2)).toBeCloseTo(1, 12);
+    }
   });
 
   it("the sigmoid activation saturates without overflow", () => {
