@@ -58,6 +58,15 @@ export {
 export * from "./train/index.js";
 export * from "./check/index.js";
 export * from "./data/index.js";
-export * from "./io/index.js";
+export {
+  loadModel,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  parseModel,
+  saveModel,
+  serializeModel,
+  writeFileAtomic,
+  type Model,
+} from "./io/index.js";
 export * from "./errors.js";
 export { Rng, streamSeed, type RngState, type RngStream } from "./rng.js";

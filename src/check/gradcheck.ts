@@ -18,12 +18,13 @@
  * and disagrees with either one-sided derivative. Such entries are counted as kinks and
  * left out of the error figures, never silently.
  */
-import { UsageError } from "../errors.js";
+import { DataError, UsageError } from "../errors.js";
 import { clone, columnVector, norm, sub, sumAll, zipWith, type Matrix } from "../linalg/index.js";
 import {
   activationByName,
   backward,
   forward,
+  gradsAreFinite,
   loss,
   PARAM_NAMES,
   type Activation,
@@ -94,6 +95,11 @@ export function gradientCheck(
 
   const cache = forward(params, X, activation);
   const grads = backward(params, cache, X, y, activation);
+  if (!Number.isFinite(loss(cache, y)) || !gradsAreFinite(grads)) {
+    throw new DataError(
+      "the loss or its gradient overflows at these parameters on this data: the weights or the features are too large for float64",
+    );
+  }
   const analytic: Record<ParamName, Matrix> = {
     W1: grads.dW1,
     b1: grads.db1,
@@ -150,7 +156,7 @@ function centralDifferences(
     const minus = original - eps;
     if (plus === minus) {
       throw new UsageError(
-        `eps ${eps} is below the resolution of ${name} entry ${index} = ${original}: θ ± ε rounds to θ; use a larger eps`,
+        `eps ${eps} is below the resolution of ${entryName(name, index, perturbed.cols)} = ${original}: θ ± ε rounds to θ; use a larger eps`,
       );
     }
     perturbed.data[index] = plus;
@@ -162,8 +168,15 @@ function centralDifferences(
       kink[e] = 1;
       continue;
     }
+    const lossPlus = loss(cachePlus, y);
+    const lossMinus = loss(cacheMinus, y);
+    if (!Number.isFinite(lossPlus) || !Number.isFinite(lossMinus)) {
+      throw new DataError(
+        `the loss at ${entryName(name, index, perturbed.cols)} ± ${eps} is not finite: eps is too large for these weights and features`,
+      );
+    }
     // Divide by the step actually taken: (θ + ε) − (θ − ε) is 2ε only up to the rounding of θ ± ε.
-    numeric[e] = (loss(cachePlus, y) - loss(cacheMinus, y)) / (plus - minus);
+    numeric[e] = (lossPlus - lossMinus) / (plus - minus);
   }
   return { entries, numeric, kink, total: params[name].data.length };
 }
@@ -192,6 +205,13 @@ function compare(analytic: Matrix, differences: Differences): ParamCheck {
     checked: exact.length,
     total: differences.total,
   };
+}
+
+/** "W1[2][3]" for a matrix parameter, "b1[3]" for a bias (a row vector). */
+function entryName(name: ParamName, index: number, cols: number): string {
+  return name.startsWith("b")
+    ? `${name}[${index}]`
+    : `${name}[${Math.floor(index / cols)}][${index % cols}]`;
 }
 
 /** |difference| / (|a| + |b|), defined as 0 when a and b are both 0. */

@@ -23,7 +23,7 @@ export function parseFlags(args: readonly string[], specs: FlagSpecs, command: s
     const arg = args[i] as string;
     if (!arg.startsWith("--")) {
       throw new UsageError(
-        `unexpected argument "${arg}" for "${command}" (see handgrad ${command} --help)`,
+        `unexpected argument ${JSON.stringify(arg)} for "${command}" (see handgrad ${command} --help)`,
       );
     }
     const equals = arg.indexOf("=");
@@ -47,6 +47,11 @@ export function parseFlags(args: readonly string[], specs: FlagSpecs, command: s
     flags.set(name, value);
   }
   return flags;
+}
+
+/** read() when the flag is given, else undefined (the reader's own default is then unused). */
+export function optionalFlag<T>(flags: Flags, name: string, read: () => T): T | undefined {
+  return flags.has(name) ? read() : undefined;
 }
 
 /** The text of a valued flag, or undefined when absent. */
@@ -100,8 +105,7 @@ export function integerFlag(
 }
 
 function integerRule(min: number, max: number): string {
-  if (max === Number.MAX_SAFE_INTEGER)
-    return min === 0 ? "a non-negative integer" : `an integer ≥ ${min}`;
+  if (max === Number.MAX_SAFE_INTEGER) return `an integer from ${min} to 2^53 − 1`;
   return `an integer from ${min} to ${max}`;
 }
 

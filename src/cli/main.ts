@@ -96,7 +96,9 @@ export async function main(
 /** The message on one line: control characters a user typed (newlines in a path, say) escaped. */
 function oneLine(message: string): string {
   // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === "\u007f" ? "\\u007f" : JSON.stringify(c).slice(1, -1),
+  );
 }
 
 /** A word the user typed, quoted and escaped. */

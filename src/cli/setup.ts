@@ -19,6 +19,7 @@ import { allFinite, type Matrix } from "../linalg/index.js";
 import {
   ACTIVATION_NAMES,
   defaultInitFor,
+  gradsAreFinite,
   INIT_NAMES,
   initParams,
   type ActivationName,
@@ -31,6 +32,7 @@ import {
   choiceFlag,
   integerFlag,
   numberFlag,
+  optionalFlag,
   stringFlag,
   type Flags,
   type FlagSpecs,
@@ -92,7 +94,7 @@ export function dataChoice(flags: Flags): DataChoice {
   }
   const label = stringFlag(flags, "label");
   const optional = <T>(name: string, read: () => T): T | undefined =>
-    flags.has(name) ? read() : undefined;
+    optionalFlag(flags, name, read);
   const samples = optional("samples", () => integerFlag(flags, "samples", 0, 2, MAX_SAMPLES));
   const noise = optional("noise", () =>
     numberFlag(
@@ -147,22 +149,41 @@ export function splitData(
 }
 
 /**
- * The standardisation to apply. A saved model brings its own (or none), and --standardize
- * is refused with it; a fresh model gets one with --standardize, fitted on the training
- * rows only (never on held-out rows).
+ * The standardisation to apply: a saved model's own (or none); for a fresh model, with
+ * --standardize, one fitted on the training rows only (never on held-out rows).
  */
 export function standardizerFor(
   choice: DataChoice,
   train: Dataset,
-  model?: { readonly path: string; readonly model: Model },
+  saved?: Model,
 ): Standardizer | undefined {
-  if (model && choice.standardize) {
-    throw new UsageError(
-      `--standardize applies to a fresh model: ${model.path} is used with its own standardisation (${model.model.standardizer ? "it has one" : "it has none"})`,
-    );
-  }
-  if (model) return model.model.standardizer;
+  if (saved) return saved.standardizer;
   return choice.standardize ? fitStandardizer(train.X) : undefined;
+}
+
+/**
+ * Refuses, before any file is read, the flags that only shape a fresh model when a saved
+ * one is given (`flag` names the option that gives it: init-model or model).
+ */
+export function refuseFreshModelFlags(
+  choice: DataChoice,
+  network: NetworkChoice,
+  modelPath: string | undefined,
+  flag: string,
+): void {
+  if (modelPath === undefined) return;
+  const fresh = [
+    ["standardize", choice.standardize],
+    ["init", network.init !== undefined],
+    ["bias-init", network.biasInit !== undefined],
+  ] as const;
+  for (const [name, given] of fresh) {
+    if (given) {
+      throw new UsageError(
+        `--${name} applies to a fresh model, not to --${flag} ${modelPath} (which keeps its own weights and standardisation)`,
+      );
+    }
+  }
 }
 
 /** The data set with its features standardised (unchanged when s is undefined). */
@@ -196,7 +217,7 @@ export interface NetworkChoice {
 
 export function networkChoice(flags: Flags): NetworkChoice {
   const optional = <T>(name: string, read: () => T): T | undefined =>
-    flags.has(name) ? read() : undefined;
+    optionalFlag(flags, name, read);
   const activation = optional("activation", () =>
     choiceFlag(flags, "activation", ACTIVATION_NAMES, DEFAULT_ACTIVATION),
   );
@@ -236,10 +257,6 @@ export function startingModel(
         `--hidden ${network.hidden} contradicts ${modelPath}, which has ${H} hidden units`,
       );
     }
-    if (network.init !== undefined || network.biasInit !== undefined) {
-      const flag = network.init !== undefined ? "init" : "bias-init";
-      throw new UsageError(`--${flag} does not apply when starting from ${modelPath}`);
-    }
     return model;
   }
   const activation = network.activation ?? DEFAULT_ACTIVATION;
@@ -264,11 +281,10 @@ export function loadModelFor(path: string, D: number): Model {
 }
 
 /** Throws a DataError when a gradient overflowed: the weights or the features are too large. */
-export function assertFiniteGradients(grads: Grads, modelPath: string, dataSource: string): void {
-  const { dW1, db1, dW2, db2 } = grads;
-  if (![dW1, db1, dW2, db2].every(allFinite)) {
+export function assertFiniteGradients(grads: Grads, modelName: string, dataSource: string): void {
+  if (!gradsAreFinite(grads)) {
     throw new DataError(
-      `the gradients of ${modelPath} overflow on ${dataSource}: its weights or the features are too large for float64`,
+      `the gradients of ${modelName} overflow on ${dataSource}: its weights or the features are too large for float64`,
     );
   }
 }
@@ -277,11 +293,11 @@ export function assertFiniteGradients(grads: Grads, modelPath: string, dataSourc
  * Throws a DataError when the network's logits overflowed on some row: the weights or the
  * features are too large for float64, and the loss and probabilities would be meaningless.
  */
-export function assertFiniteOutputs(z2: Matrix, modelPath: string, dataSource: string): void {
+export function assertFiniteOutputs(z2: Matrix, modelName: string, dataSource: string): void {
   const row = z2.data.findIndex((z) => !Number.isFinite(z));
   if (row !== -1) {
     throw new DataError(
-      `${modelPath} gives the non-finite logit z2 = ${z2.data[row]} on row ${row + 1} of ${dataSource}: ` +
+      `${modelName} gives the non-finite logit z2 = ${z2.data[row]} on row ${row + 1} of ${dataSource}: ` +
         `its weights or the features are too large for float64`,
     );
   }

@@ -15,7 +15,7 @@ import {
   statSync,
   writeSync,
 } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import { FileError, type HandgradError } from "../errors.js";
 
 /** The kind of error a read failure becomes (DataError for data, ModelFileError for models). */
@@ -67,8 +67,9 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
  */
 export function assertWritable(path: string): void {
   if (path === "") throw new FileError("cannot write to an empty file name");
-  if (/[\\/]$/.test(path))
+  if (path.endsWith("/") || path.endsWith(sep)) {
     throw new FileError(`cannot write ${path}: it names a folder, not a file`);
+  }
   try {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       throw Object.assign(new Error("a folder"), { code: "EISDIR" });

@@ -106,6 +106,11 @@ export function assertParamShapes(params: Params): void {
   if (b2.rows !== 1 || b2.cols !== 1) throw new ShapeError(`b2 is ${shapeOf(b2)} (want 1×1)`);
 }
 
+/** True when every entry of every gradient is finite. */
+export function gradsAreFinite(grads: Grads): boolean {
+  return [grads.dW1, grads.db1, grads.dW2, grads.db2].every(allFinite);
+}
+
 /** True when every parameter entry is finite. */
 export function paramsAreFinite(params: Params): boolean {
   return PARAM_NAMES.every((name) => allFinite(params[name]));

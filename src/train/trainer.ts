@@ -2,21 +2,21 @@
  * The training loop: epochs of (optionally shuffled) mini-batches, one gradient-descent
  * step per batch. Batch size N (or "full") is plain gradient descent. Records the loss
  * and accuracy over the whole training set (and the validation set) after every epoch,
- * and stops with a DivergenceError, carrying the last finite parameters, as soon as a
- * loss or a parameter stops being finite.
+ * and stops with a DivergenceError as soon as a loss, a gradient or a parameter stops
+ * being finite, carrying the parameters of the last epoch whose losses were finite.
  */
 import { DataError, HandgradError, UsageError } from "../errors.js";
-import { allFinite, gatherRows, type Matrix } from "../linalg/index.js";
+import { gatherRows, type Matrix } from "../linalg/index.js";
 import {
   accuracy,
   activationByName,
   backward,
   forward,
+  gradsAreFinite,
   loss,
   paramsAreFinite,
   type Activation,
   type ActivationName,
-  type Grads,
   type Params,
 } from "../nn/index.js";
 import { Rng } from "../rng.js";
@@ -137,6 +137,14 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
   };
 
   record(0);
+  // No learning rate has acted yet: a gradient that overflows here is the data's and the
+  // starting model's doing (checked on the full batch, so whatever the shuffling order).
+  const start = forward(params, data.X, activation);
+  if (epochs > 0 && !gradsAreFinite(backward(params, start, data.X, data.y, activation))) {
+    throw new DataError(
+      "the gradient at the starting model overflows on this data: the features or the weights are too large for float64",
+    );
+  }
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = shuffle ? rng.permutation(N) : null;
     for (let start = 0; start < N; start += batchSize) {
@@ -144,15 +152,10 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
       const cache = forward(params, batch.X, activation);
       const batchLoss = loss(cache, batch.y);
       const grads = backward(params, cache, batch.X, batch.y, activation);
-      if (steps === 0 && !gradsAreFinite(grads)) {
-        // No step taken yet, so no learning rate is to blame: the data and the start are.
-        throw new DataError(
-          "the gradient at the starting model overflows on this data: the features or the weights are too large for float64",
-        );
-      }
       const next = gradientDescentStep(params, grads, learningRate);
       steps++;
       if (!Number.isFinite(batchLoss)) throw diverged(epoch, `the loss became ${batchLoss}`);
+      if (!gradsAreFinite(grads)) throw diverged(epoch, "a gradient became non-finite");
       if (!paramsAreFinite(next)) throw diverged(epoch, "a parameter became non-finite");
       params = next;
     }
@@ -182,10 +185,6 @@ function resolveBatchSize(batchSize: number | "full", N: number): number {
     throw new UsageError(`batch size must be a positive integer or "full", got ${batchSize}`);
   }
   return Math.min(batchSize, N);
-}
-
-function gradsAreFinite(grads: Grads): boolean {
-  return [grads.dW1, grads.db1, grads.dW2, grads.db2].every(allFinite);
 }
 
 /** The name of the first non-finite figure of an epoch record, or undefined. */

@@ -451,7 +451,7 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     [
       "--standardize with a starting model",
       () => ["train", "--dataset", "moons", "--init-model", "m2.json", "--standardize"],
-      /--standardize applies to a fresh model: m2\.json/,
+      /--standardize applies to a fresh model, not to --init-model m2\.json/,
     ],
     [
       "gradcheck --standardize with a model",
@@ -512,7 +512,7 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     [
       "an eps below float64 resolution",
       () => ["gradcheck", "--dataset", "moons", "--eps", "1e-300"],
-      /eps 1e-300 is below the resolution of W1 entry 0/,
+      /eps 1e-300 is below the resolution of W1\[0\]\[0\] = /,
     ],
     [
       "a model whose std makes standardised features overflow",
@@ -527,6 +527,49 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
         ),
       ],
       /standardising one\.csv overflows float64/,
+    ],
+    [
+      "gradcheck where the analytic gradient overflows but every entry is a kink",
+      () => [
+        "gradcheck",
+        "--model",
+        csv(
+          "hugegrad.json",
+          '{"format":"handgrad-model","version":1,"activation":"leaky-relu","W1":[[1e-308]],"b1":[0],"W2":[[100]],"b2":[0]}',
+        ),
+        "--data",
+        csv("hugegrad.csv", "x,y\n0.5,1\n1.7e308,1\n1.6e308,0\n-1.7e308,1\n"),
+      ],
+      /the loss or its gradient overflows/,
+    ],
+    ...[0, 1, 2].map((seed): [string, () => string[], RegExp] => [
+      `a starting gradient that overflows, whatever the shuffling (seed ${seed})`,
+      () => [
+        "train",
+        "--data",
+        "hugegrad.csv",
+        "--init-model",
+        "hugegrad.json",
+        "--lr",
+        "1e-9",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "1",
+        "--seed",
+        String(seed),
+      ],
+      /the gradient at the starting model overflows/,
+    ]),
+    [
+      "--init with a saved model, before reading it",
+      () => ["train", "--dataset", "moons", "--init-model", "nope.json", "--init", "he"],
+      /--init applies to a fresh model, not to --init-model nope\.json/,
+    ],
+    [
+      "an eps so large the loss overflows",
+      () => ["gradcheck", "--dataset", "moons", "--activation", "relu", "--eps", "1e308"],
+      /the loss at \w+\[\d+\](\[\d+\])? ± 1e\+308 is not finite: eps is too large/,
     ],
   ];
   beforeAll(() => {
@@ -555,7 +598,7 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
 });
 
 describe("divergence", () => {
-  it("stops with exit code 3 naming epoch, step and learning rate, and saves the last finite model", () => {
+  it("stops with exit code 3 naming epoch, step and learning rate, and saves the last good model", () => {
     const r = handgrad(
       [
         "train",
@@ -573,8 +616,11 @@ describe("divergence", () => {
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/diverged at epoch 1, step \d+ \(learning rate 1e\+200\)/);
     expect(r.stderr).toMatch(/lower learning rate/);
+    // The advice that would have avoided it comes with the error.
+    expect(r.stderr).toMatch(/hint: some features reach 4254 in size; --standardize/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(
-      /the model from the end of epoch 0 \(the last with finite losses\) is saved in div\.json/,
+      /the starting model \(no epoch ended with finite losses\) is saved in div\.json/,
     );
     const model = loadModel(join(work, "div.json")); // loads: every number finite
     expect(model.params.W1.rows).toBe(30);

@@ -163,8 +163,8 @@ describe("non-finite figures", () => {
     expect(run).toThrow(/starting model's training loss on this data is not finite/);
   });
 
-  it("a validation loss that overflows stops training as a divergence", () => {
-    const X = fromRows([[-5], [-6]]); // relu units are off: z2 = b2 alone... finite on training rows
+  it("a starting model whose validation loss overflows is a DataError too", () => {
+    const X = fromRows([[-5], [-6]]); // relu units are off on the training rows: z2 = b2 = 0
     const safe: Params = { ...huge, b2: fromRows([[0]]) };
     const validation = { X: fromRows([[5]]), y: fromRows([[0]]) }; // z2 = 5 · 1.7e308 overflows
     const run = () =>

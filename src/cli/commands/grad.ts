@@ -11,6 +11,7 @@ import {
   dataChoice,
   loadData,
   loadModelFor,
+  refuseFreshModelFlags,
   standardized,
 } from "../setup.js";
 
@@ -24,12 +25,10 @@ export const GRAD_FLAGS: FlagSpecs = {
 };
 
 export function gradCommand(flags: Flags, output: Output): number {
-  const choice = dataChoice(flags);
   const modelPath = stringFlag(flags, "model");
   if (modelPath === undefined) throw new UsageError("grad needs --model FILE");
-  if (choice.standardize) {
-    throw new UsageError("--standardize does not apply: grad uses the model's own standardisation");
-  }
+  const choice = dataChoice(flags);
+  refuseFreshModelFlags(choice, {}, modelPath, "model");
   const { data, source } = loadData(choice);
   const model = loadModelFor(modelPath, data.X.cols);
   const { X, y } = standardized(data, model.standardizer, source);

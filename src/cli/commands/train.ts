@@ -22,12 +22,15 @@ import {
 import type { Output } from "../output.js";
 import { progressBar } from "../progress.js";
 import { sci, trainingOutcomeText } from "../report.js";
+import { activationByName, forward } from "../../nn/index.js";
 import {
+  assertFiniteOutputs,
   DATA_FLAGS,
   dataChoice,
   loadData,
   NETWORK_FLAGS,
   networkChoice,
+  refuseFreshModelFlags,
   splitData,
   standardized,
   standardizerFor,
@@ -74,18 +77,18 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
   const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
   const batchSize = batchSizeFlag(flags);
   const initModelPath = stringFlag(flags, "init-model");
+  refuseFreshModelFlags(choice, network, initModelPath, "init-model");
   const save = stringFlag(flags, "save");
   if (save !== undefined) assertWritable(save);
 
   const { data, source } = loadData(choice);
   const split = splitData(choice, data);
   const start = startingModel(network, data.X.cols, initModelPath, choice.seed);
-  const standardizer = standardizerFor(
-    choice,
-    split.train,
-    initModelPath === undefined ? undefined : { path: initModelPath, model: start },
-  );
+  const saved = initModelPath === undefined ? undefined : start;
+  const standardizer = standardizerFor(choice, split.train, saved);
   const trainData = standardized(split.train, standardizer, source);
+  const { z2 } = forward(start.params, trainData.X, activationByName(start.activation));
+  assertFiniteOutputs(z2, initModelPath ?? "the initial model", source); // names the row
   const validation = split.validation
     ? standardized(split.validation, standardizer, source)
     : undefined;
@@ -112,9 +115,16 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
     });
   } catch (error) {
     progress?.done();
-    if (error instanceof DivergenceError && save !== undefined) {
-      saveModel(save, model(error.lastGoodParams));
-      error.message += `; the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses) is saved in ${save}`;
+    if (error instanceof DivergenceError) {
+      if (save !== undefined) {
+        saveModel(save, model(error.lastGoodParams));
+        const kept =
+          error.lastGoodEpoch === 0
+            ? "the starting model (no epoch ended with finite losses)"
+            : `the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses)`;
+        error.message += `; ${kept} is saved in ${save}`;
+      }
+      if (hint !== undefined) error.message += `; ${hint}`;
     }
     throw error;
   }
@@ -161,7 +171,7 @@ export function trainCommand(flags: Flags, output: Output): number {
   output.log(
     `trained ${run.model.activation} ${W1.rows}→${W1.cols}→1 on ${run.source} ` +
       `(${run.trainData.X.rows} training rows${run.validationRows ? `, ${run.validationRows} validation rows` : ""}), ` +
-      `${history.length - 1} epochs, ${steps} steps: ${trainingOutcomeText(first, last)}` +
+      `${plural(history.length - 1, "epoch")}, ${plural(steps, "step")}: ${trainingOutcomeText(first, last)}` +
       (save !== undefined ? `; saved ${save}` : ""),
   );
   if (run.hint !== undefined) output.log(run.hint);
@@ -185,4 +195,9 @@ export function trainCommand(flags: Flags, output: Output): number {
     });
   }
   return 0;
+}
+
+/** "1 epoch", "2 epochs". */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
