@@ -1,4 +1,4 @@
-/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
+/** A one-line progress bar on stderr (the caller draws it only when stderr is a terminal: Output.interactive). */
 import type { EpochRecord } from "../train/index.js";
 
 export function progressBar(
@@ -8,7 +8,7 @@ export function progressBar(
   onEpoch: (record: EpochRecord) => void;
   done: () => void;
 } {
-  if (!stream.isTTY || epochs === 0) return { onEpoch: () => undefined, done: () => undefined };
+  if (epochs === 0) return { onEpoch: () => undefined, done: () => undefined };
   const width = 30;
   return {
     onEpoch: (record) => {

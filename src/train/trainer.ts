@@ -139,8 +139,8 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
   record(0);
   // No learning rate has acted yet: a gradient that overflows here is the data's and the
   // starting model's doing (checked on the full batch, so whatever the shuffling order).
-  const start = forward(params, data.X, activation);
-  if (epochs > 0 && !gradsAreFinite(backward(params, start, data.X, data.y, activation))) {
+  const atStart = forward(params, data.X, activation);
+  if (epochs > 0 && !gradsAreFinite(backward(params, atStart, data.X, data.y, activation))) {
     throw new DataError(
       "the gradient at the starting model overflows on this data: the features or the weights are too large for float64",
     );

@@ -19,30 +19,27 @@ const bits = (p: Params) =>
     .map((k) => Buffer.from(p[k as keyof Params].data.buffer).toString("hex"))
     .join();
 
+/** The CLI's defaults on a toy set: tanh, H = 16, η = 0.5, 200 epochs of batches of 32. */
+function trainWithDefaults(name: string, seed: number) {
+  const data = makeDataset(name, { seed });
+  const start = initParams({ inputs: 2, hidden: 16, init: "xavier", seed });
+  return train(start, data, {
+    activation: "tanh",
+    learningRate: 0.5,
+    epochs: 200,
+    batchSize: 32,
+    seed,
+  });
+}
+
 describe("train", () => {
   it("reaches ≥ 97% train accuracy on moons with tanh and H = 16", () => {
-    const data = makeDataset("moons", { seed: 1 });
-    const start = initParams({ inputs: 2, hidden: 16, init: "xavier", seed: 1 });
-    const { history } = train(start, data, {
-      activation: "tanh",
-      learningRate: 0.5,
-      epochs: 200,
-      batchSize: 32,
-      seed: 1,
-    });
+    const { history } = trainWithDefaults("moons", 1);
     expect(history.at(-1)?.accuracy).toBeGreaterThanOrEqual(0.97);
   });
 
   it("learns xor (not linearly separable): ≥ 95% where a linear model manages ~50%", () => {
-    const data = makeDataset("xor", { seed: 2 });
-    const start = initParams({ inputs: 2, hidden: 16, init: "xavier", seed: 2 });
-    const { history } = train(start, data, {
-      activation: "tanh",
-      learningRate: 0.5,
-      epochs: 200,
-      batchSize: 32,
-      seed: 2,
-    });
+    const { history } = trainWithDefaults("xor", 2);
     expect(history[0]?.accuracy).toBeLessThan(0.8);
     expect(history.at(-1)?.accuracy).toBeGreaterThanOrEqual(0.95);
   });
