@@ -5,6 +5,7 @@
  */
 import { HandgradError } from "../errors.js";
 import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
+import { experimentCommand, EXPERIMENT_FLAGS } from "./commands/experiment.js";
 import { gradCommand, GRAD_FLAGS } from "./commands/grad.js";
 import { gradcheckCommand, GRADCHECK_FLAGS } from "./commands/gradcheck.js";
 import { predictCommand, PREDICT_FLAGS } from "./commands/predict.js";
@@ -15,7 +16,9 @@ import { processOutput, type Output } from "./output.js";
 interface Command {
   readonly summary: string;
   readonly flags: FlagSpecs;
-  readonly run: (flags: Flags, output: Output) => number;
+  /** The command takes one word before its options (`handgrad experiment NAME`). */
+  readonly positional?: string;
+  readonly run: (flags: Flags, output: Output, word?: string) => number | Promise<number>;
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
@@ -43,6 +46,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "probability and class of every row of a CSV file",
     flags: PREDICT_FLAGS,
     run: predictCommand,
+  },
+  experiment: {
+    summary: "run an experiment behind the docs: print its table, write its figure (--list)",
+    positional: "NAME",
+    flags: EXPERIMENT_FLAGS,
+    run: experimentCommand,
   },
 };
 
@@ -74,12 +83,18 @@ export async function main(
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     output.log(
-      `usage: handgrad ${name} [options]\n${command.summary}\n\noptions:\n${flagHelp(command.flags)}`,
+      `usage: handgrad ${name}${command.positional ? ` [${command.positional}]` : ""} [options]\n${command.summary}\n\noptions:\n${flagHelp(command.flags)}`,
     );
     return 0;
   }
   try {
-    return command.run(parseFlags(rest, command.flags, name as string), output);
+    const word = command.positional && rest[0] !== undefined && !rest[0].startsWith("--");
+    const flagArgs = word ? rest.slice(1) : rest;
+    return await command.run(
+      parseFlags(flagArgs, command.flags, name as string),
+      output,
+      word ? rest[0] : undefined,
+    );
   } catch (error) {
     if (error instanceof HandgradError) {
       const bug = error.exitCode === EXIT_INTERNAL_ERROR ? " (a bug: please report it)" : "";

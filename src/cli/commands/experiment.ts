@@ -1,0 +1,70 @@
+/**
+ * `handgrad experiment NAME`: runs one experiment from its seed, prints its tables on stderr,
+ * writes its figures as SVG files, and with --json prints tables and key numbers on stdout.
+ * `handgrad experiment --list` names them all.
+ */
+import { join } from "node:path";
+import { UsageError } from "../../errors.js";
+import {
+  EXPERIMENTS,
+  experimentByName,
+  figureFileName,
+  renderSvg,
+  tableText,
+} from "../../experiments/index.js";
+import { assertWritable, writeFileAtomic } from "../../io/index.js";
+import { booleanFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import type { Output } from "../output.js";
+import { seedFlag } from "../setup.js";
+
+export const EXPERIMENT_FLAGS: FlagSpecs = {
+  list: { kind: "boolean", help: "list the experiments and what each measures" },
+  seed: { kind: "string", help: "seed of every random choice (0)" },
+  figures: { kind: "string", help: "folder the SVG figures are written to (.)" },
+  json: { kind: "boolean", help: "print the tables and key numbers as JSON on stdout" },
+};
+
+export async function experimentCommand(
+  flags: Flags,
+  output: Output,
+  name: string | undefined,
+): Promise<number> {
+  if (booleanFlag(flags, "list")) {
+    if (name !== undefined) throw new UsageError("give an experiment's name or --list, not both");
+    const width = Math.max(...EXPERIMENTS.map((e) => e.name.length)) + 2;
+    output.log(EXPERIMENTS.map((e) => `${e.name.padEnd(width)}${e.summary}`).join("\n"));
+    if (booleanFlag(flags, "json"))
+      output.json(EXPERIMENTS.map(({ name, summary }) => ({ name, summary })));
+    return 0;
+  }
+  if (name === undefined) {
+    throw new UsageError("name an experiment (handgrad experiment --list shows them)");
+  }
+  const experiment = experimentByName(name);
+  const seed = seedFlag(flags);
+  const folder = stringFlag(flags, "figures") ?? ".";
+  const result = experiment.run({ seed });
+  const files = result.figures.map((figure) => join(folder, figureFileName(name, figure)));
+  for (const file of files) assertWritable(file);
+  for (const [i, figure] of result.figures.entries()) {
+    writeFileAtomic(files[i] as string, await renderSvg(figure.spec));
+  }
+  output.log(
+    [
+      `handgrad experiment ${name} --seed ${seed}: ${experiment.summary}`,
+      ...result.tables.map((t) => `\n${tableText(t)}`),
+      "",
+      ...result.figures.map((figure, i) => `figure: ${files[i]} (${figure.title})`),
+    ].join("\n"),
+  );
+  if (booleanFlag(flags, "json")) {
+    output.json({
+      experiment: name,
+      seed,
+      tables: result.tables,
+      numbers: result.numbers,
+      figures: files,
+    });
+  }
+  return 0;
+}

@@ -1,0 +1,32 @@
+/**
+ * The experiments behind every claim in docs/: `handgrad experiment --list` prints this
+ * registry. Each module measures one thing and returns tables, figures and key numbers.
+ */
+import { UsageError } from "../errors.js";
+import type { Experiment } from "./experiment.js";
+
+export type {
+  Experiment,
+  ExperimentOptions,
+  ExperimentResult,
+  Figure,
+  Table,
+} from "./experiment.js";
+export { figureFileName, renderSvg } from "./figure.js";
+export { tableMarkdown, tableText } from "./table.js";
+export { fixed, percent, sig } from "./format.js";
+
+/** Every experiment, in the order the docs discuss them. */
+export const EXPERIMENTS: readonly Experiment[] = [];
+
+/** The experiment called `name`, or a UsageError listing the known ones. */
+export function experimentByName(name: string): Experiment {
+  const found = EXPERIMENTS.find((e) => e.name === name);
+  if (!found) {
+    throw new UsageError(
+      `unknown experiment ${JSON.stringify(name)} (known: ${EXPERIMENTS.map((e) => e.name).join(", ")}; see handgrad experiment --list)`,
+    );
+  }
+  return found;
+}
+export { docDrift, embeddedFigures, quotedExperiments, syncDoc, type Results } from "./docs.js";
