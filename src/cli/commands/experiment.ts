@@ -43,6 +43,7 @@ export async function experimentCommand(
   const experiment = experimentByName(name);
   const seed = seedFlag(flags);
   const folder = stringFlag(flags, "figures") ?? ".";
+  assertWritable(join(folder, `${name}.svg`)); // fail before the run, not after it
   const result = experiment.run({ seed });
   const files = result.figures.map((figure) => join(folder, figureFileName(name, figure)));
   for (const file of files) assertWritable(file);

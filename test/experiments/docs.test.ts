@@ -1,0 +1,62 @@
+/** The docs-sync rules: quotes are rewritten from results, and any stale quote is reported. */
+import { describe, expect, it } from "vitest";
+import {
+  docDrift,
+  embeddedFigures,
+  quotedExperiments,
+  syncDoc,
+} from "../../src/experiments/docs.js";
+import type { ExperimentResult } from "../../src/experiments/experiment.js";
+
+const result: ExperimentResult = {
+  tables: [{ name: "main", title: "t", columns: ["a", "b"], rows: [["1", "x|y"]] }],
+  figures: [],
+  numbers: { answer: "42", ratio: "0.5" },
+};
+const results = new Map([["demo", result]]);
+
+const doc = [
+  "The answer is <!--n:demo.answer-->41<!--/n--> and the ratio <!--n:demo.ratio-->0.5<!--/n-->.",
+  "",
+  "<!-- table:demo.main:start -->",
+  "",
+  "old",
+  "",
+  "<!-- table:demo.main:end -->",
+  "",
+  "![a figure](figures/demo-curve.svg)",
+].join("\n");
+
+describe("docs sync", () => {
+  it("reports every quote that differs from the experiment, and only those", () => {
+    const drift = docDrift(doc, results);
+    expect(drift).toHaveLength(2);
+    expect(drift[0]).toMatch(/demo\.answer: the doc says 41, the experiment 42/);
+    expect(drift[1]).toMatch(/table demo\.main/);
+  });
+
+  it("rewrites the quotes so that no drift is left, and leaves the prose alone", () => {
+    const synced = syncDoc(doc, results);
+    expect(docDrift(synced, results)).toEqual([]);
+    expect(synced).toContain("The answer is <!--n:demo.answer-->42<!--/n-->");
+    expect(synced).toContain("| a | b |\n| --- | --- |\n| 1 | x\\|y |");
+    expect(syncDoc(synced, results)).toBe(synced);
+  });
+
+  it("accepts a table the formatter has padded", () => {
+    const padded = syncDoc(doc, results).replace("| a | b |", "| a   | b     |");
+    expect(docDrift(padded, results)).toEqual([]);
+  });
+
+  it("names a quoted key or experiment that does not exist", () => {
+    expect(() => docDrift("<!--n:demo.missing-->1<!--/n-->", results)).toThrow(
+      /no number "missing"/,
+    );
+    expect(() => docDrift("<!--n:nosuch.x-->1<!--/n-->", results)).toThrow(/"nosuch"/);
+  });
+
+  it("finds the experiments quoted and the figures embedded", () => {
+    expect([...quotedExperiments(doc)]).toEqual(["demo"]);
+    expect(embeddedFigures(doc)).toEqual(["demo-curve.svg"]);
+  });
+});
