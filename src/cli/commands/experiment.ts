@@ -5,13 +5,6 @@
  */
 import { join } from "node:path";
 import { UsageError } from "../../errors.js";
-import {
-  EXPERIMENTS,
-  experimentByName,
-  figureFileName,
-  renderSvg,
-  tableText,
-} from "../../experiments/index.js";
 import { assertWritable, writeFileAtomic } from "../../io/index.js";
 import { booleanFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import type { Output } from "../output.js";
@@ -29,6 +22,9 @@ export async function experimentCommand(
   output: Output,
   name: string | undefined,
 ): Promise<number> {
+  // Loaded on demand: Vega takes most of a second to load, which no other command should pay.
+  const { EXPERIMENTS, experimentByName, figureFileName, renderSvg, tableText } =
+    await import("../../experiments/index.js");
   if (booleanFlag(flags, "list")) {
     if (name !== undefined) throw new UsageError("give an experiment's name or --list, not both");
     const width = Math.max(...EXPERIMENTS.map((e) => e.name.length)) + 2;
