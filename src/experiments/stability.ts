@@ -70,6 +70,8 @@ export function thresholds(): Record<string, number> {
     naiveSigmoidZero: -firstDoubleWhere(1, 1000, (z) => naiveSigmoid(-z) === 0),
     stableSigmoidZero: -firstDoubleWhere(1, 1000, (z) => sigmoid(-z) === 0),
     naiveSoftplusZero: -firstDoubleWhere(1, 100, (z) => Math.log(1 + Math.exp(-z)) === 0),
+    logSigmoidSubnormal: firstDoubleWhere(1, 1000, (z) => -logSigmoid(z) < 2 ** -1022),
+    logSigmoidZero: firstDoubleWhere(1, 1000, (z) => logSigmoid(z) === 0),
   };
 }
 
@@ -253,6 +255,16 @@ function run(): ExperimentResult {
         `ln(2^−1075) = ${sig(-1075 * Math.LN2, 5)}`,
       ],
       [
+        "log p = −softplus(−z) is subnormal (fewer than 53 bits) from",
+        sig(t.logSigmoidSubnormal as number, 5),
+        `ln(2^1022) = ${sig(1022 * Math.LN2, 5)}`,
+      ],
+      [
+        "log p = −softplus(−z) rounds to 0 from",
+        sig(t.logSigmoidZero as number, 5),
+        `ln(2^1075) = ${sig(1075 * Math.LN2, 5)}`,
+      ],
+      [
         "naive log(1 + e^z) = 0 (1 + e^z rounds to 1) from",
         sig(t.naiveSoftplusZero as number, 4),
         `−53 ln 2 = ${sig(-53 * Math.LN2, 4)}`,
@@ -357,6 +369,8 @@ function run(): ExperimentResult {
     naiveSigmoidZero: sig(t.naiveSigmoidZero as number, 5),
     stableSigmoidZero: sig(t.stableSigmoidZero as number, 5),
     naiveSoftplusZero: sig(t.naiveSoftplusZero as number, 4),
+    logSigmoidSubnormal: sig(t.logSigmoidSubnormal as number, 5),
+    logSigmoidZero: sig(t.logSigmoidZero as number, 5),
     bitsPerUnitLogit: sig(bitsPerUnit, 3),
     oneOverLn2: sig(1 / Math.LN2, 3),
     bitsLostAt10: bitsLostAt(10),
