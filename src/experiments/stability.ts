@@ -67,6 +67,8 @@ export function thresholds(): Record<string, number> {
     // largest z with e^z finite: the next double overflows
     expOverflow: expOverflowAt(),
     naiveSigmoidOne: firstDoubleWhere(1, 100, (z) => naiveSigmoid(z) === 1),
+    // σ(z) correctly rounded (the 60-digit truth rounded to float64)
+    sigmoidOne: firstDoubleWhere(1, 100, (z) => truthAt(z).sigmoid.toNumber() === 1),
     naiveSigmoidZero: -firstDoubleWhere(1, 1000, (z) => naiveSigmoid(-z) === 0),
     stableSigmoidZero: -firstDoubleWhere(1, 1000, (z) => sigmoid(-z) === 0),
     naiveSoftplusZero: -firstDoubleWhere(1, 100, (z) => Math.log(1 + Math.exp(-z)) === 0),
@@ -245,6 +247,11 @@ function run(): ExperimentResult {
         `53 ln 2 = ${sig(53 * Math.LN2, 4)}`,
       ],
       [
+        "even the correctly rounded σ(z) is exactly 1 from",
+        sig(t.sigmoidOne as number, 4),
+        `54 ln 2 = ${sig(54 * Math.LN2, 4)}`,
+      ],
+      [
         "naive σ(z) = 0 (1 + e^{−z} = ∞) below",
         sig(t.naiveSigmoidZero as number, 5),
         `−ln(2^1024) = ${sig(-1024 * Math.LN2, 5)}`,
@@ -366,6 +373,7 @@ function run(): ExperimentResult {
   const numbers: Record<string, string> = {
     expOverflow: sig(t.expOverflow as number, 5),
     naiveSigmoidOne: sig(t.naiveSigmoidOne as number, 4),
+    sigmoidOne: sig(t.sigmoidOne as number, 4),
     naiveSigmoidZero: sig(t.naiveSigmoidZero as number, 5),
     stableSigmoidZero: sig(t.stableSigmoidZero as number, 5),
     naiveSoftplusZero: sig(t.naiveSoftplusZero as number, 4),

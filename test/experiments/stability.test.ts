@@ -94,3 +94,11 @@ describe("stability: the experiment's report", () => {
     expect(again.tables).toEqual(result.tables);
   });
 });
+
+describe("stability: where σ itself reaches 1", () => {
+  it("the correctly rounded σ is 1 from 54 ln 2 ≈ 37.43, and handgrad's σ (1/(1 + e^{−z}) for z ≥ 0) already from 53 ln 2", () => {
+    expect(Math.abs((t.sigmoidOne as number) - 54 * Math.LN2)).toBeLessThan(1e-6);
+    expect(sigmoid(t.naiveSigmoidOne as number)).toBe(1);
+    expect(sigmoid(previous(t.naiveSigmoidOne as number))).toBeLessThan(1);
+  });
+});
