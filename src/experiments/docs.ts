@@ -94,3 +94,25 @@ function resultOf(results: Results, name: string): ExperimentResult {
 function unpadded(text: string): string {
   return text.replace(/ {2,}/g, " ").replace(/-{3,}/g, "---");
 }
+
+/**
+ * Numbers with a fraction or an exponent ("36.04", "1e-15", "3e-16") written into the prose by
+ * hand, outside quotes, code, tables, links and headings: each should be a quote of an
+ * experiment. Version and section numbers ("version 1.2", "section 3.6") are allowed, and a
+ * constant of the code or a cited fact goes in a code span (`0.01`).
+ */
+export function unquotedNumbers(text: string): string[] {
+  const prose = text
+    .replace(/```[\s\S]*?```/g, "")
+    .replace(TABLE, "")
+    .replace(NUMBER, "")
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/`[^`]*`/g, "")
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, "")
+    .replace(/\]\([^)]*\)/g, "]")
+    .replace(/^#.*$/gm, "")
+    .replace(/\b(?:version|versions|section|sections)\s+\d+(?:\.\d+)+/gi, "");
+  return [...prose.matchAll(/(?<![\w.])\d+(?:\.\d+)?(?:e[+−-]?\d+)|(?<![\w.])\d+\.\d+/g)].map(
+    (m) => m[0],
+  );
+}

@@ -30,4 +30,11 @@ export function experimentByName(name: string): Experiment {
   }
   return found;
 }
-export { docDrift, embeddedFigures, quotedExperiments, syncDoc, type Results } from "./docs.js";
+export {
+  docDrift,
+  embeddedFigures,
+  quotedExperiments,
+  syncDoc,
+  unquotedNumbers,
+  type Results,
+} from "./docs.js";

@@ -13,6 +13,7 @@ import {
   figureFileName,
   quotedExperiments,
   renderSvg,
+  unquotedNumbers,
   type ExperimentResult,
 } from "../../src/experiments/index.js";
 
@@ -29,6 +30,10 @@ describe("docs/ and the experiments agree", () => {
     it(`every number and table docs/${file} quotes is what the experiments print now`, () => {
       const drift = docDrift(readFileSync(join(docs, file), "utf8"), results);
       expect(drift, `run npm run docs to regenerate:\n${drift.join("\n")}`).toEqual([]);
+    });
+
+    it(`docs/${file} types no measured number by hand: each is a quote of an experiment`, () => {
+      expect(unquotedNumbers(readFileSync(join(docs, file), "utf8"))).toEqual([]);
     });
 
     it(`every figure docs/${file} embeds exists`, () => {

@@ -5,6 +5,7 @@ import {
   embeddedFigures,
   quotedExperiments,
   syncDoc,
+  unquotedNumbers,
 } from "../../src/experiments/docs.js";
 import type { ExperimentResult } from "../../src/experiments/experiment.js";
 
@@ -58,5 +59,19 @@ describe("docs sync", () => {
   it("finds the experiments quoted and the figures embedded", () => {
     expect([...quotedExperiments(doc)]).toEqual(["demo"]);
     expect(embeddedFigures(doc)).toEqual(["demo-curve.svg"]);
+  });
+});
+
+describe("hand-typed numbers", () => {
+  it("finds decimals and exponents in prose, but not in quotes, code, tables, links, headings, versions or sections", () => {
+    const text = [
+      "## 3.1 A heading",
+      "Measured 36.04 and 3e-16 by hand; quoted <!--n:demo.answer-->42.5<!--/n-->; code `0.01`.",
+      "See section 3.6 and version 1.2, [a link](x.md#L3.5) and ![fig](figures/a-1.5.svg).",
+      "```",
+      "1.25 in a code block",
+      "```",
+    ].join("\n");
+    expect(unquotedNumbers(text)).toEqual(["36.04", "3e-16"]);
   });
 });
