@@ -4,6 +4,7 @@
  */
 import { UsageError } from "../errors.js";
 import { activations } from "./activations.js";
+import { deadRelu } from "./dead-relu.js";
 import type { Experiment } from "./experiment.js";
 
 export type {
@@ -18,7 +19,7 @@ export { tableMarkdown, tableText } from "./table.js";
 export { fixed, percent, sig } from "./format.js";
 
 /** Every experiment, in the order the docs discuss them. */
-export const EXPERIMENTS: readonly Experiment[] = [activations];
+export const EXPERIMENTS: readonly Experiment[] = [activations, deadRelu];
 
 /** The experiment called `name`, or a UsageError listing the known ones. */
 export function experimentByName(name: string): Experiment {
