@@ -230,9 +230,13 @@ function numbers(runs: readonly Run[]): Record<string, string> {
   return out;
 }
 
-export function runActivations(seed: number): ExperimentResult {
-  const runs = runAll(seed);
+/** The tables, figure and key numbers of a set of runs. */
+export function summarise(runs: readonly Run[]): ExperimentResult {
   return { tables: [table(runs)], figures: [lossFigure(runs)], numbers: numbers(runs) };
+}
+
+export function runActivations(seed: number): ExperimentResult {
+  return summarise(runAll(seed));
 }
 
 export const activations: Experiment = {
