@@ -74,14 +74,15 @@ describe("a dead relu unit has exactly zero gradient", () => {
     const cache = forward(p, X, leakyRelu);
     const g = backward(p, cache, X, y, leakyRelu);
     const w2j = p.W2.data[j] as number;
-    const expected = [0, 0, 0]; // dW1[0, j], dW1[1, j], db1[j]
+    let [e0, e1, e2] = [0, 0, 0]; // dW1[0, j], dW1[1, j], db1[j]
     for (let n = 0; n < 50; n++) {
       const delta2 = sigmoidMinusLabel(cache.z2.data[n] as number, y.data[n] as number) / 50;
       const s = LEAKY_SLOPE * delta2 * w2j; // δ1[n, j] = δ2[n] W2[j] · 0.01
-      expected[0] += s * (X.data[2 * n] as number);
-      expected[1] += s * (X.data[2 * n + 1] as number);
-      expected[2] += s;
+      e0 += s * (X.data[2 * n] as number);
+      e1 += s * (X.data[2 * n + 1] as number);
+      e2 += s;
     }
+    const expected = [e0, e1, e2];
     const got = unitParams({ ...p, W1: g.dW1, b1: g.db1 }, j);
     for (let k = 0; k < 3; k++) {
       expect(got[k]).not.toBe(0);
