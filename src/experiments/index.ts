@@ -3,6 +3,8 @@
  * registry. Each module measures one thing and returns tables, figures and key numbers.
  */
 import { UsageError } from "../errors.js";
+import { activations } from "./activations.js";
+import { deadRelu } from "./dead-relu.js";
 import type { Experiment } from "./experiment.js";
 import { stability } from "./stability.js";
 
@@ -18,7 +20,7 @@ export { tableMarkdown, tableText } from "./table.js";
 export { fixed, percent, sig } from "./format.js";
 
 /** Every experiment, in the order the docs discuss them. */
-export const EXPERIMENTS: readonly Experiment[] = [stability];
+export const EXPERIMENTS: readonly Experiment[] = [stability, activations, deadRelu];
 
 /** The experiment called `name`, or a UsageError listing the known ones. */
 export function experimentByName(name: string): Experiment {
