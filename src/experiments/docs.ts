@@ -45,6 +45,14 @@ export function syncDoc(text: string, results: Results): string {
 /** One line per quote that differs from `results` (empty when the doc is in step). */
 export function docDrift(text: string, results: Results): string[] {
   const drift: string[] = [];
+  // A line that starts with "<!--" begins an HTML block in Markdown and breaks the paragraph.
+  text.split("\n").forEach((line, i) => {
+    if (line.startsWith("<!--n:")) {
+      drift.push(
+        `line ${i + 1} starts with a quote, which breaks its paragraph: join it to the line above`,
+      );
+    }
+  });
   for (const m of text.matchAll(NUMBER)) {
     const [, name, key, quoted] = m as unknown as [string, string, string, string];
     const value = numberOf(results, name, key);

@@ -44,6 +44,13 @@ describe("docs sync", () => {
     expect(syncDoc(synced, results)).toBe(synced);
   });
 
+  it("reports a quote at the start of a line, where Markdown would end the paragraph", () => {
+    const text = "The answer is\n<!--n:demo.answer-->42<!--/n-->.";
+    expect(docDrift(text, results)).toEqual([
+      "line 2 starts with a quote, which breaks its paragraph: join it to the line above",
+    ]);
+  });
+
   it("accepts a table the formatter has padded", () => {
     const padded = syncDoc(doc, results).replace("| a | b |", "| a   | b     |");
     expect(docDrift(padded, results)).toEqual([]);
