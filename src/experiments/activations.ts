@@ -186,9 +186,19 @@ function lossFigure(runs: readonly Run[]): Figure {
             scale: { type: "log" },
             title: "training loss (mean BCE)",
           },
-          color: { field: "f", type: "nominal", title: "activation", sort: [...FUNCTIONS] },
+          color: {
+            field: "f",
+            type: "nominal",
+            title: "activation",
+            scale: { domain: [...FUNCTIONS] },
+          },
           // leaky relu's curve lies on relu's: dashes keep both visible
-          strokeDash: { field: "f", type: "nominal", title: "activation", sort: [...FUNCTIONS] },
+          strokeDash: {
+            field: "f",
+            type: "nominal",
+            title: "activation",
+            scale: { domain: [...FUNCTIONS] },
+          },
         },
       },
     },
