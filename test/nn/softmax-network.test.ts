@@ -27,7 +27,11 @@ import { train } from "../../src/train/index.js";
 /** N×D normal features and N×1 labels drawn uniformly from 0..K−1. */
 function classBatch(N: number, D: number, K: number, seed: number): { X: Matrix; y: Matrix } {
   const rng = new Rng(seed);
-  const X = matrix(N, D, Float64Array.from({ length: N * D }, () => rng.normal()));
+  const X = matrix(
+    N,
+    D,
+    Float64Array.from({ length: N * D }, () => rng.normal()),
+  );
   const y = columnVector(Array.from({ length: N }, () => Math.floor(rng.uniform() * K)));
   return { X, y };
 }
@@ -149,7 +153,12 @@ describe("the gradient check on softmax networks", () => {
     const params = softmaxNet("tanh", 3, 6, 3, 8);
     const tanh = activationByName("tanh");
     const grads = backward(params, forward(params, X, tanh), X, y, tanh);
-    const times = (A: Matrix): Matrix => matrix(A.rows, A.cols, A.data.map((a) => 20 * a));
+    const times = (A: Matrix): Matrix =>
+      matrix(
+        A.rows,
+        A.cols,
+        A.data.map((a) => 20 * a),
+      );
     const wrong = {
       dW1: times(grads.dW1),
       db1: times(grads.db1),
