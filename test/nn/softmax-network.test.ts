@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { gradientCheck } from "../../src/check/index.js";
 import { makeDataset } from "../../src/data/index.js";
-import { ShapeError } from "../../src/errors.js";
+import { ShapeError, UsageError } from "../../src/errors.js";
 import { clone, columnVector, fromRows, matrix, type Matrix } from "../../src/linalg/index.js";
 import {
   accuracy,
@@ -61,6 +61,18 @@ describe("a softmax network", () => {
     const grads = backward(params, cache, X, y, activationByName("tanh"));
     expect([grads.dW2.rows, grads.dW2.cols, grads.db2.cols]).toEqual([5, 4, 4]);
     expect(outputHeadFor(params.W2.cols).name).toBe("softmax");
+  });
+
+  it("initParams: outputs 1 is the binary network bit for bit, and outputs must be a positive integer", () => {
+    const options = { inputs: 3, hidden: 5, init: "he" as const, seed: 4 };
+    const plain = initParams(options);
+    const one = initParams({ ...options, outputs: 1 });
+    for (const name of ["W1", "b1", "W2", "b2"] as const) {
+      expect(Array.from(one[name].data)).toEqual(Array.from(plain[name].data));
+    }
+    for (const outputs of [0, -1, 2.5, NaN]) {
+      expect(() => initParams({ ...options, outputs })).toThrow(UsageError);
+    }
   });
 
   it("classifies by the most probable class (the first of ties) and scores accuracy on N×1 labels", () => {
