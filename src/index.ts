@@ -2,13 +2,20 @@
  * handgrad: a one-hidden-layer network for binary classification, every gradient by hand.
  *
  *   z1 = X W1 + b1,  a1 = f(z1),  z2 = a1 W2 + b2,  p = σ(z2),  L = mean BCE(z2, y)
+ *   (or, with W2 H×K, P = softmax(z2) and L = mean softmax cross-entropy over K classes)
  *
  * The entry point exports the network's API by name. The array kernels are also under the
  * `linalg` namespace (`linalg.matmul`, …), so that generic names like `map` or `sub` do not
  * crowd a user's own.
  */
 export {
+  argmax,
   bceWithLogits,
+  logSumExp,
+  softmax,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyPerExample,
+  softmaxMinusOneHot,
   sigmoidMinusLabel,
   bceWithLogitsPerExample,
   log1mexp,
@@ -36,6 +43,7 @@ export {
   ACTIVATIONS,
   activationByName,
   backward,
+  classCount,
   classify,
   defaultInitFor,
   forward,
@@ -44,6 +52,10 @@ export {
   LEAKY_SLOPE,
   loss,
   lossAt,
+  OUTPUT_NAMES,
+  outputHeadFor,
+  sigmoidHead,
+  softmaxHead,
   PARAM_NAMES,
   paramsAreFinite,
   type Activation,
@@ -52,6 +64,8 @@ export {
   type Grads,
   type InitName,
   type InitOptions,
+  type OutputHead,
+  type OutputName,
   type ParamName,
   type Params,
 } from "./nn/index.js";

@@ -19,7 +19,16 @@
  * left out of the error figures, never silently.
  */
 import { DataError, UsageError } from "../errors.js";
-import { clone, columnVector, norm, sub, sumAll, zipWith, type Matrix } from "../linalg/index.js";
+import {
+  assertSameShape,
+  clone,
+  columnVector,
+  norm,
+  sub,
+  sumAll,
+  zipWith,
+  type Matrix,
+} from "../linalg/index.js";
 import {
   activationByName,
   backward,
@@ -29,6 +38,7 @@ import {
   PARAM_NAMES,
   type Activation,
   type ActivationName,
+  type Grads,
   type ParamName,
   type Params,
 } from "../nn/index.js";
@@ -43,6 +53,12 @@ export interface GradientCheckOptions {
   readonly maxEntriesPerParam?: number;
   /** Seed of the random subset. */
   readonly seed?: number;
+  /**
+   * The analytic gradients to check (default: backward()'s at params): lets another
+   * implementation's gradients, or a deliberately wrong one, be checked against the same
+   * central differences.
+   */
+  readonly analytic?: Grads;
 }
 
 export interface ParamCheck {
@@ -94,7 +110,7 @@ export function gradientCheck(
   const rng = new Rng(options.seed ?? 0);
 
   const cache = forward(params, X, activation);
-  const grads = backward(params, cache, X, y, activation);
+  const grads = options.analytic ?? backward(params, cache, X, y, activation);
   if (!Number.isFinite(loss(cache, y)) || !gradsAreFinite(grads)) {
     throw new DataError(
       "the loss or its gradient overflows at these parameters on this data: the weights or the features are too large for float64",
@@ -106,6 +122,8 @@ export function gradientCheck(
     W2: grads.dW2,
     b2: grads.db2,
   };
+
+  for (const name of PARAM_NAMES) assertSameShape(analytic[name], params[name], `d${name}`);
 
   const problem: Problem = { params, X, y, activation, eps };
   const results = {} as Record<ParamName, ParamCheck>;

@@ -18,13 +18,17 @@ import { loadModel, type Model } from "../io/index.js";
 import { allFinite, type Matrix } from "../linalg/index.js";
 import {
   ACTIVATION_NAMES,
+  classCount,
   defaultInitFor,
   gradsAreFinite,
   INIT_NAMES,
   initParams,
+  OUTPUT_NAMES,
+  outputHeadFor,
   type ActivationName,
   type Grads,
   type InitName,
+  type OutputName,
 } from "../nn/index.js";
 import { streamSeed } from "../rng.js";
 import {
@@ -45,6 +49,10 @@ export const DATA_FLAGS: FlagSpecs = {
   noise: { kind: "string", help: "noise of the toy data set (its own default)" },
   data: { kind: "string", help: "a CSV file with a header row" },
   label: { kind: "string", help: "the CSV's label column (default: the last column)" },
+  classes: {
+    kind: "string",
+    help: `classes K, labels 0..K−1 (2; spirals and blobs, or a CSV; K ≥ 3 means a softmax output)`,
+  },
   standardize: {
     kind: "boolean",
     help: "scale features to mean 0, std 1 (stored in the model file)",
@@ -57,7 +65,14 @@ export const NETWORK_FLAGS: FlagSpecs = {
   activation: { kind: "string", help: `hidden activation: ${ACTIVATION_NAMES.join(", ")} (tanh)` },
   init: { kind: "string", help: `${INIT_NAMES.join(", ")} (he for relu-like, xavier otherwise)` },
   "bias-init": { kind: "string", help: "the value every bias starts at (0)" },
+  output: {
+    kind: "string",
+    help: "output head: sigmoid (binary) or softmax (K classes) (softmax when --classes ≥ 3)",
+  },
 };
+
+/** The most classes --classes accepts. */
+export const MAX_CLASSES = 1000;
 
 export const DEFAULT_HIDDEN = 16;
 export const DEFAULT_ACTIVATION: ActivationName = "tanh";
@@ -73,6 +88,8 @@ export interface DataChoice {
   readonly standardize: boolean;
   /** The fraction of rows held out (train only). */
   readonly validation?: number;
+  /** --classes K: the labels are 0..K−1. */
+  readonly classes?: number;
 }
 
 export function dataChoice(flags: Flags): DataChoice {
@@ -105,6 +122,7 @@ export function dataChoice(flags: Flags): DataChoice {
       `a number from 0 to ${MAX_NOISE}`,
     ),
   );
+  const classes = optional("classes", () => classesFlag(flags));
   const validation = optional("validation", () =>
     numberFlag(flags, "validation", 0, (x) => x > 0 && x < 1, "a fraction between 0 and 1"),
   );
@@ -115,6 +133,7 @@ export function dataChoice(flags: Flags): DataChoice {
     ...(samples === undefined ? {} : { samples }),
     ...(noise === undefined ? {} : { noise }),
     ...(validation === undefined ? {} : { validation }),
+    ...(classes === undefined ? {} : { classes }),
     seed: seedFlag(flags),
     standardize: booleanFlag(flags, "standardize"),
   };
@@ -124,19 +143,66 @@ export function seedFlag(flags: Flags): number {
   return integerFlag(flags, "seed", 0, 0);
 }
 
-/** The data set the choice names, and how to name it in messages. */
-export function loadData(choice: DataChoice): { data: Dataset; source: string } {
+function classesFlag(flags: Flags): number {
+  return integerFlag(flags, "classes", 2, 2, MAX_CLASSES);
+}
+
+/**
+ * The classes the labels may name: a saved model's own (2 for sigmoid, K for softmax), else
+ * --classes K, else "any" for a fresh softmax model without --classes (a CSV's labels then
+ * set K = max label + 1), else 2 (binary 0/1).
+ */
+export function labelClasses(
+  choice: DataChoice,
+  network: NetworkChoice,
+  saved?: Model,
+): number | "any" {
+  if (saved) return classCount(saved.params.W2.cols);
+  if (choice.classes !== undefined) return choice.classes;
+  return network.output === "softmax" ? "any" : 2;
+}
+
+/** The data set the choice names (labels 0..classes−1), and how to name it in messages. */
+export function loadData(
+  choice: DataChoice,
+  classes: number | "any" = 2,
+): { data: Dataset; source: string } {
   if (choice.file !== undefined) {
-    const options = choice.label === undefined ? {} : { label: choice.label };
-    return { data: loadCsv(choice.file, options), source: choice.file };
+    const options = {
+      maxClasses: classes === "any" ? MAX_CLASSES : classes,
+      ...(choice.label === undefined ? {} : { label: choice.label }),
+    };
+    try {
+      return { data: loadCsv(choice.file, options), source: choice.file };
+    } catch (error) {
+      if (error instanceof DataError && classes === 2 && / label /.test(error.message)) {
+        error.message += " (labels 0..K−1 of K classes need --classes K or --output softmax)";
+      }
+      throw error;
+    }
   }
   const name = choice.dataset as string;
   const data = makeDataset(name, {
     seed: streamSeed(choice.seed, "data"),
     ...(choice.samples === undefined ? {} : { samples: choice.samples }),
     ...(choice.noise === undefined ? {} : { noise: choice.noise }),
+    ...(classes === "any" || classes === 2 ? {} : { classes }),
   });
   return { data, source: name };
+}
+
+/**
+ * The output logits K of a fresh model: the softmax head over --classes K (or, for a CSV
+ * without --classes, over max label + 1 classes) when --output softmax or K ≥ 3; else 1,
+ * the sigmoid head.
+ */
+export function outputsFor(choice: DataChoice, network: NetworkChoice, data: Dataset): number {
+  const K = choice.classes ?? Math.max(2, maxLabel(data.y) + 1);
+  return network.output === "softmax" || K > 2 ? K : 1;
+}
+
+function maxLabel(y: Matrix): number {
+  return y.data.reduce((a, b) => Math.max(a, b), 0);
 }
 
 /** Splits off the validation rows when the choice asks for them. */
@@ -213,6 +279,7 @@ export interface NetworkChoice {
   readonly hidden?: number;
   readonly init?: InitName;
   readonly biasInit?: number;
+  readonly output?: OutputName;
 }
 
 export function networkChoice(flags: Flags): NetworkChoice {
@@ -226,7 +293,15 @@ export function networkChoice(flags: Flags): NetworkChoice {
   const biasInit = optional("bias-init", () =>
     numberFlag(flags, "bias-init", 0, Number.isFinite, "a finite number"),
   );
+  const output = optional("output", () => choiceFlag(flags, "output", OUTPUT_NAMES, "sigmoid"));
+  const classes = optional("classes", () => classesFlag(flags));
+  if (output === "sigmoid" && classes !== undefined && classes > 2) {
+    throw new UsageError(
+      `--output sigmoid is binary (classes 0 and 1); --classes ${classes} needs --output softmax`,
+    );
+  }
   return {
+    ...(output === undefined ? {} : { output }),
     ...(activation === undefined ? {} : { activation }),
     ...(hidden === undefined ? {} : { hidden }),
     ...(init === undefined ? {} : { init }),
@@ -235,28 +310,21 @@ export function networkChoice(flags: Flags): NetworkChoice {
 }
 
 /**
- * The network to start from: the model in `modelPath` (whose activation and size the
- * flags may repeat but not contradict), or fresh parameters drawn from the seed.
+ * The network to start from: the model in `modelPath` (whose activation, size and output head
+ * the flags may repeat but not contradict; `saved` when it was read already), or fresh
+ * parameters drawn from the seed, with `outputs` logits (1: sigmoid, K ≥ 2: softmax).
  */
 export function startingModel(
   network: NetworkChoice,
   D: number,
   modelPath: string | undefined,
   seed: number,
+  fresh: { readonly outputs?: number; readonly saved?: Model } = {},
 ): Model {
   if (modelPath !== undefined) {
-    const model = loadModelFor(modelPath, D);
-    const H = model.params.W1.cols;
-    if (network.activation !== undefined && network.activation !== model.activation) {
-      throw new UsageError(
-        `--activation ${network.activation} contradicts ${modelPath}, whose activation is ${model.activation}`,
-      );
-    }
-    if (network.hidden !== undefined && network.hidden !== H) {
-      throw new UsageError(
-        `--hidden ${network.hidden} contradicts ${modelPath}, which has ${H} hidden units`,
-      );
-    }
+    const model = fresh.saved ?? loadModel(modelPath);
+    assertModelFits(model, D, modelPath);
+    assertSameNetwork(network, model, modelPath);
     return model;
   }
   const activation = network.activation ?? DEFAULT_ACTIVATION;
@@ -266,17 +334,57 @@ export function startingModel(
     init: network.init ?? defaultInitFor(activation),
     biasInit: network.biasInit ?? 0,
     seed: streamSeed(seed, "init"),
+    ...(fresh.outputs === undefined ? {} : { outputs: fresh.outputs }),
   });
   return { activation, params };
+}
+
+/** Throws a UsageError when a network flag contradicts the saved model. */
+function assertSameNetwork(network: NetworkChoice, model: Model, modelPath: string): void {
+  const H = model.params.W1.cols;
+  if (network.activation !== undefined && network.activation !== model.activation) {
+    throw new UsageError(
+      `--activation ${network.activation} contradicts ${modelPath}, whose activation is ${model.activation}`,
+    );
+  }
+  if (network.hidden !== undefined && network.hidden !== H) {
+    throw new UsageError(
+      `--hidden ${network.hidden} contradicts ${modelPath}, which has ${H} hidden units`,
+    );
+  }
+  const head = outputHeadFor(model.params.W2.cols).name;
+  if (network.output !== undefined && network.output !== head) {
+    throw new UsageError(
+      `--output ${network.output} contradicts ${modelPath}, whose output is ${head}`,
+    );
+  }
+}
+
+/**
+ * Throws a UsageError when --classes contradicts the saved model's classes (2 for a sigmoid
+ * model, K for a softmax model over K).
+ */
+export function assertSameClasses(choice: DataChoice, model: Model, modelPath: string): void {
+  const K = classCount(model.params.W2.cols);
+  if (choice.classes !== undefined && choice.classes !== K) {
+    throw new UsageError(
+      `--classes ${choice.classes} contradicts ${modelPath}, which has ${K} classes`,
+    );
+  }
+}
+
+/** Throws a ModelFileError unless the model takes D features. */
+export function assertModelFits(model: Model, D: number, path: string): void {
+  const modelD = model.params.W1.rows;
+  if (modelD !== D) {
+    throw new ModelFileError(`${path} expects ${modelD} features but the data has ${D}`);
+  }
 }
 
 /** A model file, checked against the data's width D. */
 export function loadModelFor(path: string, D: number): Model {
   const model = loadModel(path);
-  const modelD = model.params.W1.rows;
-  if (modelD !== D) {
-    throw new ModelFileError(`${path} expects ${modelD} features but the data has ${D}`);
-  }
+  assertModelFits(model, D, path);
   return model;
 }
 
@@ -294,10 +402,11 @@ export function assertFiniteGradients(grads: Grads, modelName: string, dataSourc
  * features are too large for float64, and the loss and probabilities would be meaningless.
  */
 export function assertFiniteOutputs(z2: Matrix, modelName: string, dataSource: string): void {
-  const row = z2.data.findIndex((z) => !Number.isFinite(z));
-  if (row !== -1) {
+  const index = z2.data.findIndex((z) => !Number.isFinite(z));
+  if (index !== -1) {
+    const row = Math.floor(index / z2.cols);
     throw new DataError(
-      `${modelName} gives the non-finite logit z2 = ${z2.data[row]} on row ${row + 1} of ${dataSource}: ` +
+      `${modelName} gives the non-finite logit z2 = ${z2.data[index]} on row ${row + 1} of ${dataSource}: ` +
         `its weights or the features are too large for float64`,
     );
   }

@@ -76,7 +76,7 @@ export function parseFeatureCsv(text: string, options: FeatureCsvOptions = {}): 
 export function parsePredictionCsv(
   text: string,
   D: number,
-  options: Omit<LabelledCsvOptions, "maxClasses"> = {},
+  options: LabelledCsvOptions = {},
 ): { X: Matrix; y?: Matrix } {
   const labelled = options.label !== undefined || headerWidth(text) === D + 1;
   const { X, y } = labelled

@@ -6,6 +6,10 @@
  *    "W1": [[…H numbers] × D rows], "b1": [H], "W2": [[one number] × H rows], "b2": [1],
  *    "standardize": {"mean": [D], "std": [D]}}            (the last key only when used)
  *
+ * A softmax model over K ≥ 2 classes adds "output": "softmax" after "activation", with W2
+ * rows of K numbers and K numbers in b2. Without the key (or with "sigmoid") the model is
+ * binary, W2 H×1: every file written before the softmax head reads as it did.
+ *
  * Numbers are written in the shortest form that reads back to the same float64 (and −0
  * as "-0"), so a model round-trips bit for bit. Loading validates everything and names
  * what is wrong.
@@ -16,6 +20,8 @@ import { fromRows, rowVector, toRows, type Matrix } from "../linalg/index.js";
 import {
   ACTIVATION_NAMES,
   assertParamShapes,
+  OUTPUT_NAMES,
+  outputHeadFor,
   type ActivationName,
   type Params,
 } from "../nn/index.js";
@@ -48,6 +54,7 @@ function modelText(model: Model): string {
     `  "format": "${MODEL_FORMAT}",`,
     `  "version": ${MODEL_VERSION},`,
     `  "activation": ${JSON.stringify(model.activation)},`,
+    ...(W2.cols > 1 ? [`  "output": ${JSON.stringify(outputHeadFor(W2.cols).name)},`] : []),
     `  "W1": ${matrixText(W1)},`,
     `  "b1": ${vectorText(b1.data)},`,
     `  "W2": ${matrixText(W2)},`,
@@ -75,6 +82,7 @@ const KNOWN_KEYS = new Set([
   "format",
   "version",
   "activation",
+  "output",
   "W1",
   "b1",
   "W2",
@@ -111,10 +119,19 @@ export function parseModel(text: string, source = "model file"): Model {
   const D = W1.rows;
   const H = W1.cols;
   const b1 = vectorField(json, "b1", H, `H = ${H}, the width of W1`, fail);
+  const output = json["output"] === undefined ? "sigmoid" : json["output"];
+  if (typeof output !== "string" || !(OUTPUT_NAMES as readonly string[]).includes(output)) {
+    fail(`"output" must be one of ${OUTPUT_NAMES.join(", ")}, got ${describe(output)}`);
+  }
   const W2 = matrixField(json, "W2", fail);
-  if (W2.rows !== H || W2.cols !== 1)
-    fail(`"W2" must be ${H}×1 (H = ${H} from W1), got ${W2.rows}×${W2.cols}`);
-  const b2 = vectorField(json, "b2", 1, "one output", fail);
+  const K = W2.cols;
+  if (output === "sigmoid" && (W2.rows !== H || K !== 1))
+    fail(`"W2" must be ${H}×1 (H = ${H} from W1, one sigmoid output), got ${W2.rows}×${K}`);
+  if (output === "softmax" && (W2.rows !== H || K < 2))
+    fail(
+      `"W2" must be ${H}×K with K ≥ 2 classes (H = ${H} from W1, softmax output), got ${W2.rows}×${K}`,
+    );
+  const b2 = vectorField(json, "b2", K, K === 1 ? "one output" : `K = ${K}, the width of W2`, fail);
   const params: Params = { W1, b1: rowVector(b1), W2, b2: rowVector(b2) };
 
   const standardize = json["standardize"];

@@ -110,6 +110,33 @@ export function map(A: Matrix, f: (x: number) => number): Matrix {
   return matrix(A.rows, A.cols, out);
 }
 
+/**
+ * The m×1 column whose entry i is f(row i of A, i): a per-example reduction such as a
+ * softmax loss. f receives a read-only view of the row and must not change it.
+ */
+export function reduceRows(A: Matrix, f: (row: Float64Array, i: number) => number): Matrix {
+  const out = new Float64Array(A.rows);
+  for (let i = 0; i < A.rows; i++) out[i] = f(A.data.subarray(i * A.cols, (i + 1) * A.cols), i);
+  return matrix(A.rows, 1, out);
+}
+
+/**
+ * The m×n matrix whose row i is f(row i of A, i), n values: a per-example map such as the
+ * softmax of a row of logits. f receives a read-only view of the row and must not change it.
+ */
+export function mapRows(A: Matrix, f: (row: Float64Array, i: number) => ArrayLike<number>): Matrix {
+  const n = A.cols;
+  const out = new Float64Array(A.data.length);
+  for (let i = 0; i < A.rows; i++) {
+    const values = f(A.data.subarray(i * n, (i + 1) * n), i);
+    if (values.length !== n) {
+      throw new ShapeError(`mapRows: row ${i} maps to ${values.length} values, want ${n}`);
+    }
+    out.set(values, i * n);
+  }
+  return matrix(A.rows, n, out);
+}
+
 /** f applied entry by entry to two matrices of the same shape. */
 export function zipWith(
   A: Matrix,

@@ -1,3 +1,4 @@
 export * from "./activations.js";
 export * from "./params.js";
 export * from "./network.js";
+export * from "./heads.js";

@@ -1,6 +1,7 @@
 /**
  * The four parameter matrices of the network and their initialisation.
- *   W1: D×H, b1: 1×H, W2: H×1, b2: 1×1.
+ *   W1: D×H, b1: 1×H, W2: H×K, b2: 1×K,
+ * with K = 1 output logit for the sigmoid head or K ≥ 2 for a softmax over K classes.
  */
 import { UsageError, ShapeError } from "../errors.js";
 import { allFinite, filled, matrix, shapeOf, type Matrix } from "../linalg/index.js";
@@ -9,8 +10,8 @@ import { Rng } from "../rng.js";
 export interface Params {
   readonly W1: Matrix; // D×H
   readonly b1: Matrix; // 1×H
-  readonly W2: Matrix; // H×1
-  readonly b2: Matrix; // 1×1
+  readonly W2: Matrix; // H×K
+  readonly b2: Matrix; // 1×K
 }
 
 /** Gradients of the loss, one per parameter and of the same shape. */
@@ -22,7 +23,7 @@ export const PARAM_NAMES = ["W1", "b1", "W2", "b2"] as const;
 export type ParamName = (typeof PARAM_NAMES)[number];
 
 /**
- * Weight initialisation schemes (fan_in, fan_out of a layer; W1: D, H; W2: H, 1):
+ * Weight initialisation schemes (fan_in, fan_out of a layer; W1: D, H; W2: H, K):
  * - he:             normal, std √(2 / fan_in)            (He et al. 2015, for relu-like f)
  * - xavier:         normal, std √(2 / (fan_in + fan_out)) (Glorot & Bengio 2010)
  * - xavier-uniform: uniform on ±√(6 / (fan_in + fan_out)), the same variance as xavier
@@ -34,6 +35,8 @@ export const INIT_NAMES: readonly InitName[] = ["he", "xavier", "xavier-uniform"
 export interface InitOptions {
   readonly inputs: number; // D
   readonly hidden: number; // H
+  /** Output logits K: 1 (the default) for the sigmoid head, K ≥ 2 for a softmax over K classes. */
+  readonly outputs?: number;
   readonly init: InitName;
   readonly seed: number;
   /** The constant every bias starts at (0 by default; e.g. 0.01 keeps relu units alive). */
@@ -48,11 +51,14 @@ export function defaultInitFor(activation: string): InitName {
 /** Fresh parameters: weights drawn from the seeded RNG by `init`, biases set to biasInit. */
 export function initParams(options: InitOptions): Params {
   const { inputs: D, hidden: H, init, seed } = options;
+  const K = options.outputs ?? 1;
   const biasInit = options.biasInit ?? 0;
   if (!Number.isInteger(D) || D < 1)
     throw new UsageError(`inputs (D) must be a positive integer, got ${D}`);
   if (!Number.isInteger(H) || H < 1)
     throw new UsageError(`hidden size must be a positive integer, got ${H}`);
+  if (!Number.isSafeInteger(K) || K < 1)
+    throw new UsageError(`outputs (K) must be a positive integer, got ${K}`);
   if (!INIT_NAMES.includes(init)) {
     throw new UsageError(`unknown init "${String(init)}" (known: ${INIT_NAMES.join(", ")})`);
   }
@@ -62,8 +68,8 @@ export function initParams(options: InitOptions): Params {
   return {
     W1: initWeights(rng, D, H, init),
     b1: filled(1, H, biasInit),
-    W2: initWeights(rng, H, 1, init),
-    b2: filled(1, 1, biasInit),
+    W2: initWeights(rng, H, K, init),
+    b2: filled(1, K, biasInit),
   };
 }
 
@@ -95,15 +101,17 @@ function initWeights(rng: Rng, fanIn: number, fanOut: number, init: InitName): M
   return matrix(fanIn, fanOut, data);
 }
 
-/** Throws a ShapeError unless the four matrices form a D→H→1 network. */
+/** Throws a ShapeError unless the four matrices form a D→H→K network (K ≥ 1). */
 export function assertParamShapes(params: Params): void {
   const { W1, b1, W2, b2 } = params;
   const H = W1.cols;
+  const K = W2.cols;
   if (b1.rows !== 1 || b1.cols !== H)
     throw new ShapeError(`b1 is ${shapeOf(b1)} but W1 is ${shapeOf(W1)} (want 1×${H})`);
-  if (W2.rows !== H || W2.cols !== 1)
-    throw new ShapeError(`W2 is ${shapeOf(W2)} but W1 is ${shapeOf(W1)} (want ${H}×1)`);
-  if (b2.rows !== 1 || b2.cols !== 1) throw new ShapeError(`b2 is ${shapeOf(b2)} (want 1×1)`);
+  if (W2.rows !== H || K < 1)
+    throw new ShapeError(`W2 is ${shapeOf(W2)} but W1 is ${shapeOf(W1)} (want ${H}×K, K ≥ 1)`);
+  if (b2.rows !== 1 || b2.cols !== K)
+    throw new ShapeError(`b2 is ${shapeOf(b2)} but W2 is ${shapeOf(W2)} (want 1×${K})`);
 }
 
 /** True when every entry of every gradient is finite. */

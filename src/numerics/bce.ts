@@ -10,7 +10,8 @@
  * z < −745.13, where log(1 − p) and log p would be −∞.
  */
 import { ShapeError } from "../errors.js";
-import { map, shapeOf, sumAll, zipWith, type Matrix } from "../linalg/index.js";
+import { shapeOf, zipWith, type Matrix } from "../linalg/index.js";
+import { meanLoss } from "./mean.js";
 
 /** ℓ(z, y) = max(z, 0) − y z + log1p(e^{−|z|}) for one logit z and label y. */
 function bceTerm(z: number, y: number): number {
@@ -38,18 +39,10 @@ export function bceWithLogitsPerExample(z2: Matrix, y: Matrix): Matrix {
 }
 
 /**
- * L = (1/N) Σ_n ℓ(z2_n, y_n), the mean binary cross-entropy of N×1 logits against N×1 labels.
- *
- * The terms are ≥ 0, so the compensated sum is accurate to about 2 ulp whatever N is. When
- * the sum overflows (terms near 1.8e308), the terms are scaled by 2^{−⌈log2 N⌉} first, which
- * is exact, and the scale is undone after the division: the mean itself is ≤ max ℓ.
+ * L = (1/N) Σ_n ℓ(z2_n, y_n), the mean binary cross-entropy of N×1 logits against N×1 labels,
+ * accurate to about 2 ulp whatever N is and finite while every ℓ is (see meanLoss).
  */
 export function bceWithLogits(z2: Matrix, y: Matrix): number {
   assertBatch(z2, y, "bceWithLogits");
-  const losses = bceWithLogitsPerExample(z2, y); // N×1
-  const N = losses.rows;
-  const total = sumAll(losses);
-  if (Number.isFinite(total)) return total / N;
-  const k = Math.ceil(Math.log2(N));
-  return (sumAll(map(losses, (l) => l * 2 ** -k)) / N) * 2 ** k;
+  return meanLoss(bceWithLogitsPerExample(z2, y)); // N×1 losses
 }

@@ -6,3 +6,15 @@ export { sigmoid, sigmoidMinusLabel } from "./sigmoid.js";
 export { softplus, logSigmoid } from "./softplus.js";
 export { log1mexp } from "./log1mexp.js";
 export { bceWithLogits, bceWithLogitsPerExample } from "./bce.js";
+export {
+  argmax,
+  logSumExp,
+  logSumExpRows,
+  softmax,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyPerExample,
+  softmaxCrossEntropyTerm,
+  softmaxMinusOneHot,
+  softmaxMinusOneHotTerm,
+  softmaxRows,
+} from "./softmax.js";

@@ -4,13 +4,16 @@ import { activationByName, backward, forward, loss } from "../../nn/index.js";
 import { UsageError } from "../../errors.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import type { Output } from "../output.js";
+import { loadModel } from "../../io/index.js";
 import {
   assertFiniteGradients,
   assertFiniteOutputs,
+  assertModelFits,
+  assertSameClasses,
   DATA_FLAGS,
   dataChoice,
+  labelClasses,
   loadData,
-  loadModelFor,
   refuseFreshModelFlags,
   standardized,
 } from "../setup.js";
@@ -29,8 +32,10 @@ export function gradCommand(flags: Flags, output: Output): number {
   if (modelPath === undefined) throw new UsageError("grad needs --model FILE");
   const choice = dataChoice(flags);
   refuseFreshModelFlags(choice, {}, modelPath, "model");
-  const { data, source } = loadData(choice);
-  const model = loadModelFor(modelPath, data.X.cols);
+  const model = loadModel(modelPath);
+  assertSameClasses(choice, model, modelPath);
+  const { data, source } = loadData(choice, labelClasses(choice, {}, model));
+  assertModelFits(model, data.X.cols, modelPath);
   const { X, y } = standardized(data, model.standardizer, source);
   const activation = activationByName(model.activation);
   const cache = forward(model.params, X, activation);

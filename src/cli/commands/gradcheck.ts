@@ -13,11 +13,15 @@ import {
 import type { Output } from "../output.js";
 import { gradientCheckText } from "../report.js";
 import { activationByName, forward } from "../../nn/index.js";
+import { loadModel } from "../../io/index.js";
 import {
   assertFiniteOutputs,
+  assertSameClasses,
   DATA_FLAGS,
   dataChoice,
+  labelClasses,
   loadData,
+  outputsFor,
   NETWORK_FLAGS,
   networkChoice,
   refuseFreshModelFlags,
@@ -51,8 +55,13 @@ export function gradcheckCommand(flags: Flags, output: Output): number {
   const modelPath = stringFlag(flags, "model");
   refuseFreshModelFlags(choice, network, modelPath, "model");
 
-  const { data, source } = loadData(choice);
-  const model = startingModel(network, data.X.cols, modelPath, choice.seed);
+  const savedModel = modelPath === undefined ? undefined : loadModel(modelPath);
+  if (savedModel) assertSameClasses(choice, savedModel, modelPath as string);
+  const { data, source } = loadData(choice, labelClasses(choice, network, savedModel));
+  const model = startingModel(network, data.X.cols, modelPath, choice.seed, {
+    outputs: outputsFor(choice, network, data),
+    ...(savedModel ? { saved: savedModel } : {}),
+  });
   const saved = modelPath === undefined ? undefined : model;
   const { X, y } = standardized(data, standardizerFor(choice, data, saved), source);
   const modelName = modelPath ?? "the initial model";

@@ -1,8 +1,12 @@
-/** `handgrad predict`: the probability and class of every row of a CSV file. */
+/**
+ * `handgrad predict`: the probability and class of every row of a CSV file; for a softmax
+ * model, the K class probabilities of every row and the most probable class.
+ */
 import { parsePredictionCsv } from "../../data/index.js";
 import { DataError, UsageError } from "../../errors.js";
 import { assertWritable, loadModel, readUtf8File, writeFileAtomic } from "../../io/index.js";
-import { accuracy, activationByName, classify, forward, loss } from "../../nn/index.js";
+import { toRows } from "../../linalg/index.js";
+import { accuracy, activationByName, classCount, classify, forward, loss } from "../../nn/index.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import type { Output } from "../output.js";
 import { assertFiniteOutputs, standardizedFeatures } from "../setup.js";
@@ -19,7 +23,7 @@ export const PREDICT_FLAGS: FlagSpecs = {
   },
   out: {
     kind: "string",
-    help: "also write probability,class per row to this CSV file (atomically)",
+    help: "also write probability,class per row (softmax: probability_0..K−1,class) to this CSV file (atomically)",
   },
   json: {
     kind: "boolean",
@@ -38,15 +42,20 @@ export function predictCommand(flags: Flags, output: Output): number {
   const label = stringFlag(flags, "label");
   const { X, y } = parsePredictionCsv(readUtf8File(dataPath, DataError), model.params.W1.rows, {
     source: dataPath,
+    maxClasses: classCount(model.params.W2.cols),
     ...(label === undefined ? {} : { label }),
   });
   const features = standardizedFeatures(X, model.standardizer, dataPath);
   const cache = forward(model.params, features, activationByName(model.activation));
   assertFiniteOutputs(cache.z2, modelPath, dataPath);
-  const classes = classify(cache.p);
+  const classes = classify(cache.p); // N×1
+  const K = cache.p.cols; // 1 for a sigmoid model, else the classes of the softmax
+  const probabilities = K === 1 ? Array.from(cache.p.data) : toRows(cache.p);
   if (out !== undefined) {
-    const lines = ["probability,class"];
-    for (let i = 0; i < X.rows; i++) lines.push(`${cache.p.data[i]},${classes.data[i]}`);
+    const header =
+      K === 1 ? ["probability"] : Array.from({ length: K }, (_, k) => `probability_${k}`);
+    const lines = [[...header, "class"].join(",")];
+    toRows(cache.p).forEach((row, i) => lines.push([...row, classes.data[i]].join(",")));
     writeFileAtomic(out, `${lines.join("\n")}\n`);
   }
   output.log(
@@ -55,7 +64,7 @@ export function predictCommand(flags: Flags, output: Output): number {
   output.json({
     rows: X.rows,
     ...(y ? { loss: loss(cache, y), accuracy: accuracy(cache.p, y) } : {}),
-    probabilities: Array.from(cache.p.data),
+    probabilities,
     classes: Array.from(classes.data),
   });
   return 0;

@@ -1,7 +1,7 @@
 /** `handgrad train`: fits the network to a data set and optionally saves the model. */
 import { parseDecimal } from "../../data/decimal.js";
 import { UsageError } from "../../errors.js";
-import { assertWritable, saveModel, type Model } from "../../io/index.js";
+import { assertWritable, loadModel, saveModel, type Model } from "../../io/index.js";
 import { maxAbs, type Matrix } from "../../linalg/index.js";
 import { streamSeed } from "../../rng.js";
 import {
@@ -22,12 +22,15 @@ import {
 import type { Output } from "../output.js";
 import { progressBar } from "../progress.js";
 import { sci, trainingOutcomeText } from "../report.js";
-import { activationByName, forward } from "../../nn/index.js";
+import { activationByName, forward, outputHeadFor } from "../../nn/index.js";
 import {
   assertFiniteOutputs,
+  assertSameClasses,
   DATA_FLAGS,
   dataChoice,
+  labelClasses,
   loadData,
+  outputsFor,
   NETWORK_FLAGS,
   networkChoice,
   refuseFreshModelFlags,
@@ -81,9 +84,14 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
   const save = stringFlag(flags, "save");
   if (save !== undefined) assertWritable(save);
 
-  const { data, source } = loadData(choice);
+  const initModel = initModelPath === undefined ? undefined : loadModel(initModelPath);
+  if (initModel) assertSameClasses(choice, initModel, initModelPath as string);
+  const { data, source } = loadData(choice, labelClasses(choice, network, initModel));
   const split = splitData(choice, data);
-  const start = startingModel(network, data.X.cols, initModelPath, choice.seed);
+  const start = startingModel(network, data.X.cols, initModelPath, choice.seed, {
+    outputs: outputsFor(choice, network, data),
+    ...(initModel ? { saved: initModel } : {}),
+  });
   const saved = initModelPath === undefined ? undefined : start;
   const standardizer = standardizerFor(choice, split.train, saved);
   const trainData = standardized(split.train, standardizer, source);
@@ -166,10 +174,12 @@ export function trainCommand(flags: Flags, output: Output): number {
   const { history, steps } = run.result;
   const first = history[0] as EpochRecord; // epoch 0: before the first step
   const last = history[history.length - 1] as EpochRecord;
-  const { W1 } = run.model.params;
+  const { W1, W2 } = run.model.params;
+  const K = W2.cols;
+  const head = outputHeadFor(K);
   const save = stringFlag(flags, "save");
   output.log(
-    `trained ${run.model.activation} ${W1.rows}→${W1.cols}→1 on ${run.source} ` +
+    `trained ${run.model.activation} ${W1.rows}→${W1.cols}→${K}${K > 1 ? ` ${head.name}` : ""} on ${run.source} ` +
       `(${run.trainData.X.rows} training rows${run.validationRows ? `, ${run.validationRows} validation rows` : ""}), ` +
       `${plural(history.length - 1, "epoch")}, ${plural(steps, "step")}: ${trainingOutcomeText(first, last)}` +
       (save !== undefined ? `; saved ${save}` : ""),
@@ -187,6 +197,7 @@ export function trainCommand(flags: Flags, output: Output): number {
         activation: run.model.activation,
         hidden: W1.cols,
         standardize: run.model.standardizer !== undefined,
+        ...(K > 1 ? { output: head.name, classes: K } : {}),
       },
       steps,
       final: last,
