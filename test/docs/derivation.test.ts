@@ -46,7 +46,7 @@ const REQUIRED: readonly { equation: string; file: string; snippet: RegExp }[] =
     file: "src/numerics/bce.ts",
     snippet: /Math\.max\(z, 0\) - y \* z/,
   },
-  { equation: "L = (1/N) Σ ℓ", file: "src/numerics/bce.ts", snippet: /total \/ N/ },
+  { equation: "L = (1/N) Σ ℓ", file: "src/numerics/mean.ts", snippet: /total \/ N/ },
   { equation: "softplus(z)", file: "src/numerics/softplus.ts", snippet: /function softplus/ },
   {
     equation: "∂ℓ/∂z = σ(z) − y",
