@@ -3,6 +3,7 @@
  * registry. Each module measures one thing and returns tables, figures and key numbers.
  */
 import { UsageError } from "../errors.js";
+import { batchVariance } from "./batch-variance.js";
 import type { Experiment } from "./experiment.js";
 
 export type {
@@ -17,7 +18,7 @@ export { tableMarkdown, tableText } from "./table.js";
 export { fixed, percent, sig } from "./format.js";
 
 /** Every experiment, in the order the docs discuss them. */
-export const EXPERIMENTS: readonly Experiment[] = [];
+export const EXPERIMENTS: readonly Experiment[] = [batchVariance];
 
 /** The experiment called `name`, or a UsageError listing the known ones. */
 export function experimentByName(name: string): Experiment {
