@@ -5,6 +5,7 @@
 import { UsageError } from "../errors.js";
 import { batchVariance } from "./batch-variance.js";
 import type { Experiment } from "./experiment.js";
+import { lrScaling } from "./lr-scaling.js";
 
 export type {
   Experiment,
@@ -18,7 +19,7 @@ export { tableMarkdown, tableText } from "./table.js";
 export { fixed, percent, sig } from "./format.js";
 
 /** Every experiment, in the order the docs discuss them. */
-export const EXPERIMENTS: readonly Experiment[] = [batchVariance];
+export const EXPERIMENTS: readonly Experiment[] = [batchVariance, lrScaling];
 
 /** The experiment called `name`, or a UsageError listing the known ones. */
 export function experimentByName(name: string): Experiment {
