@@ -337,8 +337,8 @@ function linearCurvesFigure(m: LrScalingMeasurement): Figure {
   };
 }
 
-function run({ seed }: { seed: number }): ExperimentResult {
-  const m = measureLrScaling(seed);
+/** The tables, figures and key numbers of a measurement. */
+export function report(m: LrScalingMeasurement): ExperimentResult {
   const at = (k: number, rule: Rule, runs = m.equalEpochs): RunSummary =>
     runs.find((r) => r.k === k && r.rule === rule) as RunSummary;
   const linearOk = m.equalEpochs.filter((r) => r.rule === "linear" && matchesBase(r, m.base));
@@ -372,8 +372,8 @@ function run({ seed }: { seed: number }): ExperimentResult {
 }
 
 export const lrScaling: Experiment = {
+  run: ({ seed }) => report(measureLrScaling(seed)),
   name: "lr-scaling",
   summary:
     "When the batch doubles, keep η, multiply it by √2 or by 2? What to monitor, and where the linear rule breaks.",
-  run,
 };
