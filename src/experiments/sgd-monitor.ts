@@ -24,7 +24,7 @@ export interface SgdRunOptions {
   readonly batchSize: number;
   readonly learningRate: number;
   readonly epochs: number;
-  /** Seed of the shuffling order (a fresh permutation of the N rows every epoch). */
+  /** Seed of the shuffling order (a fresh permutation of the N rows every epoch when B < N). */
   readonly seed: number;
   /** B_simple is measured every this many epochs (and after the last); default 10. */
   readonly noiseEvery?: number;
@@ -65,7 +65,8 @@ export function monitoredSgd(
   const ratioW1: number[] = [];
   const ratioW2: number[] = [];
   training: for (let epoch = 1; epoch <= epochs; epoch++) {
-    const order = rng.permutation(N);
+    // As the trainer: a fresh permutation per epoch, none for a full batch (plain GD).
+    const order = B < N ? rng.permutation(N) : Uint32Array.from({ length: N }, (_, n) => n);
     for (let start = 0; start < N; start += B) {
       const rows = order.subarray(start, Math.min(start + B, N));
       const Xb = gatherRows(X, rows); // B×D
