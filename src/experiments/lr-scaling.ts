@@ -12,15 +12,17 @@
  */
 import { makeDataset } from "../data/index.js";
 import type { Matrix } from "../linalg/index.js";
-import { initParams, tanh, type Params } from "../nn/index.js";
+import { backward, forward, initParams, tanh, type Params } from "../nn/index.js";
 import { Rng, streamSeed } from "../rng.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
 import { fixed, sig } from "./format.js";
 import {
   batchDeviations,
   estimate,
+  flatGrad,
   noiseStats,
   perExampleGradients,
+  squaredNorm,
   varianceWithoutReplacement,
   type Estimate,
 } from "./gradient-noise.js";
@@ -38,6 +40,7 @@ export const SETUP = {
   wiggleWindow: 10, // epochs at the end over which the wiggle is measured
   spikeEpochs: 5, // the "early" part of training for the spike measure
   matchTolerance: 0.1, // "matches the base": final loss ≤ (1 + this) × the base's
+  spikeLimit: 1.5, // an early spike above this × the starting loss counts as a spike
   draws: 1000, // mini-batches per B for the update-variance check
 } as const;
 
@@ -79,6 +82,8 @@ export interface LrScalingMeasurement {
   readonly equalEpochs: readonly RunSummary[];
   readonly equalSteps: readonly RunSummary[];
   readonly updateNoise: readonly UpdateNoiseRow[];
+  /** λ_max of the Hessian at the initial parameters. */
+  readonly sharpnessAtInit: number;
 }
 
 interface Problem {
@@ -171,6 +176,70 @@ export function updateNoise(p: Problem, seed: number): UpdateNoiseRow[] {
   return rows;
 }
 
+/** Parameters of the same shapes as `like`, read from the flat P-vector v (W1, b1, W2, b2). */
+function unflatten(like: Params, v: Float64Array): Params {
+  let offset = 0;
+  const take = (m: Matrix): Matrix => {
+    const out = { rows: m.rows, cols: m.cols, data: v.slice(offset, offset + m.data.length) };
+    offset += m.data.length;
+    return out;
+  };
+  return { W1: take(like.W1), b1: take(like.b1), W2: take(like.W2), b2: take(like.b2) };
+}
+
+/**
+ * The sharpness λ_max (largest Hessian eigenvalue of the full-batch loss) by power iteration on
+ * Hessian-vector products Hv ≈ (∇L(θ + εv) − ∇L(θ − εv))/(2ε); full-batch GD on a quadratic is
+ * stable only for η < 2/λ_max. Returns λ and the eigen-residual ‖Hv − λv‖/|λ| of the last v.
+ */
+export function sharpness(
+  params: Params,
+  X: Matrix,
+  y: Matrix,
+  seed: number,
+  iterations = 100,
+): { lambda: number; residual: number } {
+  const theta = flatGrad({ dW1: params.W1, db1: params.b1, dW2: params.W2, db2: params.b2 });
+  const gradAt = (v: Float64Array): Float64Array => {
+    const q = unflatten(params, v);
+    return flatGrad(backward(q, forward(q, X, tanh), X, y, tanh));
+  };
+  const eps = 1e-5;
+  const hessianTimes = (v: Float64Array): Float64Array => {
+    const up = gradAt(theta.map((t, i) => t + eps * (v[i] as number)));
+    const down = gradAt(theta.map((t, i) => t - eps * (v[i] as number)));
+    return up.map((u, i) => (u - (down[i] as number)) / (2 * eps));
+  };
+  const rng = new Rng(seed);
+  const start = theta.map(() => rng.normal());
+  // Power iteration finds the eigenvalue of largest magnitude; if that one is negative, a
+  // second pass on H − λ1 I (all eigenvalues ≥ 0) finds the largest one.
+  const first = powerIteration(hessianTimes, start, 0, iterations);
+  return first.lambda >= 0 ? first : powerIteration(hessianTimes, start, first.lambda, iterations);
+}
+
+/** The top eigenpair of v ↦ Hv − shift·v, reported for H: λ and ‖Hv − λv‖/|λ|. */
+function powerIteration(
+  hessianTimes: (v: Float64Array) => Float64Array,
+  start: Float64Array,
+  shift: number,
+  iterations: number,
+): { lambda: number; residual: number } {
+  let v = start;
+  let lambda = 0;
+  let residual = Infinity;
+  for (let it = 0; it < iterations; it++) {
+    const length = Math.sqrt(squaredNorm(v));
+    v = v.map((x) => x / length); // ‖v‖ = 1
+    const hv = hessianTimes(v);
+    lambda = hv.reduce((s, x, i) => s + x * (v[i] as number), 0); // Rayleigh quotient vᵀHv
+    residual =
+      Math.sqrt(squaredNorm(hv.map((x, i) => x - lambda * (v[i] as number)))) / Math.abs(lambda);
+    v = hv.map((x, i) => x - shift * (v[i] as number));
+  }
+  return { lambda, residual };
+}
+
 /** The raw measurement (the tests check its claims). */
 export function measureLrScaling(seed: number): LrScalingMeasurement {
   const p = problem(seed);
@@ -179,7 +248,15 @@ export function measureLrScaling(seed: number): LrScalingMeasurement {
     .filter((k) => k > 1)
     .flatMap((k) => RULES.map((rule) => runRule(p, k, rule, SETUP.epochs)));
   const equalSteps = RULES.map((rule) => runRule(p, 2, rule, 2 * SETUP.epochs));
-  return { N: p.X.rows, base, equalEpochs, equalSteps, updateNoise: updateNoise(p, seed) };
+  const sharp = sharpness(p.initial, p.X, p.y, streamSeed(seed, "check"));
+  return {
+    N: p.X.rows,
+    base,
+    equalEpochs,
+    equalSteps,
+    updateNoise: updateNoise(p, seed),
+    sharpnessAtInit: sharp.lambda,
+  };
 }
 
 /** True when a run ended finite with a final loss within the tolerance of the base's (or below). */
@@ -343,6 +420,11 @@ export function report(m: LrScalingMeasurement): ExperimentResult {
     runs.find((r) => r.k === k && r.rule === rule) as RunSummary;
   const linearOk = m.equalEpochs.filter((r) => r.rule === "linear" && matchesBase(r, m.base));
   const largestOk = Math.max(SETUP.B0, ...linearOk.map((r) => r.B));
+  const largestClean = Math.max(
+    SETUP.B0,
+    ...linearOk.filter((r) => r.spike <= SETUP.spikeLimit).map((r) => r.B),
+  );
+  const firstSpiked = m.equalEpochs.find((r) => r.rule === "linear" && r.spike > SETUP.spikeLimit);
   const firstBroken = m.equalEpochs.find((r) => r.rule === "linear" && !matchesBase(r, m.base));
   const numbers: Record<string, string> = {
     B0: String(SETUP.B0),
@@ -359,10 +441,17 @@ export function report(m: LrScalingMeasurement): ExperimentResult {
     "steps-loss-2b0-sqrt": sig(at(2, "sqrt", m.equalSteps).finalLoss, 3),
     "steps-loss-2b0-linear": sig(at(2, "linear", m.equalSteps).finalLoss, 3),
     "largest-linear-ok": String(largestOk),
+    "largest-linear-clean": String(largestClean),
+    "first-spike-B": firstSpiked ? String(firstSpiked.B) : "none",
+    "first-spike-eta": firstSpiked ? sig(firstSpiked.eta, 3) : "none",
+    "first-spike": firstSpiked ? fixed(firstSpiked.spike, 1) : "none",
+    "spike-limit": String(SETUP.spikeLimit),
     "first-linear-broken": firstBroken ? String(firstBroken.B) : "none",
     "first-linear-broken-eta": firstBroken ? sig(firstBroken.eta, 3) : "none",
     "first-linear-broken-loss": firstBroken ? sig(firstBroken.finalLoss, 3) : "none",
     tolerance: `${Math.round(100 * SETUP.matchTolerance)} %`,
+    "sharpness-init": sig(m.sharpnessAtInit, 3),
+    "eta-stable-init": sig(2 / m.sharpnessAtInit, 3),
   };
   return {
     tables: [equalEpochsTable(m), equalStepsTable(m), updateNoiseTable(m)],

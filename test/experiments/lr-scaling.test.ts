@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeDataset } from "../../src/data/index.js";
-import { initParams, paramsAreFinite, tanh } from "../../src/nn/index.js";
+import { backward, forward, initParams, paramsAreFinite, tanh } from "../../src/nn/index.js";
 import { train } from "../../src/train/index.js";
 import {
   lrScaling,
@@ -17,11 +17,14 @@ import {
   RULES,
   scaledRate,
   SETUP,
+  sharpness,
   type LrScalingMeasurement,
   type Rule,
   type RunSummary,
 } from "../../src/experiments/lr-scaling.js";
-import { varianceWithoutReplacement } from "../../src/experiments/gradient-noise.js";
+import { flatGrad, varianceWithoutReplacement } from "../../src/experiments/gradient-noise.js";
+import { matrix } from "../../src/linalg/index.js";
+import { Rng } from "../../src/rng.js";
 import { monitoredSgd } from "../../src/experiments/sgd-monitor.js";
 
 describe("the monitored SGD loop", () => {
@@ -52,6 +55,40 @@ describe("the monitored SGD loop", () => {
     expect(run.steps).toBeLessThan(30);
     expect(paramsAreFinite(run.params)).toBe(true);
     expect(run.epochLoss.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe("the sharpness λ_max", () => {
+  const { X, y } = makeDataset("moons", { samples: 80, seed: 5 });
+  const params = initParams({ inputs: 2, hidden: 4, init: "xavier", seed: 6 });
+
+  it("is an eigenvalue (small residual) and bounds the curvature vᵀHv of random directions", () => {
+    const { lambda, residual } = sharpness(params, X, y, 7);
+    expect(residual).toBeLessThan(1e-2);
+    const rng = new Rng(8);
+    const theta = flatGrad({ dW1: params.W1, db1: params.b1, dW2: params.W2, db2: params.b2 });
+    const gradAt = (v: Float64Array): Float64Array => {
+      const q = {
+        W1: matrix(2, 4, v.slice(0, 8)),
+        b1: matrix(1, 4, v.slice(8, 12)),
+        W2: matrix(4, 1, v.slice(12, 16)),
+        b2: matrix(1, 1, v.slice(16, 17)),
+      };
+      return flatGrad(backward(q, forward(q, X, tanh), X, y, tanh));
+    };
+    for (let trial = 0; trial < 20; trial++) {
+      const u = theta.map(() => rng.normal());
+      const length = Math.sqrt(u.reduce((s, x) => s + x * x, 0));
+      const v = u.map((x) => x / length);
+      const h = 1e-4; // vᵀHv by the second difference of the gradient along v
+      const up = gradAt(theta.map((t, i) => t + h * (v[i] as number)));
+      const down = gradAt(theta.map((t, i) => t - h * (v[i] as number)));
+      const curvature = v.reduce(
+        (s, vi, i) => s + (vi * ((up[i] as number) - (down[i] as number))) / (2 * h),
+        0,
+      );
+      expect(curvature).toBeLessThanOrEqual(lambda * (1 + 1e-6));
+    }
   });
 });
 
