@@ -279,8 +279,8 @@ function curveFigure(m: BatchVarianceMeasurement): Figure {
   };
 }
 
-function run({ seed }: { seed: number }): ExperimentResult {
-  const m = measureBatchVariance(seed);
+/** The tables, figures and key numbers of a measurement. */
+export function report(m: BatchVarianceMeasurement): ExperimentResult {
   const finite = m.curve.filter((r) => r.measured.se > 0);
   const worstZ = Math.max(
     ...finite.map((r) => Math.abs(r.measured.mean - r.theory) / r.measured.se),
@@ -317,5 +317,5 @@ export const batchVariance: Experiment = {
   name: "batch-variance",
   summary:
     "How does the variance of a mini-batch gradient fall with B (tr(Σ)/B·(N−B)/(N−1)), and what is the gradient noise scale B_simple?",
-  run,
+  run: ({ seed }) => report(measureBatchVariance(seed)),
 };

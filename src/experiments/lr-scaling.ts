@@ -434,6 +434,7 @@ export function report(m: LrScalingMeasurement): ExperimentResult {
     "base-ratio-w1": sig(m.base.ratioW1, 2),
     "base-ratio-w2": sig(m.base.ratioW2, 2),
     "base-b-simple": sig(m.base.bSimple, 3),
+    "base-spike": fixed(m.base.spike, 2),
     "loss-2b0-constant": sig(at(2, "constant").finalLoss, 3),
     "loss-2b0-sqrt": sig(at(2, "sqrt").finalLoss, 3),
     "loss-2b0-linear": sig(at(2, "linear").finalLoss, 3),

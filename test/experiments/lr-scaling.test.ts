@@ -123,6 +123,22 @@ describe("the experiment's claims (seed 0)", () => {
     for (const k of [16, 32]) expect(at(k, "linear").spike, `k = ${k}`).toBeGreaterThan(10);
   });
 
+  it("the stability bound 2/λ_max at init is already below the linear rule's η at 4·B0", () => {
+    expect(2 / m.sharpnessAtInit).toBeLessThan(scaledRate("linear", SETUP.eta0, 4));
+    expect(matchesBase(at(4, "linear"), m.base)).toBe(true);
+  });
+
+  it("the spiking and failing runs have W2 update/weight ratios ≥ 0.1, over 10× the base's", () => {
+    for (const k of [16, 32]) {
+      expect(at(k, "linear").ratioW2).toBeGreaterThanOrEqual(0.1);
+      expect(at(k, "linear").ratioW2).toBeGreaterThan(10 * m.base.ratioW2);
+    }
+  });
+
+  it("the linear rule wiggles several times more than the base from 8·B0 on", () => {
+    for (const k of [8, 16, 32]) expect(at(k, "linear").wiggle).toBeGreaterThan(3 * m.base.wiggle);
+  });
+
   it("keeping η (or √k·η) at a larger batch falls behind at equal epochs", () => {
     for (const k of [2, 4, 8, 16]) {
       expect(at(k, "constant").finalLoss).toBeGreaterThan(at(k, "linear").finalLoss);
