@@ -4,8 +4,10 @@
  */
 import { UsageError } from "../errors.js";
 import { activations } from "./activations.js";
+import { batchVariance } from "./batch-variance.js";
 import { deadRelu } from "./dead-relu.js";
 import type { Experiment } from "./experiment.js";
+import { lrScaling } from "./lr-scaling.js";
 import { stability } from "./stability.js";
 
 export type {
@@ -20,7 +22,13 @@ export { tableMarkdown, tableText } from "./table.js";
 export { fixed, percent, sig } from "./format.js";
 
 /** Every experiment, in the order the docs discuss them. */
-export const EXPERIMENTS: readonly Experiment[] = [stability, activations, deadRelu];
+export const EXPERIMENTS: readonly Experiment[] = [
+  stability,
+  activations,
+  deadRelu,
+  batchVariance,
+  lrScaling,
+];
 
 /** The experiment called `name`, or a UsageError listing the known ones. */
 export function experimentByName(name: string): Experiment {
