@@ -8,6 +8,7 @@ import { batchVariance } from "./batch-variance.js";
 import { deadRelu } from "./dead-relu.js";
 import type { Experiment } from "./experiment.js";
 import { lrScaling } from "./lr-scaling.js";
+import { softmax } from "./softmax.js";
 import { stability } from "./stability.js";
 
 export type {
@@ -28,6 +29,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   deadRelu,
   batchVariance,
   lrScaling,
+  softmax,
 ];
 
 /** The experiment called `name`, or a UsageError listing the known ones. */
