@@ -4,6 +4,7 @@
  */
 import { UsageError } from "../errors.js";
 import type { Experiment } from "./experiment.js";
+import { gradcheckStep } from "./gradcheck-step.js";
 
 export type {
   Experiment,
@@ -17,7 +18,7 @@ export { tableMarkdown, tableText } from "./table.js";
 export { fixed, percent, sig } from "./format.js";
 
 /** Every experiment, in the order the docs discuss them. */
-export const EXPERIMENTS: readonly Experiment[] = [];
+export const EXPERIMENTS: readonly Experiment[] = [gradcheckStep];
 
 /** The experiment called `name`, or a UsageError listing the known ones. */
 export function experimentByName(name: string): Experiment {
