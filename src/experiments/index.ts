@@ -5,6 +5,7 @@
 import { UsageError } from "../errors.js";
 import type { Experiment } from "./experiment.js";
 import { gradcheckStep } from "./gradcheck-step.js";
+import { init } from "./init.js";
 
 export type {
   Experiment,
@@ -18,7 +19,7 @@ export { tableMarkdown, tableText } from "./table.js";
 export { fixed, percent, sig } from "./format.js";
 
 /** Every experiment, in the order the docs discuss them. */
-export const EXPERIMENTS: readonly Experiment[] = [gradcheckStep];
+export const EXPERIMENTS: readonly Experiment[] = [gradcheckStep, init];
 
 /** The experiment called `name`, or a UsageError listing the known ones. */
 export function experimentByName(name: string): Experiment {
