@@ -11,7 +11,7 @@
  * evaluations straddle the kink at z = 0 (the check leaves those out; there are more as
  * ε grows).
  */
-import { gradientCheck, type GradientCheckReport } from "../check/index.js";
+import { DEFAULT_THRESHOLD, gradientCheck, type GradientCheckReport } from "../check/index.js";
 import { makeDataset } from "../data/index.js";
 import type { Matrix } from "../linalg/index.js";
 import { defaultInitFor, initParams, type ActivationName, type Params } from "../nn/index.js";
@@ -124,6 +124,12 @@ export function modelBestEps(points: readonly StepPoint[]): number {
   return Math.cbrt(B / (2 * A));
 }
 
+/** The smallest and largest ε of the grid at which the check passes (relError ≤ 1e-7). */
+export function passWindow(points: readonly StepPoint[]): { from: number; to: number } {
+  const passing = points.filter((p) => p.relError <= DEFAULT_THRESHOLD).map((p) => p.eps);
+  return { from: Math.min(...passing), to: Math.max(...passing) };
+}
+
 /** The point of least relError. */
 export function bestPoint(points: readonly StepPoint[]): StepPoint {
   return points.reduce((best, p) => (p.relError < best.relError ? p : best));
@@ -137,7 +143,8 @@ export function pointAt(points: readonly StepPoint[], eps: number): StepPoint {
 }
 
 const DECADES = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12];
-const KINK_EPS = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5];
+/** The decades k whose kink counts (ε = 1e-k) are key numbers. */
+const KINK_DECADES = [1, 2, 3, 4, 5];
 
 function run({ seed }: { seed: number }): ExperimentResult {
   const sweeps = new Map(ACTIVATIONS_SWEPT.map((a) => [a, stepSweep(a, seed)] as const));
@@ -151,6 +158,8 @@ function run({ seed }: { seed: number }): ExperimentResult {
   const numbers: Record<string, string> = {
     "predicted-eps": sig(PREDICTED_BEST_EPS),
     "kink-entries": String(kinkEntries),
+    samples: String(SETUP.samples),
+    hidden: String(SETUP.hidden),
   };
   const summaryRows: string[][] = [];
   for (const [activation, points] of sweeps) {
@@ -159,6 +168,7 @@ function run({ seed }: { seed: number }): ExperimentResult {
     const left = logLogFit(points, ROUNDOFF_WINDOW);
     const model = modelBestEps(points);
     const atDefault = pointAt(points, 1e-5).relError;
+    const window = passWindow(points);
     Object.assign(numbers, {
       [`${activation}-best-eps`]: sig(best.eps),
       [`${activation}-best-relerror`]: sig(best.relError, 2),
@@ -166,6 +176,8 @@ function run({ seed }: { seed: number }): ExperimentResult {
       [`${activation}-slope-truncation`]: sig(right.slope),
       [`${activation}-slope-roundoff`]: sig(left.slope),
       [`${activation}-model-eps`]: sig(model, 2),
+      [`${activation}-pass-from`]: sig(window.from),
+      [`${activation}-pass-to`]: sig(window.to),
     });
     summaryRows.push([
       activation,
@@ -175,9 +187,11 @@ function run({ seed }: { seed: number }): ExperimentResult {
       sig(right.slope),
       sig(left.slope),
       sig(model, 2),
+      `[${sig(window.from)}, ${sig(window.to)}]`,
     ]);
   }
-  for (const eps of KINK_EPS) numbers[`relu-kinks-${sig(eps)}`] = String(pointAt(relu, eps).kinks);
+  for (const k of KINK_DECADES)
+    numbers[`relu-kinks-1e-${k}`] = String(pointAt(relu, 10 ** -k).kinks);
 
   const summary: Table = {
     name: "summary",
@@ -190,6 +204,7 @@ function run({ seed }: { seed: number }): ExperimentResult {
       "slope (truncation)",
       "slope (round-off)",
       "model ε*",
+      "passes (≤ 1e-7) for ε in",
     ],
     rows: summaryRows,
   };
@@ -259,8 +274,10 @@ function kinkFigure(relu: readonly StepPoint[], kinkEntries: number): Figure {
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: `relu: kink-crossing entries of W1 and b1 (of ${kinkEntries}) against ε`,
-      data: { values: relu.map((p) => ({ eps: p.eps, kinks: p.kinks })) },
-      mark: { type: "line", point: true, interpolate: "step-after" },
+      data: {
+        values: relu.filter((p) => p.eps >= 1e-6).map((p) => ({ eps: p.eps, kinks: p.kinks })),
+      },
+      mark: { type: "line", point: true },
       encoding: {
         x: {
           field: "eps",

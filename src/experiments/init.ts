@@ -278,6 +278,8 @@ function lossFigure(runs: readonly TrainingRuns[]): Figure {
       return {
         f: r.activation,
         init: r.init,
+        scheme: r.init.startsWith("he") ? "he" : "xavier",
+        distribution: r.init.endsWith("uniform") ? "uniform" : "normal",
         epoch: e,
         median: Number(median(at).toPrecision(4)),
         lo: Number(Math.min(...at).toPrecision(4)),
@@ -285,6 +287,7 @@ function lossFigure(runs: readonly TrainingRuns[]): Figure {
       };
     }),
   );
+  const y = { type: "log" as const, domain: [0.03, 1], clamp: true };
   return {
     name: "loss",
     title: "Training loss against epoch: median over seeds and min–max band",
@@ -298,25 +301,22 @@ function lossFigure(runs: readonly TrainingRuns[]): Figure {
         height: 220,
         layer: [
           {
-            mark: { type: "area", opacity: 0.15 },
+            mark: { type: "area", opacity: 0.12 },
             encoding: {
               x: { field: "epoch", type: "quantitative" },
-              y: {
-                field: "lo",
-                type: "quantitative",
-                scale: { type: "log" },
-                title: "training loss",
-              },
+              y: { field: "lo", type: "quantitative", scale: y, title: "training loss" },
               y2: { field: "hi" },
-              color: { field: "init", type: "nominal" },
+              color: { field: "scheme", type: "nominal", title: "scheme" },
+              detail: { field: "init", type: "nominal" },
             },
           },
           {
             mark: { type: "line" },
             encoding: {
               x: { field: "epoch", type: "quantitative", title: "epoch" },
-              y: { field: "median", type: "quantitative", scale: { type: "log" } },
-              color: { field: "init", type: "nominal" },
+              y: { field: "median", type: "quantitative", scale: y },
+              color: { field: "scheme", type: "nominal", title: "scheme" },
+              strokeDash: { field: "distribution", type: "nominal", title: "weights" },
             },
           },
         ],

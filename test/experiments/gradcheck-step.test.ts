@@ -12,6 +12,7 @@ import {
   gradcheckStep,
   logLogFit,
   modelBestEps,
+  passWindow,
   pointAt,
   PREDICTED_BEST_EPS,
   ROUNDOFF_WINDOW,
@@ -65,6 +66,16 @@ describe("gradcheck-step: the truncation/round-off V", () => {
         const best = bestPoint(points).eps;
         expect(Math.abs(Math.log10(best / PREDICTED_BEST_EPS))).toBeLessThan(1);
         expect(Math.abs(Math.log10(best / modelBestEps(points)))).toBeLessThan(Math.log10(3));
+      });
+
+      it(`${activation}, seed ${seed}: the check passes on a window of ≥ 3 decades of ε that contains 1e-5`, () => {
+        const { from, to } = passWindow(sweep(activation, seed));
+        expect(from).toBeLessThan(1e-5);
+        expect(to).toBeGreaterThan(1e-5);
+        expect(Math.log10(to / from)).toBeGreaterThanOrEqual(3);
+        // …and outside it the same correct gradient fails: at 1e-1 and at 1e-12.
+        expect(pointAt(sweep(activation, seed), 0.1).relError).toBeGreaterThan(DEFAULT_THRESHOLD);
+        expect(EPS_GRID.at(-1) as number).toBeLessThan(from);
       });
 
       it(`${activation}, seed ${seed}: at the default ε = 1e-5 the error is ≥ 100× below the pass threshold`, () => {
