@@ -116,6 +116,9 @@ function run({ seed }: { seed: number }): ExperimentResult {
     "layer-D": String(LAYER.D),
     "layer-H": String(LAYER.H),
     "xavier-var-z1-closed": sig((2 * LAYER.D) / (LAYER.D + LAYER.H)),
+    "train-hidden": String(TRAINING.hidden),
+    // The training data are standardised, D = 2: Var(z1) = 2 · Var(w) = 2 · 2/(2 + H) for Xavier.
+    "train-var-z1-xavier": sig((2 * 2) / (2 + TRAINING.hidden)),
   };
 
   const rel = (measured: number, closed: number): string => `${sig(measured)} (${sig(closed)})`;

@@ -86,6 +86,11 @@ describe("gradcheck-step: the truncation/round-off V", () => {
     }
   }
 
+  it("tanh, seed 0 (the doc's run): the correct gradient fails the check at ε = 1e-3 and at 1e-9", () => {
+    expect(pointAt(sweep("tanh", 0), 1e-3).relError).toBeGreaterThan(DEFAULT_THRESHOLD);
+    expect(pointAt(sweep("tanh", 0), 1e-9).relError).toBeGreaterThan(DEFAULT_THRESHOLD);
+  });
+
   it("the grid runs from 1e-1 to 1e-12, three steps per decade", () => {
     expect(EPS_GRID[0]).toBe(0.1);
     expect(EPS_GRID.at(-1)).toBeCloseTo(1e-12, 25);
