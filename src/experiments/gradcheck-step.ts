@@ -14,7 +14,14 @@
 import { DEFAULT_THRESHOLD, gradientCheck, type GradientCheckReport } from "../check/index.js";
 import { makeDataset } from "../data/index.js";
 import type { Matrix } from "../linalg/index.js";
-import { defaultInitFor, initParams, type ActivationName, type Params } from "../nn/index.js";
+import {
+  defaultInitFor,
+  initParams,
+  PARAM_NAMES,
+  type ActivationName,
+  type ParamName,
+  type Params,
+} from "../nn/index.js";
 import { streamSeed } from "../rng.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
 import { sig } from "./format.js";
@@ -190,6 +197,7 @@ function run({ seed }: { seed: number }): ExperimentResult {
       `[${sig(window.from)}, ${sig(window.to)}]`,
     ]);
   }
+  for (const name of PARAM_NAMES) numbers[`tanh-best-eps-${name}`] = sig(bestEpsOf(tanh, name));
   for (const k of KINK_DECADES)
     numbers[`relu-kinks-1e-${k}`] = String(pointAt(relu, 10 ** -k).kinks);
 
@@ -220,7 +228,7 @@ function run({ seed }: { seed: number }): ExperimentResult {
 
   return {
     tables: [summary, sweep],
-    figures: [vFigure(sweeps), kinkFigure(relu, kinkEntries)],
+    figures: [vFigure(sweeps), parameterFigure(tanh), kinkFigure(relu, kinkEntries)],
     numbers,
   };
 }
@@ -262,6 +270,49 @@ function vFigure(sweeps: ReadonlyMap<ActivationName, readonly StepPoint[]>): Fig
           encoding: { x: { field: "eps", type: "quantitative" } },
         },
       ],
+    },
+  };
+}
+
+/** The least-error step of one parameter's relError. */
+export function bestEpsOf(points: readonly StepPoint[], name: ParamName): number {
+  return points.reduce((best, p) =>
+    p.report.params[name].relError < best.report.params[name].relError ? p : best,
+  ).eps;
+}
+
+/** tanh: relError of each parameter against ε (log–log). */
+function parameterFigure(tanh: readonly StepPoint[]): Figure {
+  const values = tanh.flatMap((p) =>
+    PARAM_NAMES.map((name) => ({
+      parameter: name,
+      eps: p.eps,
+      relError: p.report.params[name].relError,
+    })),
+  );
+  return {
+    name: "v-curve-params",
+    title: "tanh: relError of each parameter against the step ε",
+    spec: {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      title: "tanh: relError of each parameter against step ε",
+      data: { values },
+      mark: { type: "line", point: { size: 20 } },
+      encoding: {
+        x: {
+          field: "eps",
+          type: "quantitative",
+          scale: { type: "log" },
+          axis: { format: ".0e", title: "step ε" },
+        },
+        y: {
+          field: "relError",
+          type: "quantitative",
+          scale: { type: "log" },
+          axis: { format: ".0e", title: "relError" },
+        },
+        color: { field: "parameter", type: "nominal", sort: [...PARAM_NAMES] },
+      },
     },
   };
 }

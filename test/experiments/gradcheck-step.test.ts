@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_THRESHOLD } from "../../src/check/index.js";
 import {
+  bestEpsOf,
   bestPoint,
   EPS_GRID,
   gradcheckStep,
@@ -21,7 +22,7 @@ import {
   TRUNCATION_WINDOW,
   type StepPoint,
 } from "../../src/experiments/gradcheck-step.js";
-import { forward, relu } from "../../src/nn/index.js";
+import { forward, PARAM_NAMES, relu } from "../../src/nn/index.js";
 
 const SEEDS = [0, 1, 2];
 const sweeps = new Map<string, StepPoint[]>();
@@ -84,6 +85,15 @@ describe("gradcheck-step: the truncation/round-off V", () => {
         );
       });
     }
+  }
+
+  for (const seed of SEEDS) {
+    it(`tanh, seed ${seed}: every parameter's own best ε is within 10× of ε_mach^(1/3)`, () => {
+      for (const name of PARAM_NAMES) {
+        const best = bestEpsOf(sweep("tanh", seed), name);
+        expect(Math.abs(Math.log10(best / PREDICTED_BEST_EPS)), name).toBeLessThan(1);
+      }
+    });
   }
 
   it("tanh, seed 0 (the doc's run): the correct gradient fails the check at ε = 1e-3 and at 1e-9", () => {
