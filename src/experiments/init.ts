@@ -10,17 +10,8 @@
  */
 import { applyStandardizer, fitStandardizer, makeDataset } from "../data/index.js";
 import {
-  deadUnits,
-  INIT_ACTIVATIONS,
-  INITS,
-  layerStats,
-  LAYER,
-  stackStats,
-  STACK,
-} from "./init-stats.js";
-import {
-  forward,
   activationByName,
+  forward,
   initParams,
   type ActivationName,
   type InitName,
@@ -29,6 +20,15 @@ import { Rng, streamSeed } from "../rng.js";
 import { train } from "../train/index.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
 import { fixed, percent, sig } from "./format.js";
+import {
+  deadUnits,
+  INIT_ACTIVATIONS,
+  INITS,
+  layerStats,
+  LAYER,
+  stackStats,
+  STACK,
+} from "./init-stats.js";
 
 /** The training runs: standardised circles, N rows, H hidden units, full-batch gradient descent. */
 export const TRAINING = {
@@ -121,7 +121,8 @@ function run({ seed }: { seed: number }): ExperimentResult {
     "train-var-z1-xavier": sig((2 * 2) / (2 + TRAINING.hidden)),
   };
 
-  const rel = (measured: number, closed: number): string => `${sig(measured)} (${sig(closed)})`;
+  const withClosed = (measured: number, closed: number): string =>
+    `${sig(measured)} (${sig(closed)})`;
   const layerTable: Table = {
     name: "layer",
     title: `The hidden layer at init: N = ${LAYER.N} rows of D = ${LAYER.D} standard-normal features, H = ${LAYER.H} units, zero bias; measured (closed form)`,
@@ -139,10 +140,10 @@ function run({ seed }: { seed: number }): ExperimentResult {
     rows: layer.map((s) => [
       s.init,
       s.activation,
-      rel(s.varW, s.varWClosed),
-      rel(s.varZ1, s.varZ1Closed),
-      rel(s.meanSquareA1, s.meanSquareA1Closed),
-      rel(s.varA1, s.varA1Closed),
+      withClosed(s.varW, s.varWClosed),
+      withClosed(s.varZ1, s.varZ1Closed),
+      withClosed(s.meanSquareA1, s.meanSquareA1Closed),
+      withClosed(s.varA1, s.varA1Closed),
       s.activation === "relu" ? `${s.deadUnits} of ${LAYER.H}` : "—",
       s.activation === "relu" ? percent(s.inactive) : "—",
       s.activation === "tanh" ? `${percent(s.saturated)} (${percent(s.saturatedClosed)})` : "—",
@@ -165,7 +166,7 @@ function run({ seed }: { seed: number }): ExperimentResult {
     rows: stack.map((s) => [
       s.init,
       s.activation,
-      ...s.varZ.map((v, l) => rel(v, s.varZClosed[l] as number)),
+      ...s.varZ.map((v, l) => withClosed(v, s.varZClosed[l] as number)),
     ]),
   };
   for (const s of stack) {
