@@ -7,6 +7,8 @@ import { activations } from "./activations.js";
 import { batchVariance } from "./batch-variance.js";
 import { deadRelu } from "./dead-relu.js";
 import type { Experiment } from "./experiment.js";
+import { gradcheckStep } from "./gradcheck-step.js";
+import { init } from "./init.js";
 import { lrScaling } from "./lr-scaling.js";
 import { softmax } from "./softmax.js";
 import { stability } from "./stability.js";
@@ -25,6 +27,8 @@ export { fixed, percent, sig } from "./format.js";
 /** Every experiment, in the order the docs discuss them. */
 export const EXPERIMENTS: readonly Experiment[] = [
   stability,
+  gradcheckStep,
+  init,
   activations,
   deadRelu,
   batchVariance,
