@@ -106,7 +106,7 @@ function unpadded(text: string): string {
 /**
  * Numbers with a fraction or an exponent ("36.04", "1e-15", "3e-16") written into the prose by
  * hand, outside quotes, code, tables, links and headings: each should be a quote of an
- * experiment. Version and section numbers ("version 1.2", "section 3.6") are allowed, and a
+ * experiment. Version and section numbers ("version 1.2", "section 3.6", "§8.1") are allowed, and a
  * constant of the code or a cited fact goes in a code span (`0.01`).
  */
 export function unquotedNumbers(text: string): string[] {
@@ -119,7 +119,8 @@ export function unquotedNumbers(text: string): string[] {
     .replace(/!\[[^\]]*\]\([^)]*\)/g, "")
     .replace(/\]\([^)]*\)/g, "]")
     .replace(/^#.*$/gm, "")
-    .replace(/\b(?:version|versions|section|sections)\s+\d+(?:\.\d+)+/gi, "");
+    .replace(/\b(?:version|versions|section|sections)\s+\d+(?:\.\d+)+/gi, "")
+    .replace(/§\s*\d+(?:\.\d+)*/g, "");
   return [...prose.matchAll(/(?<![\w.])\d+(?:\.\d+)?(?:e[+−-]?\d+)|(?<![\w.])\d+\.\d+/g)].map(
     (m) => m[0],
   );
