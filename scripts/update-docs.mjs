@@ -5,7 +5,13 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { join, resolve } from "node:path";
-import { EXPERIMENTS, figureFileName, renderSvg, syncDoc } from "../dist/experiments/index.js";
+import {
+  docDrift,
+  EXPERIMENTS,
+  figureFileName,
+  renderSvg,
+  syncDoc,
+} from "../dist/experiments/index.js";
 
 const docs = resolve(import.meta.dirname, "../docs");
 const started = performance.now();
@@ -25,8 +31,8 @@ for (const experiment of EXPERIMENTS) {
 for (const file of readdirSync(docs).filter((f) => f.endsWith(".md"))) {
   const path = join(docs, file);
   const text = readFileSync(path, "utf8");
-  const synced = syncDoc(text, results);
-  if (synced !== text) writeFileSync(path, synced);
-  console.log(`docs/${file}: ${synced === text ? "unchanged" : "updated"}`);
+  const stale = docDrift(text, results);
+  writeFileSync(path, syncDoc(text, results));
+  console.log(`docs/${file}: ${stale.length === 0 ? "in step" : `${stale.length} quotes updated`}`);
 }
 console.log(`all experiments and docs: ${((performance.now() - started) / 1000).toFixed(1)} s`);

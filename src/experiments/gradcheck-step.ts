@@ -25,6 +25,7 @@ import {
 import { streamSeed } from "../rng.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
 import { sig } from "./format.js";
+import { leastSquares } from "./fit.js";
 
 /** Machine epsilon of float64, 2^−52. */
 export const EPS_MACH = Number.EPSILON;
@@ -101,17 +102,7 @@ export function logLogFit(
   const inside = points.filter((p) => p.eps >= lo * (1 - 1e-12) && p.eps <= hi * (1 + 1e-12));
   const xs = inside.map((p) => Math.log10(p.eps));
   const ys = inside.map((p) => Math.log10(p.relError));
-  const n = xs.length;
-  const mx = xs.reduce((s, x) => s + x, 0) / n;
-  const my = ys.reduce((s, y) => s + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += ((xs[i] as number) - mx) * ((ys[i] as number) - my);
-    sxx += ((xs[i] as number) - mx) ** 2;
-  }
-  const slope = sxy / sxx;
-  return { slope, intercept: my - slope * mx };
+  return leastSquares(xs, ys);
 }
 
 /**

@@ -16,6 +16,7 @@
 import { log1mexp, logSigmoid, sigmoid, sigmoidMinusLabel, softplus } from "../numerics/index.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
 import { sig } from "./format.js";
+import { leastSquares } from "./fit.js";
 import { truthAt } from "./truth.js";
 import { bitsOf, exactOf, fromBits, ulpError } from "./ulp.js";
 import type { Decimal } from "decimal.js";
@@ -91,20 +92,6 @@ function relativeError(computed: number, truth: Decimal): number {
 
 /** Bits lost relative to a correctly rounded double: log2(relative error / 2^{−53}), ≥ 0. */
 const bitsLost = (relError: number): number => Math.max(0, Math.log2(relError / 2 ** -53));
-
-/** The least-squares slope of ys against xs. */
-function slope(xs: readonly number[], ys: readonly number[]): number {
-  const n = xs.length;
-  const mx = xs.reduce((s, x) => s + x, 0) / n;
-  const my = ys.reduce((s, y) => s + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += ((xs[i] as number) - mx) * ((ys[i] as number) - my);
-    sxx += ((xs[i] as number) - mx) ** 2;
-  }
-  return sxy / sxx;
-}
 
 /** 1 − p three ways, at z ≥ 0, with the relative error of each against σ(−z) at 60 digits. */
 function complementErrors(z: number): { naive: number; sigmoidOfNegative: number; expm1: number } {
@@ -206,10 +193,10 @@ function run(): ExperimentResult {
   // Bits lost by the naive 1 − p, measured on z ∈ [1, 36] at 1/8 steps; slope ≈ 1/ln 2.
   const zs = Array.from({ length: 281 }, (_, i) => 1 + i / 8);
   const complement = zs.map((z) => ({ z, ...complementErrors(z) }));
-  const bitsPerUnit = slope(
+  const bitsPerUnit = leastSquares(
     zs,
     complement.map((c) => Math.log2(Math.max(c.naive, 2 ** -53))),
-  );
+  ).slope;
   const worstStableComplement = Math.max(
     ...complement.map((c) => Math.max(c.sigmoidOfNegative, c.expm1)),
   );
