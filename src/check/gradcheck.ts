@@ -77,7 +77,13 @@ export interface ParamCheck {
 export interface GradientCheckReport {
   readonly eps: number;
   readonly threshold: number;
+  /**
+   * maxRelError ≤ threshold, and every parameter had at least one entry compared: a
+   * parameter whose checked entries all crossed a kink proves nothing, so it fails the check.
+   */
   readonly passed: boolean;
+  /** Parameters with entries to check of which none was compared (all crossed a kink). */
+  readonly unchecked: ParamName[];
   /** The largest relError over the four parameters. */
   readonly maxRelError: number;
   readonly params: Record<ParamName, ParamCheck>;
@@ -134,7 +140,9 @@ export function gradientCheck(
     results[name] = compare(analytic[name], centralDifferences(problem, name, entries));
   }
   const maxRelError = Math.max(...PARAM_NAMES.map((name) => results[name].relError));
-  return { eps, threshold, passed: maxRelError <= threshold, maxRelError, params: results };
+  const unchecked = PARAM_NAMES.filter((name) => results[name].checked === 0);
+  const passed = maxRelError <= threshold && unchecked.length === 0;
+  return { eps, threshold, passed, unchecked, maxRelError, params: results };
 }
 
 /** The loss L(θ; X, y) whose gradient is checked, and the step ε. */

@@ -37,9 +37,12 @@ export function gradientCheckText(report: GradientCheckReport): string {
       sci(r.maxEntryRelError),
     ];
   });
+  const { maxRelError, threshold, eps, unchecked } = report;
   const verdict = report.passed
-    ? `passed: max relError ${sci(report.maxRelError)} ≤ threshold ${sci(report.threshold)} (eps ${sci(report.eps)})`
-    : `FAILED: max relError ${sci(report.maxRelError)} > threshold ${sci(report.threshold)} (eps ${sci(report.eps)})`;
+    ? `passed: max relError ${sci(maxRelError)} ≤ threshold ${sci(threshold)} (eps ${sci(eps)})`
+    : unchecked.length > 0
+      ? `FAILED: every checked entry of ${unchecked.join(", ")} crossed a kink, so nothing was compared (eps ${sci(eps)}); use a smaller eps`
+      : `FAILED: max relError ${sci(maxRelError)} > threshold ${sci(threshold)} (eps ${sci(eps)})`;
   return `${table(["param", "entries", "checked", "kinks", "relError", "maxEntryRelError"], rows)}\n${verdict}`;
 }
 

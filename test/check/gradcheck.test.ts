@@ -104,6 +104,27 @@ describe("gradient check", () => {
     expect(gradientCheck(params, X, y, "tanh").params.W1.kinks).toBe(0);
   });
 
+  it("fails, naming the parameter, when every checked entry of a parameter crosses a kink", () => {
+    // One relu unit with z1 = ±0.01 on the two rows: b1[0] ± 0.1 flips a row's side, so its
+    // only entry is a kink; W1 ± 0.1 moves z1 by ±0.1·x and crosses too.
+    const params: Params = {
+      W1: fromRows([[0.01]]),
+      b1: fromRows([[0]]),
+      W2: fromRows([[1]]),
+      b2: fromRows([[0]]),
+    };
+    const X = fromRows([[1], [-1]]);
+    const y = fromRows([[1], [0]]);
+    const wide = gradientCheck(params, X, y, "relu", { eps: 0.1 });
+    expect(wide.params.b1.checked).toBe(0);
+    expect(wide.unchecked).toEqual(["W1", "b1"]);
+    expect(wide.passed).toBe(false);
+    // A step that crosses nothing compares every entry and passes.
+    const narrow = gradientCheck(params, X, y, "relu", { eps: 1e-5 });
+    expect(narrow.unchecked).toEqual([]);
+    expect(narrow.passed).toBe(true);
+  });
+
   it("checks a seeded subset when asked, the same subset for the same seed", () => {
     const { X, y } = randomBatch(10, 20, 4);
     const params = initParams({ inputs: 20, hidden: 30, init: "xavier", seed: 4 });

@@ -75,8 +75,8 @@ export function gradcheckCommand(flags: Flags, output: Output): number {
   });
   output.log(gradientCheckText(report));
   if (booleanFlag(flags, "json")) {
-    const { eps: e, threshold: t, passed, maxRelError, params } = report;
-    output.json({ eps: e, threshold: t, passed, maxRelError, params });
+    const { eps: e, threshold: t, passed, unchecked, maxRelError, params } = report;
+    output.json({ eps: e, threshold: t, passed, unchecked, maxRelError, params });
   }
   return report.passed ? 0 : 1;
 }
