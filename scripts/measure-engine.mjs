@@ -1,6 +1,7 @@
 // Quick before/after measurement of the training engines (not a test, not the benchmark):
 //   npm run build && node scripts/measure-engine.mjs [toy|tab|wide ...] [--epochs E] [--engine plain|fast]
 // Prints examples/s = N × epochs / training wall time for each workload.
+import { performance } from "node:perf_hooks";
 import { defaultInitFor, initParams, makeWorkload, train } from "../dist/index.js";
 
 const args = process.argv.slice(2);

@@ -79,21 +79,29 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
       lastGoodEpoch,
       history,
     );
-  /** Loss and accuracy of `params` on a whole set, batch by batch in row order. */
-  const evaluate = (set: LabelledData, losses: Float64Array): [number, number] => {
+  /**
+   * Loss and accuracy of `params` on a whole set, batch by batch in row order (δ2 scaled by
+   * 1/rows, the whole set's count), calling `onBatch(n)` after each batch's forward pass.
+   */
+  const evaluate = (
+    set: LabelledData,
+    losses: Float64Array,
+    onBatch?: (n: number) => void,
+  ): [number, number] => {
     const rows = set.X.rows;
     let correct = 0;
     for (let start = 0; start < rows; start += ws.rows) {
       const n = Math.min(ws.rows, rows - start);
       copyRows(set, null, start, n, ws);
-      correct += forwardInto(backend, ws, params, n, activation, losses, start, n);
+      correct += forwardInto(backend, ws, params, n, activation, losses, start, rows);
+      onBatch?.(n);
     }
     return [meanOf(losses, rows), rows === 0 ? 0 : correct / rows];
   };
-  const record = (epoch: number): void => {
+  const record = (epoch: number, onBatch?: (n: number) => void): void => {
     // Validation first, so that the training set's forward pass is what ws holds after.
     const held = validation ? evaluate(validation, validationLosses) : undefined;
-    const [loss, accuracy] = evaluate(data, trainLosses);
+    const [loss, accuracy] = evaluate(data, trainLosses, onBatch);
     forwardFresh = fullBatch;
     const entry: EpochRecord = held
       ? { epoch, loss, accuracy, validationLoss: held[0], validationAccuracy: held[1] }
@@ -107,11 +115,18 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
     options.onEpoch?.(entry);
   };
 
-  record(0);
-  // No learning rate has acted yet: a gradient that overflows here is the data's and the
-  // starting model's doing (checked on all N rows, whatever the shuffling order).
-  if (epochs > 0 && !startGradientIsFinite(backend, ws, params, data, activation, fullBatch)) {
-    throw new DataError(STARTING_GRADIENT_MESSAGE);
+  // No learning rate has acted yet: a gradient that overflows at the start is the data's and
+  // the starting model's doing (checked on all N rows, whatever the shuffling order). A
+  // mini-batch run sums it over the batches of the epoch-0 evaluation (see the module comment).
+  const startGradient = epochs > 0 && !fullBatch ? makeParamBuffers(backend, D, H, K) : undefined;
+  record(
+    0,
+    startGradient && ((n) => addGradient(backend, ws, params, n, activation, startGradient)),
+  );
+  if (epochs > 0) {
+    if (fullBatch) backwardInto(backend, ws, params, N, activation); // ws holds the forward pass
+    if (!buffersAreFinite(startGradient ?? ws.grads))
+      throw new DataError(STARTING_GRADIENT_MESSAGE);
   }
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = shuffle ? rng.permutation(N) : null;
@@ -153,37 +168,21 @@ function assertTrainable(params: Params, set: LabelledData): void {
   outputHeadFor(W2.cols).loss(zeros(set.X.rows, W2.cols), set.y); // throws on a bad y
 }
 
-/**
- * Whether the gradient of the mean loss over all N rows at the current parameters is finite:
- * for a full batch the step's own gradient, else summed over batches of ws.rows rows (each
- * scaled by 1/N, as the full batch is).
- */
-function startGradientIsFinite(
+/** total += the gradient of the first n rows of ws (after their forward pass). */
+function addGradient(
   backend: Backend,
   ws: Workspace,
   params: ParamBuffers,
-  data: LabelledData,
+  n: number,
   activation: TrainActivation,
-  fullBatch: boolean,
-): boolean {
-  const N = data.X.rows;
-  if (fullBatch) {
-    backwardInto(backend, ws, params, N, activation); // ws holds the forward pass (record)
-    return buffersAreFinite(ws.grads);
+  total: ParamBuffers,
+): void {
+  backwardInto(backend, ws, params, n, activation);
+  for (const name of PARAM_KEYS) {
+    const sum = total[name];
+    const part = ws.grads[name];
+    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (part[i] as number);
   }
-  const total = makeParamBuffers(backend, ws.D, ws.H, ws.K);
-  for (let start = 0; start < N; start += ws.rows) {
-    const n = Math.min(ws.rows, N - start);
-    copyRows(data, null, start, n, ws);
-    forwardInto(backend, ws, params, n, activation, ws.losses, 0, N);
-    backwardInto(backend, ws, params, n, activation);
-    for (const name of PARAM_KEYS) {
-      const sum = total[name];
-      const part = ws.grads[name];
-      for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (part[i] as number);
-    }
-  }
-  return buffersAreFinite(total);
 }
 
 type TrainActivation = Parameters<typeof forwardInto>[4];
