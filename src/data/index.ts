@@ -26,3 +26,13 @@ export {
 } from "./csv.js";
 export { applyStandardizer, fitStandardizer, type Standardizer } from "./standardize.js";
 export { splitDataset } from "./split.js";
+export {
+  makeWorkload,
+  teacherData,
+  TEACHER_HIDDEN,
+  WORKLOAD_NAMES,
+  WORKLOADS,
+  type Workload,
+  type WorkloadName,
+  type WorkloadSpec,
+} from "./synthetic.js";

@@ -1,2 +1,4 @@
 export * from "./matrix.js";
 export * from "./kernels.js";
+export type { Backend } from "./backend.js";
+export { JsBackend, jsBackend } from "./js-backend.js";

@@ -41,7 +41,7 @@ export function argmax(z: ArrayLike<number>): number {
  * z − m overflowing) e^{hi} underflows to 0, the correctly rounded value, and is returned
  * before lo is formed.
  */
-function expShifted(z: number, m: number): number {
+export function expShifted(z: number, m: number): number {
   const hi = z - m;
   if (hi < -746) return 0;
   const bb = hi - z;

@@ -1,2 +1,3 @@
 export * from "./optimizer.js";
 export * from "./trainer.js";
+export { trainFast } from "./engine.js";

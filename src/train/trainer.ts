@@ -5,106 +5,59 @@
  * and stops with a DivergenceError as soon as a loss, a gradient or a parameter stops
  * being finite, carrying the parameters of the last epoch whose losses were finite.
  */
-import { DataError, HandgradError, UsageError } from "../errors.js";
-import { gatherRows, type Matrix } from "../linalg/index.js";
+import { DataError } from "../errors.js";
+import { gatherRows } from "../linalg/index.js";
 import {
   accuracy,
-  activationByName,
   backward,
   forward,
   gradsAreFinite,
   loss,
   paramsAreFinite,
   type Activation,
-  type ActivationName,
   type Params,
 } from "../nn/index.js";
 import { Rng } from "../rng.js";
+import { trainFast } from "./engine.js";
 import { gradientDescentStep } from "./optimizer.js";
+import {
+  DivergenceError,
+  divergenceMessage,
+  nonFiniteFigure,
+  STARTING_GRADIENT_MESSAGE,
+  startingLossMessage,
+  trainSettings,
+  type EpochRecord,
+  type LabelledData,
+  type TrainOptions,
+  type TrainResult,
+} from "./setup.js";
 
-/** A labelled batch: X N×D, y N×1. */
-export interface LabelledData {
-  readonly X: Matrix;
-  readonly y: Matrix;
-}
+export * from "./setup.js";
 
-export interface TrainOptions {
-  readonly activation: Activation | ActivationName;
-  /** η > 0. */
-  readonly learningRate: number;
-  /** Passes over the training set (0 only evaluates). */
-  readonly epochs: number;
-  /** Rows per step, or "full" for full-batch gradient descent. Larger than N means N. */
-  readonly batchSize: number | "full";
-  /** Shuffle the rows every epoch (default true; a full batch is never shuffled). */
-  readonly shuffle?: boolean;
-  /** Seed of the shuffling order. */
-  readonly seed?: number;
-  /** Held-out rows evaluated after every epoch. */
-  readonly validation?: LabelledData;
-  /** Called after every epoch (epoch 0 is before the first step). */
-  readonly onEpoch?: (record: EpochRecord) => void;
-}
-
-/** Loss and accuracy after an epoch, on the whole training set (and validation set). */
-export interface EpochRecord {
-  readonly epoch: number;
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly validationLoss?: number;
-  readonly validationAccuracy?: number;
-}
-
-export interface TrainResult {
-  readonly params: Params;
-  readonly history: EpochRecord[];
-  /** Gradient steps taken. */
-  readonly steps: number;
-}
-
-/** Training stopped because a loss or a parameter became NaN or ±Infinity. */
-export class DivergenceError extends HandgradError {
-  override readonly exitCode = 3;
-  override name = "DivergenceError";
-  constructor(
-    message: string,
-    readonly epoch: number,
-    readonly step: number,
-    readonly learningRate: number,
-    /**
-     * The parameters at the end of epoch `lastGoodEpoch`, the last epoch whose training (and
-     * validation) loss was finite: finite themselves and usable on the data, unlike the
-     * parameters just before the failing step, whose logits may already overflow.
-     */
-    readonly lastGoodParams: Params,
-    readonly lastGoodEpoch: number,
-    readonly history: EpochRecord[],
-  ) {
-    super(message);
-  }
-}
-
-/** Trains from `initial` on `data` by mini-batch gradient descent; see TrainOptions. */
+/**
+ * Trains from `initial` on `data` by mini-batch gradient descent; see TrainOptions. Runs the
+ * fast engine unless `options.engine` is "plain"; both give bit-identical results.
+ */
 export function train(initial: Params, data: LabelledData, options: TrainOptions): TrainResult {
-  const activation =
-    typeof options.activation === "string"
-      ? activationByName(options.activation)
-      : options.activation;
-  const { learningRate, epochs } = options;
-  const N = data.X.rows;
-  const batchSize = resolveBatchSize(options.batchSize, N);
-  if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-    throw new UsageError(`learning rate must be a finite number > 0, got ${learningRate}`);
-  }
-  if (!Number.isInteger(epochs) || epochs < 0) {
-    throw new UsageError(`epochs must be a non-negative integer, got ${epochs}`);
-  }
-  // A full batch is plain gradient descent: shuffling would only reorder the gradient's sum.
-  const shuffle = (options.shuffle ?? true) && batchSize < N;
-  const rng = new Rng(options.seed ?? 0);
+  return options.engine === "plain"
+    ? trainPlain(initial, data, options)
+    : trainFast(initial, data, options);
+}
 
-  if (!paramsAreFinite(initial))
-    throw new UsageError("the starting parameters contain NaN or ±Infinity");
+/** The readable path: whole-matrix forward, backward and gradientDescentStep per batch. */
+export function trainPlain(
+  initial: Params,
+  data: LabelledData,
+  options: TrainOptions,
+): TrainResult {
+  const { activation, learningRate, epochs, batchSize, shuffle, seed } = trainSettings(
+    initial,
+    data,
+    options,
+  );
+  const N = data.X.rows;
+  const rng = new Rng(seed);
 
   let params = initial; // always finite: a step is taken only when its result is
   let lastGood = { params, epoch: 0 }; // the last epoch-end parameters with finite losses
@@ -112,8 +65,7 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
   const history: EpochRecord[] = [];
   const diverged = (epoch: number, what: string): DivergenceError =>
     new DivergenceError(
-      `training diverged at epoch ${epoch}, step ${steps} (learning rate ${learningRate}): ${what}; ` +
-        `try a lower learning rate`,
+      divergenceMessage(epoch, steps, learningRate, what),
       epoch,
       steps,
       learningRate,
@@ -125,10 +77,7 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
     const entry = evaluate(epoch, params, data, activation, options.validation);
     const bad = nonFiniteFigure(entry);
     if (bad && epoch === 0) {
-      throw new DataError(
-        `the starting model's ${bad} on this data is not finite: the features or the weights ` +
-          `are too large for float64 (the logits z2 overflow)`,
-      );
+      throw new DataError(startingLossMessage(bad));
     }
     if (bad) throw diverged(epoch, `the ${bad} became non-finite`);
     lastGood = { params, epoch };
@@ -141,9 +90,7 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
   // starting model's doing (checked on the full batch, so whatever the shuffling order).
   const atStart = forward(params, data.X, activation);
   if (epochs > 0 && !gradsAreFinite(backward(params, atStart, data.X, data.y, activation))) {
-    throw new DataError(
-      "the gradient at the starting model overflows on this data: the features or the weights are too large for float64",
-    );
+    throw new DataError(STARTING_GRADIENT_MESSAGE);
   }
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = shuffle ? rng.permutation(N) : null;
@@ -176,23 +123,6 @@ function selectBatch(
     ? order.subarray(start, end)
     : Array.from({ length: end - start }, (_, i) => start + i);
   return { X: gatherRows(data.X, indices), y: gatherRows(data.y, indices) };
-}
-
-function resolveBatchSize(batchSize: number | "full", N: number): number {
-  if (N < 1) throw new UsageError("the training set is empty");
-  if (batchSize === "full") return N;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new UsageError(`batch size must be a positive integer or "full", got ${batchSize}`);
-  }
-  return Math.min(batchSize, N);
-}
-
-/** The name of the first non-finite figure of an epoch record, or undefined. */
-function nonFiniteFigure(entry: EpochRecord): string | undefined {
-  if (!Number.isFinite(entry.loss)) return "training loss";
-  if (entry.validationLoss !== undefined && !Number.isFinite(entry.validationLoss))
-    return "validation loss";
-  return undefined;
 }
 
 function evaluate(

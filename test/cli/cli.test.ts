@@ -70,6 +70,27 @@ describe("handgrad train", () => {
     expect(JSON.parse(r.stdout).final.accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
+  it("--engine plain and --engine fast (the default) print the same history and save the same model", () => {
+    const args = ["train", "--data", breastCancer, "--standardize", "--validation", "0.2"];
+    const runs = ["plain", "fast"].map((engine) => {
+      const save = join(work, `engine-${engine}.json`);
+      const r = handgrad(
+        [...args, "--epochs", "5", "--engine", engine, "--json", "--save", save],
+        work,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      return {
+        stdout: r.stdout.replace(/engine-\w+\.json/, ""),
+        model: readFileSync(save, "utf8"),
+      };
+    });
+    expect(runs[1]?.stdout).toBe(runs[0]?.stdout);
+    expect(runs[1]?.model).toBe(runs[0]?.model);
+    const bad = handgrad(["train", "--dataset", "moons", "--engine", "turbo"], work);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--engine must be one of fast, plain/);
+  });
+
   it("writes bit-identical model files for the same seed, and different ones for another seed", () => {
     const args = ["train", "--dataset", "spirals", "--epochs", "30", "--validation", "0.2"];
     expect(handgrad([...args, "--seed", "5", "--save", "a.json"], work).code).toBe(0);

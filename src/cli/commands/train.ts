@@ -7,12 +7,14 @@ import { streamSeed } from "../../rng.js";
 import {
   DivergenceError,
   train,
+  TRAIN_ENGINES,
   type EpochRecord,
   type LabelledData,
   type TrainResult,
 } from "../../train/index.js";
 import {
   booleanFlag,
+  choiceFlag,
   integerFlag,
   numberFlag,
   stringFlag,
@@ -56,6 +58,10 @@ export const TRAIN_FLAGS: FlagSpecs = {
     help: `rows per step, or "full" for gradient descent (${DEFAULT_BATCH_SIZE})`,
   },
   "no-shuffle": { kind: "boolean", help: "keep the row order instead of reshuffling each epoch" },
+  engine: {
+    kind: "string",
+    help: 'training loop: "fast" (in place, the default) or "plain" (readable); bit-identical',
+  },
   save: { kind: "string", help: "write the trained model to this file (atomically)" },
   json: { kind: "boolean", help: "print a JSON summary with the per-epoch history on stdout" },
 };
@@ -79,6 +85,7 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
   const learningRate = numberFlag(flags, "lr", DEFAULT_LEARNING_RATE, (x) => x > 0, "a number > 0");
   const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
   const batchSize = batchSizeFlag(flags);
+  const engine = choiceFlag(flags, "engine", TRAIN_ENGINES, "fast");
   const initModelPath = stringFlag(flags, "init-model");
   refuseFreshModelFlags(choice, network, initModelPath, "init-model");
   const save = stringFlag(flags, "save");
@@ -117,6 +124,7 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
       epochs,
       batchSize,
       shuffle: !booleanFlag(flags, "no-shuffle"),
+      engine,
       seed: streamSeed(choice.seed, "shuffle"),
       ...(validation ? { validation } : {}),
       ...(progress ? { onEpoch: progress.onEpoch } : {}),

@@ -1,0 +1,63 @@
+/**
+ * The network's forward and backward passes in place, on a Workspace and a Backend: the
+ * same equations as network.ts, in the same floating-point order, without allocating.
+ *
+ *   z1 = X W1 + b1,  a1 = f(z1)              gemm, then biasActivation
+ *   z2 = a1 W2 + b2,  ℓ, δ2 = (P − Y)/N      gemm, then the head's one pass per row
+ *   ∂L/∂W2 = a1ᵀ δ2,  ∂L/∂b2 = 1ᵀ δ2          gemmTransA, column sums
+ *   δ1 = (δ2 W2ᵀ) ⊙ f′(z1),  ∂L/∂b1 = 1ᵀ δ1   gemmTransB, then derivativeMask
+ *   ∂L/∂W1 = Xᵀ δ1                           gemmTransA
+ */
+import type { Backend } from "../linalg/index.js";
+import type { Activation } from "./activations.js";
+import { biasActivation, derivativeMask } from "./fused-activations.js";
+import { sigmoidOutput, softmaxOutput } from "./fused-heads.js";
+import type { ParamBuffers, Workspace } from "./workspace.js";
+
+/**
+ * The forward pass and the output layer on the first n rows of ws.X and ws.y: fills z1, a1,
+ * z2, losses[at..at+n−1] and δ2 = (P − Y)/scaleRows. Returns the rows classified correctly.
+ */
+export function forwardInto(
+  backend: Backend,
+  ws: Workspace,
+  params: ParamBuffers,
+  n: number,
+  activation: Activation,
+  losses: Float64Array,
+  at: number,
+  scaleRows: number,
+): number {
+  const { D, H, K } = ws;
+  backend.gemm(n, D, H, ws.X, params.W1, ws.z1); // n×H, X W1
+  biasActivation(n, H, ws.z1, params.b1, ws.a1, activation); // z1 = X W1 + b1, a1 = f(z1)
+  backend.gemm(n, H, K, ws.a1, params.W2, ws.z2); // n×K, a1 W2
+  const inverseN = 1 / scaleRows;
+  return K === 1
+    ? sigmoidOutput(n, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN)
+    : softmaxOutput(n, K, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN, ws.exps);
+}
+
+/** The backward pass on the first n rows, after forwardInto: fills ws.grads. */
+export function backwardInto(
+  backend: Backend,
+  ws: Workspace,
+  params: ParamBuffers,
+  n: number,
+  activation: Activation,
+): void {
+  const { D, H, K, grads } = ws;
+  backend.gemmTransA(H, n, K, ws.a1, ws.dz2, grads.W2); // H×K, ∂L/∂W2 = a1ᵀ δ2
+  columnSums(n, K, ws.dz2, grads.b2); // 1×K, ∂L/∂b2 = Σ_n δ2
+  backend.gemmTransB(n, K, H, ws.dz2, params.W2, ws.dz1); // n×H, ∂L/∂a1 = δ2 W2ᵀ
+  derivativeMask(n, H, ws.dz1, ws.z1, ws.a1, grads.b1, activation); // δ1, ∂L/∂b1 = Σ_n δ1
+  backend.gemmTransA(D, n, H, ws.X, ws.dz1, grads.W1); // D×H, ∂L/∂W1 = Xᵀ δ1
+}
+
+/** out (1×cols) = Σ_i A_i over rows 0..n−1 of the n×cols buffer A, rows in order (colSums). */
+function columnSums(n: number, cols: number, A: Float64Array, out: Float64Array): void {
+  out.fill(0, 0, cols);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < cols; j++) out[j] = (out[j] as number) + (A[i * cols + j] as number);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The hidden layer's element-wise work, fused into one pass each way over the n×H buffers
+ * (rows 0..n−1), with the same arithmetic as the plain path entry by entry:
+ *
+ *   forward:   z1 ← z1 + 1 b1,  a1 = f(z1)                     (addRow, then map f)
+ *   backward:  δ1 = (δ2 W2ᵀ) ⊙ f′(z1, a1) in place,  ∂L/∂b1 = 1ᵀ δ1   (hadamard, then colSums)
+ *
+ * The four built-in activations get loops of their own (f and f′ written out as in
+ * activations.ts); any other Activation object goes through its f and df.
+ */
+import { sigmoid } from "../numerics/index.js";
+import { ACTIVATIONS, LEAKY_SLOPE, type Activation } from "./activations.js";
+
+/** z1 ← z1 + 1 b1 and a1 = f(z1) on rows 0..n−1 of the n×H buffers. */
+export function biasActivation(
+  n: number,
+  H: number,
+  z1: Float64Array,
+  b1: Float64Array,
+  a1: Float64Array,
+  activation: Activation,
+): void {
+  const end = n * H;
+  switch (builtIn(activation)) {
+    case "relu":
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const z = (z1[row + j] as number) + (b1[j] as number);
+          z1[row + j] = z;
+          a1[row + j] = z > 0 ? z : 0;
+        }
+      }
+      return;
+    case "leaky-relu":
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const z = (z1[row + j] as number) + (b1[j] as number);
+          z1[row + j] = z;
+          a1[row + j] = z > 0 ? z : LEAKY_SLOPE * z;
+        }
+      }
+      return;
+    case "tanh":
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const z = (z1[row + j] as number) + (b1[j] as number);
+          z1[row + j] = z;
+          a1[row + j] = Math.tanh(z);
+        }
+      }
+      return;
+    case "sigmoid":
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const z = (z1[row + j] as number) + (b1[j] as number);
+          z1[row + j] = z;
+          a1[row + j] = sigmoid(z);
+        }
+      }
+      return;
+    default:
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const z = (z1[row + j] as number) + (b1[j] as number);
+          z1[row + j] = z;
+          a1[row + j] = activation.f(z);
+        }
+      }
+  }
+}
+
+/**
+ * δ1 = da1 ⊙ f′(z1, a1) in place on rows 0..n−1 of the n×H buffer `delta` (which holds
+ * da1 = δ2 W2ᵀ on entry), and db1 = Σ_rows δ1 (1×H), summed over rows in order.
+ */
+export function derivativeMask(
+  n: number,
+  H: number,
+  delta: Float64Array,
+  z1: Float64Array,
+  a1: Float64Array,
+  db1: Float64Array,
+  activation: Activation,
+): void {
+  const end = n * H;
+  db1.fill(0, 0, H);
+  switch (builtIn(activation)) {
+    case "relu":
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const d = (delta[row + j] as number) * ((z1[row + j] as number) > 0 ? 1 : 0);
+          delta[row + j] = d;
+          db1[j] = (db1[j] as number) + d;
+        }
+      }
+      return;
+    case "leaky-relu":
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const d = (delta[row + j] as number) * ((z1[row + j] as number) > 0 ? 1 : LEAKY_SLOPE);
+          delta[row + j] = d;
+          db1[j] = (db1[j] as number) + d;
+        }
+      }
+      return;
+    case "tanh":
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const t = Math.exp(-2 * Math.abs(z1[row + j] as number));
+          const d = (delta[row + j] as number) * ((4 * t) / ((1 + t) * (1 + t))); // tanh′ = 4t/(1 + t)²
+          delta[row + j] = d;
+          db1[j] = (db1[j] as number) + d;
+        }
+      }
+      return;
+    case "sigmoid":
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const fPrime = (a1[row + j] as number) * sigmoid(-(z1[row + j] as number)); // σ′ = a σ(−z)
+          const d = (delta[row + j] as number) * fPrime;
+          delta[row + j] = d;
+          db1[j] = (db1[j] as number) + d;
+        }
+      }
+      return;
+    default:
+      for (let row = 0; row < end; row += H) {
+        for (let j = 0; j < H; j++) {
+          const fPrime = activation.df(z1[row + j] as number, a1[row + j] as number);
+          const d = (delta[row + j] as number) * fPrime;
+          delta[row + j] = d;
+          db1[j] = (db1[j] as number) + d;
+        }
+      }
+  }
+}
+
+/** The activation's name when it is one of the four built-in objects, else undefined. */
+function builtIn(activation: Activation): Activation["name"] | undefined {
+  return ACTIVATIONS[activation.name] === activation ? activation.name : undefined;
+}

@@ -1,0 +1,272 @@
+/**
+ * The fast training engine: the loop of trainer.ts (same batches in the same seeded order,
+ * same checks, same history) run in place on preallocated buffers and a Backend. Buffers are
+ * allocated once per run (one workspace for the batch shape); a step allocates nothing.
+ *
+ * Every value it returns is bit-identical to trainPlain's: each kernel keeps the plain path's
+ * operations and order entry by entry (the products p ascending in one accumulator, addRow,
+ * f and f′, the head's loss and residual from z2, colSums over rows in order, the loss's
+ * compensated mean, θ − η g). The one difference is internal: the start-of-run check that the
+ * full-data gradient is finite sums it batch by batch for mini-batch runs (its value is
+ * discarded; only its finiteness is used, which can differ only when partial sums come
+ * within rounding of float64's overflow threshold).
+ *
+ * Full-batch runs reuse the epoch-end evaluation, which is the next step's forward pass (the
+ * same parameters on the same rows), instead of computing it twice.
+ */
+import { DataError, ShapeError } from "../errors.js";
+import { jsBackend, matrix, shapeOf, zeros, type Backend, type Matrix } from "../linalg/index.js";
+import {
+  assertParamShapes,
+  backwardInto,
+  forwardInto,
+  makeParamBuffers,
+  makeWorkspace,
+  outputHeadFor,
+  type ParamBuffers,
+  type Params,
+  type Workspace,
+} from "../nn/index.js";
+import { meanLoss } from "../numerics/mean.js";
+import { Rng } from "../rng.js";
+import {
+  DivergenceError,
+  divergenceMessage,
+  nonFiniteFigure,
+  STARTING_GRADIENT_MESSAGE,
+  startingLossMessage,
+  trainSettings,
+  type EpochRecord,
+  type LabelledData,
+  type TrainOptions,
+  type TrainResult,
+} from "./setup.js";
+
+/** Trains like trainPlain, bit for bit, on preallocated buffers; see the module comment. */
+export function trainFast(initial: Params, data: LabelledData, options: TrainOptions): TrainResult {
+  const { activation, learningRate, epochs, batchSize, shuffle, seed } = trainSettings(
+    initial,
+    data,
+    options,
+  );
+  const { validation } = options;
+  assertTrainable(initial, data);
+  if (validation) assertTrainable(initial, validation);
+  const backend = options.backend ?? jsBackend;
+  const N = data.X.rows;
+  const [D, H] = [initial.W1.rows, initial.W1.cols];
+  const K = initial.W2.cols;
+  const rng = new Rng(seed);
+  const ws = makeWorkspace(backend, batchSize, D, H, K);
+  const params = makeParamBuffers(backend, D, H, K); // always finite between steps
+  const lastGood = makeParamBuffers(backend, D, H, K); // the last epoch-end parameters with finite losses
+  copyParams(fromMatrices(initial), params);
+  let lastGoodEpoch = 0;
+  const trainLosses = new Float64Array(N);
+  const validationLosses = new Float64Array(validation?.X.rows ?? 0);
+  const fullBatch = batchSize === N; // never shuffled
+  let forwardFresh = false; // ws holds the forward pass of `params` on all N rows, in order
+  let steps = 0;
+  const history: EpochRecord[] = [];
+
+  const diverged = (epoch: number, what: string): DivergenceError =>
+    new DivergenceError(
+      divergenceMessage(epoch, steps, learningRate, what),
+      epoch,
+      steps,
+      learningRate,
+      toMatrices(lastGood, D, H, K),
+      lastGoodEpoch,
+      history,
+    );
+  /**
+   * Loss and accuracy of `params` on a whole set, batch by batch in row order (δ2 scaled by
+   * 1/rows, the whole set's count), calling `onBatch(n)` after each batch's forward pass.
+   */
+  const evaluate = (
+    set: LabelledData,
+    losses: Float64Array,
+    onBatch?: (n: number) => void,
+  ): [number, number] => {
+    const rows = set.X.rows;
+    let correct = 0;
+    for (let start = 0; start < rows; start += ws.rows) {
+      const n = Math.min(ws.rows, rows - start);
+      copyRows(set, null, start, n, ws);
+      correct += forwardInto(backend, ws, params, n, activation, losses, start, rows);
+      onBatch?.(n);
+    }
+    return [meanOf(losses, rows), rows === 0 ? 0 : correct / rows];
+  };
+  const record = (epoch: number, onBatch?: (n: number) => void): void => {
+    // Validation first, so that the training set's forward pass is what ws holds after.
+    const held = validation ? evaluate(validation, validationLosses) : undefined;
+    const [loss, accuracy] = evaluate(data, trainLosses, onBatch);
+    forwardFresh = fullBatch;
+    const entry: EpochRecord = held
+      ? { epoch, loss, accuracy, validationLoss: held[0], validationAccuracy: held[1] }
+      : { epoch, loss, accuracy };
+    const bad = nonFiniteFigure(entry);
+    if (bad && epoch === 0) throw new DataError(startingLossMessage(bad));
+    if (bad) throw diverged(epoch, `the ${bad} became non-finite`);
+    copyParams(params, lastGood);
+    lastGoodEpoch = epoch;
+    history.push(entry);
+    options.onEpoch?.(entry);
+  };
+
+  // No learning rate has acted yet: a gradient that overflows at the start is the data's and
+  // the starting model's doing (checked on all N rows, whatever the shuffling order). A
+  // mini-batch run sums it over the batches of the epoch-0 evaluation (see the module comment).
+  const startGradient = epochs > 0 && !fullBatch ? makeParamBuffers(backend, D, H, K) : undefined;
+  record(
+    0,
+    startGradient && ((n) => addGradient(backend, ws, params, n, activation, startGradient)),
+  );
+  if (epochs > 0) {
+    if (fullBatch) backwardInto(backend, ws, params, N, activation); // ws holds the forward pass
+    if (!buffersAreFinite(startGradient ?? ws.grads))
+      throw new DataError(STARTING_GRADIENT_MESSAGE);
+  }
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const order = shuffle ? rng.permutation(N) : null;
+    for (let start = 0; start < N; start += batchSize) {
+      const n = Math.min(batchSize, N - start);
+      let losses: Float64Array = trainLosses; // a full batch's per-example losses are the evaluation's
+      if (!forwardFresh) {
+        copyRows(data, order, start, n, ws);
+        forwardInto(backend, ws, params, n, activation, ws.losses, 0, n);
+        losses = ws.losses;
+      }
+      forwardFresh = false;
+      const batchLoss = meanOf(losses, n);
+      backwardInto(backend, ws, params, n, activation);
+      steps++;
+      if (!Number.isFinite(batchLoss)) throw diverged(epoch, `the loss became ${batchLoss}`);
+      if (!buffersAreFinite(ws.grads)) throw diverged(epoch, "a gradient became non-finite");
+      if (!descend(params, ws.grads, learningRate)) {
+        throw diverged(epoch, "a parameter became non-finite");
+      }
+    }
+    record(epoch);
+  }
+  return { params: toMatrices(params, D, H, K), history, steps };
+}
+
+/**
+ * The checks the plain path makes on its first forward pass and loss, with the same errors:
+ * parameter shapes, X's width, y's shape and (softmax) its class indices.
+ */
+function assertTrainable(params: Params, set: LabelledData): void {
+  const { W1, W2 } = params;
+  assertParamShapes(params);
+  if (set.X.cols !== W1.rows) {
+    throw new ShapeError(
+      `X is ${shapeOf(set.X)} but W1 is ${shapeOf(W1)}: X needs ${W1.rows} columns`,
+    );
+  }
+  outputHeadFor(W2.cols).loss(zeros(set.X.rows, W2.cols), set.y); // throws on a bad y
+}
+
+/** total += the gradient of the first n rows of ws (after their forward pass). */
+function addGradient(
+  backend: Backend,
+  ws: Workspace,
+  params: ParamBuffers,
+  n: number,
+  activation: TrainActivation,
+  total: ParamBuffers,
+): void {
+  backwardInto(backend, ws, params, n, activation);
+  for (const name of PARAM_KEYS) {
+    const sum = total[name];
+    const part = ws.grads[name];
+    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (part[i] as number);
+  }
+}
+
+type TrainActivation = Parameters<typeof forwardInto>[4];
+const PARAM_KEYS = ["W1", "b1", "W2", "b2"] as const;
+
+/** θ ← θ − η g for the four parameters in place; false if any new entry is not finite. */
+function descend(params: ParamBuffers, grads: ParamBuffers, learningRate: number): boolean {
+  let check = 0; // stays 0 while every θ is finite (x − x is NaN for ±∞ and NaN)
+  for (const name of PARAM_KEYS) {
+    const theta = params[name];
+    const g = grads[name];
+    for (let i = 0; i < theta.length; i++) {
+      const next = (theta[i] as number) - learningRate * (g[i] as number);
+      theta[i] = next;
+      check += next - next;
+    }
+  }
+  return check === 0;
+}
+
+/** True when every entry of the four buffers is finite. */
+function buffersAreFinite(buffers: ParamBuffers): boolean {
+  let check = 0;
+  for (const name of PARAM_KEYS) {
+    const values = buffers[name];
+    for (let i = 0; i < values.length; i++) check += (values[i] as number) - (values[i] as number);
+  }
+  return check === 0;
+}
+
+/**
+ * (1/n) Σ_{i<n} losses_i, with the compensated sum of sumAll (Neumaier) and meanLoss's rescaling
+ * when the sum overflows: the same value as meanLoss on those n losses.
+ */
+function meanOf(losses: Float64Array, n: number): number {
+  let sum = 0;
+  let compensation = 0;
+  for (let i = 0; i < n; i++) {
+    const x = losses[i] as number;
+    const t = sum + x;
+    compensation += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  const total = sum + compensation;
+  if (Number.isFinite(total)) return total / n;
+  return meanLoss(matrix(n, 1, losses.slice(0, n))); // the rare overflow path, as meanLoss
+}
+
+/** Copies rows order[start..start+n−1] (or start..start+n−1) of the set into ws.X and ws.y. */
+function copyRows(
+  set: LabelledData,
+  order: Uint32Array | null,
+  start: number,
+  n: number,
+  ws: Workspace,
+): void {
+  const D = ws.D;
+  const X = set.X.data;
+  const y = set.y.data;
+  for (let r = 0; r < n; r++) {
+    const i = order === null ? start + r : (order[start + r] as number);
+    const from = i * D;
+    const to = r * D;
+    for (let d = 0; d < D; d++) ws.X[to + d] = X[from + d] as number;
+    ws.y[r] = y[i] as number;
+  }
+}
+
+function fromMatrices(params: Params): ParamBuffers {
+  return { W1: params.W1.data, b1: params.b1.data, W2: params.W2.data, b2: params.b2.data };
+}
+
+function copyParams(from: ParamBuffers, to: ParamBuffers): void {
+  for (const name of PARAM_KEYS) to[name].set(from[name]);
+}
+
+/** Independent Matrix copies of the buffers. */
+function toMatrices(buffers: ParamBuffers, D: number, H: number, K: number): Params {
+  const copy = (values: Float64Array, rows: number, cols: number): Matrix =>
+    matrix(rows, cols, values.slice(0, rows * cols));
+  return {
+    W1: copy(buffers.W1, D, H),
+    b1: copy(buffers.b1, 1, H),
+    W2: copy(buffers.W2, H, K),
+    b2: copy(buffers.b2, 1, K),
+  };
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import { makeDataset, makeWorkload, splitDataset } from "../../src/data/index.js";
+import { jsBackend, type Backend } from "../../src/linalg/index.js";
+import { ACTIVATION_NAMES, initParams, type Params } from "../../src/nn/index.js";
+import {
+  DivergenceError,
+  train,
+  trainFast,
+  trainPlain,
+  type TrainOptions,
+} from "../../src/train/index.js";
+
+const bits = (p: Params): string =>
+  (["W1", "b1", "W2", "b2"] as const)
+    .map((k) =>
+      Buffer.from(p[k].data.buffer, p[k].data.byteOffset, p[k].data.byteLength).toString("hex"),
+    )
+    .join();
+
+/** A two-class (K = 1) or three-class (K = 3) problem with a validation split. */
+function problem(K: 1 | 3, seed: number) {
+  const data = makeDataset(K === 1 ? "moons" : "blobs", {
+    samples: 150,
+    seed,
+    ...(K === 3 ? { classes: 3 } : {}),
+  });
+  const { train: rows, validation } = splitDataset(data, 0.2, seed);
+  return { rows, validation };
+}
+
+describe("trainFast agrees bit for bit with trainPlain", () => {
+  for (const activation of ACTIVATION_NAMES) {
+    for (const K of [1, 3] as const) {
+      for (const batchSize of ["full", 16, 7] as const) {
+        it(`${activation}, K = ${K}, batch ${batchSize}: parameters, history and steps`, () => {
+          const { rows, validation } = problem(K, 3);
+          const start = initParams({ inputs: 2, hidden: 6, outputs: K, init: "xavier", seed: 5 });
+          const options: TrainOptions = {
+            activation,
+            learningRate: 0.3,
+            epochs: 5,
+            batchSize,
+            seed: 11,
+            validation,
+          };
+          const plain = trainPlain(start, rows, options);
+          const fast = trainFast(start, rows, options);
+          expect(bits(fast.params)).toBe(bits(plain.params));
+          expect(fast.history).toEqual(plain.history);
+          expect(fast.steps).toBe(plain.steps);
+          // Training moved the parameters: the agreement is not that of two no-ops.
+          expect(bits(fast.params)).not.toBe(bits(start));
+        });
+      }
+    }
+  }
+
+  it("on the tab workload's shapes (D = 30, H = 64, relu, batches of 64, unshuffled too)", () => {
+    const w = makeWorkload("tab", 2, { samples: 700 });
+    const start = initParams({ inputs: 30, hidden: 64, init: "he", seed: 2 });
+    for (const shuffle of [true, false]) {
+      const options: TrainOptions = {
+        activation: "relu",
+        learningRate: 0.1,
+        epochs: 2,
+        batchSize: 64,
+        shuffle,
+        seed: 3,
+      };
+      const fast = trainFast(start, w.data, options);
+      expect(bits(fast.params)).toBe(bits(trainPlain(start, w.data, options).params));
+    }
+  });
+
+  it("with a wide layer (D = 200 > one cache block of p, H = 130 not a multiple of the tile)", () => {
+    const w = makeWorkload("wide", 4, { samples: 90 });
+    const X = w.data.X; // 90×784: keep 200 columns
+    const D = 200;
+    const narrow = new Float64Array(90 * D);
+    for (let i = 0; i < 90; i++) narrow.set(X.data.subarray(i * 784, i * 784 + D), i * D);
+    const data = { X: { rows: 90, cols: D, data: narrow }, y: w.data.y };
+    const start = initParams({ inputs: D, hidden: 130, init: "he", seed: 4 });
+    const options: TrainOptions = {
+      activation: "relu",
+      learningRate: 0.05,
+      epochs: 2,
+      batchSize: 32,
+      seed: 1,
+    };
+    expect(bits(trainFast(start, data, options).params)).toBe(
+      bits(trainPlain(start, data, options).params),
+    );
+  });
+
+  it("diverges the same way: same message, epoch, step and last good parameters", () => {
+    const { rows } = problem(1, 6);
+    const start = initParams({ inputs: 2, hidden: 8, init: "he", seed: 6 });
+    const options: TrainOptions = {
+      activation: "relu",
+      learningRate: 1e155,
+      epochs: 5,
+      batchSize: 8,
+      seed: 2,
+    };
+    const caught = (run: () => unknown): DivergenceError => {
+      try {
+        run();
+      } catch (error) {
+        return error as DivergenceError;
+      }
+      throw new Error("did not diverge");
+    };
+    const plain = caught(() => trainPlain(start, rows, options));
+    const fast = caught(() => trainFast(start, rows, options));
+    expect(fast).toBeInstanceOf(DivergenceError);
+    expect(fast.message).toBe(plain.message);
+    expect([fast.epoch, fast.step, fast.lastGoodEpoch]).toEqual([
+      plain.epoch,
+      plain.step,
+      plain.lastGoodEpoch,
+    ]);
+    expect(bits(fast.lastGoodParams)).toBe(bits(plain.lastGoodParams));
+    expect(fast.history).toEqual(plain.history);
+  });
+
+  it("train() runs the fast engine by default and the plain one on request, with the same result", () => {
+    const { rows } = problem(1, 8);
+    const start = initParams({ inputs: 2, hidden: 4, init: "xavier", seed: 8 });
+    const options: TrainOptions = {
+      activation: "tanh",
+      learningRate: 0.5,
+      epochs: 3,
+      batchSize: 10,
+    };
+    const calls: string[] = [];
+    const counting: Backend = { ...countingBackend(calls) };
+    const viaDefault = train(start, rows, { ...options, backend: counting });
+    expect(calls.length).toBeGreaterThan(0); // the default went through the backend
+    expect(bits(train(start, rows, { ...options, engine: "plain" }).params)).toBe(
+      bits(viaDefault.params),
+    );
+    expect(() => train(start, rows, { ...options, engine: "turbo" as "fast" })).toThrow(
+      /unknown engine/,
+    );
+  });
+});
+
+/** jsBackend with every call logged by name. */
+function countingBackend(calls: string[]): Backend {
+  return {
+    name: "counting",
+    alloc: (length) => {
+      calls.push("alloc");
+      return jsBackend.alloc(length);
+    },
+    reset: () => jsBackend.reset(),
+    gemm: (m, k, n, A, B, C) => {
+      calls.push("gemm");
+      jsBackend.gemm(m, k, n, A, B, C);
+    },
+    gemmTransA: (m, k, n, A, B, C) => {
+      calls.push("gemmTransA");
+      jsBackend.gemmTransA(m, k, n, A, B, C);
+    },
+    gemmTransB: (m, k, n, A, B, C) => {
+      calls.push("gemmTransB");
+      jsBackend.gemmTransB(m, k, n, A, B, C);
+    },
+  };
+}
+
+describe("the engine allocates its buffers once per run, never per step", () => {
+  for (const batchSize of ["full", 9] as const) {
+    it(`batch ${batchSize}: the same buffers whatever the number of epochs and steps`, () => {
+      const { rows, validation } = problem(3, 9);
+      const start = initParams({ inputs: 2, hidden: 5, outputs: 3, init: "xavier", seed: 9 });
+      const count = (epochs: number) => {
+        const calls: string[] = [];
+        const result = trainFast(start, rows, {
+          activation: "sigmoid",
+          learningRate: 0.2,
+          epochs,
+          batchSize,
+          validation,
+          backend: countingBackend(calls),
+        });
+        return {
+          allocs: calls.filter((c) => c === "alloc").length,
+          products: calls.length,
+          steps: result.steps,
+        };
+      };
+      const short = count(1);
+      const long = count(6);
+      expect(long.steps).toBeGreaterThan(short.steps);
+      expect(long.products).toBeGreaterThan(short.products); // the steps did run on the backend
+      expect(long.allocs).toBe(short.allocs);
+    });
+  }
+});
