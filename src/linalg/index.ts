@@ -1,2 +1,3 @@
 export * from "./matrix.js";
 export * from "./kernels.js";
+export * from "./wasm/index.js";
