@@ -86,12 +86,16 @@ export class WasmBackend implements Backend {
   private top = 0;
   /** Buffers handed out since creation or the last reset. */
   private live = 0;
+  /** memory.buffer, cached: the products check every view against it. */
+  private buffer: ArrayBuffer;
 
   /** Use createWasmBackend / createWasmBackendSync, which check support first. */
   constructor(
     private readonly memory: WasmMemory,
     private readonly kernels: KernelExports,
-  ) {}
+  ) {
+    this.buffer = memory.buffer;
+  }
 
   /** float64 values the memory holds now (used plus free). */
   get capacity(): number {
@@ -111,8 +115,8 @@ export class WasmBackend implements Backend {
     }
     // Round every buffer up to an even number of values: the next one starts 16-byte aligned.
     const end = this.top + 8 * (length + (length % 2));
-    if (end > this.memory.buffer.byteLength) this.growTo(end / 8, `alloc(${length})`);
-    const view = new Float64Array(this.memory.buffer, this.top, length);
+    if (end > this.buffer.byteLength) this.growTo(end / 8, `alloc(${length})`);
+    const view = new Float64Array(this.buffer, this.top, length);
     view.fill(0);
     this.top = end;
     this.live++;
@@ -146,6 +150,7 @@ export class WasmBackend implements Backend {
     }
     checkCapacity(values);
     this.memory.grow(pagesFor(values) - this.memory.buffer.byteLength / PAGE_BYTES);
+    this.buffer = this.memory.buffer;
   }
 
   /** C (m×n) = A (m×k) B (k×n). */
@@ -189,17 +194,9 @@ export class WasmBackend implements Backend {
     bLength: number,
     C: Float64Array,
   ): void {
-    for (const [name, size] of [
-      ["m", m],
-      ["k", k],
-      ["n", n],
-    ] as const) {
-      if (!Number.isInteger(size) || size < 0) {
-        throw new RangeError(
-          `WasmBackend.${op}: ${name} must be a non-negative integer, got ${size}`,
-        );
-      }
-    }
+    checkSize(op, "m", m);
+    checkSize(op, "k", k);
+    checkSize(op, "n", n);
     this.checkView(op, "A", A, aLength);
     this.checkView(op, "B", B, bLength);
     this.checkView(op, "C", C, m * n);
@@ -220,7 +217,7 @@ export class WasmBackend implements Backend {
   }
 
   private checkView(op: string, name: string, view: Float64Array, length: number): void {
-    if (view.buffer !== this.memory.buffer) {
+    if (view.buffer !== this.buffer) {
       throw new Error(
         `WasmBackend.${op}: ${name} is not a buffer of this backend's memory ` +
           `(allocate it with this backend's alloc(); a buffer from elsewhere, or from before ` +
@@ -232,6 +229,13 @@ export class WasmBackend implements Backend {
         `WasmBackend.${op}: ${name} has ${view.length} values, the shape needs ${length}`,
       );
     }
+  }
+}
+
+/** Sizes are checked without allocating: the training loop calls the products every step. */
+function checkSize(op: string, name: string, size: number): void {
+  if (!Number.isInteger(size) || size < 0) {
+    throw new RangeError(`WasmBackend.${op}: ${name} must be a non-negative integer, got ${size}`);
   }
 }
 
