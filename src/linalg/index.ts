@@ -2,3 +2,4 @@ export * from "./matrix.js";
 export * from "./kernels.js";
 export type { Backend } from "./backend.js";
 export { JsBackend, jsBackend } from "./js-backend.js";
+export * from "./wasm/index.js";

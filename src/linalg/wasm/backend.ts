@@ -1,0 +1,272 @@
+/**
+ * A Backend whose matrix products run in hand-written WebAssembly SIMD128 kernels
+ * (kernels.wat, embedded as kernels.generated.ts, so Node and browser bundles load it without
+ * fetch or file paths). Results are bit-identical to kernels.ts: same summation order, see the
+ * header of kernels.wat.
+ *
+ * Memory rule. Every buffer is a Float64Array view of one WebAssembly.Memory, bump-allocated
+ * at a 16-byte boundary. Growing a WebAssembly.Memory detaches every view of it, so the memory
+ * grows only while no buffer is live (after creation or `reset()`): `alloc` grows it then, and
+ * `reserve(total)` grows it ahead for a set of buffers to come. An `alloc` that does not fit
+ * while buffers are live throws a RangeError naming the capacity to ask for, instead of
+ * silently detaching them. The initial capacity (option `capacity`, default 4 Mi values =
+ * 32 MiB) costs address space only: the OS commits pages as they are touched.
+ *
+ * Loading. `createWasmBackendSync` compiles synchronously (the module is about 2 KiB, under
+ * the 4 KiB limit browsers put on synchronous compilation on the main thread; workers and
+ * Node have no limit); `createWasmBackend` compiles asynchronously. Both check SIMD support
+ * with WebAssembly.validate on the bytes and otherwise return the fallback backend, whose
+ * `name` says which path is in use ("wasm-simd" or the fallback's, "js-plain" by default).
+ */
+import type { Backend } from "../backend.js";
+import { kernelsWasmBase64 } from "./kernels.generated.js";
+import { PlainBackend } from "./plain-backend.js";
+import { decodeBase64, wasmApi, type WasmInstance, type WasmMemory } from "./webassembly.js";
+
+export interface WasmBackendOptions {
+  /** float64 values the memory holds before it has to grow (default 4 Mi). */
+  readonly capacity?: number;
+  /** The backend to return where WebAssembly SIMD is unavailable (default PlainBackend). */
+  readonly fallback?: () => Backend;
+}
+
+type Product = (m: number, k: number, n: number, a: number, b: number, c: number) => void;
+
+interface KernelExports {
+  gemm: Product;
+  gemm_ta: Product;
+  gemm_tb: Product;
+}
+
+const PAGE_BYTES = 65536;
+/** 2 GiB: keeps every byte offset below 2³¹ (the kernels do unsigned i32 address arithmetic). */
+const MAX_PAGES = 32768;
+const DEFAULT_CAPACITY = 4 * 1024 * 1024;
+
+let cachedBytes: Uint8Array | undefined;
+
+/** The assembled kernels module. */
+export function kernelBytes(): Uint8Array {
+  cachedBytes ??= decodeBase64(kernelsWasmBase64);
+  return cachedBytes;
+}
+
+/** Whether this host can run the kernels (WebAssembly with SIMD128). */
+export function wasmSimdSupported(): boolean {
+  const api = wasmApi();
+  return api !== undefined && api.validate(kernelBytes());
+}
+
+function pagesFor(values: number): number {
+  return Math.ceil((values * 8) / PAGE_BYTES);
+}
+
+function checkCapacity(capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 0 || pagesFor(capacity) > MAX_PAGES) {
+    throw new RangeError(
+      `WasmBackend: capacity must be an integer from 0 to ${(MAX_PAGES * PAGE_BYTES) / 8} values, got ${capacity}`,
+    );
+  }
+}
+
+function memoryFor(capacity: number): WasmMemory {
+  checkCapacity(capacity);
+  const api = wasmApi();
+  if (api === undefined) throw new Error("WasmBackend: this host has no WebAssembly");
+  return new api.Memory({ initial: Math.max(1, pagesFor(capacity)), maximum: MAX_PAGES });
+}
+
+function kernelsOf(instance: WasmInstance): KernelExports {
+  return instance.exports as unknown as KernelExports;
+}
+
+export class WasmBackend implements Backend {
+  readonly name = "wasm-simd";
+  /** Byte offset of the next buffer. */
+  private top = 0;
+  /** Buffers handed out since creation or the last reset. */
+  private live = 0;
+  /** memory.buffer, cached: the products check every view against it. */
+  private buffer: ArrayBuffer;
+
+  /** Use createWasmBackend / createWasmBackendSync, which check support first. */
+  constructor(
+    private readonly memory: WasmMemory,
+    private readonly kernels: KernelExports,
+  ) {
+    this.buffer = memory.buffer;
+  }
+
+  /** float64 values the memory holds now (used plus free). */
+  get capacity(): number {
+    return this.memory.buffer.byteLength / 8;
+  }
+
+  /** float64 values handed out since the last reset, alignment padding included. */
+  get used(): number {
+    return this.top / 8;
+  }
+
+  alloc(length: number): Float64Array {
+    if (!Number.isInteger(length) || length < 0) {
+      throw new RangeError(
+        `WasmBackend.alloc: length must be a non-negative integer, got ${length}`,
+      );
+    }
+    // Round every buffer up to an even number of values: the next one starts 16-byte aligned.
+    const end = this.top + 8 * (length + (length % 2));
+    if (end > this.buffer.byteLength) this.growTo(end / 8, `alloc(${length})`);
+    const view = new Float64Array(this.buffer, this.top, length);
+    view.fill(0);
+    this.top = end;
+    this.live++;
+    return view;
+  }
+
+  reset(): void {
+    this.top = 0;
+    this.live = 0;
+  }
+
+  /**
+   * Makes room for buffers whose lengths (each rounded up to an even number) add up to
+   * `totalLength`, so the allocations that follow never need to grow the memory. Only
+   * allowed while no buffer is live (right after creation or reset).
+   */
+  reserve(totalLength: number): void {
+    checkCapacity(totalLength);
+    if (this.top + totalLength * 8 > this.memory.buffer.byteLength) {
+      this.growTo(this.top / 8 + totalLength, `reserve(${totalLength})`);
+    }
+  }
+
+  private growTo(values: number, what: string): void {
+    if (this.live > 0) {
+      throw new RangeError(
+        `WasmBackend.${what}: needs a capacity of ${values} float64 values but has ${this.capacity} ` +
+          `and growing would detach the ${this.live} buffers already handed out; ` +
+          `call reserve() after reset() or create the backend with a larger capacity`,
+      );
+    }
+    checkCapacity(values);
+    this.memory.grow(pagesFor(values) - this.memory.buffer.byteLength / PAGE_BYTES);
+    this.buffer = this.memory.buffer;
+  }
+
+  /** C (m×n) = A (m×k) B (k×n). */
+  gemm(m: number, k: number, n: number, A: Float64Array, B: Float64Array, C: Float64Array): void {
+    this.run("gemm", this.kernels.gemm, m, k, n, A, m * k, B, k * n, C);
+  }
+
+  /** C (m×n) = Aᵀ B, with A k×m and B k×n. */
+  gemmTransA(
+    m: number,
+    k: number,
+    n: number,
+    A: Float64Array,
+    B: Float64Array,
+    C: Float64Array,
+  ): void {
+    this.run("gemmTransA", this.kernels.gemm_ta, m, k, n, A, k * m, B, k * n, C);
+  }
+
+  /** C (m×n) = A Bᵀ, with A m×k and B n×k. */
+  gemmTransB(
+    m: number,
+    k: number,
+    n: number,
+    A: Float64Array,
+    B: Float64Array,
+    C: Float64Array,
+  ): void {
+    this.run("gemmTransB", this.kernels.gemm_tb, m, k, n, A, m * k, B, n * k, C);
+  }
+
+  private run(
+    op: string,
+    kernel: Product,
+    m: number,
+    k: number,
+    n: number,
+    A: Float64Array,
+    aLength: number,
+    B: Float64Array,
+    bLength: number,
+    C: Float64Array,
+  ): void {
+    checkSize(op, "m", m);
+    checkSize(op, "k", k);
+    checkSize(op, "n", n);
+    this.checkView(op, "A", A, aLength);
+    this.checkView(op, "B", B, bLength);
+    this.checkView(op, "C", C, m * n);
+    const c0 = C.byteOffset;
+    const c1 = c0 + 8 * m * n;
+    if (overlaps(c0, c1, A.byteOffset, A.byteOffset + 8 * aLength)) {
+      throw new RangeError(`WasmBackend.${op}: C overlaps A (C must be a separate buffer)`);
+    }
+    if (overlaps(c0, c1, B.byteOffset, B.byteOffset + 8 * bLength)) {
+      throw new RangeError(`WasmBackend.${op}: C overlaps B (C must be a separate buffer)`);
+    }
+    if (m === 0 || n === 0) return;
+    if (k === 0) {
+      C.fill(0, 0, m * n); // an empty sum is +0
+      return;
+    }
+    kernel(m, k, n, A.byteOffset, B.byteOffset, c0);
+  }
+
+  private checkView(op: string, name: string, view: Float64Array, length: number): void {
+    if (view.buffer !== this.buffer) {
+      throw new Error(
+        `WasmBackend.${op}: ${name} is not a buffer of this backend's memory ` +
+          `(allocate it with this backend's alloc(); a buffer from elsewhere, or from before ` +
+          `the memory grew, is refused)`,
+      );
+    }
+    if (view.length < length) {
+      throw new RangeError(
+        `WasmBackend.${op}: ${name} has ${view.length} values, the shape needs ${length}`,
+      );
+    }
+  }
+}
+
+/** Sizes are checked without allocating: the training loop calls the products every step. */
+function checkSize(op: string, name: string, size: number): void {
+  if (!Number.isInteger(size) || size < 0) {
+    throw new RangeError(`WasmBackend.${op}: ${name} must be a non-negative integer, got ${size}`);
+  }
+}
+
+function overlaps(start1: number, end1: number, start2: number, end2: number): boolean {
+  return start1 < end2 && start2 < end1 && start1 < end1 && start2 < end2;
+}
+
+const imports = (memory: WasmMemory) => ({ env: { memory } });
+
+/**
+ * The WebAssembly backend, compiled synchronously (Node, workers; the ~2 KiB module is also
+ * under browsers' main-thread limit), or the fallback where SIMD128 is unavailable.
+ */
+export function createWasmBackendSync(options: WasmBackendOptions = {}): Backend {
+  const api = wasmApi();
+  if (api === undefined || !api.validate(kernelBytes())) {
+    return (options.fallback ?? (() => new PlainBackend()))();
+  }
+  const memory = memoryFor(options.capacity ?? DEFAULT_CAPACITY);
+  const instance = new api.Instance(new api.Module(kernelBytes()), imports(memory));
+  return new WasmBackend(memory, kernelsOf(instance));
+}
+
+/** As createWasmBackendSync, compiling asynchronously (any browser thread). */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
+  const api = wasmApi();
+  if (api === undefined || !api.validate(kernelBytes())) {
+    return (options.fallback ?? (() => new PlainBackend()))();
+  }
+  const memory = memoryFor(options.capacity ?? DEFAULT_CAPACITY);
+  const module = await api.compile(kernelBytes());
+  const instance = await api.instantiate(module, imports(memory));
+  return new WasmBackend(memory, kernelsOf(instance));
+}

@@ -1,0 +1,385 @@
+;; Matrix products on float64 with WebAssembly SIMD128 (f64x2), written by hand.
+;; Assembled by `npm run build:wasm` (scripts/build-wasm.mjs, the npm package wabt) into
+;; kernels.generated.ts; test/linalg/wasm-generated.test.ts checks that file is current.
+;;
+;; Exports (all sizes are element counts, all pointers byte offsets into the imported memory,
+;; every matrix row-major and dense):
+;;   gemm   (m k n a b c)  C (m×n) = A B,  A m×k, B k×n
+;;   gemm_ta(m k n a b c)  C (m×n) = Aᵀ B, A k×m, B k×n
+;;   gemm_tb(m k n a b c)  C (m×n) = A Bᵀ, A m×k, B n×k
+;; C is overwritten and must not overlap A or B; k ≥ 1 (the caller zeroes C when k = 0).
+;;
+;; Summation order (the contract of src/linalg/backend.ts): every entry
+;;   c_ij = (((0 + a_i0·b_0j) + a_i1·b_1j) + …) + a_i,k−1·b_k−1,j
+;; with one accumulator starting at +0, p ascending, a multiply then an add (SIMD128 has no
+;; fused multiply-add). The SIMD kernels only put two *different* entries c_ij, c_i,j+1 in the
+;; two lanes of one f64x2, so each lane follows that order exactly and the results are
+;; bit-identical to the plain loops in src/linalg/kernels.ts.
+;;
+;; Structure: one driver walks C in tiles. Element (p, j) of the right factor B sits at
+;; b + p·bps + j·bjs and element (i, p) of the left factor A at a + i·ars + p·aps, which covers
+;; all three products (strides in bytes):
+;;   gemm:    ars = 8k, aps = 8,  bps = 8n, bjs = 8
+;;   gemm_ta: ars = 8,  aps = 8m, bps = 8n, bjs = 8
+;;   gemm_tb: ars = 8k, aps = 8,  bps = 8,  bjs = 8k
+;; Tiles are 4 rows × 4 columns of C held in 8 f64x2 accumulators; rows left over (m mod 4)
+;; use a 1×4 tile, columns left over (n mod 4) a scalar 4×1 or 1×1 tile. When bjs = 8 the four
+;; B values of a row are one 32-byte load; for gemm_tb (bjs ≠ 8) they are gathered lane by lane.
+;; Cache blocking: p runs in blocks of KC = 256; a block after the first reloads the partial
+;; sums from C (an exact f64 store and load), so the order above is unchanged. Inside a block
+;; the driver sweeps column panels (4 columns × KC rows of B, ≤ 16 KiB of cache lines, stays in
+;; L1) and, for each, every row tile (the m × KC block of A stays in L2).
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; ---- 4×4 tile, B row contiguous (bjs = 8) -------------------------------------------------
+  ;; C[0..4][0..4] (+)= Σ_{p<kb} A[·][p] B[p][·]; a → A(0, p0), b → B(p0, 0), c → C(0, 0).
+  ;; load = 0: accumulators start at +0; load = 1: they start at the partial sums in C.
+  (func $tile4x4 (param $a i32) (param $ars i32) (param $aps i32)
+                 (param $b i32) (param $bps i32)
+                 (param $c i32) (param $ldc i32) (param $kb i32) (param $load i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bend i32) (local $cr i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    ;; The loop ends when b reaches B(p0 + kb, 0): no separate counter to keep in a register.
+    (local.set $bend (i32.add (local.get $b) (i32.mul (local.get $kb) (local.get $bps))))
+    (if (local.get $load)
+      (then
+        (local.set $cr (local.get $c))
+        (local.set $c00 (v128.load (local.get $cr)))
+        (local.set $c01 (v128.load offset=16 (local.get $cr)))
+        (local.set $cr (i32.add (local.get $cr) (local.get $ldc)))
+        (local.set $c10 (v128.load (local.get $cr)))
+        (local.set $c11 (v128.load offset=16 (local.get $cr)))
+        (local.set $cr (i32.add (local.get $cr) (local.get $ldc)))
+        (local.set $c20 (v128.load (local.get $cr)))
+        (local.set $c21 (v128.load offset=16 (local.get $cr)))
+        (local.set $cr (i32.add (local.get $cr) (local.get $ldc)))
+        (local.set $c30 (v128.load (local.get $cr)))
+        (local.set $c31 (v128.load offset=16 (local.get $cr)))))
+    (loop $p
+      ;; b0 = (B[p][0], B[p][1]), b1 = (B[p][2], B[p][3]); x = (A[r][p], A[r][p]).
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $b1 (v128.load offset=16 (local.get $b)))
+      (local.set $x (v128.load64_splat (local.get $a)))
+      (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (local.get $a1)))
+      (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (local.get $a2)))
+      (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (local.get $a3)))
+      (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (local.get $aps)))
+      (local.set $a1 (i32.add (local.get $a1) (local.get $aps)))
+      (local.set $a2 (i32.add (local.get $a2) (local.get $aps)))
+      (local.set $a3 (i32.add (local.get $a3) (local.get $aps)))
+      (br_if $p (i32.ne (local.tee $b (i32.add (local.get $b) (local.get $bps)))
+                        (local.get $bend))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31)))
+
+  ;; ---- 1×4 tile, B row contiguous: the rows left over when m mod 4 ≠ 0 ---------------------
+  (func $tile1x4 (param $a i32) (param $aps i32) (param $b i32) (param $bps i32)
+                 (param $c i32) (param $kb i32) (param $load i32)
+    (local $bend i32)
+    (local $x v128) (local $c00 v128) (local $c01 v128)
+    (local.set $bend (i32.add (local.get $b) (i32.mul (local.get $kb) (local.get $bps))))
+    (if (local.get $load)
+      (then
+        (local.set $c00 (v128.load (local.get $c)))
+        (local.set $c01 (v128.load offset=16 (local.get $c)))))
+    (loop $p
+      (local.set $x (v128.load64_splat (local.get $a)))
+      (local.set $c00
+        (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (v128.load (local.get $b)))))
+      (local.set $c01
+        (f64x2.add (local.get $c01)
+                   (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $b)))))
+      (local.set $a (i32.add (local.get $a) (local.get $aps)))
+      (br_if $p (i32.ne (local.tee $b (i32.add (local.get $b) (local.get $bps)))
+                        (local.get $bend))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01)))
+
+  ;; ---- (p-th values of B columns j, j+1) gathered into one f64x2, for gemm_tb --------------
+  (func $pair (param $b0 i32) (param $b1 i32) (result v128)
+    (f64x2.replace_lane 1 (v128.load64_splat (local.get $b0)) (f64.load (local.get $b1))))
+
+  ;; ---- 4×4 tile, B columns strided (gemm_tb: B(p, j) at b + 8p + j·bjs) ---------------------
+  (func $tile4x4g (param $a i32) (param $ars i32) (param $aps i32)
+                  (param $b i32) (param $bps i32) (param $bjs i32)
+                  (param $c i32) (param $ldc i32) (param $kb i32) (param $load i32)
+    (local $bend i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $bj1 i32) (local $bj2 i32) (local $bj3 i32)
+    (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $bend (i32.add (local.get $b) (i32.mul (local.get $kb) (local.get $bps))))
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (local.set $bj1 (i32.add (local.get $b) (local.get $bjs)))
+    (local.set $bj2 (i32.add (local.get $bj1) (local.get $bjs)))
+    (local.set $bj3 (i32.add (local.get $bj2) (local.get $bjs)))
+    (local.set $c1 (i32.add (local.get $c) (local.get $ldc)))
+    (local.set $c2 (i32.add (local.get $c1) (local.get $ldc)))
+    (local.set $c3 (i32.add (local.get $c2) (local.get $ldc)))
+    (if (local.get $load)
+      (then
+        (local.set $c00 (v128.load (local.get $c)))
+        (local.set $c01 (v128.load offset=16 (local.get $c)))
+        (local.set $c10 (v128.load (local.get $c1)))
+        (local.set $c11 (v128.load offset=16 (local.get $c1)))
+        (local.set $c20 (v128.load (local.get $c2)))
+        (local.set $c21 (v128.load offset=16 (local.get $c2)))
+        (local.set $c30 (v128.load (local.get $c3)))
+        (local.set $c31 (v128.load offset=16 (local.get $c3)))))
+    (loop $p
+      (local.set $b0 (call $pair (local.get $b) (local.get $bj1)))
+      (local.set $b1 (call $pair (local.get $bj2) (local.get $bj3)))
+      (local.set $x (v128.load64_splat (local.get $a)))
+      (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (local.get $a1)))
+      (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (local.get $a2)))
+      (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (local.get $a3)))
+      (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (local.get $aps)))
+      (local.set $a1 (i32.add (local.get $a1) (local.get $aps)))
+      (local.set $a2 (i32.add (local.get $a2) (local.get $aps)))
+      (local.set $a3 (i32.add (local.get $a3) (local.get $aps)))
+      (local.set $bj1 (i32.add (local.get $bj1) (local.get $bps)))
+      (local.set $bj2 (i32.add (local.get $bj2) (local.get $bps)))
+      (local.set $bj3 (i32.add (local.get $bj3) (local.get $bps)))
+      (br_if $p (i32.ne (local.tee $b (i32.add (local.get $b) (local.get $bps)))
+                        (local.get $bend))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (v128.store (local.get $c1) (local.get $c10))
+    (v128.store offset=16 (local.get $c1) (local.get $c11))
+    (v128.store (local.get $c2) (local.get $c20))
+    (v128.store offset=16 (local.get $c2) (local.get $c21))
+    (v128.store (local.get $c3) (local.get $c30))
+    (v128.store offset=16 (local.get $c3) (local.get $c31)))
+
+  ;; ---- 1×4 tile, B columns strided (gemm_tb, rows left over) --------------------------------
+  (func $tile1x4g (param $a i32) (param $aps i32) (param $b i32) (param $bps i32) (param $bjs i32)
+                  (param $c i32) (param $kb i32) (param $load i32)
+    (local $bend i32)
+    (local $bj1 i32) (local $bj2 i32) (local $bj3 i32)
+    (local $x v128) (local $c00 v128) (local $c01 v128)
+    (local.set $bend (i32.add (local.get $b) (i32.mul (local.get $kb) (local.get $bps))))
+    (local.set $bj1 (i32.add (local.get $b) (local.get $bjs)))
+    (local.set $bj2 (i32.add (local.get $bj1) (local.get $bjs)))
+    (local.set $bj3 (i32.add (local.get $bj2) (local.get $bjs)))
+    (if (local.get $load)
+      (then
+        (local.set $c00 (v128.load (local.get $c)))
+        (local.set $c01 (v128.load offset=16 (local.get $c)))))
+    (loop $p
+      (local.set $x (v128.load64_splat (local.get $a)))
+      (local.set $c00
+        (f64x2.add (local.get $c00)
+                   (f64x2.mul (local.get $x) (call $pair (local.get $b) (local.get $bj1)))))
+      (local.set $c01
+        (f64x2.add (local.get $c01)
+                   (f64x2.mul (local.get $x) (call $pair (local.get $bj2) (local.get $bj3)))))
+      (local.set $a (i32.add (local.get $a) (local.get $aps)))
+      (local.set $bj1 (i32.add (local.get $bj1) (local.get $bps)))
+      (local.set $bj2 (i32.add (local.get $bj2) (local.get $bps)))
+      (local.set $bj3 (i32.add (local.get $bj3) (local.get $bps)))
+      (br_if $p (i32.ne (local.tee $b (i32.add (local.get $b) (local.get $bps)))
+                        (local.get $bend))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01)))
+
+  ;; ---- 4×1 tile, scalar: a column left over when n mod 4 ≠ 0 --------------------------------
+  ;; b → B(p0, j), stepping bps per p (any B layout).
+  (func $tile4x1 (param $a i32) (param $ars i32) (param $aps i32) (param $b i32) (param $bps i32)
+                 (param $c i32) (param $ldc i32) (param $kb i32) (param $load i32)
+    (local $bend i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $y f64)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
+    (local.set $bend (i32.add (local.get $b) (i32.mul (local.get $kb) (local.get $bps))))
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (if (local.get $load)
+      (then
+        (local.set $s0 (f64.load (local.get $c)))
+        (local.set $s1 (f64.load (i32.add (local.get $c) (local.get $ldc))))
+        (local.set $s2 (f64.load (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 1)))))
+        (local.set $s3 (f64.load (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 3)))))))
+    (loop $p
+      (local.set $y (f64.load (local.get $b)))
+      (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (local.get $a)) (local.get $y))))
+      (local.set $s1 (f64.add (local.get $s1) (f64.mul (f64.load (local.get $a1)) (local.get $y))))
+      (local.set $s2 (f64.add (local.get $s2) (f64.mul (f64.load (local.get $a2)) (local.get $y))))
+      (local.set $s3 (f64.add (local.get $s3) (f64.mul (f64.load (local.get $a3)) (local.get $y))))
+      (local.set $a (i32.add (local.get $a) (local.get $aps)))
+      (local.set $a1 (i32.add (local.get $a1) (local.get $aps)))
+      (local.set $a2 (i32.add (local.get $a2) (local.get $aps)))
+      (local.set $a3 (i32.add (local.get $a3) (local.get $aps)))
+      (br_if $p (i32.ne (local.tee $b (i32.add (local.get $b) (local.get $bps)))
+                        (local.get $bend))))
+    (f64.store (local.get $c) (local.get $s0))
+    (f64.store (i32.add (local.get $c) (local.get $ldc)) (local.get $s1))
+    (f64.store (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 1))) (local.get $s2))
+    (f64.store (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 3))) (local.get $s3)))
+
+  ;; ---- 1×1 tile, scalar ----------------------------------------------------------------------
+  (func $tile1x1 (param $a i32) (param $aps i32) (param $b i32) (param $bps i32)
+                 (param $c i32) (param $kb i32) (param $load i32)
+    (local $bend i32)
+    (local $s f64)
+    (local.set $bend (i32.add (local.get $b) (i32.mul (local.get $kb) (local.get $bps))))
+    (if (local.get $load) (then (local.set $s (f64.load (local.get $c)))))
+    (loop $p
+      (local.set $s
+        (f64.add (local.get $s) (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b)))))
+      (local.set $a (i32.add (local.get $a) (local.get $aps)))
+      (br_if $p (i32.ne (local.tee $b (i32.add (local.get $b) (local.get $bps)))
+                        (local.get $bend))))
+    (f64.store (local.get $c) (local.get $s)))
+
+  ;; ---- driver: C (m×n) = Σ_p A(·, p) B(p, ·) with the strides described at the top ----------
+  (func $product (param $m i32) (param $k i32) (param $n i32)
+                 (param $a i32) (param $ars i32) (param $aps i32)
+                 (param $b i32) (param $bps i32) (param $bjs i32) (param $c i32)
+    (local $m4 i32) (local $n4 i32) (local $ldc i32) (local $contiguous i32)
+    (local $p0 i32) (local $kb i32) (local $load i32) (local $i i32) (local $j i32)
+    (local $ap i32) (local $bp i32) (local $bpj i32) (local $cj i32)
+    (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $contiguous (i32.eq (local.get $bjs) (i32.const 8)))
+    (loop $blocks
+      ;; kb = min(256, k − p0); ap → A(0, p0); bp → B(p0, 0).
+      (local.set $kb (i32.sub (local.get $k) (local.get $p0)))
+      (if (i32.gt_u (local.get $kb) (i32.const 256)) (then (local.set $kb (i32.const 256))))
+      (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $p0) (local.get $aps))))
+      (local.set $bp (i32.add (local.get $b) (i32.mul (local.get $p0) (local.get $bps))))
+      ;; Column panels of 4.
+      (local.set $j (i32.const 0))
+      (block $panels_done
+        (loop $panels
+          (br_if $panels_done (i32.ge_u (local.get $j) (local.get $n4)))
+          (local.set $bpj (i32.add (local.get $bp) (i32.mul (local.get $j) (local.get $bjs))))
+          (local.set $cj (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 3))))
+          (local.set $i (i32.const 0))
+          (block $rows4_done
+            (loop $rows4
+              (br_if $rows4_done (i32.ge_u (local.get $i) (local.get $m4)))
+              (if (local.get $contiguous)
+                (then
+                  (call $tile4x4
+                    (i32.add (local.get $ap) (i32.mul (local.get $i) (local.get $ars)))
+                    (local.get $ars) (local.get $aps) (local.get $bpj) (local.get $bps)
+                    (i32.add (local.get $cj) (i32.mul (local.get $i) (local.get $ldc)))
+                    (local.get $ldc) (local.get $kb) (local.get $load)))
+                (else
+                  (call $tile4x4g
+                    (i32.add (local.get $ap) (i32.mul (local.get $i) (local.get $ars)))
+                    (local.get $ars) (local.get $aps)
+                    (local.get $bpj) (local.get $bps) (local.get $bjs)
+                    (i32.add (local.get $cj) (i32.mul (local.get $i) (local.get $ldc)))
+                    (local.get $ldc) (local.get $kb) (local.get $load))))
+              (local.set $i (i32.add (local.get $i) (i32.const 4)))
+              (br $rows4)))
+          (block $rows1_done
+            (loop $rows1
+              (br_if $rows1_done (i32.ge_u (local.get $i) (local.get $m)))
+              (if (local.get $contiguous)
+                (then
+                  (call $tile1x4
+                    (i32.add (local.get $ap) (i32.mul (local.get $i) (local.get $ars)))
+                    (local.get $aps) (local.get $bpj) (local.get $bps)
+                    (i32.add (local.get $cj) (i32.mul (local.get $i) (local.get $ldc)))
+                    (local.get $kb) (local.get $load)))
+                (else
+                  (call $tile1x4g
+                    (i32.add (local.get $ap) (i32.mul (local.get $i) (local.get $ars)))
+                    (local.get $aps) (local.get $bpj) (local.get $bps) (local.get $bjs)
+                    (i32.add (local.get $cj) (i32.mul (local.get $i) (local.get $ldc)))
+                    (local.get $kb) (local.get $load))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $rows1)))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $panels)))
+      ;; Columns left over, one at a time.
+      (block $cols_done
+        (loop $cols
+          (br_if $cols_done (i32.ge_u (local.get $j) (local.get $n)))
+          (local.set $bpj (i32.add (local.get $bp) (i32.mul (local.get $j) (local.get $bjs))))
+          (local.set $cj (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 3))))
+          (local.set $i (i32.const 0))
+          (block $rows4_done
+            (loop $rows4
+              (br_if $rows4_done (i32.ge_u (local.get $i) (local.get $m4)))
+              (call $tile4x1
+                (i32.add (local.get $ap) (i32.mul (local.get $i) (local.get $ars)))
+                (local.get $ars) (local.get $aps) (local.get $bpj) (local.get $bps)
+                (i32.add (local.get $cj) (i32.mul (local.get $i) (local.get $ldc)))
+                (local.get $ldc) (local.get $kb) (local.get $load))
+              (local.set $i (i32.add (local.get $i) (i32.const 4)))
+              (br $rows4)))
+          (block $rows1_done
+            (loop $rows1
+              (br_if $rows1_done (i32.ge_u (local.get $i) (local.get $m)))
+              (call $tile1x1
+                (i32.add (local.get $ap) (i32.mul (local.get $i) (local.get $ars)))
+                (local.get $aps) (local.get $bpj) (local.get $bps)
+                (i32.add (local.get $cj) (i32.mul (local.get $i) (local.get $ldc)))
+                (local.get $kb) (local.get $load))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $rows1)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $cols)))
+      (local.set $load (i32.const 1))
+      (br_if $blocks
+        (i32.lt_u (local.tee $p0 (i32.add (local.get $p0) (i32.const 256))) (local.get $k)))))
+
+  (func (export "gemm") (param $m i32) (param $k i32) (param $n i32)
+                        (param $a i32) (param $b i32) (param $c i32)
+    (call $product (local.get $m) (local.get $k) (local.get $n)
+      (local.get $a) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
+      (local.get $b) (i32.shl (local.get $n) (i32.const 3)) (i32.const 8)
+      (local.get $c)))
+
+  (func (export "gemm_ta") (param $m i32) (param $k i32) (param $n i32)
+                           (param $a i32) (param $b i32) (param $c i32)
+    (call $product (local.get $m) (local.get $k) (local.get $n)
+      (local.get $a) (i32.const 8) (i32.shl (local.get $m) (i32.const 3))
+      (local.get $b) (i32.shl (local.get $n) (i32.const 3)) (i32.const 8)
+      (local.get $c)))
+
+  (func (export "gemm_tb") (param $m i32) (param $k i32) (param $n i32)
+                           (param $a i32) (param $b i32) (param $c i32)
+    (call $product (local.get $m) (local.get $k) (local.get $n)
+      (local.get $a) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
+      (local.get $b) (i32.const 8) (i32.shl (local.get $k) (i32.const 3))
+      (local.get $c))))

@@ -1,0 +1,37 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { kernelBytes } from "../../src/linalg/wasm/index.js";
+
+/** The WebAssembly global, typed for the two static reflections used here (no DOM lib). */
+interface Descriptor {
+  module?: string;
+  name: string;
+  kind: string;
+}
+const WA = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: (new (bytes: Uint8Array) => object) & {
+        exports(module: object): Descriptor[];
+        imports(module: object): Descriptor[];
+      };
+    };
+  }
+).WebAssembly;
+
+describe("embedded WebAssembly kernels", () => {
+  it("kernels.generated.ts is the current assembly of kernels.wat (else: npm run build:wasm)", () => {
+    // Exits non-zero, naming the fix, when the committed bytes differ from a fresh wabt run.
+    expect(() =>
+      execFileSync(process.execPath, ["scripts/build-wasm.mjs", "--check"], { stdio: "pipe" }),
+    ).not.toThrow();
+  });
+
+  it("decodes to a WebAssembly module exporting the three products and importing a memory", () => {
+    const bytes = kernelBytes();
+    expect(Array.from(bytes.subarray(0, 4))).toEqual([0x00, 0x61, 0x73, 0x6d]); // "\0asm"
+    const module = new WA.Module(bytes);
+    expect(WA.Module.exports(module).map((e) => e.name)).toEqual(["gemm", "gemm_ta", "gemm_tb"]);
+    expect(WA.Module.imports(module)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
+  });
+});
