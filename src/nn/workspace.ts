@@ -30,6 +30,22 @@ export interface ParamBuffers {
   readonly b2: Float64Array;
 }
 
+/**
+ * The float64 values makeWorkspace plus `extraParamSets` more makeParamBuffers calls allocate,
+ * with one value of 16-byte alignment slack per buffer: what a backend must hold for a run.
+ */
+export function runValues(
+  rows: number,
+  D: number,
+  H: number,
+  K: number,
+  extraParamSets: number,
+): number {
+  const params = D * H + H + H * K + K + 4; // W1, b1, W2, b2, each with its slack
+  const workspace = rows * (D + 1 + 3 * H + 2 * K + 1) + K + 9 + params; // 10 buffers + grads
+  return workspace + extraParamSets * params;
+}
+
 /** A workspace for batches of up to `rows` examples of a D→H→K network. */
 export function makeWorkspace(
   backend: Backend,

@@ -15,7 +15,14 @@
  * same parameters on the same rows), instead of computing it twice.
  */
 import { DataError, ShapeError } from "../errors.js";
-import { jsBackend, matrix, shapeOf, zeros, type Backend, type Matrix } from "../linalg/index.js";
+import {
+  fastestBackend,
+  matrix,
+  shapeOf,
+  zeros,
+  type Backend,
+  type Matrix,
+} from "../linalg/index.js";
 import {
   assertParamShapes,
   backwardInto,
@@ -23,6 +30,7 @@ import {
   makeParamBuffers,
   makeWorkspace,
   outputHeadFor,
+  runValues,
   type ParamBuffers,
   type Params,
   type Workspace,
@@ -52,10 +60,13 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
   const { validation } = options;
   assertTrainable(initial, data);
   if (validation) assertTrainable(initial, validation);
-  const backend = options.backend ?? jsBackend;
   const N = data.X.rows;
   const [D, H] = [initial.W1.rows, initial.W1.cols];
   const K = initial.W2.cols;
+  const fullBatch = batchSize === N; // never shuffled
+  // params, lastGood and, for mini-batches, the start-of-run gradient beside the workspace
+  const backend =
+    options.backend ?? fastestBackend(runValues(batchSize, D, H, K, fullBatch ? 2 : 3));
   const rng = new Rng(seed);
   const ws = makeWorkspace(backend, batchSize, D, H, K);
   const params = makeParamBuffers(backend, D, H, K); // always finite between steps
@@ -64,7 +75,6 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
   let lastGoodEpoch = 0;
   const trainLosses = new Float64Array(N);
   const validationLosses = new Float64Array(validation?.X.rows ?? 0);
-  const fullBatch = batchSize === N; // never shuffled
   let forwardFresh = false; // ws holds the forward pass of `params` on all N rows, in order
   let steps = 0;
   const history: EpochRecord[] = [];

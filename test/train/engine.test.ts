@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { makeDataset, makeWorkload, splitDataset } from "../../src/data/index.js";
-import { jsBackend, type Backend } from "../../src/linalg/index.js";
-import { ACTIVATION_NAMES, initParams, type Params } from "../../src/nn/index.js";
+import {
+  fastestBackend,
+  jsBackend,
+  wasmSimdSupported,
+  type Backend,
+} from "../../src/linalg/index.js";
+import { ACTIVATION_NAMES, initParams, runValues, type Params } from "../../src/nn/index.js";
 import {
   DivergenceError,
   train,
@@ -197,4 +202,59 @@ describe("the engine allocates its buffers once per run, never per step", () => 
       expect(long.allocs).toBe(short.allocs);
     });
   }
+});
+
+describe("the default backend: WebAssembly SIMD sized for the run", () => {
+  it("runValues is exactly what a run allocates (with one value of alignment slack per buffer)", () => {
+    for (const [K, batchSize, fullBatch] of [
+      [1, "full", true],
+      [1, 7, false],
+      [3, "full", true],
+      [3, 5, false],
+    ] as const) {
+      const { rows } = problem(K === 1 ? 1 : 3, 11);
+      const start = initParams({ inputs: 2, hidden: 6, outputs: K, init: "xavier", seed: 3 });
+      let allocated = 0;
+      let buffers = 0;
+      const measuring: Backend = {
+        name: "measuring",
+        reset: () => jsBackend.reset(),
+        gemm: (...args) => jsBackend.gemm(...args),
+        gemmTransA: (...args) => jsBackend.gemmTransA(...args),
+        gemmTransB: (...args) => jsBackend.gemmTransB(...args),
+        alloc: (length) => {
+          allocated += length;
+          buffers++;
+          return jsBackend.alloc(length);
+        },
+      };
+      trainFast(start, rows, {
+        activation: "tanh",
+        learningRate: 0.1,
+        epochs: 1,
+        batchSize,
+        backend: measuring,
+      });
+      const batch = batchSize === "full" ? rows.X.rows : batchSize;
+      expect(runValues(batch, 2, 6, K, fullBatch ? 2 : 3)).toBe(allocated + buffers);
+    }
+  });
+
+  it("trains in a WebAssembly memory of exactly that size, bit-identical to the plain path", () => {
+    const { rows, validation } = problem(3, 12);
+    const start = initParams({ inputs: 2, hidden: 7, outputs: 3, init: "xavier", seed: 4 });
+    const options: TrainOptions = {
+      activation: "relu",
+      learningRate: 0.3,
+      epochs: 4,
+      batchSize: 6,
+      validation,
+    };
+    const wasm = fastestBackend(runValues(6, 2, 7, 3, 3));
+    expect(wasm.name).toBe(wasmSimdSupported() ? "wasm-simd" : jsBackend.name);
+    const fast = trainFast(start, rows, { ...options, backend: wasm });
+    const plain = train(start, rows, { ...options, engine: "plain" });
+    expect(bits(fast.params)).toBe(bits(plain.params));
+    expect(fast.history).toEqual(plain.history);
+  });
 });
