@@ -95,7 +95,8 @@ function run(options: ExperimentOptions): ExperimentResult {
   const errorPoints = LABELS.flatMap(([label, y]) =>
     scales.flatMap((s) => {
       const truth = crossEntropyTruth(row(s), y);
-      return METHODS.map(([method, f]) => ({
+      // naive first, so that shifted (and ours) are drawn over it where they coincide
+      return [...METHODS].reverse().map(([method, f]) => ({
         s,
         label,
         method,
@@ -225,7 +226,7 @@ function run(options: ExperimentOptions): ExperimentResult {
         spec: {
           title: "Cross-entropy of z = s·(1, 0, −1): relative error against 60-digit truth",
           data: { values: errorPoints },
-          facet: { column: { field: "label", type: "nominal", title: "label" } },
+          facet: { column: { field: "label", type: "nominal", title: null } },
           spec: {
             width: 280,
             height: 220,
@@ -241,15 +242,27 @@ function run(options: ExperimentOptions): ExperimentResult {
                 field: "error",
                 type: "quantitative",
                 scale: { type: "log" },
-                title: "relative error (1e-18: correctly rounded; 1: all bits lost, ±∞ or NaN)",
+                title: "relative error",
               },
               color: {
                 field: "method",
                 type: "nominal",
                 title: "ℓ computed as",
+                sort: METHODS.map(([method]) => method),
                 legend: { labelLimit: 260 },
               },
-              strokeDash: { field: "method", type: "nominal" },
+              strokeDash: {
+                field: "method",
+                type: "nominal",
+                sort: METHODS.map(([method]) => method),
+              },
+              // the naive line wide and underneath, the others narrower on top of it
+              strokeWidth: {
+                field: "method",
+                type: "nominal",
+                scale: { domain: METHODS.map(([method]) => method), range: [1.5, 2, 4] },
+                legend: null,
+              },
             },
           },
         },
@@ -258,6 +271,7 @@ function run(options: ExperimentOptions): ExperimentResult {
     numbers: {
       worstUlp: sig(worstUlp, 3),
       naiveNaNFrom: firstNonFinite((s) => naiveCrossEntropy(row(s), 0)),
+      naiveInfiniteFrom: firstNonFinite((s) => naiveCrossEntropy(row(s), 2)),
       shiftedInfiniteFrom: firstNonFinite((s) => shiftedCrossEntropy(row(s), 2)),
       shiftedRightAt40: sig(shiftedCrossEntropy(row(40), 0), 3),
       oursRightAt40: sig(softmaxCrossEntropyTerm(row(40), 0), 3),
