@@ -211,8 +211,9 @@ function lossFigure(runs: readonly Run[]): Figure {
           strokeWidth: {
             field: "f",
             type: "nominal",
+            sort: [...FUNCTIONS],
+            title: "activation",
             scale: { domain: [...FUNCTIONS], range: [4, 1.8, 2, 2] },
-            legend: null,
           },
         },
       },

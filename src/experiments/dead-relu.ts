@@ -328,23 +328,6 @@ function deadFigure(outcomes: readonly Outcome[]): Figure {
             ],
           },
         },
-        strokeDash: {
-          ...legend,
-          type: "nominal",
-          scale: {
-            range: [
-              [1, 0],
-              [1, 0],
-              [1, 0],
-              [6, 3],
-              [1, 0],
-              [6, 3],
-              [1, 0],
-              [1, 0],
-              [2, 2],
-            ],
-          },
-        },
       },
     },
   };

@@ -230,7 +230,7 @@ function run(options: ExperimentOptions): ExperimentResult {
           spec: {
             width: 280,
             height: 220,
-            mark: { type: "line" },
+            mark: { type: "line", strokeWidth: 2 },
             encoding: {
               x: {
                 field: "s",
@@ -248,20 +248,13 @@ function run(options: ExperimentOptions): ExperimentResult {
                 field: "method",
                 type: "nominal",
                 title: "ℓ computed as",
-                sort: METHODS.map(([method]) => method),
                 legend: { labelLimit: 260 },
               },
               strokeDash: {
                 field: "method",
                 type: "nominal",
-                sort: METHODS.map(([method]) => method),
-              },
-              // the naive line wide and underneath, the others narrower on top of it
-              strokeWidth: {
-                field: "method",
-                type: "nominal",
-                scale: { domain: METHODS.map(([method]) => method), range: [1.5, 2, 4] },
-                legend: null,
+                title: "ℓ computed as",
+                legend: { labelLimit: 260 },
               },
             },
           },
