@@ -177,7 +177,7 @@ function lossFigure(runs: readonly Run[]): Figure {
       spec: {
         width: 260,
         height: 170,
-        mark: { type: "line", strokeWidth: 1.5 },
+        mark: { type: "line" },
         encoding: {
           x: { field: "epoch", type: "quantitative", title: "epoch (full-batch step)" },
           y: {
@@ -190,14 +190,30 @@ function lossFigure(runs: readonly Run[]): Figure {
             field: "f",
             type: "nominal",
             title: "activation",
-            scale: { domain: [...FUNCTIONS] },
+            scale: { domain: [...FUNCTIONS], range: ["#1f4e9c", "#f58518", "#d62728", "#2ca02c"] },
           },
-          // leaky relu's curve lies on relu's: dashes keep both visible
+          // leaky relu's curve lies on relu's: relu wide and solid underneath, leaky relu
+          // narrow and dashed on top, so both stay visible
           strokeDash: {
             field: "f",
             type: "nominal",
             title: "activation",
-            scale: { domain: [...FUNCTIONS] },
+            scale: {
+              domain: [...FUNCTIONS],
+              range: [
+                [1, 0],
+                [5, 3],
+                [2, 2],
+                [8, 3, 2, 3],
+              ],
+            },
+          },
+          strokeWidth: {
+            field: "f",
+            type: "nominal",
+            sort: [...FUNCTIONS],
+            title: "activation",
+            scale: { domain: [...FUNCTIONS], range: [4, 1.8, 2, 2] },
           },
         },
       },

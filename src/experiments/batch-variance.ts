@@ -309,6 +309,15 @@ export function report(m: BatchVarianceMeasurement): ExperimentResult {
       "b-simple-final": sig(last.bSimple, 3),
       "final-epoch": String(last.epoch),
       "estimate-worst-z": fixed(worstEstimateZ, 2),
+      "sgd-batch": String(SETUP.batchSize),
+      "sgd-rate": String(SETUP.learningRate),
+      "estimator-small": String(SETUP.small),
+      "estimator-big": String(SETUP.big),
+      "estimator-pairs": String(SETUP.pairs),
+      // without replacement, noise E‖g_B − G‖² = tr(Σ)/B·(N − B)/(N − 1) equals ‖G‖² at this B
+      "b-equal-final": sig((m.N * last.bSimple) / (m.N - 1 + last.bSimple), 3),
+      // the relative bias of the naive ‖G‖² estimate, tr(Σ)/((N − 1)‖G‖²) = B_simple/(N − 1)
+      "naive-bias-final": sig(last.bSimple / (m.N - 1), 3),
     },
   };
 }

@@ -61,7 +61,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   { ...base, key: "bias-0.01", label: "bias init 0.01, η = 8", rate: 8, biasInit: 0.01 },
   { ...base, key: "bias-0.1", label: "bias init 0.1, η = 8", rate: 8, biasInit: 0.1 },
-  { ...base, key: "large-init", label: "3 × He init, η = 4", rate: 4, weightScale: 3 },
+  { ...base, key: "large-init", label: "He init × 3 (std), η = 4", rate: 4, weightScale: 3 },
 ];
 
 /** What happened to the hidden units in one run. */
@@ -310,7 +310,24 @@ function deadFigure(outcomes: readonly Outcome[]): Figure {
           title: `dead units (of ${SETTING.hidden})`,
           scale: { domain: [0, SETTING.hidden] },
         },
-        color: { ...legend, type: "nominal" },
+        color: {
+          ...legend,
+          type: "nominal",
+          // nine clearly different hues; the scenarios that keep 0 dead units share y = 0
+          scale: {
+            range: [
+              "#000000",
+              "#e6194b",
+              "#3cb44b",
+              "#4363d8",
+              "#f58231",
+              "#911eb4",
+              "#42d4f4",
+              "#f032e6",
+              "#9a6324",
+            ],
+          },
+        },
       },
     },
   };

@@ -13,7 +13,7 @@ import { tableMarkdown } from "./table.js";
 
 export type Results = ReadonlyMap<string, ExperimentResult>;
 
-const NUMBER = /<!--n:([\w-]+)\.([\w-]+)-->([\s\S]*?)<!--\/n-->/g;
+const NUMBER = /<!--n:([\w-]+)\.([\w.-]+)-->([\s\S]*?)<!--\/n-->/g;
 const TABLE = /<!-- table:([\w-]+)\.([\w-]+):start -->([\s\S]*?)<!-- table:\1\.\2:end -->/g;
 const FIGURE = /!\[[^\]]*\]\(figures\/([\w.-]+\.svg)\)/g;
 

@@ -33,6 +33,9 @@ export const EPS_MACH = Number.EPSILON;
 /** The step the doc comment of gradcheck.ts predicts to be best: ε_mach^(1/3) ≈ 6.06e-6. */
 export const PREDICTED_BEST_EPS = Math.cbrt(EPS_MACH);
 
+/** The minimum of ε² |L‴|/6 + ε_mach |L|/ε when |L| = |L‴|: (3 ε_mach)^(1/3) ≈ 8.7e-6. */
+export const CLASSICAL_BEST_EPS = Math.cbrt(3 * EPS_MACH);
+
 /** ε = 10^(−k/3), k = 3 … 36: 1e-1 down to 1e-12, three steps per decade. */
 export const EPS_GRID: readonly number[] = Array.from(
   { length: 34 },
@@ -155,6 +158,10 @@ function run({ seed }: { seed: number }): ExperimentResult {
 
   const numbers: Record<string, string> = {
     "predicted-eps": sig(PREDICTED_BEST_EPS),
+    // the optimum of ε²|L‴|/6 + ε_mach|L|/ε when |L| = |L‴|: (3 ε_mach)^(1/3)
+    "classical-eps": sig(CLASSICAL_BEST_EPS),
+    "grid-step": sig(10 ** (1 / 3)),
+    threshold: sig(DEFAULT_THRESHOLD),
     "kink-entries": String(kinkEntries),
     samples: String(SETUP.samples),
     hidden: String(SETUP.hidden),
@@ -189,6 +196,15 @@ function run({ seed }: { seed: number }): ExperimentResult {
     ]);
   }
   for (const name of PARAM_NAMES) numbers[`tanh-best-eps-${name}`] = sig(bestEpsOf(tanh, name));
+  // how far the measured best steps are from the classical rule, as a factor ≥ 1
+  const factor = (eps: number): number =>
+    Math.max(eps, PREDICTED_BEST_EPS) / Math.min(eps, PREDICTED_BEST_EPS);
+  numbers["tanh-best-eps-param-factor"] = sig(
+    Math.max(...PARAM_NAMES.map((name) => factor(bestEpsOf(tanh, name)))),
+    2,
+  );
+  numbers["tanh-best-over-classical"] = sig(bestPoint(tanh).eps / CLASSICAL_BEST_EPS, 2);
+  numbers["tanh-default-margin"] = sig(DEFAULT_THRESHOLD / pointAt(tanh, 1e-5).relError, 2);
   for (const k of KINK_DECADES)
     numbers[`relu-kinks-1e-${k}`] = String(pointAt(relu, 10 ** -k).kinks);
 
@@ -259,6 +275,31 @@ function vFigure(sweeps: ReadonlyMap<ActivationName, readonly StepPoint[]>): Fig
           data: { values: [{ eps: PREDICTED_BEST_EPS, label: "ε_mach^(1/3)" }] },
           mark: { type: "rule", strokeDash: [4, 4], color: "gray" },
           encoding: { x: { field: "eps", type: "quantitative" } },
+        },
+        {
+          data: { values: [{ eps: PREDICTED_BEST_EPS, relError: 1e-2, label: "ε_mach^(1/3)" }] },
+          mark: { type: "text", align: "left", dx: 4, dy: 6, color: "gray" },
+          encoding: {
+            x: { field: "eps", type: "quantitative" },
+            y: { field: "relError", type: "quantitative" },
+            text: { field: "label" },
+          },
+        },
+        {
+          data: { values: [{ relError: DEFAULT_THRESHOLD }] },
+          mark: { type: "rule", strokeDash: [2, 2], color: "black" },
+          encoding: { y: { field: "relError", type: "quantitative" } },
+        },
+        {
+          data: {
+            values: [{ eps: 1e-12, relError: DEFAULT_THRESHOLD, label: "pass threshold 1e-7" }],
+          },
+          mark: { type: "text", align: "left", dx: 2, dy: -6 },
+          encoding: {
+            x: { field: "eps", type: "quantitative" },
+            y: { field: "relError", type: "quantitative" },
+            text: { field: "label" },
+          },
         },
       ],
     },

@@ -119,6 +119,14 @@ function run({ seed }: { seed: number }): ExperimentResult {
     "train-hidden": String(TRAINING.hidden),
     // The training data are standardised, D = 2: Var(z1) = 2 · Var(w) = 2 · 2/(2 + H) for Xavier.
     "train-var-z1-xavier": sig((2 * 2) / (2 + TRAINING.hidden)),
+    "train-samples": String(TRAINING.samples),
+    "train-rate": String(TRAINING.learningRate),
+    "train-epochs": String(TRAINING.epochs),
+    "train-seeds": String(TRAINING.seeds),
+    "train-target": String(TRAINING.targetLoss),
+    "stack-width": String(STACK.width),
+    "stack-N": String(STACK.N),
+    "stack-depth": String(STACK.depth),
   };
 
   const withClosed = (measured: number, closed: number): string =>
@@ -149,6 +157,18 @@ function run({ seed }: { seed: number }): ExperimentResult {
       s.activation === "tanh" ? `${percent(s.saturated)} (${percent(s.saturatedClosed)})` : "—",
     ]),
   };
+  // the largest relative gap between a measured moment and its closed form, over the table
+  const gap = (measured: number, closed: number): number => Math.abs(measured / closed - 1);
+  numbers["layer-worst-gap"] = percent(
+    Math.max(
+      ...layer.flatMap((s) => [
+        gap(s.varW, s.varWClosed),
+        gap(s.varZ1, s.varZ1Closed),
+        gap(s.meanSquareA1, s.meanSquareA1Closed),
+        gap(s.varA1, s.varA1Closed),
+      ]),
+    ),
+  );
   for (const s of layer) {
     const key = `${s.init}-${s.activation}`;
     numbers[`var-z1-${s.init}`] = sig(s.varZ1);
@@ -171,6 +191,17 @@ function run({ seed }: { seed: number }): ExperimentResult {
   };
   for (const s of stack) {
     numbers[`stack-last-${s.init}-${s.activation}`] = sig(s.varZ.at(-1) as number);
+  }
+  // the largest relative gap between a measured Var(z_l) and the recursion, per activation
+  for (const activation of ["relu", "tanh"] as const) {
+    numbers[`stack-worst-gap-${activation}`] = percent(
+      Math.max(
+        ...stack
+          .filter((s) => s.activation === activation)
+          .flatMap((s) => s.varZ.map((v, l) => gap(v, s.varZClosed[l] as number))),
+      ),
+      0,
+    );
   }
 
   const target = TRAINING.targetLoss;
@@ -242,7 +273,7 @@ function stackFigure(stack: ReturnType<typeof stackStats>): Figure {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: `Var(z_l) through ${STACK.depth} layers of width ${STACK.width}: measured (solid), recursion (dashed)`,
       data: { values },
-      facet: { column: { field: "f", type: "nominal", title: "activation" } },
+      facet: { column: { field: "f", type: "nominal", title: null } },
       spec: {
         width: 240,
         height: 220,
@@ -299,7 +330,7 @@ function lossFigure(runs: readonly TrainingRuns[]): Figure {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: `Training loss on ${TRAINING.data} over ${TRAINING.seeds} weight seeds (median, min–max band)`,
       data: { values },
-      facet: { column: { field: "f", type: "nominal", title: "activation" } },
+      facet: { column: { field: "f", type: "nominal", title: null } },
       spec: {
         width: 260,
         height: 220,
@@ -310,7 +341,7 @@ function lossFigure(runs: readonly TrainingRuns[]): Figure {
               x: { field: "epoch", type: "quantitative" },
               y: { field: "lo", type: "quantitative", scale: y, title: "training loss" },
               y2: { field: "hi" },
-              color: { field: "scheme", type: "nominal", title: "scheme" },
+              color: { field: "scheme", type: "nominal", title: "scheme", legend: null },
               detail: { field: "init", type: "nominal" },
             },
           },

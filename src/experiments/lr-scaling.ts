@@ -388,30 +388,57 @@ function finalLossFigure(m: LrScalingMeasurement): Figure {
 
 function linearCurvesFigure(m: LrScalingMeasurement): Figure {
   const runs = [m.base, ...m.equalEpochs.filter((r) => r.rule === "linear")];
-  const values = runs.flatMap((r) =>
-    r.run.epochLoss.map((loss, epoch) => ({ epoch, loss, B: `B = ${r.B}, η = ${sig(r.eta, 3)}` })),
-  );
+  const labelOf = (r: RunSummary): string =>
+    r === m.base ? `B = ${r.B}, η = ${sig(r.eta, 3)} (base)` : `B = ${r.B}, η = ${sig(r.eta, 3)}`;
+  const valuesOf = (rs: readonly RunSummary[]): { epoch: number; loss: number; B: string }[] =>
+    rs.flatMap((r) => r.run.epochLoss.map((loss, epoch) => ({ epoch, loss, B: labelOf(r) })));
+  const color = {
+    field: "B",
+    type: "nominal" as const,
+    title: null,
+    scale: {
+      domain: runs.map(labelOf),
+      range: ["black", "#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2"],
+    },
+    legend: { labelLimit: 300 },
+  };
+  const x = { field: "epoch", type: "quantitative" as const, title: "epoch" };
+  const y = {
+    field: "loss",
+    type: "quantitative" as const,
+    scale: { type: "log" as const },
+    title: "training loss",
+  };
   return {
     name: "linear-curves",
     title: "Training loss per epoch under the linear rule η = k·η0",
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      title: "Linear rule: training loss per epoch",
-      data: { values },
-      mark: { type: "line" },
-      encoding: {
-        x: { field: "epoch", type: "quantitative", title: "epoch" },
-        y: { field: "loss", type: "quantitative", scale: { type: "log" }, title: "training loss" },
-        color: {
-          field: "B",
-          type: "nominal",
-          title: null,
-          sort: runs.map((r) => `B = ${r.B}, η = ${sig(r.eta, 3)}`),
-          legend: { labelLimit: 300 },
+      title: "Linear rule: training loss per epoch (base drawn on top, dashed black)",
+      layer: [
+        {
+          data: { values: valuesOf(runs.slice(1)) },
+          mark: { type: "line", strokeWidth: 1.5 },
+          encoding: { x, y, color },
         },
-      },
+        {
+          // the base last, so the curves that follow it closely do not hide it
+          data: { values: valuesOf([m.base]) },
+          mark: { type: "line", strokeWidth: 2.5, strokeDash: [6, 3] },
+          encoding: { x, y, color },
+        },
+      ],
     },
   };
+}
+
+/** The last epoch whose loss is more than twice the previous epoch's (0 when none is). */
+export function lastJumpEpoch(epochLoss: readonly number[]): number {
+  let last = 0;
+  for (let e = 1; e < epochLoss.length; e++) {
+    if ((epochLoss[e] as number) > 2 * (epochLoss[e - 1] as number)) last = e;
+  }
+  return last;
 }
 
 /** The tables, figures and key numbers of a measurement. */
@@ -453,7 +480,28 @@ export function report(m: LrScalingMeasurement): ExperimentResult {
     tolerance: `${Math.round(100 * SETUP.matchTolerance)} %`,
     "sharpness-init": sig(m.sharpnessAtInit, 3),
     "eta-stable-init": sig(2 / m.sharpnessAtInit, 3),
+    "wiggle-window": String(SETUP.wiggleWindow),
+    "spike-epochs": String(SETUP.spikeEpochs),
+    "base-wiggle": sig(m.base.wiggle, 2),
   };
+  const clean = m.equalEpochs.find((r) => r.rule === "linear" && r.B === largestClean);
+  if (clean) {
+    numbers["largest-linear-clean-wiggle"] = sig(clean.wiggle, 2);
+    numbers["largest-linear-clean-wiggle-vs-base"] = sig(clean.wiggle / m.base.wiggle, 2);
+  }
+  if (firstSpiked) {
+    numbers["first-spike-loss"] = sig(firstSpiked.finalLoss, 3);
+    numbers["first-spike-last-jump-epoch"] = String(lastJumpEpoch(firstSpiked.run.epochLoss));
+  }
+  // the linear-rule runs that spiked early or failed: their smallest W2 update-to-weight ratio
+  const troubled = m.equalEpochs.filter(
+    (r) => r.rule === "linear" && (r.spike > SETUP.spikeLimit || !matchesBase(r, m.base)),
+  );
+  if (troubled.length > 0) {
+    const smallest = Math.min(...troubled.map((r) => r.ratioW2));
+    numbers["troubled-min-ratio-w2"] = sig(smallest, 2);
+    numbers["troubled-min-ratio-w2-vs-base"] = sig(smallest / m.base.ratioW2, 2);
+  }
   return {
     tables: [equalEpochsTable(m), equalStepsTable(m), updateNoiseTable(m)],
     figures: [finalLossFigure(m), linearCurvesFigure(m)],

@@ -6,9 +6,10 @@
  *   stable   σ(±z) with e^{−|z|} only,  1 − p = σ(−z) = −expm1(log p),
  *            log(1 − p) = −softplus(z),  ℓ = softplus(z) − y z
  *
- * Near p = 1 the naive complement 1 − p is exact subtraction of a rounded p: p carries an
- * absolute error up to 2^{−54}, while 1 − p ≈ e^{−z}, so the relative error is ≈ 2^{−54} e^{z}
- * and about z/ln 2 of the 53 bits are lost; at z = 53 ln 2 ≈ 36.74 p rounds to exactly 1.
+ * Near p = 1 the naive complement 1 − p is exact subtraction of a rounded p: p inherits the
+ * rounding of 1 + e^{−z}, an absolute error up to 2^{−53} (half an ulp above 1), while
+ * 1 − p ≈ e^{−z}, so the relative error is up to ≈ 2^{−53} e^{z} and about z/ln 2 of the 53 bits
+ * are lost; at z = 53 ln 2 ≈ 36.74 p rounds to exactly 1.
  * The float64 thresholds are found by bisection over the doubles themselves, not assumed.
  * scikit-learn's log_loss clips p to [ε, 1 − ε] with ε = 2^{−52} (its default since 1.2,
  * 1e-15 before): its value at large logits is reproduced here from that rule by our own code.
@@ -280,12 +281,18 @@ function run(): ExperimentResult {
   };
   const bitsTable: Table = {
     name: "bits",
-    title: "bits lost by the naive 1 − p (worst over z ± 1/2), against z/ln 2 − 1",
-    columns: ["z", "bits lost, measured", "z/ln 2 − 1", "σ(−z), −expm1(log p): bits lost"],
+    title:
+      "bits lost by the naive 1 − p, worst over [z − 1/2, z + 1/2], against (z + 1/2)/ln 2, the loss at z + 1/2 when p is off by 2^−53",
+    columns: [
+      "z",
+      "bits lost, measured (worst over z ± ½)",
+      "(z + ½)/ln 2",
+      "σ(−z), −expm1(log p): bits lost",
+    ],
     rows: [1, 5, 10, 20, 30, 35].map((z) => [
       String(z),
       bitsLostAt(z),
-      sig(Math.max(0, z / Math.LN2 - 1), 3),
+      sig((z + 0.5) / Math.LN2, 3),
       sig(
         Math.max(
           ...Array.from({ length: 9 }, (_, i) => {

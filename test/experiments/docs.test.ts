@@ -51,6 +51,14 @@ describe("docs sync", () => {
     ]);
   });
 
+  it("checks a quote whose key contains a dot (dead-end-bias-0.01), instead of skipping it", () => {
+    const dotted = new Map([["demo", { ...result, numbers: { "bias-0.01": "25" } }]]);
+    expect(docDrift("a <!--n:demo.bias-0.01-->24<!--/n--> b", dotted)).toEqual([
+      "demo.bias-0.01: the doc says 24, the experiment 25",
+    ]);
+    expect(unquotedNumbers("a <!--n:demo.bias-0.01-->73.5 %<!--/n--> b")).toEqual([]);
+  });
+
   it("accepts a table the formatter has padded", () => {
     const padded = syncDoc(doc, results).replace("| a | b |", "| a   | b     |");
     expect(docDrift(padded, results)).toEqual([]);

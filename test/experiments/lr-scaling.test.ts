@@ -10,6 +10,7 @@ import { makeDataset } from "../../src/data/index.js";
 import { backward, forward, initParams, paramsAreFinite, tanh } from "../../src/nn/index.js";
 import { train } from "../../src/train/index.js";
 import {
+  lastJumpEpoch,
   lrScaling,
   matchesBase,
   measureLrScaling,
@@ -137,6 +138,23 @@ describe("the experiment's claims (seed 0)", () => {
 
   it("the linear rule wiggles several times more than the base from 8·B0 on", () => {
     for (const k of [8, 16, 32]) expect(at(k, "linear").wiggle).toBeGreaterThan(3 * m.base.wiggle);
+  });
+
+  it("the linear rule keeps working at batches well above the base run's final B_simple", () => {
+    for (const k of [8, 16]) {
+      expect(at(k, "linear").B).toBeGreaterThan(2 * m.base.bSimple);
+      expect(matchesBase(at(k, "linear"), m.base), `k = ${k}`).toBe(true);
+    }
+    // and at 16·B0 it ends below the base, after spikes that last past the first 30 epochs
+    expect(at(16, "linear").finalLoss).toBeLessThan(m.base.finalLoss);
+    expect(lastJumpEpoch(at(16, "linear").run.epochLoss)).toBeGreaterThan(30);
+  });
+
+  it("the quoted monitor keys say what the tables show", () => {
+    const n = report(m).numbers;
+    expect(Number(n["largest-linear-clean-wiggle-vs-base"])).toBeGreaterThan(5);
+    expect(Number(n["troubled-min-ratio-w2"])).toBeGreaterThanOrEqual(0.1);
+    expect(Number(n["troubled-min-ratio-w2-vs-base"])).toBeGreaterThan(10);
   });
 
   it("keeping η (or √k·η) at a larger batch falls behind at equal epochs", () => {
