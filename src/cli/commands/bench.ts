@@ -12,7 +12,7 @@
  */
 import { makeWorkload, WORKLOAD_NAMES, type WorkloadSpec } from "../../data/synthetic.js";
 import { UsageError } from "../../errors.js";
-import { defaultInitFor, initParams } from "../../nn/index.js";
+import { defaultInitFor, initParams, type Params } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
 import { train, type LabelledData } from "../../train/index.js";
 import { booleanFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
@@ -48,13 +48,7 @@ export function flopsPerEpoch(spec: Pick<WorkloadSpec, "N" | "D" | "H">): number
  * the training engine: switch the engine here.
  */
 export function trainWorkload(spec: WorkloadSpec, data: LabelledData, seed: number): number {
-  const params = initParams({
-    inputs: spec.D,
-    hidden: spec.H,
-    init: defaultInitFor(spec.activation),
-    seed: streamSeed(seed, "init"),
-  });
-  const result = train(params, data, {
+  const result = train(workloadParams(spec, seed), data, {
     activation: spec.activation,
     learningRate: spec.learningRate,
     epochs: spec.epochs,
@@ -64,6 +58,16 @@ export function trainWorkload(spec: WorkloadSpec, data: LabelledData, seed: numb
   const last = result.history[result.history.length - 1];
   if (last === undefined) throw new Error("internal: training returned no history");
   return last.loss;
+}
+
+/** The starting weights of a workload's run: the CLI's default init for its activation. */
+export function workloadParams(spec: WorkloadSpec, seed: number): Params {
+  return initParams({
+    inputs: spec.D,
+    hidden: spec.H,
+    init: defaultInitFor(spec.activation),
+    seed: streamSeed(seed, "init"),
+  });
 }
 
 export interface BenchResult {
