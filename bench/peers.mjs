@@ -1,5 +1,6 @@
 // `npm run bench:peers`: trains the three workloads with handgrad and every peer, each run in
-// its own process (its own JIT warm-up and peak memory), one after the other, once each;
+// its own process (its own JIT warm-up and peak memory), one after the other, best of up to
+// three runs;
 // writes the measurements to bench/results.json and renders docs/performance.md and its
 // figure from them (render.mjs). Needs `npm run build` and `npm ci --prefix bench` first.
 import { spawnSync } from "node:child_process";
@@ -14,6 +15,8 @@ import { WORKLOAD_NAMES } from "../dist/data/synthetic.js";
 const here = import.meta.dirname;
 const root = resolve(here, "..");
 const SEED = 0;
+const REPEATS = 3;
+const BUDGET_SECONDS = 15;
 const dataDir = join(here, ".data");
 mkdirSync(dataDir, { recursive: true });
 
@@ -121,6 +124,25 @@ const PEERS = [
   },
 ];
 
+/** Runs one peer once on one workload (in a process of its own) and returns its report. */
+function measure(peer, workload, cut) {
+  const [command, args, env = {}] = peer.command(workload, cut);
+  const r = spawnSync(command, args, {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+    env: { ...process.env, ...env },
+  });
+  if (r.status !== 0) {
+    throw new Error(`${peer.id} on ${workload} failed (exit ${r.status}):\n${r.stderr}`);
+  }
+  // handgrad prints one pretty JSON document, the peers one JSON line (after any chatter).
+  const out = r.stdout.trim();
+  const m = JSON.parse(peer.id === "handgrad" ? out : out.split("\n").at(-1));
+  if (peer.id === "numpy") peer.version = m.numpy;
+  if (peer.id === "numpy") peer.python = m.python;
+  return m;
+}
+
 function hasNumpy() {
   const r = spawnSync("python3", ["-c", "import numpy"], { encoding: "utf8" });
   return r.status === 0;
@@ -138,37 +160,34 @@ for (const workload of WORKLOAD_NAMES) {
     if (peer.id === "numpy" && !numpy) continue;
     const subset = peer.subset?.[workload];
     const cut = subset ? [String(subset.examples), String(subset.epochs)] : [];
-    const [command, args, env = {}] = peer.command(workload, cut);
     const t0 = performance.now();
-    const r = spawnSync(command, args, {
-      encoding: "utf8",
-      maxBuffer: 1 << 24,
-      env: { ...process.env, ...env },
-    });
-    if (r.status !== 0) {
-      throw new Error(`${peer.id} on ${workload} failed (exit ${r.status}):\n${r.stderr}`);
+    const tries = [];
+    // Best of up to REPEATS runs, stopping once BUDGET_SECONDS of training is spent: the
+    // fastest run is the one least slowed by whatever else the machine was doing.
+    while (
+      tries.length < REPEATS &&
+      tries.reduce((sum, m) => sum + m.seconds, 0) < BUDGET_SECONDS
+    ) {
+      tries.push(measure(peer, workload, cut));
     }
-    // handgrad prints one pretty JSON document, the peers one JSON line (after any chatter).
-    const out = r.stdout.trim();
-    const m = JSON.parse(peer.id === "handgrad" ? out : out.split("\n").at(-1));
-    if (peer.id === "numpy") peer.version = m.numpy;
-    if (peer.id === "numpy") peer.python = m.python;
+    const m = tries.reduce((a, b) => (b.examplesPerSecond > a.examplesPerSecond ? b : a));
     runs.push({
       peer: peer.id,
       workload,
       examples: m.examples ?? m.N,
       epochs: m.epochs,
       subset: subset !== undefined,
+      runs: tries.length,
       seconds: m.seconds,
       examplesPerSecond: m.examplesPerSecond,
       finalLoss: m.finalLoss ?? null,
-      accuracy: m.accuracy ?? null,
+      accuracy: m.accuracy ?? m.finalAccuracy ?? null,
       peakRssBytes: m.peakRssBytes,
       ...(m.gflops !== undefined ? { gflops: m.gflops, engine: m.engine } : {}),
     });
     console.log(
       `${workload.padEnd(5)} ${peer.id.padEnd(10)} ${Math.round(m.examplesPerSecond).toString().padStart(9)} examples/s` +
-        ` (${m.seconds.toFixed(2)} s training, ${((performance.now() - t0) / 1000).toFixed(1)} s in all)`,
+        ` (best of ${tries.length}: ${tries.map((t) => t.seconds.toFixed(2)).join(", ")} s training; ${((performance.now() - t0) / 1000).toFixed(1)} s in all)`,
     );
   }
 }
@@ -176,12 +195,15 @@ for (const workload of WORKLOAD_NAMES) {
 const results = {
   date: new Date().toISOString().slice(0, 10),
   seed: SEED,
+  repeats: REPEATS,
+  budgetSeconds: BUDGET_SECONDS,
   machine: {
     cpu: cpus()[0]?.model ?? "unknown",
     cores: cpus().length,
     memoryBytes: totalmem(),
     platform: `${process.platform} ${process.arch}`,
     loadAverageBefore: Math.round(loadBefore * 100) / 100,
+    loadAverageAfter: Math.round(loadavg()[0] * 100) / 100,
   },
   versions: {
     node: process.versions.node,

@@ -52,8 +52,8 @@ function workloadSection(results, workload) {
     "",
     `N = ${spec.N}, D = ${spec.D}, H = ${spec.H}, ${spec.activation}, batch ${spec.batch}, ${spec.epochs} epochs, η = \`${spec.learningRate}\`.`,
     "",
-    "| Peer | Precision | examples/s | handgrad ÷ peer | final loss | train accuracy | peak RSS (MiB) |",
-    "| --- | --- | --: | --: | --: | --: | --: |",
+    "| Peer | Precision | examples/s | handgrad ÷ peer | final loss | train accuracy | peak RSS (MiB) | runs |",
+    "| --- | --- | --: | --: | --: | --: | --: | --: |",
   ];
   for (const { peer, run } of all) {
     const cut = run.subset
@@ -61,7 +61,7 @@ function workloadSection(results, workload) {
       : "";
     lines.push(
       `| ${peer.label} | ${peer.precision} | ${int(run.examplesPerSecond)}${cut} | ${sig(handgrad / run.examplesPerSecond)} | ` +
-        `${run.finalLoss === null ? "—" : sig(run.finalLoss)} | ${run.accuracy === null ? "—" : sig(run.accuracy)} | ${mib(run.peakRssBytes)} |`,
+        `${run.finalLoss === null ? "—" : sig(run.finalLoss)} | ${run.accuracy === null ? "—" : sig(run.accuracy)} | ${mib(run.peakRssBytes)} | ${run.runs} |`,
     );
   }
   const own = all.find((x) => x.peer.id === "handgrad").run;
@@ -100,7 +100,7 @@ function targetsSection(results) {
     "",
     missed.length === 0
       ? "Every target is met in this run."
-      : `Missed in this run: ${missed.join("; ")}. Why, and what limits the speed, is in the next section.`,
+      : `${missed.length} of ${2 * WORKLOAD_NAMES.length} targets are missed in this run; why is in the next section.`,
   );
   return lines.join("\n");
 }
@@ -144,7 +144,10 @@ function machineSection(results) {
   return [
     `- CPU: ${machine.cpu}, ${machine.cores} cores, ${int(machine.memoryBytes / 2 ** 30)} GiB memory, ${machine.platform}`,
     `- Node \`${versions.node}\`${versions.python ? `, Python \`${versions.python}\`` : ""}`,
-    `- Measured on ${results.date}, seed ${results.seed}; one-minute load average before the run ${sig(machine.loadAverageBefore)} (other work on the machine slows every peer alike only if it lasts the whole run)`,
+    `- Measured on ${results.date}, seed ${results.seed}; one-minute load average ${sig(machine.loadAverageBefore)} before the run and ${sig(machine.loadAverageAfter)} after it` +
+      (Math.max(machine.loadAverageBefore, machine.loadAverageAfter) > machine.cores
+        ? ": the machine was busy with other work, which slows every peer, by amounts that vary from run to run: read the ratios as rough"
+        : ""),
   ].join("\n");
 }
 
@@ -171,7 +174,13 @@ export function figureSpec(results) {
       height: { step: 16 },
       mark: { type: "point", filled: true, size: 70 },
       encoding: {
-        y: { field: "peer", type: "nominal", sort: results.peers.map((p) => p.label), title: null },
+        y: {
+          field: "peer",
+          type: "nominal",
+          sort: results.peers.map((p) => p.label),
+          title: null,
+          axis: { labelLimit: 240 },
+        },
         x: {
           field: "examplesPerSecond",
           type: "quantitative",
@@ -201,7 +210,7 @@ export async function renderReport(results) {
     "",
     "How fast handgrad trains its one-hidden-layer network, beside the tools a JavaScript user would otherwise pick and beside NumPy, on the three seeded synthetic workloads of `src/data/synthetic.ts` (standard normal features, labels from a fixed random tanh teacher). Every peer trains the same data with the same network shape, loss and plain mini-batch SGD where it can be configured; where it cannot, it keeps its own defaults, said in [the peers' table](#peers).",
     "",
-    "examples/s = N × epochs / training wall time: only training is timed (not data generation or loading), each peer in its own process, once. GFLOP/s counts the matrix products only: forward 2NDH + 2NH, backward 2NDH + 4NH per epoch; element-wise work is not counted. Peak RSS is the process's `maxRSS` (`process.resourceUsage()` in Node, `getrusage` in Python), data included. `handgrad ÷ peer` above 1 means handgrad is faster.",
+    `examples/s = N × epochs / training wall time: only training is timed (not data generation or loading), each peer in its own process, the best of up to ${results.repeats} runs, stopping once ${results.budgetSeconds} s of training is spent (the table says how many). GFLOP/s counts the matrix products only: forward 2NDH + 2NH, backward 2NDH + 4NH per epoch; element-wise work is not counted. Peak RSS is the process's \`maxRSS\` (\`process.resourceUsage()\` in Node, \`getrusage\` in Python), data included. \`handgrad ÷ peer\` above 1 means handgrad is faster.`,
     "",
     `## Results (handgrad engine: ${engine})`,
     "",

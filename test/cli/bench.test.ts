@@ -74,8 +74,9 @@ describe("handgrad bench", () => {
         seed: streamSeed(3, "shuffle"),
       },
     );
-    const expected = result.history[200]!.loss;
-    expect(Object.is(report.finalLoss, expected)).toBe(true); // JSON round-trips a double exactly
+    const expected = result.history[200]!;
+    expect(Object.is(report.finalLoss, expected.loss)).toBe(true); // JSON round-trips a double exactly
+    expect(report.finalAccuracy).toBe(expected.accuracy);
     expect(report.finalLoss).toBeLessThan(0.2); // the teacher's labels are learnable
   }, 60_000);
 

@@ -44,10 +44,14 @@ export function flopsPerEpoch(spec: Pick<WorkloadSpec, "N" | "D" | "H">): number
 
 /**
  * Trains `data` as the workload `spec` says, from weights drawn from `seed`, and returns the
- * mean cross-entropy on the whole training set after the last epoch. The one call site of
- * the training engine: switch the engine here.
+ * mean cross-entropy and the accuracy on the whole training set after the last epoch. The
+ * one call site of the training engine: switch the engine here.
  */
-export function trainWorkload(spec: WorkloadSpec, data: LabelledData, seed: number): number {
+export function trainWorkload(
+  spec: WorkloadSpec,
+  data: LabelledData,
+  seed: number,
+): { readonly loss: number; readonly accuracy: number } {
   const result = train(workloadParams(spec, seed), data, {
     activation: spec.activation,
     learningRate: spec.learningRate,
@@ -57,7 +61,7 @@ export function trainWorkload(spec: WorkloadSpec, data: LabelledData, seed: numb
   });
   const last = result.history[result.history.length - 1];
   if (last === undefined) throw new Error("internal: training returned no history");
-  return last.loss;
+  return { loss: last.loss, accuracy: last.accuracy };
 }
 
 /** The starting weights of a workload's run: the CLI's default init for its activation. */
@@ -83,13 +87,14 @@ export interface BenchResult {
   readonly gflops: number;
   readonly peakRssBytes: number;
   readonly finalLoss: number;
+  readonly finalAccuracy: number;
 }
 
 /** Generates workload `name` from `seed`, trains it once and measures the training call. */
 export function runBench(name: string, seed: number): BenchResult {
   const { X, y, spec } = makeWorkload(name, seed);
   const start = process.hrtime.bigint();
-  const finalLoss = trainWorkload(spec, { X, y }, seed);
+  const final = trainWorkload(spec, { X, y }, seed);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const flops = flopsPerEpoch(spec);
   return {
@@ -104,7 +109,8 @@ export function runBench(name: string, seed: number): BenchResult {
     flopsPerEpoch: flops,
     gflops: (flops * spec.epochs) / seconds / 1e9,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    finalLoss,
+    finalLoss: final.loss,
+    finalAccuracy: final.accuracy,
   };
 }
 
