@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { format } from "prettier";
 import { exportForNumpy } from "./workloads.mjs";
 import { writeReport } from "./render.mjs";
 import { WORKLOAD_NAMES } from "../dist/data/synthetic.js";
@@ -103,7 +104,7 @@ const PEERS = [
     label: "TensorFlow.js wasm",
     version: peerVersion("@tensorflow/tfjs-backend-wasm"),
     precision: "float32",
-    notes: "as cpu, WebAssembly kernels (XNNPACK) with SIMD, one thread in Node",
+    notes: "as cpu, with its WebAssembly kernels",
     command: (w, cut) => [
       process.execPath,
       [join(here, "peers/tfjs.mjs"), w, String(SEED), ...cut],
@@ -184,6 +185,7 @@ for (const workload of WORKLOAD_NAMES) {
       accuracy: m.accuracy ?? m.finalAccuracy ?? null,
       peakRssBytes: m.peakRssBytes,
       ...(m.gflops !== undefined ? { gflops: m.gflops, engine: m.engine } : {}),
+      ...(m.simd !== undefined ? { simd: m.simd, threads: m.threads } : {}),
     });
     console.log(
       `${workload.padEnd(5)} ${peer.id.padEnd(10)} ${Math.round(m.examplesPerSecond).toString().padStart(9)} examples/s` +
@@ -222,7 +224,8 @@ const results = {
   skipped,
   runs,
 };
-writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+const resultsFile = join(here, "results.json");
+writeFileSync(resultsFile, await format(JSON.stringify(results), { filepath: resultsFile }));
 console.log(`bench/results.json written (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 await writeReport(results);
 console.log("docs/performance.md and docs/figures/performance-*.svg written");

@@ -131,8 +131,12 @@ function peersSection(results) {
           )
           .join("; ")}`
       : "";
+    const wasm = results.runs.find((r) => r.peer === peer.id && r.simd !== undefined);
+    const flags = wasm
+      ? `; WebAssembly SIMD ${wasm.simd ? "on" : "off"}, ${wasm.threads ? "several threads" : "one thread"} in this run`
+      : "";
     lines.push(
-      `| ${peer.label} | \`${peer.version}\` | ${peer.precision} | ${peer.notes}${subset} |`,
+      `| ${peer.label} | \`${peer.version}\` | ${peer.precision} | ${peer.notes}${flags}${subset} |`,
     );
   }
   for (const skip of results.skipped) lines.push("", `Skipped: ${skip.peer}: ${skip.reason}.`);
@@ -146,7 +150,7 @@ function machineSection(results) {
     `- Node \`${versions.node}\`${versions.python ? `, Python \`${versions.python}\`` : ""}`,
     `- Measured on ${results.date}, seed ${results.seed}; one-minute load average ${sig(machine.loadAverageBefore)} before the run and ${sig(machine.loadAverageAfter)} after it` +
       (Math.max(machine.loadAverageBefore, machine.loadAverageAfter) > machine.cores
-        ? ": the machine was busy with other work, which slows every peer, by amounts that vary from run to run: read the ratios as rough"
+        ? `. The machine was busy with other work (a load above its ${machine.cores} cores), which slows every peer by amounts that vary from run to run: read the ratios as rough`
         : ""),
   ].join("\n");
 }
