@@ -67,7 +67,7 @@ const PEERS = [
     version: peerVersion("brain.js"),
     precision: "float32 storage, float64 arithmetic",
     notes:
-      "one example at a time, no shuffling, squared error, its activation on the output layer too, momentum 0.1 (it refuses 0)",
+      "one example at a time, no shuffling, squared error, its activation on the output layer too, momentum `0.1` (it refuses 0)",
     subset: { wide: { examples: 2000, epochs: 1 } },
     command: (w, cut) => [
       process.execPath,

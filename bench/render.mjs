@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { format, resolveConfig } from "prettier";
 import { renderSvg } from "../dist/experiments/index.js";
 import { WORKLOADS, WORKLOAD_NAMES } from "../dist/data/synthetic.js";
+import { flopsPerEpoch } from "../dist/cli/commands/bench.js";
 
 const here = import.meta.dirname;
 const root = resolve(here, "..");
@@ -46,7 +47,7 @@ function ratios(results, workload) {
 
 function workloadSection(results, workload) {
   const spec = WORKLOADS[workload];
-  const { all, handgrad } = ratios(results, workload);
+  const { all, handgrad, numpy } = ratios(results, workload);
   const lines = [
     `### ${workload}`,
     "",
@@ -67,7 +68,10 @@ function workloadSection(results, workload) {
   const own = all.find((x) => x.peer.id === "handgrad").run;
   lines.push(
     "",
-    `handgrad (engine ${own.engine}): ${sig(own.seconds / own.epochs)} s per epoch, ${sig(own.gflops)} GFLOP/s of matrix products.`,
+    `handgrad (engine ${own.engine}): ${sig(own.seconds / own.epochs)} s per epoch, ${sig(own.gflops)} GFLOP/s of matrix products` +
+      (numpy
+        ? `; NumPy ${sig((flopsPerEpoch(spec) * numpy.run.epochs) / numpy.run.seconds / 1e9)} GFLOP/s by the same count.`
+        : "."),
   );
   return lines.join("\n");
 }
@@ -87,12 +91,12 @@ function targetsSection(results) {
       const np = handgrad / numpy.run.examplesPerSecond;
       const npMet = np >= NUMPY_TARGET[workload];
       lines.push(
-        `| ${workload} | ≥ ${NUMPY_TARGET[workload]}× NumPy | ${sig(np)}× | ${npMet ? "yes" : "no"} |`,
+        `| ${workload} | ≥ \`${NUMPY_TARGET[workload]}\`× NumPy | ${sig(np)}× | ${npMet ? "yes" : "no"} |`,
       );
       if (!npMet) missed.push(`${workload}: ${sig(np)}× NumPy, not ${NUMPY_TARGET[workload]}×`);
     } else {
       lines.push(
-        `| ${workload} | ≥ ${NUMPY_TARGET[workload]}× NumPy | not measured (no NumPy) | — |`,
+        `| ${workload} | ≥ \`${NUMPY_TARGET[workload]}\`× NumPy | not measured (no NumPy) | — |`,
       );
     }
   }
