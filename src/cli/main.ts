@@ -4,6 +4,7 @@
  * diverged, 70 an internal error (a bug: please report it).
  */
 import { HandgradError } from "../errors.js";
+import { benchCommand, BENCH_FLAGS } from "./commands/bench.js";
 import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
 import { experimentCommand, EXPERIMENT_FLAGS } from "./commands/experiment.js";
 import { gradCommand, GRAD_FLAGS } from "./commands/grad.js";
@@ -52,6 +53,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     positional: "NAME",
     flags: EXPERIMENT_FLAGS,
     run: experimentCommand,
+  },
+  bench: {
+    summary: "train a synthetic workload (toy, tab, wide) and report examples/s, GFLOP/s, memory",
+    flags: BENCH_FLAGS,
+    run: benchCommand,
   },
 };
 

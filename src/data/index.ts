@@ -28,8 +28,7 @@ export { applyStandardizer, fitStandardizer, type Standardizer } from "./standar
 export { splitDataset } from "./split.js";
 export {
   makeWorkload,
-  teacherData,
-  TEACHER_HIDDEN,
+  TEACHER_UNITS,
   WORKLOAD_NAMES,
   WORKLOADS,
   type Workload,

@@ -72,18 +72,18 @@ describe("trainFast agrees bit for bit with trainPlain", () => {
         shuffle,
         seed: 3,
       };
-      const fast = trainFast(start, w.data, options);
-      expect(bits(fast.params)).toBe(bits(trainPlain(start, w.data, options).params));
+      const fast = trainFast(start, w, options);
+      expect(bits(fast.params)).toBe(bits(trainPlain(start, w, options).params));
     }
   });
 
   it("with a wide layer (D = 200 > one cache block of p, H = 130 not a multiple of the tile)", () => {
     const w = makeWorkload("wide", 4, { samples: 90 });
-    const X = w.data.X; // 90×784: keep 200 columns
+    const X = w.X; // 90×784: keep 200 columns
     const D = 200;
     const narrow = new Float64Array(90 * D);
     for (let i = 0; i < 90; i++) narrow.set(X.data.subarray(i * 784, i * 784 + D), i * D);
-    const data = { X: { rows: 90, cols: D, data: narrow }, y: w.data.y };
+    const data = { X: { rows: 90, cols: D, data: narrow }, y: w.y };
     const start = initParams({ inputs: D, hidden: 130, init: "he", seed: 4 });
     const options: TrainOptions = {
       activation: "relu",

@@ -1,0 +1,137 @@
+/**
+ * `handgrad bench --workload toy|tab|wide`: trains one synthetic workload (src/data/synthetic.ts)
+ * and reports its speed. Only the training call is timed, not the data generation.
+ *
+ *   examples/s  = N × epochs / training wall time
+ *   GFLOP/s     = epochs × flopsPerEpoch / training wall time / 10⁹, counting the matrix
+ *                 products only: forward 2NDH + 2NH (X W1, a1 W2), backward 2NDH + 4NH
+ *                 (X^T dZ1, a1^T dZ2, dZ2 W2^T). Element-wise work (bias, activation, loss,
+ *                 the SGD update) and the library's per-epoch evaluation are not counted.
+ *   peak RSS    = process.resourceUsage().maxRSS (KiB on Linux) × 1024, in bytes: the peak of
+ *                 the whole process, data generation included.
+ */
+import { makeWorkload, WORKLOAD_NAMES, type WorkloadSpec } from "../../data/synthetic.js";
+import { UsageError } from "../../errors.js";
+import { defaultInitFor, initParams, type Params } from "../../nn/index.js";
+import { streamSeed } from "../../rng.js";
+import { train, type LabelledData } from "../../train/index.js";
+import { booleanFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import type { Output } from "../output.js";
+import { seedFlag } from "../setup.js";
+
+export const BENCH_FLAGS: FlagSpecs = {
+  workload: { kind: "string", help: `the workload to train: ${WORKLOAD_NAMES.join(", ")}` },
+  seed: { kind: "string", help: "seed of the data, the weights and the shuffling (0)" },
+  json: {
+    kind: "boolean",
+    help:
+      "print {workload, examplesPerSecond, gflops, peakRssBytes, finalLoss, …} on stdout; " +
+      "GFLOP/s counts the matrix products only: forward 2NDH + 2NH, backward 2NDH + 4NH per epoch",
+  },
+};
+
+/** The engine that trains: today the library's readable `train`. */
+export const BENCH_ENGINE = "plain";
+
+/**
+ * Floating-point operations of one epoch's matrix products (a multiply-add counts 2):
+ * forward 2NDH + 2NH, backward 2NDH + 4NH, i.e. 4NDH + 6NH (the output width K is 1).
+ */
+export function flopsPerEpoch(spec: Pick<WorkloadSpec, "N" | "D" | "H">): number {
+  const { N, D, H } = spec;
+  return 2 * N * D * H + 2 * N * H + (2 * N * D * H + 4 * N * H);
+}
+
+/**
+ * Trains `data` as the workload `spec` says, from weights drawn from `seed`, and returns the
+ * mean cross-entropy and the accuracy on the whole training set after the last epoch. The
+ * one call site of the training engine: switch the engine here.
+ */
+export function trainWorkload(
+  spec: WorkloadSpec,
+  data: LabelledData,
+  seed: number,
+): { readonly loss: number; readonly accuracy: number } {
+  const result = train(workloadParams(spec, seed), data, {
+    activation: spec.activation,
+    learningRate: spec.learningRate,
+    epochs: spec.epochs,
+    batchSize: spec.batch,
+    seed: streamSeed(seed, "shuffle"),
+  });
+  const last = result.history[result.history.length - 1];
+  if (last === undefined) throw new Error("internal: training returned no history");
+  return { loss: last.loss, accuracy: last.accuracy };
+}
+
+/** The starting weights of a workload's run: the CLI's default init for its activation. */
+export function workloadParams(spec: WorkloadSpec, seed: number): Params {
+  return initParams({
+    inputs: spec.D,
+    hidden: spec.H,
+    init: defaultInitFor(spec.activation),
+    seed: streamSeed(seed, "init"),
+  });
+}
+
+export interface BenchResult {
+  readonly workload: string;
+  readonly engine: string;
+  readonly seed: number;
+  readonly N: number;
+  readonly epochs: number;
+  readonly seconds: number;
+  readonly secondsPerEpoch: number;
+  readonly examplesPerSecond: number;
+  readonly flopsPerEpoch: number;
+  readonly gflops: number;
+  readonly peakRssBytes: number;
+  readonly finalLoss: number;
+  readonly finalAccuracy: number;
+}
+
+/** Generates workload `name` from `seed`, trains it once and measures the training call. */
+export function runBench(name: string, seed: number): BenchResult {
+  const { X, y, spec } = makeWorkload(name, seed);
+  const start = process.hrtime.bigint();
+  const final = trainWorkload(spec, { X, y }, seed);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const flops = flopsPerEpoch(spec);
+  return {
+    workload: name,
+    engine: BENCH_ENGINE,
+    seed,
+    N: spec.N,
+    epochs: spec.epochs,
+    seconds,
+    secondsPerEpoch: seconds / spec.epochs,
+    examplesPerSecond: (spec.N * spec.epochs) / seconds,
+    flopsPerEpoch: flops,
+    gflops: (flops * spec.epochs) / seconds / 1e9,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    finalLoss: final.loss,
+    finalAccuracy: final.accuracy,
+  };
+}
+
+export function benchCommand(flags: Flags, output: Output): number {
+  const name = stringFlag(flags, "workload");
+  if (name === undefined) {
+    throw new UsageError(`--workload is required (one of ${WORKLOAD_NAMES.join(", ")})`);
+  }
+  if (!(WORKLOAD_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`--workload must be one of ${WORKLOAD_NAMES.join(", ")}, got "${name}"`);
+  }
+  const seed = seedFlag(flags);
+  const r = runBench(name, seed);
+  output.log(
+    `bench ${r.workload} (engine ${r.engine}, seed ${r.seed}): ${r.epochs} epochs of ${r.N} examples in ${r.seconds.toFixed(3)} s\n` +
+      `  examples/s  ${Math.round(r.examplesPerSecond)}\n` +
+      `  s/epoch     ${r.secondsPerEpoch.toPrecision(4)}\n` +
+      `  GFLOP/s     ${r.gflops.toPrecision(4)} (matrix products only: 4NDH + 6NH flops per epoch)\n` +
+      `  peak RSS    ${(r.peakRssBytes / 2 ** 20).toFixed(1)} MiB (maxRSS of the process)\n` +
+      `  final loss  ${r.finalLoss}`,
+  );
+  if (booleanFlag(flags, "json")) output.json(r);
+  return 0;
+}
