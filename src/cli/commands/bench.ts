@@ -12,16 +12,21 @@
  */
 import { makeWorkload, WORKLOAD_NAMES, type WorkloadSpec } from "../../data/synthetic.js";
 import { UsageError } from "../../errors.js";
-import { defaultInitFor, initParams, type Params } from "../../nn/index.js";
+import { fastestBackend, type Backend } from "../../linalg/index.js";
+import { defaultInitFor, initParams, runValues, type Params } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
 import { train, type LabelledData } from "../../train/index.js";
-import { booleanFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import { booleanFlag, choiceFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import type { Output } from "../output.js";
 import { seedFlag } from "../setup.js";
 
 export const BENCH_FLAGS: FlagSpecs = {
   workload: { kind: "string", help: `the workload to train: ${WORKLOAD_NAMES.join(", ")}` },
   seed: { kind: "string", help: "seed of the data, the weights and the shuffling (0)" },
+  engine: {
+    kind: "string",
+    help: "fast (the default: workspaces, fused kernels, WebAssembly SIMD products) or plain (the readable path)",
+  },
   json: {
     kind: "boolean",
     help:
@@ -30,8 +35,8 @@ export const BENCH_FLAGS: FlagSpecs = {
   },
 };
 
-/** The engine that trains: today the library's readable `train`. */
-export const BENCH_ENGINE = "plain";
+export const BENCH_ENGINES = ["fast", "plain"] as const;
+export type BenchEngine = (typeof BENCH_ENGINES)[number];
 
 /**
  * Floating-point operations of one epoch's matrix products (a multiply-add counts 2):
@@ -51,6 +56,8 @@ export function trainWorkload(
   spec: WorkloadSpec,
   data: LabelledData,
   seed: number,
+  engine: BenchEngine = "fast",
+  backend?: Backend,
 ): { readonly loss: number; readonly accuracy: number } {
   const result = train(workloadParams(spec, seed), data, {
     activation: spec.activation,
@@ -58,6 +65,8 @@ export function trainWorkload(
     epochs: spec.epochs,
     batchSize: spec.batch,
     seed: streamSeed(seed, "shuffle"),
+    engine,
+    ...(backend ? { backend } : {}),
   });
   const last = result.history[result.history.length - 1];
   if (last === undefined) throw new Error("internal: training returned no history");
@@ -90,16 +99,25 @@ export interface BenchResult {
   readonly finalAccuracy: number;
 }
 
-/** Generates workload `name` from `seed`, trains it once and measures the training call. */
-export function runBench(name: string, seed: number): BenchResult {
+/**
+ * Generates workload `name` from `seed`, trains it once and measures the training call. The
+ * fast engine's backend (WebAssembly SIMD sized for the run, or the JS one) is made before
+ * the clock starts, and named in the result.
+ */
+export function runBench(name: string, seed: number, engine: BenchEngine = "fast"): BenchResult {
   const { X, y, spec } = makeWorkload(name, seed);
+  const batch = spec.batch === "full" ? spec.N : spec.batch;
+  const backend =
+    engine === "fast"
+      ? fastestBackend(runValues(batch, spec.D, spec.H, 1, batch === spec.N ? 2 : 3))
+      : undefined;
   const start = process.hrtime.bigint();
-  const final = trainWorkload(spec, { X, y }, seed);
+  const final = trainWorkload(spec, { X, y }, seed, engine, backend);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const flops = flopsPerEpoch(spec);
   return {
     workload: name,
-    engine: BENCH_ENGINE,
+    engine: backend ? `${engine} (${backend.name})` : engine,
     seed,
     N: spec.N,
     epochs: spec.epochs,
@@ -123,7 +141,7 @@ export function benchCommand(flags: Flags, output: Output): number {
     throw new UsageError(`--workload must be one of ${WORKLOAD_NAMES.join(", ")}, got "${name}"`);
   }
   const seed = seedFlag(flags);
-  const r = runBench(name, seed);
+  const r = runBench(name, seed, choiceFlag(flags, "engine", BENCH_ENGINES, "fast"));
   output.log(
     `bench ${r.workload} (engine ${r.engine}, seed ${r.seed}): ${r.epochs} epochs of ${r.N} examples in ${r.seconds.toFixed(3)} s\n` +
       `  examples/s  ${Math.round(r.examplesPerSecond)}\n` +
