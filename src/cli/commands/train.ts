@@ -241,6 +241,10 @@ export async function runTraining(
   } catch (error) {
     progress?.done();
     if (error instanceof DivergenceError) {
+      error.message = error.message.replace(
+        "try a lower learning rate",
+        `try a lower learning rate (e.g. --lr ${learningRate / 10})`,
+      );
       if (save !== undefined) {
         saveModel(save, model(error.lastGoodParams));
         const kept =
@@ -253,7 +257,6 @@ export async function runTraining(
         saveCheckpoint(checkpointPath, checkpointOf(error.lastGoodState));
         error.message += `; its checkpoint is in ${checkpointPath}`;
       }
-      error.message += ` (e.g. --lr ${learningRate / 10}, or --init-model with the saved model)`;
       if (hint !== undefined) error.message += `; ${hint}`;
     }
     throw error;
