@@ -73,6 +73,7 @@ export * from "./train/index.js";
 export * from "./check/index.js";
 export * from "./data/index.js";
 export {
+  loadCheckpoint,
   loadModel,
   MODEL_FORMAT,
   MODEL_VERSION,
@@ -80,6 +81,14 @@ export {
   saveModel,
   serializeModel,
   writeFileAtomic,
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  dataFingerprint,
+  parseCheckpoint,
+  saveCheckpoint,
+  serializeCheckpoint,
+  type Checkpoint,
+  type DataFingerprint,
   type Model,
 } from "./io/index.js";
 export * from "./errors.js";

@@ -33,9 +33,10 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the one state xoshiro must avoid
   }
 
-  /** The generator's full state (for checkpoints). */
+  /** The generator's full state (for checkpoints; the words as unsigned 32-bit integers). */
   state(): RngState {
-    return { words: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+    const words = [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0] as const;
+    return { words, spareNormal: this.spareNormal };
   }
 
   /** A generator that continues exactly where `state` was taken. */

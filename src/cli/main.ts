@@ -1,7 +1,8 @@
 /**
  * The `handgrad` command line. Thin: parses flags, calls the library, prints.
  * Exit codes: 0 success, 1 gradient check failed, 2 bad input or usage, 3 training
- * diverged, 70 an internal error (a bug: please report it).
+ * diverged, 70 an internal error (a bug: please report it), 130/143 train interrupted by
+ * SIGINT/SIGTERM (its state checkpointed).
  */
 import { HandgradError } from "../errors.js";
 import { benchCommand, BENCH_FLAGS } from "./commands/bench.js";

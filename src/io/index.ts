@@ -1,2 +1,3 @@
 export * from "./files.js";
 export * from "./model-file.js";
+export * from "./checkpoint-file.js";

@@ -38,8 +38,10 @@ import {
 import { meanLoss } from "../numerics/mean.js";
 import { Rng } from "../rng.js";
 import {
+  bestLoss,
   DivergenceError,
   divergenceMessage,
+  explosion,
   nonFiniteFigure,
   STARTING_GRADIENT_MESSAGE,
   startingLossMessage,
@@ -48,16 +50,15 @@ import {
   type LabelledData,
   type TrainOptions,
   type TrainResult,
+  type TrainState,
 } from "./setup.js";
 
 /** Trains like trainPlain, bit for bit, on preallocated buffers; see the module comment. */
 export function trainFast(initial: Params, data: LabelledData, options: TrainOptions): TrainResult {
-  const { activation, learningRate, epochs, batchSize, shuffle, seed } = trainSettings(
-    initial,
-    data,
-    options,
-  );
+  const { activation, learningRate, epochs, batchSize, shuffle, seed, divergenceFactor } =
+    trainSettings(initial, data, options);
   const { validation } = options;
+  const resume = options.resumeFrom;
   assertTrainable(initial, data);
   if (validation) assertTrainable(initial, validation);
   const N = data.X.rows;
@@ -67,28 +68,44 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
   // params, lastGood and, for mini-batches, the start-of-run gradient beside the workspace
   const backend =
     options.backend ?? fastestBackend(runValues(batchSize, D, H, K, fullBatch ? 2 : 3));
-  const rng = new Rng(seed);
+  const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
   const ws = makeWorkspace(backend, batchSize, D, H, K);
   const params = makeParamBuffers(backend, D, H, K); // always finite between steps
   const lastGood = makeParamBuffers(backend, D, H, K); // the last epoch-end parameters with finite losses
-  copyParams(fromMatrices(initial), params);
-  let lastGoodEpoch = 0;
+  copyParams(fromMatrices(resume?.params ?? initial), params);
+  copyParams(fromMatrices(resume?.lastGoodParams ?? initial), lastGood);
   const trainLosses = new Float64Array(N);
   const validationLosses = new Float64Array(validation?.X.rows ?? 0);
   let forwardFresh = false; // ws holds the forward pass of `params` on all N rows, in order
-  let steps = 0;
-  const history: EpochRecord[] = [];
+  let steps = resume?.steps ?? 0;
+  const history: EpochRecord[] = resume ? [...resume.history] : [];
+  let best = bestLoss(history);
+  let lastGoodEpoch = history.length - 1;
+  // The steps and the RNG state at the end of epoch lastGoodEpoch.
+  let lastGoodSteps = steps - (resume ? resume.row / batchSize : 0);
+  let lastGoodRng = resume?.rng ?? rng.state();
 
-  const diverged = (epoch: number, what: string): DivergenceError =>
-    new DivergenceError(
+  const diverged = (epoch: number, what: string): DivergenceError => {
+    const kept = toMatrices(lastGood, D, H, K);
+    return new DivergenceError(
       divergenceMessage(epoch, steps, learningRate, what),
       epoch,
       steps,
       learningRate,
-      toMatrices(lastGood, D, H, K),
+      kept,
       lastGoodEpoch,
       history,
+      {
+        epoch: lastGoodEpoch + 1,
+        row: 0,
+        steps: lastGoodSteps,
+        params: kept,
+        rng: lastGoodRng,
+        history: history.slice(),
+        lastGoodParams: kept,
+      },
     );
+  };
   /**
    * Loss and accuracy of `params` on a whole set, batch by batch in row order (δ2 scaled by
    * 1/rows, the whole set's count), calling `onBatch(n)` after each batch's forward pass.
@@ -119,32 +136,67 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
     const bad = nonFiniteFigure(entry);
     if (bad && epoch === 0) throw new DataError(startingLossMessage(bad));
     if (bad) throw diverged(epoch, `the ${bad} became non-finite`);
+    const exploded = explosion(loss, best, history[0]?.loss ?? loss, divergenceFactor);
+    if (exploded) throw diverged(epoch, exploded);
+    best = Math.min(best, loss);
     copyParams(params, lastGood);
     lastGoodEpoch = epoch;
+    lastGoodSteps = steps;
+    lastGoodRng = rng.state();
     history.push(entry);
     options.onEpoch?.(entry);
   };
+  // The state at the boundary before rows `row` of `epoch` (see trainPlain).
+  const state = (epoch: number, row: number): TrainState => ({
+    epoch,
+    row,
+    steps,
+    params: toMatrices(params, D, H, K),
+    rng: lastGoodRng,
+    history: history.slice(),
+    lastGoodParams: toMatrices(lastGood, D, H, K),
+  });
+  const every = options.checkpointEvery ?? "epoch";
+  /** At a step boundary: checkpoint when due; true when the run is to stop here. */
+  const pause = (epoch: number, row: number): boolean => {
+    const due = every === "epoch" ? row === 0 : steps % every === 0;
+    if (options.onCheckpoint && due && steps > 0) options.onCheckpoint(state(epoch, row));
+    return options.shouldStop?.() ?? false;
+  };
+  const stopped = (epoch: number, row: number): TrainResult => ({
+    params: toMatrices(params, D, H, K),
+    history,
+    steps,
+    stopped: true,
+    state: state(epoch, row),
+  });
 
-  // No learning rate has acted yet: a gradient that overflows at the start is the data's and
-  // the starting model's doing (checked on all N rows, whatever the shuffling order). A
-  // mini-batch run sums it over the batches of the epoch-0 evaluation (see the module comment).
-  const startGradient = epochs > 0 && !fullBatch ? makeParamBuffers(backend, D, H, K) : undefined;
-  record(
-    0,
-    startGradient && ((n) => addGradient(backend, ws, params, n, activation, startGradient)),
-  );
-  if (epochs > 0) {
-    if (fullBatch) backwardInto(backend, ws, params, N, activation); // ws holds the forward pass
-    if (!buffersAreFinite(startGradient ?? ws.grads))
-      throw new DataError(STARTING_GRADIENT_MESSAGE);
+  if (!resume) {
+    // No learning rate has acted yet: a gradient that overflows at the start is the data's and
+    // the starting model's doing (checked on all N rows, whatever the shuffling order). A
+    // mini-batch run sums it over the batches of the epoch-0 evaluation (see the module comment).
+    const startGradient = epochs > 0 && !fullBatch ? makeParamBuffers(backend, D, H, K) : undefined;
+    record(
+      0,
+      startGradient && ((n) => addGradient(backend, ws, params, n, activation, startGradient)),
+    );
+    if (epochs > 0) {
+      if (fullBatch) backwardInto(backend, ws, params, N, activation); // ws holds the forward pass
+      if (!buffersAreFinite(startGradient ?? ws.grads))
+        throw new DataError(STARTING_GRADIENT_MESSAGE);
+      if (pause(1, 0)) return stopped(1, 0);
+    }
   }
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  // A resumed full-batch run recomputes the forward pass the last evaluation left in ws: the
+  // same operations on the same parameters and rows, so the same bits.
+  let row = resume?.row ?? 0;
+  for (let epoch = resume?.epoch ?? 1; epoch <= epochs; epoch++) {
     const order = shuffle ? rng.permutation(N) : null;
-    for (let start = 0; start < N; start += batchSize) {
-      const n = Math.min(batchSize, N - start);
+    while (row < N) {
+      const n = Math.min(batchSize, N - row);
       let losses: Float64Array = trainLosses; // a full batch's per-example losses are the evaluation's
       if (!forwardFresh) {
-        copyRows(data, order, start, n, ws);
+        copyRows(data, order, row, n, ws);
         forwardInto(backend, ws, params, n, activation, ws.losses, 0, n);
         losses = ws.losses;
       }
@@ -157,10 +209,21 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
       if (!descend(params, ws.grads, learningRate)) {
         throw diverged(epoch, "a parameter became non-finite");
       }
+      row += n;
+      if (row < N && pause(epoch, row)) return stopped(epoch, row);
     }
+    row = 0;
     record(epoch);
+    if (epoch < epochs && pause(epoch + 1, 0)) return stopped(epoch + 1, 0);
   }
-  return { params: toMatrices(params, D, H, K), history, steps };
+  const end = Math.max(epochs + 1, resume?.epoch ?? 1);
+  return {
+    params: toMatrices(params, D, H, K),
+    history,
+    steps,
+    stopped: false,
+    state: state(end, 0),
+  };
 }
 
 /**

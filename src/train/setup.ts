@@ -4,6 +4,7 @@
  */
 import { HandgradError, UsageError } from "../errors.js";
 import type { Backend, Matrix } from "../linalg/index.js";
+import type { RngState } from "../rng.js";
 import {
   activationByName,
   paramsAreFinite,
@@ -41,6 +42,44 @@ export interface TrainOptions {
   readonly engine?: TrainEngine;
   /** The Backend the fast engine runs its matrix products on (default: jsBackend). */
   readonly backend?: Backend;
+  /** Continue a run from this state (a step boundary of a run with the same data and options). */
+  readonly resumeFrom?: TrainState;
+  /** Call onCheckpoint after every this many steps, or "epoch" (the default): after every epoch. */
+  readonly checkpointEvery?: number | "epoch";
+  /** Receives the state to resume from, at the step boundaries checkpointEvery names. */
+  readonly onCheckpoint?: (state: TrainState) => void;
+  /**
+   * Asked at every step boundary (after the step and, at an epoch's end, its record; and once
+   * before the first step): true ends the run there, with `stopped` and the state to resume from.
+   */
+  readonly shouldStop?: () => boolean;
+  /**
+   * F > 1: stop with a DivergenceError when an epoch's training loss exceeds both F × the best
+   * (lowest) epoch loss so far and the starting loss (epoch 0). Undefined or 0: off.
+   */
+  readonly divergenceFactor?: number;
+}
+
+/**
+ * Everything a run needs to continue from a step boundary, bit for bit. Plain SGD keeps no
+ * optimiser state besides θ and η. Invariants: the last record of `history` is epoch
+ * `epoch` − 1, whose end-of-epoch parameters are `lastGoodParams` (= `params` when row = 0);
+ * steps = (epoch − 1)·⌈N/B⌉ + row/B.
+ */
+export interface TrainState {
+  /** The epoch in progress, or about to start when row = 0 (epochs + 1 when the run is complete). */
+  readonly epoch: number;
+  /** Rows of this epoch's order already stepped over: the next batch starts there. */
+  readonly row: number;
+  /** Gradient steps taken so far. */
+  readonly steps: number;
+  readonly params: Params;
+  /** The shuffling generator's state before this epoch's permutation is drawn. */
+  readonly rng: RngState;
+  /** The records of epochs 0..epoch − 1. */
+  readonly history: readonly EpochRecord[];
+  /** The parameters at the end of epoch − 1. */
+  readonly lastGoodParams: Params;
 }
 
 export type TrainEngine = "fast" | "plain";
@@ -60,6 +99,10 @@ export interface TrainResult {
   readonly history: EpochRecord[];
   /** Gradient steps taken. */
   readonly steps: number;
+  /** True when shouldStop ended the run before its last epoch. */
+  readonly stopped: boolean;
+  /** Where the run ended: the state to resume from (complete when its epoch > epochs). */
+  readonly state: TrainState;
 }
 
 /** Training stopped because a loss or a parameter became NaN or ±Infinity. */
@@ -79,6 +122,8 @@ export class DivergenceError extends HandgradError {
     readonly lastGoodParams: Params,
     readonly lastGoodEpoch: number,
     readonly history: EpochRecord[],
+    /** The run's state at the end of epoch lastGoodEpoch: a checkpoint of the last good model. */
+    readonly lastGoodState?: TrainState,
   ) {
     super(message);
   }
@@ -94,6 +139,8 @@ export interface TrainSettings {
   /** Reshuffle every epoch (never for a full batch). */
   readonly shuffle: boolean;
   readonly seed: number;
+  /** F > 1, or 0 for off. */
+  readonly divergenceFactor: number;
 }
 
 /** Checks the options and the starting parameters (UsageError), before any work. */
@@ -122,6 +169,15 @@ export function trainSettings(
   }
   if (!paramsAreFinite(initial))
     throw new UsageError("the starting parameters contain NaN or ±Infinity");
+  const divergenceFactor = options.divergenceFactor ?? 0;
+  if (!(divergenceFactor === 0 || divergenceFactor > 1)) {
+    throw new UsageError(`the divergence factor must be 0 (off) or > 1, got ${divergenceFactor}`);
+  }
+  const every = options.checkpointEvery ?? "epoch";
+  if (every !== "epoch" && !(Number.isSafeInteger(every) && every >= 1)) {
+    throw new UsageError(`checkpointEvery must be a positive integer or "epoch", got ${every}`);
+  }
+  if (options.resumeFrom) assertResumable(options.resumeFrom, initial, N, batchSize, epochs);
   return {
     activation,
     learningRate,
@@ -130,9 +186,62 @@ export function trainSettings(
     // A full batch is plain gradient descent: shuffling would only reorder the gradient's sum.
     shuffle: (options.shuffle ?? true) && batchSize < N,
     seed: options.seed ?? 0,
+    divergenceFactor,
   };
 }
 
+/** A UsageError unless `state` is a step boundary of this run (see TrainState's invariants). */
+function assertResumable(
+  state: TrainState,
+  initial: Params,
+  N: number,
+  batchSize: number,
+  epochs: number,
+): void {
+  const fail = (what: string): never => {
+    throw new UsageError(`cannot resume: ${what}`);
+  };
+  const { epoch, row, steps, history } = state;
+  const perEpoch = Math.ceil(N / batchSize);
+  if (!Number.isSafeInteger(epoch) || epoch < 1 || epoch > epochs + 1)
+    fail(`epoch ${epoch} is not in 1..${epochs + 1}`);
+  if (!Number.isSafeInteger(row) || row < 0 || row >= N || row % batchSize !== 0)
+    fail(`row ${row} is not a batch start in 0..${N - 1} (batches of ${batchSize})`);
+  if (epoch > epochs && row !== 0) fail(`row ${row} is past the last epoch`);
+  if (steps !== (epoch - 1) * perEpoch + row / batchSize)
+    fail(`step ${steps} does not match epoch ${epoch}, row ${row} (${perEpoch} steps per epoch)`);
+  if (history.length !== epoch || history.some((r, i) => r.epoch !== i))
+    fail(`the history must hold epochs 0..${epoch - 1}`);
+  for (const p of [state.params, state.lastGoodParams]) {
+    for (const name of ["W1", "b1", "W2", "b2"] as const) {
+      if (p[name].rows !== initial[name].rows || p[name].cols !== initial[name].cols)
+        fail(`${name} does not have the starting model's shape`);
+    }
+    if (!paramsAreFinite(p)) fail("the parameters contain NaN or ±Infinity");
+  }
+}
+
+/**
+ * The message for an epoch loss that exploded, or undefined: a loss above F × `best`, the
+ * lowest epoch loss so far, and above `start`, the starting loss (so that a spike after the
+ * loss has reached ~0 does not count). F = 0: never.
+ */
+export function explosion(
+  loss: number,
+  best: number,
+  start: number,
+  factor: number,
+): string | undefined {
+  if (factor === 0 || !(loss > factor * best && loss > start)) return undefined;
+  return `the training loss ${loss} exceeds ${factor} × its best value ${best} (and the starting loss)`;
+}
+
+/** The lowest loss of the records. */
+export function bestLoss(history: readonly EpochRecord[]): number {
+  let best = Infinity;
+  for (const r of history) best = Math.min(best, r.loss);
+  return best;
+}
 /** The DivergenceError message for a failure at `epoch` after `steps` steps. */
 export function divergenceMessage(
   epoch: number,

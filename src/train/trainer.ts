@@ -21,8 +21,10 @@ import { Rng } from "../rng.js";
 import { trainFast } from "./engine.js";
 import { gradientDescentStep } from "./optimizer.js";
 import {
+  bestLoss,
   DivergenceError,
   divergenceMessage,
+  explosion,
   nonFiniteFigure,
   STARTING_GRADIENT_MESSAGE,
   startingLossMessage,
@@ -31,6 +33,7 @@ import {
   type LabelledData,
   type TrainOptions,
   type TrainResult,
+  type TrainState,
 } from "./setup.js";
 
 export * from "./setup.js";
@@ -45,24 +48,34 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
     : trainFast(initial, data, options);
 }
 
-/** The readable path: whole-matrix forward, backward and gradientDescentStep per batch. */
+/**
+ * The readable path: whole-matrix forward, backward and gradientDescentStep per batch. Epoch e
+ * steps through the rows in the order rng.permutation(N) (drawn at the epoch's start) in
+ * batches of B; a run resumed from a TrainState redraws that order from the saved RNG state
+ * and continues at its row, so that it takes exactly the steps of an uninterrupted run.
+ */
 export function trainPlain(
   initial: Params,
   data: LabelledData,
   options: TrainOptions,
 ): TrainResult {
-  const { activation, learningRate, epochs, batchSize, shuffle, seed } = trainSettings(
-    initial,
-    data,
-    options,
-  );
+  const { activation, learningRate, epochs, batchSize, shuffle, seed, divergenceFactor } =
+    trainSettings(initial, data, options);
   const N = data.X.rows;
-  const rng = new Rng(seed);
+  const resume = options.resumeFrom;
+  const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
 
-  let params = initial; // always finite: a step is taken only when its result is
-  let lastGood = { params, epoch: 0 }; // the last epoch-end parameters with finite losses
-  let steps = 0;
-  const history: EpochRecord[] = [];
+  let params = resume?.params ?? initial; // always finite: a step is taken only when its result is
+  let steps = resume?.steps ?? 0;
+  const history: EpochRecord[] = resume ? [...resume.history] : [];
+  let best = bestLoss(history);
+  // The last epoch-end parameters with finite losses, with the steps and RNG state there.
+  let lastGood = {
+    params: resume?.lastGoodParams ?? params,
+    epoch: history.length - 1,
+    steps: steps - (resume ? resume.row / batchSize : 0),
+    rng: resume?.rng ?? rng.state(),
+  };
   const diverged = (epoch: number, what: string): DivergenceError =>
     new DivergenceError(
       divergenceMessage(epoch, steps, learningRate, what),
@@ -72,6 +85,15 @@ export function trainPlain(
       lastGood.params,
       lastGood.epoch,
       history,
+      {
+        epoch: lastGood.epoch + 1,
+        row: 0,
+        steps: lastGood.steps,
+        params: lastGood.params,
+        rng: lastGood.rng,
+        history: history.slice(),
+        lastGoodParams: lastGood.params,
+      },
     );
   const record = (epoch: number): void => {
     const entry = evaluate(epoch, params, data, activation, options.validation);
@@ -80,22 +102,55 @@ export function trainPlain(
       throw new DataError(startingLossMessage(bad));
     }
     if (bad) throw diverged(epoch, `the ${bad} became non-finite`);
-    lastGood = { params, epoch };
+    const exploded = explosion(entry.loss, best, history[0]?.loss ?? entry.loss, divergenceFactor);
+    if (exploded) throw diverged(epoch, exploded);
+    best = Math.min(best, entry.loss);
+    lastGood = { params, epoch, steps, rng: rng.state() };
     history.push(entry);
     options.onEpoch?.(entry);
   };
+  // The state at the boundary before rows `row` of `epoch` (the order's RNG state is
+  // lastGood's: the generator is drawn from only at an epoch's start).
+  const state = (epoch: number, row: number): TrainState => ({
+    epoch,
+    row,
+    steps,
+    params,
+    rng: lastGood.rng,
+    history: history.slice(),
+    lastGoodParams: lastGood.params,
+  });
+  const every = options.checkpointEvery ?? "epoch";
+  /** At a step boundary: checkpoint when due; true when the run is to stop here. */
+  const pause = (epoch: number, row: number): boolean => {
+    const due = every === "epoch" ? row === 0 : steps % every === 0;
+    if (options.onCheckpoint && due && steps > 0) options.onCheckpoint(state(epoch, row));
+    return options.shouldStop?.() ?? false;
+  };
+  const stopped = (epoch: number, row: number): TrainResult => ({
+    params,
+    history,
+    steps,
+    stopped: true,
+    state: state(epoch, row),
+  });
 
-  record(0);
-  // No learning rate has acted yet: a gradient that overflows here is the data's and the
-  // starting model's doing (checked on the full batch, so whatever the shuffling order).
-  const atStart = forward(params, data.X, activation);
-  if (epochs > 0 && !gradsAreFinite(backward(params, atStart, data.X, data.y, activation))) {
-    throw new DataError(STARTING_GRADIENT_MESSAGE);
+  if (!resume) {
+    record(0);
+    // No learning rate has acted yet: a gradient that overflows here is the data's and the
+    // starting model's doing (checked on the full batch, so whatever the shuffling order).
+    const atStart = forward(params, data.X, activation);
+    if (epochs > 0 && !gradsAreFinite(backward(params, atStart, data.X, data.y, activation))) {
+      throw new DataError(STARTING_GRADIENT_MESSAGE);
+    }
+    if (epochs > 0 && pause(1, 0)) return stopped(1, 0);
   }
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  let row = resume?.row ?? 0;
+  for (let epoch = resume?.epoch ?? 1; epoch <= epochs; epoch++) {
     const order = shuffle ? rng.permutation(N) : null;
-    for (let start = 0; start < N; start += batchSize) {
-      const batch = selectBatch(data, order, start, Math.min(start + batchSize, N));
+    while (row < N) {
+      const end = Math.min(row + batchSize, N);
+      const batch = selectBatch(data, order, row, end);
       const cache = forward(params, batch.X, activation);
       const batchLoss = loss(cache, batch.y);
       const grads = backward(params, cache, batch.X, batch.y, activation);
@@ -105,10 +160,15 @@ export function trainPlain(
       if (!gradsAreFinite(grads)) throw diverged(epoch, "a gradient became non-finite");
       if (!paramsAreFinite(next)) throw diverged(epoch, "a parameter became non-finite");
       params = next;
+      row = end;
+      if (row < N && pause(epoch, row)) return stopped(epoch, row);
     }
+    row = 0;
     record(epoch);
+    if (epoch < epochs && pause(epoch + 1, 0)) return stopped(epoch + 1, 0);
   }
-  return { params, history, steps };
+  const end = Math.max(epochs + 1, resume?.epoch ?? 1);
+  return { params, history, steps, stopped: false, state: state(end, 0) };
 }
 
 /** The rows start..end−1 of the epoch's order (all of data, uncopied, for an unshuffled full batch). */

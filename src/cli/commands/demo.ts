@@ -31,11 +31,11 @@ export const DEMO_TRAIN_ARGS = [
   "tanh",
 ];
 
-export function demoCommand(flags: Flags, output: Output): number {
+export async function demoCommand(flags: Flags, output: Output): Promise<number> {
   const seed = seedFlag(flags);
   const trainArgs = [...DEMO_TRAIN_ARGS, "--seed", String(seed)];
   output.log(`handgrad demo, the same as: handgrad train ${trainArgs.join(" ")}`);
-  const run = runTraining(parseFlags(trainArgs, TRAIN_FLAGS, "demo"), output);
+  const run = await runTraining(parseFlags(trainArgs, TRAIN_FLAGS, "demo"), output);
   const { history, steps } = run.result;
   const first = history[0] as EpochRecord;
   const last = history[history.length - 1] as EpochRecord;

@@ -1,7 +1,17 @@
 /** `handgrad train`: fits the network to a data set and optionally saves the model. */
 import { parseDecimal } from "../../data/decimal.js";
-import { UsageError } from "../../errors.js";
-import { assertWritable, loadModel, saveModel, type Model } from "../../io/index.js";
+import { DataError, UsageError } from "../../errors.js";
+import {
+  assertWritable,
+  dataFingerprint,
+  loadCheckpoint,
+  loadModel,
+  saveCheckpoint,
+  saveModel,
+  type Checkpoint,
+  type Model,
+  type OptionValue,
+} from "../../io/index.js";
 import { maxAbs, type Matrix } from "../../linalg/index.js";
 import { streamSeed } from "../../rng.js";
 import {
@@ -10,7 +20,9 @@ import {
   TRAIN_ENGINES,
   type EpochRecord,
   type LabelledData,
+  type TrainOptions,
   type TrainResult,
+  type TrainState,
 } from "../../train/index.js";
 import {
   booleanFlag,
@@ -45,6 +57,12 @@ import {
 export const DEFAULT_LEARNING_RATE = 0.5;
 export const DEFAULT_EPOCHS = 200;
 export const DEFAULT_BATCH_SIZE = 32;
+/** Stop when an epoch's loss exceeds this many times its best value (and the starting loss). */
+export const DEFAULT_DIVERGENCE_FACTOR = 1000;
+/** Where an interrupted run without --checkpoint saves its state (in the working folder). */
+export const DEFAULT_CHECKPOINT = "handgrad-checkpoint.json";
+/** Training runs in slices of about this many milliseconds, so that signals are handled between them. */
+const SLICE_MS = 100;
 
 export const TRAIN_FLAGS: FlagSpecs = {
   ...DATA_FLAGS,
@@ -63,6 +81,22 @@ export const TRAIN_FLAGS: FlagSpecs = {
     help: 'training loop: "fast" (in place, the default) or "plain" (readable); bit-identical',
   },
   save: { kind: "string", help: "write the trained model to this file (atomically)" },
+  checkpoint: {
+    kind: "string",
+    help: "keep the run's state in this file (atomically), to continue with --resume",
+  },
+  "checkpoint-every": {
+    kind: "string",
+    help: "write the checkpoint every this many steps (default: after every epoch)",
+  },
+  resume: {
+    kind: "string",
+    help: "continue the run in this checkpoint (same data and options): bit-identical",
+  },
+  "divergence-factor": {
+    kind: "string",
+    help: `stop when the loss exceeds this many times its best (${DEFAULT_DIVERGENCE_FACTOR}; 0: off)`,
+  },
   json: { kind: "boolean", help: "print a JSON summary with the per-epoch history on stdout" },
 };
 
@@ -75,10 +109,23 @@ export interface TrainRun {
   readonly source: string;
   /** Advice for the person training, printed after the run (never before an error). */
   readonly hint?: string;
+  /** Set when a signal stopped the run: its exit code and what was written. */
+  readonly interrupted?: { readonly exitCode: number; readonly lines: readonly string[] };
 }
 
-/** Loads data, builds the starting model and trains, as the flags say. Shared with demo. */
-export function runTraining(flags: Flags, output: Output): TrainRun {
+/** The exit code of a run interrupted by a signal: 128 + its number. */
+const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Loads data, builds the starting model (or reads the --resume checkpoint) and trains, as the
+ * flags say. Shared with demo. With `interruptible`, SIGINT and SIGTERM stop the run at the
+ * next step boundary, which is checkpointed (see runSlices).
+ */
+export async function runTraining(
+  flags: Flags,
+  output: Output,
+  interruptible = false,
+): Promise<TrainRun> {
   // Every option is checked before any work, and --save before a possibly long run.
   const choice = dataChoice(flags);
   const network = networkChoice(flags);
@@ -86,52 +133,118 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
   const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
   const batchSize = batchSizeFlag(flags);
   const engine = choiceFlag(flags, "engine", TRAIN_ENGINES, "fast");
+  const divergenceFactor = numberFlag(
+    flags,
+    "divergence-factor",
+    DEFAULT_DIVERGENCE_FACTOR,
+    (x) => x === 0 || x > 1,
+    "0 (off) or a number > 1",
+  );
+  const checkpointEvery = flags.has("checkpoint-every")
+    ? integerFlag(flags, "checkpoint-every", 1, 1)
+    : "epoch";
+  const checkpointPath = stringFlag(flags, "checkpoint");
+  if (flags.has("checkpoint-every") && checkpointPath === undefined)
+    throw new UsageError("--checkpoint-every needs --checkpoint FILE");
+  const resumePath = stringFlag(flags, "resume");
+  if (resumePath !== undefined) {
+    for (const fresh of ["init-model", "init", "bias-init"]) {
+      if (flags.has(fresh))
+        throw new UsageError(
+          `--${fresh} shapes a fresh model; --resume ${resumePath} continues the checkpoint's`,
+        );
+    }
+  }
   const initModelPath = stringFlag(flags, "init-model");
   refuseFreshModelFlags(choice, network, initModelPath, "init-model");
   const save = stringFlag(flags, "save");
   if (save !== undefined) assertWritable(save);
+  if (checkpointPath !== undefined) assertWritable(checkpointPath);
+  const shuffle = !booleanFlag(flags, "no-shuffle");
 
+  const checkpoint = resumePath === undefined ? undefined : loadCheckpoint(resumePath);
   const initModel = initModelPath === undefined ? undefined : loadModel(initModelPath);
-  if (initModel) assertSameClasses(choice, initModel, initModelPath as string);
-  const { data, source } = loadData(choice, labelClasses(choice, network, initModel));
+  // A checkpoint's model is a saved model: its classes, size and standardisation hold.
+  const savedModel = initModel ?? checkpoint?.model;
+  const savedPath = initModelPath ?? resumePath;
+  if (savedModel) assertSameClasses(choice, savedModel, savedPath as string);
+  const { data, source } = loadData(choice, labelClasses(choice, network, savedModel));
   const split = splitData(choice, data);
-  const start = startingModel(network, data.X.cols, initModelPath, choice.seed, {
+  const start = startingModel(network, data.X.cols, savedPath, choice.seed, {
     outputs: outputsFor(choice, network, data),
-    ...(initModel ? { saved: initModel } : {}),
+    ...(savedModel ? { saved: savedModel } : {}),
   });
-  const saved = initModelPath === undefined ? undefined : start;
+  const saved = savedPath === undefined ? undefined : start;
   const standardizer = standardizerFor(choice, split.train, saved);
   const trainData = standardized(split.train, standardizer, source);
   const { z2 } = forward(start.params, trainData.X, activationByName(start.activation));
-  assertFiniteOutputs(z2, initModelPath ?? "the initial model", source); // names the row
+  assertFiniteOutputs(z2, savedPath ?? "the initial model", source); // names the row
   const validation = split.validation
     ? standardized(split.validation, standardizer, source)
     : undefined;
-  const hint =
-    initModelPath === undefined && !standardizer ? standardizeHint(trainData.X) : undefined;
+  const hint = savedPath === undefined && !standardizer ? standardizeHint(trainData.X) : undefined;
   const model = (params: Model["params"]): Model => ({
     activation: start.activation,
     params,
     ...(standardizer ? { standardizer } : {}),
   });
 
+  // What a checkpoint records and a resumed run must repeat (the CSV's path may change; its
+  // rows may not: they are in the fingerprint).
+  const runOptions: Record<string, OptionValue> = {
+    dataset: choice.dataset ?? null,
+    samples: choice.samples ?? null,
+    noise: choice.noise ?? null,
+    data: choice.file ?? null,
+    label: choice.label ?? null,
+    classes: choice.classes ?? null,
+    validation: choice.validation ?? null,
+    standardize: choice.standardize,
+    seed: choice.seed,
+    lr: learningRate,
+    epochs,
+    "batch-size": batchSize,
+    "no-shuffle": !shuffle,
+  };
+  const fingerprint = dataFingerprint(source, trainData, validation);
+  if (checkpoint) assertResumable(checkpoint, resumePath as string, runOptions, fingerprint);
+  const checkpointOf = (state: TrainState): Checkpoint => ({
+    options: runOptions,
+    data: fingerprint,
+    model: model(state.params),
+    state,
+  });
+
   const progress = output.interactive ? progressBar(epochs) : undefined;
+  const options: TrainOptions = {
+    activation: start.activation,
+    learningRate,
+    epochs,
+    batchSize,
+    shuffle,
+    engine,
+    seed: streamSeed(choice.seed, "shuffle"),
+    divergenceFactor,
+    checkpointEvery,
+    ...(validation ? { validation } : {}),
+    ...(progress ? { onEpoch: progress.onEpoch } : {}),
+    ...(checkpointPath === undefined
+      ? {}
+      : { onCheckpoint: (state) => saveCheckpoint(checkpointPath, checkpointOf(state)) }),
+  };
   let result: TrainResult;
+  let signal: string | undefined;
   try {
-    result = train(start.params, trainData, {
-      activation: start.activation,
-      learningRate,
-      epochs,
-      batchSize,
-      shuffle: !booleanFlag(flags, "no-shuffle"),
-      engine,
-      seed: streamSeed(choice.seed, "shuffle"),
-      ...(validation ? { validation } : {}),
-      ...(progress ? { onEpoch: progress.onEpoch } : {}),
-    });
+    ({ result, signal } = await runSlices(start.params, trainData, options, checkpoint?.state, {
+      interruptible,
+    }));
   } catch (error) {
     progress?.done();
     if (error instanceof DivergenceError) {
+      error.message = error.message.replace(
+        "try a lower learning rate",
+        `try a lower learning rate (e.g. --lr ${learningRate / 10})`,
+      );
       if (save !== undefined) {
         saveModel(save, model(error.lastGoodParams));
         const kept =
@@ -140,12 +253,34 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
             : `the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses)`;
         error.message += `; ${kept} is saved in ${save}`;
       }
+      if (checkpointPath !== undefined && error.lastGoodState) {
+        saveCheckpoint(checkpointPath, checkpointOf(error.lastGoodState));
+        error.message += `; its checkpoint is in ${checkpointPath}`;
+      }
       if (hint !== undefined) error.message += `; ${hint}`;
     }
     throw error;
   }
   progress?.done();
+  const written: string[] = [];
+  if (signal !== undefined || checkpointPath !== undefined) {
+    const path =
+      checkpointPath ?? (save === undefined ? DEFAULT_CHECKPOINT : `${save}.checkpoint.json`);
+    saveCheckpoint(path, checkpointOf(result.state));
+    written.push(path);
+  }
   if (save !== undefined) saveModel(save, model(result.params));
+  const interrupted =
+    signal === undefined
+      ? undefined
+      : {
+          exitCode: SIGNAL_EXIT[signal] ?? 130,
+          lines: [
+            `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
+              `the checkpoint is in ${written[0]}${save === undefined ? "" : ` and the model so far in ${save}`}`,
+            `resume with: handgrad train ${resumeArgs(flags, written[0] as string)}`,
+          ],
+        };
   return {
     model: model(result.params),
     result,
@@ -153,7 +288,94 @@ export function runTraining(flags: Flags, output: Output): TrainRun {
     validationRows: validation?.X.rows ?? 0,
     source,
     ...(hint === undefined ? {} : { hint }),
+    ...(interrupted ? { interrupted } : {}),
   };
+}
+
+/**
+ * Trains in slices of about SLICE_MS, each resumed from the last one's state (bit-identical
+ * to one call: see TrainState), yielding to the event loop in between so that a signal's
+ * handler can run. With `interruptible`, the first SIGINT or SIGTERM ends the run at that step
+ * boundary (`signal` names it); a second exits the process at once. Every file is written by
+ * an atomic rename, so exiting between writes leaves each one whole (old or new).
+ */
+async function runSlices(
+  initial: Model["params"],
+  data: LabelledData,
+  options: TrainOptions,
+  from: TrainState | undefined,
+  { interruptible }: { interruptible: boolean },
+): Promise<{ result: TrainResult; signal?: string }> {
+  let signal: string | undefined;
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (signal !== undefined) process.exit(SIGNAL_EXIT[name] ?? 130);
+    signal = name;
+  };
+  if (interruptible) for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
+  try {
+    let state = from;
+    for (;;) {
+      const deadline = performance.now() + SLICE_MS;
+      const result = train(state?.params ?? initial, data, {
+        ...options,
+        ...(state ? { resumeFrom: state } : {}),
+        shouldStop: () => performance.now() >= deadline,
+      });
+      if (!result.stopped) return { result };
+      await new Promise((resolve) => setImmediate(resolve)); // pending signals are handled here
+      if (signal !== undefined) return { result, signal };
+      state = result.state;
+    }
+  } finally {
+    if (interruptible)
+      for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
+  }
+}
+
+/** Refuses a checkpoint of another run: other options (named) or other data. */
+function assertResumable(
+  checkpoint: Checkpoint,
+  path: string,
+  options: Readonly<Record<string, OptionValue>>,
+  data: ReturnType<typeof dataFingerprint>,
+): void {
+  const flagText = (name: string, value: OptionValue | undefined): string =>
+    value === undefined || value === null || value === false
+      ? `no --${name}`
+      : value === true
+        ? `--${name}`
+        : `--${name} ${value}`;
+  for (const name of new Set([...Object.keys(options), ...Object.keys(checkpoint.options)])) {
+    if (name === "data") continue; // the CSV may have moved: its rows are compared below
+    const [ours, theirs] = [options[name] ?? null, checkpoint.options[name] ?? null];
+    if (ours !== theirs) {
+      throw new UsageError(
+        `cannot resume from ${path}: this run has ${flagText(name, ours)} but the checkpoint's has ${flagText(name, theirs)}; resume with the options of the interrupted run`,
+      );
+    }
+  }
+  const theirs = checkpoint.data;
+  if (data.sha256 !== theirs.sha256) {
+    throw new DataError(
+      `cannot resume from ${path}: the data differs from the checkpoint's (${data.source}: ${data.trainRows} training and ${data.validationRows} validation rows, sha256 ${data.sha256.slice(0, 12)}…; ` +
+        `checkpoint: ${theirs.source}: ${theirs.trainRows} and ${theirs.validationRows} rows, sha256 ${theirs.sha256.slice(0, 12)}…)`,
+    );
+  }
+}
+
+/** The flags of this run, without the fresh-model ones, with --resume FILE: quoted for a shell. */
+function resumeArgs(flags: Flags, checkpoint: string): string {
+  const skip = new Set(["resume", "init-model", "init", "bias-init"]);
+  const words: string[] = [];
+  for (const [name, value] of flags) {
+    if (skip.has(name)) continue;
+    words.push(`--${name}`);
+    if (value !== true) words.push(value);
+  }
+  words.push("--resume", checkpoint);
+  return words
+    .map((w) => (/^[\w.,/:=+@%-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`))
+    .join(" ");
 }
 
 /** Advice to use --standardize when the features are large enough to saturate tanh and sigmoid units. */
@@ -177,8 +399,12 @@ function batchSizeFlag(flags: Flags): number | "full" {
   return value;
 }
 
-export function trainCommand(flags: Flags, output: Output): number {
-  const run = runTraining(flags, output);
+export async function trainCommand(flags: Flags, output: Output): Promise<number> {
+  const run = await runTraining(flags, output, true);
+  if (run.interrupted) {
+    for (const line of run.interrupted.lines) output.log(line);
+    return run.interrupted.exitCode;
+  }
   const { history, steps } = run.result;
   const first = history[0] as EpochRecord; // epoch 0: before the first step
   const last = history[history.length - 1] as EpochRecord;

@@ -1,0 +1,264 @@
+/**
+ * The checkpoint file: everything `handgrad train --resume` needs to continue a run bit for
+ * bit from a step boundary. JSON, numbers written as in the model file (the shortest text
+ * that reads back to the same float64; −0 as "-0"):
+ *
+ *   {"format": "handgrad-checkpoint", "version": 1,
+ *    "options": {"lr": η, "batch-size": B | "full", "epochs": E, "shuffle": true, "seed": s, …},
+ *    "data": {"source": "moons", "trainRows": N, "validationRows": M, "sha256": "…"},
+ *    "optimizer": {"name": "sgd", "learningRate": η},     (plain SGD: no state beyond θ)
+ *    "epoch": e, "row": r, "steps": t,                     (next batch: rows r.. of epoch e)
+ *    "rng": {"words": [4 × uint32], "spareNormal": null},   (before epoch e's permutation)
+ *    "model": {a model file's object: θ now},
+ *    "lastGood": {a model file's object: θ at the end of epoch e − 1},
+ *    "history": [{"epoch": 0, "loss": …, "accuracy": …}, …] (epochs 0..e − 1)}
+ *
+ * "options" holds the flags that shape the run (named as the flags are); a resumed run must
+ * give the same ones, and the same data (the SHA-256 of the training and validation rows the
+ * loop sees, after any standardisation). Loading validates everything and names what is wrong.
+ */
+import { createHash } from "node:crypto";
+import { ModelFileError } from "../errors.js";
+import type { EpochRecord, LabelledData, TrainState } from "../train/index.js";
+import { readUtf8File, writeFileAtomic } from "./files.js";
+import { parseModel, serializeModel, type Model } from "./model-file.js";
+
+export const CHECKPOINT_FORMAT = "handgrad-checkpoint";
+export const CHECKPOINT_VERSION = 1;
+
+/** A flag's value as the checkpoint records it (null: not given). */
+export type OptionValue = string | number | boolean | null;
+
+/** The data a run trains on: where from, how many rows, and the fingerprint of their values. */
+export interface DataFingerprint {
+  readonly source: string;
+  readonly trainRows: number;
+  readonly validationRows: number;
+  /** SHA-256 (hex) of the training and validation rows' shapes and float64 bytes. */
+  readonly sha256: string;
+}
+
+export interface Checkpoint {
+  /** The options that shape the run, by flag name. */
+  readonly options: Readonly<Record<string, OptionValue>>;
+  readonly data: DataFingerprint;
+  /** The activation and standardisation of the model, with θ = state.params. */
+  readonly model: Model;
+  readonly state: TrainState;
+}
+
+/** The fingerprint of the rows a run trains (and validates) on. */
+export function dataFingerprint(
+  source: string,
+  train: LabelledData,
+  validation?: LabelledData,
+): DataFingerprint {
+  const hash = createHash("sha256");
+  for (const set of validation ? [train, validation] : [train]) {
+    for (const m of [set.X, set.y]) {
+      hash.update(`${m.rows}x${m.cols};`);
+      hash.update(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+    }
+  }
+  return {
+    source,
+    trainRows: train.X.rows,
+    validationRows: validation?.X.rows ?? 0,
+    sha256: hash.digest("hex"),
+  };
+}
+
+/** The checkpoint as the text of a checkpoint file (checked by parsing it back). */
+export function serializeCheckpoint(checkpoint: Checkpoint): string {
+  const { options, data, model, state } = checkpoint;
+  const modelObject = (params: Model["params"]): string =>
+    serializeModel({ ...model, params })
+      .trimEnd()
+      .replace(/\n/g, "\n  ");
+  const lines = [
+    "{",
+    `  "format": "${CHECKPOINT_FORMAT}",`,
+    `  "version": ${CHECKPOINT_VERSION},`,
+    `  "options": ${jsonText(options)},`,
+    `  "data": ${jsonText(data)},`,
+    `  "optimizer": ${jsonText({ name: "sgd", learningRate: options["lr"] ?? null })},`,
+    `  "epoch": ${state.epoch},`,
+    `  "row": ${state.row},`,
+    `  "steps": ${state.steps},`,
+    `  "rng": ${jsonText(state.rng)},`,
+    `  "model": ${modelObject(state.params)},`,
+    `  "lastGood": ${modelObject(state.lastGoodParams)},`,
+    `  "history": [\n${state.history.map((r) => `    ${jsonText(r)}`).join(",\n")}\n  ]`,
+    "}",
+    "",
+  ];
+  const text = lines.join("\n");
+  parseCheckpoint(text, "the checkpoint to be written"); // never write what loading refuses
+  return text;
+}
+
+/** Writes the checkpoint file atomically (a temporary file renamed over `path`). */
+export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
+  writeFileAtomic(path, serializeCheckpoint(checkpoint));
+}
+
+/** Reads and validates a checkpoint file; a ModelFileError says what is wrong. */
+export function loadCheckpoint(path: string): Checkpoint {
+  return parseCheckpoint(readUtf8File(path, ModelFileError), path);
+}
+
+const KNOWN_KEYS = [
+  "format",
+  "version",
+  "options",
+  "data",
+  "optimizer",
+  "epoch",
+  "row",
+  "steps",
+  "rng",
+  "model",
+  "lastGood",
+  "history",
+];
+
+/** Parses and validates the text of a checkpoint file (`source` names it in errors). */
+export function parseCheckpoint(text: string, source = "checkpoint file"): Checkpoint {
+  const fail = (what: string): never => {
+    throw new ModelFileError(`${source}: ${what}`);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return fail(`not valid JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  if (!isObject(json)) return fail("expected a JSON object");
+  if (json["format"] !== CHECKPOINT_FORMAT)
+    fail(`"format" must be "${CHECKPOINT_FORMAT}", got ${describe(json["format"])}`);
+  if (json["version"] !== CHECKPOINT_VERSION)
+    fail(
+      `unsupported "version" ${describe(json["version"])} (this handgrad reads ${CHECKPOINT_VERSION})`,
+    );
+  for (const key of KNOWN_KEYS) if (!(key in json)) fail(`missing key "${key}"`);
+  for (const key of Object.keys(json)) if (!KNOWN_KEYS.includes(key)) fail(`unknown key "${key}"`);
+
+  const options = json["options"];
+  if (!isObject(options)) return fail(`"options" must be an object`);
+  for (const [key, value] of Object.entries(options)) {
+    const ok =
+      value === null ||
+      typeof value === "string" ||
+      typeof value === "boolean" ||
+      (typeof value === "number" && Number.isFinite(value));
+    if (!ok) fail(`"options.${key}" must be a string, number, boolean or null`);
+  }
+  const data = json["data"];
+  if (!isObject(data)) return fail(`"data" must be an object`);
+  if (typeof data["source"] !== "string") fail(`"data.source" must be a string`);
+  for (const key of ["trainRows", "validationRows"]) {
+    if (!isCount(data[key])) fail(`"data.${key}" must be a non-negative integer`);
+  }
+  if (typeof data["sha256"] !== "string" || !/^[0-9a-f]{64}$/.test(data["sha256"]))
+    fail(`"data.sha256" must be 64 hex digits`);
+  const optimizer = json["optimizer"];
+  if (
+    !isObject(optimizer) ||
+    optimizer["name"] !== "sgd" ||
+    optimizer["learningRate"] !== options["lr"]
+  )
+    fail(`"optimizer" must be {"name": "sgd", "learningRate": the "lr" of "options"}`);
+
+  const [epoch, row, steps] = (["epoch", "row", "steps"] as const).map((key) =>
+    isCount(json[key]) ? (json[key] as number) : fail(`"${key}" must be a non-negative integer`),
+  ) as [number, number, number];
+  if (epoch < 1) fail(`"epoch" must be ≥ 1, got ${epoch}`);
+
+  const rng = json["rng"];
+  if (!isObject(rng)) return fail(`"rng" must be an object with "words" and "spareNormal"`);
+  const words = rng["words"];
+  if (
+    !Array.isArray(words) ||
+    words.length !== 4 ||
+    !words.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32) ||
+    words.every((w) => w === 0)
+  )
+    fail(`"rng.words" must be 4 integers in 0..2^32 − 1, not all 0`);
+  const spare = rng["spareNormal"];
+  if (spare !== null && !(typeof spare === "number" && Number.isFinite(spare)))
+    fail(`"rng.spareNormal" must be null or a finite number`);
+
+  const model = parseModel(jsonText(json["model"]), `${source} "model"`);
+  const lastGood = parseModel(jsonText(json["lastGood"]), `${source} "lastGood"`);
+  for (const name of ["W1", "b1", "W2", "b2"] as const) {
+    const [a, b] = [model.params[name], lastGood.params[name]];
+    if (a.rows !== b.rows || a.cols !== b.cols)
+      fail(`"lastGood.${name}" must have the shape of "model.${name}"`);
+  }
+  if (lastGood.activation !== model.activation) fail(`"lastGood" must have the model's activation`);
+
+  const history = json["history"];
+  if (!Array.isArray(history)) return fail(`"history" must be an array`);
+  if (history.length !== epoch)
+    fail(`"history" must hold epochs 0..${epoch - 1} (${epoch} records), got ${history.length}`);
+  const records = history.map((r: unknown, i): EpochRecord => {
+    if (!isObject(r) || r["epoch"] !== i) return fail(`"history"[${i}] must be epoch ${i}`);
+    const figures: Record<string, number> = { epoch: i };
+    for (const key of ["loss", "accuracy", "validationLoss", "validationAccuracy"]) {
+      const value = r[key];
+      if (value === undefined && key.startsWith("validation")) continue;
+      if (typeof value !== "number" || !Number.isFinite(value))
+        fail(`"history"[${i}].${key} must be a finite number`);
+      figures[key] = value as number;
+    }
+    return figures as unknown as EpochRecord;
+  });
+
+  return {
+    options: options as Record<string, OptionValue>,
+    data: data as unknown as DataFingerprint,
+    model,
+    state: {
+      epoch,
+      row,
+      steps,
+      params: model.params,
+      rng: {
+        words: words as [number, number, number, number],
+        spareNormal: spare as number | null,
+      },
+      history: records,
+      lastGoodParams: lastGood.params,
+    },
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function describe(value: unknown): string {
+  const text = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * JSON on one line, numbers as the shortest text that reads back to the same float64 and −0
+ * as "-0" (JSON.stringify writes "0"); a non-finite number as a string, which the parser refuses.
+ */
+function jsonText(value: unknown): string {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return JSON.stringify(String(value));
+    return Object.is(value, -0) ? "-0" : String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(jsonText).join(", ")}]`;
+  if (isObject(value)) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${jsonText(v)}`).join(", ")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
