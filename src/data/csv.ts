@@ -15,7 +15,7 @@
  *     0..maxClasses−1, written in the same grammar ("1", "1.0" and "1e0" are all 1).
  */
 import { DataError } from "../errors.js";
-import { readFileInChunks, Utf8FileDecoder } from "../io/files.js";
+import { readFileInChunks, Utf8FileDecoder, utf8CharacterBoundary } from "../io/files.js";
 import { matrix, type Matrix } from "../linalg/index.js";
 import { forEachCsvRecord, type CellLocator, type RecordHandler } from "./csv-records.js";
 import { byteSize, CsvRecordScanner } from "./csv-scan.js";
@@ -84,7 +84,7 @@ export function parsePredictionCsv(
   D: number,
   options: LabelledCsvOptions = {},
 ): { X: Matrix; y?: Matrix } {
-  const labelled = options.label !== undefined || headerWidth(text) === D + 1;
+  const labelled = options.label !== undefined || headerWidth(text, options.source) === D + 1;
   const { X, y } = labelled
     ? parseLabelledCsv(text, options)
     : { ...parseFeatureCsv(text, options), y: undefined };
@@ -107,14 +107,19 @@ function assertPredictionWidth(
 }
 
 /** The number of cells in the first record (the header), without reading further. */
-function headerWidth(text: string): number {
+function headerWidth(text: string, source: string | undefined): number {
   const stop = new Error("header read");
+  const prefix = source === undefined ? "" : `${source} `;
   let width = 0;
   try {
-    forEachCsvRecord(text, (cells) => {
-      width = cells.length;
-      throw stop;
-    });
+    forEachCsvRecord(
+      text,
+      (cells) => {
+        width = cells.length;
+        throw stop;
+      },
+      (line, cellIndex) => `${prefix}line ${line}, cell ${cellIndex + 1}`,
+    );
   } catch (error) {
     if (error !== stop) throw error;
   }
@@ -201,8 +206,9 @@ interface CsvCensus {
 }
 
 /**
- * Counts the records of the CSV file at `path` without decoding or keeping it; a DataError as
- * soon as the count shows that its numbers would exceed maxValues, or a record maxRecordBytes.
+ * Counts the records of the CSV file at `path` and checks that it is UTF-8, without decoding
+ * or keeping it; a DataError for an invalid byte, or as soon as the count shows that its
+ * numbers would exceed maxValues, or a record maxRecordBytes.
  */
 function countCsvFile(path: string, limits: CsvFileLimits): CsvCensus {
   const maxValues = limits.maxValues ?? MAX_CSV_VALUES;
@@ -210,12 +216,17 @@ function countCsvFile(path: string, limits: CsvFileLimits): CsvCensus {
     maxRecordBytes: limits.maxRecordBytes ?? MAX_CSV_RECORD_BYTES,
   });
   const rowsOf = (s: CsvRecordScanner): number => Math.max(0, s.nonBlankRecords - 1);
+  const utf8 = new Utf8FileDecoder(path, DataError);
+  let scanned = 0; // bytes of the buffer already scanned (a character not yet whole)
   readFileInChunks(
     path,
     DataError,
     limits.chunkBytes ?? CSV_CHUNK_BYTES,
     (buffer, filled, atEnd) => {
-      const { consumed } = scanner.scan(buffer, 0, filled, atEnd);
+      const { consumed } = scanner.scan(buffer, scanned, filled, atEnd);
+      const checked = atEnd ? filled : utf8CharacterBoundary(buffer, consumed);
+      utf8.check(buffer.subarray(0, checked)); // not UTF-8: refused before any parsing
+      scanned = consumed - checked;
       const rows = rowsOf(scanner);
       if (rows * scanner.firstRecordCells > maxValues) {
         throw new DataError(
@@ -223,7 +234,7 @@ function countCsvFile(path: string, limits: CsvFileLimits): CsvCensus {
             `by line ${scanner.line}), the most handgrad reads (${byteSize(8 * maxValues)} of float64); use fewer rows`,
         );
       }
-      return consumed;
+      return checked;
     },
   );
   return { rows: rowsOf(scanner), headerCells: scanner.firstRecordCells };

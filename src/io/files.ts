@@ -4,6 +4,7 @@
  * the target, so a reader sees the old file or the new one, never a half-written one, and a
  * failed write leaves the old file untouched.
  */
+import { isUtf8 } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
@@ -114,14 +115,41 @@ export class Utf8FileDecoder {
     try {
       text = this.decoder.decode(bytes, { stream: !last });
     } catch {
-      const line = 1 + this.lineFeeds + countByte(bytes, 0x0a, firstInvalidUtf8Byte(bytes));
-      throw new this.Fault(
-        `${this.path} is not UTF-8 text (line ${line} has an invalid byte); save the file as UTF-8`,
-      );
+      throw this.fault(bytes);
     }
     if (!last) this.lineFeeds += countByte(bytes, 0x0a, bytes.length);
     return text;
   }
+
+  /**
+   * Throws the `Fault` that decode would, without building the text (a fast native check).
+   * Every piece, the last included, must end at a character boundary (utf8CharacterBoundary).
+   */
+  check(bytes: Uint8Array): void {
+    if (!isUtf8(bytes)) throw this.fault(bytes);
+    this.lineFeeds += countByte(bytes, 0x0a, bytes.length);
+  }
+
+  /** The error for `bytes`, the next piece, which holds an invalid byte: its line is named. */
+  private fault(bytes: Uint8Array): HandgradError {
+    const line = 1 + this.lineFeeds + countByte(bytes, 0x0a, firstInvalidUtf8Byte(bytes));
+    return new this.Fault(
+      `${this.path} is not UTF-8 text (line ${line} has an invalid byte); save the file as UTF-8`,
+    );
+  }
+}
+
+/**
+ * The end of the whole characters in bytes[0, end): `end`, or the position of a lead byte in
+ * the last 4 whose sequence may go on past `end` (a piece cut there ends at a character boundary).
+ */
+export function utf8CharacterBoundary(bytes: Uint8Array, end: number): number {
+  for (let i = end - 1; i >= 0 && i >= end - 4; i--) {
+    const b = bytes[i] as number;
+    if (b < 0x80) return end; // ASCII: everything before is whole
+    if (b >= 0xc0) return i; // a lead byte
+  }
+  return end;
 }
 
 /** Writes `content` to `path` atomically; a FileError naming the path when it cannot. */
