@@ -12,6 +12,7 @@ const LF = 10;
 const CR = 13;
 const SPACE = 32;
 const TAB = 9;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 // Where the scanner is inside the current record:
 /** At the start of a cell: only spaces and tabs so far. */
@@ -39,6 +40,8 @@ export class CsvRecordScanner {
   line = 1;
 
   private state = CELL_START as number;
+  /** Bytes of byte-order marks read at the very start (−1: past them). */
+  private leadingBomBytes = 0;
   private recordLine = 1;
   private recordBytes = 0;
   private recordCells = 1;
@@ -61,6 +64,20 @@ export class CsvRecordScanner {
     let recordStart = start - this.recordBytes; // where the current record starts (may be < 0)
     let lastRecordEnd = -1;
     let p = start;
+    // Up to two byte-order marks at the start are not text: the decoder drops one and the
+    // tokenizer another. A partial mark is ordinary text (and not UTF-8).
+    for (; this.leadingBomBytes >= 0 && p < end; p++) {
+      if (this.leadingBomBytes < 6 && bytes[p] === UTF8_BOM[this.leadingBomBytes % 3]) {
+        this.leadingBomBytes++;
+        continue;
+      }
+      if (this.leadingBomBytes % 3 !== 0) {
+        state = UNQUOTED;
+        recordNonBlank = true;
+      }
+      this.leadingBomBytes = -1;
+      break;
+    }
     for (; p < end; p++) {
       const c = bytes[p] as number;
       if (c > COMMA || (c > QUOTE && c !== COMMA)) {

@@ -86,7 +86,7 @@ export function readFileInChunks(
       filled += read;
       const atEnd = read === 0;
       const consumed = consume(buffer, filled, atEnd);
-      buffer.copyWithin(0, consumed, filled);
+      if (consumed > 0) buffer.copyWithin(0, consumed, filled);
       filled -= consumed;
       if (atEnd) return;
     }
