@@ -31,17 +31,20 @@ export const locateByIndex: CellLocator = (line, cellIndex) =>
   `line ${line}, cell ${cellIndex + 1}`;
 
 /**
- * Calls `onRecord` for each record of `text` in order. Throws a DataError, located by
- * `locate`, for a quoted cell that is never closed or that has text after its closing quote.
+ * Calls `onRecord` for each record of `text` in order, numbering lines from `firstLine` (the
+ * text may be a run of whole records cut from a longer file), and returns the line after the
+ * last. Throws a DataError, located by `locate`, for a quoted cell that is never closed or
+ * that has text after its closing quote.
  */
 export function forEachCsvRecord(
   text: string,
   onRecord: RecordHandler,
   locate: CellLocator = locateByIndex,
-): void {
+  firstLine = 1,
+): number {
   const n = text.length;
   let pos = 0;
-  let line = 1;
+  let line = firstLine;
 
   /** Moves past the line break at `pos` (if any) and counts it. */
   const skipLineBreak = (): void => {
@@ -117,6 +120,7 @@ export function forEachCsvRecord(
     }
     onRecord(cells, recordLine);
   }
+  return line;
 }
 
 function isLineBreak(c: number): boolean {

@@ -15,9 +15,10 @@
  *     0..maxClasses−1, written in the same grammar ("1", "1.0" and "1e0" are all 1).
  */
 import { DataError } from "../errors.js";
-import { readUtf8File } from "../io/files.js";
+import { readFileInChunks, Utf8FileDecoder, utf8CharacterBoundary } from "../io/files.js";
 import { matrix, type Matrix } from "../linalg/index.js";
-import { forEachCsvRecord, type CellLocator } from "./csv-records.js";
+import { forEachCsvRecord, type CellLocator, type RecordHandler } from "./csv-records.js";
+import { byteSize, CsvRecordScanner } from "./csv-scan.js";
 import {
   checkMaxClasses,
   classList,
@@ -52,6 +53,11 @@ export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {})
     (names, at) => labelColumnOf(names, options.label, at),
     maxClasses,
   );
+  return labelledDataset(table, maxClasses, options.source);
+}
+
+/** The data set of a table with a label column, validated. */
+function labelledDataset(table: Table, maxClasses: number, source: string | undefined): Dataset {
   const labelIndex = table.labelIndex as number;
   const dataset: Dataset = {
     X: table.X,
@@ -59,7 +65,7 @@ export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {})
     featureNames: table.names.filter((_, j) => j !== labelIndex),
     labelName: table.names[labelIndex] as string,
   };
-  validateDataset(dataset, { maxClasses, source: options.source });
+  validateDataset(dataset, { maxClasses, source });
   return dataset;
 }
 
@@ -78,44 +84,202 @@ export function parsePredictionCsv(
   D: number,
   options: LabelledCsvOptions = {},
 ): { X: Matrix; y?: Matrix } {
-  const labelled = options.label !== undefined || headerWidth(text) === D + 1;
+  const labelled = options.label !== undefined || headerWidth(text, options.source) === D + 1;
   const { X, y } = labelled
     ? parseLabelledCsv(text, options)
     : { ...parseFeatureCsv(text, options), y: undefined };
-  if (X.cols !== D) {
-    const what = labelled ? `${X.cols} feature columns and a label` : `${X.cols} columns`;
-    throw new DataError(
-      `${options.source ?? "the data"} has ${what}, but the model expects ${D} features (or ${D + 1} columns with a label)`,
-    );
-  }
+  assertPredictionWidth(X, D, labelled, options.source);
   return y ? { X, y } : { X };
 }
 
+function assertPredictionWidth(
+  X: Matrix,
+  D: number,
+  labelled: boolean,
+  source: string | undefined,
+): void {
+  if (X.cols !== D) {
+    const what = labelled ? `${X.cols} feature columns and a label` : `${X.cols} columns`;
+    throw new DataError(
+      `${source ?? "the data"} has ${what}, but the model expects ${D} features (or ${D + 1} columns with a label)`,
+    );
+  }
+}
+
 /** The number of cells in the first record (the header), without reading further. */
-function headerWidth(text: string): number {
+function headerWidth(text: string, source: string | undefined): number {
   const stop = new Error("header read");
+  const prefix = source === undefined ? "" : `${source} `;
   let width = 0;
   try {
-    forEachCsvRecord(text, (cells) => {
-      width = cells.length;
-      throw stop;
-    });
+    forEachCsvRecord(
+      text,
+      (cells) => {
+        width = cells.length;
+        throw stop;
+      },
+      (line, cellIndex) => `${prefix}line ${line}, cell ${cellIndex + 1}`,
+    );
   } catch (error) {
     if (error !== stop) throw error;
   }
   return width;
 }
 
-/** A labelled data set from the CSV file at `path` (see parseLabelledCsv). */
-export function loadCsv(path: string, options: Omit<LabelledCsvOptions, "source"> = {}): Dataset {
-  return parseLabelledCsv(readUtf8File(path, DataError), { ...options, source: path });
+/** The most numbers (rows × columns, labels included) a CSV file may hold: 1 GiB of float64. */
+export const MAX_CSV_VALUES = 2 ** 27;
+/** The longest record (usually one line) of a CSV file, in bytes. */
+export const MAX_CSV_RECORD_BYTES = 16 * 1024 * 1024;
+/** The bytes read from a CSV file at a time. */
+export const CSV_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * How a CSV file is streamed: in chunks, with bounded memory, refusing before reading on a
+ * file whose numbers would not fit. Tests shrink these to exercise the limits.
+ */
+export interface CsvFileLimits {
+  /** The most numbers the file may hold (rows × columns, labels included). */
+  readonly maxValues?: number | undefined;
+  /** The longest record, in bytes. */
+  readonly maxRecordBytes?: number | undefined;
+  /** The bytes read at a time. */
+  readonly chunkBytes?: number | undefined;
 }
 
-/** Unlabelled rows from the CSV file at `path` (see parseFeatureCsv). */
-export function loadFeatureCsv(path: string): FeatureTable {
-  return parseFeatureCsv(readUtf8File(path, DataError), { source: path });
+/**
+ * A labelled data set from the CSV file at `path` (see parseLabelledCsv: the same result and
+ * the same errors), streamed: a first pass counts the rows, so that the features are read
+ * straight into a float64 array of the right size; memory is that array plus a constant.
+ */
+export function loadCsv(
+  path: string,
+  options: Omit<LabelledCsvOptions, "source"> & CsvFileLimits = {},
+): Dataset {
+  const maxClasses = checkMaxClasses(options.maxClasses);
+  const census = countCsvFile(path, options);
+  const table = readCsvFile(
+    path,
+    census,
+    (names, at) => labelColumnOf(names, options.label, at),
+    maxClasses,
+    options,
+  );
+  return labelledDataset(table, maxClasses, path);
 }
 
+/** Unlabelled rows from the CSV file at `path` (see parseFeatureCsv), streamed like loadCsv. */
+export function loadFeatureCsv(path: string, options: CsvFileLimits = {}): FeatureTable {
+  const table = readCsvFile(path, countCsvFile(path, options), () => undefined, 2, options);
+  return { X: table.X, featureNames: table.names };
+}
+
+/** Rows to predict from the CSV file at `path` (see parsePredictionCsv), streamed like loadCsv. */
+export function loadPredictionCsv(
+  path: string,
+  D: number,
+  options: Omit<LabelledCsvOptions, "source"> & CsvFileLimits = {},
+): { X: Matrix; y?: Matrix } {
+  const census = countCsvFile(path, options);
+  const labelled = options.label !== undefined || census.headerCells === D + 1;
+  let X: Matrix;
+  let y: Matrix | undefined;
+  if (labelled) {
+    const maxClasses = checkMaxClasses(options.maxClasses);
+    const choose: LabelColumnChooser = (names, at) => labelColumnOf(names, options.label, at);
+    ({ X, y } = labelledDataset(
+      readCsvFile(path, census, choose, maxClasses, options),
+      maxClasses,
+      path,
+    ));
+  } else {
+    X = readCsvFile(path, census, () => undefined, 2, options).X;
+  }
+  assertPredictionWidth(X, D, labelled, path);
+  return y ? { X, y } : { X };
+}
+
+/** What a first pass over a CSV file finds: its data rows and the cells of its header. */
+interface CsvCensus {
+  /** The non-blank records after the header: the data rows of a valid file. */
+  readonly rows: number;
+  readonly headerCells: number;
+}
+
+/**
+ * Counts the records of the CSV file at `path` and checks that it is UTF-8, without decoding
+ * or keeping it; a DataError for an invalid byte, or as soon as the count shows that its
+ * numbers would exceed maxValues, or a record maxRecordBytes.
+ */
+function countCsvFile(path: string, limits: CsvFileLimits): CsvCensus {
+  const maxValues = limits.maxValues ?? MAX_CSV_VALUES;
+  const scanner = new CsvRecordScanner(path, {
+    maxRecordBytes: limits.maxRecordBytes ?? MAX_CSV_RECORD_BYTES,
+  });
+  const rowsOf = (s: CsvRecordScanner): number => Math.max(0, s.nonBlankRecords - 1);
+  const utf8 = new Utf8FileDecoder(path, DataError);
+  let scanned = 0; // bytes of the buffer already scanned (a character not yet whole)
+  readFileInChunks(
+    path,
+    DataError,
+    limits.chunkBytes ?? CSV_CHUNK_BYTES,
+    (buffer, filled, atEnd) => {
+      const { consumed } = scanner.scan(buffer, scanned, filled, atEnd);
+      const checked = atEnd ? filled : utf8CharacterBoundary(buffer, consumed);
+      utf8.check(buffer.subarray(0, checked)); // not UTF-8: refused before any parsing
+      scanned = consumed - checked;
+      const rows = rowsOf(scanner);
+      if (rows * scanner.firstRecordCells > maxValues) {
+        throw new DataError(
+          `${path} holds more than ${maxValues} numbers (${scanner.firstRecordCells} columns × ${rows} rows ` +
+            `by line ${scanner.line}), the most handgrad reads (${byteSize(8 * maxValues)} of float64); use fewer rows`,
+        );
+      }
+      return checked;
+    },
+  );
+  return { rows: rowsOf(scanner), headerCells: scanner.firstRecordCells };
+}
+
+/**
+ * The second pass: reads the CSV file at `path` in runs of whole records, decodes each run
+ * and parses it into a table sized by the census.
+ */
+function readCsvFile(
+  path: string,
+  census: CsvCensus,
+  chooseLabel: LabelColumnChooser,
+  maxClasses: number,
+  limits: CsvFileLimits,
+): Table {
+  const builder = tableBuilder(path, chooseLabel, maxClasses, census.rows);
+  const scanner = new CsvRecordScanner(path, {
+    maxRecordBytes: limits.maxRecordBytes ?? MAX_CSV_RECORD_BYTES,
+  });
+  const decoder = new Utf8FileDecoder(path, DataError);
+  let line = 1;
+  let scanned = 0; // bytes of the buffer already scanned (a record not yet ended)
+  let atStart = true; // no text seen yet: a second byte-order mark may follow the first
+  readFileInChunks(
+    path,
+    DataError,
+    limits.chunkBytes ?? CSV_CHUNK_BYTES,
+    (buffer, filled, atEnd) => {
+      const { consumed, lastRecordEnd } = scanner.scan(buffer, scanned, filled, atEnd);
+      scanned = consumed;
+      const end = atEnd ? filled : lastRecordEnd;
+      if (end <= 0) return 0;
+      let text = decoder.decode(buffer.subarray(0, end), atEnd);
+      if (atStart && text !== "") {
+        atStart = false;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      line = forEachCsvRecord(text, builder.onRecord, builder.locate, line);
+      scanned -= end;
+      return end;
+    },
+  );
+  return builder.finish();
+}
 // ---------------------------------------------------------------------------------------
 
 /** Where a table's label column is, given the header names (undefined: no label column). */
@@ -129,19 +293,43 @@ interface Table {
   readonly labels: Float64Array;
 }
 
-/** The shared tokenizer-and-validator behind both parsers. */
+/** The shared tokenizer-and-validator behind both parsers, over text held whole. */
 function parseTable(
   text: string,
   source: string | undefined,
   chooseLabel: LabelColumnChooser,
   maxClasses: number,
 ): Table {
+  const builder = tableBuilder(source, chooseLabel, maxClasses);
+  forEachCsvRecord(
+    text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+    builder.onRecord,
+    builder.locate,
+  );
+  return builder.finish();
+}
+
+/** Validates records as they come (header first) and collects them into a table. */
+interface TableBuilder {
+  readonly onRecord: RecordHandler;
+  readonly locate: CellLocator;
+  /** The table; a DataError when there was no header or no data row. */
+  finish(): Table;
+}
+
+/** A table builder; `expectedRows` sizes its arrays (they grow if more rows come). */
+function tableBuilder(
+  source: string | undefined,
+  chooseLabel: LabelColumnChooser,
+  maxClasses: number,
+  expectedRows = 0,
+): TableBuilder {
   const prefix = source === undefined ? "" : `${source} `; // starts messages about a line
   const subject = source ?? "the data"; // starts messages about the whole text
   let names: string[] | undefined;
   let labelIndex: number | undefined;
-  const features: number[] = [];
-  const labels: number[] = [];
+  let features = new FloatArrayBuilder(0);
+  let labels = new FloatArrayBuilder(0);
   let blankLine: number | undefined; // the first blank line not yet followed by a row
   let rows = 0;
 
@@ -158,8 +346,11 @@ function parseTable(
     }
     names = headerNames(cells, `${prefix}line ${line}`);
     labelIndex = chooseLabel(names, subject);
+    features = new FloatArrayBuilder(
+      expectedRows * (names.length - (labelIndex === undefined ? 0 : 1)),
+    );
+    labels = new FloatArrayBuilder(labelIndex === undefined ? 0 : expectedRows);
   };
-
   const onRow = (cells: string[], line: number, header: string[]): void => {
     if (cells.length === 0) {
       blankLine ??= line;
@@ -201,21 +392,40 @@ function parseTable(
     rows++;
   };
 
-  forEachCsvRecord(
-    text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
-    (cells, line) => (names === undefined ? onHeader(cells, line) : onRow(cells, line, names)),
-    locate,
-  );
+  const onRecord: RecordHandler = (cells, line) =>
+    names === undefined ? onHeader(cells, line) : onRow(cells, line, names);
 
-  if (names === undefined) throw new DataError(`${subject} is empty: expected a header row`);
-  if (rows === 0) throw new DataError(`${subject} has no data rows (only a header)`);
-  const D = names.length - (labelIndex === undefined ? 0 : 1);
-  return {
-    names,
-    labelIndex,
-    X: matrix(rows, D, Float64Array.from(features)),
-    labels: Float64Array.from(labels),
+  const finish = (): Table => {
+    if (names === undefined) throw new DataError(`${subject} is empty: expected a header row`);
+    if (rows === 0) throw new DataError(`${subject} has no data rows (only a header)`);
+    const D = names.length - (labelIndex === undefined ? 0 : 1);
+    return { names, labelIndex, X: matrix(rows, D, features.values()), labels: labels.values() };
   };
+  return { onRecord, locate, finish };
+}
+
+/** A Float64Array filled by push: sized up front when the count is known, else doubled. */
+class FloatArrayBuilder {
+  private data: Float64Array;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.data = new Float64Array(capacity);
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const larger = new Float64Array(Math.max(16, 2 * this.data.length));
+      larger.set(this.data);
+      this.data = larger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  /** The values pushed (the array itself when it is exactly full, so no copy). */
+  values(): Float64Array {
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+  }
 }
 
 /** The trimmed header names; a DataError for an empty or a repeated name. */

@@ -18,9 +18,13 @@ export {
 export {
   loadCsv,
   loadFeatureCsv,
+  loadPredictionCsv,
+  MAX_CSV_RECORD_BYTES,
+  MAX_CSV_VALUES,
   parseFeatureCsv,
   parseLabelledCsv,
   parsePredictionCsv,
+  type CsvFileLimits,
   type FeatureCsvOptions,
   type LabelledCsvOptions,
 } from "./csv.js";

@@ -100,11 +100,11 @@ export function parseModel(text: string, source = "model file"): Model {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    // JSON.parse's message may quote the text over several lines: keep its first line.
-    return fail(`not valid JSON (${(error as Error).message.split("\n")[0]})`);
+    return fail(`not valid JSON (${oneLineExcerpt((error as Error).message)})`);
   }
   if (!isObject(json)) return fail("expected a JSON object");
-  for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) fail(`unknown key "${key}"`);
+  for (const key of Object.keys(json))
+    if (!KNOWN_KEYS.has(key)) fail(`unknown key ${describe(key)}`);
   if (json["format"] !== MODEL_FORMAT)
     fail(`"format" must be "${MODEL_FORMAT}", got ${describe(json["format"])}`);
   if (json["version"] !== MODEL_VERSION)
@@ -138,7 +138,7 @@ export function parseModel(text: string, source = "model file"): Model {
   if (standardize === undefined) return { activation: activation as ActivationName, params };
   if (!isObject(standardize)) return fail(`"standardize" must be an object with "mean" and "std"`);
   for (const key of Object.keys(standardize)) {
-    if (!STANDARDIZE_KEYS.has(key)) fail(`unknown key "standardize.${key}"`);
+    if (!STANDARDIZE_KEYS.has(key)) fail(`unknown key ${describe(`standardize.${key}`)}`);
   }
   const mean = vectorField(
     standardize,
@@ -194,14 +194,56 @@ function vectorField(
   return Float64Array.from(values as number[]);
 }
 
+/**
+ * JSON.parse's message, which quotes the text (with any control characters and line breaks
+ * in it), as one line: those characters as \uXXXX escapes, cut to 160 characters.
+ */
+function oneLineExcerpt(message: string): string {
+  let escaped = "";
+  for (const c of message) {
+    const code = c.charCodeAt(0);
+    const control = code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029;
+    escaped += control ? `\\u${code.toString(16).padStart(4, "0")}` : c;
+  }
+  return escaped.length > 160 ? `${escaped.slice(0, 157)}...` : escaped;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The longest description of a value quoted in a message. */
+const MAX_DESCRIBED_CHARACTERS = 40;
+
 function describe(value: unknown): string {
-  // Numbers as JavaScript prints them: JSON.stringify would turn 1e999 (Infinity) into null.
-  const text = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  const text = preview(value, MAX_DESCRIBED_CHARACTERS + 1);
+  return text.length > MAX_DESCRIBED_CHARACTERS
+    ? `${text.slice(0, MAX_DESCRIBED_CHARACTERS - 3)}...`
+    : text;
+}
+
+/**
+ * About the first `budget` characters of `value` as JSON, with numbers as JavaScript prints
+ * them (JSON.stringify would turn 1e999 into null). Stops once the budget is spent, so the
+ * recursion is at most `budget` levels deep however deeply the value nests (JSON.stringify
+ * of [[[[…]]]] 100 000 deep overflows the stack).
+ */
+function preview(value: unknown, budget: number): string {
+  if (budget <= 0) return "";
+  if (typeof value === "number") return String(value);
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? String(value);
+  const isArray = Array.isArray(value);
+  const entries: [string | undefined, unknown][] = isArray
+    ? (value as unknown[]).map((v) => [undefined, v])
+    : Object.entries(value);
+  let text = isArray ? "[" : "{";
+  for (const [i, [key, v]] of entries.entries()) {
+    if (text.length >= budget) break;
+    if (i > 0) text += ",";
+    if (key !== undefined) text += `${JSON.stringify(key)}:`;
+    text += preview(v, budget - text.length);
+  }
+  return text.length >= budget ? text : text + (isArray ? "]" : "}");
 }
 
 /** The shortest decimal that reads back to x; −0 keeps its sign. */

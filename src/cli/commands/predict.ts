@@ -2,9 +2,9 @@
  * `handgrad predict`: the probability and class of every row of a CSV file; for a softmax
  * model, the K class probabilities of every row and the most probable class.
  */
-import { parsePredictionCsv } from "../../data/index.js";
-import { DataError, UsageError } from "../../errors.js";
-import { assertWritable, loadModel, readUtf8File, writeFileAtomic } from "../../io/index.js";
+import { loadPredictionCsv } from "../../data/index.js";
+import { UsageError } from "../../errors.js";
+import { assertWritable, loadModel, writeFileAtomic } from "../../io/index.js";
 import { toRows } from "../../linalg/index.js";
 import { accuracy, activationByName, classCount, classify, forward, loss } from "../../nn/index.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
@@ -40,8 +40,7 @@ export function predictCommand(flags: Flags, output: Output): number {
   if (out !== undefined) assertWritable(out);
   const model = loadModel(modelPath);
   const label = stringFlag(flags, "label");
-  const { X, y } = parsePredictionCsv(readUtf8File(dataPath, DataError), model.params.W1.rows, {
-    source: dataPath,
+  const { X, y } = loadPredictionCsv(dataPath, model.params.W1.rows, {
     maxClasses: classCount(model.params.W2.cols),
     ...(label === undefined ? {} : { label }),
   });
