@@ -341,8 +341,10 @@ describe("loading files", () => {
   });
 });
 
-describe("speed", () => {
-  it("parses a 4 MB file (100 000 rows × 10 columns) in well under a second or two", () => {
+// Speed is measured by scripts and benchmarks, never asserted here; a quadratic parser would
+// still show up as these tests running into vitest's timeout.
+describe("large inputs", () => {
+  it("parses a 4 MB file (100 000 rows × 10 columns) to the exact numbers", () => {
     const lines = ["f0,f1,f2,f3,f4,f5,f6,f7,f8,label"];
     for (let i = 0; i < 100_000; i++) {
       const row: string[] = [];
@@ -352,22 +354,18 @@ describe("speed", () => {
     }
     const text = lines.join("\n");
     expect(text.length).toBeGreaterThan(3_000_000);
-    const start = performance.now();
     const ds = parseLabelledCsv(text);
-    const seconds = (performance.now() - start) / 1000;
     expect(ds.X.rows).toBe(100_000);
     expect(ds.X.data[9 * 7 + 3]).toBe(Math.sin(7 * 9 + 3) * 1000);
-    expect(seconds).toBeLessThan(2);
+    expect(ds.X.data[9 * 99_999 + 8]).toBe(Math.sin(99_999 * 9 + 8) * 1000);
   });
 
-  it("pathological cells (a million quotes, a huge number) stay linear", () => {
+  it("pathological cells (a million quotes, a million digits) get a short error or the right value", () => {
     const quotes = `x,y\n"${'""'.repeat(500_000)}",0\n`;
-    const start = performance.now();
     expect(dataErrorOf(() => parseLabelledCsv(quotes))).toBe(
       `line 2, column "x": ${JSON.stringify('"'.repeat(40))}… (500000 characters) is not a number`,
     );
     const digits = `x,y\n${"1".repeat(1_000_000)}.5e-2000000,0\n`;
     expect(parseLabelledCsv(digits).X.data[0]).toBe(0);
-    expect((performance.now() - start) / 1000).toBeLessThan(2);
   });
 });
