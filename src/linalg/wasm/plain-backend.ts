@@ -1,10 +1,13 @@
 /**
  * The fallback Backend where WebAssembly SIMD is missing: ordinary Float64Arrays and the
- * loops of kernels.ts written in place, so its results are bit-identical to the plain path
- * (and to the WebAssembly kernels). The JS engine's tuned backend can replace it through the
+ * kernels of kernels.ts themselves (their result copied into C), so its results are the
+ * plain path's by construction (and bit-identical to the WebAssembly kernels). It allocates
+ * per product: it is the simple fallback, not a fast path. The JS engine's tuned backend can replace it through the
  * `fallback` option of createWasmBackend.
  */
 import type { Backend } from "../backend.js";
+import { matmul, matmulTransA, matmulTransB } from "../kernels.js";
+import { matrix } from "../matrix.js";
 
 export class PlainBackend implements Backend {
   readonly name = "js-plain";
@@ -15,19 +18,12 @@ export class PlainBackend implements Backend {
 
   reset(): void {}
 
-  /** C (m×n) = A (m×k) B (k×n): c_ij = Σ_p a_ip b_pj, p ascending, from +0. */
+  /** C (m×n) = A (m×k) B (k×n), by kernels.ts's matmul. */
   gemm(m: number, k: number, n: number, A: Float64Array, B: Float64Array, C: Float64Array): void {
-    C.fill(0, 0, m * n);
-    for (let i = 0; i < m; i++) {
-      for (let p = 0; p < k; p++) {
-        const aip = A[i * k + p] as number;
-        for (let j = 0; j < n; j++)
-          C[i * n + j] = (C[i * n + j] as number) + aip * (B[p * n + j] as number);
-      }
-    }
+    C.set(matmul(view(m, k, A), view(k, n, B)).data);
   }
 
-  /** C (m×n) = Aᵀ B, A k×m, B k×n: c_ij = Σ_p a_pi b_pj. */
+  /** C (m×n) = Aᵀ B, A k×m, B k×n, by kernels.ts's matmulTransA. */
   gemmTransA(
     m: number,
     k: number,
@@ -36,17 +32,10 @@ export class PlainBackend implements Backend {
     B: Float64Array,
     C: Float64Array,
   ): void {
-    C.fill(0, 0, m * n);
-    for (let p = 0; p < k; p++) {
-      for (let i = 0; i < m; i++) {
-        const api = A[p * m + i] as number;
-        for (let j = 0; j < n; j++)
-          C[i * n + j] = (C[i * n + j] as number) + api * (B[p * n + j] as number);
-      }
-    }
+    C.set(matmulTransA(view(k, m, A), view(k, n, B)).data);
   }
 
-  /** C (m×n) = A Bᵀ, A m×k, B n×k: c_ij = Σ_p a_ip b_jp. */
+  /** C (m×n) = A Bᵀ, A m×k, B n×k, by kernels.ts's matmulTransB. */
   gemmTransB(
     m: number,
     k: number,
@@ -55,12 +44,11 @@ export class PlainBackend implements Backend {
     B: Float64Array,
     C: Float64Array,
   ): void {
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += (A[i * k + p] as number) * (B[j * k + p] as number);
-        C[i * n + j] = s;
-      }
-    }
+    C.set(matmulTransB(view(m, k, A), view(n, k, B)).data);
   }
+}
+
+/** The first rows×cols values of a buffer as a Matrix (no copy). */
+function view(rows: number, cols: number, data: Float64Array) {
+  return matrix(rows, cols, data.subarray(0, rows * cols));
 }
