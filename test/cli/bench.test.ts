@@ -1,5 +1,4 @@
 /** `handgrad bench`: the flop count, the JSON it prints, determinism and bad input. */
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -8,14 +7,9 @@ import { makeWorkload } from "../../src/data/synthetic.js";
 import { initParams } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
 import { train } from "../../src/train/index.js";
+import { handgrad } from "./run.js";
 
 const root = resolve(import.meta.dirname, "../..");
-const bin = join(root, "bin/handgrad.js");
-
-function handgrad(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 beforeAll(() => {
   if (!existsSync(join(root, "dist/cli/main.js")))

@@ -11,25 +11,11 @@ import { loadCsv } from "../../src/data/index.js";
 import { loadModel } from "../../src/io/index.js";
 import { toRows } from "../../src/linalg/index.js";
 import { activationByName, backward, forward } from "../../src/nn/index.js";
+import { handgrad } from "./run.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const bin = join(root, "bin/handgrad.js");
 const breastCancer = join(root, "data/breast_cancer.csv");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function handgrad(args: string[], cwd: string): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let work: string;
 beforeAll(() => {

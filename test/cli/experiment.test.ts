@@ -1,18 +1,10 @@
 /** `handgrad experiment` end to end: the built CLI, as a user runs it. */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXPERIMENTS } from "../../src/experiments/index.js";
-
-const root = resolve(import.meta.dirname, "../..");
-const bin = join(root, "bin/handgrad.js");
-
-function handgrad(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { handgrad } from "./run.js";
 
 describe("handgrad experiment", () => {
   it("--list names every experiment with its summary", () => {

@@ -2,24 +2,14 @@
  * End-to-end tests of the built command line with softmax models (`npm run build` first):
  * --classes and --output, train → predict → grad → gradcheck, and the refusals.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadModel } from "../../src/io/index.js";
+import { handgrad } from "./run.js";
 
 const root = resolve(import.meta.dirname, "../..");
-const bin = join(root, "bin/handgrad.js");
-
-function handgrad(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let work: string;
 beforeAll(() => {

@@ -10,24 +10,10 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCheckpoint, loadModel } from "../../src/io/index.js";
 import { Rng } from "../../src/rng.js";
+import { handgrad, type Run } from "./run.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const bin = join(root, "bin/handgrad.js");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function handgrad(args: string[], cwd: string): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** Spawns handgrad; `act(child)` is called once `ready()` holds (polled), and the run's end awaited. */
 function handgradUntil(
