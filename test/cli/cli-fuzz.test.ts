@@ -18,8 +18,13 @@ const SEED = 20250920;
 
 let folder: string;
 let files: Record<string, string>;
+let startFolder: string;
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), "handgrad-cli-fuzz-"));
+  // Junk values of --save, --out or --checkpoint are relative paths: keep them in the temp
+  // folder, never in the repository (vitest runs each test file in its own process).
+  startFolder = process.cwd();
+  process.chdir(folder);
   const path = (name: string) => join(folder, name);
   writeFileSync(path("tiny.csv"), "a,b,y\n0,1,0\n1,0,1\n0.5,0.5,1\n-1,2,0\n");
   writeFileSync(path("three.csv"), "a,b,y\n0,1,0\n1,0,1\n0.5,0.5,2\n");
@@ -58,7 +63,10 @@ beforeAll(async () => {
   );
   expect(code).toBe(0);
 });
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+afterAll(() => {
+  process.chdir(startFolder);
+  rmSync(folder, { recursive: true, force: true });
+});
 
 function quietOutput(): Output {
   return { json: () => undefined, log: () => undefined, interactive: false };
