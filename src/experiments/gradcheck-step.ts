@@ -256,18 +256,8 @@ function vFigure(sweeps: ReadonlyMap<ActivationName, readonly StepPoint[]>): Fig
           data: { values },
           mark: { type: "line", point: true },
           encoding: {
-            x: {
-              field: "eps",
-              type: "quantitative",
-              scale: { type: "log" },
-              axis: { format: ".0e", title: "step ε" },
-            },
-            y: {
-              field: "relError",
-              type: "quantitative",
-              scale: { type: "log" },
-              axis: { format: ".0e", title: "relError (max over parameters)" },
-            },
+            x: logAxis("eps", "step ε"),
+            y: logAxis("relError", "relError (max over parameters)"),
             color: { field: "activation", type: "nominal" },
           },
         },
@@ -331,18 +321,8 @@ function parameterFigure(tanh: readonly StepPoint[]): Figure {
       data: { values },
       mark: { type: "line", point: { size: 20 } },
       encoding: {
-        x: {
-          field: "eps",
-          type: "quantitative",
-          scale: { type: "log" },
-          axis: { format: ".0e", title: "step ε" },
-        },
-        y: {
-          field: "relError",
-          type: "quantitative",
-          scale: { type: "log" },
-          axis: { format: ".0e", title: "relError" },
-        },
+        x: logAxis("eps", "step ε"),
+        y: logAxis("relError", "relError"),
         color: { field: "parameter", type: "nominal", sort: [...PARAM_NAMES] },
       },
     },
@@ -362,12 +342,7 @@ function kinkFigure(relu: readonly StepPoint[], kinkEntries: number): Figure {
       },
       mark: { type: "line", point: true },
       encoding: {
-        x: {
-          field: "eps",
-          type: "quantitative",
-          scale: { type: "log" },
-          axis: { format: ".0e", title: "step ε" },
-        },
+        x: logAxis("eps", "step ε"),
         y: {
           field: "kinks",
           type: "quantitative",
@@ -385,3 +360,13 @@ export const gradcheckStep: Experiment = {
     "relError of the gradient check against the step ε: the truncation/round-off V, and relu's kink crossings",
   run,
 };
+
+/** A quantitative channel on a log scale with exponent labels (ε and relError span decades). */
+function logAxis(field: string, title: string) {
+  return {
+    field,
+    type: "quantitative",
+    scale: { type: "log" },
+    axis: { format: ".0e", title },
+  } as const;
+}

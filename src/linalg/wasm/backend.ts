@@ -21,7 +21,14 @@
 import type { Backend } from "../backend.js";
 import { kernelsWasmBase64 } from "./kernels.generated.js";
 import { PlainBackend } from "./plain-backend.js";
-import { decodeBase64, wasmApi, type WasmInstance, type WasmMemory } from "./webassembly.js";
+import {
+  decodeBase64,
+  wasmApi,
+  type WasmInstance,
+  type WasmMemory,
+  type WasmApi,
+  type WasmModule,
+} from "./webassembly.js";
 
 export interface WasmBackendOptions {
   /** float64 values the memory holds before it has to grow (default 4 Mi). */
@@ -245,17 +252,29 @@ function overlaps(start1: number, end1: number, start2: number, end2: number): b
 
 const imports = (memory: WasmMemory) => ({ env: { memory } });
 
+/** The kernels compiled once per WebAssembly host (undefined where SIMD128 does not validate). */
+const compiled = new WeakMap<WasmApi, WasmModule | undefined>();
+
+/** The host's compiled kernels, compiled synchronously on first use. */
+function kernelModule(api: WasmApi): WasmModule | undefined {
+  if (!compiled.has(api)) {
+    compiled.set(api, api.validate(kernelBytes()) ? new api.Module(kernelBytes()) : undefined);
+  }
+  return compiled.get(api);
+}
+
 /**
  * The WebAssembly backend, compiled synchronously (Node, workers; the ~2 KiB module is also
  * under browsers' main-thread limit), or the fallback where SIMD128 is unavailable.
  */
 export function createWasmBackendSync(options: WasmBackendOptions = {}): Backend {
   const api = wasmApi();
-  if (api === undefined || !api.validate(kernelBytes())) {
+  const module = api && kernelModule(api);
+  if (api === undefined || module === undefined) {
     return (options.fallback ?? (() => new PlainBackend()))();
   }
   const memory = memoryFor(options.capacity ?? DEFAULT_CAPACITY);
-  const instance = new api.Instance(new api.Module(kernelBytes()), imports(memory));
+  const instance = new api.Instance(module, imports(memory));
   return new WasmBackend(memory, kernelsOf(instance));
 }
 
