@@ -39,4 +39,40 @@ export interface Backend {
     B: Float64Array,
     C: Float64Array,
   ): void;
+  /**
+   * Optional element-wise kernels for the rectifier activations; where absent, the fast path
+   * runs its own JavaScript loops (nn/fused-activations.ts), which these must match bit for bit.
+   */
+  readonly rectifiers?: RectifierKernels;
+}
+
+/**
+ * The hidden layer's element-wise passes for f(z) = z > 0 ? z : s·z (relu: +0 instead of s·z),
+ * on rows 0..n−1 of n×H row-major buffers of the backend, entry by entry in the operations and
+ * order of the JavaScript loops of nn/fused-activations.ts (so the same bits, NaN and ±0 too).
+ */
+export interface RectifierKernels {
+  /** z1 ← z1 + 1 b1, a1 = z1 > 0 ? z1 : +0 (relu). */
+  biasRelu(n: number, H: number, z1: Float64Array, b1: Float64Array, a1: Float64Array): void;
+  /** z1 ← z1 + 1 b1, a1 = z1 > 0 ? z1 : slope·z1 (leaky relu). */
+  biasLeakyRelu(
+    n: number,
+    H: number,
+    z1: Float64Array,
+    b1: Float64Array,
+    a1: Float64Array,
+    slope: number,
+  ): void;
+  /**
+   * δ ← δ ⊙ f′(z1) in place with f′(z) = z > 0 ? 1 : slope (relu: slope 0; a multiply, so
+   * NaN or ±∞ times 0 is NaN), and db1 (1×H) = Σ_rows δ, rows in order from +0.
+   */
+  rectifierMask(
+    n: number,
+    H: number,
+    delta: Float64Array,
+    z1: Float64Array,
+    db1: Float64Array,
+    slope: number,
+  ): void;
 }

@@ -6,8 +6,11 @@
  *   backward:  δ1 = (δ2 W2ᵀ) ⊙ f′(z1, a1) in place,  ∂L/∂b1 = 1ᵀ δ1   (hadamard, then colSums)
  *
  * The four built-in activations get loops of their own (f and f′ written out as in
- * activations.ts); any other Activation object goes through its f and df.
+ * activations.ts); any other Activation object goes through its f and df. relu and leaky relu
+ * run in the backend's RectifierKernels when it has them (WebAssembly SIMD: the same
+ * operations in the same order, so the same bits as the loops here).
  */
+import type { RectifierKernels } from "../linalg/index.js";
 import { sigmoid } from "../numerics/index.js";
 import { ACTIVATIONS, LEAKY_SLOPE, type Activation } from "./activations.js";
 
@@ -19,10 +22,12 @@ export function biasActivation(
   b1: Float64Array,
   a1: Float64Array,
   activation: Activation,
+  rectifiers?: RectifierKernels,
 ): void {
   const end = n * H;
   switch (builtIn(activation)) {
     case "relu":
+      if (rectifiers) return rectifiers.biasRelu(n, H, z1, b1, a1);
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
           const z = (z1[row + j] as number) + (b1[j] as number);
@@ -32,6 +37,7 @@ export function biasActivation(
       }
       return;
     case "leaky-relu":
+      if (rectifiers) return rectifiers.biasLeakyRelu(n, H, z1, b1, a1, LEAKY_SLOPE);
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
           const z = (z1[row + j] as number) + (b1[j] as number);
@@ -81,8 +87,17 @@ export function derivativeMask(
   a1: Float64Array,
   db1: Float64Array,
   activation: Activation,
+  rectifiers?: RectifierKernels,
 ): void {
   const end = n * H;
+  switch (builtIn(activation)) {
+    case "relu":
+      if (rectifiers) return rectifiers.rectifierMask(n, H, delta, z1, db1, 0);
+      break;
+    case "leaky-relu":
+      if (rectifiers) return rectifiers.rectifierMask(n, H, delta, z1, db1, LEAKY_SLOPE);
+      break;
+  }
   db1.fill(0, 0, H);
   switch (builtIn(activation)) {
     case "relu":

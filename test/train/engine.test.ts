@@ -77,6 +77,35 @@ describe("trainFast agrees bit for bit with trainPlain", () => {
     }
   });
 
+  it("relu and leaky relu in the WebAssembly rectifier kernels: odd H, K = 1 and 3, batch 1", () => {
+    const backend = fastestBackend(1 << 16);
+    expect(backend.rectifiers).toBeDefined(); // the kernels, not the JavaScript loops, run here
+    for (const activation of ["relu", "leaky-relu"] as const) {
+      for (const [K, hidden, batchSize] of [
+        [1, 7, 5],
+        [3, 9, 1],
+        [1, 1, "full"],
+      ] as const) {
+        const { rows, validation } = problem(K, 8);
+        const start = initParams({ inputs: 2, hidden, outputs: K, init: "he", seed: 6 });
+        const options: TrainOptions = {
+          activation,
+          learningRate: 0.2,
+          epochs: 3,
+          batchSize,
+          seed: 2,
+          validation,
+        };
+        backend.reset();
+        const fast = trainFast(start, rows, { ...options, backend });
+        const plain = trainPlain(start, rows, options);
+        expect(bits(fast.params)).toBe(bits(plain.params));
+        expect(fast.history).toEqual(plain.history);
+        expect(bits(fast.params)).not.toBe(bits(start));
+      }
+    }
+  });
+
   it("with a wide layer (D = 200 > one cache block of p, H = 130 not a multiple of the tile)", () => {
     const w = makeWorkload("wide", 4, { samples: 90 });
     const X = w.X; // 90×784: keep 200 columns

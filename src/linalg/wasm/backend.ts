@@ -12,15 +12,17 @@
  * silently detaching them. The initial capacity (option `capacity`, default 4 Mi values =
  * 32 MiB) costs address space only: the OS commits pages as they are touched.
  *
- * Loading. `createWasmBackendSync` compiles synchronously (the module is about 2 KiB, under
- * the 4 KiB limit browsers put on synchronous compilation on the main thread; workers and
- * Node have no limit); `createWasmBackend` compiles asynchronously. Both check SIMD support
+ * Loading. `createWasmBackendSync` compiles synchronously (the module is about 3 KiB with the
+ * rectifier kernels, under the 4 KiB limit browsers put on synchronous compilation on the main
+ * thread; workers and Node have no limit; past 4 KiB, main-thread browser code must use
+ * `createWasmBackend`); `createWasmBackend` compiles asynchronously. Both check SIMD support
  * with WebAssembly.validate on the bytes and otherwise return the fallback backend, whose
  * `name` says which path is in use ("wasm-simd" or the fallback's, "js-plain" by default).
  */
-import type { Backend } from "../backend.js";
+import type { Backend, RectifierKernels } from "../backend.js";
 import { kernelsWasmBase64 } from "./kernels.generated.js";
 import { PlainBackend } from "./plain-backend.js";
+import { wasmRectifiers, type RectifierExports } from "./rectifiers.js";
 import {
   decodeBase64,
   wasmApi,
@@ -39,7 +41,7 @@ export interface WasmBackendOptions {
 
 type Product = (m: number, k: number, n: number, a: number, b: number, c: number) => void;
 
-interface KernelExports {
+interface KernelExports extends RectifierExports {
   gemm: Product;
   gemm_ta: Product;
   gemm_tb: Product;
@@ -95,6 +97,8 @@ export class WasmBackend implements Backend {
   private live = 0;
   /** memory.buffer, cached: the products check every view against it. */
   private buffer: ArrayBuffer;
+  /** relu and leaky relu's element-wise passes in WebAssembly (rectifiers.ts). */
+  readonly rectifiers: RectifierKernels;
 
   /** Use createWasmBackend / createWasmBackendSync, which check support first. */
   constructor(
@@ -102,6 +106,7 @@ export class WasmBackend implements Backend {
     private readonly kernels: KernelExports,
   ) {
     this.buffer = memory.buffer;
+    this.rectifiers = wasmRectifiers(kernels, () => this.buffer);
   }
 
   /** float64 values the memory holds now (used plus free). */
@@ -264,7 +269,7 @@ function kernelModule(api: WasmApi): WasmModule | undefined {
 }
 
 /**
- * The WebAssembly backend, compiled synchronously (Node, workers; the ~2 KiB module is also
+ * The WebAssembly backend, compiled synchronously (Node, workers; the ~3 KiB module is also
  * under browsers' main-thread limit), or the fallback where SIMD128 is unavailable.
  */
 export function createWasmBackendSync(options: WasmBackendOptions = {}): Backend {

@@ -382,4 +382,138 @@
     (call $product (local.get $m) (local.get $k) (local.get $n)
       (local.get $a) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
       (local.get $b) (i32.const 8) (i32.shl (local.get $k) (i32.const 3))
-      (local.get $c))))
+      (local.get $c)))
+
+  ;; ==== Rectifier element-wise kernels (relu, leaky relu) ========================================
+  ;; The hidden layer's element-wise passes over rows 0..n−1 of n×H buffers (row-major, dense,
+  ;; any alignment: the pairs are unaligned loads when H is odd, the last column of such a row
+  ;; is done in scalar code). Every entry gets the operations of src/nn/fused-activations.ts's
+  ;; JS loops, in the same order, so the bits are the same:
+  ;;   bias_relu (n H z b a)          z_ij ← z_ij + b_j;  a_ij = z_ij > 0 ? z_ij : +0
+  ;;                                  (f64x2.pmax(+0, z) is exactly that: NaN and −0 give +0)
+  ;;   bias_leaky(n H z b a s)        z_ij ← z_ij + b_j;  a_ij = z_ij > 0 ? z_ij : s·z_ij
+  ;;   rect_mask (n H d z db s)       d_ij ← d_ij · (z_ij > 0 ? 1 : s);  db_j = Σ_i d_ij, i ascending
+  ;;                                  from +0 (relu: s = 0; f′ is multiplied, not selected, so
+  ;;                                  NaN and ±∞ times 0 give NaN as in JS)
+  ;; The column sums are vectorised across columns, so each db_j keeps its own row order.
+    (func (export "bias_relu") (param $n i32) (param $h i32) (param $z i32) (param $b i32)
+                               (param $a i32)
+      (local $zend i32) (local $rowend i32) (local $pairsend i32) (local $bj i32)
+      (local $v v128) (local $s f64)
+      (local.set $zend (i32.add (local.get $z) (i32.shl (i32.mul (local.get $n) (local.get $h))
+                                                        (i32.const 3))))
+      (block $rows_done
+        (loop $rows
+          (br_if $rows_done (i32.ge_u (local.get $z) (local.get $zend)))
+          (local.set $rowend (i32.add (local.get $z) (i32.shl (local.get $h) (i32.const 3))))
+          (local.set $pairsend
+            (i32.add (local.get $z) (i32.shl (i32.and (local.get $h) (i32.const -2)) (i32.const 3))))
+          (local.set $bj (local.get $b))
+          (block $pairs_done
+            (loop $pairs
+              (br_if $pairs_done (i32.ge_u (local.get $z) (local.get $pairsend)))
+              (local.set $v (f64x2.add (v128.load (local.get $z)) (v128.load (local.get $bj))))
+              (v128.store (local.get $z) (local.get $v))
+              (v128.store (local.get $a) (f64x2.pmax (v128.const f64x2 0 0) (local.get $v)))
+              (local.set $z (i32.add (local.get $z) (i32.const 16)))
+              (local.set $a (i32.add (local.get $a) (i32.const 16)))
+              (local.set $bj (i32.add (local.get $bj) (i32.const 16)))
+              (br $pairs)))
+          (if (i32.lt_u (local.get $z) (local.get $rowend))
+            (then
+              (local.set $s (f64.add (f64.load (local.get $z)) (f64.load (local.get $bj))))
+              (f64.store (local.get $z) (local.get $s))
+              (f64.store (local.get $a)
+                (select (local.get $s) (f64.const 0) (f64.gt (local.get $s) (f64.const 0))))
+              (local.set $z (i32.add (local.get $z) (i32.const 8)))
+              (local.set $a (i32.add (local.get $a) (i32.const 8)))))
+          (br $rows))))
+
+    (func (export "bias_leaky") (param $n i32) (param $h i32) (param $z i32) (param $b i32)
+                                (param $a i32) (param $slope f64)
+      (local $zend i32) (local $rowend i32) (local $pairsend i32) (local $bj i32)
+      (local $v v128) (local $slopes v128) (local $s f64)
+      (local.set $slopes (f64x2.splat (local.get $slope)))
+      (local.set $zend (i32.add (local.get $z) (i32.shl (i32.mul (local.get $n) (local.get $h))
+                                                        (i32.const 3))))
+      (block $rows_done
+        (loop $rows
+          (br_if $rows_done (i32.ge_u (local.get $z) (local.get $zend)))
+          (local.set $rowend (i32.add (local.get $z) (i32.shl (local.get $h) (i32.const 3))))
+          (local.set $pairsend
+            (i32.add (local.get $z) (i32.shl (i32.and (local.get $h) (i32.const -2)) (i32.const 3))))
+          (local.set $bj (local.get $b))
+          (block $pairs_done
+            (loop $pairs
+              (br_if $pairs_done (i32.ge_u (local.get $z) (local.get $pairsend)))
+              (local.set $v (f64x2.add (v128.load (local.get $z)) (v128.load (local.get $bj))))
+              (v128.store (local.get $z) (local.get $v))
+              (v128.store (local.get $a)
+                (v128.bitselect (local.get $v) (f64x2.mul (local.get $slopes) (local.get $v))
+                                (f64x2.gt (local.get $v) (v128.const f64x2 0 0))))
+              (local.set $z (i32.add (local.get $z) (i32.const 16)))
+              (local.set $a (i32.add (local.get $a) (i32.const 16)))
+              (local.set $bj (i32.add (local.get $bj) (i32.const 16)))
+              (br $pairs)))
+          (if (i32.lt_u (local.get $z) (local.get $rowend))
+            (then
+              (local.set $s (f64.add (f64.load (local.get $z)) (f64.load (local.get $bj))))
+              (f64.store (local.get $z) (local.get $s))
+              (f64.store (local.get $a)
+                (select (local.get $s) (f64.mul (local.get $slope) (local.get $s))
+                        (f64.gt (local.get $s) (f64.const 0))))
+              (local.set $z (i32.add (local.get $z) (i32.const 8)))
+              (local.set $a (i32.add (local.get $a) (i32.const 8)))))
+          (br $rows))))
+
+    (func (export "rect_mask") (param $n i32) (param $h i32) (param $d i32) (param $z i32)
+                               (param $db i32) (param $slope f64)
+      (local $dend i32) (local $rowend i32) (local $pairsend i32) (local $dbj i32)
+      (local $x v128) (local $slopes v128) (local $s f64)
+      (local.set $slopes (f64x2.splat (local.get $slope)))
+      ;; db_j = +0 for j < H
+      (local.set $dbj (local.get $db))
+      (local.set $rowend (i32.add (local.get $db) (i32.shl (local.get $h) (i32.const 3))))
+      (block $zero_done
+        (loop $zero
+          (br_if $zero_done (i32.ge_u (local.get $dbj) (local.get $rowend)))
+          (f64.store (local.get $dbj) (f64.const 0))
+          (local.set $dbj (i32.add (local.get $dbj) (i32.const 8)))
+          (br $zero)))
+      (local.set $dend (i32.add (local.get $d) (i32.shl (i32.mul (local.get $n) (local.get $h))
+                                                        (i32.const 3))))
+      (block $rows_done
+        (loop $rows
+          (br_if $rows_done (i32.ge_u (local.get $d) (local.get $dend)))
+          (local.set $rowend (i32.add (local.get $d) (i32.shl (local.get $h) (i32.const 3))))
+          (local.set $pairsend
+            (i32.add (local.get $d) (i32.shl (i32.and (local.get $h) (i32.const -2)) (i32.const 3))))
+          (local.set $dbj (local.get $db))
+          (block $pairs_done
+            (loop $pairs
+              (br_if $pairs_done (i32.ge_u (local.get $d) (local.get $pairsend)))
+              ;; x = d ⊙ f′(z), f′(z) = z > 0 ? 1 : s
+              (local.set $x
+                (f64x2.mul (v128.load (local.get $d))
+                           (v128.bitselect (v128.const f64x2 1 1) (local.get $slopes)
+                                           (f64x2.gt (v128.load (local.get $z))
+                                                     (v128.const f64x2 0 0)))))
+              (v128.store (local.get $d) (local.get $x))
+              (v128.store (local.get $dbj) (f64x2.add (v128.load (local.get $dbj)) (local.get $x)))
+              (local.set $d (i32.add (local.get $d) (i32.const 16)))
+              (local.set $z (i32.add (local.get $z) (i32.const 16)))
+              (local.set $dbj (i32.add (local.get $dbj) (i32.const 16)))
+              (br $pairs)))
+          (if (i32.lt_u (local.get $d) (local.get $rowend))
+            (then
+              (local.set $s
+                (f64.mul (f64.load (local.get $d))
+                         (select (f64.const 1) (local.get $slope)
+                                 (f64.gt (f64.load (local.get $z)) (f64.const 0)))))
+              (f64.store (local.get $d) (local.get $s))
+              (f64.store (local.get $dbj) (f64.add (f64.load (local.get $dbj)) (local.get $s)))
+              (local.set $d (i32.add (local.get $d) (i32.const 8)))
+              (local.set $z (i32.add (local.get $z) (i32.const 8)))))
+          (br $rows))))
+  ;; ==== end of the rectifier kernels ==============================================================
+)
