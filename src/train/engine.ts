@@ -42,6 +42,7 @@ import {
   DivergenceError,
   divergenceMessage,
   explosion,
+  lastRecorded,
   nonFiniteFigure,
   STARTING_GRADIENT_MESSAGE,
   startingLossMessage,
@@ -55,8 +56,8 @@ import {
 
 /** Trains like trainPlain, bit for bit, on preallocated buffers; see the module comment. */
 export function trainFast(initial: Params, data: LabelledData, options: TrainOptions): TrainResult {
-  const { activation, learningRate, epochs, batchSize, shuffle, seed, divergenceFactor } =
-    trainSettings(initial, data, options);
+  const settings = trainSettings(initial, data, options);
+  const { activation, learningRate, epochs, batchSize, shuffle, seed, divergenceFactor } = settings;
   const { validation } = options;
   const resume = options.resumeFrom;
   assertTrainable(initial, data);
@@ -80,10 +81,15 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
   let steps = resume?.steps ?? 0;
   const history: EpochRecord[] = resume ? [...resume.history] : [];
   let best = bestLoss(history);
-  let lastGoodEpoch = history.length - 1;
-  // The steps and the RNG state at the end of epoch lastGoodEpoch.
-  let lastGoodSteps = steps - (resume ? resume.row / batchSize : 0);
-  let lastGoodRng = resume?.rng ?? rng.state();
+  // The last recorded epoch, and the steps and the RNG state at its end.
+  const recorded = resume
+    ? lastRecorded(resume, N, batchSize, seed)
+    : { epoch: -1, steps: 0, rng: rng.state() };
+  let lastGoodEpoch = recorded.epoch;
+  let lastGoodSteps = recorded.steps;
+  let lastGoodRng = recorded.rng;
+  // The RNG state before this epoch's permutation (the only draw of an epoch).
+  let epochRng = resume?.rng ?? rng.state();
 
   const diverged = (epoch: number, what: string): DivergenceError => {
     const kept = toMatrices(lastGood, D, H, K);
@@ -152,7 +158,7 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
     row,
     steps,
     params: toMatrices(params, D, H, K),
-    rng: lastGoodRng,
+    rng: epochRng,
     history: history.slice(),
     lastGoodParams: toMatrices(lastGood, D, H, K),
   });
@@ -213,7 +219,8 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
       if (row < N && pause(epoch, row)) return stopped(epoch, row);
     }
     row = 0;
-    record(epoch);
+    if (settings.recordsEpoch(epoch)) record(epoch);
+    epochRng = rng.state();
     if (epoch < epochs && pause(epoch + 1, 0)) return stopped(epoch + 1, 0);
   }
   const end = Math.max(epochs + 1, resume?.epoch ?? 1);

@@ -4,7 +4,7 @@
  */
 import { HandgradError, UsageError } from "../errors.js";
 import type { Backend, Matrix } from "../linalg/index.js";
-import type { RngState } from "../rng.js";
+import { Rng, type RngState } from "../rng.js";
 import {
   activationByName,
   paramsAreFinite,
@@ -31,9 +31,18 @@ export interface TrainOptions {
   readonly shuffle?: boolean;
   /** Seed of the shuffling order. */
   readonly seed?: number;
-  /** Held-out rows evaluated after every epoch. */
+  /** Held-out rows evaluated with the training set (see `evaluate`). */
   readonly validation?: LabelledData;
-  /** Called after every epoch (epoch 0 is before the first step). */
+  /**
+   * When the loss and accuracy on the whole training (and validation) set are computed and
+   * recorded: "every-epoch" (the default) or "first-and-last", epoch 0 (before the first step)
+   * and the last epoch only, which saves a forward pass over every set per epoch. Per-step
+   * checks stay (a batch loss, a gradient or a parameter that is not finite stops the run);
+   * what is lost between the ends is the epoch records, onEpoch, the explosion check of
+   * divergenceFactor, and a newer last good model: a DivergenceError then carries epoch 0's.
+   */
+  readonly evaluate?: EvaluationSchedule;
+  /** Called after every recorded epoch (epoch 0 is before the first step). */
   readonly onEpoch?: (record: EpochRecord) => void;
   /**
    * "fast" (the default): the allocation-free engine (engine.ts) on a Backend, bit-identical
@@ -62,8 +71,10 @@ export interface TrainOptions {
 
 /**
  * Everything a run needs to continue from a step boundary, bit for bit. Plain SGD keeps no
- * optimiser state besides θ and η. Invariants: the last record of `history` is epoch
- * `epoch` − 1, whose end-of-epoch parameters are `lastGoodParams` (= `params` when row = 0);
+ * optimiser state besides θ and η. Invariants: `history` holds the records of the epochs
+ * before `epoch` that the run's `evaluate` schedule records (every one by default, so the last
+ * is epoch − 1); the last of them is the epoch whose end-of-epoch parameters are
+ * `lastGoodParams` (= `params` when row = 0 and that epoch is epoch − 1);
  * steps = (epoch − 1)·⌈N/B⌉ + row/B.
  */
 export interface TrainState {
@@ -76,11 +87,17 @@ export interface TrainState {
   readonly params: Params;
   /** The shuffling generator's state before this epoch's permutation is drawn. */
   readonly rng: RngState;
-  /** The records of epochs 0..epoch − 1. */
+  /** The records of epochs 0..epoch − 1 (those the `evaluate` schedule records). */
   readonly history: readonly EpochRecord[];
-  /** The parameters at the end of epoch − 1. */
+  /** The parameters at the end of the last recorded epoch. */
   readonly lastGoodParams: Params;
 }
+
+export type EvaluationSchedule = "every-epoch" | "first-and-last";
+export const EVALUATION_SCHEDULES: readonly EvaluationSchedule[] = [
+  "every-epoch",
+  "first-and-last",
+];
 
 export type TrainEngine = "fast" | "plain";
 export const TRAIN_ENGINES: readonly TrainEngine[] = ["fast", "plain"];
@@ -141,6 +158,8 @@ export interface TrainSettings {
   readonly seed: number;
   /** F > 1, or 0 for off. */
   readonly divergenceFactor: number;
+  /** True for the epochs whose end the run evaluates and records (0 and `epochs` always). */
+  readonly recordsEpoch: (epoch: number) => boolean;
 }
 
 /** Checks the options and the starting parameters (UsageError), before any work. */
@@ -177,7 +196,17 @@ export function trainSettings(
   if (every !== "epoch" && !(Number.isSafeInteger(every) && every >= 1)) {
     throw new UsageError(`checkpointEvery must be a positive integer or "epoch", got ${every}`);
   }
-  if (options.resumeFrom) assertResumable(options.resumeFrom, initial, N, batchSize, epochs);
+  const evaluate = options.evaluate ?? "every-epoch";
+  if (!EVALUATION_SCHEDULES.includes(evaluate)) {
+    throw new UsageError(
+      `unknown evaluation schedule "${String(evaluate)}" (known: ${EVALUATION_SCHEDULES.join(", ")})`,
+    );
+  }
+  const recordsEpoch = (epoch: number): boolean =>
+    evaluate === "every-epoch" || epoch === 0 || epoch === epochs;
+  if (options.resumeFrom) {
+    assertResumable(options.resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
+  }
   return {
     activation,
     learningRate,
@@ -187,6 +216,27 @@ export function trainSettings(
     shuffle: (options.shuffle ?? true) && batchSize < N,
     seed: options.seed ?? 0,
     divergenceFactor,
+    recordsEpoch,
+  };
+}
+
+/**
+ * The epoch, step count and shuffling-generator state at the end of the last recorded epoch
+ * of a resumable state (where its lastGoodParams were taken). That epoch is epoch − 1, whose
+ * generator state the state carries, or (when the schedule skipped epochs) epoch 0, before
+ * any draw: the generator as seeded.
+ */
+export function lastRecorded(
+  state: TrainState,
+  N: number,
+  batchSize: number,
+  seed: number,
+): { readonly epoch: number; readonly steps: number; readonly rng: RngState } {
+  const epoch = state.history[state.history.length - 1]?.epoch ?? 0;
+  return {
+    epoch,
+    steps: epoch * Math.ceil(N / batchSize),
+    rng: epoch === state.epoch - 1 ? state.rng : new Rng(seed).state(),
   };
 }
 
@@ -197,6 +247,7 @@ function assertResumable(
   N: number,
   batchSize: number,
   epochs: number,
+  recordsEpoch: (epoch: number) => boolean,
 ): void {
   const fail = (what: string): never => {
     throw new UsageError(`cannot resume: ${what}`);
@@ -210,8 +261,15 @@ function assertResumable(
   if (epoch > epochs && row !== 0) fail(`row ${row} is past the last epoch`);
   if (steps !== (epoch - 1) * perEpoch + row / batchSize)
     fail(`step ${steps} does not match epoch ${epoch}, row ${row} (${perEpoch} steps per epoch)`);
-  if (history.length !== epoch || history.some((r, i) => r.epoch !== i))
-    fail(`the history must hold epochs 0..${epoch - 1}`);
+  const recorded: number[] = [];
+  for (let e = 0; e < epoch; e++) if (recordsEpoch(e)) recorded.push(e);
+  if (history.length !== recorded.length || history.some((r, i) => r.epoch !== recorded[i])) {
+    fail(
+      recorded.length === epoch
+        ? `the history must hold epochs 0..${epoch - 1}`
+        : `the history must hold epochs ${recorded.join(", ")} (evaluated first and last only)`,
+    );
+  }
   for (const p of [state.params, state.lastGoodParams]) {
     for (const name of ["W1", "b1", "W2", "b2"] as const) {
       if (p[name].rows !== initial[name].rows || p[name].cols !== initial[name].cols)

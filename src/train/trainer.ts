@@ -1,7 +1,8 @@
 /**
  * The training loop: epochs of (optionally shuffled) mini-batches, one gradient-descent
  * step per batch. Batch size N (or "full") is plain gradient descent. Records the loss
- * and accuracy over the whole training set (and the validation set) after every epoch,
+ * and accuracy over the whole training set (and the validation set) after every epoch (or,
+ * with evaluate: "first-and-last", before the first and after the last only),
  * and stops with a DivergenceError as soon as a loss, a gradient or a parameter stops
  * being finite, carrying the parameters of the last epoch whose losses were finite.
  */
@@ -25,6 +26,7 @@ import {
   DivergenceError,
   divergenceMessage,
   explosion,
+  lastRecorded,
   nonFiniteFigure,
   STARTING_GRADIENT_MESSAGE,
   startingLossMessage,
@@ -59,8 +61,8 @@ export function trainPlain(
   data: LabelledData,
   options: TrainOptions,
 ): TrainResult {
-  const { activation, learningRate, epochs, batchSize, shuffle, seed, divergenceFactor } =
-    trainSettings(initial, data, options);
+  const settings = trainSettings(initial, data, options);
+  const { activation, learningRate, epochs, batchSize, shuffle, seed, divergenceFactor } = settings;
   const N = data.X.rows;
   const resume = options.resumeFrom;
   const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
@@ -69,13 +71,15 @@ export function trainPlain(
   let steps = resume?.steps ?? 0;
   const history: EpochRecord[] = resume ? [...resume.history] : [];
   let best = bestLoss(history);
-  // The last epoch-end parameters with finite losses, with the steps and RNG state there.
+  // The last recorded epoch-end parameters (finite losses), with the steps and RNG state there.
   let lastGood = {
     params: resume?.lastGoodParams ?? params,
-    epoch: history.length - 1,
-    steps: steps - (resume ? resume.row / batchSize : 0),
-    rng: resume?.rng ?? rng.state(),
+    ...(resume
+      ? lastRecorded(resume, N, batchSize, seed)
+      : { epoch: -1, steps: 0, rng: rng.state() }),
   };
+  // The RNG state before this epoch's permutation (the only draw of an epoch).
+  let epochRng = resume?.rng ?? rng.state();
   const diverged = (epoch: number, what: string): DivergenceError =>
     new DivergenceError(
       divergenceMessage(epoch, steps, learningRate, what),
@@ -109,14 +113,13 @@ export function trainPlain(
     history.push(entry);
     options.onEpoch?.(entry);
   };
-  // The state at the boundary before rows `row` of `epoch` (the order's RNG state is
-  // lastGood's: the generator is drawn from only at an epoch's start).
+  // The state at the boundary before rows `row` of `epoch`.
   const state = (epoch: number, row: number): TrainState => ({
     epoch,
     row,
     steps,
     params,
-    rng: lastGood.rng,
+    rng: epochRng,
     history: history.slice(),
     lastGoodParams: lastGood.params,
   });
@@ -164,7 +167,8 @@ export function trainPlain(
       if (row < N && pause(epoch, row)) return stopped(epoch, row);
     }
     row = 0;
-    record(epoch);
+    if (settings.recordsEpoch(epoch)) record(epoch);
+    epochRng = rng.state();
     if (epoch < epochs && pause(epoch + 1, 0)) return stopped(epoch + 1, 0);
   }
   const end = Math.max(epochs + 1, resume?.epoch ?? 1);
