@@ -36,7 +36,7 @@ const PEERS = [
     version: packageVersion(root),
     precision: "float64",
     notes:
-      "`handgrad bench`: the library's `train`, mini-batch SGD; evaluates the loss on the whole training set after every epoch (timed)",
+      "`handgrad bench`: the library's `train`, mini-batch SGD; evaluates the loss on the whole training set before the first and after the last epoch only (timed)",
     command: (w) => [
       process.execPath,
       [join(root, "bin/handgrad.js"), "bench", "--workload", w, "--json", "--seed", String(SEED)],

@@ -82,6 +82,29 @@ describe("handgrad bench", () => {
     expect(a.finalLoss).not.toBe(c.finalLoss);
   }, 60_000);
 
+  it("times training without the per-epoch loss evaluation unless --evaluate-every-epoch, and says which", () => {
+    const ends = handgrad(["bench", "--workload", "toy", "--json", "--seed", "2"]);
+    const every = handgrad([
+      "bench",
+      "--workload",
+      "toy",
+      "--json",
+      "--seed",
+      "2",
+      "--evaluate-every-epoch",
+    ]);
+    expect(ends.code, ends.stderr).toBe(0);
+    expect(every.code, every.stderr).toBe(0);
+    expect(ends.stderr).toMatch(
+      /timed +training and the loss on all rows before the first and after the last epoch only/,
+    );
+    expect(every.stderr).toMatch(/timed +training and the loss on all rows after every epoch/);
+    const [a, b] = [JSON.parse(ends.stdout), JSON.parse(every.stdout)];
+    expect([a.evaluate, b.evaluate]).toEqual(["first-and-last", "every-epoch"]);
+    expect(Object.is(a.finalLoss, b.finalLoss)).toBe(true); // the same training, bit for bit
+    expect(a.finalAccuracy).toBe(b.finalAccuracy);
+  }, 60_000);
+
   it("--help states what GFLOP/s counts", () => {
     const r = handgrad(["bench", "--help"]);
     expect(r.code).toBe(0);

@@ -1,12 +1,15 @@
 /**
  * `handgrad bench --workload toy|tab|wide`: trains one synthetic workload (src/data/synthetic.ts)
- * and reports its speed. Only the training call is timed, not the data generation.
+ * and reports its speed. Only the training call is timed, not the data generation. By default
+ * that call evaluates the loss on the whole training set before the first and after the last
+ * epoch only (TrainOptions.evaluate "first-and-last", as the peers of bench/peers.mjs, which
+ * do not evaluate per epoch); --evaluate-every-epoch times the per-epoch evaluation too.
  *
  *   examples/s  = N × epochs / training wall time
  *   GFLOP/s     = epochs × flopsPerEpoch / training wall time / 10⁹, counting the matrix
  *                 products only: forward 2NDH + 2NH (X W1, a1 W2), backward 2NDH + 4NH
  *                 (X^T dZ1, a1^T dZ2, dZ2 W2^T). Element-wise work (bias, activation, loss,
- *                 the SGD update) and the library's per-epoch evaluation are not counted.
+ *                 the SGD update) and the library's loss evaluations are not counted.
  *   peak RSS    = process.resourceUsage().maxRSS (KiB on Linux) × 1024, in bytes: the peak of
  *                 the whole process, data generation included.
  */
@@ -15,7 +18,7 @@ import { UsageError } from "../../errors.js";
 import { fastestBackend, type Backend } from "../../linalg/index.js";
 import { defaultInitFor, initParams, runValues, type Params } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
-import { train, type LabelledData } from "../../train/index.js";
+import { train, type EvaluationSchedule, type LabelledData } from "../../train/index.js";
 import { booleanFlag, choiceFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import type { Output } from "../output.js";
 import { seedFlag } from "../setup.js";
@@ -26,6 +29,10 @@ export const BENCH_FLAGS: FlagSpecs = {
   engine: {
     kind: "string",
     help: "fast (the default: workspaces, fused kernels, WebAssembly SIMD products) or plain (the readable path)",
+  },
+  "evaluate-every-epoch": {
+    kind: "boolean",
+    help: "also time the loss on the whole training set after every epoch (default: before the first and after the last only)",
   },
   json: {
     kind: "boolean",
@@ -49,8 +56,9 @@ export function flopsPerEpoch(spec: Pick<WorkloadSpec, "N" | "D" | "H">): number
 
 /**
  * Trains `data` as the workload `spec` says, from weights drawn from `seed`, and returns the
- * mean cross-entropy and the accuracy on the whole training set after the last epoch. The
- * one call site of the training engine: switch the engine here.
+ * mean cross-entropy and the accuracy on the whole training set after the last epoch (the
+ * same bits whatever `evaluate` says). The one call site of the training engine: switch the
+ * engine here.
  */
 export function trainWorkload(
   spec: WorkloadSpec,
@@ -58,6 +66,7 @@ export function trainWorkload(
   seed: number,
   engine: BenchEngine = "fast",
   backend?: Backend,
+  evaluate: EvaluationSchedule = "first-and-last",
 ): { readonly loss: number; readonly accuracy: number } {
   const result = train(workloadParams(spec, seed), data, {
     activation: spec.activation,
@@ -66,6 +75,7 @@ export function trainWorkload(
     batchSize: spec.batch,
     seed: streamSeed(seed, "shuffle"),
     engine,
+    evaluate,
     ...(backend ? { backend } : {}),
   });
   const last = result.history[result.history.length - 1];
@@ -86,6 +96,8 @@ export function workloadParams(spec: WorkloadSpec, seed: number): Params {
 export interface BenchResult {
   readonly workload: string;
   readonly engine: string;
+  /** Which loss evaluations the timed call made (TrainOptions.evaluate). */
+  readonly evaluate: EvaluationSchedule;
   readonly seed: number;
   readonly N: number;
   readonly epochs: number;
@@ -104,7 +116,12 @@ export interface BenchResult {
  * fast engine's backend (WebAssembly SIMD sized for the run, or the JS one) is made before
  * the clock starts, and named in the result.
  */
-export function runBench(name: string, seed: number, engine: BenchEngine = "fast"): BenchResult {
+export function runBench(
+  name: string,
+  seed: number,
+  engine: BenchEngine = "fast",
+  evaluate: EvaluationSchedule = "first-and-last",
+): BenchResult {
   const { X, y, spec } = makeWorkload(name, seed);
   const batch = spec.batch === "full" ? spec.N : spec.batch;
   const backend =
@@ -112,12 +129,13 @@ export function runBench(name: string, seed: number, engine: BenchEngine = "fast
       ? fastestBackend(runValues(batch, spec.D, spec.H, 1, batch === spec.N ? 2 : 3))
       : undefined;
   const start = process.hrtime.bigint();
-  const final = trainWorkload(spec, { X, y }, seed, engine, backend);
+  const final = trainWorkload(spec, { X, y }, seed, engine, backend, evaluate);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const flops = flopsPerEpoch(spec);
   return {
     workload: name,
     engine: backend ? `${engine} (${backend.name})` : engine,
+    evaluate,
     seed,
     N: spec.N,
     epochs: spec.epochs,
@@ -141,9 +159,15 @@ export function benchCommand(flags: Flags, output: Output): number {
     throw new UsageError(`--workload must be one of ${WORKLOAD_NAMES.join(", ")}, got "${name}"`);
   }
   const seed = seedFlag(flags);
-  const r = runBench(name, seed, choiceFlag(flags, "engine", BENCH_ENGINES, "fast"));
+  const engine = choiceFlag(flags, "engine", BENCH_ENGINES, "fast");
+  const everyEpoch = booleanFlag(flags, "evaluate-every-epoch");
+  const r = runBench(name, seed, engine, everyEpoch ? "every-epoch" : "first-and-last");
+  const timed = everyEpoch
+    ? "training and the loss on all rows after every epoch"
+    : "training and the loss on all rows before the first and after the last epoch only";
   output.log(
     `bench ${r.workload} (engine ${r.engine}, seed ${r.seed}): ${r.epochs} epochs of ${r.N} examples in ${r.seconds.toFixed(3)} s\n` +
+      `  timed       ${timed}\n` +
       `  examples/s  ${Math.round(r.examplesPerSecond)}\n` +
       `  s/epoch     ${r.secondsPerEpoch.toPrecision(4)}\n` +
       `  GFLOP/s     ${r.gflops.toPrecision(4)} (matrix products only: 4NDH + 6NH flops per epoch)\n` +
