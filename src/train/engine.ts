@@ -322,12 +322,14 @@ function copyRows(
   const D = ws.D;
   const X = set.X.data;
   const y = set.y.data;
+  const toX = ws.X; // locals: the loop then reads no property per value
+  const toY = ws.y;
   for (let r = 0; r < n; r++) {
     const i = order === null ? start + r : (order[start + r] as number);
     const from = i * D;
     const to = r * D;
-    for (let d = 0; d < D; d++) ws.X[to + d] = X[from + d] as number;
-    ws.y[r] = y[i] as number;
+    for (let d = 0; d < D; d++) toX[to + d] = X[from + d] as number;
+    toY[r] = y[i] as number;
   }
 }
 

@@ -167,7 +167,9 @@ export class WasmBackend implements Backend {
 
   /** C (m×n) = A (m×k) B (k×n). */
   gemm(m: number, k: number, n: number, A: Float64Array, B: Float64Array, C: Float64Array): void {
-    this.run("gemm", this.kernels.gemm, m, k, n, A, m * k, B, k * n, C);
+    if (this.ready("gemm", m, k, n, A, m * k, B, k * n, C)) {
+      this.kernels.gemm(m, k, n, A.byteOffset, B.byteOffset, C.byteOffset);
+    }
   }
 
   /** C (m×n) = Aᵀ B, with A k×m and B k×n. */
@@ -179,7 +181,9 @@ export class WasmBackend implements Backend {
     B: Float64Array,
     C: Float64Array,
   ): void {
-    this.run("gemmTransA", this.kernels.gemm_ta, m, k, n, A, k * m, B, k * n, C);
+    if (this.ready("gemmTransA", m, k, n, A, k * m, B, k * n, C)) {
+      this.kernels.gemm_ta(m, k, n, A.byteOffset, B.byteOffset, C.byteOffset);
+    }
   }
 
   /** C (m×n) = A Bᵀ, with A m×k and B n×k. */
@@ -191,12 +195,19 @@ export class WasmBackend implements Backend {
     B: Float64Array,
     C: Float64Array,
   ): void {
-    this.run("gemmTransB", this.kernels.gemm_tb, m, k, n, A, m * k, B, n * k, C);
+    if (this.ready("gemmTransB", m, k, n, A, m * k, B, n * k, C)) {
+      this.kernels.gemm_tb(m, k, n, A.byteOffset, B.byteOffset, C.byteOffset);
+    }
   }
 
-  private run(
+  /**
+   * Checks a product's arguments; false when there is nothing left for the kernel to do (an
+   * empty C, or k = 0, C zeroed here). Each product then calls its own export from its own
+   * call site: one shared call site for the three exports is polymorphic, and V8 then calls
+   * WebAssembly through its generic (slow) JS-to-wasm wrapper.
+   */
+  private ready(
     op: string,
-    kernel: Product,
     m: number,
     k: number,
     n: number,
@@ -205,7 +216,7 @@ export class WasmBackend implements Backend {
     B: Float64Array,
     bLength: number,
     C: Float64Array,
-  ): void {
+  ): boolean {
     checkSize(op, "m", m);
     checkSize(op, "k", k);
     checkSize(op, "n", n);
@@ -220,12 +231,12 @@ export class WasmBackend implements Backend {
     if (overlaps(c0, c1, B.byteOffset, B.byteOffset + 8 * bLength)) {
       throw new RangeError(`WasmBackend.${op}: C overlaps B (C must be a separate buffer)`);
     }
-    if (m === 0 || n === 0) return;
+    if (m === 0 || n === 0) return false;
     if (k === 0) {
       C.fill(0, 0, m * n); // an empty sum is +0
-      return;
+      return false;
     }
-    kernel(m, k, n, A.byteOffset, B.byteOffset, c0);
+    return true;
   }
 
   private checkView(op: string, name: string, view: Float64Array, length: number): void {
