@@ -7,9 +7,10 @@
  * operations and order entry by entry (the products p ascending in one accumulator, addRow,
  * f and f′, the head's loss and residual from z2, colSums over rows in order, the loss's
  * compensated mean, θ − η g). The one difference is internal: the start-of-run check that the
- * full-data gradient is finite sums it batch by batch for mini-batch runs (its value is
- * discarded; only its finiteness is used, which can differ only when partial sums come
- * within rounding of float64's overflow threshold).
+ * full-data gradient is finite, for mini-batch runs, first bounds it from the epoch-0
+ * evaluation (StartGradientBound: finite for sure when the bound is below 1e300) and only
+ * otherwise sums it batch by batch (its value is discarded; only its finiteness is used, which
+ * can differ only when partial sums come within rounding of float64's overflow threshold).
  *
  * Full-batch runs reuse the epoch-end evaluation, which is the next step's forward pass (the
  * same parameters on the same rows), instead of computing it twice.
@@ -24,6 +25,7 @@ import {
   type Matrix,
 } from "../linalg/index.js";
 import {
+  ACTIVATIONS,
   assertParamShapes,
   backwardInto,
   forwardInto,
@@ -180,15 +182,20 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
   if (!resume) {
     // No learning rate has acted yet: a gradient that overflows at the start is the data's and
     // the starting model's doing (checked on all N rows, whatever the shuffling order). A
-    // mini-batch run sums it over the batches of the epoch-0 evaluation (see the module comment).
+    // mini-batch run bounds it from the epoch-0 evaluation's forward pass and, only where the
+    // bound does not prove it finite, sums it over the batches (see the module comment).
     const startGradient = epochs > 0 && !fullBatch ? makeParamBuffers(backend, D, H, K) : undefined;
-    record(
-      0,
-      startGradient && ((n) => addGradient(backend, ws, params, n, activation, startGradient)),
-    );
+    const bound = startGradient && new StartGradientBound();
+    record(0, bound && ((n) => bound.see(ws, n)));
     if (epochs > 0) {
       if (fullBatch) backwardInto(backend, ws, params, N, activation); // ws holds the forward pass
-      if (!buffersAreFinite(startGradient ?? ws.grads))
+      const surelyFinite = bound?.provesFinite(N, K, maxAbsOf(params.W2, H * K, 0), activation);
+      if (startGradient && !surelyFinite) {
+        evaluate(data, trainLosses, (n) =>
+          addGradient(backend, ws, params, n, activation, startGradient),
+        );
+      }
+      if (!surelyFinite && !buffersAreFinite(startGradient ?? ws.grads))
         throw new DataError(STARTING_GRADIENT_MESSAGE);
       if (pause(1, 0)) return stopped(1, 0);
     }
@@ -266,6 +273,43 @@ function addGradient(
 }
 
 type TrainActivation = Parameters<typeof forwardInto>[4];
+
+/**
+ * Bounds on the start-of-run gradient from the epoch-0 evaluation's forward pass, which saves
+ * a mini-batch run its backward pass over all N rows when they prove it finite. That gradient
+ * sums, over the rows i, the terms
+ *   ∂L/∂W2: a1_ij δ2_ik   ∂L/∂b2: δ2_ik   ∂L/∂b1: δ1_ij   ∂L/∂W1: X_id δ1_ij,
+ *   with |δ1_ij| = |Σ_k δ2_ik W2_jk · f′(z1_ij)| ≤ K m2 mW mF,
+ * so every entry and every partial sum of it is at most (1 + 2⁻⁵³)^(N+K) ≤ 1.001 times
+ *   N m2 (mA + 1) + N K m2 mW mF (1 + mX),
+ * m2 = max|δ2| (scaled by 1/N), mA = max|a1|, mX = max|X|, mW = max|W2|, mF ≥ max|f′| (2 for
+ * the built-in activations, whose f′ ≤ 1 up to rounding; unbounded for any other). Below
+ * 1e300 (and so not NaN or ∞) that proves every entry finite, as the exact sum would find.
+ */
+class StartGradientBound {
+  private a1 = 0;
+  private dz2 = 0;
+  private X = 0;
+
+  /** Takes in the first n rows of ws after their forward pass. */
+  see(ws: Workspace, n: number): void {
+    this.a1 = maxAbsOf(ws.a1, n * ws.H, this.a1);
+    this.dz2 = maxAbsOf(ws.dz2, n * ws.K, this.dz2);
+    this.X = maxAbsOf(ws.X, n * ws.D, this.X);
+  }
+
+  provesFinite(N: number, K: number, maxW2: number, activation: TrainActivation): boolean {
+    const fPrime = ACTIVATIONS[activation.name] === activation ? 2 : Infinity;
+    const bound = N * this.dz2 * (this.a1 + 1) + N * K * this.dz2 * maxW2 * fPrime * (1 + this.X);
+    return bound < 1e300;
+  }
+}
+
+/** max(m, |values_0|, …, |values_{length−1}|); NaN if any is NaN. */
+function maxAbsOf(values: Float64Array, length: number, m: number): number {
+  for (let i = 0; i < length; i++) m = Math.max(m, Math.abs(values[i] as number));
+  return m;
+}
 const PARAM_KEYS = ["W1", "b1", "W2", "b2"] as const;
 
 /** θ ← θ − η g for the four parameters in place; false if any new entry is not finite. */

@@ -6,6 +6,7 @@ import {
   wasmSimdSupported,
   type Backend,
 } from "../../src/linalg/index.js";
+import { fromRows } from "../../src/linalg/index.js";
 import { ACTIVATION_NAMES, initParams, runValues, type Params } from "../../src/nn/index.js";
 import {
   DivergenceError,
@@ -202,6 +203,47 @@ function countingBackend(calls: string[]): Backend {
     },
   };
 }
+
+describe("the start-of-run gradient check (bounded from the forward pass, summed when not proven finite)", () => {
+  // Features of magnitude s, weights chosen so that the loss stays finite: from s = 1e200 the
+  // bound proves the gradient finite; around 1e302 it does not and the engine sums it (finite);
+  // near 1e308 Xᵀ δ1 overflows. Both engines must decide alike, mini-batch and full batch.
+  for (const scale of [1, 1e200, 1e302, 1e306, 1.7e308]) {
+    it(`features of magnitude ${scale}: the same error or the same result as trainPlain`, () => {
+      const X = fromRows([[scale], [scale / 2], [-scale], [scale / 4]]);
+      const y = fromRows([[1], [0], [1], [0]]);
+      const start: Params = {
+        W1: fromRows([[1e-300, -2e-300]]),
+        b1: fromRows([[0, 0]]),
+        W2: fromRows([[100], [-50]]),
+        b2: fromRows([[0]]),
+      };
+      for (const batchSize of [2, "full"] as const) {
+        const options: TrainOptions = {
+          activation: "leaky-relu",
+          learningRate: 1e-9,
+          epochs: 1,
+          batchSize,
+          shuffle: false,
+        };
+        const outcome = (run: () => { params: Params }) => {
+          try {
+            return bits(run().params);
+          } catch (error) {
+            return (error as Error).message;
+          }
+        };
+        const plain = outcome(() => trainPlain(start, { X, y }, options));
+        expect(
+          outcome(() => trainFast(start, { X, y }, options)),
+          `batch ${batchSize}`,
+        ).toBe(plain);
+        if (scale === 1.7e308) expect(plain).toMatch(/gradient at the starting model overflows/);
+        if (scale <= 1e306) expect(plain).not.toMatch(/starting model/); // may diverge later
+      }
+    });
+  }
+});
 
 describe("the engine allocates its buffers once per run, never per step", () => {
   for (const batchSize of ["full", 9] as const) {
