@@ -280,7 +280,8 @@ type TrainActivation = Parameters<typeof forwardInto>[4];
  * sums, over the rows i, the terms
  *   ∂L/∂W2: a1_ij δ2_ik   ∂L/∂b2: δ2_ik   ∂L/∂b1: δ1_ij   ∂L/∂W1: X_id δ1_ij,
  *   with |δ1_ij| = |Σ_k δ2_ik W2_jk · f′(z1_ij)| ≤ K m2 mW mF,
- * so every entry and every partial sum of it is at most (1 + 2⁻⁵³)^(N+K) ≤ 1.001 times
+ * so every entry and every partial sum of it (products and sums each rounded once, at most
+ * 2N + K + 2 roundings deep) is at most (1 + 2⁻⁵³)^(2N+K+2) ≤ 1.001 (N < 2⁴⁰) times
  *   N m2 (mA + 1) + N K m2 mW mF (1 + mX),
  * m2 = max|δ2| (scaled by 1/N), mA = max|a1|, mX = max|X|, mW = max|W2|, mF ≥ max|f′| (2 for
  * the built-in activations, whose f′ ≤ 1 up to rounding; unbounded for any other). Below
