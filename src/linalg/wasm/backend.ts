@@ -88,7 +88,7 @@ function kernelsOf(instance: WasmInstance): KernelExports {
 }
 
 export class WasmBackend implements Backend {
-  readonly name = "wasm-simd";
+  readonly name: string = "wasm-simd"; // ThreadedWasmBackend names its thread count
   /** Byte offset of the next buffer. */
   private top = 0;
   /** Buffers handed out since creation or the last reset. */
