@@ -12,11 +12,23 @@
  */
 import { makeWorkload, WORKLOAD_NAMES, type WorkloadSpec } from "../../data/synthetic.js";
 import { UsageError } from "../../errors.js";
-import { fastestBackend, type Backend } from "../../linalg/index.js";
+import {
+  fastestBackend,
+  ThreadedWasmBackend,
+  type Backend,
+  type ThreadsOption,
+} from "../../linalg/index.js";
 import { defaultInitFor, initParams, runValues, type Params } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
-import { train, type LabelledData } from "../../train/index.js";
-import { booleanFlag, choiceFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import { MAX_THREADS, train, type LabelledData } from "../../train/index.js";
+import {
+  booleanFlag,
+  choiceFlag,
+  stringFlag,
+  threadsFlag,
+  type Flags,
+  type FlagSpecs,
+} from "../flags.js";
 import type { Output } from "../output.js";
 import { seedFlag } from "../setup.js";
 
@@ -26,6 +38,10 @@ export const BENCH_FLAGS: FlagSpecs = {
   engine: {
     kind: "string",
     help: "fast (the default: workspaces, fused kernels, WebAssembly SIMD products) or plain (the readable path)",
+  },
+  threads: {
+    kind: "string",
+    help: 'threads for the fast engine\'s large products: N or "auto" (the default: 2 where it pays)',
   },
   json: {
     kind: "boolean",
@@ -86,6 +102,8 @@ export function workloadParams(spec: WorkloadSpec, seed: number): Params {
 export interface BenchResult {
   readonly workload: string;
   readonly engine: string;
+  /** Threads the products ran on (1: the main thread only). */
+  readonly threads: number;
   readonly seed: number;
   readonly N: number;
   readonly epochs: number;
@@ -101,15 +119,25 @@ export interface BenchResult {
 
 /**
  * Generates workload `name` from `seed`, trains it once and measures the training call. The
- * fast engine's backend (WebAssembly SIMD sized for the run, or the JS one) is made before
- * the clock starts, and named in the result.
+ * fast engine's backend (WebAssembly SIMD sized for the run, or the JS one, with its helper
+ * threads started when `threads` asks for them) is made before the clock starts, and named
+ * in the result.
  */
-export function runBench(name: string, seed: number, engine: BenchEngine = "fast"): BenchResult {
+export function runBench(
+  name: string,
+  seed: number,
+  engine: BenchEngine = "fast",
+  threads: ThreadsOption = "auto",
+): BenchResult {
   const { X, y, spec } = makeWorkload(name, seed);
   const batch = spec.batch === "full" ? spec.N : spec.batch;
   const backend =
     engine === "fast"
-      ? fastestBackend(runValues(batch, spec.D, spec.H, 1, batch === spec.N ? 2 : 3))
+      ? fastestBackend(
+          runValues(batch, spec.D, spec.H, 1, batch === spec.N ? 2 : 3),
+          threads,
+          2 * batch * spec.D * spec.H, // X W1, the largest product of a step
+        )
       : undefined;
   const start = process.hrtime.bigint();
   const final = trainWorkload(spec, { X, y }, seed, engine, backend);
@@ -118,6 +146,7 @@ export function runBench(name: string, seed: number, engine: BenchEngine = "fast
   return {
     workload: name,
     engine: backend ? `${engine} (${backend.name})` : engine,
+    threads: backend instanceof ThreadedWasmBackend ? backend.threads : 1,
     seed,
     N: spec.N,
     epochs: spec.epochs,
@@ -141,7 +170,12 @@ export function benchCommand(flags: Flags, output: Output): number {
     throw new UsageError(`--workload must be one of ${WORKLOAD_NAMES.join(", ")}, got "${name}"`);
   }
   const seed = seedFlag(flags);
-  const r = runBench(name, seed, choiceFlag(flags, "engine", BENCH_ENGINES, "fast"));
+  const r = runBench(
+    name,
+    seed,
+    choiceFlag(flags, "engine", BENCH_ENGINES, "fast"),
+    threadsFlag(flags, MAX_THREADS),
+  );
   output.log(
     `bench ${r.workload} (engine ${r.engine}, seed ${r.seed}): ${r.epochs} epochs of ${r.N} examples in ${r.seconds.toFixed(3)} s\n` +
       `  examples/s  ${Math.round(r.examplesPerSecond)}\n` +

@@ -15,9 +15,11 @@
  *   OP, M, K, N, A, B, C, LDA  the job: which kernel and its arguments (byte offsets)
  * The seq-cst Atomics.store/load of SEQ and DONE order the plain memory accesses around them:
  * the helper sees the inputs main wrote before SEQ, main sees the rows the helper wrote
- * before DONE. Both sides wait with Atomics.wait (Node's main thread may block; train() is
- * synchronous) after a short spin, which catches the common case where the other side is
- * about to answer.
+ * before DONE. Both sides sleep in Atomics.wait (Node's main thread may block; train() is
+ * synchronous) without spinning first: waking a sleeping thread costs tens of µs (about
+ * 100 µs on this VM), but a spinning thread takes a core from the other whenever another
+ * process shares the machine (measured on wide: a helper spinning 1 ms after each job ran
+ * at about half the speed of one that sleeps; see bench/notes.md, "Threads").
  *
  * Lifetime. The helpers are started once per process, on first use, and reused: a new
  * backend attaches them to its memory (the previous backend is detached first and computes
@@ -41,8 +43,6 @@ const OP_QUIT = 3;
 
 /** How long to wait for a helper to start (the first start includes booting a Node worker). */
 const START_TIMEOUT_MS = 10_000;
-/** Spins on the control word before sleeping in Atomics.wait. */
-const SPINS = 2000;
 
 /**
  * The helper's program (plain JavaScript, run with `eval: true` so that no file path has to
@@ -66,7 +66,6 @@ parentPort.on("message", ({ module, memory, control }) => {
   if (kernels === undefined) return;
   let seen = 0;
   for (;;) {
-    for (let i = 0; i < ${SPINS} && Atomics.load(ctl, ${SEQ}) === seen; i++);
     Atomics.wait(ctl, ${SEQ}, seen);
     const job = Atomics.load(ctl, ${SEQ});
     if (job === seen) continue;
@@ -164,12 +163,8 @@ export class HelperChannel {
    */
   wait(timeoutMs: number): void {
     const ctl = this.ctl;
-    const seq = this.seq;
-    for (let i = 0; i < SPINS && Atomics.load(ctl, DONE) !== seq; i++);
-    if (
-      Atomics.load(ctl, DONE) !== seq &&
-      Atomics.wait(ctl, DONE, seq - 1, timeoutMs) === "timed-out"
-    ) {
+    // DONE is seq − 1 until the helper finishes ("not-equal" at once if it already has).
+    if (Atomics.wait(ctl, DONE, this.seq - 1, timeoutMs) === "timed-out") {
       this.owner.fail();
       throw new Error(
         `handgrad: a helper thread did not finish its rows of a product within ${Math.round(timeoutMs)} ms; ` +
