@@ -6,9 +6,14 @@
 // Per case: the median of 60 calls; the best median over the passes (other processes may
 // share the cores: the best pass is the one they left alone). A measuring script, not a test.
 // Needs `npm run build` first.
-//   node scripts/bench-threads.mjs [--passes 5]
+// With --workloads it also trains each workload (as `handgrad bench`) on one thread and with
+// every product split (minFlops 0), best of the passes, in examples/s.
+//   node scripts/bench-threads.mjs [--passes 5] [--workloads]
 import { performance } from "node:perf_hooks";
+import { trainWorkload } from "../dist/cli/commands/bench.js";
+import { makeWorkload } from "../dist/data/synthetic.js";
 import { createThreadedWasmBackendSync, createWasmBackendSync } from "../dist/linalg/index.js";
+import { runValues } from "../dist/nn/index.js";
 
 const passesAt = process.argv.indexOf("--passes");
 const PASSES = passesAt === -1 ? 5 : Number(process.argv[passesAt + 1]);
@@ -25,7 +30,7 @@ const cases = [
   ["wide dW1 = Xᵀ δ1", "gemmTransA", 784, 128, 256],
 ];
 // Batch-shaped products of growing depth: 128×k×256 (gemm, gemmTransB) and k×128×256 for Xᵀ δ.
-for (const k of [4, 8, 16, 32, 64, 128]) {
+for (const k of [4, 8, 16, 32, 64, 96, 128]) {
   cases.push(["sweep", "gemm", 128, k, 256]);
   cases.push(["sweep", "gemmTransA", k, 128, 256]);
   cases.push(["sweep", "gemmTransB", 128, k, 256]);
@@ -92,3 +97,27 @@ cases.forEach(([what, op, m, k, n], i) => {
       `${(t1 * 1e6).toFixed(1).padStart(12)} ${(t2 * 1e6).toFixed(1).padStart(13)} ${(t1 / t2).toFixed(2).padStart(9)}`,
   );
 });
+
+if (process.argv.includes("--workloads")) {
+  console.log("\nworkload  1 thread ex/s  2 threads, every product split, ex/s  speed-up");
+  for (const name of ["toy", "tab", "wide"]) {
+    const { X, y, spec } = makeWorkload(name, 0);
+    const rows = spec.batch === "full" ? spec.N : spec.batch;
+    const values = runValues(rows, spec.D, spec.H, 1, rows === spec.N ? 2 : 3);
+    const rate = [0, 0];
+    for (let pass = 0; pass < PASSES; pass++) {
+      [1, 2].forEach((threads, i) => {
+        const backend =
+          threads === 1
+            ? createWasmBackendSync({ capacity: values })
+            : createThreadedWasmBackendSync({ capacity: values, threads, minFlops: 0 });
+        const t = performance.now();
+        trainWorkload(spec, { X, y }, 0, "fast", backend);
+        rate[i] = Math.max(rate[i], (spec.N * spec.epochs) / ((performance.now() - t) / 1000));
+      });
+    }
+    console.log(
+      `${name.padEnd(9)} ${Math.round(rate[0]).toString().padStart(14)} ${Math.round(rate[1]).toString().padStart(38)} ${(rate[1] / rate[0]).toFixed(2).padStart(9)}`,
+    );
+  }
+}

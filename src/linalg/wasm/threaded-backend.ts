@@ -40,7 +40,7 @@ import { decodeBase64, wasmApi, type WasmModule } from "./webassembly.js";
  * of bench/notes.md with scripts/bench-threads.mjs: below about this size the split product
  * is no faster than the single-threaded one.
  */
-export const PARALLEL_MIN_FLOPS = 2_000_000;
+export const PARALLEL_MIN_FLOPS = 6_000_000;
 
 const PAGE_BYTES = 65536;
 const MAX_PAGES = 32768;
