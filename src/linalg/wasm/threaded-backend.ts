@@ -37,8 +37,10 @@ import { decodeBase64, wasmApi, type WasmModule } from "./webassembly.js";
 
 /**
  * Products of fewer flops (2mkn) than this stay on one thread. Measured on the 2-core machine
- * of bench/notes.md with scripts/bench-threads.mjs: below about this size the split product
- * is no faster than the single-threaded one.
+ * of bench/notes.md with scripts/bench-threads.mjs (the helper asleep before each product, as
+ * in training): a split costs about 100 µs of waking and waiting, so it breaks even near
+ * 4 MFLOP (≈ 190 µs on one core) and gains about 1.3× at 8 MFLOP and 1.85× at the wide
+ * workload's 51 MFLOP; 6 MFLOP keeps every split product on the winning side.
  */
 export const PARALLEL_MIN_FLOPS = 6_000_000;
 
