@@ -130,3 +130,14 @@ export function flagHelp(specs: FlagSpecs): string {
   const width = Math.max(...names.map((n) => n.length)) + 4;
   return names.map((n) => `  --${n.padEnd(width)}${specs[n]?.help ?? ""}`).join("\n");
 }
+
+/** --threads: "auto" (the default) or a thread count from 1 to `max`. */
+export function threadsFlag(flags: Flags, max: number): number | "auto" {
+  const text = stringFlag(flags, "threads");
+  if (text === undefined || text === "auto") return "auto";
+  const value = parseDecimal(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`--threads must be "auto" or an integer from 1 to ${max}, got "${text}"`);
+  }
+  return value;
+}

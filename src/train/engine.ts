@@ -69,8 +69,14 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
   const K = initial.W2.cols;
   const fullBatch = batchSize === N; // never shuffled
   // params, lastGood and, for mini-batches, the start-of-run gradient beside the workspace
+  // threads: the largest products of a step are X W1 and Xᵀ δ1 (2·batch·D·H flops) or a1 W2.
   const backend =
-    options.backend ?? fastestBackend(runValues(batchSize, D, H, K, fullBatch ? 2 : 3));
+    options.backend ??
+    fastestBackend(
+      runValues(batchSize, D, H, K, fullBatch ? 2 : 3),
+      options.threads ?? "auto",
+      2 * batchSize * H * Math.max(D, K),
+    );
   const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
   const ws = makeWorkspace(backend, batchSize, D, H, K);
   const params = makeParamBuffers(backend, D, H, K); // always finite between steps

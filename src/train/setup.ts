@@ -3,7 +3,7 @@
  * divergence error, and the checks every option passes before any work.
  */
 import { HandgradError, UsageError } from "../errors.js";
-import type { Backend, Matrix } from "../linalg/index.js";
+import type { Backend, Matrix, ThreadsOption } from "../linalg/index.js";
 import { Rng, type RngState } from "../rng.js";
 import {
   activationByName,
@@ -51,6 +51,13 @@ export interface TrainOptions {
   readonly engine?: TrainEngine;
   /** The Backend the fast engine runs its matrix products on (default: jsBackend). */
   readonly backend?: Backend;
+  /**
+   * Threads for the fast engine's large matrix products (ignored with `backend`): a count, or
+   * "auto" (the default): two where the process has two cores or more and the run's products
+   * are large enough to gain, else one. Node only; browsers use one. Results are bit-identical
+   * whatever the count.
+   */
+  readonly threads?: ThreadsOption;
   /** Continue a run from this state (a step boundary of a run with the same data and options). */
   readonly resumeFrom?: TrainState;
   /** Call onCheckpoint after every this many steps, or "epoch" (the default): after every epoch. */
@@ -101,6 +108,8 @@ export const EVALUATION_SCHEDULES: readonly EvaluationSchedule[] = [
 
 export type TrainEngine = "fast" | "plain";
 export const TRAIN_ENGINES: readonly TrainEngine[] = ["fast", "plain"];
+/** The most threads a run may ask for (TrainOptions.threads). */
+export const MAX_THREADS = 64;
 
 /** Loss and accuracy after an epoch, on the whole training set (and validation set). */
 export interface EpochRecord {
@@ -184,6 +193,15 @@ export function trainSettings(
   if (options.engine !== undefined && !TRAIN_ENGINES.includes(options.engine)) {
     throw new UsageError(
       `unknown engine "${String(options.engine)}" (known: ${TRAIN_ENGINES.join(", ")})`,
+    );
+  }
+  const threads = options.threads ?? "auto";
+  if (
+    threads !== "auto" &&
+    !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)
+  ) {
+    throw new UsageError(
+      `threads must be "auto" or an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`,
     );
   }
   if (!paramsAreFinite(initial))

@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { kernelBytes } from "../../src/linalg/wasm/index.js";
+import { sharedKernelsWasmBase64 } from "../../src/linalg/wasm/kernels-shared.generated.js";
+import { decodeBase64 } from "../../src/linalg/wasm/webassembly.js";
 
 /** The WebAssembly global, typed for the two static reflections used here (no DOM lib). */
 interface Descriptor {
@@ -34,6 +36,21 @@ describe("embedded WebAssembly kernels", () => {
     const exported = WA.Module.exports(module).map((e) => e.name);
     expect(exported).toEqual(expect.arrayContaining(["gemm", "gemm_ta", "gemm_tb"]));
     expect(exported).toEqual(expect.arrayContaining(["bias_relu", "bias_leaky", "rect_mask"]));
+    expect(exported).toEqual(expect.arrayContaining(["gemm_ta_ld"])); // threads
     expect(WA.Module.imports(module)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
+  });
+
+  it("the shared-memory variant (threads) has the same exports and accepts only a shared memory", () => {
+    const module = new WA.Module(decodeBase64(sharedKernelsWasmBase64));
+    expect(WA.Module.exports(module)).toEqual(WA.Module.exports(new WA.Module(kernelBytes())));
+    const { Instance, Memory } = (globalThis as unknown as { WebAssembly: unknown })
+      .WebAssembly as {
+      Instance: new (module: object, imports: object) => object;
+      Memory: new (descriptor: object) => object;
+    };
+    const shared = new Memory({ initial: 1, maximum: 1, shared: true });
+    expect(() => new Instance(module, { env: { memory: shared } })).not.toThrow();
+    const unshared = new Memory({ initial: 1, maximum: 1 });
+    expect(() => new Instance(module, { env: { memory: unshared } })).toThrow();
   });
 });

@@ -15,11 +15,28 @@
  */
 import { makeWorkload, WORKLOAD_NAMES, type WorkloadSpec } from "../../data/synthetic.js";
 import { UsageError } from "../../errors.js";
-import { fastestBackend, type Backend } from "../../linalg/index.js";
+import {
+  fastestBackend,
+  ThreadedWasmBackend,
+  type Backend,
+  type ThreadsOption,
+} from "../../linalg/index.js";
 import { defaultInitFor, initParams, runValues, type Params } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
-import { train, type EvaluationSchedule, type LabelledData } from "../../train/index.js";
-import { booleanFlag, choiceFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import {
+  MAX_THREADS,
+  train,
+  type EvaluationSchedule,
+  type LabelledData,
+} from "../../train/index.js";
+import {
+  booleanFlag,
+  choiceFlag,
+  stringFlag,
+  threadsFlag,
+  type Flags,
+  type FlagSpecs,
+} from "../flags.js";
 import type { Output } from "../output.js";
 import { seedFlag } from "../setup.js";
 
@@ -33,6 +50,10 @@ export const BENCH_FLAGS: FlagSpecs = {
   "evaluate-every-epoch": {
     kind: "boolean",
     help: "also time the loss on the whole training set after every epoch (default: before the first and after the last only)",
+  },
+  threads: {
+    kind: "string",
+    help: 'threads for the fast engine\'s large products: N or "auto" (the default: 2 where it pays)',
   },
   json: {
     kind: "boolean",
@@ -98,6 +119,8 @@ export interface BenchResult {
   readonly engine: string;
   /** Which loss evaluations the timed call made (TrainOptions.evaluate). */
   readonly evaluate: EvaluationSchedule;
+  /** Threads the products ran on (1: the main thread only). */
+  readonly threads: number;
   readonly seed: number;
   readonly N: number;
   readonly epochs: number;
@@ -113,20 +136,26 @@ export interface BenchResult {
 
 /**
  * Generates workload `name` from `seed`, trains it once and measures the training call. The
- * fast engine's backend (WebAssembly SIMD sized for the run, or the JS one) is made before
- * the clock starts, and named in the result.
+ * fast engine's backend (WebAssembly SIMD sized for the run, or the JS one, with its helper
+ * threads started when `threads` asks for them) is made before the clock starts, and named
+ * in the result.
  */
 export function runBench(
   name: string,
   seed: number,
   engine: BenchEngine = "fast",
   evaluate: EvaluationSchedule = "first-and-last",
+  threads: ThreadsOption = "auto",
 ): BenchResult {
   const { X, y, spec } = makeWorkload(name, seed);
   const batch = spec.batch === "full" ? spec.N : spec.batch;
   const backend =
     engine === "fast"
-      ? fastestBackend(runValues(batch, spec.D, spec.H, 1, batch === spec.N ? 2 : 3))
+      ? fastestBackend(
+          runValues(batch, spec.D, spec.H, 1, batch === spec.N ? 2 : 3),
+          threads,
+          2 * batch * spec.D * spec.H, // X W1, the largest product of a step
+        )
       : undefined;
   const start = process.hrtime.bigint();
   const final = trainWorkload(spec, { X, y }, seed, engine, backend, evaluate);
@@ -136,6 +165,7 @@ export function runBench(
     workload: name,
     engine: backend ? `${engine} (${backend.name})` : engine,
     evaluate,
+    threads: backend instanceof ThreadedWasmBackend ? backend.threads : 1,
     seed,
     N: spec.N,
     epochs: spec.epochs,
@@ -161,7 +191,13 @@ export function benchCommand(flags: Flags, output: Output): number {
   const seed = seedFlag(flags);
   const engine = choiceFlag(flags, "engine", BENCH_ENGINES, "fast");
   const everyEpoch = booleanFlag(flags, "evaluate-every-epoch");
-  const r = runBench(name, seed, engine, everyEpoch ? "every-epoch" : "first-and-last");
+  const r = runBench(
+    name,
+    seed,
+    engine,
+    everyEpoch ? "every-epoch" : "first-and-last",
+    threadsFlag(flags, MAX_THREADS),
+  );
   const timed = everyEpoch
     ? "training and the loss on all rows after every epoch"
     : "training and the loss on all rows before the first and after the last epoch only";

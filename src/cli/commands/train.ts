@@ -16,6 +16,7 @@ import { maxAbs, type Matrix } from "../../linalg/index.js";
 import { streamSeed } from "../../rng.js";
 import {
   DivergenceError,
+  MAX_THREADS,
   train,
   TRAIN_ENGINES,
   type EpochRecord,
@@ -30,6 +31,7 @@ import {
   integerFlag,
   numberFlag,
   stringFlag,
+  threadsFlag,
   type Flags,
   type FlagSpecs,
 } from "../flags.js";
@@ -79,6 +81,10 @@ export const TRAIN_FLAGS: FlagSpecs = {
   engine: {
     kind: "string",
     help: 'training loop: "fast" (in place, the default) or "plain" (readable); bit-identical',
+  },
+  threads: {
+    kind: "string",
+    help: 'threads for the fast engine\'s large products: N or "auto" (2 where it pays); bit-identical',
   },
   save: { kind: "string", help: "write the trained model to this file (atomically)" },
   checkpoint: {
@@ -133,6 +139,7 @@ export async function runTraining(
   const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
   const batchSize = batchSizeFlag(flags);
   const engine = choiceFlag(flags, "engine", TRAIN_ENGINES, "fast");
+  const threads = threadsFlag(flags, MAX_THREADS);
   const divergenceFactor = numberFlag(
     flags,
     "divergence-factor",
@@ -223,6 +230,7 @@ export async function runTraining(
     batchSize,
     shuffle,
     engine,
+    threads,
     seed: streamSeed(choice.seed, "shuffle"),
     divergenceFactor,
     checkpointEvery,

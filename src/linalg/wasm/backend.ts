@@ -41,7 +41,7 @@ export interface WasmBackendOptions {
 
 type Product = (m: number, k: number, n: number, a: number, b: number, c: number) => void;
 
-interface KernelExports extends RectifierExports {
+export interface KernelExports extends RectifierExports {
   gemm: Product;
   gemm_ta: Product;
   gemm_tb: Product;
@@ -90,7 +90,7 @@ function kernelsOf(instance: WasmInstance): KernelExports {
 }
 
 export class WasmBackend implements Backend {
-  readonly name = "wasm-simd";
+  readonly name: string = "wasm-simd"; // ThreadedWasmBackend names its thread count
   /** Byte offset of the next buffer. */
   private top = 0;
   /** Buffers handed out since creation or the last reset. */

@@ -7,3 +7,11 @@ export {
   type WasmBackendOptions,
 } from "./backend.js";
 export { PlainBackend } from "./plain-backend.js";
+export {
+  createThreadedWasmBackendSync,
+  PARALLEL_MIN_FLOPS,
+  ThreadedWasmBackend,
+  threadsSupported,
+  type ThreadedWasmBackendOptions,
+} from "./threaded-backend.js";
+export { availableCores } from "./helper-thread.js";

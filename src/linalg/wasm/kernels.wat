@@ -7,6 +7,7 @@
 ;;   gemm   (m k n a b c)  C (m×n) = A B,  A m×k, B k×n
 ;;   gemm_ta(m k n a b c)  C (m×n) = Aᵀ B, A k×m, B k×n
 ;;   gemm_tb(m k n a b c)  C (m×n) = A Bᵀ, A m×k, B n×k
+;;   gemm_ta_ld(m k n a b c lda)  gemm_ta on a k×m block of a k×lda matrix A (see the end)
 ;; C is overwritten and must not overlap A or B; k ≥ 1 (the caller zeroes C when k = 0).
 ;;
 ;; Summation order (the contract of src/linalg/backend.ts): every entry
@@ -516,4 +517,16 @@
               (local.set $z (i32.add (local.get $z) (i32.const 8)))))
           (br $rows))))
   ;; ==== end of the rectifier kernels ==============================================================
+  ;; ---- threads (src/linalg/wasm/threaded-backend.ts) ----------------------------------------
+  ;; gemm_ta_ld(m k n a b c lda): C (m×n) = Aᵀ B where A is the k×m block starting at a of a
+  ;; row-major k×lda matrix (lda ≥ m). Splitting dW1 = Xᵀ δ1 by rows of C between threads gives
+  ;; each thread a column block of X, hence the leading dimension; every entry keeps its one
+  ;; accumulator over p = 0..k−1 in order, so the split changes no bit.
+  (func (export "gemm_ta_ld") (param $m i32) (param $k i32) (param $n i32)
+                              (param $a i32) (param $b i32) (param $c i32) (param $lda i32)
+    (call $product (local.get $m) (local.get $k) (local.get $n)
+      (local.get $a) (i32.const 8) (i32.shl (local.get $lda) (i32.const 3))
+      (local.get $b) (i32.shl (local.get $n) (i32.const 3)) (i32.const 8)
+      (local.get $c)))
+  ;; ---- end threads ----------------------------------------------------------------------------
 )

@@ -1,0 +1,288 @@
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  fastestBackend,
+  matmul,
+  matmulTransA,
+  matmulTransB,
+  matrix,
+  resolveThreads,
+  type Backend,
+  type Matrix,
+} from "../../src/linalg/index.js";
+import { attachHelpers } from "../../src/linalg/wasm/helper-thread.js";
+import {
+  createThreadedWasmBackendSync,
+  kernelBytes,
+  PARALLEL_MIN_FLOPS,
+  ThreadedWasmBackend,
+  threadsSupported,
+} from "../../src/linalg/wasm/index.js";
+
+/**
+ * kernels.ts is the oracle. Splitting C's rows between threads leaves every entry's sum (one
+ * accumulator, p ascending) to a single thread, so the results must agree bit for bit:
+ * compared as raw 64-bit patterns (+0 and −0 differ), NaN only required to stay NaN.
+ */
+function expectSameBits(actual: Float64Array, expected: Float64Array): void {
+  expect(actual.length).toBe(expected.length);
+  const a = new BigUint64Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new BigUint64Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (Number.isNaN(expected[i])) expect(actual[i], `entry ${i}`).toBeNaN();
+    else if (a[i] !== e[i]) {
+      throw new Error(
+        `entry ${i}: got ${actual[i]} (0x${a[i]?.toString(16)}), want ${expected[i]} (0x${e[i]?.toString(16)})`,
+      );
+    }
+  }
+}
+
+type Op = "gemm" | "gemmTransA" | "gemmTransB";
+
+function shapes(op: Op, m: number, k: number, n: number) {
+  if (op === "gemm") return { a: [m, k], b: [k, n] } as const;
+  if (op === "gemmTransA") return { a: [k, m], b: [k, n] } as const;
+  return { a: [m, k], b: [n, k] } as const;
+}
+
+function oracle(op: Op, A: Matrix, B: Matrix): Matrix {
+  if (op === "gemm") return matmul(A, B);
+  if (op === "gemmTransA") return matmulTransA(A, B);
+  return matmulTransB(A, B);
+}
+
+/** op on the backend (fresh buffers, C poisoned with NaN first) against kernels.ts. */
+function agrees(
+  backend: Backend,
+  op: Op,
+  m: number,
+  k: number,
+  n: number,
+  a: Float64Array,
+  b: Float64Array,
+) {
+  const { a: sa, b: sb } = shapes(op, m, k, n);
+  backend.reset();
+  const A = backend.alloc(a.length);
+  const B = backend.alloc(b.length);
+  const C = backend.alloc(m * n);
+  A.set(a);
+  B.set(b);
+  C.fill(NaN); // every thread's rows must be overwritten
+  backend[op](m, k, n, A, B, C);
+  expectSameBits(C.slice(), oracle(op, matrix(sa[0], sa[1], a), matrix(sb[0], sb[1], b)).data);
+}
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  };
+}
+
+function randomOperands(op: Op, m: number, k: number, n: number, seed: number) {
+  const { a: sa, b: sb } = shapes(op, m, k, n);
+  const random = lcg(seed);
+  return {
+    a: Float64Array.from({ length: sa[0] * sa[1] }, random),
+    b: Float64Array.from({ length: sb[0] * sb[1] }, random),
+  };
+}
+
+const entry = fc.oneof(
+  { weight: 8, arbitrary: fc.double({ min: -100, max: 100, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0, 5e-324, -2.5e-308, 1e300, -1e300, 1, -1) },
+);
+
+/** A threaded backend that splits every product it can (minFlops 0). */
+function splitting(threads: number, capacity = 1 << 20): ThreadedWasmBackend {
+  const backend = createThreadedWasmBackendSync({ capacity, threads, minFlops: 0 });
+  if (!backend) throw new Error("threads unsupported here");
+  return backend;
+}
+
+describe("threaded WebAssembly backend: products split by rows of C", () => {
+  it("is available on Node 20 and names its threads", () => {
+    expect(threadsSupported()).toBe(true);
+    const backend = splitting(2, 100);
+    expect(backend.name).toBe("wasm-simd ×2 threads");
+    expect(backend.threads).toBe(2);
+  });
+
+  it.each([2, 3])(
+    "agrees bit for bit with kernels.ts on odd and small shapes, %i threads (fast-check)",
+    (threads) => {
+      // One backend at a time holds the helpers: a newer one would detach this one.
+      const backend = splitting(threads);
+      fc.assert(
+        fc.property(
+          fc
+            .record({
+              op: fc.constantFrom<Op>("gemm", "gemmTransA", "gemmTransB"),
+              m: fc.integer({ min: 1, max: 37 }),
+              k: fc.integer({ min: 1, max: 11 }),
+              n: fc.integer({ min: 1, max: 13 }),
+            })
+            .chain((s) =>
+              fc.record({
+                s: fc.constant(s),
+                a: fc.array(entry, { minLength: s.m * s.k, maxLength: s.m * s.k }),
+                b: fc.array(entry, { minLength: s.k * s.n, maxLength: s.k * s.n }),
+              }),
+            ),
+          ({ s, a, b }) => {
+            const before = backend.splitProducts;
+            agrees(backend, s.op, s.m, s.k, s.n, Float64Array.from(a), Float64Array.from(b));
+            // m ≥ 8 gives two threads blocks of at least 4 rows: the product was split.
+            expect(backend.splitProducts - before).toBe(s.m >= 8 ? 1 : 0);
+          },
+        ),
+        { seed: 7 + threads, numRuns: 300 },
+      );
+    },
+  );
+
+  it("agrees bit for bit on deep products (k past the kernels' 256-long cache block)", () => {
+    const backend = splitting(2);
+    fc.assert(
+      fc.property(
+        fc.record({
+          op: fc.constantFrom<Op>("gemm", "gemmTransA", "gemmTransB"),
+          m: fc.integer({ min: 8, max: 90 }),
+          k: fc.integer({ min: 1, max: 600 }),
+          n: fc.integer({ min: 1, max: 40 }),
+          seed: fc.integer(),
+        }),
+        ({ op, m, k, n, seed }) => {
+          const { a, b } = randomOperands(op, m, k, n, seed);
+          agrees(backend, op, m, k, n, a, b);
+        },
+      ),
+      { seed: 8, numRuns: 40 },
+    );
+  });
+
+  it.each([
+    ["gemm", 128, 784, 256], // wide: z1 = X W1
+    ["gemmTransA", 784, 128, 256], // wide: dW1 = Xᵀ δ1
+    ["gemmTransB", 128, 1, 256], // wide: δ2 W2ᵀ
+    ["gemmTransA", 30, 64, 64], // tab: dW1 (30 rows: blocks of 16 and 14)
+    ["gemm", 1000, 2, 16], // toy
+  ] as const)("agrees bit for bit on the workload shape %s %i×%i×%i", (op, m, k, n) => {
+    const backend = splitting(2, 1 << 19);
+    const { a, b } = randomOperands(op, m, k, n, m + k + n);
+    agrees(backend, op, m, k, n, a, b);
+    expect(backend.splitProducts).toBe(1);
+  });
+
+  it("splits only products of at least PARALLEL_MIN_FLOPS (2mkn), agreeing on both sides", () => {
+    const backend = createThreadedWasmBackendSync({ capacity: 1 << 20, threads: 2 });
+    if (!backend) throw new Error("threads unsupported here");
+    // m = 64, n = 64: k just below and at the threshold.
+    const kAt = Math.ceil(PARALLEL_MIN_FLOPS / (2 * 64 * 64));
+    for (const [k, split] of [
+      [kAt - 1, 0],
+      [kAt, 1],
+      [kAt + 1, 1],
+    ] as const) {
+      for (const op of ["gemm", "gemmTransA", "gemmTransB"] as const) {
+        const before = backend.splitProducts;
+        const { a, b } = randomOperands(op, 64, k, 64, k);
+        agrees(backend, op, 64, k, 64, a, b);
+        expect(backend.splitProducts - before, `${op} k = ${k}`).toBe(split);
+      }
+    }
+  });
+
+  it("keeps WasmBackend's checks: a foreign buffer or an overlap is refused before any thread runs", () => {
+    const backend = splitting(2, 1000);
+    const A = backend.alloc(64);
+    const B = backend.alloc(64);
+    expect(() => backend.gemm(8, 8, 8, A, B, new Float64Array(64))).toThrow(
+      /not a buffer of this backend/,
+    );
+    expect(() => backend.gemm(8, 8, 8, A, B, A)).toThrow(/C overlaps A/);
+    // …and the backend still works after refusing.
+    agrees(
+      backend,
+      "gemm",
+      8,
+      8,
+      8,
+      ...(Object.values(randomOperands("gemm", 8, 8, 8, 1)) as [Float64Array, Float64Array]),
+    );
+  });
+
+  it("does not grow: its shared memory is sized once, and an alloc beyond it throws", () => {
+    const backend = splitting(2, 100);
+    expect(() => backend.alloc(1 << 20)).toThrow(RangeError);
+  });
+});
+
+describe("helper threads are reused across backends", () => {
+  it("a new backend takes the helper; the previous one keeps computing, alone, bit for bit", () => {
+    const first = splitting(2);
+    const second = splitting(2);
+    const { a, b } = randomOperands("gemm", 40, 9, 12, 3);
+    const before = first.splitProducts;
+    agrees(first, "gemm", 40, 9, 12, a, b);
+    expect(first.splitProducts).toBe(before); // detached: ran on the main thread
+    agrees(second, "gemm", 40, 9, 12, a, b);
+    expect(second.splitProducts).toBe(1);
+  });
+
+  it("a helper that cannot instantiate the kernels fails with a clear error", () => {
+    // The single-threaded module imports a non-shared memory: instantiation fails in the helper.
+    const api = (
+      globalThis as unknown as {
+        WebAssembly: { Module: new (b: Uint8Array) => object; Memory: new (d: object) => object };
+      }
+    ).WebAssembly;
+    const module = new api.Module(kernelBytes());
+    const memory = new api.Memory({ initial: 1, maximum: 1, shared: true });
+    expect(() => attachHelpers(1, module, memory)).toThrow(
+      /helper thread could not instantiate the kernels/,
+    );
+    // The broken helper is replaced by a fresh one on the next backend.
+    const backend = splitting(2);
+    const { a, b } = randomOperands("gemmTransA", 20, 5, 9, 4);
+    agrees(backend, "gemmTransA", 20, 5, 9, a, b);
+    expect(backend.splitProducts).toBe(1);
+  });
+});
+
+describe("choosing the number of threads", () => {
+  const proc = process as unknown as { getBuiltinModule?: unknown };
+  const getBuiltinModule = proc.getBuiltinModule;
+  afterEach(() => {
+    proc.getBuiltinModule = getBuiltinModule;
+  });
+
+  it('"auto" is one thread for small products and two for large ones (this machine has ≥ 2 cores)', () => {
+    expect(resolveThreads("auto", PARALLEL_MIN_FLOPS - 1)).toBe(1);
+    expect(resolveThreads(3, 10)).toBe(3);
+    const auto = resolveThreads("auto", PARALLEL_MIN_FLOPS);
+    expect(auto).toBeLessThanOrEqual(2);
+    expect(fastestBackend(1000, "auto", PARALLEL_MIN_FLOPS).name).toBe(
+      auto === 2 ? "wasm-simd ×2 threads" : "wasm-simd",
+    );
+    expect(fastestBackend(1000, "auto", 10).name).toBe("wasm-simd");
+    expect(fastestBackend(1000, 2).name).toBe("wasm-simd ×2 threads");
+  });
+
+  it("without worker_threads (a browser, old Node) it falls back to the single-threaded backend", () => {
+    proc.getBuiltinModule = undefined;
+    expect(threadsSupported()).toBe(false);
+    expect(createThreadedWasmBackendSync({ capacity: 100, threads: 2 })).toBeUndefined();
+    expect(fastestBackend(1000, 2).name).toBe("wasm-simd");
+    expect(fastestBackend(1000, "auto", PARALLEL_MIN_FLOPS).name).toBe("wasm-simd");
+  });
+
+  it("refuses a thread count below 2 for the threaded backend", () => {
+    expect(() => createThreadedWasmBackendSync({ capacity: 100, threads: 1 })).toThrow(
+      /threads must be an integer ≥ 2/,
+    );
+  });
+});
