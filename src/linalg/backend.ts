@@ -39,4 +39,21 @@ export interface Backend {
     B: Float64Array,
     C: Float64Array,
   ): void;
+
+  // ---- optional element-wise kernels for the tanh activation (nn/fused-activations.ts uses
+  // them when present and otherwise runs its own loops; a backend that has them must give
+  // the bits of those loops, i.e. of numerics/tanh.ts's tanh and tanhDerivative) ----------
+  /** z1 ← z1 + 1 b1 and a1 = tanh(z1) on rows 0..n−1 of the n×H buffers z1, a1 (b1 1×H). */
+  biasTanh?(n: number, H: number, z1: Float64Array, b1: Float64Array, a1: Float64Array): void;
+  /**
+   * δ1 = δ ⊙ tanh′(z1) in place on rows 0..n−1 of the n×H buffer `delta`, and db1 (1×H) =
+   * Σ_rows δ1, each column summed over rows in order from +0.
+   */
+  tanhDerivativeMask?(
+    n: number,
+    H: number,
+    delta: Float64Array,
+    z1: Float64Array,
+    db1: Float64Array,
+  ): void;
 }

@@ -6,12 +6,15 @@
  *   backward:  δ1 = (δ2 W2ᵀ) ⊙ f′(z1, a1) in place,  ∂L/∂b1 = 1ᵀ δ1   (hadamard, then colSums)
  *
  * The four built-in activations get loops of their own (f and f′ written out as in
- * activations.ts); any other Activation object goes through its f and df.
+ * activations.ts); any other Activation object goes through its f and df. For tanh, a
+ * backend with the optional kernels biasTanh / tanhDerivativeMask (linalg/backend.ts; the
+ * WebAssembly SIMD backend has them) runs these two passes instead, with the same bits.
  */
-import { sigmoid } from "../numerics/index.js";
+import type { Backend } from "../linalg/index.js";
+import { sigmoid, tanh, tanhDerivative } from "../numerics/index.js";
 import { ACTIVATIONS, LEAKY_SLOPE, type Activation } from "./activations.js";
 
-/** z1 ← z1 + 1 b1 and a1 = f(z1) on rows 0..n−1 of the n×H buffers. */
+/** z1 ← z1 + 1 b1 and a1 = f(z1) on rows 0..n−1 of the n×H buffers (`backend`: see the module comment). */
 export function biasActivation(
   n: number,
   H: number,
@@ -19,6 +22,7 @@ export function biasActivation(
   b1: Float64Array,
   a1: Float64Array,
   activation: Activation,
+  backend?: Backend,
 ): void {
   const end = n * H;
   switch (builtIn(activation)) {
@@ -41,11 +45,12 @@ export function biasActivation(
       }
       return;
     case "tanh":
+      if (backend?.biasTanh) return backend.biasTanh(n, H, z1, b1, a1);
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
           const z = (z1[row + j] as number) + (b1[j] as number);
           z1[row + j] = z;
-          a1[row + j] = Math.tanh(z);
+          a1[row + j] = tanh(z);
         }
       }
       return;
@@ -81,8 +86,12 @@ export function derivativeMask(
   a1: Float64Array,
   db1: Float64Array,
   activation: Activation,
+  backend?: Backend,
 ): void {
   const end = n * H;
+  if (builtIn(activation) === "tanh" && backend?.tanhDerivativeMask) {
+    return backend.tanhDerivativeMask(n, H, delta, z1, db1);
+  }
   db1.fill(0, 0, H);
   switch (builtIn(activation)) {
     case "relu":
@@ -106,8 +115,7 @@ export function derivativeMask(
     case "tanh":
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const t = Math.exp(-2 * Math.abs(z1[row + j] as number));
-          const d = (delta[row + j] as number) * ((4 * t) / ((1 + t) * (1 + t))); // tanh′ = 4t/(1 + t)²
+          const d = (delta[row + j] as number) * tanhDerivative(z1[row + j] as number); // tanh′ = 4t/(1 + t)²
           delta[row + j] = d;
           db1[j] = (db1[j] as number) + d;
         }
