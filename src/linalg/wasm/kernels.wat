@@ -402,7 +402,7 @@
     (local $s v128) (local $small v128) (local $ms v128) (local $me v128)
     (local $w v128) (local $w2 v128) (local $w4 v128)
     (local $r2 v128) (local $r4 v128) (local $r8 v128) (local $tail v128)
-    (local $y v128) (local $t v128) (local $k v128) (local $ki v128)
+    (local $y v128) (local $t v128) (local $k v128)
     (local $hi v128) (local $lo v128) (local $r v128) (local $c v128)
     (local $p v128) (local $pe v128) (local $u v128) (local $A v128) (local $ae v128)
     (local $B v128) (local $be v128) (local $N v128) (local $ne v128) (local $D v128)
@@ -436,11 +436,10 @@
         ;; field −k + 1023), tanh = (u − 1 − p)/(u + 1 + p) with the rounding errors of p,
         ;; u ∓ 1, N and D fed back (the correction times 1/D).
         (local.set $y (f64x2.mul (f64x2.splat (f64.const -2))
-                                 (f64x2.min (local.get $s) (f64x2.splat (f64.const 20)))))
+                                 (f64x2.pmin (local.get $s) (f64x2.splat (f64.const 20)))))
         (local.set $t (f64x2.add (f64x2.mul (local.get $y) (f64x2.splat (f64.const 0x1.71547652b82fep+0)))
                                  (f64x2.splat (f64.const 0x1.8p+52))))
         (local.set $k (f64x2.sub (local.get $t) (f64x2.splat (f64.const 0x1.8p+52))))
-        (local.set $ki (i64x2.sub (local.get $t) (i64x2.splat (i64.const 0x4338000000000000))))
         (local.set $hi (f64x2.sub (local.get $y)
                                   (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1)))))
         (local.set $lo (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33))))
@@ -469,7 +468,11 @@
                                  (local.get $tail)))
         (local.set $p (f64x2.add (local.get $r) (local.get $c)))
         (local.set $pe (f64x2.add (f64x2.sub (local.get $r) (local.get $p)) (local.get $c)))
-        (local.set $u (i64x2.shl (i64x2.add (i64x2.neg (local.get $ki)) (i64x2.splat (i64.const 1023))) (i32.const 52)))
+        ;; u = 2^{−k}: 1.5·2^52 − k holds −k in its low bits, and shifting −k + 1023 by 52
+        ;; leaves exactly the exponent field.
+        (local.set $u (i64x2.shl (i64x2.add (f64x2.sub (f64x2.splat (f64.const 0x1.8p+52)) (local.get $k))
+                                            (i64x2.splat (i64.const 1023)))
+                                 (i32.const 52)))
         (local.set $A (f64x2.sub (local.get $u) (f64x2.splat (f64.const 1))))
         (local.set $ae (f64x2.sub (f64x2.sub (local.get $u) (local.get $A)) (f64x2.splat (f64.const 1))))
         (local.set $B (f64x2.add (local.get $u) (f64x2.splat (f64.const 1))))
@@ -491,20 +494,19 @@
 
   ;; tanh.ts tanhDerivative, with exp.ts exp inline: 4t/((1 + t)(1 + t)), t = e^x, x = −2|z|.
   ;; exp: x clamped to [−1100, 710] (where the computation already gives 0 and ∞; NaN stays
-  ;; NaN), k = round(x log2 e) by the 1.5·2^52 shifter sh (k's integer read from sh's bits),
+  ;; NaN), k = round(x log2 e) by the 1.5·2^52 shifter sh,
   ;; r + c = x − k ln2, e^r = S + ((1 − S + r) + c), then (e^r·2^{k₁})·2^{k − k₁},
-  ;; k₁ = floor(k/2), each power of two from its exponent field (+ 1023).
+  ;; k₁ = floor(k/2), each power of two built in its exponent field.
   (func $tanh_derivative (param $z v128) (result v128)
-    (local $x v128) (local $sh v128) (local $t v128) (local $k v128) (local $ki v128) (local $k1 v128)
+    (local $x v128) (local $sh v128) (local $t v128) (local $k v128) (local $k1 v128)
     (local $hi v128) (local $lo v128) (local $r v128) (local $c v128) (local $s v128)
     (local $r2 v128) (local $r4 v128) (local $r8 v128) (local $tail v128) (local $t1 v128)
     (local.set $x (f64x2.mul (f64x2.splat (f64.const -2)) (f64x2.abs (local.get $z))))
-    (local.set $x (f64x2.min (f64x2.max (local.get $x) (f64x2.splat (f64.const -1100)))
+    (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (f64x2.splat (f64.const -1100)))
                              (f64x2.splat (f64.const 710))))
     (local.set $sh (f64x2.add (f64x2.mul (local.get $x) (f64x2.splat (f64.const 0x1.71547652b82fep+0)))
                              (f64x2.splat (f64.const 0x1.8p+52))))
     (local.set $k (f64x2.sub (local.get $sh) (f64x2.splat (f64.const 0x1.8p+52))))
-    (local.set $ki (i64x2.sub (local.get $sh) (i64x2.splat (i64.const 0x4338000000000000))))
     (local.set $hi (f64x2.sub (local.get $x)
                               (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1)))))
     (local.set $lo (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33))))
@@ -536,10 +538,18 @@
       (f64x2.add (local.get $s)
         (f64x2.add (f64x2.add (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $s)) (local.get $r))
                    (local.get $c))))
-    (local.set $k1 (i64x2.shr_s (local.get $ki) (i32.const 1)))
+    ;; k₁ = floor(k/2) and k − k₁ as doubles; 2^j from the low bits of 1.5·2^52 + j as for u.
+    (local.set $k1 (f64x2.floor (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0.5)))))
     (local.set $t
-      (f64x2.mul (f64x2.mul (local.get $s) (i64x2.shl (i64x2.add (local.get $k1) (i64x2.splat (i64.const 1023))) (i32.const 52)))
-                 (i64x2.shl (i64x2.add (i64x2.sub (local.get $ki) (local.get $k1)) (i64x2.splat (i64.const 1023))) (i32.const 52))))
+      (f64x2.mul
+        (f64x2.mul (local.get $s)
+                   (i64x2.shl (i64x2.add (f64x2.add (local.get $k1) (f64x2.splat (f64.const 0x1.8p+52)))
+                                         (i64x2.splat (i64.const 1023)))
+                              (i32.const 52)))
+        (i64x2.shl (i64x2.add (f64x2.add (f64x2.sub (local.get $k) (local.get $k1))
+                                         (f64x2.splat (f64.const 0x1.8p+52)))
+                              (i64x2.splat (i64.const 1023)))
+                   (i32.const 52))))
     (local.set $t1 (f64x2.add (f64x2.splat (f64.const 1)) (local.get $t)))
     (f64x2.div (f64x2.mul (f64x2.splat (f64.const 4)) (local.get $t))
                (f64x2.mul (local.get $t1) (local.get $t1))))
