@@ -115,7 +115,7 @@ export function derivativeMask(
     case "tanh":
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const d = (delta[row + j] as number) * tanhDerivative(z1[row + j] as number); // tanh′ = 4t/(1 + t)²
+          const d = (delta[row + j] as number) * tanhDerivative(z1[row + j] as number); // tanh′ = 4t/(1 + t)², t = e^{−2|z|}
           delta[row + j] = d;
           db1[j] = (db1[j] as number) + d;
         }

@@ -23,9 +23,11 @@
  *       a normal power of two): the first product is exact, the second rounds once, which
  *       also gives correctly rounded overflow to ∞ and gradual underflow (subnormal results).
  *
- * Accuracy, measured against 60-digit decimal.js truth (test/numerics/exp-tanh.test.ts, the
- * whole range: tiny, subnormal results, near overflow): at most 0.51 ulp, i.e. faithfully
- * rounded (bound stated in the test: < 1 ulp). Special values: e^{±0} = 1, e^{+∞} = +∞,
+ * Accuracy, measured against 60-digit decimal.js truth (test/numerics/exp-tanh.test.ts, about
+ * 9000 points over the whole range: tiny x, the reduced range, subnormal results, near
+ * overflow): at most 0.66 ulp for normal results and 0.76 ulp (of 2^{−1074}) for subnormal
+ * ones, where the result is rounded a second time; the test asserts ≤ 1 ulp (faithful
+ * rounding). Math.exp in Node 20 measured 0.80 ulp on the same kind of points. Special values: e^{±0} = 1, e^{+∞} = +∞,
  * e^{−∞} = +0, e^{NaN} = NaN; e^x = +∞ for x > 709.782712893384 and +0 for
  * x < −745.1332191019412 (the correctly rounded values).
  */
@@ -96,7 +98,7 @@ export function scaleByPow2(m: number, k: number): number {
   return m * pow2(k1) * pow2(k - k1);
 }
 
-/** e^x (see the module comment: < 1 ulp, measured ≤ 0.51 ulp). */
+/** e^x (see the module comment: ≤ 1 ulp, measured ≤ 0.76 ulp). */
 export function exp(x: number): number {
   if (!(x <= EXP_OVERFLOW_ARG)) return x > 0 ? Infinity : x; // e^x overflows; NaN stays NaN
   if (x < EXP_UNDERFLOW_ARG) return 0;

@@ -492,7 +492,7 @@
     (v128.or (v128.bitselect (local.get $ms) (local.get $me) (local.get $small))
              (v128.and (local.get $z) (i64x2.splat (i64.const 0x8000000000000000)))))
 
-  ;; tanh.ts tanhDerivative, with exp.ts exp inline: 4t/((1 + t)(1 + t)), t = e^x, x = −2|z|.
+  ;; tanh.ts tanhDerivative, with exp.ts exp inline: min(4t/((1 + t)(1 + t)), 1), t = e^x, x = −2|z|.
   ;; exp: x clamped to [−1100, 710] (where the computation already gives 0 and ∞; NaN stays
   ;; NaN), k = round(x log2 e) by the 1.5·2^52 shifter sh,
   ;; r + c = x − k ln2, e^r = S + ((1 − S + r) + c), then (e^r·2^{k₁})·2^{k − k₁},
@@ -551,8 +551,9 @@
                               (i64x2.splat (i64.const 1023)))
                    (i32.const 52))))
     (local.set $t1 (f64x2.add (f64x2.splat (f64.const 1)) (local.get $t)))
-    (f64x2.div (f64x2.mul (f64x2.splat (f64.const 4)) (local.get $t))
-               (f64x2.mul (local.get $t1) (local.get $t1))))
+    (f64x2.pmin (f64x2.div (f64x2.mul (f64x2.splat (f64.const 4)) (local.get $t))
+                           (f64x2.mul (local.get $t1) (local.get $t1)))
+                (f64x2.splat (f64.const 1))))
 
     (func (export "tanh_forward") (param $n i32) (param $h i32) (param $z i32) (param $b i32) (param $a i32)
     (local $row i32) (local $pairs i32) (local $zend i32) (local $j i32) (local $v v128)
