@@ -40,10 +40,12 @@ export interface Backend {
     C: Float64Array,
   ): void;
   /**
-   * Optional element-wise kernels for the rectifier activations; where absent, the fast path
-   * runs its own JavaScript loops (nn/fused-activations.ts), which these must match bit for bit.
+   * Optional element-wise kernels for the rectifier activations and for tanh; where absent,
+   * the fast path runs its own JavaScript loops (nn/fused-activations.ts), which these must
+   * match bit for bit.
    */
   readonly rectifiers?: RectifierKernels;
+  readonly tanh?: TanhKernels;
 }
 
 /**
@@ -74,5 +76,25 @@ export interface RectifierKernels {
     z1: Float64Array,
     db1: Float64Array,
     slope: number,
+  ): void;
+}
+
+/**
+ * The tanh activation's element-wise passes, with the bits of the JavaScript loops of
+ * nn/fused-activations.ts, i.e. of numerics/tanh.ts's tanh and tanhDerivative.
+ */
+export interface TanhKernels {
+  /** z1 ← z1 + 1 b1 and a1 = tanh(z1) on rows 0..n−1 of the n×H buffers z1, a1 (b1 1×H). */
+  biasTanh(n: number, H: number, z1: Float64Array, b1: Float64Array, a1: Float64Array): void;
+  /**
+   * δ1 = δ ⊙ tanh′(z1) in place on rows 0..n−1 of the n×H buffer `delta`, and db1 (1×H) =
+   * Σ_rows δ1, each column summed over rows in order from +0.
+   */
+  tanhDerivativeMask(
+    n: number,
+    H: number,
+    delta: Float64Array,
+    z1: Float64Array,
+    db1: Float64Array,
   ): void;
 }

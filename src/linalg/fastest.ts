@@ -31,7 +31,8 @@ export function resolveThreads(option: ThreadsOption, largestProductFlops: numbe
 /**
  * The fastest Backend for a run whose buffers total `values` float64s (plus 16-byte
  * alignment): WebAssembly SIMD128 with memory sized to hold them all, or the blocked
- * JavaScript backend where SIMD128 is missing or the buffers would not fit. All give
+ * JavaScript backend where SIMD128 is missing, the buffers would not fit or the module cannot
+ * be compiled synchronously (a browser page's main thread). All give
  * bit-identical results.
  *
  * With `threads` ≥ 2, the WebAssembly backend on shared memory splits large products across
@@ -54,5 +55,11 @@ export function fastestBackend(
       if (threads !== "auto") throw error;
     }
   }
-  return createWasmBackendSync({ capacity: values, fallback: () => jsBackend });
+  try {
+    return createWasmBackendSync({ capacity: values, fallback: () => jsBackend });
+  } catch {
+    // A browser page's main thread refuses to compile a module over 4 KiB synchronously
+    // (wasm/backend.ts); the JavaScript backend gives the same bits there.
+    return jsBackend;
+  }
 }

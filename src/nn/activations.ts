@@ -6,7 +6,7 @@
  * although the true derivative ≈ 4e^{−2|z|} or e^{−|z|} is not.
  */
 import { UsageError } from "../errors.js";
-import { sigmoid } from "../numerics/index.js";
+import { sigmoid, tanh as tanhOf, tanhDerivative } from "../numerics/index.js";
 
 export type ActivationName = "relu" | "leaky-relu" | "tanh" | "sigmoid";
 
@@ -42,15 +42,14 @@ export const leakyRelu: Activation = {
 /**
  * tanh(z); tanh′(z) = 1 − tanh²(z) = 1 − a², evaluated as 4t/(1 + t)² with t = e^{−2|z|}
  * (the same value, 1 − a² = sech² z = 4/(e^z + e^{−z})²), which keeps full relative
- * accuracy where 1 − a² cancels.
+ * accuracy where 1 − a² cancels. Both are handgrad's own (numerics/tanh.ts, on its own
+ * exp): the same bits in every engine, unlike Math.tanh / Math.exp, and the same bits as the
+ * WebAssembly SIMD kernels of the fast path.
  */
 export const tanh: Activation = {
   name: "tanh",
-  f: Math.tanh,
-  df: (z) => {
-    const t = Math.exp(-2 * Math.abs(z));
-    return (4 * t) / ((1 + t) * (1 + t));
-  },
+  f: tanhOf,
+  df: (z) => tanhDerivative(z),
   hasKink: false,
 };
 

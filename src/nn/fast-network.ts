@@ -30,7 +30,7 @@ export function forwardInto(
 ): number {
   const { D, H, K } = ws;
   backend.gemm(n, D, H, ws.X, params.W1, ws.z1); // n×H, X W1
-  biasActivation(n, H, ws.z1, params.b1, ws.a1, activation, backend.rectifiers); // z1 = X W1 + b1, a1 = f(z1)
+  biasActivation(n, H, ws.z1, params.b1, ws.a1, activation, backend); // z1 = X W1 + b1, a1 = f(z1)
   backend.gemm(n, H, K, ws.a1, params.W2, ws.z2); // n×K, a1 W2
   const inverseN = 1 / scaleRows;
   return K === 1
@@ -50,7 +50,7 @@ export function backwardInto(
   backend.gemmTransA(H, n, K, ws.a1, ws.dz2, grads.W2); // H×K, ∂L/∂W2 = a1ᵀ δ2
   columnSums(n, K, ws.dz2, grads.b2); // 1×K, ∂L/∂b2 = Σ_n δ2
   backend.gemmTransB(n, K, H, ws.dz2, params.W2, ws.dz1); // n×H, ∂L/∂a1 = δ2 W2ᵀ
-  derivativeMask(n, H, ws.dz1, ws.z1, ws.a1, grads.b1, activation, backend.rectifiers); // δ1, ∂L/∂b1 = Σ_n δ1
+  derivativeMask(n, H, ws.dz1, ws.z1, ws.a1, grads.b1, activation, backend); // δ1, ∂L/∂b1 = Σ_n δ1
   backend.gemmTransA(D, n, H, ws.X, ws.dz1, grads.W1); // D×H, ∂L/∂W1 = Xᵀ δ1
 }
 

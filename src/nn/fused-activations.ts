@@ -7,11 +7,12 @@
  *
  * The four built-in activations get loops of their own (f and f′ written out as in
  * activations.ts); any other Activation object goes through its f and df. relu and leaky relu
- * run in the backend's RectifierKernels when it has them (WebAssembly SIMD: the same
- * operations in the same order, so the same bits as the loops here).
+ * run in the backend's RectifierKernels and tanh in its TanhKernels when it has them
+ * (WebAssembly SIMD: the same operations in the same order, so the same bits as the loops
+ * here; tanh is numerics/tanh.ts's own, not Math.tanh, so that both can compute it).
  */
-import type { RectifierKernels } from "../linalg/index.js";
-import { sigmoid } from "../numerics/index.js";
+import type { Backend } from "../linalg/index.js";
+import { sigmoid, tanh, tanhDerivative } from "../numerics/index.js";
 import { ACTIVATIONS, LEAKY_SLOPE, type Activation } from "./activations.js";
 
 /** z1 ← z1 + 1 b1 and a1 = f(z1) on rows 0..n−1 of the n×H buffers. */
@@ -22,9 +23,10 @@ export function biasActivation(
   b1: Float64Array,
   a1: Float64Array,
   activation: Activation,
-  rectifiers?: RectifierKernels,
+  backend?: Backend,
 ): void {
   const end = n * H;
+  const rectifiers = backend?.rectifiers;
   switch (builtIn(activation)) {
     case "relu":
       if (rectifiers) return rectifiers.biasRelu(n, H, z1, b1, a1);
@@ -47,11 +49,12 @@ export function biasActivation(
       }
       return;
     case "tanh":
+      if (backend?.tanh) return backend.tanh.biasTanh(n, H, z1, b1, a1);
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
           const z = (z1[row + j] as number) + (b1[j] as number);
           z1[row + j] = z;
-          a1[row + j] = Math.tanh(z);
+          a1[row + j] = tanh(z);
         }
       }
       return;
@@ -87,15 +90,19 @@ export function derivativeMask(
   a1: Float64Array,
   db1: Float64Array,
   activation: Activation,
-  rectifiers?: RectifierKernels,
+  backend?: Backend,
 ): void {
   const end = n * H;
+  const rectifiers = backend?.rectifiers;
   switch (builtIn(activation)) {
     case "relu":
       if (rectifiers) return rectifiers.rectifierMask(n, H, delta, z1, db1, 0);
       break;
     case "leaky-relu":
       if (rectifiers) return rectifiers.rectifierMask(n, H, delta, z1, db1, LEAKY_SLOPE);
+      break;
+    case "tanh":
+      if (backend?.tanh) return backend.tanh.tanhDerivativeMask(n, H, delta, z1, db1);
       break;
   }
   db1.fill(0, 0, H);
@@ -121,8 +128,7 @@ export function derivativeMask(
     case "tanh":
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const t = Math.exp(-2 * Math.abs(z1[row + j] as number));
-          const d = (delta[row + j] as number) * ((4 * t) / ((1 + t) * (1 + t))); // tanh′ = 4t/(1 + t)²
+          const d = (delta[row + j] as number) * tanhDerivative(z1[row + j] as number); // tanh′ = 4t/(1 + t)², t = e^{−2|z|}
           delta[row + j] = d;
           db1[j] = (db1[j] as number) + d;
         }

@@ -67,7 +67,7 @@ const REQUIRED: readonly { equation: string; file: string; snippet: RegExp }[] =
     file: "src/nn/activations.ts",
     snippet: /df: \(z\) => \(z > 0 \? 1 : LEAKY_SLOPE\)/,
   },
-  { equation: "tanh′ = 4t/(1 + t)²", file: "src/nn/activations.ts", snippet: /\(4 \* t\)/ },
+  { equation: "tanh′ = 4t/(1 + t)²", file: "src/numerics/tanh.ts", snippet: /\(4 \* t\)/ },
   {
     equation: "σ′ = a σ(−z)",
     file: "src/nn/activations.ts",

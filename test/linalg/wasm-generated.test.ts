@@ -37,6 +37,7 @@ describe("embedded WebAssembly kernels", () => {
     expect(exported).toEqual(expect.arrayContaining(["gemm", "gemm_ta", "gemm_tb"]));
     expect(exported).toEqual(expect.arrayContaining(["bias_relu", "bias_leaky", "rect_mask"]));
     expect(exported).toEqual(expect.arrayContaining(["gemm_ta_ld"])); // threads
+    expect(exported).toEqual(expect.arrayContaining(["tanh_forward", "tanh_backward"])); // tanh activation
     expect(WA.Module.imports(module)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
   });
 

@@ -86,7 +86,7 @@ describe("WebAssembly rectifier kernels agree bit for bit with the JavaScript lo
           const zJs = Float64Array.from(z);
           const aJs = Float64Array.from(z, () => 7);
           biasActivation(n, H, zJs, Float64Array.from(b), aJs, activation);
-          biasActivation(n, H, z1, b1, a1, activation, kernels);
+          biasActivation(n, H, z1, b1, a1, activation, backend);
           expectSameBits(z1, zJs, "z1");
           expectSameBits(a1, aJs, "a1");
         }),
@@ -108,7 +108,7 @@ describe("WebAssembly rectifier kernels agree bit for bit with the JavaScript lo
           const dbJs = new Float64Array(H).fill(3);
           const a1 = new Float64Array(z.length); // unused by the rectifiers
           derivativeMask(n, H, dJs, Float64Array.from(z), a1, dbJs, activation);
-          derivativeMask(n, H, delta, z1, a1, db1, activation, kernels);
+          derivativeMask(n, H, delta, z1, a1, db1, activation, backend);
           expectSameBits(delta, dJs, "δ1");
           expectSameBits(db1, dbJs, "db1");
         }),

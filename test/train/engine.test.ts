@@ -5,6 +5,7 @@ import {
   jsBackend,
   wasmSimdSupported,
   type Backend,
+  type TanhKernels,
 } from "../../src/linalg/index.js";
 import { fromRows } from "../../src/linalg/index.js";
 import { ACTIVATION_NAMES, initParams, runValues, type Params } from "../../src/nn/index.js";
@@ -328,4 +329,50 @@ describe("the default backend: WebAssembly SIMD sized for the run", () => {
     expect(bits(fast.params)).toBe(bits(plain.params));
     expect(fast.history).toEqual(plain.history);
   });
+});
+
+describe("tanh on the WebAssembly backend: its own kernels, bit-identical to trainPlain", () => {
+  it.runIf(wasmSimdSupported())(
+    "odd and even H, full batch and mini-batches, and the toy workload's shape (H = 16, full batch)",
+    () => {
+      const cases = [
+        { hidden: 7, batchSize: 9 as const, samples: 0 },
+        { hidden: 8, batchSize: "full" as const, samples: 0 },
+        { hidden: 16, batchSize: "full" as const, samples: 300 },
+      ];
+      for (const { hidden, batchSize, samples } of cases) {
+        const data = samples > 0 ? makeWorkload("toy", 1, { samples }) : problem(1, 13).rows;
+        const N = data.X.rows;
+        const start = initParams({ inputs: 2, hidden, init: "xavier", seed: 9 });
+        const options: TrainOptions = {
+          activation: "tanh",
+          learningRate: 0.5,
+          epochs: 4,
+          batchSize,
+          seed: 2,
+        };
+        const batch = batchSize === "full" ? N : batchSize;
+        const wasm = fastestBackend(runValues(batch, 2, hidden, 1, batchSize === "full" ? 2 : 3));
+        let kernelCalls = 0;
+        const tanhKernels = wasm.tanh;
+        if (!tanhKernels) throw new Error("the WebAssembly backend has no tanh kernels");
+        const counting: Backend = Object.assign(Object.create(wasm) as Backend, {
+          tanh: {
+            biasTanh: (...args: Parameters<TanhKernels["biasTanh"]>) => {
+              kernelCalls++;
+              tanhKernels.biasTanh(...args);
+            },
+            tanhDerivativeMask: (...args: Parameters<TanhKernels["tanhDerivativeMask"]>) =>
+              tanhKernels.tanhDerivativeMask(...args),
+          },
+        });
+        const fast = trainFast(start, data, { ...options, backend: counting });
+        const plain = trainPlain(start, data, options);
+        expect(kernelCalls).toBeGreaterThan(0); // the WebAssembly kernel did the forward passes
+        expect(bits(fast.params)).toBe(bits(plain.params));
+        expect(fast.history).toEqual(plain.history);
+        expect(bits(fast.params)).not.toBe(bits(start));
+      }
+    },
+  );
 });

@@ -2,7 +2,8 @@
  * A Backend whose matrix products run in hand-written WebAssembly SIMD128 kernels
  * (kernels.wat, embedded as kernels.generated.ts, so Node and browser bundles load it without
  * fetch or file paths). Results are bit-identical to kernels.ts: same summation order, see the
- * header of kernels.wat.
+ * header of kernels.wat. It also has the optional tanh-activation kernels of the Backend
+ * interface (biasTanh, tanhDerivativeMask), bit-identical to numerics/tanh.ts.
  *
  * Memory rule. Every buffer is a Float64Array view of one WebAssembly.Memory, bump-allocated
  * at a 16-byte boundary. Growing a WebAssembly.Memory detaches every view of it, so the memory
@@ -12,14 +13,16 @@
  * silently detaching them. The initial capacity (option `capacity`, default 4 Mi values =
  * 32 MiB) costs address space only: the OS commits pages as they are touched.
  *
- * Loading. `createWasmBackendSync` compiles synchronously (the module is about 3 KiB with the
- * rectifier kernels, under the 4 KiB limit browsers put on synchronous compilation on the main
- * thread; workers and Node have no limit; past 4 KiB, main-thread browser code must use
- * `createWasmBackend`); `createWasmBackend` compiles asynchronously. Both check SIMD support
+ * Loading. `createWasmBackendSync` compiles synchronously; `createWasmBackend` compiles
+ * asynchronously. The module (products, rectifier and tanh kernels, each kernel written out
+ * inline, see kernels.wat) is past the 4 KiB that browsers allow for synchronous compilation
+ * on a page's main thread (workers and Node have no limit), so there `createWasmBackendSync`
+ * throws and main-thread code must use `createWasmBackend` (`fastestBackend` falls back to
+ * the JavaScript backend instead). Both check SIMD support
  * with WebAssembly.validate on the bytes and otherwise return the fallback backend, whose
  * `name` says which path is in use ("wasm-simd" or the fallback's, "js-plain" by default).
  */
-import type { Backend, RectifierKernels } from "../backend.js";
+import type { Backend, RectifierKernels, TanhKernels } from "../backend.js";
 import { kernelsWasmBase64 } from "./kernels.generated.js";
 import { PlainBackend } from "./plain-backend.js";
 import { wasmRectifiers, type RectifierExports } from "./rectifiers.js";
@@ -45,7 +48,12 @@ export interface KernelExports extends RectifierExports {
   gemm: Product;
   gemm_ta: Product;
   gemm_tb: Product;
+  /** tanh activation (n h z b a) and its backward pass (n h d z db): see kernels.wat. */
+  tanh_forward: ElementWise;
+  tanh_backward: ElementWise;
 }
+
+type ElementWise = (n: number, h: number, p0: number, p1: number, p2: number) => void;
 
 const PAGE_BYTES = 65536;
 /** 2 GiB: keeps every byte offset below 2³¹ (the kernels do unsigned i32 address arithmetic). */
@@ -99,6 +107,8 @@ export class WasmBackend implements Backend {
   private buffer: ArrayBuffer;
   /** relu and leaky relu's element-wise passes in WebAssembly (rectifiers.ts). */
   readonly rectifiers: RectifierKernels;
+  /** tanh's element-wise passes in WebAssembly: this backend's biasTanh, tanhDerivativeMask. */
+  readonly tanh: TanhKernels = this;
 
   /** Use createWasmBackend / createWasmBackendSync, which check support first. */
   constructor(
@@ -200,6 +210,49 @@ export class WasmBackend implements Backend {
     }
   }
 
+  // ---- tanh activation kernels (the optional Backend members; see kernels.wat) -----------
+
+  /** z1 ← z1 + 1 b1, a1 = tanh(z1) on rows 0..n−1 (n×H, b1 1×H), as numerics/tanh.ts. */
+  biasTanh(n: number, H: number, z1: Float64Array, b1: Float64Array, a1: Float64Array): void {
+    this.checkElementWise("biasTanh", n, H, z1, b1, a1);
+    this.kernels.tanh_forward(n, H, z1.byteOffset, b1.byteOffset, a1.byteOffset);
+  }
+
+  /** δ ← δ ⊙ tanh′(z1) on rows 0..n−1 and db1 = Σ_rows δ (rows in order), as numerics/tanh.ts. */
+  tanhDerivativeMask(
+    n: number,
+    H: number,
+    delta: Float64Array,
+    z1: Float64Array,
+    db1: Float64Array,
+  ): void {
+    this.checkElementWise("tanhDerivativeMask", n, H, delta, db1, z1);
+    this.kernels.tanh_backward(n, H, delta.byteOffset, z1.byteOffset, db1.byteOffset);
+  }
+
+  /** n×H buffers `written` and `read`, a 1×H `row`: all in this memory, long enough, `row` apart from both. */
+  private checkElementWise(
+    op: string,
+    n: number,
+    H: number,
+    written: Float64Array,
+    row: Float64Array,
+    read: Float64Array,
+  ): void {
+    checkSize(op, "n", n);
+    checkSize(op, "H", H);
+    this.checkView(op, "the n×H buffer", written, n * H);
+    this.checkView(op, "the 1×H buffer", row, H);
+    this.checkView(op, "the n×H buffer", read, n * H);
+    const r0 = row.byteOffset;
+    const r1 = r0 + 8 * H;
+    for (const m of [written, read]) {
+      if (overlaps(r0, r1, m.byteOffset, m.byteOffset + 8 * n * H)) {
+        throw new RangeError(`WasmBackend.${op}: the 1×H buffer overlaps an n×H buffer`);
+      }
+    }
+  }
+
   /**
    * Checks a product's arguments; false when there is nothing left for the kernel to do (an
    * empty C, or k = 0, C zeroed here). Each product then calls its own export from its own
@@ -280,8 +333,9 @@ function kernelModule(api: WasmApi): WasmModule | undefined {
 }
 
 /**
- * The WebAssembly backend, compiled synchronously (Node, workers; the ~3 KiB module is also
- * under browsers' main-thread limit), or the fallback where SIMD128 is unavailable.
+ * The WebAssembly backend, compiled synchronously (Node, workers; not a browser's main thread,
+ * where the module, over 4 KiB, is refused: see the module comment), or the fallback where
+ * SIMD128 is unavailable.
  */
 export function createWasmBackendSync(options: WasmBackendOptions = {}): Backend {
   const api = wasmApi();

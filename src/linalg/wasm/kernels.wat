@@ -529,4 +529,243 @@
       (local.get $b) (i32.shl (local.get $n) (i32.const 3)) (i32.const 8)
       (local.get $c)))
   ;; ---- end threads ----------------------------------------------------------------------------
+
+  ;; ==== tanh activation: own float64 exp and tanh, element-wise ========
+  ;; The same float64 operations, in the same order, as src/numerics/exp.ts and tanh.ts, two
+  ;; values per f64x2 (add, sub, mul, div, min, max, abs are IEEE-exact, no fused multiply-add),
+  ;; so every lane gives the bits the JavaScript functions give; powers of two are built from
+  ;; exponent bits instead of a table (the same exact values). Where JavaScript branches, both
+  ;; sides are computed (a side no lane needs is skipped) and each lane takes its own.
+  ;; Exports (pointers byte offsets, matrices n×h row-major, rows 0..n−1):
+  ;;   tanh_forward (n h z b a)    z ← z + 1 b,  a = tanh(z)
+  ;;   tanh_backward(n h d z db)   d ← d ⊙ tanh′(z) = d ⊙ 4t/(1 + t)², t = e^{−2|z|};
+  ;;                               db = Σ_rows d (1×h), rows in order, each column in its lane
+
+;; tanh.ts tanh, everything inline (V8 does not inline WebAssembly calls by default, and a
+  ;; call per piece cost ~20 %). On s = |z|: the series side where s < ln2/4, the exp side
+  ;; elsewhere (each skipped when no lane needs it), then z's sign bit (tanh(−0) = −0).
+  (func $tanh (param $z v128) (result v128)
+    (local $s v128) (local $small v128) (local $ms v128) (local $me v128)
+    (local $w v128) (local $w2 v128) (local $w4 v128)
+    (local $r2 v128) (local $r4 v128) (local $r8 v128) (local $tail v128)
+    (local $y v128) (local $t v128) (local $k v128)
+    (local $hi v128) (local $lo v128) (local $r v128) (local $c v128)
+    (local $p v128) (local $pe v128) (local $u v128) (local $A v128) (local $ae v128)
+    (local $B v128) (local $be v128) (local $N v128) (local $ne v128) (local $D v128)
+    (local $de v128) (local $q v128)
+    (local.set $s (f64x2.abs (local.get $z)))
+    (local.set $small (f64x2.lt (local.get $s) (f64x2.splat (f64.const 0x1.62eb1c432ca58p-3))))
+    (if (v128.any_true (local.get $small))
+      (then
+        ;; tanh.ts, s < ln2/4: s + s·(w P(w)), w = s², P in Estrin's scheme as tanhSeriesTail.
+        (local.set $w (f64x2.mul (local.get $s) (local.get $s)))
+        (local.set $w2 (f64x2.mul (local.get $w) (local.get $w)))
+        (local.set $w4 (f64x2.mul (local.get $w2) (local.get $w2)))
+        (local.set $ms
+          (f64x2.add (local.get $s)
+            (f64x2.mul (local.get $s)
+              (f64x2.mul (local.get $w)
+                (f64x2.add
+                  (f64x2.add
+                    ;; p03 = p01 + w² p23
+                    (f64x2.add (f64x2.add (f64x2.splat (f64.const -0x1.5555555555555p-2)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.1111111111111p-3))))           ;; s³, s⁵
+                               (f64x2.mul (local.get $w2) (f64x2.add (f64x2.splat (f64.const -0x1.ba1ba1ba1ba1cp-5)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.664f4882c10fap-6))))))
+                    ;; w⁴ p47, p47 = p45 + w² p67
+                    (f64x2.mul (local.get $w4)
+                      (f64x2.add (f64x2.add (f64x2.splat (f64.const -0x1.226e355e6c23dp-7)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.d6d3d0e157de0p-9))))
+                                 (f64x2.mul (local.get $w2) (f64x2.add (f64x2.splat (f64.const -0x1.7da36452b75e3p-10)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.3558248036744p-11))))))))
+                  ;; w⁸ · (s¹⁹ coefficient)
+                  (f64x2.mul (f64x2.mul (local.get $w4) (local.get $w4)) (f64x2.splat (f64.const -0x1.f57d7734d1664p-13))))))))))
+    (if (i32.eqz (i64x2.all_true (local.get $small)))
+      (then
+        ;; tanh.ts, s ≥ ln2/4: y = −2 min(s, 20) = k ln2 + r, p = r + c, u = 2^{−k} (exponent
+        ;; field −k + 1023), tanh = (u − 1 − p)/(u + 1 + p) with the rounding errors of p,
+        ;; u ∓ 1, N and D fed back (the correction times 1/D).
+        (local.set $y (f64x2.mul (f64x2.splat (f64.const -2))
+                                 (f64x2.pmin (local.get $s) (f64x2.splat (f64.const 20)))))
+        (local.set $t (f64x2.add (f64x2.mul (local.get $y) (f64x2.splat (f64.const 0x1.71547652b82fep+0)))
+                                 (f64x2.splat (f64.const 0x1.8p+52))))
+        (local.set $k (f64x2.sub (local.get $t) (f64x2.splat (f64.const 0x1.8p+52))))
+        (local.set $hi (f64x2.sub (local.get $y)
+                                  (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1)))))
+        (local.set $lo (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33))))
+        (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+        ;; tail = expTail(r) = r² q(r), q = Σ r^i/(i + 2)! in Estrin's scheme (pairs, then r², r⁴, r⁸)
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+        (local.set $r8 (f64x2.mul (local.get $r4) (local.get $r4)))
+        (local.set $tail
+          (f64x2.mul (local.get $r2)
+            (f64x2.add
+              ;; q07 = (q01 + r² q23) + r⁴ (q45 + r² q67)
+              (f64x2.add
+                (f64x2.add (f64x2.add (f64x2.splat (f64.const 0.5)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.5555555555555p-3))))                          ;; 1/2!, 1/3!
+                           (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.5555555555555p-5)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.1111111111111p-7))))))
+                (f64x2.mul (local.get $r4)
+                  (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.6c16c16c16c17p-10)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.a01a01a01a01ap-13))))
+                             (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.a01a01a01a01ap-16)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.71de3a556c734p-19))))))))
+              ;; r⁸ q812, q812 = (q89 + r² q1011) + r⁴/14!
+              (f64x2.mul (local.get $r8)
+                (f64x2.add
+                  (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.27e4fb7789f5cp-22)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.ae64567f544e4p-26))))
+                             (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.1eed8eff8d898p-29)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.6124613a86d09p-33))))))
+                  (f64x2.mul (local.get $r4) (f64x2.splat (f64.const 0x1.93974a8c07c9dp-37))))))))
+        (local.set $c (f64x2.add (f64x2.sub (f64x2.sub (local.get $hi) (local.get $r)) (local.get $lo))
+                                 (local.get $tail)))
+        (local.set $p (f64x2.add (local.get $r) (local.get $c)))
+        (local.set $pe (f64x2.add (f64x2.sub (local.get $r) (local.get $p)) (local.get $c)))
+        ;; u = 2^{−k}: 1.5·2^52 − k holds −k in its low bits, and shifting −k + 1023 by 52
+        ;; leaves exactly the exponent field.
+        (local.set $u (i64x2.shl (i64x2.add (f64x2.sub (f64x2.splat (f64.const 0x1.8p+52)) (local.get $k))
+                                            (i64x2.splat (i64.const 1023)))
+                                 (i32.const 52)))
+        (local.set $A (f64x2.sub (local.get $u) (f64x2.splat (f64.const 1))))
+        (local.set $ae (f64x2.sub (f64x2.sub (local.get $u) (local.get $A)) (f64x2.splat (f64.const 1))))
+        (local.set $B (f64x2.add (local.get $u) (f64x2.splat (f64.const 1))))
+        (local.set $be (f64x2.add (f64x2.sub (local.get $u) (local.get $B)) (f64x2.splat (f64.const 1))))
+        (local.set $N (f64x2.sub (local.get $A) (local.get $p)))
+        (local.set $ne (f64x2.sub (f64x2.sub (local.get $A) (local.get $N)) (local.get $p)))
+        (local.set $D (f64x2.add (local.get $B) (local.get $p)))
+        (local.set $de (f64x2.add (f64x2.sub (local.get $B) (local.get $D)) (local.get $p)))
+        (local.set $q (f64x2.div (local.get $N) (local.get $D)))
+        (local.set $me
+          (f64x2.add (local.get $q)
+            (f64x2.mul
+              (f64x2.sub (f64x2.sub (f64x2.add (local.get $ne) (local.get $ae)) (local.get $pe))
+                         (f64x2.mul (local.get $q)
+                                    (f64x2.add (f64x2.add (local.get $de) (local.get $be)) (local.get $pe))))
+              (f64x2.div (f64x2.splat (f64.const 1)) (local.get $D)))))))
+    (v128.or (v128.bitselect (local.get $ms) (local.get $me) (local.get $small))
+             (v128.and (local.get $z) (i64x2.splat (i64.const 0x8000000000000000)))))
+
+  ;; tanh.ts tanhDerivative, with exp.ts exp inline: min(4t/((1 + t)(1 + t)), 1), t = e^x, x = −2|z|.
+  ;; exp: x clamped to [−1100, 710] (where the computation already gives 0 and ∞; NaN stays
+  ;; NaN), k = round(x log2 e) by the 1.5·2^52 shifter sh,
+  ;; r + c = x − k ln2, e^r = S + ((1 − S + r) + c), then (e^r·2^{k₁})·2^{k − k₁},
+  ;; k₁ = floor(k/2), each power of two built in its exponent field.
+  (func $tanh_derivative (param $z v128) (result v128)
+    (local $x v128) (local $sh v128) (local $t v128) (local $k v128) (local $k1 v128)
+    (local $hi v128) (local $lo v128) (local $r v128) (local $c v128) (local $s v128)
+    (local $r2 v128) (local $r4 v128) (local $r8 v128) (local $tail v128) (local $t1 v128)
+    (local.set $x (f64x2.mul (f64x2.splat (f64.const -2)) (f64x2.abs (local.get $z))))
+    (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (f64x2.splat (f64.const -1100)))
+                             (f64x2.splat (f64.const 710))))
+    (local.set $sh (f64x2.add (f64x2.mul (local.get $x) (f64x2.splat (f64.const 0x1.71547652b82fep+0)))
+                             (f64x2.splat (f64.const 0x1.8p+52))))
+    (local.set $k (f64x2.sub (local.get $sh) (f64x2.splat (f64.const 0x1.8p+52))))
+    (local.set $hi (f64x2.sub (local.get $x)
+                              (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1)))))
+    (local.set $lo (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33))))
+    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    ;; tail = expTail(r) = r² q(r), q = Σ r^i/(i + 2)! in Estrin's scheme (pairs, then r², r⁴, r⁸)
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    (local.set $r8 (f64x2.mul (local.get $r4) (local.get $r4)))
+    (local.set $tail
+      (f64x2.mul (local.get $r2)
+        (f64x2.add
+          ;; q07 = (q01 + r² q23) + r⁴ (q45 + r² q67)
+          (f64x2.add
+            (f64x2.add (f64x2.add (f64x2.splat (f64.const 0.5)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.5555555555555p-3))))                          ;; 1/2!, 1/3!
+                       (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.5555555555555p-5)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.1111111111111p-7))))))
+            (f64x2.mul (local.get $r4)
+              (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.6c16c16c16c17p-10)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.a01a01a01a01ap-13))))
+                         (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.a01a01a01a01ap-16)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.71de3a556c734p-19))))))))
+          ;; r⁸ q812, q812 = (q89 + r² q1011) + r⁴/14!
+          (f64x2.mul (local.get $r8)
+            (f64x2.add
+              (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.27e4fb7789f5cp-22)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.ae64567f544e4p-26))))
+                         (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.1eed8eff8d898p-29)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.6124613a86d09p-33))))))
+              (f64x2.mul (local.get $r4) (f64x2.splat (f64.const 0x1.93974a8c07c9dp-37))))))))
+    (local.set $c (f64x2.add (f64x2.sub (f64x2.sub (local.get $hi) (local.get $r)) (local.get $lo))
+                             (local.get $tail)))
+    (local.set $s (f64x2.add (f64x2.splat (f64.const 1)) (local.get $r)))
+    (local.set $s
+      (f64x2.add (local.get $s)
+        (f64x2.add (f64x2.add (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $s)) (local.get $r))
+                   (local.get $c))))
+    ;; k₁ = floor(k/2) and k − k₁ as doubles; 2^j from the low bits of 1.5·2^52 + j as for u.
+    (local.set $k1 (f64x2.floor (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0.5)))))
+    (local.set $t
+      (f64x2.mul
+        (f64x2.mul (local.get $s)
+                   (i64x2.shl (i64x2.add (f64x2.add (local.get $k1) (f64x2.splat (f64.const 0x1.8p+52)))
+                                         (i64x2.splat (i64.const 1023)))
+                              (i32.const 52)))
+        (i64x2.shl (i64x2.add (f64x2.add (f64x2.sub (local.get $k) (local.get $k1))
+                                         (f64x2.splat (f64.const 0x1.8p+52)))
+                              (i64x2.splat (i64.const 1023)))
+                   (i32.const 52))))
+    (local.set $t1 (f64x2.add (f64x2.splat (f64.const 1)) (local.get $t)))
+    (f64x2.pmin (f64x2.div (f64x2.mul (f64x2.splat (f64.const 4)) (local.get $t))
+                           (f64x2.mul (local.get $t1) (local.get $t1)))
+                (f64x2.splat (f64.const 1))))
+
+    (func (export "tanh_forward") (param $n i32) (param $h i32) (param $z i32) (param $b i32) (param $a i32)
+    (local $row i32) (local $pairs i32) (local $zend i32) (local $j i32) (local $v v128)
+    (local.set $row (i32.shl (local.get $h) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $h) (i32.const -2)) (i32.const 3)))
+    (local.set $zend (i32.add (local.get $z) (i32.mul (local.get $n) (local.get $row))))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $z) (local.get $zend)))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            (local.set $v (f64x2.add (v128.load (i32.add (local.get $z) (local.get $j)))
+                                     (v128.load (i32.add (local.get $b) (local.get $j)))))
+            (v128.store (i32.add (local.get $z) (local.get $j)) (local.get $v))
+            (v128.store (i32.add (local.get $a) (local.get $j)) (call $tanh (local.get $v)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pair)))
+        (if (i32.and (local.get $h) (i32.const 1))
+          (then
+            (local.set $v (f64x2.add (v128.load64_zero (i32.add (local.get $z) (local.get $j)))
+                                     (v128.load64_zero (i32.add (local.get $b) (local.get $j)))))
+            (v128.store64_lane 0 (i32.add (local.get $z) (local.get $j)) (local.get $v))
+            (v128.store64_lane 0 (i32.add (local.get $a) (local.get $j)) (call $tanh (local.get $v)))))
+        (local.set $z (i32.add (local.get $z) (local.get $row)))
+        (local.set $a (i32.add (local.get $a) (local.get $row)))
+        (br $rows))))
+
+  (func (export "tanh_backward") (param $n i32) (param $h i32) (param $d i32) (param $z i32) (param $db i32)
+    (local $row i32) (local $pairs i32) (local $dend i32) (local $j i32) (local $v v128)
+    (local.set $row (i32.shl (local.get $h) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $h) (i32.const -2)) (i32.const 3)))
+    (local.set $dend (i32.add (local.get $d) (i32.mul (local.get $n) (local.get $row))))
+    ;; db = 0 (+0, as the JavaScript loop's fill).
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $j) (local.get $row)))
+        (f64.store (i32.add (local.get $db) (local.get $j)) (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $zero)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $d) (local.get $dend)))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            (local.set $v (f64x2.mul (v128.load (i32.add (local.get $d) (local.get $j)))
+                                     (call $tanh_derivative (v128.load (i32.add (local.get $z) (local.get $j))))))
+            (v128.store (i32.add (local.get $d) (local.get $j)) (local.get $v))
+            (v128.store (i32.add (local.get $db) (local.get $j))
+                        (f64x2.add (v128.load (i32.add (local.get $db) (local.get $j))) (local.get $v)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pair)))
+        (if (i32.and (local.get $h) (i32.const 1))
+          (then
+            (local.set $v (f64x2.mul (v128.load64_zero (i32.add (local.get $d) (local.get $j)))
+                                     (call $tanh_derivative
+                                       (v128.load64_zero (i32.add (local.get $z) (local.get $j))))))
+            (v128.store64_lane 0 (i32.add (local.get $d) (local.get $j)) (local.get $v))
+            (f64.store (i32.add (local.get $db) (local.get $j))
+                       (f64.add (f64.load (i32.add (local.get $db) (local.get $j)))
+                                (f64x2.extract_lane 0 (local.get $v))))))
+        (local.set $d (i32.add (local.get $d) (local.get $row)))
+        (local.set $z (i32.add (local.get $z) (local.get $row)))
+        (br $rows))))
+  ;; ==== end of the tanh activation block ===================================================
 )
