@@ -207,9 +207,24 @@ export function figureSpec(results) {
   };
 }
 
+/**
+ * bench/notes.md with its measured figures filled in from the results, so that the prose cannot
+ * drift from the table: `{{eps:WORKLOAD:PEER}}` is that peer's examples/s and
+ * `{{ratio:WORKLOAD:PEER}}` handgrad ÷ that peer (PEER `fastest-js`: the fastest JavaScript peer).
+ */
+export function fillNotes(text, results) {
+  return text.replace(/\{\{(eps|ratio):(\w+):([\w.-]+)\}\}/g, (whole, kind, workload, id) => {
+    const { all, handgrad, fastestJs } = ratios(results, workload);
+    const found = id === "fastest-js" ? fastestJs : all.find((x) => x.peer.id === id);
+    if (found === undefined) throw new Error(`bench/notes.md: no measurement for ${whole}`);
+    const rate = found.run.examplesPerSecond;
+    return kind === "eps" ? `\`${int(rate)}\`` : sig(handgrad / rate);
+  });
+}
+
 /** The doc's Markdown (formatted as `prettier --write docs` would) and the figure's SVG. */
 export async function renderReport(results) {
-  const notes = readFileSync(join(here, "notes.md"), "utf8").trim();
+  const notes = fillNotes(readFileSync(join(here, "notes.md"), "utf8").trim(), results);
   const engine = results.runs.find((r) => r.peer === "handgrad").engine;
   const text = [
     "# Performance",
