@@ -255,6 +255,14 @@ describe("handgrad playground", () => {
     }
   });
 
+  it("ships dist-web/ in the package, built by npm run build with Vite", () => {
+    const pkg = JSON.parse(readFileSync(join(WEB_ROOT, "../package.json"), "utf8"));
+    expect(pkg.files).toContain("dist-web");
+    expect(pkg.scripts.build).toMatch(/npm run build:web$/);
+    expect(pkg.scripts["build:web"]).toBe("vite build --config web/vite.config.ts");
+    expect(pkg.devDependencies["playwright-core"]).toMatch(/^\d+\.\d+\.\d+$/); // pinned
+  });
+
   it.each([
     [["--port", "70000"], /--port must be an integer from 0 to 65535, got 70000/],
     [["--port", "-1"], /--port must be an integer from 0 to 65535, got -1/],
