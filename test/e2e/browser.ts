@@ -27,6 +27,9 @@ export const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 
+/** How long a click or a wait for an element may take before the test fails (ms). */
+export const ACTION_TIMEOUT = 10_000;
+
 export const RESULTS = join(root, "test-results");
 export const SCREENSHOTS = join(RESULTS, "screenshots");
 
@@ -97,6 +100,7 @@ export async function openPlayground(query = ""): Promise<Playground> {
       acceptDownloads: true,
       viewport: { width: 1280, height: 1000 },
     });
+    context.setDefaultTimeout(ACTION_TIMEOUT);
     await context.addInitScript({ content: FRAME_COUNTER });
     const page = await context.newPage();
     const errors: string[] = [];
