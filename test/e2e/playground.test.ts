@@ -6,9 +6,10 @@
  * and the frame and step rates measured while training in test-results/playground-metrics.json
  * (recorded, never asserted). The tests share one page and run in order.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { handgrad, root } from "../cli/run.js";
@@ -149,8 +150,8 @@ describe("playground in Chromium", () => {
       metrics.secondsToTestAccuracy95 = round((Date.now() - playedAt) / 1000, 1);
       await page.click("#pause");
       await expect.poll(state).toBe("paused");
-      metrics.epochsToTestAccuracy95 = await numberIn("#epoch");
-      metrics.stepsToTestAccuracy95 = await numberIn("#steps");
+      metrics.epochsAtPause = await numberIn("#epoch");
+      metrics.stepsAtPause = await numberIn("#steps");
       expect(await numberIn("#train-accuracy")).toBeGreaterThan(0.9);
 
       // Paused means paused: no step is taken in half a second.
@@ -270,15 +271,20 @@ describe("the built bundle", () => {
     const files = readdirSync(dist, { recursive: true, withFileTypes: true }).filter((f) =>
       f.isFile(),
     );
-    const bytes = (ext: string) =>
+    // Bytes of the files ending in `ext`, as stored and gzipped (as a server may send them).
+    const size = (ext: string, pack: (b: Buffer) => number) =>
       files
         .filter((f) => f.name.endsWith(ext))
-        .reduce((sum, f) => sum + statSync(join(f.parentPath, f.name)).size, 0);
+        .reduce((sum, f) => sum + pack(readFileSync(join(f.parentPath, f.name))), 0);
+    const bytes = (ext: string) => size(ext, (b) => b.length);
+    const gzipped = (ext: string) => size(ext, (b) => gzipSync(b, { level: 9 }).length);
     metrics.bundleBytes = {
       total: bytes(""),
       js: bytes(".js"),
       css: bytes(".css"),
       html: bytes(".html"),
+      gzipTotal: gzipped(""),
+      files: files.map((f) => join(f.parentPath, f.name).slice(dist.length + 1)).sort(),
     };
     const html = readFileSync(join(dist, "index.html"), "utf8");
     expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//); // no CDN
