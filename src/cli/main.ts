@@ -2,7 +2,7 @@
  * The `handgrad` command line. Thin: parses flags, calls the library, prints.
  * Exit codes: 0 success, 1 gradient check failed, 2 bad input or usage, 3 training
  * diverged, 70 an internal error (a bug: please report it), 130/143 train interrupted by
- * SIGINT/SIGTERM (its state checkpointed).
+ * SIGINT/SIGTERM (its state checkpointed). `playground` serves until SIGINT/SIGTERM, then exits 0.
  */
 import { HandgradError } from "../errors.js";
 import { benchCommand, BENCH_FLAGS } from "./commands/bench.js";
@@ -10,6 +10,7 @@ import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
 import { experimentCommand, EXPERIMENT_FLAGS } from "./commands/experiment.js";
 import { gradCommand, GRAD_FLAGS } from "./commands/grad.js";
 import { gradcheckCommand, GRADCHECK_FLAGS } from "./commands/gradcheck.js";
+import { playgroundCommand, PLAYGROUND_FLAGS } from "./commands/playground.js";
 import { predictCommand, PREDICT_FLAGS } from "./commands/predict.js";
 import { trainCommand, TRAIN_FLAGS } from "./commands/train.js";
 import { flagHelp, parseFlags, type Flags, type FlagSpecs } from "./flags.js";
@@ -59,6 +60,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "train a synthetic workload (toy, tab, wide) and report examples/s, GFLOP/s, memory",
     flags: BENCH_FLAGS,
     run: benchCommand,
+  },
+  playground: {
+    summary: "serve the browser playground on http://127.0.0.1:8157/ (--port, --open)",
+    flags: PLAYGROUND_FLAGS,
+    run: (flags, output) => playgroundCommand(flags, output),
   },
 };
 
