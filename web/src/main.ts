@@ -23,13 +23,19 @@ interface PlaygroundStats {
   /** Snapshots received from the worker, and boundary heat maps drawn. */
   snapshots: number;
   boundaryDraws: number;
+  /** Milliseconds spent drawing, over all frames. */
+  renderMs: number;
 }
 declare global {
   interface Window {
     __playgroundStats: PlaygroundStats;
   }
 }
-const stats: PlaygroundStats = { frames: 0, steps: 0, snapshots: 0, boundaryDraws: 0 };
+const stats: PlaygroundStats = { frames: 0, steps: 0, snapshots: 0, boundaryDraws: 0, renderMs: 0 };
+/** The curves, weights and histograms are redrawn at most this often (ms); the boundary every frame. */
+const VIEWS_INTERVAL_MS = 100;
+let viewsDrawnAt = -Infinity;
+let viewsDirty = false;
 window.__playgroundStats = stats;
 
 const byId = <T extends HTMLElement>(id: string): T => {
@@ -315,10 +321,12 @@ function showPoints(p: PointsMessage): void {
 }
 
 /** Draws the latest snapshot, once per frame at most. */
-function render(): void {
+function render(now: number): void {
   stats.frames++;
+  const started = performance.now();
   if (dirty && latest) {
     dirty = false;
+    viewsDirty = true;
     const s = latest;
     stats.steps = s.steps;
     text("epoch", String(s.epoch));
@@ -335,6 +343,11 @@ function render(): void {
       boundary.draw(s.grid.R, s.grid.rgba, points);
       stats.boundaryDraws++;
     }
+  }
+  if (viewsDirty && latest && now - viewsDrawnAt >= VIEWS_INTERVAL_MS) {
+    viewsDirty = false;
+    viewsDrawnAt = now;
+    const s = latest;
     drawCurves(
       byId("loss-curve"),
       records,
@@ -358,6 +371,7 @@ function render(): void {
         `Shared range [${s.histograms.lo.toPrecision(3)}, ${s.histograms.hi.toPrecision(3)}].`,
     );
   }
+  stats.renderMs += performance.now() - started;
   requestAnimationFrame(render);
 }
 

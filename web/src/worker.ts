@@ -9,7 +9,7 @@ import type { Command, Reply } from "./lib/protocol.js";
 import { Session } from "./lib/session.js";
 
 /** Milliseconds of training per slice. */
-const SLICE_MS = 12;
+const SLICE_MS = 8;
 
 interface WorkerScope {
   postMessage(message: Reply, transfer?: Transferable[]): void;

@@ -16,7 +16,7 @@ import { makeDataset } from "../../../src/data/toy.js";
 import { gradientCheck } from "../../../src/check/gradcheck.js";
 import { ModelFileError } from "../../../src/errors.js";
 import { parseModel, serializeModel, type Model } from "../../../src/io/model-format.js";
-import { gatherRows } from "../../../src/linalg/index.js";
+import { fastestBackend, gatherRows, type Backend } from "../../../src/linalg/index.js";
 import {
   accuracy,
   activationByName,
@@ -30,7 +30,7 @@ import {
 } from "../../../src/nn/index.js";
 import { Rng, streamSeed } from "../../../src/rng.js";
 import { train, type TrainOptions, type TrainState } from "../../../src/train/index.js";
-import { boundaryGrid, boundsOf, gridPoints, GRID, type Bounds } from "./boundary.js";
+import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
 import { hiddenHistograms } from "./histogram.js";
 import type { GradcheckRow, PointsMessage, Reply, SnapshotMessage } from "./protocol.js";
 import type { Settings } from "./settings.js";
@@ -64,9 +64,15 @@ export class Session {
   private bounds: Bounds | undefined;
   private grid: ReturnType<typeof gridPoints> | undefined;
   private classes = 2;
+  private evaluator: GridEvaluator | undefined;
+  /** Steps taken by the run() in progress. */
+  private stepsInRun = 0;
+  /** Makes the backend of the grid's forward passes (WebAssembly where SIMD128 validates). */
+  private readonly makeBackend: (values: number) => Backend;
 
-  constructor(settings: Settings) {
+  constructor(settings: Settings, makeBackend?: (values: number) => Backend) {
     this.settings = settings;
+    this.makeBackend = makeBackend ?? ((values) => fastestBackend(values));
     this.configure(settings);
   }
 
@@ -107,6 +113,7 @@ export class Session {
       throw new ModelFileError(`${name} has ${K} classes, but the data has ${this.classes}`);
     this.activation = model.activation;
     this.standardizer = model.standardizer;
+    this.evaluator = undefined;
     this.splitAndScale();
     this.initial = model.params;
     this.state = undefined;
@@ -128,6 +135,7 @@ export class Session {
     }
     this.bounds = data.X.cols === 2 ? boundsOf(data.X) : undefined;
     this.grid = this.bounds && gridPoints(this.bounds, GRID);
+    this.evaluator = undefined;
     this.initial = initParams({
       inputs: data.X.cols,
       hidden: this.settings.hidden,
@@ -180,15 +188,26 @@ export class Session {
    * returns false when the run is complete. Throws the library's DivergenceError.
    */
   run(shouldStop: () => boolean): boolean {
-    const result = train(this.state?.params ?? this.initial, this.train, this.options(shouldStop));
-    this.state = result.state;
-    return result.stopped;
+    // shouldStop is asked after every step, and before the first one of a fresh run (not of a
+    // resumed one): its calls count the steps taken.
+    let stepsTaken = this.state ? 1 : 0;
+    const counting = (): boolean => {
+      this.stepsInRun = stepsTaken++;
+      return shouldStop();
+    };
+    try {
+      const result = train(this.state?.params ?? this.initial, this.train, this.options(counting));
+      this.state = result.state;
+      return result.stopped;
+    } finally {
+      this.stepsInRun = 0;
+    }
   }
 
   /** Exactly one gradient step. */
   step(): void {
-    let asked = 0;
-    this.run(() => ++asked > 1);
+    const target = this.steps + 1;
+    this.run(() => this.stepsNow() >= target);
   }
 
   get params(): Params {
@@ -197,6 +216,11 @@ export class Session {
 
   get steps(): number {
     return this.state?.steps ?? 0;
+  }
+
+  /** The steps taken so far, also while run() is on (from inside shouldStop). */
+  stepsNow(): number {
+    return this.steps + this.stepsInRun;
   }
 
   /** The model file of the current parameters (the CLI's format, loadable by predict). */
@@ -291,7 +315,15 @@ export class Session {
       },
     };
     if (!this.grid) return snapshot;
-    const g = boundaryGrid(params, activation, this.grid, this.standardizer);
+    if (!this.evaluator?.fits(params)) {
+      this.evaluator = new GridEvaluator(
+        this.makeBackend,
+        this.grid,
+        { H, K: params.W2.cols },
+        this.standardizer,
+      );
+    }
+    const g = this.evaluator.evaluate(params, activation);
     return { ...snapshot, grid: { R: GRID, rgba: g.rgba, probabilities: g.probabilities } };
   }
 
