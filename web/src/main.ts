@@ -311,8 +311,9 @@ function showPoints(p: PointsMessage): void {
   text(
     "data-source",
     `${csv || pendingCsv ? p.source : p.source + " (toy)"}: ${rows} rows (${rows - tests} train, ${tests} test), ` +
-      `${p.D} features, ${p.classes} classes`,
+      `${p.D} features, ${p.classes} classes; training on ${p.backend === "webassembly" ? "WebAssembly SIMD" : "JavaScript (WebAssembly unavailable)"}`,
   );
+  document.body.dataset["backend"] = p.backend;
   if (String(p.hidden) !== controls.hidden.value || p.activation !== controls.activation.value) {
     // An imported model sets the network.
     controls.hidden.value = String(p.hidden);

@@ -87,7 +87,9 @@ export function drawCurves(
   ctx.font = "10px system-ui, sans-serif";
   ctx.fillText(hi.toPrecision(3), 1, 14);
   ctx.fillText(lo.toPrecision(3), 1, height - pad);
-  ctx.fillText(`epoch ${last}`, width - 60, height - 6);
+  ctx.textAlign = "right";
+  ctx.fillText(`epoch ${last}`, width - 4, height - 6);
+  ctx.textAlign = "left";
   const stride = Math.max(1, Math.floor(history.length / (width - pad)));
   for (const [figure, colour] of [
     [train, "#1f77b4"],

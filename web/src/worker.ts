@@ -129,6 +129,10 @@ scope.onmessage = ({ data: command }) => {
             : "train";
     if (!(error instanceof HandgradError) && where === "train") console.error(error);
     post({ type: "error", where, message: message(error) });
-    sendSnapshot();
+    try {
+      sendSnapshot();
+    } catch (again) {
+      post({ type: "error", where: "train", message: message(again) });
+    }
   }
 };

@@ -26,6 +26,8 @@ export type Command =
 /** The points to plot: the raw features (N×D, D = 2 to be drawn), labels and the test mark. */
 export interface PointsMessage {
   readonly type: "points";
+  /** The backend training runs on: WebAssembly SIMD, or JavaScript where that cannot compile. */
+  readonly backend: "webassembly" | "javascript";
   readonly source: string;
   readonly D: number;
   readonly classes: number;

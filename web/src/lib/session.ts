@@ -16,7 +16,7 @@ import { makeDataset } from "../../../src/data/toy.js";
 import { gradientCheck } from "../../../src/check/gradcheck.js";
 import { ModelFileError } from "../../../src/errors.js";
 import { parseModel, serializeModel, type Model } from "../../../src/io/model-format.js";
-import { fastestBackend, gatherRows, type Backend } from "../../../src/linalg/index.js";
+import { fastestBackend, gatherRows, jsBackend, type Backend } from "../../../src/linalg/index.js";
 import {
   accuracy,
   activationByName,
@@ -65,14 +65,23 @@ export class Session {
   private grid: ReturnType<typeof gridPoints> | undefined;
   private classes = 2;
   private evaluator: GridEvaluator | undefined;
+  /** jsBackend where WebAssembly cannot compile (train() then must not try); else undefined. */
+  private readonly trainBackend: Backend | undefined;
   /** Steps taken by the run() in progress. */
   private stepsInRun = 0;
   /** Makes the backend of the grid's forward passes (WebAssembly where SIMD128 validates). */
   private readonly makeBackend: (values: number) => Backend;
 
+  /**
+   * `makeBackend(values)` makes the backends of the grid's forward passes (and, when given, of
+   * training too); by default the fastest one that works here (see usableBackend).
+   */
   constructor(settings: Settings, makeBackend?: (values: number) => Backend) {
     this.settings = settings;
-    this.makeBackend = makeBackend ?? ((values) => fastestBackend(values));
+    this.trainBackend = makeBackend ? undefined : usableBackend();
+    this.makeBackend =
+      makeBackend ??
+      (this.trainBackend === jsBackend ? () => jsBackend : (values) => fastestBackend(values));
     this.configure(settings);
   }
 
@@ -179,6 +188,7 @@ export class Session {
       validation: this.test,
       divergenceFactor: DIVERGENCE_FACTOR,
       shouldStop,
+      ...(this.trainBackend === jsBackend ? { backend: jsBackend } : {}),
       ...(this.state ? { resumeFrom: this.state } : {}),
     };
   }
@@ -246,9 +256,15 @@ export class Session {
     return lines.join("\n") + "\n";
   }
 
+  /** "webassembly", or "javascript" where WebAssembly is missing or may not compile. */
+  get backendName(): "webassembly" | "javascript" {
+    return this.trainBackend === jsBackend ? "javascript" : "webassembly";
+  }
+
   points(): PointsMessage {
     return {
       type: "points",
+      backend: this.backendName,
       source: this.source,
       D: this.data.X.cols,
       classes: this.classes,
@@ -345,6 +361,20 @@ export class Session {
       rows: table,
       examples: n,
     };
+  }
+}
+
+/**
+ * fastestBackend where it works, else jsBackend (bit-identical): a page whose Content Security
+ * Policy lacks 'wasm-unsafe-eval' refuses to compile WebAssembly, which fastestBackend reports
+ * by throwing, not by falling back.
+ */
+function usableBackend(): Backend | undefined {
+  try {
+    const backend = fastestBackend(1024);
+    return backend === jsBackend ? jsBackend : undefined;
+  } catch {
+    return jsBackend;
   }
 }
 
