@@ -12,7 +12,14 @@ import type {
   SnapshotMessage,
 } from "./lib/protocol.js";
 import { naiveBce, stableBce } from "./lib/numerics.js";
-import { consistent, decodeSettings, encodeSettings, type Settings } from "./lib/settings.js";
+import {
+  clampSetting,
+  consistent,
+  decodeSettings,
+  encodeSettings,
+  MULTICLASS_SETS,
+  type Settings,
+} from "./lib/settings.js";
 import { BoundaryView, drawCurves, drawHistograms, drawWeights } from "./views.js";
 
 interface PlaygroundStats {
@@ -62,7 +69,8 @@ const text = (id: string, value: string): void => {
 };
 
 let settings: Settings = decodeSettings(location.search);
-let csv: { name: string; text: string } | undefined;
+/** The user's CSV and its classes K (the Classes input; the URL's settings keep the toy data set's). */
+let csv: { name: string; text: string; classes: number } | undefined;
 let points: PointsMessage | undefined;
 let latest: SnapshotMessage | undefined;
 let dirty = false;
@@ -122,6 +130,7 @@ function applySettings(next: Settings): void {
   byId<HTMLAnchorElement>("share-link").href = `?${query}`;
   text("train-error", "");
   setState("idle");
+  if (csv) controls.classes.value = String(csv.classes);
   send({ type: "configure", settings, ...(csv ? { csv } : {}) });
 }
 
@@ -129,8 +138,14 @@ for (const [key, element] of Object.entries(controls)) {
   element.addEventListener("change", () => {
     if (key === "dataset") {
       csv = undefined; // choosing a toy data set leaves the CSV
+      lastCsv = undefined;
       byId<HTMLInputElement>("csv-file").value = "";
     }
+    if (key === "classes" && lastCsv) {
+      loadCsv(lastCsv); // the CSV again, with these classes (its labels may need them)
+      return;
+    }
+    if (key === "classes" && !MULTICLASS_SETS.includes(settings.dataset)) return; // for a CSV to come
     applySettings(readSettings());
   });
 }
@@ -172,12 +187,25 @@ async function fileText(
 byId<HTMLInputElement>("csv-file").addEventListener("change", async (event) => {
   const loaded = await fileText(event.target as HTMLInputElement);
   if (!loaded) return;
-  text("csv-error", "");
-  pendingCsv = loaded;
-  setState("idle");
-  send({ type: "load-csv", ...loaded, classes: settings.classes });
+  lastCsv = loaded;
+  loadCsv(loaded);
 });
-let pendingCsv: { name: string; text: string } | undefined;
+/** The CSV being loaded, and the last one chosen (loaded or refused). */
+let pendingCsv: { name: string; text: string; classes: number } | undefined;
+let lastCsv: { name: string; text: string } | undefined;
+
+/** Asks the worker to load the CSV with the classes of the Classes input. */
+function loadCsv(file: { name: string; text: string }): void {
+  text("csv-error", "");
+  setState("idle");
+  pendingCsv = { ...file, classes: csvClasses() };
+  send({ type: "load-csv", ...pendingCsv });
+}
+
+/** The classes the Classes input asks of a CSV (any K the input allows, whatever the toy set). */
+function csvClasses(): number {
+  return clampSetting("classes", Number(controls.classes.value)) ?? settings.classes;
+}
 
 byId<HTMLInputElement>("model-file").addEventListener("change", async (event) => {
   const loaded = await fileText(event.target as HTMLInputElement);

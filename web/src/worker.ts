@@ -73,8 +73,7 @@ scope.onmessage = ({ data: command }) => {
       case "configure":
         running = false;
         session = new Session(command.settings);
-        if (command.csv)
-          session.loadCsv(command.csv.name, command.csv.text, command.settings.classes);
+        if (command.csv) session.loadCsv(command.csv.name, command.csv.text, command.csv.classes);
         sendPoints();
         return;
       case "play":

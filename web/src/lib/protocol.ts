@@ -6,7 +6,7 @@ export type Command =
       readonly type: "configure";
       readonly settings: Settings;
       /** The user's CSV, kept across settings changes (else the toy data set of the settings). */
-      readonly csv?: { readonly name: string; readonly text: string };
+      readonly csv?: { readonly name: string; readonly text: string; readonly classes: number };
     }
   | { readonly type: "play" }
   | { readonly type: "pause" }

@@ -14,7 +14,7 @@ import {
 } from "../../../src/data/standardize.js";
 import { makeDataset } from "../../../src/data/toy.js";
 import { gradientCheck } from "../../../src/check/gradcheck.js";
-import { ModelFileError } from "../../../src/errors.js";
+import { DataError, ModelFileError } from "../../../src/errors.js";
 import { parseModel, serializeModel, type Model } from "../../../src/io/model-format.js";
 import { fastestBackend, gatherRows, jsBackend, type Backend } from "../../../src/linalg/index.js";
 import {
@@ -134,8 +134,7 @@ export class Session {
     this.classes = classes;
     this.activation = this.settings.activation;
     const N = data.X.rows;
-    if (N < 2)
-      throw new ModelFileError(`${source} needs at least 2 rows (one to train, one to test)`);
+    if (N < 2) throw new DataError(`${source} needs at least 2 rows (one to train, one to test)`);
     this.standardizer = undefined;
     this.splitAndScale();
     if (standardize) {
