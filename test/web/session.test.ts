@@ -6,7 +6,7 @@ import { loadCsv, parseLabelledCsv, splitDataset } from "../../src/data/index.js
 import { loadModel, parseModel } from "../../src/io/index.js";
 import { initParams } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
-import { train } from "../../src/train/index.js";
+import { DivergenceError, train } from "../../src/train/index.js";
 import { makeDataset } from "../../src/data/toy.js";
 import { MAX_EPOCHS, Session } from "../../web/src/lib/session.js";
 import { DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
@@ -154,6 +154,26 @@ describe("Session", () => {
       "m.json has 2 classes, but the data has 3",
     );
     expect(() => c.loadModel("m.json", "{")).toThrow(/^m\.json: not valid JSON/);
+  });
+
+  it("stops a diverging run with the library's DivergenceError and goes back to its last good epoch", () => {
+    const session = new Session({
+      ...DEFAULT_SETTINGS,
+      dataset: "blobs",
+      classes: 5,
+      learningRate: 10,
+      activation: "relu",
+      init: "he",
+      hidden: 128,
+      batchSize: 1,
+      noise: 1,
+    });
+    expect(() => runSteps(session, 20_000, 2000)).toThrow(DivergenceError);
+    const snapshot = session.snapshot(false);
+    const last = snapshot.history.at(-1)!;
+    expect(session.steps).toBe(last.epoch * session.points().isTest.filter((t) => !t).length);
+    expect(Number.isFinite(last.loss)).toBe(true);
+    expect([...session.params.W1.data].every(Number.isFinite)).toBe(true);
   });
 
   it("passes the gradient check on the current model", () => {

@@ -29,7 +29,12 @@ import {
   type Params,
 } from "../../../src/nn/index.js";
 import { Rng, streamSeed } from "../../../src/rng.js";
-import { train, type TrainOptions, type TrainState } from "../../../src/train/index.js";
+import {
+  DivergenceError,
+  train,
+  type TrainOptions,
+  type TrainState,
+} from "../../../src/train/index.js";
 import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
 import { hiddenHistograms } from "./histogram.js";
 import type { GradcheckRow, PointsMessage, Reply, SnapshotMessage } from "./protocol.js";
@@ -193,8 +198,8 @@ export class Session {
   }
 
   /**
-   * Trains until `shouldStop` says so at a step boundary (asked before the first step too);
-   * returns false when the run is complete. Throws the library's DivergenceError.
+   * Trains until `shouldStop` says so at a step boundary; returns false when the run is
+   * complete. Throws the library's DivergenceError, after going back to its last good state.
    */
   run(shouldStop: () => boolean): boolean {
     // shouldStop is asked after every step, and before the first one of a fresh run (not of a
@@ -208,6 +213,10 @@ export class Session {
       const result = train(this.state?.params ?? this.initial, this.train, this.options(counting));
       this.state = result.state;
       return result.stopped;
+    } catch (error) {
+      // Keep the last good model (the end of the last epoch with finite losses) to look at.
+      if (error instanceof DivergenceError && error.lastGoodState) this.state = error.lastGoodState;
+      throw error;
     } finally {
       this.stepsInRun = 0;
     }
