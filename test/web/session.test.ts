@@ -9,6 +9,7 @@ import { streamSeed } from "../../src/rng.js";
 import { DivergenceError, train } from "../../src/train/index.js";
 import { makeDataset } from "../../src/data/toy.js";
 import { MAX_EPOCHS, Session } from "../../web/src/lib/session.js";
+import { handgrad } from "../cli/run.js";
 import { DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
 
 const folder = mkdtempSync(join(tmpdir(), "handgrad-web-"));
@@ -47,6 +48,37 @@ describe("Session", () => {
     expect(whole.steps).toBe(137);
     expect(session.params.W1.data).toEqual(whole.params.W1.data);
     expect(session.params.b2.data).toEqual(whole.params.b2.data);
+  });
+
+  it("after E epochs holds the model `handgrad train` saves with the same flags (bit for bit)", () => {
+    const page = new Session({ ...settings, dataset: "spirals", classes: 3, hidden: 9 });
+    const trainRows = page.points().isTest.filter((t) => t === 0).length; // 140
+    const epochs = 3;
+    runSteps(page, epochs * Math.ceil(trainRows / settings.batchSize), 10);
+    const path = join(folder, "cli-model.json");
+    const run = handgrad([
+      "train",
+      ...[
+        "--dataset",
+        "spirals",
+        "--classes",
+        "3",
+        "--samples",
+        "200",
+        "--seed",
+        "4",
+        "--noise",
+        "0.1",
+      ],
+      ...["--validation", "0.3", "--hidden", "9", "--activation", "tanh", "--init", "xavier"],
+      ...["--lr", String(settings.learningRate), "--batch-size", String(settings.batchSize)],
+      ...["--epochs", String(epochs), "--save", path],
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const cli = loadModel(path);
+    for (const name of ["W1", "b1", "W2", "b2"] as const) {
+      expect(page.params[name].data).toEqual(cli.params[name].data);
+    }
   });
 
   it("step() takes exactly one gradient step; reset() returns to the starting model", () => {

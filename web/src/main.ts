@@ -11,6 +11,7 @@ import type {
   Reply,
   SnapshotMessage,
 } from "./lib/protocol.js";
+import { DEFAULT_NOISE, type ToyName } from "../../src/data/toy.js";
 import { naiveBce, stableBce } from "./lib/numerics.js";
 import {
   clampSetting,
@@ -140,6 +141,10 @@ for (const [key, element] of Object.entries(controls)) {
       csv = undefined; // choosing a toy data set leaves the CSV
       lastCsv = undefined;
       byId<HTMLInputElement>("csv-file").value = "";
+      // each data set's own noise (as the CLI's default): blobs' classes are 4 apart, moons' 1
+      controls.noise.value = String(
+        DEFAULT_NOISE[controls.dataset.value as ToyName] ?? settings.noise,
+      );
     }
     if (key === "classes" && lastCsv) {
       loadCsv(lastCsv); // the CSV again, with these classes (its labels may need them)
@@ -238,14 +243,7 @@ function showGradcheck(reply: Extract<Reply, { type: "gradcheck" }>): void {
   const result = byId("gradcheck-result");
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();
-  for (const title of [
-    "parameter",
-    "relative error",
-    "max entry error",
-    "kinks",
-    "checked",
-    "entries",
-  ]) {
+  for (const title of ["parameter", "rel. error", "max entry", "kinks", "entries checked"]) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = title;
@@ -265,8 +263,7 @@ function showGradcheck(reply: Extract<Reply, { type: "gradcheck" }>): void {
     cell(row, r.relError.toExponential(2));
     cell(row, r.maxEntryRelError.toExponential(2));
     cell(row, String(r.kinks));
-    cell(row, String(r.checked));
-    cell(row, String(r.total));
+    cell(row, `${r.checked} of ${r.total}`);
   }
   const verdict = document.createElement("p");
   verdict.className = "verdict";
