@@ -1,6 +1,7 @@
 /**
- * CSV data sets from text held whole (no file access, so a browser can use it; csv.ts streams
- * files through the same table builder): a header row of column names, then one row of numbers per example.
+ * CSV data sets from text held whole: a header row of column names, then one row of numbers
+ * per example. No file access, so a browser can use it; csv.ts streams files through the same
+ * table builder.
  *
  * Rules (every violation is a DataError naming the source, the line — 1-based, the header
  * is line 1, a record spanning lines is reported at its first line — the column and the
