@@ -1,0 +1,256 @@
+/**
+ * The model file: JSON with the four parameters as nested arrays (rows of W1 and W2),
+ * the activation, and the standardisation when the model was trained on standardised data.
+ *
+ *   {"format": "handgrad-model", "version": 1, "activation": "tanh",
+ *    "W1": [[…H numbers] × D rows], "b1": [H], "W2": [[one number] × H rows], "b2": [1],
+ *    "standardize": {"mean": [D], "std": [D]}}            (the last key only when used)
+ *
+ * A softmax model over K ≥ 2 classes adds "output": "softmax" after "activation", with W2
+ * rows of K numbers and K numbers in b2. Without the key (or with "sigmoid") the model is
+ * binary, W2 H×1: every file written before the softmax head reads as it did.
+ *
+ * Numbers are written in the shortest form that reads back to the same float64 (and −0
+ * as "-0"), so a model round-trips bit for bit. Loading validates everything and names
+ * what is wrong.
+ *
+ * This module holds the format alone (text in, text out: no file access, so a browser can use
+ * it); model-file.ts adds reading and writing files.
+ */
+import type { Standardizer } from "../data/index.js";
+import { ModelFileError } from "../errors.js";
+import { fromRows, rowVector, toRows, type Matrix } from "../linalg/index.js";
+import {
+  ACTIVATION_NAMES,
+  assertParamShapes,
+  OUTPUT_NAMES,
+  outputHeadFor,
+  type ActivationName,
+  type Params,
+} from "../nn/index.js";
+
+export const MODEL_FORMAT = "handgrad-model";
+export const MODEL_VERSION = 1;
+
+/** A trained network: what a model file holds. */
+export interface Model {
+  readonly activation: ActivationName;
+  readonly params: Params;
+  /** Applied to the features before the network, when the model was trained on standardised data. */
+  readonly standardizer?: Standardizer;
+}
+
+/** The model as the text of a model file. */
+export function serializeModel(model: Model): string {
+  assertParamShapes(model.params);
+  // Never write what loadModel would refuse: check by parsing the text back.
+  const text = modelText(model);
+  parseModel(text, "the model to be written");
+  return text;
+}
+
+function modelText(model: Model): string {
+  const { W1, b1, W2, b2 } = model.params;
+  const lines = [
+    "{",
+    `  "format": "${MODEL_FORMAT}",`,
+    `  "version": ${MODEL_VERSION},`,
+    `  "activation": ${JSON.stringify(model.activation)},`,
+    ...(W2.cols > 1 ? [`  "output": ${JSON.stringify(outputHeadFor(W2.cols).name)},`] : []),
+    `  "W1": ${matrixText(W1)},`,
+    `  "b1": ${vectorText(b1.data)},`,
+    `  "W2": ${matrixText(W2)},`,
+    `  "b2": ${vectorText(b2.data)}${model.standardizer ? "," : ""}`,
+  ];
+  if (model.standardizer) {
+    const { mean, std } = model.standardizer;
+    lines.push(`  "standardize": {"mean": ${vectorText(mean)}, "std": ${vectorText(std)}}`);
+  }
+  lines.push("}", "");
+  return lines.join("\n");
+}
+
+const KNOWN_KEYS = new Set([
+  "format",
+  "version",
+  "activation",
+  "output",
+  "W1",
+  "b1",
+  "W2",
+  "b2",
+  "standardize",
+]);
+const STANDARDIZE_KEYS = new Set(["mean", "std"]);
+
+/** Parses and validates the text of a model file (`source` names it in errors). */
+export function parseModel(text: string, source = "model file"): Model {
+  const fail = (what: string): never => {
+    throw new ModelFileError(`${source}: ${what}`);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return fail(`not valid JSON (${oneLineExcerpt((error as Error).message)})`);
+  }
+  if (!isObject(json)) return fail("expected a JSON object");
+  for (const key of Object.keys(json))
+    if (!KNOWN_KEYS.has(key)) fail(`unknown key ${describe(key)}`);
+  if (json["format"] !== MODEL_FORMAT)
+    fail(`"format" must be "${MODEL_FORMAT}", got ${describe(json["format"])}`);
+  if (json["version"] !== MODEL_VERSION)
+    fail(
+      `unsupported "version" ${describe(json["version"])} (this handgrad reads ${MODEL_VERSION})`,
+    );
+  const activation = json["activation"];
+  if (typeof activation !== "string" || !(ACTIVATION_NAMES as string[]).includes(activation)) {
+    fail(`"activation" must be one of ${ACTIVATION_NAMES.join(", ")}, got ${describe(activation)}`);
+  }
+  const W1 = matrixField(json, "W1", fail);
+  const D = W1.rows;
+  const H = W1.cols;
+  const b1 = vectorField(json, "b1", H, `H = ${H}, the width of W1`, fail);
+  const output = json["output"] === undefined ? "sigmoid" : json["output"];
+  if (typeof output !== "string" || !(OUTPUT_NAMES as readonly string[]).includes(output)) {
+    fail(`"output" must be one of ${OUTPUT_NAMES.join(", ")}, got ${describe(output)}`);
+  }
+  const W2 = matrixField(json, "W2", fail);
+  const K = W2.cols;
+  if (output === "sigmoid" && (W2.rows !== H || K !== 1))
+    fail(`"W2" must be ${H}×1 (H = ${H} from W1, one sigmoid output), got ${W2.rows}×${K}`);
+  if (output === "softmax" && (W2.rows !== H || K < 2))
+    fail(
+      `"W2" must be ${H}×K with K ≥ 2 classes (H = ${H} from W1, softmax output), got ${W2.rows}×${K}`,
+    );
+  const b2 = vectorField(json, "b2", K, K === 1 ? "one output" : `K = ${K}, the width of W2`, fail);
+  const params: Params = { W1, b1: rowVector(b1), W2, b2: rowVector(b2) };
+
+  const standardize = json["standardize"];
+  if (standardize === undefined) return { activation: activation as ActivationName, params };
+  if (!isObject(standardize)) return fail(`"standardize" must be an object with "mean" and "std"`);
+  for (const key of Object.keys(standardize)) {
+    if (!STANDARDIZE_KEYS.has(key)) fail(`unknown key ${describe(`standardize.${key}`)}`);
+  }
+  const mean = vectorField(
+    standardize,
+    "mean",
+    D,
+    `D = ${D}, the rows of W1`,
+    fail,
+    "standardize.",
+  );
+  const std = vectorField(standardize, "std", D, `D = ${D}, the rows of W1`, fail, "standardize.");
+  std.forEach((s, j) => {
+    if (!(s > 0)) fail(`"standardize.std"[${j}] must be > 0, got ${s}`);
+  });
+  return { activation: activation as ActivationName, params, standardizer: { mean, std } };
+}
+
+type Fail = (what: string) => never;
+
+function matrixField(json: Record<string, unknown>, key: string, fail: Fail): Matrix {
+  const rows = json[key];
+  if (!Array.isArray(rows) || rows.length === 0)
+    return fail(`"${key}" must be a non-empty array of rows`);
+  const width = Array.isArray(rows[0]) ? rows[0].length : -1;
+  if (width < 1) return fail(`"${key}"[0] must be a non-empty array of numbers`);
+  rows.forEach((row: unknown, i) => {
+    if (!Array.isArray(row) || row.length !== width)
+      fail(`"${key}"[${i}] must be an array of ${width} numbers`);
+    (row as unknown[]).forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v))
+        fail(`"${key}"[${i}][${j}] must be a finite number, got ${describe(v)}`);
+    });
+  });
+  return fromRows(rows as number[][]);
+}
+
+function vectorField(
+  json: Record<string, unknown>,
+  key: string,
+  length: number,
+  why: string,
+  fail: Fail,
+  prefix = "",
+): Float64Array {
+  const values = json[key];
+  if (!Array.isArray(values))
+    return fail(`"${prefix}${key}" must be an array of ${length} numbers`);
+  if (values.length !== length)
+    fail(`"${prefix}${key}" must have ${length} numbers (${why}), got ${values.length}`);
+  values.forEach((v: unknown, j) => {
+    if (typeof v !== "number" || !Number.isFinite(v))
+      fail(`"${prefix}${key}"[${j}] must be a finite number, got ${describe(v)}`);
+  });
+  return Float64Array.from(values as number[]);
+}
+
+/**
+ * JSON.parse's message, which quotes the text (with any control characters and line breaks
+ * in it), as one line: those characters as \uXXXX escapes, cut to 160 characters.
+ */
+function oneLineExcerpt(message: string): string {
+  let escaped = "";
+  for (const c of message) {
+    const code = c.charCodeAt(0);
+    const control = code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029;
+    escaped += control ? `\\u${code.toString(16).padStart(4, "0")}` : c;
+  }
+  return escaped.length > 160 ? `${escaped.slice(0, 157)}...` : escaped;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The longest description of a value quoted in a message. */
+const MAX_DESCRIBED_CHARACTERS = 40;
+
+function describe(value: unknown): string {
+  const text = preview(value, MAX_DESCRIBED_CHARACTERS + 1);
+  return text.length > MAX_DESCRIBED_CHARACTERS
+    ? `${text.slice(0, MAX_DESCRIBED_CHARACTERS - 3)}...`
+    : text;
+}
+
+/**
+ * About the first `budget` characters of `value` as JSON, with numbers as JavaScript prints
+ * them (JSON.stringify would turn 1e999 into null). Stops once the budget is spent, so the
+ * recursion is at most `budget` levels deep however deeply the value nests (JSON.stringify
+ * of [[[[…]]]] 100 000 deep overflows the stack).
+ */
+function preview(value: unknown, budget: number): string {
+  if (budget <= 0) return "";
+  if (typeof value === "number") return String(value);
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? String(value);
+  const isArray = Array.isArray(value);
+  const entries: [string | undefined, unknown][] = isArray
+    ? (value as unknown[]).map((v) => [undefined, v])
+    : Object.entries(value);
+  let text = isArray ? "[" : "{";
+  for (const [i, [key, v]] of entries.entries()) {
+    if (text.length >= budget) break;
+    if (i > 0) text += ",";
+    if (key !== undefined) text += `${JSON.stringify(key)}:`;
+    text += preview(v, budget - text.length);
+  }
+  return text.length >= budget ? text : text + (isArray ? "]" : "}");
+}
+
+/** The shortest decimal that reads back to x; −0 keeps its sign. */
+function numberText(x: number): string {
+  // A non-finite value is written as a string so that the check in serializeModel names it.
+  if (!Number.isFinite(x)) return JSON.stringify(String(x));
+  return Object.is(x, -0) ? "-0" : String(x);
+}
+
+function vectorText(values: ArrayLike<number>): string {
+  return `[${Array.from(values, numberText).join(", ")}]`;
+}
+
+function matrixText(A: Matrix): string {
+  return `[\n${toRows(A)
+    .map((row) => `    ${vectorText(row)}`)
+    .join(",\n")}\n  ]`;
+}

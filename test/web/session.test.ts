@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadCsv, parseLabelledCsv, splitDataset } from "../../src/data/index.js";
+import { loadModel, parseModel } from "../../src/io/index.js";
+import { initParams } from "../../src/nn/index.js";
+import { streamSeed } from "../../src/rng.js";
+import { DivergenceError, train } from "../../src/train/index.js";
+import { makeDataset } from "../../src/data/toy.js";
+import { MAX_EPOCHS, Session } from "../../web/src/lib/session.js";
+import { handgrad } from "../cli/run.js";
+import { DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
+
+const folder = mkdtempSync(join(tmpdir(), "handgrad-web-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const settings: Settings = { ...DEFAULT_SETTINGS, samples: 200, seed: 4 };
+
+/** Runs `steps` gradient steps in slices of `slice` steps. */
+function runSteps(session: Session, steps: number, slice: number): void {
+  while (session.steps < steps) {
+    const target = Math.min(steps, session.steps + slice);
+    session.run(() => session.stepsNow() >= target);
+  }
+}
+
+describe("Session", () => {
+  it("training in slices equals one train() call with the CLI's seed streams (bit for bit)", () => {
+    const session = new Session(settings);
+    runSteps(session, 137, 10);
+    const data = makeDataset("moons", { samples: 200, seed: streamSeed(4, "data") });
+    const { train: rows, validation } = splitDataset(data, 60 / 200, streamSeed(4, "split"));
+    let calls = 0;
+    const whole = train(
+      initParams({ inputs: 2, hidden: 16, init: "xavier", seed: streamSeed(4, "init") }),
+      rows,
+      {
+        activation: "tanh",
+        learningRate: settings.learningRate,
+        epochs: MAX_EPOCHS,
+        batchSize: settings.batchSize,
+        seed: streamSeed(4, "shuffle"),
+        validation,
+        shouldStop: () => ++calls > 137,
+      },
+    );
+    expect(whole.steps).toBe(137);
+    expect(session.params.W1.data).toEqual(whole.params.W1.data);
+    expect(session.params.b2.data).toEqual(whole.params.b2.data);
+  });
+
+  it("after E epochs holds the model `handgrad train` saves with the same flags (bit for bit)", () => {
+    const page = new Session({ ...settings, dataset: "spirals", classes: 3, hidden: 9 });
+    const trainRows = page.points().isTest.filter((t) => t === 0).length; // 140
+    const epochs = 3;
+    runSteps(page, epochs * Math.ceil(trainRows / settings.batchSize), 10);
+    const path = join(folder, "cli-model.json");
+    const run = handgrad([
+      "train",
+      ...[
+        "--dataset",
+        "spirals",
+        "--classes",
+        "3",
+        "--samples",
+        "200",
+        "--seed",
+        "4",
+        "--noise",
+        "0.1",
+      ],
+      ...["--validation", "0.3", "--hidden", "9", "--activation", "tanh", "--init", "xavier"],
+      ...["--lr", String(settings.learningRate), "--batch-size", String(settings.batchSize)],
+      ...["--epochs", String(epochs), "--save", path],
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const cli = loadModel(path);
+    for (const name of ["W1", "b1", "W2", "b2"] as const) {
+      expect(page.params[name].data).toEqual(cli.params[name].data);
+    }
+  });
+
+  it("step() takes exactly one gradient step; reset() returns to the starting model", () => {
+    const session = new Session(settings);
+    const start = session.params.W1.data.slice();
+    session.step();
+    expect(session.steps).toBe(1);
+    session.step();
+    expect(session.steps).toBe(2);
+    expect(session.params.W1.data).not.toEqual(start);
+    session.reset();
+    expect(session.steps).toBe(0);
+    expect(session.params.W1.data).toEqual(start);
+  });
+
+  it("the same settings give the same data, split, initialisation and snapshot", () => {
+    const [a, b] = [new Session(settings), new Session(settings)];
+    runSteps(a, 50, 7);
+    runSteps(b, 50, 50);
+    expect(a.points()).toEqual(b.points());
+    const [sa, sb] = [a.snapshot(false), b.snapshot(false)];
+    expect(sa.grid?.probabilities).toEqual(sb.grid?.probabilities);
+    expect(sa.history).toEqual(sb.history);
+  });
+
+  it("marks as test exactly the rows splitDataset holds out", () => {
+    const session = new Session(settings);
+    const p = session.points();
+    const data = makeDataset("moons", { samples: 200, seed: streamSeed(4, "data") });
+    const { validation } = splitDataset(data, 0.3, streamSeed(4, "split"));
+    const key = (x1: number, x2: number): string => `${x1},${x2}`;
+    const held = new Set<string>();
+    for (let i = 0; i < validation.X.rows; i++)
+      held.add(key(validation.X.data[2 * i]!, validation.X.data[2 * i + 1]!));
+    const marked = new Set<string>();
+    for (let i = 0; i < p.y.length; i++)
+      if (p.isTest[i]) marked.add(key(p.X[2 * i]!, p.X[2 * i + 1]!));
+    expect(marked).toEqual(held);
+    expect(marked.size).toBe(60);
+  });
+
+  it("learns moons to a test accuracy ≥ 0.95", () => {
+    const session = new Session({ ...DEFAULT_SETTINGS });
+    runSteps(session, 4000, 500);
+    const last = session.snapshot(false).history.at(-1)!;
+    expect(last.testAccuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("exports a model file that the CLI's loader reads back to the same parameters", () => {
+    const session = new Session({ ...settings, dataset: "blobs", classes: 3 });
+    runSteps(session, 20, 20);
+    const path = join(folder, "model.json");
+    writeFileSync(path, session.modelText());
+    const model = loadModel(path);
+    expect(model.params.W2.cols).toBe(3);
+    expect(model.params.W1.data).toEqual(session.params.W1.data);
+    expect(model.standardizer).toBeUndefined();
+  });
+
+  it("exports the data as a CSV that parses back to the same rows", () => {
+    const session = new Session({ ...settings, dataset: "spirals", classes: 4 });
+    const data = parseLabelledCsv(session.dataCsv(), { maxClasses: 4 });
+    const p = session.points();
+    expect(data.X.data).toEqual(p.X);
+    expect(data.y.data).toEqual(p.y);
+  });
+
+  it("reports a bad CSV with the CLI's own message (the same parser)", () => {
+    const text = "x1,x2,label\n0.5,1,0\n0.25,abc,1\n";
+    const path = join(folder, "bad.csv");
+    writeFileSync(path, text);
+    let cli = "";
+    try {
+      loadCsv(path);
+    } catch (error) {
+      cli = (error as Error).message;
+    }
+    expect(cli).toBe(`${path} line 3, column "x2": "abc" is not a number`);
+    const session = new Session(settings);
+    expect(() => session.loadCsv(path, text, 2)).toThrow(cli);
+  });
+
+  it("trains on higher-dimensional CSV data standardised, without a grid, and exports the standardizer", () => {
+    const rows = ["a,b,c,label"];
+    for (let i = 0; i < 40; i++) rows.push(`${i},${(i * 7) % 11},${100 + i},${i % 2}`);
+    const session = new Session(settings);
+    session.loadCsv("four.csv", rows.join("\n"), 2);
+    expect(session.points().D).toBe(3);
+    runSteps(session, 5, 5);
+    expect(session.snapshot(false).grid).toBeUndefined();
+    const model = parseModel(session.modelText());
+    expect(model.standardizer?.mean.length).toBe(3);
+  });
+
+  it("continues training from an imported model; refuses one of another shape with a ModelFileError", () => {
+    const a = new Session(settings);
+    runSteps(a, 30, 30);
+    const b = new Session({ ...settings, hidden: 4 });
+    b.loadModel("m.json", a.modelText());
+    expect(b.params.W1.data).toEqual(a.params.W1.data);
+    b.step();
+    expect(b.steps).toBe(1);
+    const c = new Session({ ...settings, dataset: "blobs", classes: 3 });
+    expect(() => c.loadModel("m.json", a.modelText())).toThrow(
+      "m.json has 2 classes, but the data has 3",
+    );
+    expect(() => c.loadModel("m.json", "{")).toThrow(/^m\.json: not valid JSON/);
+  });
+
+  it("stops a diverging run with the library's DivergenceError and goes back to its last good epoch", () => {
+    const session = new Session({
+      ...DEFAULT_SETTINGS,
+      dataset: "blobs",
+      classes: 5,
+      learningRate: 10,
+      activation: "relu",
+      init: "he",
+      hidden: 128,
+      batchSize: 1,
+      noise: 1,
+    });
+    expect(() => runSteps(session, 20_000, 2000)).toThrow(DivergenceError);
+    const snapshot = session.snapshot(false);
+    const last = snapshot.history.at(-1)!;
+    expect(session.steps).toBe(last.epoch * session.points().isTest.filter((t) => !t).length);
+    expect(Number.isFinite(last.loss)).toBe(true);
+    expect([...session.params.W1.data].every(Number.isFinite)).toBe(true);
+  });
+
+  it("passes the gradient check on the current model", () => {
+    const session = new Session(settings);
+    runSteps(session, 40, 40);
+    const report = session.gradcheck();
+    expect(report.passed).toBe(true);
+    expect(report.rows.map((r) => r.name)).toEqual(["W1", "b1", "W2", "b2"]);
+    expect(report.rows.every((r) => r.relError <= report.threshold && r.checked > 0)).toBe(true);
+  });
+});

@@ -1,0 +1,116 @@
+/** The messages between the page and the training worker (structured-clone data only). */
+import type { Settings } from "./settings.js";
+
+export type Command =
+  | {
+      readonly type: "configure";
+      readonly settings: Settings;
+      /** The user's CSV, kept across settings changes (else the toy data set of the settings). */
+      readonly csv?: { readonly name: string; readonly text: string; readonly classes: number };
+    }
+  | { readonly type: "play" }
+  | { readonly type: "pause" }
+  | { readonly type: "step" }
+  | { readonly type: "reset" }
+  | {
+      readonly type: "load-csv";
+      readonly name: string;
+      readonly text: string;
+      readonly classes: number;
+    }
+  | { readonly type: "load-model"; readonly name: string; readonly text: string }
+  | { readonly type: "export-model" }
+  | { readonly type: "export-data" }
+  | { readonly type: "gradcheck" };
+
+/** The points to plot: the raw features (N×D, D = 2 to be drawn), labels and the test mark. */
+export interface PointsMessage {
+  readonly type: "points";
+  /** The backend training runs on: WebAssembly SIMD, or JavaScript where that cannot compile. */
+  readonly backend: "webassembly" | "javascript";
+  readonly source: string;
+  readonly D: number;
+  readonly classes: number;
+  readonly X: Float64Array;
+  readonly y: Float64Array;
+  /** 1 for a test row, 0 for a training row. */
+  readonly isTest: Uint8Array;
+  readonly bounds?: { lo1: number; hi1: number; lo2: number; hi2: number };
+  readonly featureNames: readonly string[];
+  /** The network's shape and activation, for the controls (an imported model sets them). */
+  readonly hidden: number;
+  readonly activation: string;
+}
+
+export interface HistoryPoint {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly testLoss: number;
+  readonly testAccuracy: number;
+}
+
+export interface ParamsView {
+  /** W1 D×H, b1 H, W2 H×K, b2 K (row-major). */
+  readonly W1: Float64Array;
+  readonly W2: Float64Array;
+  readonly D: number;
+  readonly H: number;
+  readonly K: number;
+}
+
+export interface HistogramView {
+  readonly lo: number;
+  readonly hi: number;
+  readonly bins: number;
+  /** H×bins counts, row-major. */
+  readonly counts: Uint32Array;
+  readonly dead: Uint8Array;
+  readonly saturated: Uint8Array;
+}
+
+export interface SnapshotMessage {
+  readonly type: "snapshot";
+  readonly running: boolean;
+  /** The index of history[0] in the run's records (the page keeps those before it). */
+  readonly historyFrom: number;
+  /** Epochs completed. */
+  readonly epoch: number;
+  readonly steps: number;
+  readonly history: readonly HistoryPoint[];
+  readonly params: ParamsView;
+  readonly histograms: HistogramView;
+  /** R×R RGBA heat map and R²×C probabilities, when the data are 2-D. */
+  readonly grid?: {
+    readonly R: number;
+    readonly rgba: Uint8ClampedArray;
+    readonly probabilities: Float32Array;
+  };
+}
+
+export interface GradcheckRow {
+  readonly name: string;
+  readonly relError: number;
+  readonly maxEntryRelError: number;
+  readonly kinks: number;
+  readonly checked: number;
+  readonly total: number;
+}
+
+export type Reply =
+  | PointsMessage
+  | SnapshotMessage
+  | {
+      readonly type: "error";
+      readonly where: "csv" | "model" | "train" | "gradcheck";
+      readonly message: string;
+    }
+  | { readonly type: "model-text"; readonly text: string }
+  | { readonly type: "data-csv"; readonly text: string }
+  | {
+      readonly type: "gradcheck";
+      readonly passed: boolean;
+      readonly threshold: number;
+      readonly rows: readonly GradcheckRow[];
+      readonly examples: number;
+    };

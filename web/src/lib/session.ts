@@ -1,0 +1,401 @@
+/**
+ * One playground run, independent of the DOM (the worker drives it; tests run it in Node):
+ * the data and its train/test split, the model, the training state, and what the page shows.
+ * Training goes through the library's train() in slices resumed from the last state, which is
+ * bit-identical to one uninterrupted run (see TrainState).
+ */
+import { parseLabelledCsv } from "../../../src/data/csv-text.js";
+import type { Dataset } from "../../../src/data/dataset.js";
+import { splitDataset } from "../../../src/data/split.js";
+import {
+  fitStandardizer,
+  applyStandardizer,
+  type Standardizer,
+} from "../../../src/data/standardize.js";
+import { makeDataset } from "../../../src/data/toy.js";
+import { gradientCheck } from "../../../src/check/gradcheck.js";
+import { DataError, ModelFileError } from "../../../src/errors.js";
+import { parseModel, serializeModel, type Model } from "../../../src/io/model-format.js";
+import { fastestBackend, gatherRows, jsBackend, type Backend } from "../../../src/linalg/index.js";
+import {
+  accuracy,
+  activationByName,
+  classCount,
+  forward,
+  loss,
+  initParams,
+  PARAM_NAMES,
+  type ActivationName,
+  type Params,
+} from "../../../src/nn/index.js";
+import { Rng, streamSeed } from "../../../src/rng.js";
+import {
+  DivergenceError,
+  train,
+  type TrainOptions,
+  type TrainState,
+} from "../../../src/train/index.js";
+import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
+import { hiddenHistograms } from "./histogram.js";
+import type { GradcheckRow, PointsMessage, Reply, SnapshotMessage } from "./protocol.js";
+import type { Settings } from "./settings.js";
+
+/** A run never ends on its own: this many epochs is the limit. */
+export const MAX_EPOCHS = 1_000_000;
+/** Histogram bins per hidden unit. */
+export const HISTOGRAM_BINS = 20;
+/** The gradient check uses at most this many training rows and entries per parameter. */
+export const GRADCHECK_ROWS = 64;
+export const GRADCHECK_ENTRIES = 40;
+/** Stop when the loss exceeds this many times its best (as the CLI's default). */
+const DIVERGENCE_FACTOR = 1000;
+
+/** The test fraction of a run, given the rows (both parts keep at least one row). */
+function testRows(N: number, fraction: number): number {
+  return Math.min(N - 1, Math.max(1, Math.round(N * fraction)));
+}
+
+export class Session {
+  private settings: Settings;
+  private data!: Dataset; // all rows, raw features
+  private source = "";
+  private train!: Dataset; // standardised when `standardizer` is set
+  private test!: Dataset;
+  private isTest!: Uint8Array;
+  private standardizer: Standardizer | undefined;
+  private activation: ActivationName = "tanh";
+  private initial!: Params;
+  private state: TrainState | undefined;
+  private bounds: Bounds | undefined;
+  private grid: ReturnType<typeof gridPoints> | undefined;
+  private classes = 2;
+  private evaluator: GridEvaluator | undefined;
+  /** jsBackend where WebAssembly cannot compile (train() then must not try); else undefined. */
+  private readonly trainBackend: Backend | undefined;
+  /** Steps taken by the run() in progress. */
+  private stepsInRun = 0;
+  /** Makes the backend of the grid's forward passes (WebAssembly where SIMD128 validates). */
+  private readonly makeBackend: (values: number) => Backend;
+
+  /**
+   * `makeBackend(values)` makes the backends of the grid's forward passes (and, when given, of
+   * training too); by default the fastest one that works here (see usableBackend).
+   */
+  constructor(settings: Settings, makeBackend?: (values: number) => Backend) {
+    this.settings = settings;
+    this.trainBackend = makeBackend ? undefined : usableBackend();
+    this.makeBackend =
+      makeBackend ??
+      (this.trainBackend === jsBackend ? () => jsBackend : (values) => fastestBackend(values));
+    this.configure(settings);
+  }
+
+  /** New settings: the toy data set they name, a fresh model, training from step 0. */
+  configure(settings: Settings): void {
+    this.settings = settings;
+    const data = makeDataset(settings.dataset, {
+      seed: streamSeed(settings.seed, "data"),
+      samples: settings.samples,
+      noise: settings.noise,
+      ...(settings.classes === 2 ? {} : { classes: settings.classes }),
+    });
+    this.useData(data, settings.dataset, settings.classes, false);
+  }
+
+  /**
+   * The user's CSV (labels 0..classes−1; the same parser and messages as the CLI): standardised
+   * with the training rows' mean and std (stored in the exported model). Throws a DataError.
+   */
+  loadCsv(name: string, text: string, classes: number): void {
+    const data = parseLabelledCsv(text, { source: name, maxClasses: classes });
+    this.useData(data, name, classes, true);
+  }
+
+  /**
+   * A model file to continue training from (the same parser as the CLI); it must take the
+   * data's features and have its classes. Throws a ModelFileError.
+   */
+  loadModel(name: string, text: string): void {
+    const model = parseModel(text, name);
+    const D = this.data.X.cols;
+    if (model.params.W1.rows !== D)
+      throw new ModelFileError(
+        `${name} takes ${model.params.W1.rows} features, but the data has ${D}`,
+      );
+    const K = classCount(model.params.W2.cols);
+    if (K !== this.classes)
+      throw new ModelFileError(`${name} has ${K} classes, but the data has ${this.classes}`);
+    this.activation = model.activation;
+    this.standardizer = model.standardizer;
+    this.evaluator = undefined;
+    this.splitAndScale();
+    this.initial = model.params;
+    this.state = undefined;
+  }
+
+  private useData(data: Dataset, source: string, classes: number, standardize: boolean): void {
+    this.data = data;
+    this.source = source;
+    this.classes = classes;
+    this.activation = this.settings.activation;
+    const N = data.X.rows;
+    if (N < 2) throw new DataError(`${source} needs at least 2 rows (one to train, one to test)`);
+    this.standardizer = undefined;
+    this.splitAndScale();
+    if (standardize) {
+      this.standardizer = fitStandardizer(this.train.X);
+      this.splitAndScale();
+    }
+    this.bounds = data.X.cols === 2 ? boundsOf(data.X) : undefined;
+    this.grid = this.bounds && gridPoints(this.bounds, GRID);
+    this.evaluator = undefined;
+    this.initial = initParams({
+      inputs: data.X.cols,
+      hidden: this.settings.hidden,
+      outputs: classes === 2 ? 1 : classes,
+      init: this.settings.init,
+      seed: streamSeed(this.settings.seed, "init"),
+    });
+    this.state = undefined;
+  }
+
+  /** The train/test split (seeded), with the features standardised when a standardizer is set. */
+  private splitAndScale(): void {
+    const N = this.data.X.rows;
+    const fraction = testRows(N, this.settings.testFraction) / N;
+    const { train, validation } = splitDataset(
+      this.data,
+      fraction,
+      streamSeed(this.settings.seed, "split"),
+    );
+    const scale = (d: Dataset): Dataset =>
+      this.standardizer ? { ...d, X: applyStandardizer(d.X, this.standardizer) } : d;
+    this.train = scale(train);
+    this.test = scale(validation);
+    // Mark the test rows in the data's own order: the split draws the same permutation.
+    this.isTest = testMask(N, validation.X.rows, streamSeed(this.settings.seed, "split"));
+  }
+
+  /** Back to the starting model of these settings (step 0). */
+  reset(): void {
+    this.state = undefined;
+  }
+
+  private options(shouldStop: () => boolean): TrainOptions {
+    return {
+      activation: this.activation,
+      learningRate: this.settings.learningRate,
+      epochs: MAX_EPOCHS,
+      batchSize: Math.min(this.settings.batchSize, this.train.X.rows),
+      shuffle: true,
+      seed: streamSeed(this.settings.seed, "shuffle"),
+      validation: this.test,
+      divergenceFactor: DIVERGENCE_FACTOR,
+      shouldStop,
+      ...(this.trainBackend === jsBackend ? { backend: jsBackend } : {}),
+      ...(this.state ? { resumeFrom: this.state } : {}),
+    };
+  }
+
+  /**
+   * Trains until `shouldStop` says so at a step boundary; returns false when the run is
+   * complete. Throws the library's DivergenceError, after going back to its last good state.
+   */
+  run(shouldStop: () => boolean): boolean {
+    // shouldStop is asked after every step, and before the first one of a fresh run (not of a
+    // resumed one): its calls count the steps taken.
+    let stepsTaken = this.state ? 1 : 0;
+    const counting = (): boolean => {
+      this.stepsInRun = stepsTaken++;
+      return shouldStop();
+    };
+    try {
+      const result = train(this.state?.params ?? this.initial, this.train, this.options(counting));
+      this.state = result.state;
+      return result.stopped;
+    } catch (error) {
+      // Keep the last good model (the end of the last epoch with finite losses) to look at.
+      if (error instanceof DivergenceError && error.lastGoodState) this.state = error.lastGoodState;
+      throw error;
+    } finally {
+      this.stepsInRun = 0;
+    }
+  }
+
+  /** Exactly one gradient step. */
+  step(): void {
+    const target = this.steps + 1;
+    this.run(() => this.stepsNow() >= target);
+  }
+
+  get params(): Params {
+    return this.state?.params ?? this.initial;
+  }
+
+  get steps(): number {
+    return this.state?.steps ?? 0;
+  }
+
+  /** The steps taken so far, also while run() is on (from inside shouldStop). */
+  stepsNow(): number {
+    return this.steps + this.stepsInRun;
+  }
+
+  /** The model file of the current parameters (the CLI's format, loadable by predict). */
+  modelText(): string {
+    const model: Model = {
+      activation: this.activation,
+      params: this.params,
+      ...(this.standardizer ? { standardizer: this.standardizer } : {}),
+    };
+    return serializeModel(model);
+  }
+
+  /** All rows as CSV, the features raw and the label last (a file `handgrad train --data` reads). */
+  dataCsv(): string {
+    const { X, y, featureNames, labelName } = this.data;
+    const lines = [[...featureNames, labelName].join(",")];
+    for (let i = 0; i < X.rows; i++) {
+      const row: string[] = [];
+      for (let j = 0; j < X.cols; j++) row.push(numberText(X.data[i * X.cols + j] as number));
+      row.push(String(y.data[i]));
+      lines.push(row.join(","));
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  /** "webassembly", or "javascript" where WebAssembly is missing or may not compile. */
+  get backendName(): "webassembly" | "javascript" {
+    return this.trainBackend === jsBackend ? "javascript" : "webassembly";
+  }
+
+  points(): PointsMessage {
+    return {
+      type: "points",
+      backend: this.backendName,
+      source: this.source,
+      D: this.data.X.cols,
+      classes: this.classes,
+      X: this.data.X.data.slice(),
+      y: this.data.y.data.slice(),
+      isTest: this.isTest.slice(),
+      ...(this.bounds ? { bounds: { ...this.bounds } } : {}),
+      featureNames: [...this.data.featureNames],
+      hidden: this.params.W1.cols,
+      activation: this.activation,
+    };
+  }
+
+  /**
+   * What the page draws now, with the epoch records from index `historyFrom` on (the page
+   * keeps the earlier ones); the arrays are fresh, to be transferred.
+   */
+  snapshot(running: boolean, historyFrom = 0): SnapshotMessage {
+    const params = this.params;
+    const activation = activationByName(this.activation);
+    const history = (this.state?.history ?? []).slice(historyFrom).map((r) => ({
+      epoch: r.epoch,
+      loss: r.loss,
+      accuracy: r.accuracy,
+      testLoss: r.validationLoss ?? NaN,
+      testAccuracy: r.validationAccuracy ?? NaN,
+    }));
+    if (this.state === undefined && historyFrom === 0) {
+      // Before the first slice: epoch 0's figures, as train() records them.
+      const figures = (d: Dataset): [number, number] => {
+        const cache = forward(params, d.X, activation);
+        return [loss(cache, d.y), accuracy(cache.p, d.y)];
+      };
+      const [trainLoss, trainAccuracy] = figures(this.train);
+      const [testLoss, testAccuracy] = figures(this.test);
+      history.push({ epoch: 0, loss: trainLoss, accuracy: trainAccuracy, testLoss, testAccuracy });
+    }
+    const { z1 } = forward(params, this.train.X, activation);
+    const h = hiddenHistograms(z1, activation, HISTOGRAM_BINS);
+    const H = params.W1.cols;
+    const counts = new Uint32Array(H * HISTOGRAM_BINS);
+    h.units.forEach((u, j) => counts.set(u.counts, j * HISTOGRAM_BINS));
+    const snapshot: SnapshotMessage = {
+      type: "snapshot",
+      running,
+      historyFrom,
+      epoch: Math.max(0, this.state?.history.at(-1)?.epoch ?? 0),
+      steps: this.steps,
+      history,
+      params: {
+        W1: params.W1.data.slice(),
+        W2: params.W2.data.slice(),
+        D: params.W1.rows,
+        H,
+        K: params.W2.cols,
+      },
+      histograms: {
+        lo: h.lo,
+        hi: h.hi,
+        bins: HISTOGRAM_BINS,
+        counts,
+        dead: Uint8Array.from(h.units, (u) => (u.dead ? 1 : 0)),
+        saturated: Uint8Array.from(h.units, (u) => (u.saturated ? 1 : 0)),
+      },
+    };
+    if (!this.grid) return snapshot;
+    if (!this.evaluator?.fits(params)) {
+      this.evaluator = new GridEvaluator(
+        this.makeBackend,
+        this.grid,
+        { H, K: params.W2.cols },
+        this.standardizer,
+      );
+    }
+    const g = this.evaluator.evaluate(params, activation);
+    return { ...snapshot, grid: { R: GRID, rgba: g.rgba, probabilities: g.probabilities } };
+  }
+
+  /** The gradient check (src/check) of the current model on the first training rows. */
+  gradcheck(): Extract<Reply, { type: "gradcheck" }> {
+    const n = Math.min(GRADCHECK_ROWS, this.train.X.rows);
+    const rows = Uint32Array.from({ length: n }, (_, i) => i);
+    const X = gatherRows(this.train.X, rows);
+    const y = gatherRows(this.train.y, rows);
+    const report = gradientCheck(this.params, X, y, this.activation, {
+      maxEntriesPerParam: GRADCHECK_ENTRIES,
+      seed: streamSeed(this.settings.seed, "check"),
+    });
+    const table: GradcheckRow[] = PARAM_NAMES.map((name) => ({ name, ...report.params[name] }));
+    return {
+      type: "gradcheck",
+      passed: report.passed,
+      threshold: report.threshold,
+      rows: table,
+      examples: n,
+    };
+  }
+}
+
+/**
+ * fastestBackend where it works, else jsBackend (bit-identical): a page whose Content Security
+ * Policy lacks 'wasm-unsafe-eval' refuses to compile WebAssembly, which fastestBackend reports
+ * by throwing, not by falling back.
+ */
+function usableBackend(): Backend | undefined {
+  try {
+    const backend = fastestBackend(1024);
+    return backend === jsBackend ? jsBackend : undefined;
+  } catch {
+    return jsBackend;
+  }
+}
+
+/** 1 for the rows splitDataset(·, m/N, seed) holds out: the first m of its permutation. */
+function testMask(N: number, m: number, seed: number): Uint8Array {
+  // splitDataset gathers rows order[0..m) as the validation set; redraw the same order.
+  const mask = new Uint8Array(N);
+  const order = new Rng(seed).permutation(N);
+  for (let i = 0; i < m; i++) mask[order[i] as number] = 1;
+  return mask;
+}
+
+/** The shortest text that reads back to the same float64. */
+function numberText(x: number): string {
+  return Object.is(x, -0) ? "-0" : String(x);
+}
