@@ -243,7 +243,7 @@ function showGradcheck(reply: Extract<Reply, { type: "gradcheck" }>): void {
   const result = byId("gradcheck-result");
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();
-  for (const title of ["parameter", "rel. error", "max entry", "kinks", "entries checked"]) {
+  for (const title of ["parameter", "rel. error", "max entry", "kinks", "checked"]) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = title;
@@ -263,7 +263,7 @@ function showGradcheck(reply: Extract<Reply, { type: "gradcheck" }>): void {
     cell(row, r.relError.toExponential(2));
     cell(row, r.maxEntryRelError.toExponential(2));
     cell(row, String(r.kinks));
-    cell(row, `${r.checked} of ${r.total}`);
+    cell(row, `${r.checked}/${r.total}`);
   }
   const verdict = document.createElement("p");
   verdict.className = "verdict";
