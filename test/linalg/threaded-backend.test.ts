@@ -1,15 +1,6 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  fastestBackend,
-  matmul,
-  matmulTransA,
-  matmulTransB,
-  matrix,
-  resolveThreads,
-  type Backend,
-  type Matrix,
-} from "../../src/linalg/index.js";
+import { fastestBackend, matrix, resolveThreads, type Backend } from "../../src/linalg/index.js";
 import { attachHelpers } from "../../src/linalg/wasm/helper-thread.js";
 import {
   createThreadedWasmBackendSync,
@@ -18,39 +9,10 @@ import {
   ThreadedWasmBackend,
   threadsSupported,
 } from "../../src/linalg/wasm/index.js";
+import { expectSameBits, type Op, shapes, oracle } from "./same-bits.js";
 
-/**
- * kernels.ts is the oracle. Splitting C's rows between threads leaves every entry's sum (one
- * accumulator, p ascending) to a single thread, so the results must agree bit for bit:
- * compared as raw 64-bit patterns (+0 and −0 differ), NaN only required to stay NaN.
- */
-function expectSameBits(actual: Float64Array, expected: Float64Array): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new BigUint64Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new BigUint64Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (Number.isNaN(expected[i])) expect(actual[i], `entry ${i}`).toBeNaN();
-    else if (a[i] !== e[i]) {
-      throw new Error(
-        `entry ${i}: got ${actual[i]} (0x${a[i]?.toString(16)}), want ${expected[i]} (0x${e[i]?.toString(16)})`,
-      );
-    }
-  }
-}
-
-type Op = "gemm" | "gemmTransA" | "gemmTransB";
-
-function shapes(op: Op, m: number, k: number, n: number) {
-  if (op === "gemm") return { a: [m, k], b: [k, n] } as const;
-  if (op === "gemmTransA") return { a: [k, m], b: [k, n] } as const;
-  return { a: [m, k], b: [n, k] } as const;
-}
-
-function oracle(op: Op, A: Matrix, B: Matrix): Matrix {
-  if (op === "gemm") return matmul(A, B);
-  if (op === "gemmTransA") return matmulTransA(A, B);
-  return matmulTransB(A, B);
-}
+// kernels.ts is the oracle. Splitting C's rows between threads leaves every entry's sum (one
+// accumulator, p ascending) to a single thread, so the results must agree bit for bit.
 
 /** op on the backend (fresh buffers, C poisoned with NaN first) against kernels.ts. */
 function agrees(

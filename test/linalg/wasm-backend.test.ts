@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Backend } from "../../src/linalg/backend.js";
-import { matmul, matmulTransA, matmulTransB, matrix, type Matrix } from "../../src/linalg/index.js";
+import { matrix } from "../../src/linalg/index.js";
 import {
   createWasmBackend,
   createWasmBackendSync,
@@ -9,40 +9,9 @@ import {
   wasmSimdSupported,
   WasmBackend,
 } from "../../src/linalg/wasm/index.js";
+import { expectSameBits, type Op, shapes, oracle } from "./same-bits.js";
 
-/**
- * The plain kernels of kernels.ts are the oracle. Both paths add the same products in the same
- * order, so the results must agree bit for bit: compared as raw 64-bit patterns (this tells
- * +0 from −0), with NaN only required to stay NaN (its payload is not part of the contract).
- */
-function expectSameBits(actual: Float64Array, expected: Float64Array): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new BigUint64Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new BigUint64Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (Number.isNaN(expected[i])) expect(actual[i], `entry ${i}`).toBeNaN();
-    else if (a[i] !== e[i]) {
-      throw new Error(
-        `entry ${i}: got ${actual[i]} (0x${a[i]?.toString(16)}), want ${expected[i]} (0x${e[i]?.toString(16)})`,
-      );
-    }
-  }
-}
-
-type Op = "gemm" | "gemmTransA" | "gemmTransB";
-
-/** Stored shapes of A and B for C (m×n) = op(A) op(B). */
-function shapes(op: Op, m: number, k: number, n: number) {
-  if (op === "gemm") return { a: [m, k], b: [k, n] } as const;
-  if (op === "gemmTransA") return { a: [k, m], b: [k, n] } as const;
-  return { a: [m, k], b: [n, k] } as const;
-}
-
-function oracle(op: Op, A: Matrix, B: Matrix): Matrix {
-  if (op === "gemm") return matmul(A, B);
-  if (op === "gemmTransA") return matmulTransA(A, B);
-  return matmulTransB(A, B);
-}
+// kernels.ts is the oracle: both paths add the same products in the same order.
 
 /** Runs op on the backend with copies of a, b in its buffers and returns C. */
 function runOn(

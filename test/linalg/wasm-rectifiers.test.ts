@@ -4,26 +4,7 @@ import type { RectifierKernels } from "../../src/linalg/index.js";
 import { createWasmBackendSync, WasmBackend } from "../../src/linalg/wasm/index.js";
 import { biasActivation, derivativeMask } from "../../src/nn/fused-activations.js";
 import { LEAKY_SLOPE, leakyRelu, relu, type Activation } from "../../src/nn/activations.js";
-
-/**
- * The oracle is the JavaScript loops of fused-activations.ts (no rectifier kernels given): the
- * WebAssembly kernels must give the same 64-bit patterns, compared raw (+0 told from −0), with
- * NaN only required to stay NaN: its sign and payload are not part of the contract (x86 makes
- * 0xfff8… for 0·∞ where V8's JavaScript may give 0x7ff8…), as in wasm-backend.test.ts.
- */
-function expectSameBits(actual: Float64Array, expected: Float64Array, what: string): void {
-  const a = new BigUint64Array(Float64Array.from(actual).buffer);
-  const e = new BigUint64Array(Float64Array.from(expected).buffer);
-  expect(a.length, what).toBe(e.length);
-  for (let i = 0; i < e.length; i++) {
-    if (Number.isNaN(expected[i])) expect(actual[i], `${what}[${i}]`).toBeNaN();
-    else if (a[i] !== e[i]) {
-      throw new Error(
-        `${what}[${i}]: got ${actual[i]} (0x${a[i]?.toString(16)}), want ${expected[i]} (0x${e[i]?.toString(16)})`,
-      );
-    }
-  }
-}
+import { expectSameBits } from "./same-bits.js";
 
 const backend = createWasmBackendSync();
 const kernels = backend.rectifiers as RectifierKernels;

@@ -10,19 +10,7 @@ import { describe, expect, it } from "vitest";
 import { createWasmBackendSync, wasmSimdSupported, WasmBackend } from "../../src/linalg/index.js";
 import { tanh } from "../../src/nn/activations.js";
 import { biasActivation, derivativeMask } from "../../src/nn/fused-activations.js";
-
-function expectSameBits(actual: Float64Array, expected: Float64Array, what: string): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new BigUint64Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new BigUint64Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    // NaN (from ∞ + (−∞)) must stay NaN; its payload is not part of the contract.
-    if (Number.isNaN(expected[i]) && Number.isNaN(actual[i])) continue;
-    if (a[i] !== e[i]) {
-      throw new Error(`${what}[${i}]: got ${actual[i]}, want ${expected[i]}`);
-    }
-  }
-}
+import { expectSameBits } from "./same-bits.js";
 
 /** z values: small (series side), moderate, saturated, huge, tiny, subnormal and ±0, ±∞. */
 const zValue = fc.oneof(
