@@ -23,6 +23,7 @@ import {
   zeros,
   type Backend,
   type Matrix,
+  type ThreadsOption,
 } from "../linalg/index.js";
 import {
   ACTIVATIONS,
@@ -68,15 +69,7 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
   const [D, H] = [initial.W1.rows, initial.W1.cols];
   const K = initial.W2.cols;
   const fullBatch = batchSize === N; // never shuffled
-  // params, lastGood and, for mini-batches, the start-of-run gradient beside the workspace
-  // threads: the largest products of a step are X W1 and Xᵀ δ1 (2·batch·D·H flops) or a1 W2.
-  const backend =
-    options.backend ??
-    fastestBackend(
-      runValues(batchSize, D, H, K, fullBatch ? 2 : 3),
-      options.threads ?? "auto",
-      2 * batchSize * H * Math.max(D, K),
-    );
+  const backend = options.backend ?? engineBackend(N, batchSize, D, H, K, options.threads);
   const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
   const ws = makeWorkspace(backend, batchSize, D, H, K);
   const params = makeParamBuffers(backend, D, H, K); // always finite between steps
@@ -244,6 +237,28 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
     stopped: false,
     state: state(end, 0),
   };
+}
+
+/**
+ * The Backend trainFast runs on unless given one, for batches of `batchSize` of N rows of a
+ * D→H→K network: fastestBackend sized for the workspace, the parameters, the last good ones
+ * and, for mini-batches, the start-of-run gradient; for threads, the largest products of a
+ * step are X W1 and Xᵀ δ1 (2·batch·D·H flops) or a1 W2.
+ */
+export function engineBackend(
+  N: number,
+  batchSize: number,
+  D: number,
+  H: number,
+  K: number,
+  threads: ThreadsOption = "auto",
+): Backend {
+  const fullBatch = batchSize === N;
+  return fastestBackend(
+    runValues(batchSize, D, H, K, fullBatch ? 2 : 3),
+    threads,
+    2 * batchSize * H * Math.max(D, K),
+  );
 }
 
 /**

@@ -1,3 +1,3 @@
 export * from "./optimizer.js";
 export * from "./trainer.js";
-export { trainFast } from "./engine.js";
+export { engineBackend, trainFast } from "./engine.js";

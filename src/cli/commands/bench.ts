@@ -15,15 +15,11 @@
  */
 import { makeWorkload, WORKLOAD_NAMES, type WorkloadSpec } from "../../data/synthetic.js";
 import { UsageError } from "../../errors.js";
-import {
-  fastestBackend,
-  ThreadedWasmBackend,
-  type Backend,
-  type ThreadsOption,
-} from "../../linalg/index.js";
-import { defaultInitFor, initParams, runValues, type Params } from "../../nn/index.js";
+import { ThreadedWasmBackend, type Backend, type ThreadsOption } from "../../linalg/index.js";
+import { defaultInitFor, initParams, type Params } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
 import {
+  engineBackend,
   MAX_THREADS,
   train,
   type EvaluationSchedule,
@@ -150,13 +146,7 @@ export function runBench(
   const { X, y, spec } = makeWorkload(name, seed);
   const batch = spec.batch === "full" ? spec.N : spec.batch;
   const backend =
-    engine === "fast"
-      ? fastestBackend(
-          runValues(batch, spec.D, spec.H, 1, batch === spec.N ? 2 : 3),
-          threads,
-          2 * batch * spec.D * spec.H, // X W1, the largest product of a step
-        )
-      : undefined;
+    engine === "fast" ? engineBackend(spec.N, batch, spec.D, spec.H, 1, threads) : undefined;
   const start = process.hrtime.bigint();
   const final = trainWorkload(spec, { X, y }, seed, engine, backend, evaluate);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;

@@ -373,17 +373,12 @@ export class Session {
 }
 
 /**
- * fastestBackend where it works, else jsBackend (bit-identical): a page whose Content Security
- * Policy lacks 'wasm-unsafe-eval' refuses to compile WebAssembly, which fastestBackend reports
- * by throwing, not by falling back.
+ * jsBackend where fastestBackend falls back to it (no SIMD128, or a Content Security Policy
+ * without 'wasm-unsafe-eval' that refuses to compile WebAssembly), else undefined: each run
+ * then gets a WebAssembly backend of its own size. Both give the same bits.
  */
 function usableBackend(): Backend | undefined {
-  try {
-    const backend = fastestBackend(1024);
-    return backend === jsBackend ? jsBackend : undefined;
-  } catch {
-    return jsBackend;
-  }
+  return fastestBackend(1024) === jsBackend ? jsBackend : undefined;
 }
 
 /** 1 for the rows splitDataset(·, m/N, seed) holds out: the first m of its permutation. */
