@@ -3,15 +3,9 @@ import { describe, expect, it } from "vitest";
 import { makeDataset } from "../../src/data/index.js";
 import { PARALLEL_MIN_FLOPS, type Matrix } from "../../src/linalg/index.js";
 import { createThreadedWasmBackendSync } from "../../src/linalg/wasm/index.js";
-import { initParams, runValues, type Params } from "../../src/nn/index.js";
+import { initParams, runValues } from "../../src/nn/index.js";
 import { train, trainFast, trainPlain, type TrainOptions } from "../../src/train/index.js";
-
-const bits = (p: Params): string =>
-  (["W1", "b1", "W2", "b2"] as const)
-    .map((k) =>
-      Buffer.from(p[k].data.buffer, p[k].data.byteOffset, p[k].data.byteLength).toString("hex"),
-    )
-    .join();
+import { bits } from "../helpers.js";
 
 /** N rows of D features (a seeded two-class blob problem padded with seeded noise columns). */
 function wideData(N: number, D: number, classes: 2 | 3, seed: number): { X: Matrix; y: Matrix } {

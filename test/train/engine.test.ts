@@ -16,13 +16,7 @@ import {
   trainPlain,
   type TrainOptions,
 } from "../../src/train/index.js";
-
-const bits = (p: Params): string =>
-  (["W1", "b1", "W2", "b2"] as const)
-    .map((k) =>
-      Buffer.from(p[k].data.buffer, p[k].data.byteOffset, p[k].data.byteLength).toString("hex"),
-    )
-    .join();
+import { bits } from "../helpers.js";
 
 /** A two-class (K = 1) or three-class (K = 3) problem with a validation split. */
 function problem(K: 1 | 3, seed: number) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeDataset, splitDataset } from "../../src/data/index.js";
 import { fromRows, matrix } from "../../src/linalg/index.js";
-import { initParams, type Params } from "../../src/nn/index.js";
+import { initParams } from "../../src/nn/index.js";
 import {
   DivergenceError,
   train,
@@ -9,13 +9,7 @@ import {
   type EpochRecord,
   type TrainOptions,
 } from "../../src/train/index.js";
-
-const bits = (p: Params): string =>
-  (["W1", "b1", "W2", "b2"] as const)
-    .map((k) =>
-      Buffer.from(p[k].data.buffer, p[k].data.byteOffset, p[k].data.byteLength).toString("hex"),
-    )
-    .join();
+import { bits } from "../helpers.js";
 
 function problem(K: 1 | 3) {
   const data = makeDataset(K === 1 ? "moons" : "blobs", {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeDataset, splitDataset } from "../../src/data/index.js";
 import { fromRows, matrix } from "../../src/linalg/index.js";
-import { initParams, type Params } from "../../src/nn/index.js";
+import { initParams } from "../../src/nn/index.js";
 import {
   DivergenceError,
   train,
@@ -10,13 +10,7 @@ import {
   type TrainResult,
   type TrainState,
 } from "../../src/train/index.js";
-
-const bits = (p: Params): string =>
-  (["W1", "b1", "W2", "b2"] as const)
-    .map((k) =>
-      Buffer.from(p[k].data.buffer, p[k].data.byteOffset, p[k].data.byteLength).toString("hex"),
-    )
-    .join();
+import { bits } from "../helpers.js";
 
 /** Stops the run after exactly `k` steps (k = 0: before the first). */
 function stopAfter(k: number): { shouldStop: () => boolean; calls: () => number } {
