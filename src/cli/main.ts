@@ -14,7 +14,7 @@ import { playgroundCommand, PLAYGROUND_FLAGS } from "./commands/playground.js";
 import { predictCommand, PREDICT_FLAGS } from "./commands/predict.js";
 import { trainCommand, TRAIN_FLAGS } from "./commands/train.js";
 import { flagHelp, parseFlags, type Flags, type FlagSpecs } from "./flags.js";
-import { processOutput, type Output } from "./output.js";
+import { processOutput, shown, type Output } from "./output.js";
 
 interface Command {
   readonly summary: string;
@@ -111,7 +111,7 @@ export async function main(
   } catch (error) {
     if (error instanceof HandgradError) {
       const bug = error.exitCode === EXIT_INTERNAL_ERROR ? " (a bug: please report it)" : "";
-      output.log(`handgrad ${name}: ${error.name}: ${oneLine(error.message)}${bug}`);
+      output.log(`handgrad ${name}: ${error.name}: ${shown(error.message)}${bug}`);
       return error.exitCode;
     }
     output.log(
@@ -121,15 +121,7 @@ export async function main(
   }
 }
 
-/** The message on one line: control characters a user typed (newlines in a path, say) escaped. */
-function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u001f\u007f]/g, (c) =>
-    c === "\u007f" ? "\\u007f" : JSON.stringify(c).slice(1, -1),
-  );
-}
-
 /** A word the user typed, quoted and escaped. */
 function printable(word: string): string {
-  return oneLine(JSON.stringify(word));
+  return shown(JSON.stringify(word));
 }

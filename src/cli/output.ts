@@ -27,3 +27,14 @@ export function jsonText(value: unknown): string {
     2,
   );
 }
+
+/**
+ * Text a user gave (a path, a label) made safe to print on one line: control characters,
+ * such as a newline in a file name, as escapes (\n, \u0000, \u007f).
+ */
+export function shown(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === "\u007f" ? "\\u007f" : JSON.stringify(c).slice(1, -1),
+  );
+}

@@ -9,6 +9,11 @@ export function sci(x: number): string {
   return rounded !== 0 && Math.abs(rounded) < 1e-3 ? rounded.toExponential() : String(rounded);
 }
 
+/** A number to 12 significant digits, exponent without "+" ("1e199", "0.03"), as a flag value. */
+export function readableNumber(x: number): string {
+  return String(Number(x.toPrecision(12))).replace("e+", "e");
+}
+
 export function percent(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }

@@ -14,7 +14,7 @@ import {
   type Standardizer,
 } from "../data/index.js";
 import { DataError, ModelFileError, UsageError } from "../errors.js";
-import { loadModel, type Model } from "../io/index.js";
+import { loadModel, type FileKind, type FileRole, type Model } from "../io/index.js";
 import { allFinite, type Matrix } from "../linalg/index.js";
 import {
   ACTIVATION_NAMES,
@@ -76,6 +76,16 @@ export const MAX_CLASSES = 1000;
 
 export const DEFAULT_HIDDEN = 16;
 export const DEFAULT_ACTIVATION: ActivationName = "tanh";
+
+/** The role of the file a flag names, for assertNoCollisions; none when the flag is absent. */
+export function fileRole(
+  direction: FileRole["direction"],
+  flag: string,
+  path: string | undefined,
+  kind: FileKind,
+): FileRole[] {
+  return path === undefined ? [] : [{ direction, flag, path, kind }];
+}
 
 /** The data the flags choose, every value checked before any file is read. */
 export interface DataChoice {

@@ -20,7 +20,8 @@
 import { createHash } from "node:crypto";
 import { ModelFileError } from "../errors.js";
 import type { EpochRecord, LabelledData, TrainState } from "../train/index.js";
-import { readUtf8File, writeFileAtomic } from "./files.js";
+import { readUtf8File } from "./files.js";
+import { writeFileAtomic } from "./write.js";
 import { parseModel, serializeModel, type Model } from "./model-file.js";
 
 export const CHECKPOINT_FORMAT = "handgrad-checkpoint";

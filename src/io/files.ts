@@ -1,23 +1,11 @@
 /**
- * Reading and writing files with errors a user can act on. Writes are atomic: the content
- * goes to a temporary file in the same folder, is flushed to disk, and is then renamed over
- * the target, so a reader sees the old file or the new one, never a half-written one, and a
- * failed write leaves the old file untouched.
+ * Reading files with errors a user can act on (writing is in write.ts): whole UTF-8 files,
+ * or streamed in chunks, with invalid bytes named by line.
  */
 import { isUtf8 } from "node:buffer";
-import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from "node:fs";
-import { basename, dirname, join, sep } from "node:path";
-import { FileError, type HandgradError } from "../errors.js";
+import { closeSync, openSync, readSync } from "node:fs";
+import { dirname } from "node:path";
+import type { HandgradError } from "../errors.js";
 
 /** The kind of error a read failure becomes (DataError for data, ModelFileError for models). */
 export type FaultType = new (message: string) => HandgradError;
@@ -152,80 +140,23 @@ export function utf8CharacterBoundary(bytes: Uint8Array, end: number): number {
   return end;
 }
 
-/** Writes `content` to `path` atomically; a FileError naming the path when it cannot. */
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const folder = dirname(path);
-  const temporary = temporaryPath(path);
-  let fd: number | undefined;
-  try {
-    fd = openSync(temporary, "wx", 0o644);
-    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, path);
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temporary, { force: true });
-    throw new FileError(`cannot write ${path}: ${describeFileError(error, path)}`);
-  }
-  syncFolder(folder);
-}
-
-/**
- * Throws the FileError that writing `path` would, without touching `path`: called before a
- * long run so that a bad --save fails at once instead of after training.
- */
-export function assertWritable(path: string): void {
-  if (path === "") throw new FileError("cannot write to an empty file name");
-  if (path.endsWith("/") || path.endsWith(sep)) {
-    throw new FileError(`cannot write ${path}: it names a folder, not a file`);
-  }
-  try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-      throw Object.assign(new Error("a folder"), { code: "EISDIR" });
-    }
-    const temporary = temporaryPath(path);
-    closeSync(openSync(temporary, "wx", 0o644));
-    rmSync(temporary, { force: true });
-  } catch (error) {
-    throw new FileError(`cannot write ${path}: ${describeFileError(error, path)}`);
-  }
-}
-
 /** A one-phrase reason a file could not be read or written. */
 export function describeFileError(error: unknown, path?: string): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "ENOENT")
-    return path === undefined ? "no such file" : `no such folder ${dirname(path)}`;
+    return path === undefined
+      ? "no such file"
+      : `no such folder ${dirname(path) === "." ? "(the working folder is gone)" : dirname(path)}`;
   if (code === "EISDIR") return "it is a folder, not a file";
   if (code === "ENOTDIR") return "a part of the path is not a folder";
-  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "permission denied";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EROFS") return "the file system is read-only";
   if (code === "ENOSPC") return "no space left on the device";
+  if (code === "EDQUOT") return "the disk quota is exceeded";
+  if (code === "EFBIG") return "the file is too large for the file system";
+  if (code === "ELOOP") return "too many symbolic links (a loop?)";
+  if (code === "ENXIO") return "no device or reader at the other end";
   return error instanceof Error ? error.message : String(error);
-}
-
-function temporaryPath(path: string): string {
-  return join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
-  );
-}
-
-/** Flushes the folder entry so the rename itself survives a crash (best effort: not every OS allows it). */
-function syncFolder(folder: string): void {
-  try {
-    const fd = openSync(folder, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Folders cannot be opened for fsync on some platforms (e.g. Windows); the rename is still atomic.
-  }
 }
 
 /** The offset of (about) the first byte where UTF-8 decoding fails (binary search over prefixes). */

@@ -1,6 +1,7 @@
 /** Model files on disk: the format of model-format.ts, read and written (atomically). */
 import { ModelFileError } from "../errors.js";
-import { readUtf8File, writeFileAtomic } from "./files.js";
+import { readUtf8File } from "./files.js";
+import { writeFileAtomic } from "./write.js";
 import { parseModel, serializeModel, type Model } from "./model-format.js";
 
 export * from "./model-format.js";

@@ -5,10 +5,10 @@
  */
 import { join } from "node:path";
 import { UsageError } from "../../errors.js";
-import { assertWritable, writeFileAtomic } from "../../io/index.js";
+import { assertNoCollisions, assertWritable, writeFileAtomic } from "../../io/index.js";
 import { booleanFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
-import type { Output } from "../output.js";
-import { seedFlag } from "../setup.js";
+import { shown, type Output } from "../output.js";
+import { fileRole, seedFlag } from "../setup.js";
 
 export const EXPERIMENT_FLAGS: FlagSpecs = {
   list: { kind: "boolean", help: "list the experiments and what each measures" },
@@ -42,6 +42,7 @@ export async function experimentCommand(
   assertWritable(join(folder, `${name}.svg`)); // fail before the run, not after it
   const result = experiment.run({ seed });
   const files = result.figures.map((figure) => join(folder, figureFileName(name, figure)));
+  assertNoCollisions(files.map((file) => fileRole("output", "a figure", file, "figure")).flat());
   for (const file of files) assertWritable(file);
   for (const [i, figure] of result.figures.entries()) {
     writeFileAtomic(files[i] as string, await renderSvg(figure.spec));
@@ -51,7 +52,9 @@ export async function experimentCommand(
       `handgrad experiment ${name} --seed ${seed}: ${experiment.summary}`,
       ...result.tables.map((t) => `\n${tableText(t)}`),
       "",
-      ...result.figures.map((figure, i) => `figure: ${files[i]} (${figure.title})`),
+      ...result.figures.map(
+        (figure, i) => `figure: ${shown(files[i] as string)} (${figure.title})`,
+      ),
     ].join("\n"),
   );
   if (booleanFlag(flags, "json")) {

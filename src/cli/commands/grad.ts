@@ -3,7 +3,7 @@ import { toRows } from "../../linalg/index.js";
 import { activationByName, backward, forward, loss } from "../../nn/index.js";
 import { UsageError } from "../../errors.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
-import type { Output } from "../output.js";
+import { shown, type Output } from "../output.js";
 import { loadModel } from "../../io/index.js";
 import {
   assertFiniteGradients,
@@ -43,7 +43,7 @@ export function gradCommand(flags: Flags, output: Output): number {
   const grads = backward(model.params, cache, X, y, activation);
   assertFiniteGradients(grads, modelPath, source);
   const { dW1, db1, dW2, db2 } = grads;
-  output.log(`loss and gradients of ${modelPath} on ${X.rows} rows`);
+  output.log(`loss and gradients of ${shown(modelPath)} on ${X.rows} rows`);
   output.json({
     loss: loss(cache, y),
     grads: { W1: toRows(dW1), b1: Array.from(db1.data), W2: toRows(dW2), b2: Array.from(db2.data) },

@@ -4,12 +4,12 @@
  */
 import { loadPredictionCsv } from "../../data/index.js";
 import { UsageError } from "../../errors.js";
-import { assertWritable, loadModel, writeFileAtomic } from "../../io/index.js";
+import { assertNoCollisions, assertWritable, loadModel, writeFileAtomic } from "../../io/index.js";
 import { toRows } from "../../linalg/index.js";
 import { accuracy, activationByName, classCount, classify, forward, loss } from "../../nn/index.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
-import type { Output } from "../output.js";
-import { assertFiniteOutputs, standardizedFeatures } from "../setup.js";
+import { shown, type Output } from "../output.js";
+import { assertFiniteOutputs, fileRole, standardizedFeatures } from "../setup.js";
 
 export const PREDICT_FLAGS: FlagSpecs = {
   model: { kind: "string", help: "the model file (required)" },
@@ -37,6 +37,11 @@ export function predictCommand(flags: Flags, output: Output): number {
   const out = stringFlag(flags, "out");
   if (modelPath === undefined) throw new UsageError("predict needs --model FILE");
   if (dataPath === undefined) throw new UsageError("predict needs --data FILE.csv");
+  assertNoCollisions([
+    ...fileRole("input", "--model", modelPath, "model"),
+    ...fileRole("input", "--data", dataPath, "data"),
+    ...fileRole("output", "--out", out, "predictions"),
+  ]);
   if (out !== undefined) assertWritable(out);
   const model = loadModel(modelPath);
   const label = stringFlag(flags, "label");
@@ -58,7 +63,7 @@ export function predictCommand(flags: Flags, output: Output): number {
     writeFileAtomic(out, `${lines.join("\n")}\n`);
   }
   output.log(
-    `predicted ${X.rows} rows with ${modelPath}${out !== undefined ? `; wrote ${out}` : ""}`,
+    `predicted ${X.rows} rows with ${shown(modelPath)}${out !== undefined ? `; wrote ${shown(out)}` : ""}`,
   );
   output.json({
     rows: X.rows,

@@ -1,16 +1,19 @@
 /** `handgrad train`: fits the network to a data set and optionally saves the model. */
 import { parseDecimal } from "../../data/decimal.js";
-import { DataError, UsageError } from "../../errors.js";
+import { DataError, FileError, UsageError } from "../../errors.js";
 import {
+  assertNoCollisions,
   assertWritable,
   dataFingerprint,
   loadCheckpoint,
   loadModel,
+  lockAllForWriting,
   saveCheckpoint,
   saveModel,
   type Checkpoint,
   type Model,
   type OptionValue,
+  unusedPath,
 } from "../../io/index.js";
 import { maxAbs, type Matrix } from "../../linalg/index.js";
 import { streamSeed } from "../../rng.js";
@@ -35,15 +38,16 @@ import {
   type Flags,
   type FlagSpecs,
 } from "../flags.js";
-import type { Output } from "../output.js";
+import { shown, type Output } from "../output.js";
 import { progressBar } from "../progress.js";
-import { sci, trainingOutcomeText } from "../report.js";
+import { percent, readableNumber, sci, trainingOutcomeText } from "../report.js";
 import { activationByName, forward, outputHeadFor } from "../../nn/index.js";
 import {
   assertFiniteOutputs,
   assertSameClasses,
   DATA_FLAGS,
   dataChoice,
+  fileRole,
   labelClasses,
   loadData,
   outputsFor,
@@ -165,158 +169,203 @@ export async function runTraining(
   const initModelPath = stringFlag(flags, "init-model");
   refuseFreshModelFlags(choice, network, initModelPath, "init-model");
   const save = stringFlag(flags, "save");
+  const shuffle = !booleanFlag(flags, "no-shuffle");
+  // No output may replace an input or another output; each must be writable before the run.
+  assertNoCollisions([
+    ...fileRole("input", "--data", choice.file, "data"),
+    ...fileRole("input", "--init-model", initModelPath, "model"),
+    ...fileRole("input", "--resume", resumePath, "checkpoint"),
+    ...fileRole("output", "--save", save, "model"),
+    ...fileRole("output", "--checkpoint", checkpointPath, "checkpoint"),
+  ]);
   if (save !== undefined) assertWritable(save);
   if (checkpointPath !== undefined) assertWritable(checkpointPath);
-  const shuffle = !booleanFlag(flags, "no-shuffle");
-
-  const checkpoint = resumePath === undefined ? undefined : loadCheckpoint(resumePath);
-  const initModel = initModelPath === undefined ? undefined : loadModel(initModelPath);
-  // A checkpoint's model is a saved model: its classes, size and standardisation hold.
-  const savedModel = initModel ?? checkpoint?.model;
-  const savedPath = initModelPath ?? resumePath;
-  if (savedModel) assertSameClasses(choice, savedModel, savedPath as string);
-  const { data, source } = loadData(choice, labelClasses(choice, network, savedModel));
-  const split = splitData(choice, data);
-  const start = startingModel(network, data.X.cols, savedPath, choice.seed, {
-    outputs: outputsFor(choice, network, data),
-    ...(savedModel ? { saved: savedModel } : {}),
-  });
-  const saved = savedPath === undefined ? undefined : start;
-  const standardizer = standardizerFor(choice, split.train, saved);
-  const trainData = standardized(split.train, standardizer, source);
-  const { z2 } = forward(start.params, trainData.X, activationByName(start.activation));
-  assertFiniteOutputs(z2, savedPath ?? "the initial model", source); // names the row
-  const validation = split.validation
-    ? standardized(split.validation, standardizer, source)
-    : undefined;
-  const hint = savedPath === undefined && !standardizer ? standardizeHint(trainData.X) : undefined;
-  const model = (params: Model["params"]): Model => ({
-    activation: start.activation,
-    params,
-    ...(standardizer ? { standardizer } : {}),
-  });
-
-  // What a checkpoint records and a resumed run must repeat (the CSV's path may change; its
-  // rows may not: they are in the fingerprint).
-  const runOptions: Record<string, OptionValue> = {
-    dataset: choice.dataset ?? null,
-    samples: choice.samples ?? null,
-    noise: choice.noise ?? null,
-    data: choice.file ?? null,
-    label: choice.label ?? null,
-    classes: choice.classes ?? null,
-    validation: choice.validation ?? null,
-    standardize: choice.standardize,
-    seed: choice.seed,
-    lr: learningRate,
-    epochs,
-    "batch-size": batchSize,
-    "no-shuffle": !shuffle,
-  };
-  const fingerprint = dataFingerprint(source, trainData, validation);
-  if (checkpoint) assertResumable(checkpoint, resumePath as string, runOptions, fingerprint);
-  const checkpointOf = (state: TrainState): Checkpoint => ({
-    options: runOptions,
-    data: fingerprint,
-    model: model(state.params),
-    state,
-  });
-
-  const progress = output.interactive ? progressBar(epochs) : undefined;
-  const options: TrainOptions = {
-    activation: start.activation,
-    learningRate,
-    epochs,
-    batchSize,
-    shuffle,
-    engine,
-    threads,
-    seed: streamSeed(choice.seed, "shuffle"),
-    divergenceFactor,
-    checkpointEvery,
-    ...(validation ? { validation } : {}),
-    ...(progress ? { onEpoch: progress.onEpoch } : {}),
-    ...(checkpointPath === undefined
-      ? {}
-      : { onCheckpoint: (state) => saveCheckpoint(checkpointPath, checkpointOf(state)) }),
-  };
-  let result: TrainResult;
-  let signal: string | undefined;
+  // Where a signal's checkpoint goes without --checkpoint: a file that is not there yet.
+  const signalCheckpoint = (): string =>
+    unusedPath(save === undefined ? DEFAULT_CHECKPOINT : `${save}.checkpoint.json`, resumePath);
+  if (interruptible && checkpointPath === undefined)
+    assertSignalCheckpointWritable(signalCheckpoint());
+  const locks = lockAllForWriting([save, checkpointPath].filter((p) => p !== undefined));
   try {
-    ({ result, signal } = await runSlices(start.params, trainData, options, checkpoint?.state, {
-      interruptible,
-    }));
-  } catch (error) {
-    progress?.done();
-    if (error instanceof DivergenceError) {
-      error.message = error.message.replace(
-        "try a lower learning rate",
-        `try a lower learning rate (e.g. --lr ${learningRate / 10})`,
-      );
-      if (save !== undefined) {
-        saveModel(save, model(error.lastGoodParams));
-        const kept =
-          error.lastGoodEpoch === 0
-            ? "the starting model (no epoch ended with finite losses)"
-            : `the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses)`;
-        error.message += `; ${kept} is saved in ${save}`;
+    const checkpoint = resumePath === undefined ? undefined : loadCheckpoint(resumePath);
+    const initModel = initModelPath === undefined ? undefined : loadModel(initModelPath);
+    // A checkpoint's model is a saved model: its classes, size and standardisation hold.
+    const savedModel = initModel ?? checkpoint?.model;
+    const savedPath = initModelPath ?? resumePath;
+    if (savedModel) assertSameClasses(choice, savedModel, savedPath as string);
+    const { data, source } = loadData(choice, labelClasses(choice, network, savedModel));
+    const split = splitData(choice, data);
+    const start = startingModel(network, data.X.cols, savedPath, choice.seed, {
+      outputs: outputsFor(choice, network, data),
+      ...(savedModel ? { saved: savedModel } : {}),
+    });
+    const saved = savedPath === undefined ? undefined : start;
+    const standardizer = standardizerFor(choice, split.train, saved);
+    const trainData = standardized(split.train, standardizer, source);
+    const { z2 } = forward(start.params, trainData.X, activationByName(start.activation));
+    assertFiniteOutputs(z2, savedPath ?? "the initial model", source); // names the row
+    const validation = split.validation
+      ? standardized(split.validation, standardizer, source)
+      : undefined;
+    const hint =
+      savedPath === undefined && !standardizer ? standardizeHint(trainData.X) : undefined;
+    const model = (params: Model["params"]): Model => ({
+      activation: start.activation,
+      params,
+      ...(standardizer ? { standardizer } : {}),
+    });
+
+    // What a checkpoint records and a resumed run must repeat (the CSV's path may change; its
+    // rows may not: they are in the fingerprint).
+    const runOptions: Record<string, OptionValue> = {
+      dataset: choice.dataset ?? null,
+      samples: choice.samples ?? null,
+      noise: choice.noise ?? null,
+      data: choice.file ?? null,
+      label: choice.label ?? null,
+      classes: choice.classes ?? null,
+      validation: choice.validation ?? null,
+      standardize: choice.standardize,
+      seed: choice.seed,
+      lr: learningRate,
+      epochs,
+      "batch-size": batchSize,
+      "no-shuffle": !shuffle,
+    };
+    const fingerprint = dataFingerprint(source, trainData, validation);
+    if (checkpoint) assertResumable(checkpoint, resumePath as string, runOptions, fingerprint);
+    const checkpointOf = (state: TrainState): Checkpoint => ({
+      options: runOptions,
+      data: fingerprint,
+      model: model(state.params),
+      state,
+    });
+
+    const progress = output.interactive ? progressBar(epochs) : undefined;
+    const options: TrainOptions = {
+      activation: start.activation,
+      learningRate,
+      epochs,
+      batchSize,
+      shuffle,
+      engine,
+      threads,
+      seed: streamSeed(choice.seed, "shuffle"),
+      divergenceFactor,
+      checkpointEvery,
+      ...(validation ? { validation } : {}),
+      ...(progress ? { onEpoch: progress.onEpoch } : {}),
+      ...(checkpointPath === undefined
+        ? {}
+        : {
+            onCheckpoint: (state) => {
+              saveCheckpoint(checkpointPath, checkpointOf(state));
+              lastCheckpoint = state;
+            },
+          }),
+    };
+    /** The state last written to --checkpoint during the run. */
+    let lastCheckpoint: TrainState | undefined;
+    // What a second signal, which ends the process at once, leaves on disk.
+    const secondSignalLine = (name: string): string => {
+      const kept =
+        checkpointPath !== undefined && lastCheckpoint !== undefined
+          ? `${shown(checkpointPath)} keeps the run as of step ${lastCheckpoint.steps} (${
+              lastCheckpoint.row === 0
+                ? `the end of epoch ${lastCheckpoint.epoch - 1}`
+                : `in epoch ${lastCheckpoint.epoch}`
+            })`
+          : "no checkpoint of this run was written";
+      const notSaved = save === undefined ? "" : `; the model was not saved to ${shown(save)}`;
+      return `handgrad train: second ${name}: stopped at once, without saving; ${kept}${notSaved}`;
+    };
+    let result: TrainResult;
+    let signal: string | undefined;
+    try {
+      ({ result, signal } = await runSlices(start.params, trainData, options, checkpoint?.state, {
+        interruptible,
+        onSecondSignal: (name) => output.log(secondSignalLine(name)),
+      }));
+    } catch (error) {
+      progress?.done();
+      if (error instanceof DivergenceError) {
+        error.message = error.message.replace(
+          "try a lower learning rate",
+          `try a lower learning rate (e.g. --lr ${readableNumber(learningRate / 10)})`,
+        );
+        if (save !== undefined) {
+          saveModel(save, model(error.lastGoodParams));
+          const kept =
+            error.lastGoodEpoch === 0
+              ? "the starting model (no epoch ended with finite losses)"
+              : `the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses)`;
+          error.message += `; ${kept} is saved in ${save}`;
+        }
+        if (checkpointPath !== undefined && error.lastGoodState) {
+          saveCheckpoint(checkpointPath, checkpointOf(error.lastGoodState));
+          error.message += `; its checkpoint is in ${checkpointPath}`;
+        }
+        if (hint !== undefined) error.message += `; ${hint}`;
       }
-      if (checkpointPath !== undefined && error.lastGoodState) {
-        saveCheckpoint(checkpointPath, checkpointOf(error.lastGoodState));
-        error.message += `; its checkpoint is in ${checkpointPath}`;
-      }
-      if (hint !== undefined) error.message += `; ${hint}`;
+      throw error;
     }
-    throw error;
+    progress?.done();
+    const written: string[] = [];
+    if (signal !== undefined || checkpointPath !== undefined) {
+      const path = checkpointPath ?? signalCheckpoint();
+      saveCheckpoint(path, checkpointOf(result.state));
+      written.push(path);
+    }
+    if (save !== undefined) saveModel(save, model(result.params));
+    const interrupted =
+      signal === undefined
+        ? undefined
+        : {
+            exitCode: SIGNAL_EXIT[signal] ?? 130,
+            lines: [
+              `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
+                `the checkpoint is in ${shown(written[0] as string)}${save === undefined ? "" : ` and the model so far in ${shown(save)}`}`,
+              `resume with: handgrad train ${resumeArgs(flags, written[0] as string)}`,
+            ],
+          };
+    return {
+      model: model(result.params),
+      result,
+      trainData,
+      validationRows: validation?.X.rows ?? 0,
+      source,
+      ...(hint === undefined ? {} : { hint }),
+      ...(interrupted ? { interrupted } : {}),
+    };
+  } finally {
+    for (const lock of locks) lock.release();
   }
-  progress?.done();
-  const written: string[] = [];
-  if (signal !== undefined || checkpointPath !== undefined) {
-    const path =
-      checkpointPath ?? (save === undefined ? DEFAULT_CHECKPOINT : `${save}.checkpoint.json`);
-    saveCheckpoint(path, checkpointOf(result.state));
-    written.push(path);
-  }
-  if (save !== undefined) saveModel(save, model(result.params));
-  const interrupted =
-    signal === undefined
-      ? undefined
-      : {
-          exitCode: SIGNAL_EXIT[signal] ?? 130,
-          lines: [
-            `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
-              `the checkpoint is in ${written[0]}${save === undefined ? "" : ` and the model so far in ${save}`}`,
-            `resume with: handgrad train ${resumeArgs(flags, written[0] as string)}`,
-          ],
-        };
-  return {
-    model: model(result.params),
-    result,
-    trainData,
-    validationRows: validation?.X.rows ?? 0,
-    source,
-    ...(hint === undefined ? {} : { hint }),
-    ...(interrupted ? { interrupted } : {}),
-  };
 }
 
 /**
  * Trains in slices of about SLICE_MS, each resumed from the last one's state (bit-identical
  * to one call: see TrainState), yielding to the event loop in between so that a signal's
  * handler can run. With `interruptible`, the first SIGINT or SIGTERM ends the run at that step
- * boundary (`signal` names it); a second exits the process at once. Every file is written by
- * an atomic rename, so exiting between writes leaves each one whole (old or new).
+ * boundary (`signal` names it); a second calls onSecondSignal (which says what is on disk)
+ * and exits the process at once. Every file is written by an atomic rename, so exiting
+ * between writes leaves each one whole (old or new).
  */
 async function runSlices(
   initial: Model["params"],
   data: LabelledData,
   options: TrainOptions,
   from: TrainState | undefined,
-  { interruptible }: { interruptible: boolean },
+  {
+    interruptible,
+    onSecondSignal,
+  }: { interruptible: boolean; onSecondSignal: (name: string) => void },
 ): Promise<{ result: TrainResult; signal?: string }> {
   let signal: string | undefined;
   const onSignal = (name: NodeJS.Signals): void => {
-    if (signal !== undefined) process.exit(SIGNAL_EXIT[name] ?? 130);
+    if (signal !== undefined) {
+      onSecondSignal(name);
+      process.exit(SIGNAL_EXIT[name] ?? 130);
+    }
     signal = name;
   };
   if (interruptible) for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
@@ -381,9 +430,38 @@ function resumeArgs(flags: Flags, checkpoint: string): string {
     if (value !== true) words.push(value);
   }
   words.push("--resume", checkpoint);
-  return words
-    .map((w) => (/^[\w.,/:=+@%-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`))
-    .join(" ");
+  return words.map(shellWord).join(" ");
+}
+
+/**
+ * A word as a shell reads it back: bare when safe, else in single quotes, or, when it holds
+ * control characters, as $'…' with escapes (bash, zsh, and POSIX sh since 2024), so that a
+ * newline in a path does not break the printed line.
+ */
+function shellWord(word: string): string {
+  if (/^[\w.,/:=+@%-]+$/.test(word)) return word;
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u001f\u007f]/.test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
+  const escaped = Array.from(word, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === "\\" || c === "'") return `\\${c}`;
+    if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, "0")}`;
+    return c;
+  }).join("");
+  return `$'${escaped}'`;
+}
+
+/** Refuses a run whose signal checkpoint (no --checkpoint) could not be written, before it starts. */
+function assertSignalCheckpointWritable(path: string): void {
+  try {
+    assertWritable(path);
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    throw new FileError(
+      `${error.message}, where an interrupted run would save its checkpoint; ` +
+        `run from a writable folder or give --checkpoint FILE`,
+    );
+  }
 }
 
 /** Advice to use --standardize when the features are large enough to saturate tanh and sigmoid units. */
@@ -421,12 +499,14 @@ export async function trainCommand(flags: Flags, output: Output): Promise<number
   const head = outputHeadFor(K);
   const save = stringFlag(flags, "save");
   output.log(
-    `trained ${run.model.activation} ${W1.rows}→${W1.cols}→${K}${K > 1 ? ` ${head.name}` : ""} on ${run.source} ` +
+    `trained ${run.model.activation} ${W1.rows}→${W1.cols}→${K}${K > 1 ? ` ${head.name}` : ""} on ${shown(run.source)} ` +
       `(${run.trainData.X.rows} training rows${run.validationRows ? `, ${run.validationRows} validation rows` : ""}), ` +
       `${plural(history.length - 1, "epoch")}, ${plural(steps, "step")}: ${trainingOutcomeText(first, last)}` +
-      (save !== undefined ? `; saved ${save}` : ""),
+      (save !== undefined ? `; saved ${shown(save)}` : ""),
   );
   if (run.hint !== undefined) output.log(run.hint);
+  const stalled = noProgressHint(first, last, run.trainData.y, K, !run.model.standardizer);
+  if (stalled !== undefined) output.log(stalled);
   if (booleanFlag(flags, "json")) {
     output.json({
       data: {
@@ -448,6 +528,36 @@ export async function trainCommand(flags: Flags, output: Output): Promise<number
     });
   }
   return 0;
+}
+
+/**
+ * Advice when a run that took steps ends no better than it started (its training loss did not
+ * fall) or no better than chance (its accuracy is at most the share of the commonest class,
+ * which always answering that class achieves); undefined otherwise.
+ */
+function noProgressHint(
+  first: EpochRecord,
+  last: EpochRecord,
+  y: Matrix,
+  K: number,
+  couldStandardize: boolean,
+): string | undefined {
+  if (last.epoch === 0) return undefined;
+  const counts = new Map<number, number>();
+  for (const label of y.data) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const chance = Math.max(...counts.values()) / y.rows;
+  const problems: string[] = [];
+  if (!(last.loss < first.loss)) {
+    problems.push(`the training loss did not fall (${sci(first.loss)} → ${sci(last.loss)})`);
+  }
+  if (last.accuracy <= chance) {
+    problems.push(
+      `train accuracy ${percent(last.accuracy)} is no better than always answering the commonest of the ${Math.max(K, 2)} classes (${percent(chance)})`,
+    );
+  }
+  if (problems.length === 0) return undefined;
+  const standardize = couldStandardize ? ", or --standardize" : "";
+  return `hint: ${problems.join(" and ")}; try another --lr (lower if the loss rose, higher if it barely moved), more --epochs${standardize}`;
 }
 
 /** "1 epoch", "2 epochs". */

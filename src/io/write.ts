@@ -1,0 +1,226 @@
+/**
+ * Writing a file without losing what is at its path. What happens depends on what is there:
+ *
+ *   nothing            a new file, written atomically (below)
+ *   a regular file     replaced atomically, keeping its permission bits (and owner, for root);
+ *                      refused when its permissions do not let this user write it
+ *   a symbolic link    the link is kept and its target (the file it finally points at, which
+ *                      may not exist yet) is written as above
+ *   a device or FIFO   written through, never replaced: `/dev/null` discards, a FIFO passes the
+ *                      bytes to its reader (waiting for one, like `cat > fifo`), a full device
+ *                      gives "no space left"
+ *   a socket, a folder refused
+ *
+ * Atomically: the content goes to a temporary file in the target's folder, is flushed to
+ * disk, takes the old file's mode, and is then renamed over the target, so that a reader sees
+ * the old file or the new one, never a half-written one, and a failed write leaves the old
+ * file untouched. (A regular file with other hard links is replaced under this name only: the
+ * other names keep the old content, as with every atomic replacement.)
+ */
+import { randomBytes } from "node:crypto";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import { FileError } from "../errors.js";
+import { describeFileError } from "./files.js";
+
+/** Where the bytes for a path go: a file replaced atomically, or a special file written through. */
+export type WriteTarget =
+  | {
+      readonly kind: "replace";
+      /** The file to replace: the path itself, or the final target of a symbolic link. */
+      readonly path: string;
+      /** The existing file's stats (its mode and owner are kept), or undefined for a new file. */
+      readonly existing?: Stats;
+    }
+  | {
+      readonly kind: "through";
+      readonly path: string;
+      /** "a character device", "a block device" or "a FIFO". */
+      readonly what: string;
+    };
+
+/** Symbolic links followed before giving up (Linux's own limit, ELOOP). */
+const MAX_LINKS = 40;
+
+/**
+ * What writing `path` would do (see the header), or the FileError it would end in: the
+ * checks that need no writing (a folder, a socket, a read-only file, an empty name).
+ */
+export function writeTarget(path: string): WriteTarget {
+  if (path === "") throw new FileError("cannot write to an empty file name");
+  if (path.endsWith("/") || path.endsWith(sep)) {
+    throw new FileError(`cannot write ${path}: it names a folder, not a file`);
+  }
+  const fail = (why: string): never => {
+    throw new FileError(`cannot write ${path}: ${why}`);
+  };
+  let target: string;
+  let stats: Stats | undefined;
+  try {
+    ({ target, stats } = followLinks(path));
+  } catch (error) {
+    return fail(describeFileError(error, path));
+  }
+  const named = target === path ? "it" : `its link target ${target}`;
+  if (stats === undefined) return { kind: "replace", path: target };
+  if (stats.isDirectory()) return fail(`${named} is a folder, not a file`);
+  if (stats.isSocket()) return fail(`${named} is a socket, which handgrad does not write to`);
+  if (stats.isCharacterDevice())
+    return { kind: "through", path: target, what: "a character device" };
+  if (stats.isBlockDevice()) return { kind: "through", path: target, what: "a block device" };
+  if (stats.isFIFO()) return { kind: "through", path: target, what: "a FIFO" };
+  if (!writableByThisUser(target, stats)) {
+    const mode = (stats.mode & 0o777).toString(8).padStart(4, "0");
+    fail(
+      `${named} is read-only (mode ${mode}), so handgrad will not replace it; make it writable or choose another path`,
+    );
+  }
+  return { kind: "replace", path: target, existing: stats };
+}
+
+/**
+ * The file `path` finally names, following symbolic links (the last of which may point at
+ * nothing yet), and its stats there (undefined when nothing is there). Throws the file
+ * system's error (ELOOP after MAX_LINKS links).
+ */
+export function followLinks(path: string): { target: string; stats: Stats | undefined } {
+  let target = path;
+  for (let links = 0; ; links++) {
+    const stats = lstatSync(target, { throwIfNoEntry: false });
+    if (!stats?.isSymbolicLink()) return { target, stats };
+    if (links === MAX_LINKS) throw Object.assign(new Error("too many links"), { code: "ELOOP" });
+    target = resolve(dirname(target), readlinkSync(target));
+  }
+}
+
+/**
+ * True when the file's permissions let this process write it. The superuser may write any
+ * file, so for root a file with no write bit at all counts as read-only: the user marked it so.
+ */
+function writableByThisUser(path: string, stats: Stats): boolean {
+  if (process.getuid?.() === 0) return (stats.mode & 0o222) !== 0;
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes `content` to `path` as the header says; a FileError naming the path when it cannot. */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  const target = writeTarget(path);
+  if (target.kind === "through") writeThrough(path, target.path, bytes);
+  else replaceAtomically(path, target.path, bytes, target.existing);
+}
+
+/** Writes into an existing device or FIFO, from its start, without creating or renaming anything. */
+function writeThrough(path: string, target: string, bytes: Uint8Array): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(target, constants.O_WRONLY | constants.O_NOCTTY);
+    writeAll(fd, bytes);
+  } catch (error) {
+    throw new FileError(`cannot write ${path}: ${describeFileError(error, target)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function replaceAtomically(
+  path: string,
+  target: string,
+  bytes: Uint8Array,
+  existing: Stats | undefined,
+): void {
+  const temporary = temporaryPath(target);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, "wx", 0o644);
+    writeAll(fd, bytes);
+    if (existing) keepModeAndOwner(fd, existing);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, target);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw new FileError(`cannot write ${path}: ${describeFileError(error, target)}`);
+  }
+  syncFolder(dirname(target));
+}
+
+/** Gives the new file the replaced file's permission bits, and (for root) its owner. */
+function keepModeAndOwner(fd: number, existing: Stats): void {
+  fchmodSync(fd, existing.mode & 0o7777);
+  if (process.getuid?.() === 0) {
+    try {
+      fchownSync(fd, existing.uid, existing.gid);
+    } catch {
+      // Some file systems refuse chown; the content is what matters.
+    }
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+/**
+ * Throws the FileError that writing `path` would, without touching `path`: called before a
+ * long run so that a bad --save fails at once instead of after training. For a file to be
+ * replaced, a temporary file is created and removed in its folder; a device or FIFO is
+ * checked for write permission (a FIFO is not opened: that would wait for a reader).
+ */
+export function assertWritable(path: string): void {
+  const target = writeTarget(path);
+  try {
+    if (target.kind === "through") {
+      accessSync(target.path, constants.W_OK);
+      return;
+    }
+    const temporary = temporaryPath(target.path);
+    closeSync(openSync(temporary, "wx", 0o644));
+    rmSync(temporary, { force: true });
+  } catch (error) {
+    throw new FileError(`cannot write ${path}: ${describeFileError(error, target.path)}`);
+  }
+}
+
+function temporaryPath(path: string): string {
+  return join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
+}
+
+/** Flushes the folder entry so the rename itself survives a crash (best effort: not every OS allows it). */
+function syncFolder(folder: string): void {
+  try {
+    const fd = openSync(folder, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Folders cannot be opened for fsync on some platforms (e.g. Windows); the rename is still atomic.
+  }
+}
