@@ -11,7 +11,7 @@
  * is written through and never replaced. Everything else is refused with a UsageError naming
  * both flags and the path.
  */
-import { realpathSync, type Stats } from "node:fs";
+import { lstatSync, realpathSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { followLinks } from "./write.js";
@@ -72,7 +72,7 @@ function collisionMessage(a: FileRole, b: FileRole): string {
 }
 
 /**
- * `base` when nothing is there (or when it is the same file as `reuse`, which the caller
+ * `base` when nothing is there, not even a dangling link (or when it is the same file as `reuse`, which the caller
  * continues in place), else the first of base-2, base-3, … (before a ".json" extension) that
  * is free: a file written there replaces nothing.
  */
@@ -80,8 +80,8 @@ export function unusedPath(base: string, reuse?: string): string {
   const reused = reuse === undefined ? undefined : identify(reuse).identity;
   for (let n = 1; ; n++) {
     const path = n === 1 ? base : base.replace(/(\.json)?$/, `-${n}$1`);
-    const { identity, stats } = identify(path);
-    if (stats === undefined || identity === reused) return path;
+    if (!lstatSync(path, { throwIfNoEntry: false })) return path; // not even a dangling link
+    if (reused !== undefined && identify(path).identity === reused) return path;
   }
 }
 

@@ -47,10 +47,9 @@ export type WriteTarget =
       readonly existing?: Stats;
     }
   | {
+      /** A character or block device or a FIFO, at `path` (the final target of any link). */
       readonly kind: "through";
       readonly path: string;
-      /** "a character device", "a block device" or "a FIFO". */
-      readonly what: string;
     };
 
 /** Symbolic links followed before giving up (Linux's own limit, ELOOP). */
@@ -79,10 +78,9 @@ export function writeTarget(path: string): WriteTarget {
   if (stats === undefined) return { kind: "replace", path: target };
   if (stats.isDirectory()) return fail(`${named} is a folder, not a file`);
   if (stats.isSocket()) return fail(`${named} is a socket, which handgrad does not write to`);
-  if (stats.isCharacterDevice())
-    return { kind: "through", path: target, what: "a character device" };
-  if (stats.isBlockDevice()) return { kind: "through", path: target, what: "a block device" };
-  if (stats.isFIFO()) return { kind: "through", path: target, what: "a FIFO" };
+  if (stats.isCharacterDevice() || stats.isBlockDevice() || stats.isFIFO()) {
+    return { kind: "through", path: target };
+  }
   if (!writableByThisUser(target, stats)) {
     const mode = (stats.mode & 0o777).toString(8).padStart(4, "0");
     fail(
