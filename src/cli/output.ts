@@ -38,3 +38,21 @@ export function shown(text: string): string {
     c === "\u007f" ? "\\u007f" : JSON.stringify(c).slice(1, -1),
   );
 }
+
+/**
+ * A word as a shell reads it back: bare when safe, else in single quotes, or, when it holds
+ * control characters, as $'…' with escapes (bash, zsh, and POSIX sh since 2024), so that a
+ * newline in a path does not break the printed line.
+ */
+export function shellWord(word: string): string {
+  if (/^[\w.,/:=+@%-]+$/.test(word)) return word;
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u001f\u007f]/.test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
+  const escaped = Array.from(word, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === "\\" || c === "'") return `\\${c}`;
+    if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, "0")}`;
+    return c;
+  }).join("");
+  return `$'${escaped}'`;
+}

@@ -38,7 +38,7 @@ import {
   type Flags,
   type FlagSpecs,
 } from "../flags.js";
-import { shown, type Output } from "../output.js";
+import { shellWord, shown, type Output } from "../output.js";
 import { progressBar } from "../progress.js";
 import { percent, readableNumber, sci, trainingOutcomeText } from "../report.js";
 import { activationByName, forward, outputHeadFor } from "../../nn/index.js";
@@ -431,24 +431,6 @@ function resumeArgs(flags: Flags, checkpoint: string): string {
   }
   words.push("--resume", checkpoint);
   return words.map(shellWord).join(" ");
-}
-
-/**
- * A word as a shell reads it back: bare when safe, else in single quotes, or, when it holds
- * control characters, as $'…' with escapes (bash, zsh, and POSIX sh since 2024), so that a
- * newline in a path does not break the printed line.
- */
-function shellWord(word: string): string {
-  if (/^[\w.,/:=+@%-]+$/.test(word)) return word;
-  // eslint-disable-next-line no-control-regex
-  if (!/[\u0000-\u001f\u007f]/.test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
-  const escaped = Array.from(word, (c) => {
-    const code = c.charCodeAt(0);
-    if (c === "\\" || c === "'") return `\\${c}`;
-    if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, "0")}`;
-    return c;
-  }).join("");
-  return `$'${escaped}'`;
 }
 
 /** Refuses a run whose signal checkpoint (no --checkpoint) could not be written, before it starts. */
