@@ -161,12 +161,14 @@ describe("signals", () => {
     run.child.kill("SIGINT");
     run.child.kill("SIGTERM");
     const { code, stderr } = await run.ended;
-    expect(code, stderr).toBe(143);
     const lines = stderr.trimEnd().split("\n");
-    expect(lines).toHaveLength(1);
+    expect(lines, stderr).toHaveLength(1);
+    // Which of the two the process handles second is the kernel's choice; the code follows it.
+    const second = /second (SIGINT|SIGTERM)/.exec(stderr)?.[1];
+    expect(code, stderr).toBe(second === "SIGINT" ? 130 : 143);
     const state = loadCheckpoint(join(folder, "ck.json")).state;
     expect(lines[0]).toBe(
-      `handgrad train: second SIGTERM: stopped at once, without saving; ck.json keeps the run as of step ${state.steps} (the end of epoch ${state.epoch - 1}); the model was not saved to m.json`,
+      `handgrad train: second ${second}: stopped at once, without saving; ck.json keeps the run as of step ${state.steps} (the end of epoch ${state.epoch - 1}); the model was not saved to m.json`,
     );
     expect(existsSync(join(folder, "m.json"))).toBe(false);
     expect(existsSync(join(folder, "m.json.lock"))).toBe(false);
@@ -234,7 +236,7 @@ describe("messages", () => {
   it("a resume command quotes every word so that bash reads back the same words", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 12 }), (text) => {
-        const word = text.replace(/\u0000/g, ""); // no argument can hold NUL
+        const word = text.split("\u0000").join(""); // no argument can hold NUL
         const quoted = shellWord(word);
         expect(quoted).not.toMatch(/[\n\r]/);
         const echoed = spawnSync("bash", ["-c", `printf '%s' ${quoted}`], { encoding: "utf8" });
