@@ -8,6 +8,7 @@ import { assertWritable, loadModel, writeFileAtomic } from "../../io/index.js";
 import { toRows } from "../../linalg/index.js";
 import { accuracy, activationByName, classCount, classify, forward, loss } from "../../nn/index.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import { predictionCheck } from "../memory.js";
 import type { Output } from "../output.js";
 import { assertFiniteOutputs, standardizedFeatures } from "../setup.js";
 
@@ -42,6 +43,7 @@ export function predictCommand(flags: Flags, output: Output): number {
   const label = stringFlag(flags, "label");
   const { X, y } = loadPredictionCsv(dataPath, model.params.W1.rows, {
     maxClasses: classCount(model.params.W2.cols),
+    onCensus: predictionCheck(model, dataPath, out !== undefined),
     ...(label === undefined ? {} : { label }),
   });
   const features = standardizedFeatures(X, model.standardizer, dataPath);

@@ -36,6 +36,7 @@ import {
   type FlagSpecs,
 } from "../flags.js";
 import type { Output } from "../output.js";
+import { trainingCheck } from "../memory.js";
 import { progressBar } from "../progress.js";
 import { sci, trainingOutcomeText } from "../report.js";
 import { activationByName, forward, outputHeadFor } from "../../nn/index.js";
@@ -175,7 +176,11 @@ export async function runTraining(
   const savedModel = initModel ?? checkpoint?.model;
   const savedPath = initModelPath ?? resumePath;
   if (savedModel) assertSameClasses(choice, savedModel, savedPath as string);
-  const { data, source } = loadData(choice, labelClasses(choice, network, savedModel));
+  const { data, source } = loadData(
+    choice,
+    labelClasses(choice, network, savedModel),
+    trainingCheck(choice, network, savedModel, { batchSize, engine, threads }),
+  );
   const split = splitData(choice, data);
   const start = startingModel(network, data.X.cols, savedPath, choice.seed, {
     outputs: outputsFor(choice, network, data),
