@@ -51,6 +51,8 @@ export interface MemoryEstimate {
   readonly largestArray: number;
   /** The longest string the run builds (characters): its JSON output, if large. */
   readonly longestText: number;
+  /** The phases that do not overlap (train), of which `terms` holds the largest. */
+  readonly passes: readonly MemoryTerm[];
 }
 
 /**
@@ -122,6 +124,8 @@ export function trainingMemory(shape: TrainingShape): MemoryEstimate {
   return estimate(
     [runtime(shape.threads), data(shape), parameters(D, H, K, PARAM_COPIES), largest(passes)],
     largestArray,
+    0,
+    passes,
   );
 }
 
@@ -260,10 +264,15 @@ function largest(terms: readonly MemoryTerm[]): MemoryTerm {
   return terms.reduce((a, b) => (b.bytes > a.bytes ? b : a));
 }
 
-function estimate(terms: MemoryTerm[], largestArray: number, longestText = 0): MemoryEstimate {
+function estimate(
+  terms: MemoryTerm[],
+  largestArray: number,
+  longestText = 0,
+  passes: readonly MemoryTerm[] = [],
+): MemoryEstimate {
   const sorted = [...terms].sort((a, b) => b.bytes - a.bytes);
   const bytes = terms.reduce((sum, t) => sum + t.bytes, 0);
-  return { bytes, terms: sorted, largestArray, longestText };
+  return { bytes, terms: sorted, largestArray, longestText, passes };
 }
 
 /** 100000 as "100 000" (thin groups of three, as the docs print counts). */
