@@ -4,6 +4,7 @@
  */
 import {
   applyStandardizer,
+  DEFAULT_SAMPLES,
   fitStandardizer,
   loadCsv,
   makeDataset,
@@ -41,6 +42,7 @@ import {
   type Flags,
   type FlagSpecs,
 } from "./flags.js";
+import type { SizeCheck } from "./memory.js";
 import { sci } from "./report.js";
 
 export const DATA_FLAGS: FlagSpecs = {
@@ -172,18 +174,35 @@ export function labelClasses(
   return network.output === "softmax" ? "any" : 2;
 }
 
-/** The data set the choice names (labels 0..classes−1), and how to name it in messages. */
+/**
+ * The data set the choice names (labels 0..classes−1), and how to name it in messages. With
+ * `check`, its size is checked first (cli/memory.ts): a toy set's before it is generated, a
+ * CSV file's once its rows are counted, before they are read (and again once its labels are
+ * known when the classes were not).
+ */
 export function loadData(
   choice: DataChoice,
   classes: number | "any" = 2,
+  check?: SizeCheck,
 ): { data: Dataset; source: string } {
+  const knownClasses = classes === "any" ? 2 : classes;
   if (choice.file !== undefined) {
     const options = {
       maxClasses: classes === "any" ? MAX_CLASSES : classes,
       ...(choice.label === undefined ? {} : { label: choice.label }),
+      ...(check === undefined
+        ? {}
+        : {
+            onCensus: (rows: number, columns: number) =>
+              check({ rows, features: Math.max(0, columns - 1), classes: knownClasses }),
+          }),
     };
     try {
-      return { data: loadCsv(choice.file, options), source: choice.file };
+      const data = loadCsv(choice.file, options);
+      if (check && classes === "any") {
+        check({ rows: data.X.rows, features: data.X.cols, classes: maxLabel(data.y) + 1 });
+      }
+      return { data, source: choice.file };
     } catch (error) {
       if (error instanceof DataError && classes === 2 && / label /.test(error.message)) {
         error.message += " (labels 0..K−1 of K classes need --classes K or --output softmax)";
@@ -192,6 +211,7 @@ export function loadData(
     }
   }
   const name = choice.dataset as string;
+  check?.({ rows: choice.samples ?? DEFAULT_SAMPLES, features: 2, classes: knownClasses });
   const data = makeDataset(name, {
     seed: streamSeed(choice.seed, "data"),
     ...(choice.samples === undefined ? {} : { samples: choice.samples }),

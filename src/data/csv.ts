@@ -44,6 +44,11 @@ export interface CsvFileLimits {
   readonly maxRecordBytes?: number | undefined;
   /** The bytes read at a time. */
   readonly chunkBytes?: number | undefined;
+  /**
+   * Called after the first pass with the data rows and the header's cells, before the second
+   * pass allocates anything for them: a caller may refuse a file too large for what it does.
+   */
+  readonly onCensus?: ((rows: number, columns: number) => void) | undefined;
 }
 
 /**
@@ -137,7 +142,9 @@ function countCsvFile(path: string, limits: CsvFileLimits): CsvCensus {
       return checked;
     },
   );
-  return { rows: rowsOf(scanner), headerCells: scanner.firstRecordCells };
+  const census = { rows: rowsOf(scanner), headerCells: scanner.firstRecordCells };
+  limits.onCensus?.(census.rows, census.headerCells);
+  return census;
 }
 
 /**

@@ -29,6 +29,18 @@ export function resolveThreads(option: ThreadsOption, largestProductFlops: numbe
 }
 
 /**
+ * The threads fastestBackend(values, threads, largestProductFlops) computes on at most: 1
+ * where it falls back to the JavaScript backend (the buffers would not fit WebAssembly).
+ */
+export function backendThreads(
+  values: number,
+  threads: ThreadsOption,
+  largestProductFlops: number,
+): number {
+  return values <= WASM_MAX_VALUES ? resolveThreads(threads, largestProductFlops) : 1;
+}
+
+/**
  * The fastest Backend for a run whose buffers total `values` float64s (plus 16-byte
  * alignment): WebAssembly SIMD128 with memory sized to hold them all, or the blocked
  * JavaScript backend where SIMD128 is missing, the buffers would not fit or the module cannot

@@ -17,6 +17,7 @@
  */
 import { DataError, ShapeError } from "../errors.js";
 import {
+  backendThreads,
   fastestBackend,
   matrix,
   shapeOf,
@@ -253,12 +254,38 @@ export function engineBackend(
   K: number,
   threads: ThreadsOption = "auto",
 ): Backend {
-  const fullBatch = batchSize === N;
-  return fastestBackend(
-    runValues(batchSize, D, H, K, fullBatch ? 2 : 3),
-    threads,
-    2 * batchSize * H * Math.max(D, K),
-  );
+  const { values, flops } = engineSizes(N, batchSize, D, H, K);
+  return fastestBackend(values, threads, flops);
+}
+
+/** The threads engineBackend's backend computes on at most (1: the main thread only). */
+export function engineThreads(
+  N: number,
+  batchSize: number,
+  D: number,
+  H: number,
+  K: number,
+  threads: ThreadsOption = "auto",
+): number {
+  const { values, flops } = engineSizes(N, batchSize, D, H, K);
+  return backendThreads(values, threads, flops);
+}
+
+/**
+ * The float64 values of the run's buffers (the workspace, the parameters, the last good ones
+ * and, for mini-batches, the start-of-run gradient) and the flops of its largest product.
+ */
+export function engineSizes(
+  N: number,
+  batchSize: number,
+  D: number,
+  H: number,
+  K: number,
+): { values: number; flops: number } {
+  return {
+    values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3),
+    flops: 2 * batchSize * H * Math.max(D, K),
+  };
 }
 
 /**

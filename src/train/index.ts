@@ -1,3 +1,4 @@
 export * from "./optimizer.js";
 export * from "./trainer.js";
-export { engineBackend, trainFast } from "./engine.js";
+export { engineBackend, engineThreads, trainFast } from "./engine.js";
+export * from "./memory.js";

@@ -3,6 +3,7 @@ import { toRows } from "../../linalg/index.js";
 import { activationByName, backward, forward, loss } from "../../nn/index.js";
 import { UsageError } from "../../errors.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import { commandCheck } from "../memory.js";
 import { shown, type Output } from "../output.js";
 import { loadModel } from "../../io/index.js";
 import {
@@ -34,7 +35,11 @@ export function gradCommand(flags: Flags, output: Output): number {
   refuseFreshModelFlags(choice, {}, modelPath, "model");
   const model = loadModel(modelPath);
   assertSameClasses(choice, model, modelPath);
-  const { data, source } = loadData(choice, labelClasses(choice, {}, model));
+  const { data, source } = loadData(
+    choice,
+    labelClasses(choice, {}, model),
+    commandCheck("grad", choice, {}, model),
+  );
   assertModelFits(model, data.X.cols, modelPath);
   const { X, y } = standardized(data, model.standardizer, source);
   const activation = activationByName(model.activation);

@@ -10,6 +10,7 @@ import {
   type Flags,
   type FlagSpecs,
 } from "../flags.js";
+import { commandCheck } from "../memory.js";
 import type { Output } from "../output.js";
 import { gradientCheckText } from "../report.js";
 import { activationByName, forward } from "../../nn/index.js";
@@ -57,7 +58,11 @@ export function gradcheckCommand(flags: Flags, output: Output): number {
 
   const savedModel = modelPath === undefined ? undefined : loadModel(modelPath);
   if (savedModel) assertSameClasses(choice, savedModel, modelPath as string);
-  const { data, source } = loadData(choice, labelClasses(choice, network, savedModel));
+  const { data, source } = loadData(
+    choice,
+    labelClasses(choice, network, savedModel),
+    commandCheck("gradcheck", choice, network, savedModel),
+  );
   const model = startingModel(network, data.X.cols, modelPath, choice.seed, {
     outputs: outputsFor(choice, network, data),
     ...(savedModel ? { saved: savedModel } : {}),

@@ -8,6 +8,7 @@ import { assertNoCollisions, assertWritable, loadModel, writeFileAtomic } from "
 import { toRows } from "../../linalg/index.js";
 import { accuracy, activationByName, classCount, classify, forward, loss } from "../../nn/index.js";
 import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import { predictionCheck } from "../memory.js";
 import { shown, type Output } from "../output.js";
 import { assertFiniteOutputs, fileRole, standardizedFeatures } from "../setup.js";
 
@@ -47,6 +48,7 @@ export function predictCommand(flags: Flags, output: Output): number {
   const label = stringFlag(flags, "label");
   const { X, y } = loadPredictionCsv(dataPath, model.params.W1.rows, {
     maxClasses: classCount(model.params.W2.cols),
+    onCensus: predictionCheck(model, dataPath, out !== undefined),
     ...(label === undefined ? {} : { label }),
   });
   const features = standardizedFeatures(X, model.standardizer, dataPath);

@@ -39,6 +39,7 @@ import {
   type FlagSpecs,
 } from "../flags.js";
 import { shellWord, shown, type Output } from "../output.js";
+import { trainingCheck } from "../memory.js";
 import { progressBar } from "../progress.js";
 import { percent, readableNumber, sci, trainingOutcomeText } from "../report.js";
 import { activationByName, forward, outputHeadFor } from "../../nn/index.js";
@@ -193,7 +194,11 @@ export async function runTraining(
     const savedModel = initModel ?? checkpoint?.model;
     const savedPath = initModelPath ?? resumePath;
     if (savedModel) assertSameClasses(choice, savedModel, savedPath as string);
-    const { data, source } = loadData(choice, labelClasses(choice, network, savedModel));
+    const { data, source } = loadData(
+      choice,
+      labelClasses(choice, network, savedModel),
+      trainingCheck(choice, network, savedModel, { batchSize, engine, threads }),
+    );
     const split = splitData(choice, data);
     const start = startingModel(network, data.X.cols, savedPath, choice.seed, {
       outputs: outputsFor(choice, network, data),

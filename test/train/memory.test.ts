@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { jsBackend, type Backend } from "../../src/linalg/index.js";
+import { backward, forward, initParams, tanh } from "../../src/nn/index.js";
+import { makeDataset } from "../../src/data/index.js";
+import {
+  gradientMemory,
+  HELPER_THREAD_BYTES,
+  predictionMemory,
+  RUNTIME_BYTES,
+  train,
+  trainingMemory,
+  type MemoryEstimate,
+} from "../../src/train/index.js";
+
+const MiB = 2 ** 20;
+
+function term(e: MemoryEstimate, what: string): number {
+  const found = [...e.terms, ...e.passes].find((t) => t.what === what);
+  if (!found) throw new Error(`no term "${what}" in ${e.terms.map((t) => t.what).join(", ")}`);
+  return found.bytes;
+}
+
+/** jsBackend that records the length of every buffer it hands out. */
+function countingBackend(): { backend: Backend; values: () => number } {
+  let total = 0;
+  const backend: Backend = {
+    ...jsBackend,
+    name: "js-counting",
+    alloc: (length) => {
+      total += length;
+      return jsBackend.alloc(length);
+    },
+    gemm: jsBackend.gemm.bind(jsBackend),
+    gemmTransA: jsBackend.gemmTransA.bind(jsBackend),
+    gemmTransB: jsBackend.gemmTransB.bind(jsBackend),
+    reset: () => jsBackend.reset(),
+  };
+  return { backend, values: () => total };
+}
+
+describe("trainingMemory", () => {
+  const shape = { rows: 1000, features: 2, outputs: 1, hidden: 10, batchSize: 32, threads: 1 };
+
+  it("is the sum of its terms, largest first", () => {
+    for (const engine of ["fast", "plain"] as const) {
+      const e = trainingMemory({ ...shape, engine });
+      expect(e.bytes).toBe(e.terms.reduce((s, t) => s + t.bytes, 0));
+      const sizes = e.terms.map((t) => t.bytes);
+      expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    }
+  });
+
+  it("counts the plain path's whole-set gradient in closed form: N(6H + 5K + 3) float64", () => {
+    const e = trainingMemory({ ...shape, engine: "plain" });
+    expect(term(e, "the whole-set gradient")).toBe(8 * 1000 * (6 * 10 + 5 * 1 + 3));
+    expect(term(e, "Node")).toBe(RUNTIME_BYTES);
+    // X and y as generated and shuffled (2 copies of N×(D+1)).
+    expect(term(e, "the data")).toBe(8 * 2 * 1000 * 3);
+  });
+
+  it("the fast engine's workspace covers every buffer the engine allocates on its backend", () => {
+    const data = makeDataset("moons", { samples: 500, seed: 1 });
+    const params = initParams({ inputs: 2, hidden: 12, init: "xavier", seed: 2 });
+    for (const batchSize of [32, 500]) {
+      const { backend, values } = countingBackend();
+      train(params, data, { activation: "tanh", learningRate: 0.1, epochs: 1, batchSize, backend });
+      const e = trainingMemory({
+        rows: 500,
+        features: 2,
+        outputs: 1,
+        hidden: 12,
+        batchSize,
+        engine: "fast",
+        threads: 1,
+      });
+      // The backend's buffers plus the N per-example losses (a plain Float64Array).
+      const allocated = 8 * (values() + 500);
+      const workspace = term(e, "the fast engine's workspace");
+      expect(workspace).toBeGreaterThanOrEqual(allocated);
+      expect(workspace - allocated).toBeLessThanOrEqual(8 * 40); // one value of slack a buffer
+    }
+  });
+
+  it("the whole-set gradient covers the plain path's arrays that outlive the pass", () => {
+    const N = 300;
+    const H = 7;
+    const { X, y } = makeDataset("moons", { samples: N, seed: 3 });
+    const params = initParams({ inputs: 2, hidden: H, init: "xavier", seed: 4 });
+    const cache = forward(params, X, tanh);
+    const grads = backward(params, cache, X, y, tanh);
+    const kept = [cache.z1, cache.a1, cache.z2, cache.p, grads.dW1, grads.db1, grads.dW2, grads.db2]
+      .map((m) => m.data.byteLength)
+      .reduce((a, b) => a + b);
+    const e = trainingMemory({
+      rows: N,
+      features: 2,
+      outputs: 1,
+      hidden: H,
+      batchSize: N,
+      engine: "plain",
+      threads: 1,
+    });
+    // The pass keeps z1, a1 (N×H) and makes three more N×H (δ2 W2ᵀ, f′(z1), δ1) and X W1.
+    expect(term(e, "the whole-set gradient")).toBeGreaterThanOrEqual(kept + 4 * N * H * 8);
+  });
+
+  it("the largest array is N×H for a wide network, and helper threads are counted", () => {
+    const e = trainingMemory({
+      rows: 100_000,
+      features: 2,
+      outputs: 1,
+      hidden: 100_000,
+      batchSize: 32,
+      engine: "fast",
+      threads: 64,
+    });
+    expect(e.largestArray).toBe(1e10);
+    expect(term(e, "Node and its helper threads")).toBe(RUNTIME_BYTES + 63 * HELPER_THREAD_BYTES);
+    expect(e.bytes).toBeGreaterThan(100_000 * 100_000 * 3 * 8);
+  });
+
+  it("validation rows and standardisation add their copies and passes", () => {
+    const base = { ...shape, engine: "plain" as const };
+    const split = trainingMemory({ ...base, validationRows: 250, standardize: true });
+    // N×(D+1) generated, shuffled and split (3 copies) plus the standardised N×D.
+    expect(term(split, "the data")).toBe(8 * (3 * 1000 * 3 + 1000 * 2));
+    expect(split.bytes).toBeLessThan(trainingMemory(base).bytes + 1 * MiB);
+  });
+});
+
+describe("the commands' estimates", () => {
+  it("predict counts its JSON output and the --out file's text", () => {
+    const shape = { rows: 1000, features: 3, outputs: 4, hidden: 8 };
+    const plain = predictionMemory(shape);
+    const out = predictionMemory(shape, true);
+    expect(plain.longestText).toBe(1000 * 5 * 32);
+    expect(out.bytes - plain.bytes).toBe(term(plain, "the JSON output"));
+  });
+
+  it("grad's text grows with the gradient's entries, not the rows", () => {
+    const small = gradientMemory({ rows: 10, features: 30, outputs: 1, hidden: 100 });
+    const many = gradientMemory({ rows: 10_000, features: 30, outputs: 1, hidden: 100 });
+    expect(small.longestText).toBe((30 * 100 + 100 + 100 + 1) * 32);
+    expect(many.longestText).toBe(small.longestText);
+  });
+});
