@@ -22,7 +22,7 @@ import { ModelFileError } from "../errors.js";
 import type { EpochRecord, LabelledData, TrainState } from "../train/index.js";
 import { readUtf8File, writeFileAtomic } from "./files.js";
 import { modelFromJson, serializeModel, type Model } from "./model-file.js";
-import { parseJsonStrictly, requiredKey } from "./strict-json.js";
+import { describeValue as describe, parseJsonStrictly, requiredKey } from "./strict-json.js";
 
 export const CHECKPOINT_FORMAT = "handgrad-checkpoint";
 export const CHECKPOINT_VERSION = 1;
@@ -243,11 +243,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isCount(value: unknown): boolean {
   return Number.isSafeInteger(value) && (value as number) >= 0;
-}
-
-function describe(value: unknown): string {
-  const text = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 /**

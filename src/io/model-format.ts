@@ -28,7 +28,7 @@ import {
   type ActivationName,
   type Params,
 } from "../nn/index.js";
-import { parseJsonStrictly, requiredKey } from "./strict-json.js";
+import { describeValue as describe, parseJsonStrictly, requiredKey } from "./strict-json.js";
 
 export const MODEL_FORMAT = "handgrad-model";
 export const MODEL_VERSION = 1;
@@ -186,40 +186,6 @@ function vectorField(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** The longest description of a value quoted in a message. */
-const MAX_DESCRIBED_CHARACTERS = 40;
-
-function describe(value: unknown): string {
-  const text = preview(value, MAX_DESCRIBED_CHARACTERS + 1);
-  return text.length > MAX_DESCRIBED_CHARACTERS
-    ? `${text.slice(0, MAX_DESCRIBED_CHARACTERS - 3)}...`
-    : text;
-}
-
-/**
- * About the first `budget` characters of `value` as JSON, with numbers as JavaScript prints
- * them (JSON.stringify would turn 1e999 into null). Stops once the budget is spent, so the
- * recursion is at most `budget` levels deep however deeply the value nests (JSON.stringify
- * of [[[[…]]]] 100 000 deep overflows the stack).
- */
-function preview(value: unknown, budget: number): string {
-  if (budget <= 0) return "";
-  if (typeof value === "number") return String(value);
-  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? String(value);
-  const isArray = Array.isArray(value);
-  const entries: [string | undefined, unknown][] = isArray
-    ? (value as unknown[]).map((v) => [undefined, v])
-    : Object.entries(value);
-  let text = isArray ? "[" : "{";
-  for (const [i, [key, v]] of entries.entries()) {
-    if (text.length >= budget) break;
-    if (i > 0) text += ",";
-    if (key !== undefined) text += `${JSON.stringify(key)}:`;
-    text += preview(v, budget - text.length);
-  }
-  return text.length >= budget ? text : text + (isArray ? "]" : "}");
 }
 
 /** The shortest decimal that reads back to x; −0 keeps its sign. */
