@@ -22,7 +22,8 @@ import { ModelFileError } from "../errors.js";
 import type { EpochRecord, LabelledData, TrainState } from "../train/index.js";
 import { readUtf8File } from "./files.js";
 import { writeFileAtomic } from "./write.js";
-import { parseModel, serializeModel, type Model } from "./model-file.js";
+import { modelFromJson, serializeModel, type Model } from "./model-file.js";
+import { describeValue as describe, parseJsonStrictly, requiredKey } from "./strict-json.js";
 
 export const CHECKPOINT_FORMAT = "handgrad-checkpoint";
 export const CHECKPOINT_VERSION = 1;
@@ -128,21 +129,17 @@ export function parseCheckpoint(text: string, source = "checkpoint file"): Check
   const fail = (what: string): never => {
     throw new ModelFileError(`${source}: ${what}`);
   };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return fail(`not valid JSON (${(error as Error).message.split("\n")[0]})`);
-  }
+  const json = parseJsonStrictly(text, source, ModelFileError);
   if (!isObject(json)) return fail("expected a JSON object");
-  if (json["format"] !== CHECKPOINT_FORMAT)
-    fail(`"format" must be "${CHECKPOINT_FORMAT}", got ${describe(json["format"])}`);
-  if (json["version"] !== CHECKPOINT_VERSION)
-    fail(
-      `unsupported "version" ${describe(json["version"])} (this handgrad reads ${CHECKPOINT_VERSION})`,
-    );
-  for (const key of KNOWN_KEYS) if (!(key in json)) fail(`missing key "${key}"`);
-  for (const key of Object.keys(json)) if (!KNOWN_KEYS.includes(key)) fail(`unknown key "${key}"`);
+  const format = requiredKey(json, "format", fail);
+  if (format !== CHECKPOINT_FORMAT)
+    fail(`"format" must be "${CHECKPOINT_FORMAT}", got ${describe(format)}`);
+  const version = requiredKey(json, "version", fail);
+  if (version !== CHECKPOINT_VERSION)
+    fail(`unsupported "version" ${describe(version)} (this handgrad reads ${CHECKPOINT_VERSION})`);
+  for (const key of KNOWN_KEYS) requiredKey(json, key, fail);
+  for (const key of Object.keys(json))
+    if (!KNOWN_KEYS.includes(key)) fail(`unknown key ${describe(key)}`);
 
   const options = json["options"];
   if (!isObject(options)) return fail(`"options" must be an object`);
@@ -156,6 +153,8 @@ export function parseCheckpoint(text: string, source = "checkpoint file"): Check
   }
   const data = json["data"];
   if (!isObject(data)) return fail(`"data" must be an object`);
+  for (const key of ["source", "trainRows", "validationRows", "sha256"])
+    requiredKey(data, key, fail, ["data"]);
   if (typeof data["source"] !== "string") fail(`"data.source" must be a string`);
   for (const key of ["trainRows", "validationRows"]) {
     if (!isCount(data[key])) fail(`"data.${key}" must be a non-negative integer`);
@@ -163,6 +162,8 @@ export function parseCheckpoint(text: string, source = "checkpoint file"): Check
   if (typeof data["sha256"] !== "string" || !/^[0-9a-f]{64}$/.test(data["sha256"]))
     fail(`"data.sha256" must be 64 hex digits`);
   const optimizer = json["optimizer"];
+  if (isObject(optimizer))
+    for (const key of ["name", "learningRate"]) requiredKey(optimizer, key, fail, ["optimizer"]);
   if (
     !isObject(optimizer) ||
     optimizer["name"] !== "sgd" ||
@@ -177,7 +178,7 @@ export function parseCheckpoint(text: string, source = "checkpoint file"): Check
 
   const rng = json["rng"];
   if (!isObject(rng)) return fail(`"rng" must be an object with "words" and "spareNormal"`);
-  const words = rng["words"];
+  const words = requiredKey(rng, "words", fail, ["rng"]);
   if (
     !Array.isArray(words) ||
     words.length !== 4 ||
@@ -185,12 +186,12 @@ export function parseCheckpoint(text: string, source = "checkpoint file"): Check
     words.every((w) => w === 0)
   )
     fail(`"rng.words" must be 4 integers in 0..2^32 − 1, not all 0`);
-  const spare = rng["spareNormal"];
+  const spare = requiredKey(rng, "spareNormal", fail, ["rng"]);
   if (spare !== null && !(typeof spare === "number" && Number.isFinite(spare)))
     fail(`"rng.spareNormal" must be null or a finite number`);
 
-  const model = parseModel(jsonText(json["model"]), `${source} "model"`);
-  const lastGood = parseModel(jsonText(json["lastGood"]), `${source} "lastGood"`);
+  const model = modelFromJson(json["model"], `${source} "model"`);
+  const lastGood = modelFromJson(json["lastGood"], `${source} "lastGood"`);
   for (const name of ["W1", "b1", "W2", "b2"] as const) {
     const [a, b] = [model.params[name], lastGood.params[name]];
     if (a.rows !== b.rows || a.cols !== b.cols)
@@ -203,11 +204,14 @@ export function parseCheckpoint(text: string, source = "checkpoint file"): Check
   if (history.length !== epoch)
     fail(`"history" must hold epochs 0..${epoch - 1} (${epoch} records), got ${history.length}`);
   const records = history.map((r: unknown, i): EpochRecord => {
-    if (!isObject(r) || r["epoch"] !== i) return fail(`"history"[${i}] must be epoch ${i}`);
+    if (!isObject(r)) return fail(`"history"[${i}] must be an object`);
+    if (requiredKey(r, "epoch", fail, ["history", i]) !== i)
+      fail(`"history"[${i}] must be epoch ${i}`);
     const figures: Record<string, number> = { epoch: i };
     for (const key of ["loss", "accuracy", "validationLoss", "validationAccuracy"]) {
-      const value = r[key];
-      if (value === undefined && key.startsWith("validation")) continue;
+      const optional = key.startsWith("validation");
+      if (optional && !Object.hasOwn(r, key)) continue;
+      const value = requiredKey(r, key, fail, ["history", i]);
       if (typeof value !== "number" || !Number.isFinite(value))
         fail(`"history"[${i}].${key} must be a finite number`);
       figures[key] = value as number;
@@ -240,11 +244,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isCount(value: unknown): boolean {
   return Number.isSafeInteger(value) && (value as number) >= 0;
-}
-
-function describe(value: unknown): string {
-  const text = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 /**

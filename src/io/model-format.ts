@@ -28,6 +28,7 @@ import {
   type ActivationName,
   type Params,
 } from "../nn/index.js";
+import { describeValue as describe, parseJsonStrictly, requiredKey } from "./strict-json.js";
 
 export const MODEL_FORMAT = "handgrad-model";
 export const MODEL_VERSION = 1;
@@ -83,27 +84,31 @@ const KNOWN_KEYS = new Set([
 ]);
 const STANDARDIZE_KEYS = new Set(["mean", "std"]);
 
-/** Parses and validates the text of a model file (`source` names it in errors). */
+/**
+ * Parses and validates the text of a model file (`source` names it in errors): valid JSON
+ * without a duplicated key (see strict-json.ts), then what modelFromJson checks.
+ */
 export function parseModel(text: string, source = "model file"): Model {
+  return modelFromJson(parseJsonStrictly(text, source, ModelFileError), source);
+}
+
+/**
+ * Validates a model file's object, already parsed (a checkpoint embeds two of them), and
+ * builds the model; a ModelFileError whose message starts with `source` says what is wrong.
+ */
+export function modelFromJson(json: unknown, source: string): Model {
   const fail = (what: string): never => {
     throw new ModelFileError(`${source}: ${what}`);
   };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return fail(`not valid JSON (${oneLineExcerpt((error as Error).message)})`);
-  }
   if (!isObject(json)) return fail("expected a JSON object");
   for (const key of Object.keys(json))
     if (!KNOWN_KEYS.has(key)) fail(`unknown key ${describe(key)}`);
-  if (json["format"] !== MODEL_FORMAT)
-    fail(`"format" must be "${MODEL_FORMAT}", got ${describe(json["format"])}`);
-  if (json["version"] !== MODEL_VERSION)
-    fail(
-      `unsupported "version" ${describe(json["version"])} (this handgrad reads ${MODEL_VERSION})`,
-    );
-  const activation = json["activation"];
+  const format = requiredKey(json, "format", fail);
+  if (format !== MODEL_FORMAT) fail(`"format" must be "${MODEL_FORMAT}", got ${describe(format)}`);
+  const version = requiredKey(json, "version", fail);
+  if (version !== MODEL_VERSION)
+    fail(`unsupported "version" ${describe(version)} (this handgrad reads ${MODEL_VERSION})`);
+  const activation = requiredKey(json, "activation", fail);
   if (typeof activation !== "string" || !(ACTIVATION_NAMES as string[]).includes(activation)) {
     fail(`"activation" must be one of ${ACTIVATION_NAMES.join(", ")}, got ${describe(activation)}`);
   }
@@ -132,15 +137,8 @@ export function parseModel(text: string, source = "model file"): Model {
   for (const key of Object.keys(standardize)) {
     if (!STANDARDIZE_KEYS.has(key)) fail(`unknown key ${describe(`standardize.${key}`)}`);
   }
-  const mean = vectorField(
-    standardize,
-    "mean",
-    D,
-    `D = ${D}, the rows of W1`,
-    fail,
-    "standardize.",
-  );
-  const std = vectorField(standardize, "std", D, `D = ${D}, the rows of W1`, fail, "standardize.");
+  const mean = vectorField(standardize, "mean", D, `D = ${D}, the rows of W1`, fail, "standardize");
+  const std = vectorField(standardize, "std", D, `D = ${D}, the rows of W1`, fail, "standardize");
   std.forEach((s, j) => {
     if (!(s > 0)) fail(`"standardize.std"[${j}] must be > 0, got ${s}`);
   });
@@ -150,7 +148,7 @@ export function parseModel(text: string, source = "model file"): Model {
 type Fail = (what: string) => never;
 
 function matrixField(json: Record<string, unknown>, key: string, fail: Fail): Matrix {
-  const rows = json[key];
+  const rows = requiredKey(json, key, fail);
   if (!Array.isArray(rows) || rows.length === 0)
     return fail(`"${key}" must be a non-empty array of rows`);
   const width = Array.isArray(rows[0]) ? rows[0].length : -1;
@@ -172,70 +170,22 @@ function vectorField(
   length: number,
   why: string,
   fail: Fail,
-  prefix = "",
+  parent?: string,
 ): Float64Array {
-  const values = json[key];
-  if (!Array.isArray(values))
-    return fail(`"${prefix}${key}" must be an array of ${length} numbers`);
+  const values = requiredKey(json, key, fail, parent === undefined ? [] : [parent]);
+  const name = parent === undefined ? key : `${parent}.${key}`;
+  if (!Array.isArray(values)) return fail(`"${name}" must be an array of ${length} numbers`);
   if (values.length !== length)
-    fail(`"${prefix}${key}" must have ${length} numbers (${why}), got ${values.length}`);
+    fail(`"${name}" must have ${length} numbers (${why}), got ${values.length}`);
   values.forEach((v: unknown, j) => {
     if (typeof v !== "number" || !Number.isFinite(v))
-      fail(`"${prefix}${key}"[${j}] must be a finite number, got ${describe(v)}`);
+      fail(`"${name}"[${j}] must be a finite number, got ${describe(v)}`);
   });
   return Float64Array.from(values as number[]);
 }
 
-/**
- * JSON.parse's message, which quotes the text (with any control characters and line breaks
- * in it), as one line: those characters as \uXXXX escapes, cut to 160 characters.
- */
-function oneLineExcerpt(message: string): string {
-  let escaped = "";
-  for (const c of message) {
-    const code = c.charCodeAt(0);
-    const control = code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029;
-    escaped += control ? `\\u${code.toString(16).padStart(4, "0")}` : c;
-  }
-  return escaped.length > 160 ? `${escaped.slice(0, 157)}...` : escaped;
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** The longest description of a value quoted in a message. */
-const MAX_DESCRIBED_CHARACTERS = 40;
-
-function describe(value: unknown): string {
-  const text = preview(value, MAX_DESCRIBED_CHARACTERS + 1);
-  return text.length > MAX_DESCRIBED_CHARACTERS
-    ? `${text.slice(0, MAX_DESCRIBED_CHARACTERS - 3)}...`
-    : text;
-}
-
-/**
- * About the first `budget` characters of `value` as JSON, with numbers as JavaScript prints
- * them (JSON.stringify would turn 1e999 into null). Stops once the budget is spent, so the
- * recursion is at most `budget` levels deep however deeply the value nests (JSON.stringify
- * of [[[[…]]]] 100 000 deep overflows the stack).
- */
-function preview(value: unknown, budget: number): string {
-  if (budget <= 0) return "";
-  if (typeof value === "number") return String(value);
-  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? String(value);
-  const isArray = Array.isArray(value);
-  const entries: [string | undefined, unknown][] = isArray
-    ? (value as unknown[]).map((v) => [undefined, v])
-    : Object.entries(value);
-  let text = isArray ? "[" : "{";
-  for (const [i, [key, v]] of entries.entries()) {
-    if (text.length >= budget) break;
-    if (i > 0) text += ",";
-    if (key !== undefined) text += `${JSON.stringify(key)}:`;
-    text += preview(v, budget - text.length);
-  }
-  return text.length >= budget ? text : text + (isArray ? "]" : "}");
 }
 
 /** The shortest decimal that reads back to x; −0 keeps its sign. */

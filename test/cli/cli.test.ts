@@ -361,7 +361,7 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     [
       "a malformed model file",
       () => ["predict", "--model", csv("bad.json", "{}"), "--data", breastCancer],
-      /bad\.json: "format"/,
+      /bad\.json: missing key "format"/,
     ],
     [
       "a model whose width differs (gradcheck)",

@@ -199,3 +199,57 @@ describe("writing only what can be read back", () => {
     expect(() => parseModel(JSON.stringify(json))).toThrow(/unknown key "standardize.scale"/);
   });
 });
+
+describe("model files are read strictly", () => {
+  const text = serializeModel(sampleModel());
+  /** The 1-based line of character `index` of `s`. */
+  const lineOf = (s: string, index: number) => s.slice(0, index).split("\n").length;
+
+  it("refuses a duplicated key, naming it and the line of its second occurrence", () => {
+    const bad = text.replace('  "b2": ', '  "W1": [[1, 2, 3, 4]],\n  "b2": ');
+    const line = lineOf(bad, bad.indexOf('"W1": [[1, 2, 3, 4]]'));
+    expect(() => parseModel(bad, "m.json")).toThrow(
+      new ModelFileError(
+        `m.json line ${line}: duplicated key "W1" (JSON keeps only the last; remove one)`,
+      ),
+    );
+  });
+
+  it("refuses a duplicated key written with escapes (W\\u0031 is W1)", () => {
+    const bad = text.replace('  "b2": ', '  "W\\u0031": [[0, 0, 0, 0]],\n  "b2": ');
+    expect(() => parseModel(bad, "m.json")).toThrow(/^m\.json line \d+: duplicated key "W1" /);
+  });
+
+  it("refuses a duplicated key inside standardize, by its path", () => {
+    const bad = text.replace('"std": ', '"mean": [0, 0, 0], "std": ');
+    expect(() => parseModel(bad, "m.json")).toThrow(
+      /^m\.json line \d+: duplicated key "standardize\.mean" \(JSON keeps only the last; remove one\)$/,
+    );
+  });
+
+  const required = ["format", "version", "activation", "W1", "b1", "W2", "b2"];
+  for (const key of required) {
+    it(`refuses a model without "${key}": m.json: missing key "${key}"`, () => {
+      const json = JSON.parse(text);
+      delete json[key];
+      expect(() => parseModel(JSON.stringify(json), "m.json")).toThrow(
+        new ModelFileError(`m.json: missing key "${key}"`),
+      );
+    });
+  }
+  for (const key of ["mean", "std"]) {
+    it(`refuses a standardize without "${key}": m.json: missing key "standardize.${key}"`, () => {
+      const json = JSON.parse(text);
+      delete json.standardize[key];
+      expect(() => parseModel(JSON.stringify(json), "m.json")).toThrow(
+        new ModelFileError(`m.json: missing key "standardize.${key}"`),
+      );
+    });
+  }
+
+  it('loads a model without the optional "output" and "standardize"', () => {
+    const json = JSON.parse(text);
+    delete json.standardize;
+    expect(parseModel(JSON.stringify(json)).standardizer).toBeUndefined();
+  });
+});
