@@ -8,7 +8,7 @@
  * Labels y are N×1 either way: 0/1 for sigmoid, class indices 0..K−1 for softmax. With K = 2
  * the softmax head is the sigmoid head of d = z2_1 − z2_0 (with twice the parameters).
  */
-import { classList, isClassLabel } from "../data/dataset.js";
+import { isClassLabel } from "../data/dataset.js";
 import { DataError, UsageError } from "../errors.js";
 import { map, reduceRows, zipWith, type Matrix } from "../linalg/index.js";
 import {
@@ -85,7 +85,7 @@ export function assertClassLabels(y: Matrix, K: number, name: string, op: string
       );
     }
     throw new DataError(
-      `${op}: ${name} row ${n} is ${label}, but a softmax head of ${K} logits takes labels ${classList(K)}`,
+      `${op}: ${name} row ${n} is ${label}, but a softmax head of ${K} logits takes the integer labels 0 to ${K - 1}`,
     );
   }
 }
