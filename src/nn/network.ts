@@ -47,12 +47,16 @@ export interface Cache {
  * and an unknown activation (UsageError). Non-finite features are not refused here (they give
  * NaN, as IEEE arithmetic does; train and gradientCheck refuse them by row and column).
  */
-export function forward(params: Params, X: Matrix, activation: Activation | ActivationName): Cache {
+export function forward(
+  params: Params,
+  X: Matrix,
+  activationOrName: Activation | ActivationName,
+): Cache {
   assertInputs(params, X, "forward");
-  const f = resolveActivation(activation, "forward");
+  const activation = resolveActivation(activationOrName, "forward");
   const { W1, b1, W2, b2 } = params;
   const z1 = addRow(matmul(X, W1), b1); // N×H, z1 = X W1 + b1
-  const a1 = map(z1, f.f); // N×H, a1 = f(z1)
+  const a1 = map(z1, activation.f); // N×H, a1 = f(z1)
   const z2 = addRow(matmul(a1, W2), b2); // N×K, z2 = a1 W2 + b2
   const p = outputHeadFor(W2.cols).probabilities(z2); // N×K, p = σ(z2) or softmax(z2)
   return { z1, a1, z2, p };
@@ -95,12 +99,12 @@ export function backward(
   cache: Cache,
   X: Matrix,
   y: Matrix,
-  activation: Activation | ActivationName,
+  activationOrName: Activation | ActivationName,
 ): Grads {
   assertInputs(params, X, "backward");
   assertCache(cache, "backward", ["z1", "a1", "z2"]);
   assertMatrix(y, "y", "backward");
-  const f = resolveActivation(activation, "backward");
+  const activation = resolveActivation(activationOrName, "backward");
   const { z1, a1, z2 } = cache;
   const N = X.rows;
   if (y.rows !== N || y.cols !== 1) {
@@ -121,7 +125,7 @@ export function backward(
   const dW2 = matmulTransA(a1, dz2); // H×K, ∂L/∂W2 = a1ᵀ δ2
   const db2 = colSums(dz2); // 1×K, ∂L/∂b2 = Σ_n δ2
   const da1 = matmulTransB(dz2, params.W2); // N×H, ∂L/∂a1 = δ2 W2ᵀ
-  const fPrime = zipWith(z1, a1, f.df); // N×H, f′(z1)
+  const fPrime = zipWith(z1, a1, activation.df); // N×H, f′(z1)
   const dz1 = hadamard(da1, fPrime); // N×H, δ1 = ∂L/∂z1 = (δ2 W2ᵀ) ⊙ f′(z1)
   const dW1 = matmulTransA(X, dz1); // D×H, ∂L/∂W1 = Xᵀ δ1
   const db1 = colSums(dz1); // 1×H, ∂L/∂b1 = Σ_n δ1
