@@ -10,7 +10,10 @@ export class HandgradError extends Error {
   override name = "HandgradError";
 }
 
-/** A command-line flag or a hyper-parameter is missing, unknown or out of range. */
+/**
+ * A command-line flag or a hyper-parameter is missing, unknown or out of range, or a library
+ * argument is of the wrong kind (a nested array where a Matrix is expected, an unknown name).
+ */
 export class UsageError extends HandgradError {
   override name = "UsageError";
 }

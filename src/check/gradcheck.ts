@@ -20,8 +20,10 @@
  * and disagrees with either one-sided derivative. Such entries are counted as kinks and
  * left out of the error figures, never silently.
  */
-import { DataError, UsageError } from "../errors.js";
+import { DataError, ShapeError, UsageError } from "../errors.js";
 import {
+  assertFinite,
+  assertMatrix,
   assertSameShape,
   clone,
   columnVector,
@@ -32,12 +34,14 @@ import {
   type Matrix,
 } from "../linalg/index.js";
 import {
-  activationByName,
+  assertInputs,
   backward,
   forward,
   gradsAreFinite,
   loss,
   PARAM_NAMES,
+  paramsAreFinite,
+  resolveActivation,
   type Activation,
   type ActivationName,
   type Grads,
@@ -94,7 +98,15 @@ export interface GradientCheckReport {
 export const DEFAULT_EPS = 1e-5;
 export const DEFAULT_THRESHOLD = 1e-7;
 
-/** Checks backward() against central differences of the mean loss on (X, y). */
+/**
+ * Checks backward() against central differences of the mean loss on (X, y), the activation
+ * given as an Activation or by its name. Refuses, before any work: params that are not four
+ * Matrices of a D→H→K network, X not N×D or y not N×1 (ShapeError; UsageError for another
+ * kind of value); an unknown activation, parameters with NaN or ±Infinity, and options out of
+ * range (UsageError); a feature that is NaN or ±Infinity (DataError naming its row and column,
+ * from 0, as train does) and labels the loss does not take (DataError: outside [0, 1] for one
+ * logit, soft labels allowed; not a class index 0..K−1 for K).
+ */
 export function gradientCheck(
   params: Params,
   X: Matrix,
@@ -102,8 +114,18 @@ export function gradientCheck(
   activationOrName: Activation | ActivationName,
   options: GradientCheckOptions = {},
 ): GradientCheckReport {
-  const activation =
-    typeof activationOrName === "string" ? activationByName(activationOrName) : activationOrName;
+  const activation = resolveActivation(activationOrName, "gradientCheck");
+  assertInputs(params, X, "gradientCheck");
+  assertMatrix(y, "y", "gradientCheck");
+  if (y.rows !== X.rows || y.cols !== 1) {
+    throw new ShapeError(
+      `gradientCheck: y is ${y.rows}×${y.cols} but X is ${X.rows}×${X.cols}: y must be ${X.rows}×1`,
+    );
+  }
+  if (!paramsAreFinite(params)) {
+    throw new UsageError("gradientCheck: the parameters contain NaN or ±Infinity");
+  }
+  assertFinite(X, "X", "gradientCheck");
   const eps = options.eps ?? DEFAULT_EPS;
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   if (!(Number.isFinite(eps) && eps > 0))
@@ -118,8 +140,9 @@ export function gradientCheck(
   const rng = new Rng(options.seed ?? 0);
 
   const cache = forward(params, X, activation);
+  const L = loss(cache, y); // refuses labels the head does not take, naming the row
   const grads = options.analytic ?? backward(params, cache, X, y, activation);
-  if (!Number.isFinite(loss(cache, y)) || !gradsAreFinite(grads)) {
+  if (!Number.isFinite(L) || !gradsAreFinite(grads)) {
     throw new DataError(
       "the loss or its gradient overflows at these parameters on this data: the weights or the features are too large for float64",
     );

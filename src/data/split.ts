@@ -1,6 +1,6 @@
 /** Holding out a validation set: a seeded shuffle of the rows, then a cut. */
-import { UsageError } from "../errors.js";
-import { gatherRows } from "../linalg/index.js";
+import { ShapeError, UsageError } from "../errors.js";
+import { assertMatrix, describeValue, gatherRows, shapeOf } from "../linalg/index.js";
 import { Rng } from "../rng.js";
 import type { Dataset } from "./dataset.js";
 
@@ -8,13 +8,25 @@ import type { Dataset } from "./dataset.js";
  * Splits `ds` into training and validation rows after shuffling them with `seed`: the
  * validation set has round(N·validationFraction) rows, the training set the rest, and
  * both must be non-empty. Rows keep their shuffled order. Not stratified: with few rows a
- * class can be missing from one part.
+ * class can be missing from one part. Refuses a data set whose X and y are not Matrices
+ * (UsageError, ShapeError) or whose y is not N×1 (ShapeError), a fraction outside (0, 1) or
+ * leaving an empty part, and a seed that is not a non-negative integer (UsageError).
  */
 export function splitDataset(
   ds: Dataset,
   validationFraction: number,
   seed: number,
 ): { train: Dataset; validation: Dataset } {
+  if (typeof ds !== "object" || ds === null) {
+    throw new UsageError(`splitDataset: ds must be a Dataset {X, y, …}, got ${describeValue(ds)}`);
+  }
+  assertMatrix(ds.X, "X", "splitDataset");
+  assertMatrix(ds.y, "y", "splitDataset");
+  if (ds.y.rows !== ds.X.rows || ds.y.cols !== 1) {
+    throw new ShapeError(
+      `splitDataset: y is ${shapeOf(ds.y)} but X is ${shapeOf(ds.X)}: y must be ${ds.X.rows}×1`,
+    );
+  }
   if (!(Number.isFinite(validationFraction) && validationFraction > 0 && validationFraction < 1)) {
     throw new UsageError(
       `the validation fraction must be a number between 0 and 1 (exclusive), got ${validationFraction}`,

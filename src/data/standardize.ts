@@ -3,7 +3,7 @@
  * x' = (x − mean) / std, with mean and std fitted on the training rows only.
  */
 import { DataError, ShapeError } from "../errors.js";
-import { matrix, shapeOf, type Matrix } from "../linalg/index.js";
+import { assertFinite, assertMatrix, matrix, shapeOf, type Matrix } from "../linalg/index.js";
 
 /** Per-column mean and standard deviation, each of length D. */
 export interface Standardizer {
@@ -14,11 +14,15 @@ export interface Standardizer {
 /**
  * The mean and population standard deviation (divide by N) of each column of X (N×D, N ≥ 1).
  * A constant column gets mean = its value and std 1, so it maps to exactly 0 instead of 0/0.
+ * Refuses an X that is not a Matrix (UsageError, ShapeError), one without rows, and one with
+ * a feature that is NaN or ±Infinity (DataError naming its row and column, from 0).
  */
 export function fitStandardizer(X: Matrix): Standardizer {
+  assertMatrix(X, "X", "fitStandardizer");
   const { rows: N, cols: D, data } = X;
   if (N < 1)
     throw new DataError(`cannot fit a standardizer to ${shapeOf(X)} features: there are no rows`);
+  assertFinite(X, "X", "fitStandardizer");
   const mean = new Float64Array(D);
   const std = new Float64Array(D);
   for (let j = 0; j < D; j++) {
@@ -65,8 +69,12 @@ export function fitStandardizer(X: Matrix): Standardizer {
   return { mean, std };
 }
 
-/** (X − mean) / std column by column: a new N×D matrix; X must have D = s.mean.length columns. */
+/**
+ * (X − mean) / std column by column: a new N×D matrix; X must be a Matrix (UsageError,
+ * ShapeError) with D = s.mean.length columns (ShapeError).
+ */
 export function applyStandardizer(X: Matrix, s: Standardizer): Matrix {
+  assertMatrix(X, "X", "applyStandardizer");
   const { rows: N, cols: D, data } = X;
   if (s.mean.length !== D || s.std.length !== D) {
     throw new ShapeError(

@@ -1,13 +1,18 @@
 /**
  * The array kernels the network needs. These are the only loops over examples in the
  * library; forward and backward are written as calls to them. Every kernel is pure: it
- * returns a new matrix and leaves its arguments unchanged.
+ * returns a new matrix and leaves its arguments unchanged. The products, addRow and colSums
+ * (exported by the package entry) refuse an argument that is not a Matrix (assertMatrix:
+ * UsageError, or ShapeError when its data does not hold rows × cols values) besides shapes
+ * that do not fit (ShapeError).
  */
 import { ShapeError } from "../errors.js";
-import { assertSameShape, matrix, shapeOf, type Matrix } from "./matrix.js";
+import { assertMatrix, assertSameShape, matrix, shapeOf, type Matrix } from "./matrix.js";
 
 /** C = A B, with A m×k and B k×n; C is m×n. */
 export function matmul(A: Matrix, B: Matrix): Matrix {
+  assertMatrix(A, "A", "matmul");
+  assertMatrix(B, "B", "matmul");
   if (A.cols !== B.rows) {
     throw new ShapeError(`matmul: A is ${shapeOf(A)} but B is ${shapeOf(B)} (inner sizes differ)`);
   }
@@ -31,6 +36,8 @@ export function matmul(A: Matrix, B: Matrix): Matrix {
 
 /** C = Aᵀ B, with A k×m and B k×n; C is m×n (e.g. dW1 = Xᵀ δ1). */
 export function matmulTransA(A: Matrix, B: Matrix): Matrix {
+  assertMatrix(A, "A", "matmulTransA");
+  assertMatrix(B, "B", "matmulTransA");
   if (A.rows !== B.rows) {
     throw new ShapeError(
       `matmulTransA: Aᵀ is ${A.cols}×${A.rows} (A is ${shapeOf(A)}) but B is ${shapeOf(B)}`,
@@ -56,6 +63,8 @@ export function matmulTransA(A: Matrix, B: Matrix): Matrix {
 
 /** C = A Bᵀ, with A m×k and B n×k; C is m×n (e.g. δ2 W2ᵀ). */
 export function matmulTransB(A: Matrix, B: Matrix): Matrix {
+  assertMatrix(A, "A", "matmulTransB");
+  assertMatrix(B, "B", "matmulTransB");
   if (A.cols !== B.cols) {
     throw new ShapeError(
       `matmulTransB: A is ${shapeOf(A)} but Bᵀ is ${B.cols}×${B.rows} (B is ${shapeOf(B)})`,
@@ -79,6 +88,8 @@ export function matmulTransB(A: Matrix, B: Matrix): Matrix {
 
 /** A + 1 r: adds the 1×n row vector r to every row of the m×n matrix A (bias broadcast). */
 export function addRow(A: Matrix, r: Matrix): Matrix {
+  assertMatrix(A, "A", "addRow");
+  assertMatrix(r, "the row vector", "addRow");
   if (r.rows !== 1 || r.cols !== A.cols) {
     throw new ShapeError(
       `addRow: A is ${shapeOf(A)} but the row vector is ${shapeOf(r)} (want 1×${A.cols})`,
@@ -95,6 +106,7 @@ export function addRow(A: Matrix, r: Matrix): Matrix {
 
 /** 1ᵀ A: the 1×n row of column sums of the m×n matrix A (e.g. db1 = Σ_rows δ1). */
 export function colSums(A: Matrix): Matrix {
+  assertMatrix(A, "A", "colSums");
   const out = new Float64Array(A.cols);
   for (let i = 0; i < A.rows; i++) {
     for (let j = 0; j < A.cols; j++)

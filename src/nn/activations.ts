@@ -6,6 +6,7 @@
  * although the true derivative ≈ 4e^{−2|z|} or e^{−|z|} is not.
  */
 import { UsageError } from "../errors.js";
+import { describeValue } from "../linalg/index.js";
 import { sigmoid, tanh as tanhOf, tanhDerivative } from "../numerics/index.js";
 
 export type ActivationName = "relu" | "leaky-relu" | "tanh" | "sigmoid";
@@ -76,4 +77,20 @@ export function activationByName(name: string): Activation {
     throw new UsageError(`unknown activation "${name}" (known: ${ACTIVATION_NAMES.join(", ")})`);
   }
   return ACTIVATIONS[name as ActivationName];
+}
+
+/**
+ * The activation an argument names: an Activation object itself, or the built-in one called
+ * by its name ("tanh"), through activationByName. Refuses (UsageError) an unknown name, listing
+ * the known ones, and any other value. `op` names the function taking it, for the message.
+ */
+export function resolveActivation(activation: Activation | ActivationName, op: string): Activation {
+  if (typeof activation === "string") return activationByName(activation);
+  const given = activation as Partial<Activation> | null | undefined;
+  if (typeof given?.f !== "function" || typeof given.df !== "function") {
+    throw new UsageError(
+      `${op}: activation must be one of ${ACTIVATION_NAMES.join(", ")} or an Activation {name, f, df, hasKink}, got ${describeValue(activation)}`,
+    );
+  }
+  return activation;
 }

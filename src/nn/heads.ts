@@ -8,7 +8,8 @@
  * Labels y are N×1 either way: 0/1 for sigmoid, class indices 0..K−1 for softmax. With K = 2
  * the softmax head is the sigmoid head of d = z2_1 − z2_0 (with twice the parameters).
  */
-import { UsageError } from "../errors.js";
+import { isClassLabel } from "../data/dataset.js";
+import { DataError, UsageError } from "../errors.js";
 import { map, reduceRows, zipWith, type Matrix } from "../linalg/index.js";
 import {
   argmax,
@@ -64,4 +65,27 @@ export function outputHeadFor(K: number): OutputHead {
 /** The classes a network with K output logits tells apart: 2 for the sigmoid head, else K. */
 export function classCount(K: number): number {
   return Math.max(2, K);
+}
+
+/**
+ * Throws a DataError naming the first row (counted from 0) of the labels y (called `name`) that is not a
+ * class of the head of K output logits: 0 or 1 for the sigmoid head (K = 1; no soft labels),
+ * an integer 0..K−1 for a softmax over K. O(N).
+ */
+export function assertClassLabels(y: Matrix, K: number, name: string, op: string): void {
+  const classes = classCount(K);
+  const labels = y.data;
+  for (let n = 0; n < labels.length; n++) {
+    const label = labels[n] as number;
+    if (isClassLabel(label, classes)) continue;
+    if (K === 1) {
+      const hint = Number.isInteger(label) && label >= 2 ? " (use outputs: K for K classes)" : "";
+      throw new DataError(
+        `${op}: ${name} row ${n} is ${label}, but the sigmoid head takes labels 0 or 1${hint}`,
+      );
+    }
+    throw new DataError(
+      `${op}: ${name} row ${n} is ${label}, but a softmax head of ${K} logits takes the integer labels 0 to ${K - 1}`,
+    );
+  }
 }

@@ -10,9 +10,12 @@
  *
  * The width K of W2 picks the output head (heads.ts); y is N×1 either way.
  */
-import { ShapeError } from "../errors.js";
+import { ShapeError, UsageError } from "../errors.js";
 import {
   addRow,
+  assertFinite,
+  assertMatrix,
+  describeValue,
   colSums,
   hadamard,
   map,
@@ -25,9 +28,9 @@ import {
   zipWith,
   type Matrix,
 } from "../linalg/index.js";
-import type { Activation } from "./activations.js";
-import { outputHeadFor } from "./heads.js";
-import { assertParamShapes, type Grads, type Params } from "./params.js";
+import { resolveActivation, type Activation, type ActivationName } from "./activations.js";
+import { assertClassLabels, outputHeadFor } from "./heads.js";
+import { assertParams, type Grads, type Params } from "./params.js";
 
 /** The forward pass's intermediates, kept for the backward pass. */
 export interface Cache {
@@ -37,13 +40,21 @@ export interface Cache {
   readonly p: Matrix; // N×K, probabilities: σ(z2) (K = 1) or softmax(z2) per row (K ≥ 2)
 }
 
-/** The forward pass on the N×D batch X. */
-export function forward(params: Params, X: Matrix, activation: Activation): Cache {
+/**
+ * The forward pass on the N×D batch X, with the activation f given as an Activation or by
+ * its name ("tanh"). Refuses params that are not four Matrices of a D→H→K network and an X
+ * that is not a Matrix with D columns (ShapeError, or UsageError for another kind of value),
+ * and an unknown activation (UsageError). Non-finite features are not refused here (they give
+ * NaN, as IEEE arithmetic does; train and gradientCheck refuse them by row and column).
+ */
+export function forward(
+  params: Params,
+  X: Matrix,
+  activationOrName: Activation | ActivationName,
+): Cache {
+  assertInputs(params, X, "forward");
+  const activation = resolveActivation(activationOrName, "forward");
   const { W1, b1, W2, b2 } = params;
-  assertParamShapes(params);
-  if (X.cols !== W1.rows) {
-    throw new ShapeError(`X is ${shapeOf(X)} but W1 is ${shapeOf(W1)}: X needs ${W1.rows} columns`);
-  }
   const z1 = addRow(matmul(X, W1), b1); // N×H, z1 = X W1 + b1
   const a1 = map(z1, activation.f); // N×H, a1 = f(z1)
   const z2 = addRow(matmul(a1, W2), b2); // N×K, z2 = a1 W2 + b2
@@ -53,29 +64,60 @@ export function forward(params: Params, X: Matrix, activation: Activation): Cach
 
 /**
  * The mean loss L of the cached logits against the N×1 labels y: binary cross-entropy for
- * one logit, softmax cross-entropy for K ≥ 2.
+ * one logit, softmax cross-entropy for K ≥ 2. Refuses a cache or y that is not made of
+ * Matrices (UsageError), y of another shape than N×1 (ShapeError), and labels the head does
+ * not take (DataError): outside [0, 1] for one logit (soft labels are allowed), not a class
+ * index 0..K−1 for K.
  */
 export function loss(cache: Cache, y: Matrix): number {
+  assertCache(cache, "loss", ["z2"]);
+  assertMatrix(y, "y", "loss");
   return outputHeadFor(cache.z2.cols).loss(cache.z2, y);
 }
 
-/** Forward pass and loss in one call: L(params; X, y). */
-export function lossAt(params: Params, X: Matrix, y: Matrix, activation: Activation): number {
+/**
+ * Forward pass and loss in one call: L(params; X, y), the activation given as an Activation
+ * or by its name. Refuses what forward and loss refuse.
+ */
+export function lossAt(
+  params: Params,
+  X: Matrix,
+  y: Matrix,
+  activation: Activation | ActivationName,
+): number {
   return loss(forward(params, X, activation), y);
 }
 
-/** The gradients of the mean loss L with respect to W1, b1, W2, b2, by the chain rule. */
+/**
+ * The gradients of the mean loss L with respect to W1, b1, W2, b2, by the chain rule, the
+ * activation given as an Activation or by its name. Refuses what forward refuses, a cache
+ * that is not forward's on these params and X (ShapeError), y of another shape than N×1
+ * (ShapeError), and labels the head does not take (DataError, see loss).
+ */
 export function backward(
   params: Params,
   cache: Cache,
   X: Matrix,
   y: Matrix,
-  activation: Activation,
+  activationOrName: Activation | ActivationName,
 ): Grads {
+  assertInputs(params, X, "backward");
+  assertCache(cache, "backward", ["z1", "a1", "z2"]);
+  assertMatrix(y, "y", "backward");
+  const activation = resolveActivation(activationOrName, "backward");
   const { z1, a1, z2 } = cache;
   const N = X.rows;
   if (y.rows !== N || y.cols !== 1) {
     throw new ShapeError(`y is ${shapeOf(y)} but X is ${shapeOf(X)}: y must be ${N}×1`);
+  }
+  const [H, K] = [params.W1.cols, params.W2.cols];
+  const fits = (A: Matrix, cols: number): boolean => A.rows === N && A.cols === cols;
+  if (!fits(z1, H) || !fits(a1, H) || !fits(z2, K)) {
+    throw new ShapeError(
+      `backward: the cache holds z1 ${shapeOf(z1)}, a1 ${shapeOf(a1)} and z2 ${shapeOf(z2)}, ` +
+        `but X is ${shapeOf(X)} and W1, W2 are ${shapeOf(params.W1)}, ${shapeOf(params.W2)}: ` +
+        `pass the cache of forward(params, X)`,
+    );
   }
   // N×K, δ2 = ∂L/∂z2 = (P − Y)/N, formed from z2, not from a rounded P:
   //   sigmoid (K = 1): (σ(z2) − y)/N;   softmax (K ≥ 2): (softmax(z2) − onehot(y))/N
@@ -93,13 +135,77 @@ export function backward(
 /**
  * Class predictions, N×1, from the N×K probabilities: for one column 1 where p ≥ 0.5
  * (equivalently z2 ≥ 0), else 0; for K ≥ 2 columns the most probable class per row.
+ * Refuses a p that is not a Matrix (UsageError, ShapeError) or has no column (UsageError).
  */
 export function classify(p: Matrix): Matrix {
+  assertMatrix(p, "p", "classify");
   return outputHeadFor(p.cols).classify(p);
 }
 
-/** The fraction of rows whose predicted class equals the label. */
+/**
+ * The fraction of rows whose predicted class equals the label. Refuses p or y that are not
+ * Matrices (UsageError, ShapeError), y of another shape than N×1 (ShapeError), and labels
+ * that are not classes of p's head (DataError): 0 or 1 for one column, 0..K−1 for K.
+ */
 export function accuracy(p: Matrix, y: Matrix): number {
+  assertMatrix(p, "p", "accuracy");
+  assertMatrix(y, "y", "accuracy");
+  if (y.rows !== p.rows || y.cols !== 1) {
+    throw new ShapeError(
+      `accuracy: y is ${shapeOf(y)} but p is ${shapeOf(p)}: y must be ${p.rows}×1`,
+    );
+  }
+  assertClassLabels(y, p.cols, "y", "accuracy");
   const correct = zipWith(classify(p), y, (c, yn) => (c === yn ? 1 : 0), "accuracy");
   return y.rows === 0 ? 0 : sumAll(correct) / y.rows;
+}
+
+/**
+ * Throws unless params are four Matrices of a D→H→K network and X is a Matrix with D
+ * columns (ShapeError; UsageError for another kind of value). O(1): the entries are not read.
+ */
+export function assertInputs(params: Params, X: Matrix, op: string, name = "X"): void {
+  assertParams(params, op);
+  assertMatrix(X, name, op);
+  const { W1 } = params;
+  if (X.cols !== W1.rows) {
+    throw new ShapeError(
+      `${name} is ${shapeOf(X)} but W1 is ${shapeOf(W1)}: ${name} needs ${W1.rows} columns`,
+    );
+  }
+}
+
+/**
+ * Throws unless (X, y) is a labelled batch the network `params` can train on: what
+ * assertInputs checks, y a Matrix of shape N×1 (ShapeError), every feature finite (DataError
+ * naming its row and column, from 0), and every label a class of the head (DataError naming
+ * its row; see assertClassLabels: 0 or 1 for the sigmoid head, 0..K−1 for a softmax over K).
+ * O(N·D) on the first call for an X, O(N) after (see assertFinite).
+ */
+export function assertLabelledBatch(
+  params: Params,
+  X: Matrix,
+  y: Matrix,
+  op: string,
+  set = "",
+): void {
+  assertInputs(params, X, op, `${set}X`);
+  assertMatrix(y, `${set}y`, op);
+  if (y.rows !== X.rows || y.cols !== 1) {
+    throw new ShapeError(
+      `${set}y is ${shapeOf(y)} but ${set}X is ${shapeOf(X)}: ${set}y must be ${X.rows}×1`,
+    );
+  }
+  assertFinite(X, `${set}X`, op);
+  assertClassLabels(y, params.W2.cols, `${set}y`, op);
+}
+
+/** Throws unless `cache` is an object whose `names` are Matrices (UsageError, ShapeError). */
+function assertCache(cache: Cache, op: string, names: readonly (keyof Cache)[]): void {
+  if (typeof cache !== "object" || cache === null) {
+    throw new UsageError(
+      `${op}: the cache must be forward's result {z1, a1, z2, p}, got ${describeValue(cache)}`,
+    );
+  }
+  for (const name of names) assertMatrix(cache[name], `cache.${name}`, op);
 }

@@ -4,7 +4,15 @@
  * with K = 1 output logit for the sigmoid head or K ≥ 2 for a softmax over K classes.
  */
 import { UsageError, ShapeError } from "../errors.js";
-import { allFinite, filled, matrix, shapeOf, type Matrix } from "../linalg/index.js";
+import {
+  allFinite,
+  assertMatrix,
+  describeValue,
+  filled,
+  matrix,
+  shapeOf,
+  type Matrix,
+} from "../linalg/index.js";
 import { Rng } from "../rng.js";
 
 export interface Params {
@@ -48,8 +56,18 @@ export function defaultInitFor(activation: string): InitName {
   return activation === "relu" || activation === "leaky-relu" ? "he" : "xavier";
 }
 
-/** Fresh parameters: weights drawn from the seeded RNG by `init`, biases set to biasInit. */
+/**
+ * Fresh parameters: weights drawn from the seeded RNG by `init`, biases set to biasInit.
+ * Refuses (UsageError) options that are not an object, sizes D, H, K that are not positive
+ * integers, an unknown init, a bias init that is not finite, and a seed that is not a
+ * non-negative integer.
+ */
 export function initParams(options: InitOptions): Params {
+  if (typeof options !== "object" || options === null) {
+    throw new UsageError(
+      `initParams: options must be an object {inputs, hidden, init, seed}, got ${describeValue(options)}`,
+    );
+  }
   const { inputs: D, hidden: H, init, seed } = options;
   const K = options.outputs ?? 1;
   const biasInit = options.biasInit ?? 0;
@@ -99,6 +117,21 @@ function initWeights(rng: Rng, fanIn: number, fanOut: number, init: InitName): M
     }
   }
   return matrix(fanIn, fanOut, data);
+}
+
+/**
+ * Throws unless `params` is an object of four Matrices W1, b1, W2, b2 (a UsageError or a
+ * ShapeError from assertMatrix) that form a D→H→K network (a ShapeError, assertParamShapes).
+ * `op` names the function taking them, for the message.
+ */
+export function assertParams(params: Params, op: string): void {
+  if (typeof params !== "object" || params === null) {
+    throw new UsageError(
+      `${op}: params must be an object {W1, b1, W2, b2} of Matrices, got ${describeValue(params)}`,
+    );
+  }
+  for (const name of PARAM_NAMES) assertMatrix(params[name], `params.${name}`, op);
+  assertParamShapes(params);
 }
 
 /** Throws a ShapeError unless the four matrices form a D→H→K network (K ≥ 1). */

@@ -1,6 +1,7 @@
 /**
  * The logistic function σ(z) = 1 / (1 + e^{−z}): the probability of class 1 given the logit z.
  */
+import { DataError } from "../errors.js";
 
 /**
  * σ(z), written so that the exponential only ever sees a non-positive argument.
@@ -29,9 +30,13 @@ export function sigmoid(z: number): number {
  * For y ∈ {0, 1} one term vanishes and the result is σ(z) or −σ(−z), each to σ's accuracy.
  * The textbook p − y with a rounded p = σ(z) returns exactly 0 once p rounds to 1 (z > 36.7),
  * although the true residual −σ(−z) ≈ −e^{−z} is still far from 0 in floating point.
+ * Refuses (DataError) a label outside [0, 1] or NaN; the check costs nothing for 0 and 1.
  */
 export function sigmoidMinusLabel(z: number, y: number): number {
   if (y === 0) return sigmoid(z);
   if (y === 1) return -sigmoid(-z);
+  if (!(y >= 0 && y <= 1)) {
+    throw new DataError(`sigmoidMinusLabel: label y = ${y} is outside [0, 1]`);
+  }
   return (1 - y) * sigmoid(z) - y * sigmoid(-z);
 }

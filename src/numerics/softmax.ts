@@ -21,7 +21,7 @@
  * error, about 360 ulp at z_j − m = −700.
  */
 import { DataError, ShapeError } from "../errors.js";
-import { mapRows, reduceRows, shapeOf, type Matrix } from "../linalg/index.js";
+import { assertMatrix, mapRows, reduceRows, shapeOf, type Matrix } from "../linalg/index.js";
 import { meanLoss } from "./mean.js";
 
 /** The index of the largest entry of z, the first of equal ones (−1 for an empty z or any NaN). */
@@ -145,8 +145,13 @@ export function softmaxMinusOneHotTerm(z: ArrayLike<number>, y: number): Float64
   return r;
 }
 
-/** Throws unless z2 is N×K (N, K ≥ 1) and y is N×1 of class indices 0..K−1. */
+/**
+ * Throws unless z2 and y are Matrices (UsageError, ShapeError), z2 is N×K (N, K ≥ 1) and y
+ * N×1 (ShapeError), of class indices 0..K−1 (DataError).
+ */
 function assertBatch(z2: Matrix, y: Matrix, op: string): void {
+  assertMatrix(z2, "z2", op);
+  assertMatrix(y, "y", op);
   if (y.cols !== 1 || y.rows !== z2.rows) {
     throw new ShapeError(
       `${op}: logits z2 are ${shapeOf(z2)} and labels y are ${shapeOf(y)}; y must be ${z2.rows}×1`,
@@ -173,7 +178,11 @@ export function softmaxRows(z2: Matrix): Matrix {
   return mapRows(z2, softmax);
 }
 
-/** The N×1 per-example losses ℓ(z2_n, y_n) of N×K logits against N×1 class indices. */
+/**
+ * The N×1 per-example losses ℓ(z2_n, y_n) of N×K logits against N×1 class indices. Refuses
+ * z2 and y that are not Matrices of shapes N×K and N×1 (ShapeError; UsageError for another
+ * kind of value) and labels that are not class indices 0..K−1 (DataError).
+ */
 export function softmaxCrossEntropyPerExample(z2: Matrix, y: Matrix): Matrix {
   assertBatch(z2, y, "softmaxCrossEntropyPerExample");
   return reduceRows(z2, (zn, n) => softmaxCrossEntropyTerm(zn, y.data[n] as number));
@@ -181,14 +190,18 @@ export function softmaxCrossEntropyPerExample(z2: Matrix, y: Matrix): Matrix {
 
 /**
  * L = (1/N) Σ_n (logSumExp(z2_n) − z2_{n,y_n}), the mean softmax cross-entropy of N×K logits
- * against N×1 class indices: a few ulp, with the compensated mean of bceWithLogits.
+ * against N×1 class indices: a few ulp, with the compensated mean of bceWithLogits. Refuses
+ * what softmaxCrossEntropyPerExample refuses.
  */
 export function softmaxCrossEntropy(z2: Matrix, y: Matrix): number {
   assertBatch(z2, y, "softmaxCrossEntropy");
   return meanLoss(softmaxCrossEntropyPerExample(z2, y)); // N×1 losses
 }
 
-/** The N×K residuals softmax(z2_n) − onehot(y_n), row by row (see softmaxMinusOneHotTerm). */
+/**
+ * The N×K residuals softmax(z2_n) − onehot(y_n), row by row (see softmaxMinusOneHotTerm).
+ * Refuses what softmaxCrossEntropyPerExample refuses.
+ */
 export function softmaxMinusOneHot(z2: Matrix, y: Matrix): Matrix {
   assertBatch(z2, y, "softmaxMinusOneHot");
   return mapRows(z2, (zn, n) => softmaxMinusOneHotTerm(zn, y.data[n] as number));

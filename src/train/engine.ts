@@ -15,25 +15,21 @@
  * Full-batch runs reuse the epoch-end evaluation, which is the next step's forward pass (the
  * same parameters on the same rows), instead of computing it twice.
  */
-import { DataError, ShapeError } from "../errors.js";
+import { DataError } from "../errors.js";
 import {
   backendThreads,
   fastestBackend,
   matrix,
-  shapeOf,
-  zeros,
   type Backend,
   type Matrix,
   type ThreadsOption,
 } from "../linalg/index.js";
 import {
   ACTIVATIONS,
-  assertParamShapes,
   backwardInto,
   forwardInto,
   makeParamBuffers,
   makeWorkspace,
-  outputHeadFor,
   runValues,
   type ParamBuffers,
   type Params,
@@ -64,8 +60,6 @@ export function trainFast(initial: Params, data: LabelledData, options: TrainOpt
   const { activation, learningRate, epochs, batchSize, shuffle, seed, divergenceFactor } = settings;
   const { validation } = options;
   const resume = options.resumeFrom;
-  assertTrainable(initial, data);
-  if (validation) assertTrainable(initial, validation);
   const N = data.X.rows;
   const [D, H] = [initial.W1.rows, initial.W1.cols];
   const K = initial.W2.cols;
@@ -286,21 +280,6 @@ export function engineSizes(
     values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3),
     flops: 2 * batchSize * H * Math.max(D, K),
   };
-}
-
-/**
- * The checks the plain path makes on its first forward pass and loss, with the same errors:
- * parameter shapes, X's width, y's shape and (softmax) its class indices.
- */
-function assertTrainable(params: Params, set: LabelledData): void {
-  const { W1, W2 } = params;
-  assertParamShapes(params);
-  if (set.X.cols !== W1.rows) {
-    throw new ShapeError(
-      `X is ${shapeOf(set.X)} but W1 is ${shapeOf(W1)}: X needs ${W1.rows} columns`,
-    );
-  }
-  outputHeadFor(W2.cols).loss(zeros(set.X.rows, W2.cols), set.y); // throws on a bad y
 }
 
 /** total += the gradient of the first n rows of ws (after their forward pass). */

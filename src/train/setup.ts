@@ -3,11 +3,19 @@
  * divergence error, and the checks every option passes before any work.
  */
 import { HandgradError, UsageError } from "../errors.js";
-import type { Backend, Matrix, ThreadsOption } from "../linalg/index.js";
+import {
+  assertMatrix,
+  describeValue,
+  type Backend,
+  type Matrix,
+  type ThreadsOption,
+} from "../linalg/index.js";
 import { Rng, type RngState } from "../rng.js";
 import {
-  activationByName,
+  assertLabelledBatch,
+  assertParams,
   paramsAreFinite,
+  resolveActivation,
   type Activation,
   type ActivationName,
   type Params,
@@ -171,16 +179,32 @@ export interface TrainSettings {
   readonly recordsEpoch: (epoch: number) => boolean;
 }
 
-/** Checks the options and the starting parameters (UsageError), before any work. */
+/**
+ * Checks the arguments of train (both engines), once, before any work, and resolves the
+ * activation's name. Refuses, besides each option out of range (UsageError):
+ * - starting parameters that are not four Matrices of a D→H→K network (ShapeError; UsageError
+ *   for another kind of value) or hold NaN or ±Infinity (UsageError);
+ * - data (and a validation set) whose X is not an N×D Matrix or whose y is not N×1
+ *   (ShapeError), with a feature that is NaN or ±Infinity (DataError: "train: X row 2,
+ *   column 1 is NaN", counted from 0), or a label the head does not take (DataError: 0 or 1
+ *   for the sigmoid head, an integer 0..K−1 for a softmax over K logits).
+ * The features of an array are scanned on the first call only (see assertFinite), so that
+ * training in slices (the CLI, the playground) does not pay for it on every slice.
+ */
 export function trainSettings(
   initial: Params,
   data: LabelledData,
   options: TrainOptions,
 ): TrainSettings {
-  const activation =
-    typeof options.activation === "string"
-      ? activationByName(options.activation)
-      : options.activation;
+  if (typeof options !== "object" || options === null) {
+    throw new UsageError(`train: options must be an object, got ${describeValue(options)}`);
+  }
+  if (typeof data !== "object" || data === null) {
+    throw new UsageError(`train: data must be an object {X, y}, got ${describeValue(data)}`);
+  }
+  const activation = resolveActivation(options.activation, "train");
+  assertParams(initial, "train");
+  assertMatrix(data.X, "X", "train");
   const { learningRate, epochs } = options;
   const N = data.X.rows;
   const batchSize = resolveBatchSize(options.batchSize, N);
@@ -222,6 +246,16 @@ export function trainSettings(
   }
   const recordsEpoch = (epoch: number): boolean =>
     evaluate === "every-epoch" || epoch === 0 || epoch === epochs;
+  assertLabelledBatch(initial, data.X, data.y, "train");
+  const { validation } = options;
+  if (validation !== undefined) {
+    if (typeof validation !== "object" || validation === null) {
+      throw new UsageError(
+        `train: validation must be an object {X, y}, got ${describeValue(validation)}`,
+      );
+    }
+    assertLabelledBatch(initial, validation.X, validation.y, "train", "validation ");
+  }
   if (options.resumeFrom) {
     assertResumable(options.resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
   }

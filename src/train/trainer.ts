@@ -42,10 +42,13 @@ export * from "./setup.js";
 
 /**
  * Trains from `initial` on `data` by mini-batch gradient descent; see TrainOptions. Runs the
- * fast engine unless `options.engine` is "plain"; both give bit-identical results.
+ * fast engine unless `options.engine` is "plain"; both give bit-identical results, and refuse
+ * the same arguments before any work (see trainSettings): labels other than 0 and 1 on the
+ * sigmoid head (0..K−1 for a softmax over K), NaN or ±Infinity in X (DataError naming the
+ * row and column, from 0), data, parameters and options of the wrong kind, shape or range.
  */
 export function train(initial: Params, data: LabelledData, options: TrainOptions): TrainResult {
-  return options.engine === "plain"
+  return options?.engine === "plain" // options are checked by trainSettings, in either engine
     ? trainPlain(initial, data, options)
     : trainFast(initial, data, options);
 }
