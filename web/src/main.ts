@@ -169,7 +169,8 @@ byId("play").addEventListener("click", () => {
   send({ type: "play" });
 });
 byId("pause").addEventListener("click", () => {
-  setState("paused");
+  // The page shows "paused" when the worker's last snapshot (running: false) is drawn, so the
+  // counters on screen are final then, not one slice behind.
   send({ type: "pause" });
 });
 byId("step").addEventListener("click", () => {
