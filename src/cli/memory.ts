@@ -105,7 +105,9 @@ export function assertFits(
 /** "; lower --hidden or --samples" from the knobs of the largest term that the command has. */
 function adviceFor(knobs: readonly SizeKnob[], advice: SizeAdvice): string {
   const ways = knobs.flatMap((k) => advice[k] ?? []).slice(0, 2);
-  return ways.length === 0 ? "" : `; lower ${ways.join(" or ")}`;
+  if (ways.length === 0) return "";
+  // "lower --samples or --hidden"; a way that is not a number says itself ("leave out --json").
+  return `; ${ways.map((w, i) => (i === 0 && !w.startsWith("leave out") ? `lower ${w}` : w)).join(" or ")}`;
 }
 
 /** The shape a command learns from its data: rows, features, and classes when known. */
@@ -155,6 +157,8 @@ export function trainingSizeCheck(
     readonly batchSize: number | "full";
     readonly engine: TrainEngine;
     readonly threads: ThreadsOption;
+    readonly epochs?: number;
+    readonly json?: boolean;
   },
   advice: SizeAdvice,
 ): SizeCheck {
@@ -167,7 +171,18 @@ export function trainingSizeCheck(
       loop.engine === "plain"
         ? 1
         : engineThreads(N, batchSize, shape.features, shape.hidden, shape.outputs, loop.threads);
-    assertFits(trainingMemory({ ...shape, batchSize, engine: loop.engine, threads }), advice);
+    const { engine, epochs, json } = loop;
+    assertFits(
+      trainingMemory({
+        ...shape,
+        batchSize,
+        engine,
+        threads,
+        ...(epochs === undefined ? {} : { epochs }),
+        ...(json === undefined ? {} : { json }),
+      }),
+      advice,
+    );
   };
 }
 
@@ -196,6 +211,8 @@ export function networkSize(
     ...(saved || choice.classes === undefined ? {} : { classes: "--classes" }),
     batch: "--batch-size",
     threads: "--threads",
+    epochs: "--epochs",
+    json: "leave out --json",
   };
   const size: NetworkSize = {
     hidden: saved?.params.W1.cols ?? network.hidden ?? DEFAULT_HIDDEN,

@@ -29,15 +29,21 @@ export function jsonText(value: unknown): string {
 }
 
 /**
- * Text a user gave (a path, a label) made safe to print on one line: control characters,
- * such as a newline in a file name, as escapes (\n, \u0000, \u007f).
+ * Text a user gave (a path, a label) made safe to print on one line: control characters
+ * (C0, DEL, C1), line and paragraph separators and the bidirectional-text controls (which
+ * can make a terminal show text other than what is there) as escapes: \n, \u0000, \u202e.
  */
 export function shown(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) =>
-    c === "\u007f" ? "\\u007f" : JSON.stringify(c).slice(1, -1),
+  return text.replace(UNPRINTABLE, (c) =>
+    c < " " && JSON.stringify(c).length === 4
+      ? JSON.stringify(c).slice(1, -1)
+      : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
+
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE =
+  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * A word as a shell reads it back: bare when safe, else in single quotes, or, when it holds

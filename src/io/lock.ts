@@ -2,12 +2,14 @@
  * One writer per file: a long run that will write a model or a checkpoint first takes the
  * lock `FILE.lock` beside it (created with O_EXCL, so only one process can), and a second
  * run that wants to write the same file is refused with a line naming the first. The lock
- * holds the owner's pid, host and process start time; it is released when the run ends,
- * whichever way (a return, an error, a signal, process.exit), and a lock whose owner is gone
- * (killed with SIGKILL, say: no code runs then) is found stale and taken over.
+ * holds `"format": "handgrad-lock"` and the owner's pid, host and process start time; it is
+ * released when the run ends, whichever way (a return, an error, a signal, process.exit), and
+ * a lock whose owner is gone (killed with SIGKILL, say: no code runs then) is found stale and
+ * taken over. A file of that name that is not a handgrad lock is never touched: the run is
+ * refused instead.
  *
  * The lock is of the file finally written: a symbolic link and its target share one lock.
- * A device or FIFO, written through and never replaced, takes no lock.
+ * A device, a FIFO or an open descriptor, written through and never replaced, takes no lock.
  */
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
@@ -32,6 +34,9 @@ interface Holder {
   readonly since: string;
 }
 
+/** What a handgrad lock file says it is: any other file of the name is left alone. */
+const LOCK_FORMAT = "handgrad-lock";
+
 /** A lock file this young with no holder written yet is being created, not abandoned. */
 const CREATION_GRACE_MS = 5000;
 
@@ -41,13 +46,19 @@ const CREATION_GRACE_MS = 5000;
  */
 export function lockForWriting(path: string): FileLock {
   const target = writeTarget(path);
-  if (target.kind === "through") return { path: undefined, release: () => undefined };
+  if (target.kind !== "replace") return { path: undefined, release: () => undefined };
   const lockPath = `${target.path}.lock`;
   const text = `${JSON.stringify(ownHolder())}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (create(lockPath, text)) return held(lockPath, text);
     const found = readHolder(lockPath);
     if (found === "gone") continue; // released meanwhile: try again
+    if (found === "foreign") {
+      throw new FileError(
+        `cannot lock ${path}: ${lockPath} exists and is not a handgrad lock, so handgrad will not ` +
+          `touch it; move it away or choose another path`,
+      );
+    }
     if (found !== "stale") {
       throw new FileError(
         `${path} is being written by another handgrad run (${holderText(found)}); ` +
@@ -107,27 +118,34 @@ function held(lockPath: string, text: string): FileLock {
   return { path: lockPath, release };
 }
 
-/** The holder of an existing lock, "stale" when it is dead, or "gone" when the lock vanished. */
-function readHolder(lockPath: string): Holder | "stale" | "gone" {
+/**
+ * The holder of an existing lock; "stale" when it is a handgrad lock whose process is gone,
+ * "foreign" when the file is not a handgrad lock (a file of the user's that happens to have
+ * the name: never removed), or "gone" when the lock vanished meanwhile.
+ */
+function readHolder(lockPath: string): Holder | "stale" | "foreign" | "gone" {
   let text: string;
   try {
     text = readFileSync(lockPath, "utf8");
   } catch {
     return "gone";
   }
-  const holder = parseHolder(text);
-  if (holder === undefined) {
-    // Being written this instant, or a broken file: wait out the grace period before taking it.
+  if (text === "") {
+    // Created this instant and not yet written (or its creator died in that instant).
     const age = Date.now() - (statSync(lockPath, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-    return age < CREATION_GRACE_MS ? unknownHolder() : "stale";
+    return age < CREATION_GRACE_MS ? unknownHolder() : "foreign";
   }
+  const holder = parseHolder(text);
+  if (holder === undefined) return "foreign";
   if (holder.host !== hostname()) return holder; // another machine's process: cannot be checked
   return isAlive(holder) ? holder : "stale";
 }
 
+/** The holder a lock file's text names, or undefined when it is not a handgrad lock. */
 function parseHolder(text: string): Holder | undefined {
   try {
-    const value = JSON.parse(text) as Partial<Holder>;
+    const value = JSON.parse(text) as Partial<Holder> & { format?: unknown };
+    if (value.format !== LOCK_FORMAT) return undefined;
     if (!Number.isSafeInteger(value.pid) || typeof value.host !== "string") return undefined;
     return {
       pid: value.pid as number,
@@ -157,8 +175,9 @@ function removeIfStillStale(lockPath: string): void {
   if (before === "stale") rmSync(lockPath, { force: true });
 }
 
-function ownHolder(): Holder {
+function ownHolder(): Holder & { format: string } {
   return {
+    format: LOCK_FORMAT,
     pid: process.pid,
     host: hostname(),
     start: processStart(process.pid),

@@ -101,6 +101,11 @@ export function modelFromJson(json: unknown, source: string): Model {
     throw new ModelFileError(`${source}: ${what}`);
   };
   if (!isObject(json)) return fail("expected a JSON object");
+  if (json["format"] === "handgrad-checkpoint") {
+    fail(
+      `this is a training checkpoint, not a model file: continue the run with handgrad train --resume, or use the model file its run saved`,
+    );
+  }
   for (const key of Object.keys(json))
     if (!KNOWN_KEYS.has(key)) fail(`unknown key ${describe(key)}`);
   const format = requiredKey(json, "format", fail);

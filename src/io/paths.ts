@@ -11,9 +11,10 @@
  * is written through and never replaced. Everything else is refused with a UsageError naming
  * both flags and the path.
  */
-import { lstatSync, realpathSync, type Stats } from "node:fs";
+import { closeSync, lstatSync, openSync, realpathSync, rmSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { UsageError } from "../errors.js";
+import { FileError, UsageError } from "../errors.js";
+import { describeFileError } from "./files.js";
 import { followLinks } from "./write.js";
 
 /** What a file holds, as a command reads or writes it. */
@@ -72,17 +73,56 @@ function collisionMessage(a: FileRole, b: FileRole): string {
 }
 
 /**
- * `base` when nothing is there, not even a dangling link (or when it is the same file as `reuse`, which the caller
- * continues in place), else the first of base-2, base-3, … (before a ".json" extension) that
- * is free: a file written there replaces nothing.
+ * `base` when nothing is there, not even a dangling link (or when it is the same file as
+ * `reuse`, which the caller continues in place), else the first of base-2, base-3, … (before
+ * a ".json" extension) that is free: a file written there replaces nothing.
  */
 export function unusedPath(base: string, reuse?: string): string {
   const reused = reuse === undefined ? undefined : identify(reuse).identity;
   for (let n = 1; ; n++) {
-    const path = n === 1 ? base : base.replace(/(\.json)?$/, `-${n}$1`);
+    const path = numbered(base, n);
     if (!lstatSync(path, { throwIfNoEntry: false })) return path; // not even a dangling link
     if (reused !== undefined && identify(path).identity === reused) return path;
   }
+}
+
+/**
+ * Writes with `write(path)` to the first free name of unusedPath(base, reuse) and returns it.
+ * The name is taken first by creating it empty with O_EXCL, which only one process can, so
+ * that runs interrupted at the same moment in one folder never pick the same name; `write`
+ * then replaces the empty file (atomically), which is removed again if `write` fails.
+ */
+export function writeToUnusedPath(
+  base: string,
+  reuse: string | undefined,
+  write: (path: string) => void,
+): string {
+  const reused = reuse === undefined ? undefined : identify(reuse).identity;
+  for (let n = 1; ; n++) {
+    const path = numbered(base, n);
+    if (reused !== undefined && identify(path).identity === reused) {
+      write(path);
+      return path;
+    }
+    try {
+      closeSync(openSync(path, "wx", 0o644));
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "EEXIST") continue;
+      throw new FileError(`cannot write ${path}: ${describeFileError(error, path)}`);
+    }
+    try {
+      write(path);
+    } catch (error) {
+      rmSync(path, { force: true });
+      throw error;
+    }
+    return path;
+  }
+}
+
+/** base for n = 1, else base-n (before a ".json" extension). */
+function numbered(base: string, n: number): string {
+  return n === 1 ? base : base.replace(/(\.json)?$/, `-${n}$1`);
 }
 
 /** The identity of the file at `path` (see the header) and its stats when it exists. */

@@ -30,7 +30,8 @@
 import { engineSizes } from "./engine.js";
 
 /** What a term grows with: the knob a user turns down to shrink it. */
-export type SizeKnob = "rows" | "hidden" | "classes" | "features" | "batch" | "threads";
+export type SizeKnob =
+  "rows" | "hidden" | "classes" | "features" | "batch" | "threads" | "epochs" | "json";
 
 export interface MemoryTerm {
   /** What the bytes hold, e.g. "the whole-set forward pass". */
@@ -84,7 +85,22 @@ export interface TrainingShape extends DataShape {
   readonly engine: "fast" | "plain";
   /** Threads computing the products (resolved: 1 = the main thread only). */
   readonly threads: number;
+  /** Epochs E: the history keeps E + 1 records (0 when not given). */
+  readonly epochs?: number;
+  /** Whether the run prints its history as JSON (--json): E + 1 records in one text. */
+  readonly json?: boolean;
 }
+
+/**
+ * One epoch record in memory: a small object of up to five numbers and its array slot, with
+ * the headroom the garbage collector keeps (≈ 100 B measured per record; 200 counted).
+ */
+export const HISTORY_RECORD_BYTES = 200;
+/**
+ * One epoch record in the pretty --json summary, at most: five keys with their numbers
+ * (JSON_CHARS_PER_NUMBER each) and their names, indented.
+ */
+export const JSON_CHARS_PER_RECORD = 200;
 
 const BYTES_PER_VALUE = 8;
 /**
@@ -121,10 +137,32 @@ export function trainingMemory(shape: TrainingShape): MemoryEstimate {
     });
   }
   const largestArray = Math.max(N * H, V * H, (N + V) * Math.max(D, K));
+  const records = (shape.epochs ?? 0) + 1;
+  const history: MemoryTerm = {
+    what: "the history",
+    size: `${count(records)} epoch records`,
+    bytes: records * HISTORY_RECORD_BYTES,
+    lower: ["epochs"],
+  };
+  const text = shape.json
+    ? {
+        what: "the JSON output",
+        size: `${count(records)} epoch records of the --json history`,
+        bytes: records * JSON_CHARS_PER_RECORD * 3, // the text in UTF-16, and its UTF-8 copy
+        lower: ["epochs", "json"] as SizeKnob[],
+      }
+    : undefined;
   return estimate(
-    [runtime(shape.threads), data(shape), parameters(D, H, K, PARAM_COPIES), largest(passes)],
+    [
+      runtime(shape.threads),
+      data(shape),
+      parameters(D, H, K, PARAM_COPIES),
+      largest(passes),
+      history,
+      ...(text ? [text] : []),
+    ],
     largestArray,
-    0,
+    text ? records * JSON_CHARS_PER_RECORD : 0,
     passes,
   );
 }

@@ -23,7 +23,7 @@ import { dataChoice, networkChoice } from "../../src/cli/setup.js";
 import { TRAIN_FLAGS } from "../../src/cli/commands/train.js";
 import { MAX_SAMPLES } from "../../src/data/index.js";
 import { UsageError } from "../../src/errors.js";
-import { trainingMemory } from "../../src/train/index.js";
+import { HISTORY_RECORD_BYTES, trainingMemory } from "../../src/train/index.js";
 
 async function run(args: string[]): Promise<{ code: number; stderr: string[] }> {
   const stderr: string[] = [];
@@ -182,4 +182,28 @@ describe("sizes are checked before work", () => {
     const { code } = await run([...args, "--batch-size", "64", "--epochs", "1", "--threads", "64"]);
     expect(code).toBe(0);
   }, 30_000);
+
+  it("the history counts: --epochs 10 000 000 with --json would outgrow Node's strings, without it fits", async () => {
+    const args = ["train", "--dataset", "moons", "--samples", "2", "--batch-size", "full"];
+    const refused = await run([...args, "--epochs", "10000000", "--json"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toEqual([
+      "handgrad train: UsageError: this run's output would be a text of up to 2 000 000 200 characters (the JSON output: 10 000 001 epoch records of the --json history), more than the 536 870 888 Node allows in one string; lower --epochs or leave out --json",
+    ]);
+    const shape = {
+      rows: 2,
+      features: 2,
+      hidden: 16,
+      outputs: 1,
+      batchSize: 2,
+      engine: "fast",
+      threads: 1,
+    } as const;
+    const plain = trainingMemory({ ...shape, epochs: 10_000_000 });
+    expect(plain.longestText).toBe(0);
+    expect(plain.terms.find((t) => t.what === "the history")?.bytes).toBe(
+      10_000_001 * HISTORY_RECORD_BYTES,
+    );
+    expect(plain.bytes).toBeLessThan(0.8 * 23 * 2 ** 30); // fits a machine like this one
+  });
 });

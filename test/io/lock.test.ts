@@ -54,7 +54,7 @@ describe("lockForWriting", () => {
     const lock = lockForWriting(path);
     expect(lock.path).toBe(`${path}.lock`);
     const holder = JSON.parse(readFileSync(`${path}.lock`, "utf8"));
-    expect(holder).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(holder).toMatchObject({ format: "handgrad-lock", pid: process.pid, host: hostname() });
     expect(refusal(path)).toMatch(
       new RegExp(
         `^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is being written by another handgrad run \\(pid ${process.pid}, since \\S+\\); wait for it to end or choose another path \\(if no such run is alive, delete \\S+\\.lock\\)$`,
@@ -80,7 +80,13 @@ describe("lockForWriting", () => {
     const dead = fresh();
     writeFileSync(
       `${dead}.lock`,
-      JSON.stringify({ pid: deadPid(), host: hostname(), start: "1", since: "x" }),
+      JSON.stringify({
+        format: "handgrad-lock",
+        pid: deadPid(),
+        host: hostname(),
+        start: "1",
+        since: "x",
+      }),
     );
     const lock = lockForWriting(dead);
     expect(JSON.parse(readFileSync(`${dead}.lock`, "utf8")).pid).toBe(process.pid);
@@ -90,7 +96,13 @@ describe("lockForWriting", () => {
     const reused = fresh();
     writeFileSync(
       `${reused}.lock`,
-      JSON.stringify({ pid: process.pid, host: hostname(), start: "-1", since: "x" }),
+      JSON.stringify({
+        format: "handgrad-lock",
+        pid: process.pid,
+        host: hostname(),
+        start: "-1",
+        since: "x",
+      }),
     );
     lockForWriting(reused).release();
     expect(existsSync(`${reused}.lock`)).toBe(false);
@@ -100,18 +112,33 @@ describe("lockForWriting", () => {
     const path = fresh();
     writeFileSync(
       `${path}.lock`,
-      JSON.stringify({ pid: 1, host: "elsewhere.example", start: null, since: "yesterday" }),
+      JSON.stringify({
+        format: "handgrad-lock",
+        pid: 1,
+        host: "elsewhere.example",
+        start: null,
+        since: "yesterday",
+      }),
     );
     expect(refusal(path)).toContain("(pid 1 on elsewhere.example, since yesterday)");
   });
 
-  it("waits out a broken lock file while it is young, then takes it over", () => {
+  it("waits while an empty lock file is young; never removes a file that is not a handgrad lock", () => {
     const path = fresh();
     writeFileSync(`${path}.lock`, ""); // a lock being created this instant
     expect(refusal(path)).toContain("(a lock being created just now)");
     const old = new Date(Date.now() - 60_000);
     utimesSync(`${path}.lock`, old, old);
-    lockForWriting(path).release();
+    const foreign = `cannot lock ${path}: ${path}.lock exists and is not a handgrad lock, so handgrad will not touch it; move it away or choose another path`;
+    expect(refusal(path)).toBe(foreign);
+    expect(existsSync(`${path}.lock`)).toBe(true);
+    // A user's own file of that name, however old, and a lock-like JSON of another program.
+    for (const text of ["a,y\n1,0\n", '{"pid": 1, "host": "x"}']) {
+      writeFileSync(`${path}.lock`, text);
+      utimesSync(`${path}.lock`, old, old);
+      expect(refusal(path)).toBe(foreign);
+      expect(readFileSync(`${path}.lock`, "utf8")).toBe(text);
+    }
   });
 
   it("a device takes no lock", () => {

@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import {
   chmodSync,
+  existsSync,
   linkSync,
   lstatSync,
   mkdirSync,
@@ -25,8 +26,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileError } from "../../src/errors.js";
-import { assertWritable, writeFileAtomic, writeTarget } from "../../src/io/index.js";
+import { FileError, UsageError } from "../../src/errors.js";
+import {
+  assertWritable,
+  FIFO_READER_WAIT_MS,
+  writeFileAtomic,
+  writeTarget,
+  writeToUnusedPath,
+} from "../../src/io/index.js";
 
 const isRoot = process.getuid?.() === 0;
 let dir: string;
@@ -97,6 +104,62 @@ describe("writeFileAtomic on files", () => {
     writeFileAtomic(join(d, "a.json"), "new");
     expect(readFileSync(join(d, "a.json"), "utf8")).toBe("new");
     expect(readFileSync(join(d, "b.json"), "utf8")).toBe("old");
+  });
+});
+
+describe("writeFileAtomic's arguments and names", () => {
+  it("refuses content that is not a string or bytes, leaving the file as it was", () => {
+    const d = folder("arguments");
+    const path = join(d, "keep.txt");
+    writeFileSync(path, "important");
+    for (const content of [{ text: "hi" }, 123, null, undefined]) {
+      expect(() => writeFileAtomic(path, content as unknown as string)).toThrow(
+        /writeFileAtomic: the content must be a string or a Uint8Array, got (object|number|null|undefined)/,
+      );
+    }
+    expect(() => writeFileAtomic(1 as unknown as string, "x")).toThrow(UsageError);
+    expect(readFileSync(path, "utf8")).toBe("important");
+  });
+
+  it("writes a file whose name takes 250 bytes (the temporary name is cut to fit)", () => {
+    const d = folder("long-name");
+    const path = join(d, `${"é".repeat(120)}.json`); // 245 bytes
+    writeFileAtomic(path, "long");
+    writeFileAtomic(path, "longer");
+    expect(readFileSync(path, "utf8")).toBe("longer");
+    expect(readdirSync(d)).toHaveLength(1);
+  });
+
+  it("names this process's open descriptors as descriptors, not as the files they lead to", () => {
+    expect(writeTarget("/dev/stdout")).toMatchObject({ kind: "descriptor", fd: 1 });
+    expect(writeTarget("/dev/fd/2")).toMatchObject({ kind: "descriptor", fd: 2 });
+    expect(writeTarget(`/proc/${process.pid}/fd/1`)).toMatchObject({ kind: "descriptor", fd: 1 });
+  });
+});
+
+describe("writeToUnusedPath", () => {
+  it("takes the first name no other writer has taken, and cleans up after a failed write", () => {
+    const d = folder("unused");
+    const base = join(d, "handgrad-checkpoint.json");
+    // Three writers at one moment: each reserves its own name before writing.
+    const names = [1, 2, 3].map((i) =>
+      writeToUnusedPath(base, undefined, (path) => writeFileAtomic(path, `run ${i}`)),
+    );
+    expect(names).toEqual([
+      base,
+      join(d, "handgrad-checkpoint-2.json"),
+      join(d, "handgrad-checkpoint-3.json"),
+    ]);
+    expect(names.map((n) => readFileSync(n, "utf8"))).toEqual(["run 1", "run 2", "run 3"]);
+    expect(() =>
+      writeToUnusedPath(base, undefined, () => {
+        throw new FileError("disk on fire");
+      }),
+    ).toThrow("disk on fire");
+    expect(existsSync(join(d, "handgrad-checkpoint-4.json"))).toBe(false);
+    // The file the run continues in place is written again, not a new name.
+    expect(writeToUnusedPath(base, base, (path) => writeFileAtomic(path, "again"))).toBe(base);
+    expect(readFileSync(base, "utf8")).toBe("again");
   });
 });
 
@@ -186,6 +249,17 @@ describe.runIf(isRoot)("writeFileAtomic on devices, FIFOs and sockets (mknod nee
     writeFileAtomic(path, content);
     await closed;
     expect(received).toBe(content);
+    expect(lstatSync(path).isFIFO()).toBe(true);
+  });
+
+  it("a FIFO nobody reads is an error after a short wait, not a hang", () => {
+    const path = join(dir, "lonely-pipe");
+    expect(spawnSync("mkfifo", [path]).status).toBe(0);
+    const started = Date.now();
+    expect(thrown(() => writeFileAtomic(path, "x")).message).toBe(
+      `cannot write ${path}: no process is reading it (waited ${FIFO_READER_WAIT_MS / 1000} s for a reader)`,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(FIFO_READER_WAIT_MS);
     expect(lstatSync(path).isFIFO()).toBe(true);
   });
 

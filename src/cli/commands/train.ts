@@ -9,11 +9,14 @@ import {
   loadModel,
   lockAllForWriting,
   saveCheckpoint,
+  type FileLock,
   saveModel,
   type Checkpoint,
   type Model,
   type OptionValue,
   unusedPath,
+  writeTarget,
+  writeToUnusedPath,
 } from "../../io/index.js";
 import { maxAbs, type Matrix } from "../../linalg/index.js";
 import { streamSeed } from "../../rng.js";
@@ -181,13 +184,23 @@ export async function runTraining(
   ]);
   if (save !== undefined) assertWritable(save);
   if (checkpointPath !== undefined) assertWritable(checkpointPath);
-  // Where a signal's checkpoint goes without --checkpoint: a file that is not there yet.
-  const signalCheckpoint = (): string =>
-    unusedPath(save === undefined ? DEFAULT_CHECKPOINT : `${save}.checkpoint.json`, resumePath);
-  if (interruptible && checkpointPath === undefined)
-    assertSignalCheckpointWritable(signalCheckpoint());
-  const locks = lockAllForWriting([save, checkpointPath].filter((p) => p !== undefined));
+  // Where a signal's checkpoint goes without --checkpoint: beside a --save file (not a
+  // device or stream), else in the working folder; never over an existing file.
+  const signalBase =
+    save !== undefined && writeTarget(save).kind === "replace"
+      ? `${save}.checkpoint.json`
+      : DEFAULT_CHECKPOINT;
+  if (interruptible && checkpointPath === undefined) {
+    const unwritable = signalCheckpointProblem(unusedPath(signalBase, resumePath));
+    if (unwritable !== undefined) output.log(unwritable);
+  }
+  // From here on a signal never kills the process outright: the first stops the run at its
+  // next step boundary (while loading, once the first slice of training is done), a second
+  // ends it at once with one line saying what is on disk; the locks go with the process.
+  const signals = interruptible ? watchSignals(output) : undefined;
+  let locks: FileLock[] = [];
   try {
+    locks = lockAllForWriting([save, checkpointPath].filter((p) => p !== undefined));
     const checkpoint = resumePath === undefined ? undefined : loadCheckpoint(resumePath);
     const initModel = initModelPath === undefined ? undefined : loadModel(initModelPath);
     // A checkpoint's model is a saved model: its classes, size and standardisation hold.
@@ -197,7 +210,13 @@ export async function runTraining(
     const { data, source } = loadData(
       choice,
       labelClasses(choice, network, savedModel),
-      trainingCheck(choice, network, savedModel, { batchSize, engine, threads }),
+      trainingCheck(choice, network, savedModel, {
+        batchSize,
+        engine,
+        threads,
+        epochs,
+        json: booleanFlag(flags, "json"),
+      }),
     );
     const split = splitData(choice, data);
     const start = startingModel(network, data.X.cols, savedPath, choice.seed, {
@@ -284,13 +303,17 @@ export async function runTraining(
       const notSaved = save === undefined ? "" : `; the model was not saved to ${shown(save)}`;
       return `handgrad train: second ${name}: stopped at once, without saving; ${kept}${notSaved}`;
     };
+    if (signals) signals.secondLine = secondSignalLine;
     let result: TrainResult;
     let signal: string | undefined;
     try {
-      ({ result, signal } = await runSlices(start.params, trainData, options, checkpoint?.state, {
-        interruptible,
-        onSecondSignal: (name) => output.log(secondSignalLine(name)),
-      }));
+      ({ result, signal } = await runSlices(
+        start.params,
+        trainData,
+        options,
+        checkpoint?.state,
+        signals,
+      ));
     } catch (error) {
       progress?.done();
       if (error instanceof DivergenceError) {
@@ -315,23 +338,43 @@ export async function runTraining(
       throw error;
     }
     progress?.done();
-    const written: string[] = [];
+    // Where the run's state went: --checkpoint, a free name on a signal, or (when that
+    // cannot be written: the warning at the start said so) nowhere, with the reason.
+    let checkpointed: { path: string } | { problem: string } | undefined;
     if (signal !== undefined || checkpointPath !== undefined) {
-      const path = checkpointPath ?? signalCheckpoint();
-      saveCheckpoint(path, checkpointOf(result.state));
-      written.push(path);
+      const writeCheckpoint = (path: string): void =>
+        saveCheckpoint(path, checkpointOf(result.state));
+      if (checkpointPath !== undefined) {
+        writeCheckpoint(checkpointPath);
+        checkpointed = { path: checkpointPath };
+      } else {
+        try {
+          checkpointed = { path: writeToUnusedPath(signalBase, resumePath, writeCheckpoint) };
+        } catch (error) {
+          if (!(error instanceof FileError)) throw error;
+          checkpointed = { problem: error.message };
+        }
+      }
     }
     if (save !== undefined) saveModel(save, model(result.params));
+    const modelSaved = save === undefined ? "" : ` and the model so far in ${shown(save)}`;
     const interrupted =
       signal === undefined
         ? undefined
         : {
             exitCode: SIGNAL_EXIT[signal] ?? 130,
-            lines: [
-              `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
-                `the checkpoint is in ${shown(written[0] as string)}${save === undefined ? "" : ` and the model so far in ${shown(save)}`}`,
-              `resume with: handgrad train ${resumeArgs(flags, written[0] as string)}`,
-            ],
+            lines:
+              checkpointed !== undefined && "path" in checkpointed
+                ? [
+                    `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
+                      `the checkpoint is in ${shown(checkpointed.path)}${modelSaved}`,
+                    `resume with: handgrad train ${resumeArgs(flags, checkpointed.path)}`,
+                  ]
+                : [
+                    `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
+                      `no checkpoint was written (${shown(checkpointed?.problem ?? "")})` +
+                      (save === undefined ? "" : `; the model so far is in ${shown(save)}`),
+                  ],
           };
     return {
       model: model(result.params),
@@ -344,15 +387,50 @@ export async function runTraining(
     };
   } finally {
     for (const lock of locks) lock.release();
+    signals?.dispose();
   }
+}
+
+/** The signals a run watches for (see watchSignals). */
+interface SignalWatch {
+  /** The first SIGINT or SIGTERM received, if any. */
+  readonly received: () => string | undefined;
+  /** The line a second signal prints before the process exits (what is on disk). */
+  secondLine: (name: string) => string;
+  dispose(): void;
+}
+
+/**
+ * Handles SIGINT and SIGTERM from now until dispose(): the first is only recorded (the run
+ * stops at its next step boundary, see runSlices); a second prints `secondLine` and exits at
+ * once (the locks are released on exit). Without a handler, Node would die at the first.
+ */
+function watchSignals(output: Output): SignalWatch {
+  let received: string | undefined;
+  const watch: SignalWatch = {
+    received: () => received,
+    secondLine: (name) =>
+      `handgrad train: second ${name}: stopped at once, before training began; nothing was written`,
+    dispose: () => {
+      for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
+    },
+  };
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (received !== undefined) {
+      output.log(watch.secondLine(name));
+      process.exit(SIGNAL_EXIT[name] ?? 130);
+    }
+    received = name;
+  };
+  for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
+  return watch;
 }
 
 /**
  * Trains in slices of about SLICE_MS, each resumed from the last one's state (bit-identical
  * to one call: see TrainState), yielding to the event loop in between so that a signal's
- * handler can run. With `interruptible`, the first SIGINT or SIGTERM ends the run at that step
- * boundary (`signal` names it); a second calls onSecondSignal (which says what is on disk)
- * and exits the process at once. Every file is written by an atomic rename, so exiting
+ * handler can run. Once `signals` has received one, the run ends at that step boundary
+ * (`signal` names it). Every file is written by an atomic rename, so a process that exits
  * between writes leaves each one whole (old or new).
  */
 async function runSlices(
@@ -360,37 +438,21 @@ async function runSlices(
   data: LabelledData,
   options: TrainOptions,
   from: TrainState | undefined,
-  {
-    interruptible,
-    onSecondSignal,
-  }: { interruptible: boolean; onSecondSignal: (name: string) => void },
+  signals: SignalWatch | undefined,
 ): Promise<{ result: TrainResult; signal?: string }> {
-  let signal: string | undefined;
-  const onSignal = (name: NodeJS.Signals): void => {
-    if (signal !== undefined) {
-      onSecondSignal(name);
-      process.exit(SIGNAL_EXIT[name] ?? 130);
-    }
-    signal = name;
-  };
-  if (interruptible) for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
-  try {
-    let state = from;
-    for (;;) {
-      const deadline = performance.now() + SLICE_MS;
-      const result = train(state?.params ?? initial, data, {
-        ...options,
-        ...(state ? { resumeFrom: state } : {}),
-        shouldStop: () => performance.now() >= deadline,
-      });
-      if (!result.stopped) return { result };
-      await new Promise((resolve) => setImmediate(resolve)); // pending signals are handled here
-      if (signal !== undefined) return { result, signal };
-      state = result.state;
-    }
-  } finally {
-    if (interruptible)
-      for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
+  let state = from;
+  for (;;) {
+    const deadline = performance.now() + SLICE_MS;
+    const result = train(state?.params ?? initial, data, {
+      ...options,
+      ...(state ? { resumeFrom: state } : {}),
+      shouldStop: () => performance.now() >= deadline,
+    });
+    if (!result.stopped) return { result };
+    await new Promise((resolve) => setImmediate(resolve)); // pending signals are handled here
+    const signal = signals?.received();
+    if (signal !== undefined) return { result, signal };
+    state = result.state;
   }
 }
 
@@ -438,15 +500,20 @@ function resumeArgs(flags: Flags, checkpoint: string): string {
   return words.map(shellWord).join(" ");
 }
 
-/** Refuses a run whose signal checkpoint (no --checkpoint) could not be written, before it starts. */
-function assertSignalCheckpointWritable(path: string): void {
+/**
+ * A warning when an interrupted run could not write its checkpoint at `path` (say, a
+ * read-only working folder), found before training starts; undefined when it could. The run
+ * still goes on: it writes nothing else.
+ */
+function signalCheckpointProblem(path: string): string | undefined {
   try {
     assertWritable(path);
+    return undefined;
   } catch (error) {
     if (!(error instanceof FileError)) throw error;
-    throw new FileError(
-      `${error.message}, where an interrupted run would save its checkpoint; ` +
-        `run from a writable folder or give --checkpoint FILE`,
+    return (
+      `handgrad train: warning: ${shown(error.message)}, so an interrupted run would lose its ` +
+      `progress; give --checkpoint FILE in a writable folder to keep it`
     );
   }
 }
@@ -487,7 +554,7 @@ export async function trainCommand(flags: Flags, output: Output): Promise<number
   const save = stringFlag(flags, "save");
   output.log(
     `trained ${run.model.activation} ${W1.rows}→${W1.cols}→${K}${K > 1 ? ` ${head.name}` : ""} on ${shown(run.source)} ` +
-      `(${run.trainData.X.rows} training rows${run.validationRows ? `, ${run.validationRows} validation rows` : ""}), ` +
+      `(${plural(run.trainData.X.rows, "training row")}${run.validationRows ? `, ${plural(run.validationRows, "validation row")}` : ""}), ` +
       `${plural(history.length - 1, "epoch")}, ${plural(steps, "step")}: ${trainingOutcomeText(first, last)}` +
       (save !== undefined ? `; saved ${shown(save)}` : ""),
   );
@@ -532,6 +599,9 @@ function noProgressHint(
   if (last.epoch === 0) return undefined;
   const counts = new Map<number, number>();
   for (const label of y.data) counts.set(label, (counts.get(label) ?? 0) + 1);
+  if (counts.size === 1) {
+    return `hint: every training label is ${y.data[0]}: with one class there is nothing to learn; check --label and the data`;
+  }
   const chance = Math.max(...counts.values()) / y.rows;
   const problems: string[] = [];
   if (!(last.loss < first.loss)) {
