@@ -53,8 +53,9 @@ export interface TrainOptions {
   /** Called after every recorded epoch (epoch 0 is before the first step). */
   readonly onEpoch?: (record: EpochRecord) => void;
   /**
-   * "fast" (the default): the allocation-free engine (engine.ts) on a Backend, bit-identical
-   * to "plain", the readable whole-matrix path (forward, backward, gradientDescentStep).
+   * "fast" (the default): the allocation-free stepper (steppers/fast.ts) on a Backend,
+   * bit-identical to "plain", the readable whole-matrix path (forward, backward,
+   * gradientDescentStep).
    */
   readonly engine?: TrainEngine;
   /** The Backend the fast engine runs its matrix products on (default: jsBackend). */
@@ -66,15 +67,19 @@ export interface TrainOptions {
    * whatever the count.
    */
   readonly threads?: ThreadsOption;
-  /** Continue a run from this state (a step boundary of a run with the same data and options). */
+  /**
+   * train() only: continue a run from this state (a step boundary of a run with the same data
+   * and options). A Trainer takes it as its constructor's last argument.
+   */
   readonly resumeFrom?: TrainState;
   /** Call onCheckpoint after every this many steps, or "epoch" (the default): after every epoch. */
   readonly checkpointEvery?: number | "epoch";
   /** Receives the state to resume from, at the step boundaries checkpointEvery names. */
   readonly onCheckpoint?: (state: TrainState) => void;
   /**
-   * Asked at every step boundary (after the step and, at an epoch's end, its record; and once
-   * before the first step): true ends the run there, with `stopped` and the state to resume from.
+   * train() only: asked at every step boundary (after the step and, at an epoch's end, its
+   * record; and once before the first step of a fresh run): true ends the run there, with
+   * `stopped` and the state to resume from. A Trainer's run(until) takes it as `until`.
    */
   readonly shouldStop?: () => boolean;
   /**
@@ -139,27 +144,41 @@ export interface TrainResult {
   readonly state: TrainState;
 }
 
+/** Where a run diverged, and the last good state it keeps. */
+export interface Divergence {
+  /** The epoch in progress when a loss, a gradient or a parameter stopped being finite. */
+  readonly epoch: number;
+  /** Gradient steps taken then (the failing one included). */
+  readonly step: number;
+  readonly learningRate: number;
+  /**
+   * The run's state at the end of the last recorded epoch whose training (and validation)
+   * loss was finite (epoch lastGood.epoch − 1): a checkpoint of the last good model. Its
+   * parameters are finite and usable on the data, unlike those just before the failing step,
+   * whose logits may already overflow; its history is the run's records up to there.
+   */
+  readonly lastGood: TrainState;
+}
+
 /** Training stopped because a loss or a parameter became NaN or ±Infinity. */
-export class DivergenceError extends HandgradError {
+export class DivergenceError extends HandgradError implements Divergence {
   override readonly exitCode = 3;
   override name = "DivergenceError";
-  constructor(
-    message: string,
-    readonly epoch: number,
-    readonly step: number,
-    readonly learningRate: number,
-    /**
-     * The parameters at the end of epoch `lastGoodEpoch`, the last epoch whose training (and
-     * validation) loss was finite: finite themselves and usable on the data, unlike the
-     * parameters just before the failing step, whose logits may already overflow.
-     */
-    readonly lastGoodParams: Params,
-    readonly lastGoodEpoch: number,
-    readonly history: EpochRecord[],
-    /** The run's state at the end of epoch lastGoodEpoch: a checkpoint of the last good model. */
-    readonly lastGoodState?: TrainState,
-  ) {
+  readonly epoch: number;
+  readonly step: number;
+  readonly learningRate: number;
+  readonly lastGood: TrainState;
+  constructor(message: string, { epoch, step, learningRate, lastGood }: Divergence) {
     super(message);
+    this.epoch = epoch;
+    this.step = step;
+    this.learningRate = learningRate;
+    this.lastGood = lastGood;
+  }
+
+  /** The last epoch whose losses were finite (0: the starting model). */
+  get lastGoodEpoch(): number {
+    return this.lastGood.epoch - 1;
   }
 }
 
@@ -180,8 +199,9 @@ export interface TrainSettings {
 }
 
 /**
- * Checks the arguments of train (both engines), once, before any work, and resolves the
- * activation's name. Refuses, besides each option out of range (UsageError):
+ * Checks the arguments of a Trainer (both steppers), once, before any work, and resolves the
+ * activation's name; `resumeFrom` must be a step boundary of this run (see TrainState).
+ * Refuses, besides each option out of range (UsageError):
  * - starting parameters that are not four Matrices of a D→H→K network (ShapeError; UsageError
  *   for another kind of value) or hold NaN or ±Infinity (UsageError);
  * - data (and a validation set) whose X is not an N×D Matrix or whose y is not N×1
@@ -195,6 +215,7 @@ export function trainSettings(
   initial: Params,
   data: LabelledData,
   options: TrainOptions,
+  resumeFrom?: TrainState,
 ): TrainSettings {
   if (typeof options !== "object" || options === null) {
     throw new UsageError(`train: options must be an object, got ${describeValue(options)}`);
@@ -256,9 +277,7 @@ export function trainSettings(
     }
     assertLabelledBatch(initial, validation.X, validation.y, "train", "validation ");
   }
-  if (options.resumeFrom) {
-    assertResumable(options.resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
-  }
+  if (resumeFrom) assertResumable(resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
   return {
     activation,
     learningRate,

@@ -299,15 +299,15 @@ export async function runTraining(
           `try a lower learning rate (e.g. --lr ${readableNumber(learningRate / 10)})`,
         );
         if (save !== undefined) {
-          saveModel(save, model(error.lastGoodParams));
+          saveModel(save, model(error.lastGood.params));
           const kept =
             error.lastGoodEpoch === 0
               ? "the starting model (no epoch ended with finite losses)"
               : `the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses)`;
           error.message += `; ${kept} is saved in ${save}`;
         }
-        if (checkpointPath !== undefined && error.lastGoodState) {
-          saveCheckpoint(checkpointPath, checkpointOf(error.lastGoodState));
+        if (checkpointPath !== undefined) {
+          saveCheckpoint(checkpointPath, checkpointOf(error.lastGood));
           error.message += `; its checkpoint is in ${checkpointPath}`;
         }
         if (hint !== undefined) error.message += `; ${hint}`;

@@ -215,7 +215,7 @@ export class Session {
       return result.stopped;
     } catch (error) {
       // Keep the last good model (the end of the last epoch with finite losses) to look at.
-      if (error instanceof DivergenceError && error.lastGoodState) this.state = error.lastGoodState;
+      if (error instanceof DivergenceError) this.state = error.lastGood;
       throw error;
     } finally {
       this.stepsInRun = 0;
