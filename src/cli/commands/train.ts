@@ -20,7 +20,7 @@ import { streamSeed } from "../../rng.js";
 import {
   DivergenceError,
   MAX_THREADS,
-  train,
+  Trainer,
   TRAIN_ENGINES,
   type EpochRecord,
   type LabelledData,
@@ -348,12 +348,12 @@ export async function runTraining(
 }
 
 /**
- * Trains in slices of about SLICE_MS, each resumed from the last one's state (bit-identical
- * to one call: see TrainState), yielding to the event loop in between so that a signal's
- * handler can run. With `interruptible`, the first SIGINT or SIGTERM ends the run at that step
- * boundary (`signal` names it); a second calls onSecondSignal (which says what is on disk)
- * and exits the process at once. Every file is written by an atomic rename, so exiting
- * between writes leaves each one whole (old or new).
+ * Trains with one Trainer in slices of about SLICE_MS (bit-identical to one run), yielding
+ * to the event loop in between so that a signal's handler can run. With `interruptible`,
+ * the first SIGINT or SIGTERM ends the run at that step boundary (`signal` names it); a
+ * second calls onSecondSignal (which says what is on disk) and exits the process at once.
+ * Every file is written by an atomic rename, so exiting between writes leaves each one whole
+ * (old or new).
  */
 async function runSlices(
   initial: Model["params"],
@@ -375,18 +375,13 @@ async function runSlices(
   };
   if (interruptible) for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
   try {
-    let state = from;
+    const trainer = new Trainer(from?.params ?? initial, data, options, from);
     for (;;) {
       const deadline = performance.now() + SLICE_MS;
-      const result = train(state?.params ?? initial, data, {
-        ...options,
-        ...(state ? { resumeFrom: state } : {}),
-        shouldStop: () => performance.now() >= deadline,
-      });
+      const result = trainer.run(() => performance.now() >= deadline);
       if (!result.stopped) return { result };
       await new Promise((resolve) => setImmediate(resolve)); // pending signals are handled here
       if (signal !== undefined) return { result, signal };
-      state = result.state;
     }
   } finally {
     if (interruptible)
