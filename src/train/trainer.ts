@@ -79,7 +79,8 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
 export class Trainer {
   readonly settings: TrainSettings;
   private readonly options: TrainerOptions;
-  private readonly stepper: Stepper;
+  /** What computes the steps (a PlainStepper when options.engine is "plain"). */
+  readonly stepper: Stepper;
   private readonly rng: Rng;
   private readonly N: number;
   /** The epoch in progress (about to start when row = 0); epochs + 1 when the run is complete. */
