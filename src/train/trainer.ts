@@ -18,14 +18,7 @@ import { DataError, UsageError } from "../errors.js";
 import type { Params } from "../nn/index.js";
 import { Rng, type RngState } from "../rng.js";
 import {
-  bestLoss,
   DivergenceError,
-  divergenceMessage,
-  explosion,
-  lastRecorded,
-  nonFiniteFigure,
-  STARTING_GRADIENT_MESSAGE,
-  startingLossMessage,
   trainSettings,
   type EpochRecord,
   type LabelledData,
@@ -299,4 +292,72 @@ export class Trainer {
     this.failure = error;
     return error;
   }
+}
+
+/**
+ * The epoch, step count and shuffling-generator state at the end of the last recorded epoch
+ * of a resumable state (where its lastGoodParams were taken). That epoch is epoch − 1, whose
+ * generator state the state carries, or (when the schedule skipped epochs) epoch 0, before
+ * any draw: the generator as seeded.
+ */
+function lastRecorded(
+  state: TrainState,
+  N: number,
+  batchSize: number,
+  seed: number,
+): { readonly epoch: number; readonly steps: number; readonly rng: RngState } {
+  const epoch = state.history[state.history.length - 1]?.epoch ?? 0;
+  return {
+    epoch,
+    steps: epoch * Math.ceil(N / batchSize),
+    rng: epoch === state.epoch - 1 ? state.rng : new Rng(seed).state(),
+  };
+}
+
+/**
+ * The message for an epoch loss that exploded, or undefined: a loss above F × `best`, the
+ * lowest epoch loss so far, and above `start`, the starting loss (so that a spike after the
+ * loss has reached ~0 does not count). F = 0: never.
+ */
+function explosion(loss: number, best: number, start: number, factor: number): string | undefined {
+  if (factor === 0 || !(loss > factor * best && loss > start)) return undefined;
+  return `the training loss ${loss} exceeds ${factor} × its best value ${best} (and the starting loss)`;
+}
+
+/** The lowest loss of the records. */
+function bestLoss(history: readonly EpochRecord[]): number {
+  let best = Infinity;
+  for (const r of history) best = Math.min(best, r.loss);
+  return best;
+}
+/** The DivergenceError message for a failure at `epoch` after `steps` steps. */
+function divergenceMessage(
+  epoch: number,
+  steps: number,
+  learningRate: number,
+  what: string,
+): string {
+  return (
+    `training diverged at epoch ${epoch}, step ${steps} (learning rate ${learningRate}): ${what}; ` +
+    `try a lower learning rate`
+  );
+}
+
+/** "the starting model's … on this data is not finite" (a DataError message). */
+function startingLossMessage(bad: string): string {
+  return (
+    `the starting model's ${bad} on this data is not finite: the features or the weights ` +
+    `are too large for float64 (the logits z2 overflow)`
+  );
+}
+
+const STARTING_GRADIENT_MESSAGE =
+  "the gradient at the starting model overflows on this data: the features or the weights are too large for float64";
+
+/** The name of the first non-finite figure of an epoch record, or undefined. */
+function nonFiniteFigure(entry: EpochRecord): string | undefined {
+  if (!Number.isFinite(entry.loss)) return "training loss";
+  if (entry.validationLoss !== undefined && !Number.isFinite(entry.validationLoss))
+    return "validation loss";
+  return undefined;
 }
