@@ -91,7 +91,7 @@ export class Trainer {
   private order: Uint32Array | null | undefined;
   /** False until epoch 0 is recorded (a fresh run does it before its first step). */
   private started: boolean;
-  /** The error that ended the run (a divergence, a starting gradient that overflows), thrown again by any later step. */
+  /** What ended the run (a divergence, an overflowing starting gradient): rethrown by step(). */
   private failure: Error | undefined;
 
   /**
