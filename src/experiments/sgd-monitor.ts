@@ -1,22 +1,12 @@
 /**
- * A mini-batch SGD loop that watches every step (the trainer records epochs only): the batch
+ * A mini-batch SGD run that watches every step (the trainer records epochs only): the batch
  * loss, the update-to-weight ratio η‖∂L/∂W‖/‖W‖ of each weight matrix, the training loss
- * after every epoch and B_simple every few epochs. A run that stops being finite ends with "diverged at step k"
- * instead of an exception.
+ * after every epoch and B_simple every few epochs. A run that stops being finite ends with
+ * "diverged at step k" instead of an exception.
  */
-import { gatherRows, norm, type Matrix } from "../linalg/index.js";
-import {
-  backward,
-  forward,
-  loss,
-  lossAt,
-  paramsAreFinite,
-  gradsAreFinite,
-  type Activation,
-  type Params,
-} from "../nn/index.js";
-import { Rng } from "../rng.js";
-import { gradientDescentStep } from "../train/index.js";
+import { norm, type Matrix } from "../linalg/index.js";
+import type { Activation, Params } from "../nn/index.js";
+import { DivergenceError, Trainer, type PlainStepper } from "../train/index.js";
 import { noiseScale } from "./gradient-noise.js";
 
 export interface SgdRunOptions {
@@ -45,60 +35,63 @@ export interface SgdRun {
   readonly ratioW2: readonly number[]; // η‖∂L/∂W2‖/‖W2‖ per step
 }
 
-/** Trains a copy of `initial` on (X, y) by shuffled mini-batch SGD, recording every step. */
+/**
+ * Trains a copy of `initial` on (X, y) by shuffled mini-batch SGD, recording every step: the
+ * library's Trainer on the plain stepper, watched through its onStep and onEpoch hooks.
+ */
 export function monitoredSgd(
   initial: Params,
   X: Matrix,
   y: Matrix,
   options: SgdRunOptions,
 ): SgdRun {
-  const { activation, batchSize: B, learningRate: eta, epochs, seed } = options;
-  const N = X.rows;
-  const rng = new Rng(seed);
-  let params = initial;
-  let steps = 0;
-  let divergedAt: number | null = null;
-  const epochLoss = [lossAt(params, X, y, activation)];
+  const { activation, batchSize, learningRate: eta, epochs, seed } = options;
   const noiseEvery = options.noiseEvery ?? 10;
-  const bSimple = [{ epoch: 0, value: noiseScale(params, X, y, activation).bSimple }];
+  let params = initial; // the parameters after the last finite step
+  let divergedAt: number | null = null;
+  const epochLoss: number[] = [];
+  const bSimple: { epoch: number; value: number }[] = [];
   const batchLoss: number[] = [];
   const ratioW1: number[] = [];
   const ratioW2: number[] = [];
-  training: for (let epoch = 1; epoch <= epochs; epoch++) {
-    // As the trainer: a fresh permutation per epoch, none for a full batch (plain GD).
-    const order = B < N ? rng.permutation(N) : Uint32Array.from({ length: N }, (_, n) => n);
-    for (let start = 0; start < N; start += B) {
-      const rows = order.subarray(start, Math.min(start + B, N));
-      const Xb = gatherRows(X, rows); // B×D
-      const yb = gatherRows(y, rows); // B×1
-      const cache = forward(params, Xb, activation);
-      const Lb = loss(cache, yb);
-      const grads = backward(params, cache, Xb, yb, activation);
-      const next = gradientDescentStep(params, grads, eta); // θ ← θ − η g_B
-      if (!Number.isFinite(Lb) || !gradsAreFinite(grads) || !paramsAreFinite(next)) {
-        divergedAt = steps + 1;
-        break training;
-      }
-      batchLoss.push(Lb);
-      ratioW1.push((eta * norm(grads.dW1)) / norm(params.W1));
-      ratioW2.push((eta * norm(grads.dW2)) / norm(params.W2));
-      params = next;
-      steps++;
-    }
-    const L = lossAt(params, X, y, activation);
-    if (!Number.isFinite(L)) {
-      divergedAt = steps;
-      break;
-    }
-    epochLoss.push(L);
-    if (epoch % noiseEvery === 0 || epoch === epochs) {
-      bSimple.push({ epoch, value: noiseScale(params, X, y, activation).bSimple });
-    }
+  // As train(): a fresh permutation per epoch, none for a full batch (plain GD).
+  const trainer = new Trainer(
+    initial,
+    { X, y },
+    {
+      activation,
+      batchSize,
+      learningRate: eta,
+      epochs,
+      seed,
+      engine: "plain",
+      onStep: ({ loss }) => {
+        const { grads } = stepper;
+        if (!grads) return;
+        batchLoss.push(loss);
+        ratioW1.push((eta * norm(grads.dW1)) / norm(params.W1));
+        ratioW2.push((eta * norm(grads.dW2)) / norm(params.W2));
+        params = stepper.params();
+      },
+      onEpoch: ({ epoch, loss }) => {
+        epochLoss.push(loss);
+        if (epoch % noiseEvery === 0 || epoch === epochs) {
+          bSimple.push({ epoch, value: noiseScale(params, X, y, activation).bSimple });
+        }
+      },
+    },
+  );
+  const stepper = trainer.stepper as PlainStepper;
+  try {
+    trainer.run();
+  } catch (error) {
+    if (!(error instanceof DivergenceError)) throw error;
+    divergedAt = error.step; // the failing step, or the steps before a non-finite epoch loss
   }
   return {
-    batchSize: B,
+    batchSize,
     learningRate: eta,
-    steps,
+    steps: batchLoss.length,
     divergedAt,
     params,
     epochLoss,

@@ -27,7 +27,7 @@
  * `largestArray` is the longest single array (values), for the typed-array limit; the
  * estimate's terms say what to lower (`lower`), so that a refusal can name the flags.
  */
-import { engineSizes } from "./engine.js";
+import { engineSizes } from "./steppers/fast.js";
 
 /** What a term grows with: the knob a user turns down to shrink it. */
 export type SizeKnob =

@@ -1,6 +1,7 @@
 /**
- * What both training paths share: the options, the per-epoch record, the result, the
- * divergence error, and the checks every option passes before any work.
+ * The words of a training run (trainer.ts): the options, the per-epoch record, the state
+ * to resume from, the result, the divergence error, and the checks every option passes
+ * before any work.
  */
 import { HandgradError, UsageError } from "../errors.js";
 import {
@@ -10,7 +11,7 @@ import {
   type Matrix,
   type ThreadsOption,
 } from "../linalg/index.js";
-import { Rng, type RngState } from "../rng.js";
+import type { RngState } from "../rng.js";
 import {
   assertLabelledBatch,
   assertParams,
@@ -53,8 +54,9 @@ export interface TrainOptions {
   /** Called after every recorded epoch (epoch 0 is before the first step). */
   readonly onEpoch?: (record: EpochRecord) => void;
   /**
-   * "fast" (the default): the allocation-free engine (engine.ts) on a Backend, bit-identical
-   * to "plain", the readable whole-matrix path (forward, backward, gradientDescentStep).
+   * "fast" (the default): the allocation-free stepper (steppers/fast.ts) on a Backend,
+   * bit-identical to "plain", the readable whole-matrix path (forward, backward,
+   * gradientDescentStep).
    */
   readonly engine?: TrainEngine;
   /** The Backend the fast engine runs its matrix products on (default: jsBackend). */
@@ -66,15 +68,19 @@ export interface TrainOptions {
    * whatever the count.
    */
   readonly threads?: ThreadsOption;
-  /** Continue a run from this state (a step boundary of a run with the same data and options). */
+  /**
+   * train() only: continue a run from this state (a step boundary of a run with the same data
+   * and options). A Trainer takes it as its constructor's last argument.
+   */
   readonly resumeFrom?: TrainState;
   /** Call onCheckpoint after every this many steps, or "epoch" (the default): after every epoch. */
   readonly checkpointEvery?: number | "epoch";
   /** Receives the state to resume from, at the step boundaries checkpointEvery names. */
   readonly onCheckpoint?: (state: TrainState) => void;
   /**
-   * Asked at every step boundary (after the step and, at an epoch's end, its record; and once
-   * before the first step): true ends the run there, with `stopped` and the state to resume from.
+   * train() only: asked at every step boundary (after the step and, at an epoch's end, its
+   * record; and once before the first step of a fresh run): true ends the run there, with
+   * `stopped` and the state to resume from. A Trainer's run(until) takes it as `until`.
    */
   readonly shouldStop?: () => boolean;
   /**
@@ -139,27 +145,41 @@ export interface TrainResult {
   readonly state: TrainState;
 }
 
+/** Where a run diverged, and the last good state it keeps. */
+export interface Divergence {
+  /** The epoch in progress when a loss, a gradient or a parameter stopped being finite. */
+  readonly epoch: number;
+  /** Gradient steps taken then (the failing one included). */
+  readonly step: number;
+  readonly learningRate: number;
+  /**
+   * The run's state at the end of the last recorded epoch whose training (and validation)
+   * loss was finite (epoch lastGood.epoch − 1): a checkpoint of the last good model. Its
+   * parameters are finite and usable on the data, unlike those just before the failing step,
+   * whose logits may already overflow; its history is the run's records up to there.
+   */
+  readonly lastGood: TrainState;
+}
+
 /** Training stopped because a loss or a parameter became NaN or ±Infinity. */
-export class DivergenceError extends HandgradError {
+export class DivergenceError extends HandgradError implements Divergence {
   override readonly exitCode = 3;
   override name = "DivergenceError";
-  constructor(
-    message: string,
-    readonly epoch: number,
-    readonly step: number,
-    readonly learningRate: number,
-    /**
-     * The parameters at the end of epoch `lastGoodEpoch`, the last epoch whose training (and
-     * validation) loss was finite: finite themselves and usable on the data, unlike the
-     * parameters just before the failing step, whose logits may already overflow.
-     */
-    readonly lastGoodParams: Params,
-    readonly lastGoodEpoch: number,
-    readonly history: EpochRecord[],
-    /** The run's state at the end of epoch lastGoodEpoch: a checkpoint of the last good model. */
-    readonly lastGoodState?: TrainState,
-  ) {
+  readonly epoch: number;
+  readonly step: number;
+  readonly learningRate: number;
+  readonly lastGood: TrainState;
+  constructor(message: string, { epoch, step, learningRate, lastGood }: Divergence) {
     super(message);
+    this.epoch = epoch;
+    this.step = step;
+    this.learningRate = learningRate;
+    this.lastGood = lastGood;
+  }
+
+  /** The last epoch whose losses were finite (0: the starting model). */
+  get lastGoodEpoch(): number {
+    return this.lastGood.epoch - 1;
   }
 }
 
@@ -180,8 +200,9 @@ export interface TrainSettings {
 }
 
 /**
- * Checks the arguments of train (both engines), once, before any work, and resolves the
- * activation's name. Refuses, besides each option out of range (UsageError):
+ * Checks the arguments of a Trainer (both steppers), once, before any work, and resolves the
+ * activation's name; `resumeFrom` must be a step boundary of this run (see TrainState).
+ * Refuses, besides each option out of range (UsageError):
  * - starting parameters that are not four Matrices of a D→H→K network (ShapeError; UsageError
  *   for another kind of value) or hold NaN or ±Infinity (UsageError);
  * - data (and a validation set) whose X is not an N×D Matrix or whose y is not N×1
@@ -195,6 +216,7 @@ export function trainSettings(
   initial: Params,
   data: LabelledData,
   options: TrainOptions,
+  resumeFrom?: TrainState,
 ): TrainSettings {
   if (typeof options !== "object" || options === null) {
     throw new UsageError(`train: options must be an object, got ${describeValue(options)}`);
@@ -256,9 +278,7 @@ export function trainSettings(
     }
     assertLabelledBatch(initial, validation.X, validation.y, "train", "validation ");
   }
-  if (options.resumeFrom) {
-    assertResumable(options.resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
-  }
+  if (resumeFrom) assertResumable(resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
   return {
     activation,
     learningRate,
@@ -269,26 +289,6 @@ export function trainSettings(
     seed: options.seed ?? 0,
     divergenceFactor,
     recordsEpoch,
-  };
-}
-
-/**
- * The epoch, step count and shuffling-generator state at the end of the last recorded epoch
- * of a resumable state (where its lastGoodParams were taken). That epoch is epoch − 1, whose
- * generator state the state carries, or (when the schedule skipped epochs) epoch 0, before
- * any draw: the generator as seeded.
- */
-export function lastRecorded(
-  state: TrainState,
-  N: number,
-  batchSize: number,
-  seed: number,
-): { readonly epoch: number; readonly steps: number; readonly rng: RngState } {
-  const epoch = state.history[state.history.length - 1]?.epoch ?? 0;
-  return {
-    epoch,
-    steps: epoch * Math.ceil(N / batchSize),
-    rng: epoch === state.epoch - 1 ? state.rng : new Rng(seed).state(),
   };
 }
 
@@ -331,51 +331,6 @@ function assertResumable(
   }
 }
 
-/**
- * The message for an epoch loss that exploded, or undefined: a loss above F × `best`, the
- * lowest epoch loss so far, and above `start`, the starting loss (so that a spike after the
- * loss has reached ~0 does not count). F = 0: never.
- */
-export function explosion(
-  loss: number,
-  best: number,
-  start: number,
-  factor: number,
-): string | undefined {
-  if (factor === 0 || !(loss > factor * best && loss > start)) return undefined;
-  return `the training loss ${loss} exceeds ${factor} × its best value ${best} (and the starting loss)`;
-}
-
-/** The lowest loss of the records. */
-export function bestLoss(history: readonly EpochRecord[]): number {
-  let best = Infinity;
-  for (const r of history) best = Math.min(best, r.loss);
-  return best;
-}
-/** The DivergenceError message for a failure at `epoch` after `steps` steps. */
-export function divergenceMessage(
-  epoch: number,
-  steps: number,
-  learningRate: number,
-  what: string,
-): string {
-  return (
-    `training diverged at epoch ${epoch}, step ${steps} (learning rate ${learningRate}): ${what}; ` +
-    `try a lower learning rate`
-  );
-}
-
-/** "the starting model's … on this data is not finite" (a DataError message). */
-export function startingLossMessage(bad: string): string {
-  return (
-    `the starting model's ${bad} on this data is not finite: the features or the weights ` +
-    `are too large for float64 (the logits z2 overflow)`
-  );
-}
-
-export const STARTING_GRADIENT_MESSAGE =
-  "the gradient at the starting model overflows on this data: the features or the weights are too large for float64";
-
 function resolveBatchSize(batchSize: number | "full", N: number): number {
   if (N < 1) throw new UsageError("the training set is empty");
   if (batchSize === "full") return N;
@@ -383,12 +338,4 @@ function resolveBatchSize(batchSize: number | "full", N: number): number {
     throw new UsageError(`batch size must be a positive integer or "full", got ${batchSize}`);
   }
   return Math.min(batchSize, N);
-}
-
-export /** The name of the first non-finite figure of an epoch record, or undefined. */
-function nonFiniteFigure(entry: EpochRecord): string | undefined {
-  if (!Number.isFinite(entry.loss)) return "training loss";
-  if (entry.validationLoss !== undefined && !Number.isFinite(entry.validationLoss))
-    return "validation loss";
-  return undefined;
 }

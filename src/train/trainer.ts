@@ -1,211 +1,363 @@
 /**
- * The training loop: epochs of (optionally shuffled) mini-batches, one gradient-descent
- * step per batch. Batch size N (or "full") is plain gradient descent. Records the loss
- * and accuracy over the whole training set (and the validation set) after every epoch (or,
- * with evaluate: "first-and-last", before the first and after the last only),
- * and stops with a DivergenceError as soon as a loss, a gradient or a parameter stops
- * being finite, carrying the parameters of the last epoch whose losses were finite.
+ * The training loop: epochs of (optionally shuffled) mini-batches, one gradient-descent step
+ * per batch. Batch size N (or "full") is plain gradient descent. Records the loss and
+ * accuracy over the whole training set (and the validation set) after every epoch (or, with
+ * evaluate: "first-and-last", before the first and after the last only), and stops with a
+ * DivergenceError as soon as a loss, a gradient or a parameter stops being finite, carrying
+ * the state at the end of the last epoch whose losses were finite.
+ *
+ * A Trainer is that loop as an object that alone owns the epoch, the row, the step count, the
+ * history, the last good state, the shuffling generator, the checkpoint schedule and the
+ * checks; a stepper computes the steps (steppers/plain.ts: whole-matrix forward, backward
+ * and update; steppers/fast.ts: in place on a Backend; bit-identical). Epoch e steps through
+ * the rows in the order rng.permutation(N), drawn before its first step, in batches of B; a
+ * Trainer resumed from a TrainState redraws that order from the saved generator state and
+ * continues at its row, so that it takes exactly the steps of an uninterrupted run.
  */
-import { DataError } from "../errors.js";
-import { gatherRows } from "../linalg/index.js";
+import { DataError, UsageError } from "../errors.js";
+import type { Params } from "../nn/index.js";
+import { Rng, type RngState } from "../rng.js";
 import {
-  accuracy,
-  backward,
-  forward,
-  gradsAreFinite,
-  loss,
-  paramsAreFinite,
-  type Activation,
-  type Params,
-} from "../nn/index.js";
-import { Rng } from "../rng.js";
-import { trainFast } from "./engine.js";
-import { gradientDescentStep } from "./optimizer.js";
-import {
-  bestLoss,
   DivergenceError,
-  divergenceMessage,
-  explosion,
-  lastRecorded,
-  nonFiniteFigure,
-  STARTING_GRADIENT_MESSAGE,
-  startingLossMessage,
   trainSettings,
   type EpochRecord,
   type LabelledData,
   type TrainOptions,
   type TrainResult,
+  type TrainSettings,
   type TrainState,
 } from "./setup.js";
+import { FastStepper } from "./steppers/fast.js";
+import { PlainStepper } from "./steppers/plain.js";
+import type { Stepper } from "./steppers/stepper.js";
 
 export * from "./setup.js";
 
-/**
- * Trains from `initial` on `data` by mini-batch gradient descent; see TrainOptions. Runs the
- * fast engine unless `options.engine` is "plain"; both give bit-identical results, and refuse
- * the same arguments before any work (see trainSettings): labels other than 0 and 1 on the
- * sigmoid head (0..K−1 for a softmax over K), NaN or ±Infinity in X (DataError naming the
- * row and column, from 0), data, parameters and options of the wrong kind, shape or range.
- */
-export function train(initial: Params, data: LabelledData, options: TrainOptions): TrainResult {
-  return options?.engine === "plain" // options are checked by trainSettings, in either engine
-    ? trainPlain(initial, data, options)
-    : trainFast(initial, data, options);
+/** A Trainer's options: train()'s, without shouldStop and resumeFrom, with a hook per step. */
+export interface TrainerOptions extends Omit<TrainOptions, "shouldStop" | "resumeFrom"> {
+  /**
+   * Called after every step whose loss, gradient and new parameters are finite (before the
+   * record of the epoch it ends).
+   */
+  readonly onStep?: (step: StepResult) => void;
+}
+
+/** One step, as step() returns it and onStep receives it. */
+export interface StepResult {
+  /** The epoch the step belongs to. */
+  readonly epoch: number;
+  /** The rows of that epoch's order stepped over, this step's included (N: the epoch ended). */
+  readonly row: number;
+  /** Gradient steps taken so far, this one included. */
+  readonly steps: number;
+  /** The batch's mean loss at the parameters before the step. */
+  readonly loss: number;
+  /** The epoch's record, when the step ended an epoch that the schedule records (step() only). */
+  readonly record?: EpochRecord;
 }
 
 /**
- * The readable path: whole-matrix forward, backward and gradientDescentStep per batch. Epoch e
- * steps through the rows in the order rng.permutation(N) (drawn at the epoch's start) in
- * batches of B; a run resumed from a TrainState redraws that order from the saved RNG state
- * and continues at its row, so that it takes exactly the steps of an uninterrupted run.
+ * Trains from `initial` on `data` by mini-batch gradient descent; see TrainOptions. One call
+ * over a Trainer: resumes from `options.resumeFrom` and stops where `options.shouldStop`
+ * says (see Trainer.run). Runs the fast stepper unless `options.engine` is "plain"; both give
+ * bit-identical results, and refuse the same arguments before any work (see trainSettings):
+ * labels other than 0 and 1 on the sigmoid head (0..K−1 for a softmax over K), NaN or
+ * ±Infinity in X (DataError naming the row and column, from 0), data, parameters and options
+ * of the wrong kind, shape or range.
  */
-export function trainPlain(
-  initial: Params,
-  data: LabelledData,
-  options: TrainOptions,
-): TrainResult {
-  const settings = trainSettings(initial, data, options);
-  const { activation, learningRate, epochs, batchSize, shuffle, seed, divergenceFactor } = settings;
-  const N = data.X.rows;
-  const resume = options.resumeFrom;
-  const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
+export function train(initial: Params, data: LabelledData, options: TrainOptions): TrainResult {
+  return new Trainer(initial, data, options, options?.resumeFrom).run(options?.shouldStop);
+}
 
-  let params = resume?.params ?? initial; // always finite: a step is taken only when its result is
-  let steps = resume?.steps ?? 0;
-  const history: EpochRecord[] = resume ? [...resume.history] : [];
-  let best = bestLoss(history);
-  // The last recorded epoch-end parameters (finite losses), with the steps and RNG state there.
-  let lastGood = {
-    params: resume?.lastGoodParams ?? params,
-    ...(resume
-      ? lastRecorded(resume, N, batchSize, seed)
-      : { epoch: -1, steps: 0, rng: rng.state() }),
-  };
-  // The RNG state before this epoch's permutation (the only draw of an epoch).
-  let epochRng = resume?.rng ?? rng.state();
-  const diverged = (epoch: number, what: string): DivergenceError =>
-    new DivergenceError(
-      divergenceMessage(epoch, steps, learningRate, what),
+export class Trainer {
+  readonly settings: TrainSettings;
+  private readonly options: TrainerOptions;
+  /** What computes the steps (a PlainStepper when options.engine is "plain"). */
+  readonly stepper: Stepper;
+  private readonly rng: Rng;
+  private readonly N: number;
+  /** The epoch in progress (about to start when row = 0); epochs + 1 when the run is complete. */
+  private epoch: number;
+  /** Rows of this epoch's order already stepped over. */
+  private row: number;
+  private stepCount: number;
+  private readonly records: EpochRecord[];
+  private best: number;
+  /** The last recorded epoch (finite losses), with the steps and generator state at its end. */
+  private lastGood: { epoch: number; steps: number; rng: RngState };
+  /** The generator's state before this epoch's permutation (the only draw of an epoch). */
+  private epochRng: RngState;
+  /** This epoch's order of the rows (null: unshuffled), once drawn. */
+  private order: Uint32Array | null | undefined;
+  /** False until epoch 0 is recorded (a fresh run does it before its first step). */
+  private started: boolean;
+  /** What ended the run (a divergence, an overflowing starting gradient): rethrown by step(). */
+  private failure: Error | undefined;
+
+  /**
+   * A run from `initial`, or resumed from `from` (a step boundary of a run with the same data
+   * and options; its parameters then replace `initial`, which must have their shapes). Checks
+   * every argument here, once (see trainSettings), and builds the stepper (the fast one's
+   * backend and buffers) once.
+   */
+  constructor(initial: Params, data: LabelledData, options: TrainerOptions, from?: TrainState) {
+    this.settings = trainSettings(initial, data, options, from);
+    this.options = options;
+    this.N = data.X.rows;
+    const { seed, batchSize, epochs } = this.settings;
+    this.rng = from ? Rng.fromState(from.rng) : new Rng(seed);
+    this.epoch = from?.epoch ?? 1;
+    this.row = from?.row ?? 0;
+    this.stepCount = from?.steps ?? 0;
+    this.records = from ? [...from.history] : [];
+    this.best = bestLoss(this.records);
+    this.lastGood = from
+      ? lastRecorded(from, this.N, batchSize, seed)
+      : { epoch: -1, steps: 0, rng: this.rng.state() };
+    this.epochRng = from?.rng ?? this.rng.state();
+    this.started = from !== undefined;
+    const setup = {
+      settings: this.settings,
+      data,
+      validation: options.validation,
+      params: from?.params ?? initial,
+      lastGood: from?.lastGoodParams ?? initial,
+      checksStartGradient: !from && epochs > 0,
+    };
+    this.stepper =
+      options.engine === "plain"
+        ? new PlainStepper(setup)
+        : new FastStepper(setup, options.backend, options.threads);
+  }
+
+  /** Gradient steps taken so far. */
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  /** The records of the epochs so far (those the `evaluate` schedule records). */
+  get history(): readonly EpochRecord[] {
+    return this.records;
+  }
+
+  /** True when the last epoch has ended. */
+  get done(): boolean {
+    return this.started && this.epoch > this.settings.epochs;
+  }
+
+  /** The current parameters (matrices the caller may keep). */
+  params(): Params {
+    return this.stepper.params();
+  }
+
+  /**
+   * The state at the current step boundary, to resume from (complete when its epoch > epochs).
+   * A fresh Trainer records epoch 0 first, as its first step would.
+   */
+  state(): TrainState {
+    this.begin();
+    return {
+      epoch: this.epoch,
+      row: this.row,
+      steps: this.stepCount,
+      params: this.stepper.params(),
+      rng: this.epochRng,
+      history: this.records.slice(),
+      lastGoodParams: this.stepper.kept(),
+    };
+  }
+
+  /**
+   * One gradient step (a fresh Trainer records epoch 0 and checks the starting gradient
+   * first), then, when it ends an epoch, that epoch's record, and the checkpoint when one is
+   * due. Throws a DivergenceError when a loss, a gradient or a parameter stops being finite,
+   * and a UsageError when the run is complete.
+   */
+  step(): StepResult {
+    this.begin();
+    if (this.failure) throw this.failure;
+    const { epochs, batchSize, shuffle } = this.settings;
+    if (this.done) throw new UsageError(`train: the run is complete (${epochs} epochs)`);
+    const { epoch, N } = this;
+    if (this.order === undefined) this.order = shuffle ? this.rng.permutation(N) : null;
+    const end = Math.min(this.row + batchSize, N);
+    const { loss, gradientFinite, paramsFinite } = this.stepper.step(this.order, this.row, end);
+    this.stepCount++;
+    if (!Number.isFinite(loss)) throw this.diverged(`the loss became ${loss}`);
+    if (!gradientFinite) throw this.diverged("a gradient became non-finite");
+    if (!paramsFinite) throw this.diverged("a parameter became non-finite");
+    this.row = end;
+    const done: StepResult = { epoch, row: end, steps: this.stepCount, loss };
+    this.options.onStep?.(done);
+    if (end < N) {
+      this.boundary();
+      return done;
+    }
+    const record = this.settings.recordsEpoch(epoch) ? this.record(epoch) : undefined;
+    this.epochRng = this.rng.state();
+    this.epoch++;
+    this.row = 0;
+    this.order = undefined;
+    if (this.epoch <= epochs) this.boundary();
+    return record ? { ...done, record } : done;
+  }
+
+  /**
+   * Steps until the run is complete, or until `until()` is true at a step boundary: it is
+   * asked at every boundary the call reaches (a fresh Trainer's first, before the first step,
+   * is reached by recording epoch 0), never after the last step. `stopped` is true when
+   * `until` ended the call; `state` is where to resume.
+   */
+  run(until?: () => boolean): TrainResult {
+    if (!this.started) {
+      this.begin();
+      if (!this.done && until?.()) return this.result(true);
+    }
+    while (!this.done) {
+      this.step();
+      if (!this.done && until?.()) return this.result(true);
+    }
+    return this.result(false);
+  }
+
+  private result(stopped: boolean): TrainResult {
+    const state = this.state();
+    return {
+      params: state.params,
+      history: state.history.slice(),
+      steps: this.steps,
+      stopped,
+      state,
+    };
+  }
+
+  /**
+   * A fresh run's start: epoch 0's record and, with epochs to go, the check of the gradient
+   * at the starting model. No learning rate has acted yet: a gradient that overflows here is
+   * the data's and the starting model's doing (checked on all N rows, whatever the order).
+   */
+  private begin(): void {
+    if (this.started) return;
+    this.record(0);
+    this.started = true;
+    if (this.settings.epochs > 0 && !this.stepper.startGradientIsFinite()) {
+      this.failure = new DataError(STARTING_GRADIENT_MESSAGE);
+      throw this.failure;
+    }
+  }
+
+  /** Evaluates and records `epoch` (0 before the first step; else the epoch just ended). */
+  private record(epoch: number): EpochRecord {
+    const entry = this.stepper.evaluate(epoch);
+    const bad = nonFiniteFigure(entry);
+    if (bad && epoch === 0) throw new DataError(startingLossMessage(bad));
+    if (bad) throw this.diverged(`the ${bad} became non-finite`);
+    const start = this.records[0]?.loss ?? entry.loss;
+    const exploded = explosion(entry.loss, this.best, start, this.settings.divergenceFactor);
+    if (exploded) throw this.diverged(exploded);
+    this.best = Math.min(this.best, entry.loss);
+    this.stepper.keep();
+    this.lastGood = { epoch, steps: this.stepCount, rng: this.rng.state() };
+    this.records.push(entry);
+    this.options.onEpoch?.(entry);
+    return entry;
+  }
+
+  /** At a step boundary before the last: the checkpoint, when due. */
+  private boundary(): void {
+    const every = this.options.checkpointEvery ?? "epoch";
+    const due = every === "epoch" ? this.row === 0 : this.stepCount % every === 0;
+    if (this.options.onCheckpoint && due) this.options.onCheckpoint(this.state());
+  }
+
+  /** The DivergenceError for a failure now, carrying the last good state; ends the run. */
+  private diverged(what: string): DivergenceError {
+    const { epoch, stepCount: step, lastGood } = this;
+    const { learningRate } = this.settings;
+    const kept = this.stepper.kept();
+    const error = new DivergenceError(divergenceMessage(epoch, step, learningRate, what), {
       epoch,
-      steps,
+      step,
       learningRate,
-      lastGood.params,
-      lastGood.epoch,
-      history,
-      {
+      lastGood: {
         epoch: lastGood.epoch + 1,
         row: 0,
         steps: lastGood.steps,
-        params: lastGood.params,
+        params: kept,
         rng: lastGood.rng,
-        history: history.slice(),
-        lastGoodParams: lastGood.params,
+        history: this.records.slice(),
+        lastGoodParams: kept,
       },
-    );
-  const record = (epoch: number): void => {
-    const entry = evaluate(epoch, params, data, activation, options.validation);
-    const bad = nonFiniteFigure(entry);
-    if (bad && epoch === 0) {
-      throw new DataError(startingLossMessage(bad));
-    }
-    if (bad) throw diverged(epoch, `the ${bad} became non-finite`);
-    const exploded = explosion(entry.loss, best, history[0]?.loss ?? entry.loss, divergenceFactor);
-    if (exploded) throw diverged(epoch, exploded);
-    best = Math.min(best, entry.loss);
-    lastGood = { params, epoch, steps, rng: rng.state() };
-    history.push(entry);
-    options.onEpoch?.(entry);
-  };
-  // The state at the boundary before rows `row` of `epoch`.
-  const state = (epoch: number, row: number): TrainState => ({
-    epoch,
-    row,
-    steps,
-    params,
-    rng: epochRng,
-    history: history.slice(),
-    lastGoodParams: lastGood.params,
-  });
-  const every = options.checkpointEvery ?? "epoch";
-  /** At a step boundary: checkpoint when due; true when the run is to stop here. */
-  const pause = (epoch: number, row: number): boolean => {
-    const due = every === "epoch" ? row === 0 : steps % every === 0;
-    if (options.onCheckpoint && due && steps > 0) options.onCheckpoint(state(epoch, row));
-    return options.shouldStop?.() ?? false;
-  };
-  const stopped = (epoch: number, row: number): TrainResult => ({
-    params,
-    history,
-    steps,
-    stopped: true,
-    state: state(epoch, row),
-  });
-
-  if (!resume) {
-    record(0);
-    // No learning rate has acted yet: a gradient that overflows here is the data's and the
-    // starting model's doing (checked on the full batch, so whatever the shuffling order).
-    const atStart = forward(params, data.X, activation);
-    if (epochs > 0 && !gradsAreFinite(backward(params, atStart, data.X, data.y, activation))) {
-      throw new DataError(STARTING_GRADIENT_MESSAGE);
-    }
-    if (epochs > 0 && pause(1, 0)) return stopped(1, 0);
+    });
+    this.failure = error;
+    return error;
   }
-  let row = resume?.row ?? 0;
-  for (let epoch = resume?.epoch ?? 1; epoch <= epochs; epoch++) {
-    const order = shuffle ? rng.permutation(N) : null;
-    while (row < N) {
-      const end = Math.min(row + batchSize, N);
-      const batch = selectBatch(data, order, row, end);
-      const cache = forward(params, batch.X, activation);
-      const batchLoss = loss(cache, batch.y);
-      const grads = backward(params, cache, batch.X, batch.y, activation);
-      const next = gradientDescentStep(params, grads, learningRate);
-      steps++;
-      if (!Number.isFinite(batchLoss)) throw diverged(epoch, `the loss became ${batchLoss}`);
-      if (!gradsAreFinite(grads)) throw diverged(epoch, "a gradient became non-finite");
-      if (!paramsAreFinite(next)) throw diverged(epoch, "a parameter became non-finite");
-      params = next;
-      row = end;
-      if (row < N && pause(epoch, row)) return stopped(epoch, row);
-    }
-    row = 0;
-    if (settings.recordsEpoch(epoch)) record(epoch);
-    epochRng = rng.state();
-    if (epoch < epochs && pause(epoch + 1, 0)) return stopped(epoch + 1, 0);
-  }
-  const end = Math.max(epochs + 1, resume?.epoch ?? 1);
-  return { params, history, steps, stopped: false, state: state(end, 0) };
 }
 
-/** The rows start..end−1 of the epoch's order (all of data, uncopied, for an unshuffled full batch). */
-function selectBatch(
-  data: LabelledData,
-  order: Uint32Array | null,
-  start: number,
-  end: number,
-): LabelledData {
-  if (order === null && start === 0 && end === data.X.rows) return data;
-  const indices = order
-    ? order.subarray(start, end)
-    : Array.from({ length: end - start }, (_, i) => start + i);
-  return { X: gatherRows(data.X, indices), y: gatherRows(data.y, indices) };
-}
-
-function evaluate(
-  epoch: number,
-  params: Params,
-  data: LabelledData,
-  activation: Activation,
-  validation: LabelledData | undefined,
-): EpochRecord {
-  const train = forward(params, data.X, activation);
-  const entry = { epoch, loss: loss(train, data.y), accuracy: accuracy(train.p, data.y) };
-  if (!validation) return entry;
-  const held = forward(params, validation.X, activation);
+/**
+ * The epoch, step count and shuffling-generator state at the end of the last recorded epoch
+ * of a resumable state (where its lastGoodParams were taken). That epoch is epoch − 1, whose
+ * generator state the state carries, or (when the schedule skipped epochs) epoch 0, before
+ * any draw: the generator as seeded.
+ */
+function lastRecorded(
+  state: TrainState,
+  N: number,
+  batchSize: number,
+  seed: number,
+): { readonly epoch: number; readonly steps: number; readonly rng: RngState } {
+  const epoch = state.history[state.history.length - 1]?.epoch ?? 0;
   return {
-    ...entry,
-    validationLoss: loss(held, validation.y),
-    validationAccuracy: accuracy(held.p, validation.y),
+    epoch,
+    steps: epoch * Math.ceil(N / batchSize),
+    rng: epoch === state.epoch - 1 ? state.rng : new Rng(seed).state(),
   };
+}
+
+/**
+ * The message for an epoch loss that exploded, or undefined: a loss above F × `best`, the
+ * lowest epoch loss so far, and above `start`, the starting loss (so that a spike after the
+ * loss has reached ~0 does not count). F = 0: never.
+ */
+function explosion(loss: number, best: number, start: number, factor: number): string | undefined {
+  if (factor === 0 || !(loss > factor * best && loss > start)) return undefined;
+  return `the training loss ${loss} exceeds ${factor} × its best value ${best} (and the starting loss)`;
+}
+
+/** The lowest loss of the records. */
+function bestLoss(history: readonly EpochRecord[]): number {
+  let best = Infinity;
+  for (const r of history) best = Math.min(best, r.loss);
+  return best;
+}
+/** The DivergenceError message for a failure at `epoch` after `steps` steps. */
+function divergenceMessage(
+  epoch: number,
+  steps: number,
+  learningRate: number,
+  what: string,
+): string {
+  return (
+    `training diverged at epoch ${epoch}, step ${steps} (learning rate ${learningRate}): ${what}; ` +
+    `try a lower learning rate`
+  );
+}
+
+/** "the starting model's … on this data is not finite" (a DataError message). */
+function startingLossMessage(bad: string): string {
+  return (
+    `the starting model's ${bad} on this data is not finite: the features or the weights ` +
+    `are too large for float64 (the logits z2 overflow)`
+  );
+}
+
+const STARTING_GRADIENT_MESSAGE =
+  "the gradient at the starting model overflows on this data: the features or the weights are too large for float64";
+
+/** The name of the first non-finite figure of an epoch record, or undefined. */
+function nonFiniteFigure(entry: EpochRecord): string | undefined {
+  if (!Number.isFinite(entry.loss)) return "training loss";
+  if (entry.validationLoss !== undefined && !Number.isFinite(entry.validationLoss))
+    return "validation loss";
+  return undefined;
 }

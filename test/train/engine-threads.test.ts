@@ -4,8 +4,9 @@ import { makeDataset } from "../../src/data/index.js";
 import { PARALLEL_MIN_FLOPS, type Matrix } from "../../src/linalg/index.js";
 import { createThreadedWasmBackendSync } from "../../src/linalg/wasm/index.js";
 import { initParams, runValues } from "../../src/nn/index.js";
-import { train, trainFast, trainPlain, type TrainOptions } from "../../src/train/index.js";
+import { train, type TrainOptions } from "../../src/train/index.js";
 import { bits } from "../helpers.js";
+import { trainFast, trainPlain } from "./engines.js";
 
 /** N rows of D features (a seeded two-class blob problem padded with seeded noise columns). */
 function wideData(N: number, D: number, classes: 2 | 3, seed: number): { X: Matrix; y: Matrix } {

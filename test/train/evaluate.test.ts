@@ -151,14 +151,14 @@ describe('evaluate: "first-and-last" records epoch 0 and the last epoch only', (
       expect(e).toBeInstanceOf(DivergenceError);
       expect(e.message).toMatch(/became/); // a per-step check: no explosion check between the ends
       expect(e.lastGoodEpoch).toBe(0);
-      expect(bits(e.lastGoodParams)).toBe(bits(start));
-      expect(e.lastGoodState?.epoch).toBe(1);
-      expect(e.lastGoodState?.steps).toBe(0);
-      expect(e.history.map((r) => r.epoch)).toEqual([0]);
+      expect(bits(e.lastGood.params)).toBe(bits(start));
+      expect(e.lastGood.epoch).toBe(1);
+      expect(e.lastGood.steps).toBe(0);
+      expect(e.lastGood.history.map((r) => r.epoch)).toEqual([0]);
       // The kept state resumes into the same run (and so the same divergence).
-      const state = e.lastGoodState;
-      if (state === undefined) throw new Error("no state");
-      expect(() => train(start, { X, y }, { ...options, resumeFrom: state })).toThrow(e.message);
+      expect(() => train(start, { X, y }, { ...options, resumeFrom: e.lastGood })).toThrow(
+        e.message,
+      );
     }
     expect(errors[0]?.message).toBe(errors[1]?.message);
     // The same step fails as when every epoch is evaluated (the per-step checks are kept).

@@ -184,15 +184,15 @@ describe("divergence", () => {
       expect(e).toBeInstanceOf(DivergenceError);
       expect(e.message).toMatch(/exceeds 100 × its best value/);
       expect(e.message).toMatch(/try a lower learning rate/);
-      const last = e.history[e.history.length - 1];
-      const best = Math.min(...e.history.map((r) => r.loss));
+      const last = e.lastGood.history[e.lastGood.history.length - 1];
+      const best = Math.min(...e.lastGood.history.map((r) => r.loss));
       expect(Number.isFinite(last?.loss)).toBe(true);
-      expect(e.lastGoodState?.epoch).toBe(e.lastGoodEpoch + 1);
+      expect(e.lastGood.epoch).toBe(e.lastGoodEpoch + 1);
       // The kept state is exactly the run stopped at that epoch's end.
       const replay = train(start, { X, y }, { ...options, engine, epochs: e.lastGoodEpoch });
-      expect(bits(e.lastGoodParams)).toBe(bits(replay.params));
-      expect(e.lastGoodState?.steps).toBe(replay.steps);
-      expect(e.lastGoodState?.history).toEqual(replay.history);
+      expect(bits(e.lastGood.params)).toBe(bits(replay.params));
+      expect(e.lastGood.steps).toBe(replay.steps);
+      expect(e.lastGood.history).toEqual(replay.history);
       expect(best).toBeLessThan(Infinity);
     }
     // Off, the same run goes on until a loss is no longer finite.

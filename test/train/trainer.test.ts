@@ -127,8 +127,8 @@ describe("train", () => {
     expect(e.exitCode).toBe(3);
     // What is kept is the end of the last epoch whose loss was finite: here the start.
     expect(e.lastGoodEpoch).toBe(0);
-    expect(bits(e.lastGoodParams)).toBe(bits(start));
-    expect(e.history).toHaveLength(1);
+    expect(bits(e.lastGood.params)).toBe(bits(start));
+    expect(e.lastGood.history).toHaveLength(1);
   });
 
   it("refuses nonsense hyper-parameters", () => {
@@ -207,12 +207,12 @@ describe("the model kept after a divergence", () => {
     expect(e).toBeInstanceOf(DivergenceError);
     expect(e.epoch).toBeGreaterThan(1);
     expect(e.lastGoodEpoch).toBe(e.epoch - 1);
-    expect(e.history).toHaveLength(e.epoch);
-    const kept = forward(e.lastGoodParams, X, relu);
+    expect(e.lastGood.history).toHaveLength(e.epoch);
+    const kept = forward(e.lastGood.params, X, relu);
     expect(Number.isFinite(loss(kept, y))).toBe(true);
     // And it is exactly what training for lastGoodEpoch epochs returns.
     const replay = train(start, { X, y }, { ...options, epochs: e.lastGoodEpoch });
-    expect(bits(e.lastGoodParams)).toBe(bits(replay.params));
+    expect(bits(e.lastGood.params)).toBe(bits(replay.params));
   });
 });
 

@@ -44,7 +44,7 @@ describe("the playground bundle", () => {
       // it does reach the library's engine (the same src/, not a copy)
       if (entry.endsWith("worker.ts")) {
         const files = [...graph.keys()].map((f) => relative(root, f));
-        expect(files).toContain("src/train/engine.ts");
+        expect(files).toContain("src/train/steppers/fast.ts");
         expect(files).toContain("src/data/csv-text.ts");
         expect(files).toContain("src/io/model-format.ts");
         expect(files).not.toContain("src/io/files.ts");

@@ -21,7 +21,7 @@ const settings: Settings = { ...DEFAULT_SETTINGS, samples: 200, seed: 4 };
 function runSteps(session: Session, steps: number, slice: number): void {
   while (session.steps < steps) {
     const target = Math.min(steps, session.steps + slice);
-    session.run(() => session.stepsNow() >= target);
+    session.run(() => session.steps >= target);
   }
 }
 

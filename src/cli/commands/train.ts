@@ -23,7 +23,7 @@ import { streamSeed } from "../../rng.js";
 import {
   DivergenceError,
   MAX_THREADS,
-  train,
+  Trainer,
   TRAIN_ENGINES,
   type EpochRecord,
   type LabelledData,
@@ -322,15 +322,15 @@ export async function runTraining(
           `try a lower learning rate (e.g. --lr ${readableNumber(learningRate / 10)})`,
         );
         if (save !== undefined) {
-          saveModel(save, model(error.lastGoodParams));
+          saveModel(save, model(error.lastGood.params));
           const kept =
             error.lastGoodEpoch === 0
               ? "the starting model (no epoch ended with finite losses)"
               : `the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses)`;
           error.message += `; ${kept} is saved in ${save}`;
         }
-        if (checkpointPath !== undefined && error.lastGoodState) {
-          saveCheckpoint(checkpointPath, checkpointOf(error.lastGoodState));
+        if (checkpointPath !== undefined) {
+          saveCheckpoint(checkpointPath, checkpointOf(error.lastGood));
           error.message += `; its checkpoint is in ${checkpointPath}`;
         }
         if (hint !== undefined) error.message += `; ${hint}`;
@@ -427,11 +427,11 @@ function watchSignals(output: Output): SignalWatch {
 }
 
 /**
- * Trains in slices of about SLICE_MS, each resumed from the last one's state (bit-identical
- * to one call: see TrainState), yielding to the event loop in between so that a signal's
- * handler can run. Once `signals` has received one, the run ends at that step boundary
- * (`signal` names it). Every file is written by an atomic rename, so a process that exits
- * between writes leaves each one whole (old or new).
+ * Trains with one Trainer in slices of about SLICE_MS (bit-identical to one run), yielding
+ * to the event loop in between so that a signal's handler can run. Once `signals` has
+ * received one, the run ends at that step boundary (`signal` names it). Every file is
+ * written by an atomic rename, so a process that exits between writes leaves each one whole
+ * (old or new).
  */
 async function runSlices(
   initial: Model["params"],
@@ -440,19 +440,14 @@ async function runSlices(
   from: TrainState | undefined,
   signals: SignalWatch | undefined,
 ): Promise<{ result: TrainResult; signal?: string }> {
-  let state = from;
+  const trainer = new Trainer(from?.params ?? initial, data, options, from);
   for (;;) {
     const deadline = performance.now() + SLICE_MS;
-    const result = train(state?.params ?? initial, data, {
-      ...options,
-      ...(state ? { resumeFrom: state } : {}),
-      shouldStop: () => performance.now() >= deadline,
-    });
+    const result = trainer.run(() => performance.now() >= deadline);
     if (!result.stopped) return { result };
     await new Promise((resolve) => setImmediate(resolve)); // pending signals are handled here
     const signal = signals?.received();
     if (signal !== undefined) return { result, signal };
-    state = result.state;
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * One playground run, independent of the DOM (the worker drives it; tests run it in Node):
  * the data and its train/test split, the model, the training state, and what the page shows.
- * Training goes through the library's train() in slices resumed from the last state, which is
- * bit-identical to one uninterrupted run (see TrainState).
+ * Training is one library Trainer, stepped or run in slices, which is bit-identical to one
+ * uninterrupted run.
  */
 import { parseLabelledCsv } from "../../../src/data/csv-text.js";
 import type { Dataset } from "../../../src/data/dataset.js";
@@ -29,12 +29,7 @@ import {
   type Params,
 } from "../../../src/nn/index.js";
 import { Rng, streamSeed } from "../../../src/rng.js";
-import {
-  DivergenceError,
-  train,
-  type TrainOptions,
-  type TrainState,
-} from "../../../src/train/index.js";
+import { DivergenceError, Trainer, type TrainerOptions } from "../../../src/train/index.js";
 import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
 import { hiddenHistograms } from "./histogram.js";
 import type { GradcheckRow, PointsMessage, Reply, SnapshotMessage } from "./protocol.js";
@@ -65,15 +60,14 @@ export class Session {
   private standardizer: Standardizer | undefined;
   private activation: ActivationName = "tanh";
   private initial!: Params;
-  private state: TrainState | undefined;
+  /** The run's training loop, made at its first step. */
+  private trainer: Trainer | undefined;
   private bounds: Bounds | undefined;
   private grid: ReturnType<typeof gridPoints> | undefined;
   private classes = 2;
   private evaluator: GridEvaluator | undefined;
   /** jsBackend where WebAssembly cannot compile (train() then must not try); else undefined. */
   private readonly trainBackend: Backend | undefined;
-  /** Steps taken by the run() in progress. */
-  private stepsInRun = 0;
   /** Makes the backend of the grid's forward passes (WebAssembly where SIMD128 validates). */
   private readonly makeBackend: (values: number) => Backend;
 
@@ -130,7 +124,7 @@ export class Session {
     this.evaluator = undefined;
     this.splitAndScale();
     this.initial = model.params;
-    this.state = undefined;
+    this.trainer = undefined;
   }
 
   private useData(data: Dataset, source: string, classes: number, standardize: boolean): void {
@@ -156,7 +150,7 @@ export class Session {
       init: this.settings.init,
       seed: streamSeed(this.settings.seed, "init"),
     });
-    this.state = undefined;
+    this.trainer = undefined;
   }
 
   /** The train/test split (seeded), with the features standardised when a standardizer is set. */
@@ -178,10 +172,10 @@ export class Session {
 
   /** Back to the starting model of these settings (step 0). */
   reset(): void {
-    this.state = undefined;
+    this.trainer = undefined;
   }
 
-  private options(shouldStop: () => boolean): TrainOptions {
+  private options(): TrainerOptions {
     return {
       activation: this.activation,
       learningRate: this.settings.learningRate,
@@ -191,54 +185,46 @@ export class Session {
       seed: streamSeed(this.settings.seed, "shuffle"),
       validation: this.test,
       divergenceFactor: DIVERGENCE_FACTOR,
-      shouldStop,
       ...(this.trainBackend === jsBackend ? { backend: jsBackend } : {}),
-      ...(this.state ? { resumeFrom: this.state } : {}),
     };
   }
 
   /**
-   * Trains until `shouldStop` says so at a step boundary; returns false when the run is
-   * complete. Throws the library's DivergenceError, after going back to its last good state.
+   * Trains until `until()` says so at a step boundary (see Trainer.run); returns false when
+   * the run is complete. Throws the library's DivergenceError, after going back to its last
+   * good state.
    */
-  run(shouldStop: () => boolean): boolean {
-    // shouldStop is asked after every step, and before the first one of a fresh run (not of a
-    // resumed one): its calls count the steps taken.
-    let stepsTaken = this.state ? 1 : 0;
-    const counting = (): boolean => {
-      this.stepsInRun = stepsTaken++;
-      return shouldStop();
-    };
-    try {
-      const result = train(this.state?.params ?? this.initial, this.train, this.options(counting));
-      this.state = result.state;
-      return result.stopped;
-    } catch (error) {
-      // Keep the last good model (the end of the last epoch with finite losses) to look at.
-      if (error instanceof DivergenceError && error.lastGoodState) this.state = error.lastGoodState;
-      throw error;
-    } finally {
-      this.stepsInRun = 0;
-    }
+  run(until: () => boolean): boolean {
+    return this.training((trainer) => trainer.run(until).stopped);
   }
 
   /** Exactly one gradient step. */
   step(): void {
-    const target = this.steps + 1;
-    this.run(() => this.stepsNow() >= target);
+    this.training((trainer) => trainer.step());
+  }
+
+  /** `train` on this run's Trainer (made at the first call after a reset). */
+  private training<T>(train: (trainer: Trainer) => T): T {
+    this.trainer ??= new Trainer(this.initial, this.train, this.options());
+    try {
+      return train(this.trainer);
+    } catch (error) {
+      // Keep the last good model (the end of the last epoch with finite losses) to look at.
+      if (error instanceof DivergenceError) {
+        const { lastGood } = error;
+        this.trainer = new Trainer(lastGood.params, this.train, this.options(), lastGood);
+      }
+      throw error;
+    }
   }
 
   get params(): Params {
-    return this.state?.params ?? this.initial;
+    return this.trainer?.params() ?? this.initial;
   }
 
+  /** The steps taken so far (also while run() is on, from inside `until`). */
   get steps(): number {
-    return this.state?.steps ?? 0;
-  }
-
-  /** The steps taken so far, also while run() is on (from inside shouldStop). */
-  stepsNow(): number {
-    return this.steps + this.stepsInRun;
+    return this.trainer?.steps ?? 0;
   }
 
   /** The model file of the current parameters (the CLI's format, loadable by predict). */
@@ -293,14 +279,15 @@ export class Session {
   snapshot(running: boolean, historyFrom = 0): SnapshotMessage {
     const params = this.params;
     const activation = activationByName(this.activation);
-    const history = (this.state?.history ?? []).slice(historyFrom).map((r) => ({
+    const recorded = this.trainer?.history ?? [];
+    const history = recorded.slice(historyFrom).map((r) => ({
       epoch: r.epoch,
       loss: r.loss,
       accuracy: r.accuracy,
       testLoss: r.validationLoss ?? NaN,
       testAccuracy: r.validationAccuracy ?? NaN,
     }));
-    if (this.state === undefined && historyFrom === 0) {
+    if (recorded.length === 0 && historyFrom === 0) {
       // Before the first slice: epoch 0's figures, as train() records them.
       const figures = (d: Dataset): [number, number] => {
         const cache = forward(params, d.X, activation);
@@ -319,7 +306,7 @@ export class Session {
       type: "snapshot",
       running,
       historyFrom,
-      epoch: Math.max(0, this.state?.history.at(-1)?.epoch ?? 0),
+      epoch: Math.max(0, recorded.at(-1)?.epoch ?? 0),
       steps: this.steps,
       history,
       params: {

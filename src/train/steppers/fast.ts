@@ -1,0 +1,358 @@
+/**
+ * The fast stepper: the plain stepper's steps (same batches, same checks' facts, same records)
+ * computed in place on preallocated buffers and a Backend. Buffers are allocated once, when
+ * the stepper is built (one workspace for the batch shape); a step allocates none.
+ *
+ * Every value it gives is bit-identical to the plain stepper's: each kernel keeps the plain
+ * path's operations and order entry by entry (the products p ascending in one accumulator,
+ * addRow, f and f′, the head's loss and residual from z2, colSums over rows in order, the
+ * loss's compensated mean, θ − η g). The one difference is internal: the start-of-run check
+ * that the full-data gradient is finite, for mini-batch runs, first bounds it from the epoch-0
+ * evaluation (StartGradientBound: finite for sure when the bound is below 1e300) and only
+ * otherwise sums it batch by batch (its value is discarded; only its finiteness is used, which
+ * can differ only when partial sums come within rounding of float64's overflow threshold).
+ *
+ * Full-batch runs reuse the epoch-end evaluation, which is the next step's forward pass (the
+ * same parameters on the same rows), instead of computing it twice. A full-batch run resumed
+ * from a state recomputes that forward pass: the same operations on the same parameters and
+ * rows, so the same bits.
+ */
+import {
+  backendThreads,
+  fastestBackend,
+  matrix,
+  type Backend,
+  type Matrix,
+  type ThreadsOption,
+} from "../../linalg/index.js";
+import {
+  ACTIVATIONS,
+  backwardInto,
+  forwardInto,
+  makeParamBuffers,
+  makeWorkspace,
+  runValues,
+  type Activation,
+  type ParamBuffers,
+  type Params,
+  type Workspace,
+} from "../../nn/index.js";
+import { meanLoss } from "../../numerics/mean.js";
+import type { EpochRecord, LabelledData } from "../setup.js";
+import type { Stepper, StepperSetup, StepReport } from "./stepper.js";
+
+export class FastStepper implements Stepper {
+  private readonly backend: Backend;
+  private readonly data: LabelledData;
+  private readonly validation: LabelledData | undefined;
+  private readonly activation: Activation;
+  private readonly learningRate: number;
+  private readonly fullBatch: boolean; // never shuffled
+  private readonly ws: Workspace;
+  private readonly current: ParamBuffers; // finite between steps of a run that goes on
+  private readonly good: ParamBuffers; // the last kept parameters
+  private readonly trainLosses: Float64Array;
+  private readonly validationLosses: Float64Array;
+  /** For a fresh mini-batch run: the start-of-run gradient's sum and its bound (see the header). */
+  private readonly start: { gradient: ParamBuffers; bound: StartGradientBound } | undefined;
+  private forwardFresh = false; // ws holds the forward pass of `current` on all N rows, in order
+
+  /** On `backend`, or the one engineBackend sizes for the run (with `threads`). */
+  constructor(setup: StepperSetup, backend?: Backend, threads?: ThreadsOption) {
+    const { settings, data, validation, params, lastGood } = setup;
+    const N = data.X.rows;
+    const { batchSize } = settings;
+    const [D, H, K] = [params.W1.rows, params.W1.cols, params.W2.cols];
+    this.data = data;
+    this.validation = validation;
+    this.activation = settings.activation;
+    this.learningRate = settings.learningRate;
+    this.fullBatch = batchSize === N;
+    this.backend = backend ?? engineBackend(N, batchSize, D, H, K, threads);
+    this.ws = makeWorkspace(this.backend, batchSize, D, H, K);
+    this.current = makeParamBuffers(this.backend, D, H, K);
+    this.good = makeParamBuffers(this.backend, D, H, K);
+    copyParams(fromMatrices(params), this.current);
+    copyParams(fromMatrices(lastGood), this.good);
+    this.trainLosses = new Float64Array(N);
+    this.validationLosses = new Float64Array(validation?.X.rows ?? 0);
+    this.start =
+      setup.checksStartGradient && !this.fullBatch
+        ? { gradient: makeParamBuffers(this.backend, D, H, K), bound: new StartGradientBound() }
+        : undefined;
+  }
+
+  step(order: Uint32Array | null, start: number, end: number): StepReport {
+    const { backend, ws, current, activation } = this;
+    const n = end - start;
+    let losses: Float64Array = this.trainLosses; // a full batch's per-example losses are the evaluation's
+    if (!this.forwardFresh) {
+      copyRows(this.data, order, start, n, ws);
+      forwardInto(backend, ws, current, n, activation, ws.losses, 0, n);
+      losses = ws.losses;
+    }
+    this.forwardFresh = false;
+    const loss = meanOf(losses, n);
+    backwardInto(backend, ws, current, n, activation);
+    const gradientFinite = buffersAreFinite(ws.grads);
+    const paramsFinite =
+      Number.isFinite(loss) && gradientFinite && descend(current, ws.grads, this.learningRate);
+    return { loss, gradientFinite, paramsFinite };
+  }
+
+  evaluate(epoch: number): EpochRecord {
+    // Validation first, so that the training set's forward pass is what ws holds after.
+    const { validation, start } = this;
+    const held = validation ? this.evaluateSet(validation, this.validationLosses) : undefined;
+    const bound = epoch === 0 ? start?.bound : undefined;
+    const [loss, accuracy] = this.evaluateSet(
+      this.data,
+      this.trainLosses,
+      bound && ((n) => bound.see(this.ws, n)),
+    );
+    this.forwardFresh = this.fullBatch;
+    return held
+      ? { epoch, loss, accuracy, validationLoss: held[0], validationAccuracy: held[1] }
+      : { epoch, loss, accuracy };
+  }
+
+  startGradientIsFinite(): boolean {
+    // A full batch: ws holds evaluate(0)'s forward pass. A mini-batch run bounds the gradient
+    // from that evaluation and, only where the bound does not prove it finite, sums it over
+    // the batches (see the header).
+    const { backend, ws, current, activation, start } = this;
+    const N = this.data.X.rows;
+    if (this.fullBatch) backwardInto(backend, ws, current, N, activation);
+    const maxW2 = maxAbsOf(current.W2, ws.H * ws.K, 0);
+    if (start?.bound.provesFinite(N, ws.K, maxW2, activation)) return true;
+    if (start) {
+      this.evaluateSet(this.data, this.trainLosses, (n) =>
+        addGradient(backend, ws, current, n, activation, start.gradient),
+      );
+    }
+    return buffersAreFinite(start?.gradient ?? ws.grads);
+  }
+
+  params(): Params {
+    return toMatrices(this.current, this.ws);
+  }
+
+  keep(): void {
+    copyParams(this.current, this.good);
+  }
+
+  kept(): Params {
+    return toMatrices(this.good, this.ws);
+  }
+
+  /**
+   * Loss and accuracy of the current parameters on a whole set, batch by batch in row order
+   * (δ2 scaled by 1/rows, the whole set's count), calling `onBatch(n)` after each batch's
+   * forward pass.
+   */
+  private evaluateSet(
+    set: LabelledData,
+    losses: Float64Array,
+    onBatch?: (n: number) => void,
+  ): [number, number] {
+    const { backend, ws, current, activation } = this;
+    const rows = set.X.rows;
+    let correct = 0;
+    for (let start = 0; start < rows; start += ws.rows) {
+      const n = Math.min(ws.rows, rows - start);
+      copyRows(set, null, start, n, ws);
+      correct += forwardInto(backend, ws, current, n, activation, losses, start, rows);
+      onBatch?.(n);
+    }
+    return [meanOf(losses, rows), rows === 0 ? 0 : correct / rows];
+  }
+}
+
+/**
+ * The Backend the fast stepper runs on unless given one, for batches of `batchSize` of N rows of a
+ * D→H→K network: fastestBackend sized for the workspace, the parameters, the last good ones
+ * and, for mini-batches, the start-of-run gradient; for threads, the largest products of a
+ * step are X W1 and Xᵀ δ1 (2·batch·D·H flops) or a1 W2.
+ */
+export function engineBackend(
+  N: number,
+  batchSize: number,
+  D: number,
+  H: number,
+  K: number,
+  threads: ThreadsOption = "auto",
+): Backend {
+  const { values, flops } = engineSizes(N, batchSize, D, H, K);
+  return fastestBackend(values, threads, flops);
+}
+
+/** The threads engineBackend's backend computes on at most (1: the main thread only). */
+export function engineThreads(
+  N: number,
+  batchSize: number,
+  D: number,
+  H: number,
+  K: number,
+  threads: ThreadsOption = "auto",
+): number {
+  const { values, flops } = engineSizes(N, batchSize, D, H, K);
+  return backendThreads(values, threads, flops);
+}
+
+/**
+ * The float64 values of the run's buffers (the workspace, the parameters, the last good ones
+ * and, for mini-batches, the start-of-run gradient) and the flops of its largest product.
+ */
+export function engineSizes(
+  N: number,
+  batchSize: number,
+  D: number,
+  H: number,
+  K: number,
+): { values: number; flops: number } {
+  return {
+    values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3),
+    flops: 2 * batchSize * H * Math.max(D, K),
+  };
+}
+
+/** total += the gradient of the first n rows of ws (after their forward pass). */
+function addGradient(
+  backend: Backend,
+  ws: Workspace,
+  params: ParamBuffers,
+  n: number,
+  activation: Activation,
+  total: ParamBuffers,
+): void {
+  backwardInto(backend, ws, params, n, activation);
+  for (const name of PARAM_KEYS) {
+    const sum = total[name];
+    const part = ws.grads[name];
+    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (part[i] as number);
+  }
+}
+
+/**
+ * Bounds on the start-of-run gradient from the epoch-0 evaluation's forward pass, which saves
+ * a mini-batch run its backward pass over all N rows when they prove it finite. That gradient
+ * sums, over the rows i, the terms
+ *   ∂L/∂W2: a1_ij δ2_ik   ∂L/∂b2: δ2_ik   ∂L/∂b1: δ1_ij   ∂L/∂W1: X_id δ1_ij,
+ *   with |δ1_ij| = |Σ_k δ2_ik W2_jk · f′(z1_ij)| ≤ K m2 mW mF,
+ * so every entry and every partial sum of it (products and sums each rounded once, at most
+ * 2N + K + 2 roundings deep) is at most (1 + 2⁻⁵³)^(2N+K+2) ≤ 1.001 (N < 2⁴⁰) times
+ *   N m2 (mA + 1) + N K m2 mW mF (1 + mX),
+ * m2 = max|δ2| (scaled by 1/N), mA = max|a1|, mX = max|X|, mW = max|W2|, mF ≥ max|f′| (2 for
+ * the built-in activations, whose f′ ≤ 1 up to rounding; unbounded for any other). Below
+ * 1e300 (and so not NaN or ∞) that proves every entry finite, as the exact sum would find.
+ */
+class StartGradientBound {
+  private a1 = 0;
+  private dz2 = 0;
+  private X = 0;
+
+  /** Takes in the first n rows of ws after their forward pass. */
+  see(ws: Workspace, n: number): void {
+    this.a1 = maxAbsOf(ws.a1, n * ws.H, this.a1);
+    this.dz2 = maxAbsOf(ws.dz2, n * ws.K, this.dz2);
+    this.X = maxAbsOf(ws.X, n * ws.D, this.X);
+  }
+
+  provesFinite(N: number, K: number, maxW2: number, activation: Activation): boolean {
+    const fPrime = ACTIVATIONS[activation.name] === activation ? 2 : Infinity;
+    const bound = N * this.dz2 * (this.a1 + 1) + N * K * this.dz2 * maxW2 * fPrime * (1 + this.X);
+    return bound < 1e300;
+  }
+}
+
+/** max(m, |values_0|, …, |values_{length−1}|); NaN if any is NaN. */
+function maxAbsOf(values: Float64Array, length: number, m: number): number {
+  for (let i = 0; i < length; i++) m = Math.max(m, Math.abs(values[i] as number));
+  return m;
+}
+const PARAM_KEYS = ["W1", "b1", "W2", "b2"] as const;
+
+/** θ ← θ − η g for the four parameters in place; false if any new entry is not finite. */
+function descend(params: ParamBuffers, grads: ParamBuffers, learningRate: number): boolean {
+  let check = 0; // stays 0 while every θ is finite (x − x is NaN for ±∞ and NaN)
+  for (const name of PARAM_KEYS) {
+    const theta = params[name];
+    const g = grads[name];
+    for (let i = 0; i < theta.length; i++) {
+      const next = (theta[i] as number) - learningRate * (g[i] as number);
+      theta[i] = next;
+      check += next - next;
+    }
+  }
+  return check === 0;
+}
+
+/** True when every entry of the four buffers is finite. */
+function buffersAreFinite(buffers: ParamBuffers): boolean {
+  let check = 0;
+  for (const name of PARAM_KEYS) {
+    const values = buffers[name];
+    for (let i = 0; i < values.length; i++) check += (values[i] as number) - (values[i] as number);
+  }
+  return check === 0;
+}
+
+/**
+ * (1/n) Σ_{i<n} losses_i, with the compensated sum of sumAll (Neumaier) and meanLoss's rescaling
+ * when the sum overflows: the same value as meanLoss on those n losses.
+ */
+function meanOf(losses: Float64Array, n: number): number {
+  let sum = 0;
+  let compensation = 0;
+  for (let i = 0; i < n; i++) {
+    const x = losses[i] as number;
+    const t = sum + x;
+    compensation += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  const total = sum + compensation;
+  if (Number.isFinite(total)) return total / n;
+  return meanLoss(matrix(n, 1, losses.slice(0, n))); // the rare overflow path, as meanLoss
+}
+
+/** Copies rows order[start..start+n−1] (or start..start+n−1) of the set into ws.X and ws.y. */
+function copyRows(
+  set: LabelledData,
+  order: Uint32Array | null,
+  start: number,
+  n: number,
+  ws: Workspace,
+): void {
+  const D = ws.D;
+  const X = set.X.data;
+  const y = set.y.data;
+  const toX = ws.X; // locals: the loop then reads no property per value
+  const toY = ws.y;
+  for (let r = 0; r < n; r++) {
+    const i = order === null ? start + r : (order[start + r] as number);
+    const from = i * D;
+    const to = r * D;
+    for (let d = 0; d < D; d++) toX[to + d] = X[from + d] as number;
+    toY[r] = y[i] as number;
+  }
+}
+
+function fromMatrices(params: Params): ParamBuffers {
+  return { W1: params.W1.data, b1: params.b1.data, W2: params.W2.data, b2: params.b2.data };
+}
+
+function copyParams(from: ParamBuffers, to: ParamBuffers): void {
+  for (const name of PARAM_KEYS) to[name].set(from[name]);
+}
+
+/** Independent Matrix copies of the buffers of a D→H→K network. */
+function toMatrices(buffers: ParamBuffers, { D, H, K }: Workspace): Params {
+  const copy = (values: Float64Array, rows: number, cols: number): Matrix =>
+    matrix(rows, cols, values.slice(0, rows * cols));
+  return {
+    W1: copy(buffers.W1, D, H),
+    b1: copy(buffers.b1, 1, H),
+    W2: copy(buffers.W2, H, K),
+    b2: copy(buffers.b2, 1, K),
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * What the Trainer asks of a way of computing a step. The plain stepper (plain.ts) and the
+ * fast one (fast.ts) differ only in how they compute; the epochs, the order of the rows, the
+ * records, the checks and the checkpoints are the Trainer's (../trainer.ts).
+ */
+import type { Params } from "../../nn/index.js";
+import type { EpochRecord, LabelledData, TrainSettings } from "../setup.js";
+
+export interface Stepper {
+  /** One gradient step on the rows order[start..end) (rows start..end without an order). */
+  step(order: Uint32Array | null, start: number, end: number): StepReport;
+  /** Loss and accuracy of the current parameters on the whole training (and validation) set. */
+  evaluate(epoch: number): EpochRecord;
+  /**
+   * Whether the gradient over all N rows at the current parameters is finite: asked once, by
+   * a fresh run with epochs to go, right after evaluate(0).
+   */
+  startGradientIsFinite(): boolean;
+  /** The current parameters, as matrices the caller may keep. */
+  params(): Params;
+  /** Keeps (a copy of) the current parameters as the last good ones. */
+  keep(): void;
+  /** The parameters keep() last kept, as matrices the caller may keep. */
+  kept(): Params;
+}
+
+/** What a step leaves for the Trainer's divergence checks (in this order). */
+export interface StepReport {
+  /** The batch's mean loss at the parameters before the step. */
+  readonly loss: number;
+  /** Whether every entry of the batch gradient is finite. */
+  readonly gradientFinite: boolean;
+  /**
+   * Whether every new parameter is finite (false too where the loss or the gradient was not
+   * and no step was taken). When any of the three is not finite the run is over: the
+   * stepper's current parameters are then unspecified (keep() still has the last good ones).
+   */
+  readonly paramsFinite: boolean;
+}
+
+/** What a stepper is built from: the run's checked settings, its data and where it starts. */
+export interface StepperSetup {
+  readonly settings: TrainSettings;
+  readonly data: LabelledData;
+  readonly validation: LabelledData | undefined;
+  /** The parameters to step from. */
+  readonly params: Params;
+  /** The last good parameters so far (the starting ones in a fresh run). */
+  readonly lastGood: Params;
+  /** True when startGradientIsFinite will be asked (a fresh run with epochs to go). */
+  readonly checksStartGradient: boolean;
+}
