@@ -4,6 +4,7 @@
  * diverged, 70 an internal error (a bug: please report it), 130/143 train interrupted by
  * SIGINT/SIGTERM (its state checkpointed). `playground` serves until SIGINT/SIGTERM, then exits 0.
  */
+import { readFileSync } from "node:fs";
 import { HandgradError } from "../errors.js";
 import { benchCommand, BENCH_FLAGS } from "./commands/bench.js";
 import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
@@ -73,7 +74,20 @@ export const EXIT_INTERNAL_ERROR = 70;
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`);
-  return `usage: handgrad <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nhandgrad <command> --help lists a command's options.`;
+  return `usage: handgrad <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nhandgrad <command> --help (or handgrad help <command>) lists a command's options;\nhandgrad --version prints the version.`;
+}
+
+/** The help of one command: its usage line, summary and options. */
+function commandHelp(name: string, command: Command): string {
+  const word = command.positional ? ` [${command.positional}]` : "";
+  return `usage: handgrad ${name}${word} [options]\n${command.summary}\n\noptions:\n${flagHelp(command.flags)}`;
+}
+
+/** The package's version, read from its package.json (the one place it is written). */
+function packageVersion(): string {
+  // ../../package.json from both src/cli/ and dist/cli/.
+  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 /** Runs the command line `args` (without "node handgrad") and returns the exit code. */
@@ -81,11 +95,18 @@ export async function main(
   args: readonly string[],
   output: Output = processOutput,
 ): Promise<number> {
-  const [name, ...rest] = args;
-  if (name === "--help" || name === "-h" || name === "help") {
+  const [first, ...afterFirst] = args;
+  if (first === "--version" || first === "-V") {
+    output.log(packageVersion());
+    return 0;
+  }
+  const topic = afterFirst[0];
+  const helpOf = first === "help" && !topic?.startsWith("-") ? topic : undefined; // help COMMAND
+  if (helpOf === undefined && (first === "--help" || first === "-h" || first === "help")) {
     output.log(usage());
     return 0;
   }
+  const [name, ...rest] = helpOf === undefined ? args : [helpOf, "--help"];
   const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     const what = name === undefined ? "no command given" : `unknown command ${printable(name)}`;
@@ -95,9 +116,7 @@ export async function main(
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    output.log(
-      `usage: handgrad ${name}${command.positional ? ` [${command.positional}]` : ""} [options]\n${command.summary}\n\noptions:\n${flagHelp(command.flags)}`,
-    );
+    output.log(commandHelp(name as string, command));
     return 0;
   }
   try {

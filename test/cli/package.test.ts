@@ -1,8 +1,26 @@
-/** The built package as a user installs it: its entry point and its declared types. */
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+/**
+ * The built package as a user installs it: its entry point and its declared types, its
+ * manifest, and the packed tarball installed into an empty project (offline: the package has
+ * no runtime dependency to download), then imported, required and run there.
+ */
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXPERIMENT_INSTALL, EXPERIMENT_PACKAGES } from "../../src/cli/commands/experiment.js";
+import { main } from "../../src/cli/main.js";
+import type { Output } from "../../src/cli/output.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -39,3 +57,204 @@ describe("package entry", () => {
     expect(existsSync(join(root, pkg.bin.handgrad))).toBe(true);
   });
 });
+
+describe("package manifest", () => {
+  it("has no runtime dependency: the experiments' packages are optional peers (and dev dependencies here)", () => {
+    expect(pkg.dependencies).toBeUndefined();
+    for (const name of EXPERIMENT_PACKAGES) {
+      expect(pkg.peerDependencies[name], name).toMatch(/^\^\d+\.\d+\.\d+$/);
+      expect(pkg.peerDependenciesMeta[name], name).toEqual({ optional: true });
+      expect(pkg.devDependencies[name], name).toBeDefined();
+    }
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...EXPERIMENT_PACKAGES].sort());
+  });
+
+  it("suggests installing the versions the docs are made with, within the peer ranges", () => {
+    const suggested = [...EXPERIMENT_INSTALL.matchAll(/(\S+)@(\S+)/g)].map(([, name, version]) => ({
+      name: name as string,
+      version: version as string,
+    }));
+    expect(suggested.map((s) => s.name).sort()).toEqual([...EXPERIMENT_PACKAGES].sort());
+    for (const { name, version } of suggested) {
+      const pinned = (pkg.devDependencies[name] as string).replace(/^[\^~]/, "");
+      expect(pinned.startsWith(version), name).toBe(true);
+      const major = (pkg.peerDependencies[name] as string).slice(1).split(".")[0];
+      expect(version.split(".")[0], name).toBe(major);
+    }
+  });
+
+  it("requires Node 20.19 (require of an ES module), exports import and require, names its repository", () => {
+    expect(pkg.engines.node).toBe(">=20.19");
+    expect(pkg.exports["."]).toEqual({
+      types: "./dist/index.d.ts",
+      import: "./dist/index.js",
+      require: "./dist/index.js",
+    });
+    expect(pkg.repository.url).toMatch(/^git\+https:\/\//);
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+  });
+});
+
+describe("handgrad --version and handgrad help COMMAND", () => {
+  /** main(args) in-process: its exit code and its stderr lines, joined. */
+  async function run(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+    const stderr: string[] = [];
+    const stdout: string[] = [];
+    const output: Output = {
+      json: (value) => void stdout.push(JSON.stringify(value)),
+      log: (line) => void stderr.push(line),
+      interactive: false,
+    };
+    const code = await main(args, output);
+    return { code, stderr: stderr.join("\n"), stdout: stdout.join("\n") };
+  }
+
+  it("--version and -V print the version in package.json", async () => {
+    for (const flag of ["--version", "-V"]) {
+      expect(await run([flag])).toEqual({ code: 0, stderr: pkg.version, stdout: "" });
+    }
+  });
+
+  it("help COMMAND prints exactly what COMMAND --help prints, for every command", async () => {
+    const usage = await run(["--help"]);
+    const commands = [...usage.stderr.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1] as string);
+    expect(commands).toContain("experiment");
+    for (const command of commands) {
+      const help = await run(["help", command]);
+      expect(help.code, command).toBe(0);
+      expect(help.stderr, command).toMatch(new RegExp(`^usage: handgrad ${command}`));
+      expect(help).toEqual(await run([command, "--help"]));
+    }
+    expect(await run(["help"])).toEqual(usage);
+  });
+
+  it("help of an unknown command exits 2 with one line", async () => {
+    const r = await run(["help", "nonsense"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/unknown command "nonsense"/);
+    expect(r.stdout).toBe("");
+  });
+});
+
+describe("the packed tarball, installed into an empty project", () => {
+  let work: string;
+  let project: string;
+  let installed: string;
+  /** npm and node without the npm_* settings of the `npm test` that runs these tests. */
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")),
+  );
+  const exec = (command: string, args: string[], cwd: string) => {
+    const r = spawnSync(command, args, { cwd, env, encoding: "utf8", timeout: 60_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  beforeAll(() => {
+    // `npm test` has built dist/ and dist-web/: pack them as they are (no prepare, no rebuild).
+    expect(existsSync(join(root, "dist/index.js")), "run npm run build first").toBe(true);
+    work = mkdtempSync(join(tmpdir(), "handgrad-install-"));
+    const pack = exec(
+      "npm",
+      ["pack", "--ignore-scripts", "--json", "--pack-destination", work],
+      root,
+    );
+    expect(pack.code, pack.stderr).toBe(0);
+    const tarball = join(work, (JSON.parse(pack.stdout) as { filename: string }[])[0]!.filename);
+    project = join(work, "project");
+    installed = join(project, "node_modules/handgrad");
+    mkdirSync(project);
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "consumer", version: "1.0.0", private: true, type: "commonjs" }),
+    );
+    // Offline: nothing is downloaded, so the package must need nothing but itself.
+    const install = exec(
+      "npm",
+      ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball],
+      project,
+    );
+    expect(install.code, install.stderr).toBe(0);
+  }, 120_000);
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("installs one package of about a megabyte: no vega, vega-lite, d3, yargs or decimal.js", () => {
+    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8"));
+    const packages = Object.keys(lock.packages).filter((key) => key !== "");
+    expect(packages).toEqual(["node_modules/handgrad"]);
+    const names = readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith("."));
+    expect(names).toEqual(["handgrad"]);
+    const bytes = files(join(project, "node_modules")).reduce(
+      (sum, f) => sum + statSync(f).size,
+      0,
+    );
+    console.log(
+      `a library user installs ${packages.length} package, ${(bytes / 1e6).toFixed(2)} MB`,
+    );
+    expect(bytes).toBeLessThan(3e6);
+  });
+
+  it("ships no source map, or none that points at a file it does not ship", () => {
+    const shipped = files(installed);
+    expect(shipped.some((f) => relative(installed, f).startsWith("src/"))).toBe(false);
+    for (const file of shipped.filter((f) => f.endsWith(".map"))) {
+      const map = JSON.parse(readFileSync(file, "utf8")) as {
+        sources: string[];
+        sourceRoot?: string;
+      };
+      for (const source of map.sources) {
+        const path = resolve(dirname(file), map.sourceRoot ?? "", source);
+        expect(existsSync(path), `${relative(installed, file)} → ${source}`).toBe(true);
+      }
+    }
+    for (const file of shipped.filter((f) => f.endsWith(".js"))) {
+      const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(file, "utf8"))?.[1];
+      if (url !== undefined && !url.startsWith("data:")) {
+        expect(existsSync(resolve(dirname(file), url)), relative(installed, file)).toBe(true);
+      }
+    }
+  });
+
+  it('import("handgrad") and require("handgrad") give the same names, and they work', () => {
+    const names = "console.log(JSON.stringify([Object.keys(m).sort(), m.sigmoid(0)]))";
+    const imported = exec(
+      process.execPath,
+      ["--input-type=module", "-e", `const m = await import("handgrad"); ${names}`],
+      project,
+    );
+    const required = exec(
+      process.execPath,
+      ["-e", `const m = require("handgrad"); ${names}`],
+      project,
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(required.code, required.stderr).toBe(0);
+    const [keys, half] = JSON.parse(imported.stdout) as [string[], number];
+    expect(JSON.parse(required.stdout)).toEqual([keys, half]);
+    expect(half).toBe(0.5);
+    for (const name of ["forward", "backward", "train", "gradientCheck", "loadModel"]) {
+      expect(keys, name).toContain(name);
+    }
+  });
+
+  it("npx handgrad --version prints the version; experiment says what to install and exits 2", () => {
+    const version = exec("npx", ["handgrad", "--version"], project);
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stderr.trim()).toBe(pkg.version);
+    const experiment = exec("npx", ["handgrad", "experiment", "stability"], project);
+    expect(experiment.code).toBe(2);
+    expect(experiment.stdout).toBe("");
+    expect(experiment.stderr.trim()).toBe(
+      `handgrad experiment: the experiments need vega, vega-lite and decimal.js, which are not installed: ${EXPERIMENT_INSTALL}`,
+    );
+  });
+});
+
+/** Every file under `folder`, recursively. */
+function files(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}

@@ -1,7 +1,9 @@
 /**
  * `handgrad experiment NAME`: runs one experiment from its seed, prints its tables on stderr,
  * writes its figures as SVG files, and with --json prints tables and key numbers on stdout.
- * `handgrad experiment --list` names them all.
+ * `handgrad experiment --list` names them all. The experiments need vega, vega-lite and
+ * decimal.js, optional peer dependencies a library user does not install: without them the
+ * command says what to install and exits 2.
  */
 import { join } from "node:path";
 import { UsageError } from "../../errors.js";
@@ -17,14 +19,25 @@ export const EXPERIMENT_FLAGS: FlagSpecs = {
   json: { kind: "boolean", help: "print the tables and key numbers as JSON on stdout" },
 };
 
+/** The optional peer dependencies the experiments import (package.json's peerDependencies). */
+export const EXPERIMENT_PACKAGES = ["vega", "vega-lite", "decimal.js"] as const;
+
+/** What to run when they are missing: the versions the docs' figures are made with. */
+export const EXPERIMENT_INSTALL = "npm install vega@6.2.0 vega-lite@6.4.1 decimal.js@10";
+
 export async function experimentCommand(
   flags: Flags,
   output: Output,
   name: string | undefined,
 ): Promise<number> {
-  // Loaded on demand: Vega takes most of a second to load, which no other command should pay.
-  const { EXPERIMENTS, experimentByName, figureFileName, renderSvg, tableText } =
-    await import("../../experiments/index.js");
+  const experiments = await loadExperiments();
+  if (experiments === undefined) {
+    output.log(
+      `handgrad experiment: the experiments need vega, vega-lite and decimal.js, which are not installed: ${EXPERIMENT_INSTALL}`,
+    );
+    return 2;
+  }
+  const { EXPERIMENTS, experimentByName, figureFileName, renderSvg, tableText } = experiments;
   if (booleanFlag(flags, "list")) {
     if (name !== undefined) throw new UsageError("give an experiment's name or --list, not both");
     const width = Math.max(...EXPERIMENTS.map((e) => e.name.length)) + 2;
@@ -67,4 +80,27 @@ export async function experimentCommand(
     });
   }
   return 0;
+}
+
+/**
+ * The experiments module, loaded on demand (Vega takes most of a second to load, which no
+ * other command should pay), or undefined when one of EXPERIMENT_PACKAGES is not installed.
+ */
+async function loadExperiments(): Promise<typeof import("../../experiments/index.js") | undefined> {
+  try {
+    return await import("../../experiments/index.js");
+  } catch (error) {
+    if (isMissingPackage(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Node's error for an import of one of EXPERIMENT_PACKAGES that is not installed. */
+function isMissingPackage(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    code === "ERR_MODULE_NOT_FOUND" &&
+    typeof message === "string" &&
+    EXPERIMENT_PACKAGES.some((name) => message.includes(`'${name}'`))
+  );
 }
