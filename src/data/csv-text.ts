@@ -27,7 +27,7 @@ import {
   type Dataset,
   type FeatureTable,
 } from "./dataset.js";
-import { parseDecimal } from "./decimal.js";
+import { denotesInteger, parseDecimal } from "./decimal.js";
 
 export interface FeatureCsvOptions {
   /** The file name (or any description) that starts every error message. */
@@ -219,7 +219,7 @@ export function tableBuilder(
       const cell = cells[j] as string;
       const value = parseDecimal(cell);
       if (j === labelIndex) {
-        if (!isClassLabel(value, maxClasses)) {
+        if (!isClassLabel(value, maxClasses) || !denotesInteger(cell)) {
           throw new DataError(
             `${locate(line, j)}: the label ${quote(cell)} is not ${classList(maxClasses)}`,
           );

@@ -57,6 +57,27 @@ export function parseDecimal(text: string): number {
   return Number(text.slice(start, end));
 }
 
+/**
+ * True when `text`, a number in the grammar above, denotes an integer exactly: no non-zero
+ * digit stands after the decimal point once the exponent has moved it ("1.0", "10e-1" and
+ * "1e0" do; "1e-400" and "0.99999999999999999", which round to the doubles 0 and 1, do not).
+ * Labels are read through it, so that a class is never a rounded value.
+ */
+export function denotesInteger(text: string): boolean {
+  const trimmed = text.trim();
+  const e = Math.max(trimmed.indexOf("e"), trimmed.indexOf("E"));
+  const mantissa = (e === -1 ? trimmed : trimmed.slice(0, e)).replace(/^[+-]/, "");
+  const exponent = e === -1 ? 0 : Number(trimmed.slice(e + 1));
+  const dot = mantissa.indexOf(".");
+  const digits = mantissa.replace(".", "");
+  // The decimal point sits after this many digits of `digits` once the exponent is applied.
+  const point = (dot === -1 ? mantissa.length : dot) + exponent;
+  for (let i = Math.max(point, 0); i < digits.length; i++) {
+    if (digits.charCodeAt(i) !== ZERO) return false;
+  }
+  return true;
+}
+
 function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
 }
