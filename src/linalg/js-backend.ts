@@ -20,6 +20,9 @@
  * Shapes the network uses with a width of 1 get loops of their own: z2 = a1 W2 with K = 1
  * (n = 1, a dot product per row) and dW2 = a1ᵀ δ2 (n = 1), and δ2 W2ᵀ (k = 1, an outer
  * product). Products too small to amortise packing use plain loops in the same order.
+ *
+ * Every index is in bounds by its loop's limits, so a read is written `A[i]!`: the `!` tells
+ * noUncheckedIndexedAccess so and is erased from the emitted JavaScript (no check, no cost).
  */
 import type { Backend } from "./backend.js";
 
@@ -139,11 +142,11 @@ export class JsBackend implements Backend {
     const edge = this.edge;
     if (!first) {
       for (let r = 0; r < rows; r++)
-        for (let c = 0; c < cols; c++) edge[r * NR + c] = C[cOffset + r * ldc + c] as number;
+        for (let c = 0; c < cols; c++) edge[r * NR + c] = C[cOffset + r * ldc + c]!;
     }
     microKernel(kb, this.packedA, aOffset, this.packedB, bOffset, edge, 0, NR, first);
     for (let r = 0; r < rows; r++)
-      for (let c = 0; c < cols; c++) C[cOffset + r * ldc + c] = edge[r * NR + c] as number;
+      for (let c = 0; c < cols; c++) C[cOffset + r * ldc + c] = edge[r * NR + c]!;
   }
 }
 
@@ -173,7 +176,7 @@ function packPanels(
       }
       let source = (x0 + q + r) * along + p0 * across;
       for (let p = 0; p < kb; p++, source += across) {
-        out[base + p * width + r] = M[source] as number;
+        out[base + p * width + r] = M[source]!;
       }
     }
   }
@@ -215,34 +218,34 @@ function microKernel(
   const r2 = r1 + ldc;
   const r3 = r2 + ldc;
   if (!first) {
-    c00 = C[r0] as number;
-    c01 = C[r0 + 1] as number;
-    c02 = C[r0 + 2] as number;
-    c03 = C[r0 + 3] as number;
-    c10 = C[r1] as number;
-    c11 = C[r1 + 1] as number;
-    c12 = C[r1 + 2] as number;
-    c13 = C[r1 + 3] as number;
-    c20 = C[r2] as number;
-    c21 = C[r2 + 1] as number;
-    c22 = C[r2 + 2] as number;
-    c23 = C[r2 + 3] as number;
-    c30 = C[r3] as number;
-    c31 = C[r3 + 1] as number;
-    c32 = C[r3 + 2] as number;
-    c33 = C[r3 + 3] as number;
+    c00 = C[r0]!;
+    c01 = C[r0 + 1]!;
+    c02 = C[r0 + 2]!;
+    c03 = C[r0 + 3]!;
+    c10 = C[r1]!;
+    c11 = C[r1 + 1]!;
+    c12 = C[r1 + 2]!;
+    c13 = C[r1 + 3]!;
+    c20 = C[r2]!;
+    c21 = C[r2 + 1]!;
+    c22 = C[r2 + 2]!;
+    c23 = C[r2 + 3]!;
+    c30 = C[r3]!;
+    c31 = C[r3 + 1]!;
+    c32 = C[r3 + 2]!;
+    c33 = C[r3 + 3]!;
   }
   let ai = aOffset;
   let bi = bOffset;
   for (let p = 0; p < kb; p++, ai += 4, bi += 4) {
-    const a0 = a[ai] as number,
-      a1 = a[ai + 1] as number,
-      a2 = a[ai + 2] as number,
-      a3 = a[ai + 3] as number;
-    const b0 = b[bi] as number,
-      b1 = b[bi + 1] as number,
-      b2 = b[bi + 2] as number,
-      b3 = b[bi + 3] as number;
+    const a0 = a[ai]!,
+      a1 = a[ai + 1]!,
+      a2 = a[ai + 2]!,
+      a3 = a[ai + 3]!;
+    const b0 = b[bi]!,
+      b1 = b[bi + 1]!,
+      b2 = b[bi + 2]!,
+      b3 = b[bi + 3]!;
     c00 += a0 * b0;
     c01 += a0 * b1;
     c02 += a0 * b2;
@@ -296,8 +299,7 @@ function plainProduct(
       let s = 0;
       let ai = i * aRow;
       let bi = j * bCol;
-      for (let p = 0; p < k; p++, ai += aCol, bi += bRow)
-        s += (A[ai] as number) * (B[bi] as number);
+      for (let p = 0; p < k; p++, ai += aCol, bi += bRow) s += A[ai]! * B[bi]!;
       C[i * n + j] = s;
     }
   }
@@ -316,11 +318,11 @@ function rowDots(m: number, k: number, A: Float64Array, b: Float64Array, c: Floa
     const r2 = r1 + k;
     const r3 = r2 + k;
     for (let p = 0; p < k; p++) {
-      const bp = b[p] as number;
-      s0 += (A[r0 + p] as number) * bp;
-      s1 += (A[r1 + p] as number) * bp;
-      s2 += (A[r2 + p] as number) * bp;
-      s3 += (A[r3 + p] as number) * bp;
+      const bp = b[p]!;
+      s0 += A[r0 + p]! * bp;
+      s1 += A[r1 + p]! * bp;
+      s2 += A[r2 + p]! * bp;
+      s3 += A[r3 + p]! * bp;
     }
     c[i] = s0;
     c[i + 1] = s1;
@@ -330,7 +332,7 @@ function rowDots(m: number, k: number, A: Float64Array, b: Float64Array, c: Floa
   for (; i < m; i++) {
     let s = 0;
     const r = i * k;
-    for (let p = 0; p < k; p++) s += (A[r + p] as number) * (b[p] as number);
+    for (let p = 0; p < k; p++) s += A[r + p]! * b[p]!;
     c[i] = s;
   }
 }
@@ -349,27 +351,27 @@ function transposedRowDots(
   c.fill(0, 0, m);
   let p = 0;
   for (; p + 4 <= k; p += 4) {
-    const b0 = b[p] as number,
-      b1 = b[p + 1] as number,
-      b2 = b[p + 2] as number,
-      b3 = b[p + 3] as number;
+    const b0 = b[p]!,
+      b1 = b[p + 1]!,
+      b2 = b[p + 2]!,
+      b3 = b[p + 3]!;
     const r0 = p * m;
     const r1 = r0 + m;
     const r2 = r1 + m;
     const r3 = r2 + m;
     for (let i = 0; i < m; i++) {
-      let s = c[i] as number;
-      s += (A[r0 + i] as number) * b0;
-      s += (A[r1 + i] as number) * b1;
-      s += (A[r2 + i] as number) * b2;
-      s += (A[r3 + i] as number) * b3;
+      let s = c[i]!;
+      s += A[r0 + i]! * b0;
+      s += A[r1 + i]! * b1;
+      s += A[r2 + i]! * b2;
+      s += A[r3 + i]! * b3;
       c[i] = s;
     }
   }
   for (; p < k; p++) {
-    const bp = b[p] as number;
+    const bp = b[p]!;
     const r = p * m;
-    for (let i = 0; i < m; i++) c[i] = (c[i] as number) + (A[r + i] as number) * bp;
+    for (let i = 0; i < m; i++) c[i]! += A[r + i]! * bp;
   }
 }
 
@@ -382,9 +384,9 @@ function outerProduct(
   C: Float64Array,
 ): void {
   for (let i = 0; i < m; i++) {
-    const ai = a[i] as number;
+    const ai = a[i]!;
     const row = i * n;
-    for (let j = 0; j < n; j++) C[row + j] = 0 + ai * (b[j] as number);
+    for (let j = 0; j < n; j++) C[row + j] = 0 + ai * b[j]!;
   }
 }
 

@@ -24,11 +24,10 @@ export function matmul(A: Matrix, B: Matrix): Matrix {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {
-      const aip = a[i * k + p] as number;
+      const aip = a[i * k + p]!;
       const bRow = p * n;
       const cRow = i * n;
-      for (let j = 0; j < n; j++)
-        c[cRow + j] = (c[cRow + j] as number) + aip * (b[bRow + j] as number);
+      for (let j = 0; j < n; j++) c[cRow + j]! += aip * b[bRow + j]!;
     }
   }
   return matrix(m, n, c);
@@ -51,11 +50,10 @@ export function matmulTransA(A: Matrix, B: Matrix): Matrix {
   const c = new Float64Array(m * n);
   for (let p = 0; p < k; p++) {
     for (let i = 0; i < m; i++) {
-      const api = a[p * m + i] as number;
+      const api = a[p * m + i]!;
       const bRow = p * n;
       const cRow = i * n;
-      for (let j = 0; j < n; j++)
-        c[cRow + j] = (c[cRow + j] as number) + api * (b[bRow + j] as number);
+      for (let j = 0; j < n; j++) c[cRow + j]! += api * b[bRow + j]!;
     }
   }
   return matrix(m, n, c);
@@ -79,7 +77,7 @@ export function matmulTransB(A: Matrix, B: Matrix): Matrix {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += (a[i * k + p] as number) * (b[j * k + p] as number);
+      for (let p = 0; p < k; p++) s += a[i * k + p]! * b[j * k + p]!;
       c[i * n + j] = s;
     }
   }
@@ -98,8 +96,7 @@ export function addRow(A: Matrix, r: Matrix): Matrix {
   const out = new Float64Array(A.data.length);
   const n = A.cols;
   for (let i = 0; i < A.rows; i++) {
-    for (let j = 0; j < n; j++)
-      out[i * n + j] = (A.data[i * n + j] as number) + (r.data[j] as number);
+    for (let j = 0; j < n; j++) out[i * n + j] = A.data[i * n + j]! + r.data[j]!;
   }
   return matrix(A.rows, n, out);
 }
@@ -109,8 +106,7 @@ export function colSums(A: Matrix): Matrix {
   assertMatrix(A, "A", "colSums");
   const out = new Float64Array(A.cols);
   for (let i = 0; i < A.rows; i++) {
-    for (let j = 0; j < A.cols; j++)
-      out[j] = (out[j] as number) + (A.data[i * A.cols + j] as number);
+    for (let j = 0; j < A.cols; j++) out[j]! += A.data[i * A.cols + j]!;
   }
   return matrix(1, A.cols, out);
 }
@@ -118,7 +114,7 @@ export function colSums(A: Matrix): Matrix {
 /** f applied to every entry. */
 export function map(A: Matrix, f: (x: number) => number): Matrix {
   const out = new Float64Array(A.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = f(A.data[i] as number);
+  for (let i = 0; i < out.length; i++) out[i] = f(A.data[i]!);
   return matrix(A.rows, A.cols, out);
 }
 
@@ -158,7 +154,7 @@ export function zipWith(
 ): Matrix {
   assertSameShape(A, B, op);
   const out = new Float64Array(A.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = f(A.data[i] as number, B.data[i] as number);
+  for (let i = 0; i < out.length; i++) out[i] = f(A.data[i]!, B.data[i]!);
   return matrix(A.rows, A.cols, out);
 }
 
@@ -187,7 +183,7 @@ export function gatherRows(A: Matrix, indices: ArrayLike<number>): Matrix {
   const n = A.cols;
   const out = new Float64Array(indices.length * n);
   for (let r = 0; r < indices.length; r++) {
-    const i = indices[r] as number;
+    const i = indices[r]!;
     if (!Number.isInteger(i) || i < 0 || i >= A.rows) {
       throw new ShapeError(`gatherRows: index ${i} is outside 0..${A.rows - 1}`);
     }

@@ -170,7 +170,7 @@ export function assertFinite(A: Matrix, name: string, op: string): void {
   const data = A.data;
   if (knownFinite.has(data)) return;
   let check = 0; // stays 0 while every entry is finite (x − x is NaN for ±∞ and NaN)
-  for (let k = 0; k < data.length; k++) check += (data[k] as number) - (data[k] as number);
+  for (let k = 0; k < data.length; k++) check += data[k]! - data[k]!;
   if (check !== 0) {
     const k = data.findIndex((v) => !Number.isFinite(v));
     const [row, col] = [Math.floor(k / A.cols), k % A.cols];

@@ -58,6 +58,6 @@ export function backwardInto(
 function columnSums(n: number, cols: number, A: Float64Array, out: Float64Array): void {
   out.fill(0, 0, cols);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < cols; j++) out[j] = (out[j] as number) + (A[i * cols + j] as number);
+    for (let j = 0; j < cols; j++) out[j]! += A[i * cols + j]!;
   }
 }

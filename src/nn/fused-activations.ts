@@ -32,9 +32,9 @@ export function biasActivation(
       if (rectifiers) return rectifiers.biasRelu(n, H, z1, b1, a1);
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const z = (z1[row + j] as number) + (b1[j] as number);
+          const z = z1[row + j]! + b1[j]!;
           z1[row + j] = z;
-          a1[row + j] = z > 0 ? z : 0;
+          a1[row + j] = z > 0 ? z : 0; // relu(z) = max(z, 0)
         }
       }
       return;
@@ -42,9 +42,9 @@ export function biasActivation(
       if (rectifiers) return rectifiers.biasLeakyRelu(n, H, z1, b1, a1, LEAKY_SLOPE);
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const z = (z1[row + j] as number) + (b1[j] as number);
+          const z = z1[row + j]! + b1[j]!;
           z1[row + j] = z;
-          a1[row + j] = z > 0 ? z : LEAKY_SLOPE * z;
+          a1[row + j] = z > 0 ? z : LEAKY_SLOPE * z; // leaky(z)
         }
       }
       return;
@@ -52,7 +52,7 @@ export function biasActivation(
       if (backend?.tanh) return backend.tanh.biasTanh(n, H, z1, b1, a1);
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const z = (z1[row + j] as number) + (b1[j] as number);
+          const z = z1[row + j]! + b1[j]!;
           z1[row + j] = z;
           a1[row + j] = tanh(z);
         }
@@ -61,7 +61,7 @@ export function biasActivation(
     case "sigmoid":
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const z = (z1[row + j] as number) + (b1[j] as number);
+          const z = z1[row + j]! + b1[j]!;
           z1[row + j] = z;
           a1[row + j] = sigmoid(z);
         }
@@ -70,7 +70,7 @@ export function biasActivation(
     default:
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const z = (z1[row + j] as number) + (b1[j] as number);
+          const z = z1[row + j]! + b1[j]!;
           z1[row + j] = z;
           a1[row + j] = activation.f(z);
         }
@@ -110,47 +110,45 @@ export function derivativeMask(
     case "relu":
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const d = (delta[row + j] as number) * ((z1[row + j] as number) > 0 ? 1 : 0);
+          const d = delta[row + j]! * (z1[row + j]! > 0 ? 1 : 0); // relu′ = [z > 0]
           delta[row + j] = d;
-          db1[j] = (db1[j] as number) + d;
+          db1[j]! += d;
         }
       }
       return;
     case "leaky-relu":
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const d = (delta[row + j] as number) * ((z1[row + j] as number) > 0 ? 1 : LEAKY_SLOPE);
+          const d = delta[row + j]! * (z1[row + j]! > 0 ? 1 : LEAKY_SLOPE); // leaky′
           delta[row + j] = d;
-          db1[j] = (db1[j] as number) + d;
+          db1[j]! += d;
         }
       }
       return;
     case "tanh":
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const d = (delta[row + j] as number) * tanhDerivative(z1[row + j] as number); // tanh′ = 4t/(1 + t)², t = e^{−2|z|}
+          const d = delta[row + j]! * tanhDerivative(z1[row + j]!); // tanh′ = 4t/(1 + t)², t = e^{−2|z|}
           delta[row + j] = d;
-          db1[j] = (db1[j] as number) + d;
+          db1[j]! += d;
         }
       }
       return;
     case "sigmoid":
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const fPrime = (a1[row + j] as number) * sigmoid(-(z1[row + j] as number)); // σ′ = a σ(−z)
-          const d = (delta[row + j] as number) * fPrime;
+          const d = delta[row + j]! * (a1[row + j]! * sigmoid(-z1[row + j]!)); // σ′ = a σ(−z)
           delta[row + j] = d;
-          db1[j] = (db1[j] as number) + d;
+          db1[j]! += d;
         }
       }
       return;
     default:
       for (let row = 0; row < end; row += H) {
         for (let j = 0; j < H; j++) {
-          const fPrime = activation.df(z1[row + j] as number, a1[row + j] as number);
-          const d = (delta[row + j] as number) * fPrime;
+          const d = delta[row + j]! * activation.df(z1[row + j]!, a1[row + j]!);
           delta[row + j] = d;
-          db1[j] = (db1[j] as number) + d;
+          db1[j]! += d;
         }
       }
   }

@@ -30,12 +30,12 @@ export function sigmoidOutput(
   dz2: Float64Array,
   inverseN: number,
 ): number {
-  const bias = b2[0] as number;
+  const bias = b2[0]!;
   let correct = 0;
   for (let i = 0; i < n; i++) {
-    const z = (z2[i] as number) + bias;
+    const z = z2[i]! + bias;
     z2[i] = z;
-    const yi = y[i] as number;
+    const yi = y[i]!;
     const e = Math.exp(-Math.abs(z));
     losses[at + i] = Math.max(z, 0) - yi * z + Math.log1p(e); // softplus(z) − y z
     const p = z >= 0 ? 1 / (1 + e) : e / (1 + e); // σ(z)
@@ -66,32 +66,32 @@ export function softmaxOutput(
   let correct = 0;
   for (let i = 0; i < n; i++) {
     const row = i * K;
-    for (let j = 0; j < K; j++) z2[row + j] = (z2[row + j] as number) + (b2[j] as number);
-    const yi = y[i] as number;
+    for (let j = 0; j < K; j++) z2[row + j]! += b2[j]!;
+    const yi = y[i]!;
     const k = argmaxAt(z2, row, K);
-    if (k === -1 || !Number.isFinite(z2[row + k] as number)) {
+    if (k === -1 || !Number.isFinite(z2[row + k]!)) {
       correct += nonFiniteRow(z2.subarray(row, row + K), yi, losses, at + i, dz2, row, inverseN);
       continue;
     }
     // e_j = e^{z_j − m} (e_k = 1), s = Σ_{j≠k} e_j, as numerics/softmax.ts shifted()
-    const m = z2[row + k] as number;
+    const m = z2[row + k]!;
     let s = 0;
     for (let j = 0; j < K; j++) {
       if (j === k) {
         exps[j] = 1;
         continue;
       }
-      const ej = expShifted(z2[row + j] as number, m);
+      const ej = expShifted(z2[row + j]!, m);
       exps[j] = ej;
       s += ej;
     }
-    losses[at + i] = m - (z2[row + yi] as number) + Math.log1p(s); // (m − z_y) + log1p(s)
+    losses[at + i] = m - z2[row + yi]! + Math.log1p(s); // (m − z_y) + log1p(s)
     let others = 0; // Σ_{j≠y} e_j
-    for (let j = 0; j < K; j++) if (j !== yi) others += exps[j] as number;
+    for (let j = 0; j < K; j++) if (j !== yi) others += exps[j]!;
     let best = 0; // argmax_j P_j, the first of equal ones
     let bestP = -Infinity;
     for (let j = 0; j < K; j++) {
-      const p = (exps[j] as number) / (1 + s); // P_j = e_j / (1 + s)
+      const p = exps[j]! / (1 + s); // P_j = e_j / (1 + s)
       dz2[row + j] = inverseN * (j === yi ? -others / (1 + s) : p); // P − onehot(y)
       if (p > bestP) {
         best = j;
@@ -107,9 +107,9 @@ export function softmaxOutput(
 function argmaxAt(z: Float64Array, at: number, K: number): number {
   let k = 0;
   for (let j = 0; j < K; j++) {
-    const zj = z[at + j] as number;
+    const zj = z[at + j]!;
     if (Number.isNaN(zj)) return -1;
-    if (zj > (z[at + k] as number)) k = j;
+    if (zj > z[at + k]!) k = j;
   }
   return k;
 }
@@ -126,6 +126,6 @@ function nonFiniteRow(
 ): number {
   losses[lossAt] = softmaxCrossEntropyTerm(z, yi);
   const residual = softmaxMinusOneHotTerm(z, yi);
-  for (let j = 0; j < z.length; j++) dz2[row + j] = inverseN * (residual[j] as number);
+  for (let j = 0; j < z.length; j++) dz2[row + j] = inverseN * residual[j]!;
   return argmax(softmax(z)) === yi ? 1 : 0;
 }

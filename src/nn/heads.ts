@@ -76,7 +76,7 @@ export function assertClassLabels(y: Matrix, K: number, name: string, op: string
   const classes = classCount(K);
   const labels = y.data;
   for (let n = 0; n < labels.length; n++) {
-    const label = labels[n] as number;
+    const label = labels[n]!;
     if (isClassLabel(label, classes)) continue;
     if (K === 1) {
       const hint = Number.isInteger(label) && label >= 2 ? " (use outputs: K for K classes)" : "";

@@ -229,7 +229,7 @@ function addGradient(
   for (const name of PARAM_KEYS) {
     const sum = total[name];
     const part = ws.grads[name];
-    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (part[i] as number);
+    for (let i = 0; i < sum.length; i++) sum[i]! += part[i]!;
   }
 }
 
@@ -267,7 +267,7 @@ class StartGradientBound {
 
 /** max(m, |values_0|, …, |values_{length−1}|); NaN if any is NaN. */
 function maxAbsOf(values: Float64Array, length: number, m: number): number {
-  for (let i = 0; i < length; i++) m = Math.max(m, Math.abs(values[i] as number));
+  for (let i = 0; i < length; i++) m = Math.max(m, Math.abs(values[i]!));
   return m;
 }
 const PARAM_KEYS = ["W1", "b1", "W2", "b2"] as const;
@@ -279,7 +279,7 @@ function descend(params: ParamBuffers, grads: ParamBuffers, learningRate: number
     const theta = params[name];
     const g = grads[name];
     for (let i = 0; i < theta.length; i++) {
-      const next = (theta[i] as number) - learningRate * (g[i] as number);
+      const next = theta[i]! - learningRate * g[i]!;
       theta[i] = next;
       check += next - next;
     }
@@ -292,7 +292,7 @@ function buffersAreFinite(buffers: ParamBuffers): boolean {
   let check = 0;
   for (const name of PARAM_KEYS) {
     const values = buffers[name];
-    for (let i = 0; i < values.length; i++) check += (values[i] as number) - (values[i] as number);
+    for (let i = 0; i < values.length; i++) check += values[i]! - values[i]!;
   }
   return check === 0;
 }
@@ -305,7 +305,7 @@ function meanOf(losses: Float64Array, n: number): number {
   let sum = 0;
   let compensation = 0;
   for (let i = 0; i < n; i++) {
-    const x = losses[i] as number;
+    const x = losses[i]!;
     const t = sum + x;
     compensation += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
     sum = t;
@@ -329,11 +329,11 @@ function copyRows(
   const toX = ws.X; // locals: the loop then reads no property per value
   const toY = ws.y;
   for (let r = 0; r < n; r++) {
-    const i = order === null ? start + r : (order[start + r] as number);
+    const i = order === null ? start + r : order[start + r]!;
     const from = i * D;
     const to = r * D;
-    for (let d = 0; d < D; d++) toX[to + d] = X[from + d] as number;
-    toY[r] = y[i] as number;
+    for (let d = 0; d < D; d++) toX[to + d] = X[from + d]!;
+    toY[r] = y[i]!;
   }
 }
 
