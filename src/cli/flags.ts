@@ -5,12 +5,18 @@
  */
 import { parseDecimal } from "../data/decimal.js";
 import { UsageError } from "../errors.js";
+import { didYouMean } from "../suggest.js";
 
-export interface FlagSpec {
-  readonly kind: "string" | "boolean";
-  /** One line for --help. */
-  readonly help: string;
-}
+/** A flag that takes a value (`--hidden 16`) or none (`--json`). */
+export type FlagSpec =
+  | {
+      readonly kind: "string";
+      /** The value's placeholder in --help: `H`, `FILE.csv`, `fast|plain`. */
+      readonly value: string;
+      /** One line for --help. */
+      readonly help: string;
+    }
+  | { readonly kind: "boolean"; readonly help: string };
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
@@ -31,7 +37,7 @@ export function parseFlags(args: readonly string[], specs: FlagSpecs, command: s
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (!spec)
       throw new UsageError(
-        `unknown option --${name} for "${command}" (see handgrad ${command} --help)`,
+        `unknown option --${name} for "${command}" (${didYouMean(name, Object.keys(specs), (n) => `--${n}`)}see handgrad ${command} --help)`,
       );
     if (flags.has(name)) throw new UsageError(`option --${name} is given more than once`);
     if (spec.kind === "boolean") {
@@ -124,11 +130,17 @@ export function choiceFlag<T extends string>(
   return text as T;
 }
 
-/** The help lines for a set of flags. */
+/** The help lines for a set of flags: `--name VALUE` (booleans: `--name`), then the help, aligned. */
 export function flagHelp(specs: FlagSpecs): string {
-  const names = Object.keys(specs);
-  const width = Math.max(...names.map((n) => n.length)) + 4;
-  return names.map((n) => `  --${n.padEnd(width)}${specs[n]?.help ?? ""}`).join("\n");
+  const entries = Object.entries(specs).map(([name, spec]) => ({
+    usage: spec.kind === "string" ? `--${name} ${spec.value}` : `--${name}`,
+    help: spec.help,
+  }));
+  // Width in code points, so "--lr η" lines up with ASCII placeholders.
+  const width = Math.max(...entries.map((e) => Array.from(e.usage).length)) + 4;
+  return entries
+    .map(({ usage, help }) => `  ${usage}${" ".repeat(width - Array.from(usage).length)}${help}`)
+    .join("\n");
 }
 
 /** --threads: "auto" (the default) or a thread count from 1 to `max`. */

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { HandgradError } from "../errors.js";
+import { didYouMean } from "../suggest.js";
 import { benchCommand, BENCH_FLAGS } from "./commands/bench.js";
 import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
 import { experimentCommand, EXPERIMENT_FLAGS } from "./commands/experiment.js";
@@ -109,9 +110,10 @@ export async function main(
   const [name, ...rest] = helpOf === undefined ? args : [helpOf, "--help"];
   const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
+    const hint = name === undefined ? "" : didYouMean(name, Object.keys(COMMANDS));
     const what = name === undefined ? "no command given" : `unknown command ${printable(name)}`;
     output.log(
-      `handgrad: ${what} (commands: ${Object.keys(COMMANDS).join(", ")}; see handgrad --help)`,
+      `handgrad: ${what} (${hint}commands: ${Object.keys(COMMANDS).join(", ")}; see handgrad --help)`,
     );
     return 2;
   }
@@ -130,7 +132,8 @@ export async function main(
   } catch (error) {
     if (error instanceof HandgradError) {
       const bug = error.exitCode === EXIT_INTERNAL_ERROR ? " (a bug: please report it)" : "";
-      output.log(`handgrad ${name}: ${error.name}: ${shown(error.message)}${bug}`);
+      // The message says what is wrong; the class name is for code, not for the user.
+      output.log(`handgrad ${name}: ${shown(error.message)}${bug}`);
       return error.exitCode;
     }
     output.log(

@@ -46,29 +46,47 @@ import type { SizeCheck } from "./memory.js";
 import { sci } from "./report.js";
 
 export const DATA_FLAGS: FlagSpecs = {
-  dataset: { kind: "string", help: "toy data set: moons, circles, xor, spirals, blobs" },
-  samples: { kind: "string", help: "rows of the toy data set (400)" },
-  noise: { kind: "string", help: "noise of the toy data set (its own default)" },
-  data: { kind: "string", help: "a CSV file with a header row" },
-  label: { kind: "string", help: "the CSV's label column (default: the last column)" },
+  dataset: {
+    kind: "string",
+    value: "NAME",
+    help: "toy data set: moons, circles, xor, spirals, blobs",
+  },
+  samples: { kind: "string", value: "N", help: "rows of the toy data set (400)" },
+  noise: { kind: "string", value: "S", help: "noise of the toy data set (its own default)" },
+  data: { kind: "string", value: "FILE.csv", help: "a CSV file with a header row" },
+  label: {
+    kind: "string",
+    value: "COL",
+    help: "the CSV's label column (default: the last column)",
+  },
   classes: {
     kind: "string",
+    value: "K",
     help: `classes K, labels 0..K−1 (2; spirals and blobs, or a CSV; K ≥ 3 means a softmax output)`,
   },
   standardize: {
     kind: "boolean",
     help: "scale features to mean 0, std 1 (stored in the model file)",
   },
-  seed: { kind: "string", help: "seed of every random choice (0)" },
+  seed: { kind: "string", value: "N", help: "seed of every random choice (0)" },
 };
 
 export const NETWORK_FLAGS: FlagSpecs = {
-  hidden: { kind: "string", help: "hidden units H (16)" },
-  activation: { kind: "string", help: `hidden activation: ${ACTIVATION_NAMES.join(", ")} (tanh)` },
-  init: { kind: "string", help: `${INIT_NAMES.join(", ")} (he for relu-like, xavier otherwise)` },
-  "bias-init": { kind: "string", help: "the value every bias starts at (0)" },
+  hidden: { kind: "string", value: "H", help: "hidden units H (16)" },
+  activation: {
+    kind: "string",
+    value: "NAME",
+    help: `hidden activation: ${ACTIVATION_NAMES.join(", ")} (tanh)`,
+  },
+  init: {
+    kind: "string",
+    value: "NAME",
+    help: `${INIT_NAMES.join(", ")} (he for relu-like, xavier otherwise)`,
+  },
+  "bias-init": { kind: "string", value: "B", help: "the value every bias starts at (0)" },
   output: {
     kind: "string",
+    value: "sigmoid|softmax",
     help: "output head: sigmoid (binary) or softmax (K classes) (softmax when --classes ≥ 3)",
   },
 };

@@ -17,6 +17,7 @@
  *     0..maxClasses−1, written in the same grammar ("1", "1.0" and "1e0" are all 1).
  */
 import { DataError } from "../errors.js";
+import { suggestion } from "../suggest.js";
 import { matrix, type Matrix } from "../linalg/index.js";
 import { forEachCsvRecord, type CellLocator, type RecordHandler } from "./csv-records.js";
 import {
@@ -312,7 +313,7 @@ export function labelColumnOf(
   const index = names.indexOf(label);
   if (index === -1) {
     throw new DataError(
-      `${at} has no column ${quote(label)}; its columns are ${names.map(quote).join(", ")}`,
+      `${at} has no column ${quote(label)}${suggestion(label, names, quote)}; its columns are ${names.map(quote).join(", ")}`,
     );
   }
   return index;

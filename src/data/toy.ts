@@ -10,6 +10,7 @@
 import { UsageError } from "../errors.js";
 import { matrix } from "../linalg/index.js";
 import { Rng } from "../rng.js";
+import { suggestion } from "../suggest.js";
 import type { Dataset } from "./dataset.js";
 
 export type ToyName = "moons" | "circles" | "xor" | "spirals" | "blobs";
@@ -156,7 +157,7 @@ function toyName(name: string): ToyName {
   const toy = TOY_NAMES.find((known) => known === name);
   if (toy === undefined) {
     throw new UsageError(
-      `unknown data set ${JSON.stringify(name)}; the known data sets are ${TOY_NAMES.join(", ")}`,
+      `unknown data set ${JSON.stringify(name)}${suggestion(name, TOY_NAMES)}; the known data sets are ${TOY_NAMES.join(", ")}`,
     );
   }
   return toy;

@@ -3,6 +3,7 @@
  * registry. Each module measures one thing and returns tables, figures and key numbers.
  */
 import { UsageError } from "../errors.js";
+import { didYouMean } from "../suggest.js";
 import { activations } from "./activations.js";
 import { batchVariance } from "./batch-variance.js";
 import { deadRelu } from "./dead-relu.js";
@@ -40,8 +41,9 @@ export const EXPERIMENTS: readonly Experiment[] = [
 export function experimentByName(name: string): Experiment {
   const found = EXPERIMENTS.find((e) => e.name === name);
   if (!found) {
+    const names = EXPERIMENTS.map((e) => e.name);
     throw new UsageError(
-      `unknown experiment ${JSON.stringify(name)} (known: ${EXPERIMENTS.map((e) => e.name).join(", ")}; see handgrad experiment --list)`,
+      `unknown experiment ${JSON.stringify(name)} (${didYouMean(name, names, JSON.stringify)}known: ${names.join(", ")}; see handgrad experiment --list)`,
     );
   }
   return found;

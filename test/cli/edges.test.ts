@@ -79,7 +79,7 @@ describe.runIf(isRoot)("outputs on devices and FIFOs (mknod needs root)", () => 
     const refused = await run(["train", ...QUICK, "--save", full]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toEqual([
-      `handgrad train: FileError: cannot write ${full}: no space left on the device`,
+      `handgrad train: cannot write ${full}: no space left on the device`,
     ]);
     expect(lstatSync(full).isCharacterDevice()).toBe(true);
   });
@@ -111,7 +111,7 @@ describe("files that must not be replaced", () => {
     const r = await run(["train", "--dataset", "moons", "--epochs", "100000", "--save", path]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
-      `handgrad train: FileError: cannot write ${path}: it is read-only (mode 0444), so handgrad will not replace it; make it writable or choose another path`,
+      `handgrad train: cannot write ${path}: it is read-only (mode 0444), so handgrad will not replace it; make it writable or choose another path`,
     ]);
     expect(readFileSync(path, "utf8")).toBe("mine");
   });
@@ -140,7 +140,7 @@ describe("files that must not be replaced", () => {
     expect(second.stderr).toHaveLength(1);
     expect(second.stderr[0]).toMatch(
       new RegExp(
-        `^handgrad train: FileError: ${folder}/m\\.json is being written by another handgrad run \\(pid ${first.child.pid}, since `,
+        `^handgrad train: ${folder}/m\\.json is being written by another handgrad run \\(pid ${first.child.pid}, since `,
       ),
     );
     first.child.kill("SIGTERM");
@@ -199,7 +199,7 @@ describe("paths that lead elsewhere", () => {
     const r = await run(["train", "--data", data, "--epochs", "1", "--save", join(folder, "d")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
-      `handgrad train: FileError: cannot lock ${join(folder, "d")}: ${data} exists and is not a handgrad lock, so handgrad will not touch it; move it away or choose another path`,
+      `handgrad train: cannot lock ${join(folder, "d")}: ${data} exists and is not a handgrad lock, so handgrad will not touch it; move it away or choose another path`,
     ]);
     expect(readFileSync(data, "utf8")).toBe("a,b,y\n0,1,0\n1,0,1\n");
   });
@@ -346,7 +346,7 @@ describe("messages", () => {
     const r = await run(["predict", "--model", ck, "--data", csv]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
-      `handgrad predict: ModelFileError: ${ck}: this is a training checkpoint, not a model file: continue the run with handgrad train --resume, or use the model file its run saved`,
+      `handgrad predict: ${ck}: this is a training checkpoint, not a model file: continue the run with handgrad train --resume, or use the model file its run saved`,
     ]);
   });
 

@@ -87,7 +87,7 @@ describe("handgrad train --classes K, then predict", () => {
     const bad = handgrad(["grad", "--model", "g.json", "--data", "four.csv"], work);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /DataError: four.csv line 5, column "y": the label "3" is not an integer from 0 to 2/,
+      /^handgrad grad: four\.csv line 5, column "y": the label "3" is not an integer from 0 to 2$/m,
     );
     const contradicts = handgrad(
       ["gradcheck", "--model", "g.json", "--dataset", "blobs", "--classes", "4"],
@@ -149,7 +149,7 @@ describe("bad --classes and --output values", () => {
       expect(r.stdout).toBe("");
       const lines = r.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^handgrad train: UsageError: --classes (must be|needs a value)/);
+      expect(lines[0]).toMatch(/^handgrad train: --classes (must be|needs a value)/);
     },
   );
 

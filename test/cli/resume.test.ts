@@ -162,7 +162,7 @@ describe("train --checkpoint / --resume", () => {
     spawnSync("sh", ["-c", `cat > csv.json`], { cwd: dir, input: tampered });
     const r = handgrad([...csvBase, "--resume", "csv.json"], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/DataError: cannot resume from csv\.json: the data differs/);
+    expect(r.stderr).toMatch(/^handgrad train: cannot resume from csv\.json: the data differs/m);
   });
 
   it("refuses a damaged checkpoint with the key that is wrong", () => {

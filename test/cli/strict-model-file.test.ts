@@ -49,7 +49,7 @@ describe("handgrad predict --model with a duplicated key", () => {
     expect(code).toBe(2);
     expect(stdout).toEqual([]);
     expect(stderr).toEqual([
-      `handgrad predict: ModelFileError: ${dup} line ${line}: duplicated key "W1" (JSON keeps only the last; remove one)`,
+      `handgrad predict: ${dup} line ${line}: duplicated key "W1" (JSON keeps only the last; remove one)`,
     ]);
   });
 });

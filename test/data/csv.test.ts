@@ -253,8 +253,18 @@ describe("every bad input is a DataError naming the line, the column and the tex
 
   it("an unknown label column lists the columns", () => {
     expect(
-      dataErrorOf(() => parseLabelledCsv("a,b,c\n1,2,0\n", { label: "C", source: "d.csv" })),
-    ).toBe('d.csv has no column "C"; its columns are "a", "b", "c"');
+      dataErrorOf(() => parseLabelledCsv("a,b,c\n1,2,0\n", { label: "z", source: "d.csv" })),
+    ).toBe('d.csv has no column "z"; its columns are "a", "b", "c"');
+  });
+
+  it("an unknown label column close to a column's name suggests it (case is ignored)", () => {
+    const text = "x1,x2,label\n1,2,0\n";
+    expect(dataErrorOf(() => parseLabelledCsv(text, { label: "lable", source: "d.csv" }))).toBe(
+      'd.csv has no column "lable" (did you mean "label"?); its columns are "x1", "x2", "label"',
+    );
+    expect(dataErrorOf(() => parseLabelledCsv(text, { label: "Label", source: "d.csv" }))).toBe(
+      'd.csv has no column "Label" (did you mean "label"?); its columns are "x1", "x2", "label"',
+    );
   });
 
   it("without a source the message starts at the line", () => {

@@ -250,7 +250,7 @@ describe("playground in Chromium", () => {
     // The CLI's own message for the same file is the truth.
     const cli = handgrad(["train", "--data", "bad.csv"], dir);
     expect(cli.code).toBe(2);
-    const message = /DataError: bad\.csv (.*)$/m.exec(cli.stderr)?.[1];
+    const message = /^handgrad train: bad\.csv (.*)$/m.exec(cli.stderr)?.[1];
     expect(message).toBe('line 3, column "x2": "abc" is not a number');
     await page.setInputFiles("#csv-file", join(dir, "bad.csv"));
     await expect.poll(async () => (await page.textContent("#csv-error")) ?? "").toContain(message);

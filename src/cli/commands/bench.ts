@@ -37,10 +37,15 @@ import type { Output } from "../output.js";
 import { seedFlag } from "../setup.js";
 
 export const BENCH_FLAGS: FlagSpecs = {
-  workload: { kind: "string", help: `the workload to train: ${WORKLOAD_NAMES.join(", ")}` },
-  seed: { kind: "string", help: "seed of the data, the weights and the shuffling (0)" },
+  workload: {
+    kind: "string",
+    value: "NAME",
+    help: `the workload to train: ${WORKLOAD_NAMES.join(", ")}`,
+  },
+  seed: { kind: "string", value: "N", help: "seed of the data, the weights and the shuffling (0)" },
   engine: {
     kind: "string",
+    value: "fast|plain",
     help: "fast (the default: workspaces, fused kernels, WebAssembly SIMD products) or plain (the readable path)",
   },
   "evaluate-every-epoch": {
@@ -49,6 +54,7 @@ export const BENCH_FLAGS: FlagSpecs = {
   },
   threads: {
     kind: "string",
+    value: "N|auto",
     help: 'threads for the fast engine\'s large products: N or "auto" (the default: 2 where it pays)',
   },
   json: {

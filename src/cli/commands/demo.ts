@@ -12,7 +12,7 @@ import { seedFlag } from "../setup.js";
 import { runTraining, TRAIN_FLAGS } from "./train.js";
 
 export const DEMO_FLAGS: FlagSpecs = {
-  seed: { kind: "string", help: "seed of every random choice (0)" },
+  seed: { kind: "string", value: "N", help: "seed of every random choice (0)" },
   json: {
     kind: "boolean",
     help: "print the training history and gradient check as JSON on stdout",

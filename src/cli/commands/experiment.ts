@@ -14,8 +14,8 @@ import { fileRole, seedFlag } from "../setup.js";
 
 export const EXPERIMENT_FLAGS: FlagSpecs = {
   list: { kind: "boolean", help: "list the experiments and what each measures" },
-  seed: { kind: "string", help: "seed of every random choice (0)" },
-  figures: { kind: "string", help: "folder the SVG figures are written to (.)" },
+  seed: { kind: "string", value: "N", help: "seed of every random choice (0)" },
+  figures: { kind: "string", value: "FOLDER", help: "folder the SVG figures are written to (.)" },
   json: { kind: "boolean", help: "print the tables and key numbers as JSON on stdout" },
 };
 

@@ -20,7 +20,7 @@ import {
 } from "../setup.js";
 
 export const GRAD_FLAGS: FlagSpecs = {
-  model: { kind: "string", help: "the model file (required)" },
+  model: { kind: "string", value: "FILE", help: "the model file (required)" },
   ...DATA_FLAGS,
   json: {
     kind: "boolean",

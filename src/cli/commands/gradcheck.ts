@@ -34,14 +34,20 @@ import {
 export const GRADCHECK_FLAGS: FlagSpecs = {
   model: {
     kind: "string",
+    value: "FILE",
     help: "check at this model's parameters (default: a random init from the flags)",
   },
   ...DATA_FLAGS,
   ...NETWORK_FLAGS,
-  eps: { kind: "string", help: `finite-difference step ε (${DEFAULT_EPS})` },
-  threshold: { kind: "string", help: `pass when every relError ≤ this (${DEFAULT_THRESHOLD})` },
+  eps: { kind: "string", value: "ε", help: `finite-difference step ε (${DEFAULT_EPS})` },
+  threshold: {
+    kind: "string",
+    value: "T",
+    help: `pass when every relError ≤ this (${DEFAULT_THRESHOLD})`,
+  },
   entries: {
     kind: "string",
+    value: "N",
     help: "check this many seeded random entries per parameter (default: all)",
   },
   json: { kind: "boolean", help: "print the report as JSON on stdout" },

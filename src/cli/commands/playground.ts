@@ -20,6 +20,7 @@ export const WEB_ROOT = fileURLToPath(new URL("../../../dist-web/", import.meta.
 export const PLAYGROUND_FLAGS: FlagSpecs = {
   port: {
     kind: "string",
+    value: "PORT",
     help: `the port on 127.0.0.1, 0 for any free one (default ${DEFAULT_PORT})`,
   },
   open: { kind: "boolean", help: "also open the page in the default browser" },

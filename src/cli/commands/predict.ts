@@ -13,17 +13,20 @@ import { shown, type Output } from "../output.js";
 import { assertFiniteOutputs, fileRole, standardizedFeatures } from "../setup.js";
 
 export const PREDICT_FLAGS: FlagSpecs = {
-  model: { kind: "string", help: "the model file (required)" },
+  model: { kind: "string", value: "FILE", help: "the model file (required)" },
   data: {
     kind: "string",
+    value: "FILE.csv",
     help: "a CSV file: D feature columns, or D + 1 with a label column (required)",
   },
   label: {
     kind: "string",
+    value: "COL",
     help: "the label column, when the file has one (default: the last of D + 1 columns)",
   },
   out: {
     kind: "string",
+    value: "FILE.csv",
     help: "also write probability,class per row (softmax: probability_0..K−1,class) to this CSV file (atomically)",
   },
   json: {

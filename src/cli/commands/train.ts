@@ -76,39 +76,58 @@ const SLICE_MS = 100;
 
 export const TRAIN_FLAGS: FlagSpecs = {
   ...DATA_FLAGS,
-  validation: { kind: "string", help: "hold out this fraction of the rows for validation" },
+  validation: {
+    kind: "string",
+    value: "FRACTION",
+    help: "hold out this fraction of the rows for validation",
+  },
   ...NETWORK_FLAGS,
-  "init-model": { kind: "string", help: "start from this model file instead of random weights" },
-  lr: { kind: "string", help: `learning rate η (${DEFAULT_LEARNING_RATE})` },
-  epochs: { kind: "string", help: `passes over the training rows (${DEFAULT_EPOCHS})` },
+  "init-model": {
+    kind: "string",
+    value: "FILE",
+    help: "start from this model file instead of random weights",
+  },
+  lr: { kind: "string", value: "η", help: `learning rate η (${DEFAULT_LEARNING_RATE})` },
+  epochs: { kind: "string", value: "N", help: `passes over the training rows (${DEFAULT_EPOCHS})` },
   "batch-size": {
     kind: "string",
+    value: "N|full",
     help: `rows per step, or "full" for gradient descent (${DEFAULT_BATCH_SIZE})`,
   },
   "no-shuffle": { kind: "boolean", help: "keep the row order instead of reshuffling each epoch" },
   engine: {
     kind: "string",
+    value: "fast|plain",
     help: 'training loop: "fast" (in place, the default) or "plain" (readable); bit-identical',
   },
   threads: {
     kind: "string",
+    value: "N|auto",
     help: 'threads for the fast engine\'s large products: N or "auto" (2 where it pays); bit-identical',
   },
-  save: { kind: "string", help: "write the trained model to this file (atomically)" },
+  save: {
+    kind: "string",
+    value: "FILE",
+    help: "write the trained model to this file (atomically)",
+  },
   checkpoint: {
     kind: "string",
+    value: "FILE",
     help: "keep the run's state in this file (atomically), to continue with --resume",
   },
   "checkpoint-every": {
     kind: "string",
+    value: "STEPS",
     help: "write the checkpoint every this many steps (default: after every epoch)",
   },
   resume: {
     kind: "string",
+    value: "FILE",
     help: "continue the run in this checkpoint (same data and options): bit-identical",
   },
   "divergence-factor": {
     kind: "string",
+    value: "FACTOR",
     help: `stop when the loss exceeds this many times its best (${DEFAULT_DIVERGENCE_FACTOR}; 0: off)`,
   },
   json: { kind: "boolean", help: "print a JSON summary with the per-epoch history on stdout" },

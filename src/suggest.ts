@@ -1,0 +1,78 @@
+/**
+ * "Did you mean": the known word closest to a mistyped one, for error messages. Closeness is
+ * the optimal-string-alignment distance (Damerau–Levenshtein without repeated edits of one
+ * substring): the fewest insertions, deletions, substitutions and swaps of two neighbouring
+ * characters. A suggestion is made only when the typo is small next to the word: at most 2
+ * edits and at most a third of the longer word's length (so "x" never suggests "y", "mons"
+ * suggests "moons", and "spirals" never suggests "circles").
+ */
+
+/** The fewest single-character insertions, deletions, substitutions or neighbour swaps from a to b. */
+export function editDistance(a: string, b: string): number {
+  const A = Array.from(a); // code points, so a typo in "η" is one edit
+  const B = Array.from(b);
+  const width = B.length + 1;
+  // d[i·width + j]: the distance between the first i characters of a and the first j of b.
+  const d = new Array<number>((A.length + 1) * width).fill(0);
+  const at = (i: number, j: number): number => d[i * width + j] as number;
+  for (let i = 0; i <= A.length; i++) d[i * width] = i;
+  for (let j = 0; j <= B.length; j++) d[j] = j;
+  for (let i = 1; i <= A.length; i++) {
+    for (let j = 1; j <= B.length; j++) {
+      const cost = A[i - 1] === B[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && A[i - 1] === B[j - 2] && A[i - 2] === B[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1); // a swap of two neighbours
+      }
+      d[i * width + j] = best;
+    }
+  }
+  return at(A.length, B.length);
+}
+
+/** The most edits a typo of a word may hold for it still to be suggested. */
+function allowedEdits(typed: string, known: string): number {
+  const length = Math.max(Array.from(typed).length, Array.from(known).length);
+  return Math.min(2, Math.floor(length / 3));
+}
+
+/**
+ * The known word closest to `typed` when the typo is small (see the header), else undefined.
+ * Case is ignored when measuring ("Moons" suggests "moons"); ties go to the earlier word.
+ */
+export function closest(typed: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const word of known) {
+    if (word === typed) continue;
+    const distance = editDistance(typed.toLowerCase(), word.toLowerCase());
+    if (distance <= allowedEdits(typed, word) && distance < bestDistance) {
+      best = word;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/**
+ * "did you mean X? " (X the closest known word, shown by `show`; with a trailing space, to
+ * open a parenthesis that goes on: `(did you mean --epochs? see …)`), or "" when none is close.
+ */
+export function didYouMean(
+  typed: string,
+  known: Iterable<string>,
+  show: (word: string) => string = (word) => word,
+): string {
+  const word = closest(typed, known);
+  return word === undefined ? "" : `did you mean ${show(word)}? `;
+}
+
+/** ` (did you mean "X"?)` for the closest known word (quoted by `show`), or "" when none is close. */
+export function suggestion(
+  typed: string,
+  known: Iterable<string>,
+  show: (word: string) => string = (word) => JSON.stringify(word),
+): string {
+  const word = closest(typed, known);
+  return word === undefined ? "" : ` (did you mean ${show(word)}?)`;
+}

@@ -1,0 +1,236 @@
+/**
+ * The CLI's messages, through main() in-process: one error line per fault that says what is
+ * wrong without the error's class name, "did you mean" for a typo in a command, an option, a
+ * data set, an experiment or a --label column, and value placeholders in --help.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { DataError, FileError, ModelFileError, ShapeError, UsageError } from "../../src/errors.js";
+import { main } from "../../src/cli/main.js";
+import type { Output } from "../../src/cli/output.js";
+
+// `handgrad demo` throws what a test puts here (the real demo when it is undefined).
+const demoThrows = vi.hoisted(() => ({ error: undefined as unknown }));
+vi.mock("../../src/cli/commands/demo.js", async (original) => {
+  const real = await original<typeof import("../../src/cli/commands/demo.js")>();
+  return {
+    ...real,
+    demoCommand: (...args: Parameters<typeof real.demoCommand>) => {
+      if (demoThrows.error !== undefined) throw demoThrows.error;
+      return real.demoCommand(...args);
+    },
+  };
+});
+
+let folder = "";
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), "handgrad-messages-"));
+  writeFileSync(join(folder, "ok.csv"), "x1,x2,label\n0.1,0.2,0\n0.3,0.4,1\n0.5,0.6,0\n");
+  writeFileSync(join(folder, "bad.csv"), "x1,x2,label\n0.1,0.2,0\n0.3,abc,1\n");
+  writeFileSync(join(folder, "m.json"), '{"nope": 1}\n');
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** Runs main and captures what it prints on stderr, line by line. */
+async function run(args: string[]): Promise<{ code: number; stderr: string[] }> {
+  const stderr: string[] = [];
+  const output: Output = {
+    json: () => undefined,
+    log: (text) => stderr.push(...text.split("\n")),
+    interactive: false,
+  };
+  const code = await main(args, output);
+  return { code, stderr };
+}
+
+const CLASS_NAME = /\b(Handgrad|Usage|Data|File|ModelFile|Shape|Divergence)Error\b/;
+
+describe("an error line says what is wrong, without the class name", () => {
+  it.each([
+    [
+      "a usage fault",
+      () => ["train", "--dataset", "moons", "--hidden", "0"],
+      2,
+      /^handgrad train: --hidden must be /,
+    ],
+    [
+      "a data fault",
+      () => ["train", "--data", join(folder, "bad.csv")],
+      2,
+      /^handgrad train: .*bad\.csv line 3, column "x2": "abc" is not a number$/,
+    ],
+    [
+      "a file fault",
+      () => ["train", "--data", join(folder, "no-such-folder", "x.csv")],
+      2,
+      /^handgrad train: cannot read .*x\.csv: no such file/,
+    ],
+    [
+      "a model file fault",
+      () => ["predict", "--model", join(folder, "m.json"), "--data", join(folder, "ok.csv")],
+      2,
+      /^handgrad predict: .*m\.json: unknown key "nope"$/,
+    ],
+    [
+      "a divergence",
+      () => [
+        "train",
+        "--dataset",
+        "moons",
+        "--samples",
+        "40",
+        "--activation",
+        "relu",
+        "--lr",
+        "1e200",
+        "--epochs",
+        "2",
+      ],
+      3,
+      /^handgrad train: training diverged at epoch 1, /,
+    ],
+  ])("%s", async (_, args, exitCode, line) => {
+    const r = await run(args());
+    expect(r.code, r.stderr.join("\n")).toBe(exitCode);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(line);
+    expect(r.stderr[0]).not.toMatch(CLASS_NAME);
+  });
+
+  describe("thrown by a command (demo, mocked)", () => {
+    afterAll(() => {
+      demoThrows.error = undefined;
+    });
+
+    it.each([
+      ["UsageError", new UsageError("the usage is wrong")],
+      ["DataError", new DataError("the data is wrong")],
+      ["FileError", new FileError("the file is wrong")],
+      ["ModelFileError", new ModelFileError("the model file is wrong")],
+    ])("a %s: its message, exit 2", async (_, error) => {
+      demoThrows.error = error;
+      const r = await run(["demo"]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toEqual([`handgrad demo: ${error.message}`]);
+    });
+
+    it("a ShapeError (a bug in the CLI): its message, the request to report it, exit 70", async () => {
+      demoThrows.error = new ShapeError("matmul: 2×3 times 4×1");
+      const r = await run(["demo"]);
+      expect(r.code).toBe(70);
+      expect(r.stderr).toEqual(["handgrad demo: matmul: 2×3 times 4×1 (a bug: please report it)"]);
+    });
+
+    it("any other error: an internal error with its stack trace, exit 70", async () => {
+      demoThrows.error = new TypeError("x is undefined");
+      const r = await run(["demo"]);
+      expect(r.code).toBe(70);
+      expect(r.stderr[0]).toBe("handgrad demo: internal error (please report it):");
+      expect(r.stderr[1]).toBe("TypeError: x is undefined");
+      expect(r.stderr.slice(2).join("\n")).toMatch(/^ +at /m);
+    });
+  });
+});
+
+describe("did you mean", () => {
+  it("a command", async () => {
+    const r = await run(["tarin"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      'handgrad: unknown command "tarin" (did you mean train? commands: demo, train, gradcheck, grad, predict, experiment, bench, playground; see handgrad --help)',
+    ]);
+    expect((await run(["help", "gradchek"])).stderr[0]).toMatch(/\(did you mean gradcheck\? /);
+    expect((await run(["zzz"])).stderr[0]).toMatch(/^handgrad: unknown command "zzz" \(commands: /);
+  });
+
+  it("an option", async () => {
+    const r = await run(["train", "--epoch", "3"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      'handgrad train: unknown option --epoch for "train" (did you mean --epochs? see handgrad train --help)',
+    ]);
+    expect((await run(["gradcheck", "--hiden=4"])).stderr[0]).toMatch(/did you mean --hidden\?/);
+    expect((await run(["predict", "--lable", "y"])).stderr[0]).toMatch(/did you mean --label\?/);
+    expect((await run(["train", "--learning-rate", "1"])).stderr).toEqual([
+      'handgrad train: unknown option --learning-rate for "train" (see handgrad train --help)',
+    ]);
+  });
+
+  it("a data set", async () => {
+    const r = await run(["train", "--dataset", "moon"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      'handgrad train: unknown data set "moon" (did you mean "moons"?); the known data sets are moons, circles, xor, spirals, blobs',
+    ]);
+    expect((await run(["train", "--dataset", "mnist"])).stderr[0]).toBe(
+      'handgrad train: unknown data set "mnist"; the known data sets are moons, circles, xor, spirals, blobs',
+    );
+  });
+
+  it("an experiment", async () => {
+    const r = await run(["experiment", "stabilty"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(
+      /^handgrad experiment: unknown experiment "stabilty" \(did you mean "stability"\? known: stability, /,
+    );
+    expect((await run(["experiment", "mnist"])).stderr[0]).toMatch(
+      /unknown experiment "mnist" \(known: /,
+    );
+  });
+
+  it("a --label column", async () => {
+    const data = join(folder, "ok.csv");
+    const r = await run(["train", "--data", data, "--label", "lable"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      `handgrad train: ${data} has no column "lable" (did you mean "label"?); its columns are "x1", "x2", "label"`,
+    ]);
+    expect((await run(["train", "--data", data, "--label", "y"])).stderr[0]).toMatch(
+      /has no column "y"; its columns are/,
+    );
+  });
+});
+
+describe("--help shows a placeholder for each value", () => {
+  it("train: --hidden H, --data FILE.csv, --save FILE, --lr η; booleans have none; aligned", async () => {
+    const r = await run(["train", "--help"]);
+    expect(r.code).toBe(0);
+    const options = r.stderr.slice(r.stderr.indexOf("options:") + 1);
+    expect(options).toContainEqual(expect.stringMatching(/^ {2}--hidden H {2,}hidden units H/));
+    expect(options).toContainEqual(expect.stringMatching(/^ {2}--data FILE\.csv {2,}a CSV file/));
+    expect(options).toContainEqual(expect.stringMatching(/^ {2}--save FILE {2,}write the/));
+    expect(options).toContainEqual(expect.stringMatching(/^ {2}--lr η {2,}learning rate/));
+    expect(options).toContainEqual(expect.stringMatching(/^ {2}--standardize {2,}scale/));
+    expect(options).toContainEqual(expect.stringMatching(/^ {2}--json {2,}print/));
+    // Every help text starts in the same column (counted in code points: "η" is one).
+    const columns = new Set(
+      options.map((line) =>
+        Array.from(line).findIndex(
+          (c, i, all) => i > 2 && c !== " " && all[i - 1] === " " && all[i - 2] === " ",
+        ),
+      ),
+    );
+    expect(columns.size).toBe(1);
+  });
+
+  it("every command's options: a valued flag has an upper-case or choice placeholder", async () => {
+    for (const command of [
+      "demo",
+      "train",
+      "gradcheck",
+      "grad",
+      "predict",
+      "experiment",
+      "bench",
+      "playground",
+    ]) {
+      const r = await run([command, "--help"]);
+      const options = r.stderr.slice(r.stderr.indexOf("options:") + 1);
+      expect(options.length, command).toBeGreaterThan(0);
+      for (const line of options) expect(line, command).toMatch(/^ {2}--[a-z-]+( \S+)? {4,}\S/);
+    }
+  });
+});
