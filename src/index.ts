@@ -4,36 +4,32 @@
  *   z1 = X W1 + b1,  a1 = f(z1),  z2 = a1 W2 + b2,  p = σ(z2),  L = mean BCE(z2, y)
  *   (or, with W2 H×K, P = softmax(z2) and L = mean softmax cross-entropy over K classes)
  *
- * The entry point exports the network's API by name. The array kernels are also under the
- * `linalg` namespace (`linalg.matmul`, …), so that generic names like `map` or `sub` do not
- * crowd a user's own.
+ * The entry point exports the network's API by name, as explicit lists: what a user needs, no
+ * internals. The array kernels are also under the `linalg` namespace (`linalg.matmul`, …), so
+ * that generic names like `map` or `sub` do not crowd a user's own.
  */
+import * as linalg from "./linalg/namespace.js";
+
 export {
-  argmax,
   bceWithLogits,
   logSumExp,
   softmax,
   softmaxCrossEntropy,
-  softmaxCrossEntropyPerExample,
   softmaxMinusOneHot,
   sigmoidMinusLabel,
-  bceWithLogitsPerExample,
-  log1mexp,
   logSigmoid,
   sigmoid,
   softplus,
 } from "./numerics/index.js";
-export * as linalg from "./linalg/index.js";
+export { linalg };
 export {
   addRow,
   colSums,
-  columnVector,
   fromRows,
   matmul,
   matmulTransA,
   matmulTransB,
   matrix,
-  rowVector,
   toRows,
   type Matrix,
 } from "./linalg/index.js";
@@ -43,21 +39,16 @@ export {
   ACTIVATIONS,
   activationByName,
   backward,
-  classCount,
   classify,
   defaultInitFor,
   forward,
   INIT_NAMES,
   initParams,
-  LEAKY_SLOPE,
   loss,
-  lossAt,
   OUTPUT_NAMES,
   outputHeadFor,
   sigmoidHead,
   softmaxHead,
-  PARAM_NAMES,
-  paramsAreFinite,
   type Activation,
   type ActivationName,
   type Cache,
@@ -69,27 +60,67 @@ export {
   type ParamName,
   type Params,
 } from "./nn/index.js";
-export * from "./train/index.js";
-export * from "./check/index.js";
-export * from "./data/index.js";
 export {
+  DivergenceError,
+  gradientDescentStep,
+  train,
+  Trainer,
+  type Divergence,
+  type EpochRecord,
+  type EvaluationSchedule,
+  type LabelledData,
+  type TrainEngine,
+  type TrainerOptions,
+  type TrainOptions,
+  type TrainResult,
+  type TrainState,
+} from "./train/index.js";
+export {
+  gradientCheck,
+  type GradientCheckOptions,
+  type GradientCheckReport,
+  type ParamCheck,
+} from "./check/index.js";
+export {
+  applyStandardizer,
+  fitStandardizer,
+  loadCsv,
+  loadFeatureCsv,
+  makeDataset,
+  parseFeatureCsv,
+  parseLabelledCsv,
+  splitDataset,
+  TOY_NAMES,
+  type CsvFileLimits,
+  type Dataset,
+  type FeatureCsvOptions,
+  type FeatureTable,
+  type LabelledCsvOptions,
+  type Standardizer,
+  type ToyName,
+  type ToyOptions,
+} from "./data/index.js";
+export {
+  dataFingerprint,
   loadCheckpoint,
   loadModel,
-  MODEL_FORMAT,
-  MODEL_VERSION,
+  parseCheckpoint,
   parseModel,
+  saveCheckpoint,
   saveModel,
+  serializeCheckpoint,
   serializeModel,
   writeFileAtomic,
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
-  dataFingerprint,
-  parseCheckpoint,
-  saveCheckpoint,
-  serializeCheckpoint,
   type Checkpoint,
   type DataFingerprint,
   type Model,
 } from "./io/index.js";
-export * from "./errors.js";
+export {
+  DataError,
+  FileError,
+  HandgradError,
+  ModelFileError,
+  ShapeError,
+  UsageError,
+} from "./errors.js";
 export { Rng, streamSeed, type RngState, type RngStream } from "./rng.js";

@@ -1,1 +1,8 @@
-export * from "./gradcheck.js";
+export {
+  DEFAULT_EPS,
+  DEFAULT_THRESHOLD,
+  gradientCheck,
+  type GradientCheckOptions,
+  type GradientCheckReport,
+  type ParamCheck,
+} from "./gradcheck.js";

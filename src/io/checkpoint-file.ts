@@ -22,7 +22,7 @@ import { ModelFileError } from "../errors.js";
 import type { EpochRecord, LabelledData, TrainState } from "../train/index.js";
 import { readUtf8File } from "./files.js";
 import { writeFileAtomic } from "./write.js";
-import { modelFromJson, serializeModel, type Model } from "./model-file.js";
+import { modelFromJson, serializeModel, type Model } from "./model-format.js";
 import { describeValue as describe, parseJsonStrictly, requiredKey } from "./strict-json.js";
 
 export const CHECKPOINT_FORMAT = "handgrad-checkpoint";

@@ -1,6 +1,21 @@
-export * from "./files.js";
-export * from "./write.js";
-export * from "./paths.js";
-export * from "./lock.js";
-export * from "./model-file.js";
-export * from "./checkpoint-file.js";
+export { readUtf8File } from "./files.js";
+export { assertWritable, FIFO_READER_WAIT_MS, writeFileAtomic, writeTarget } from "./write.js";
+export {
+  assertNoCollisions,
+  type FileKind,
+  type FileRole,
+  unusedPath,
+  writeToUnusedPath,
+} from "./paths.js";
+export { type FileLock, lockAllForWriting, lockForWriting } from "./lock.js";
+export { loadModel, type Model, parseModel, saveModel, serializeModel } from "./model-file.js";
+export {
+  type Checkpoint,
+  dataFingerprint,
+  type DataFingerprint,
+  loadCheckpoint,
+  type OptionValue,
+  parseCheckpoint,
+  saveCheckpoint,
+  serializeCheckpoint,
+} from "./checkpoint-file.js";

@@ -1,6 +1,56 @@
-export * from "./activations.js";
-export * from "./params.js";
-export * from "./network.js";
-export * from "./heads.js";
-export * from "./workspace.js";
+export {
+  type Activation,
+  ACTIVATION_NAMES,
+  activationByName,
+  type ActivationName,
+  ACTIVATIONS,
+  LEAKY_SLOPE,
+  leakyRelu,
+  relu,
+  resolveActivation,
+  sigmoidActivation,
+  tanh,
+} from "./activations.js";
+export {
+  assertParams,
+  assertParamShapes,
+  defaultInitFor,
+  type Grads,
+  gradsAreFinite,
+  INIT_NAMES,
+  type InitName,
+  type InitOptions,
+  initParams,
+  PARAM_NAMES,
+  type ParamName,
+  type Params,
+  paramsAreFinite,
+} from "./params.js";
+export {
+  accuracy,
+  assertInputs,
+  assertLabelledBatch,
+  backward,
+  type Cache,
+  classify,
+  forward,
+  loss,
+  lossAt,
+} from "./network.js";
+export {
+  classCount,
+  OUTPUT_NAMES,
+  type OutputHead,
+  outputHeadFor,
+  type OutputName,
+  sigmoidHead,
+  softmaxHead,
+} from "./heads.js";
+export {
+  makeParamBuffers,
+  makeWorkspace,
+  type ParamBuffers,
+  runValues,
+  type Workspace,
+} from "./workspace.js";
 export { forwardInto, backwardInto } from "./fast-network.js";

@@ -1,6 +1,30 @@
-export * from "./optimizer.js";
-export * from "./trainer.js";
+export { gradientDescentStep } from "./optimizer.js";
+export { train, Trainer, type TrainerOptions } from "./trainer.js";
+export {
+  type Divergence,
+  DivergenceError,
+  type EpochRecord,
+  type EvaluationSchedule,
+  type LabelledData,
+  MAX_THREADS,
+  TRAIN_ENGINES,
+  type TrainEngine,
+  type TrainOptions,
+  type TrainResult,
+  type TrainState,
+} from "./setup.js";
 export { engineBackend, engineThreads } from "./steppers/fast.js";
 export type { Stepper, StepReport } from "./steppers/stepper.js";
 export { PlainStepper } from "./steppers/plain.js";
-export * from "./memory.js";
+export {
+  type DataShape,
+  gradientCheckMemory,
+  gradientMemory,
+  HELPER_THREAD_BYTES,
+  HISTORY_RECORD_BYTES,
+  type MemoryEstimate,
+  predictionMemory,
+  RUNTIME_BYTES,
+  type SizeKnob,
+  trainingMemory,
+} from "./memory.js";

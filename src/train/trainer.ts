@@ -31,8 +31,6 @@ import { FastStepper } from "./steppers/fast.js";
 import { PlainStepper } from "./steppers/plain.js";
 import type { Stepper } from "./steppers/stepper.js";
 
-export * from "./setup.js";
-
 /** A Trainer's options: train()'s, without shouldStop and resumeFrom, with a hook per step. */
 export interface TrainerOptions extends Omit<TrainOptions, "shouldStop" | "resumeFrom"> {
   /**

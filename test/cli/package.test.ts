@@ -52,6 +52,24 @@ describe("package entry", () => {
     expect(declarations).toMatch(/\/\*\*[\s\S]*?\*\/\s*export declare function gradientCheck/);
   });
 
+  it("exports at most 70 runtime names, among them every name the README's Library section promises", async () => {
+    const api = await import(pathToFileURL(join(root, pkg.exports["."].import)).href);
+    const names = Object.keys(api);
+    expect(names.length).toBeLessThanOrEqual(70);
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const library = /^## Library\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? "";
+    const byName = /Exported by name:([\s\S]*?)\n\n/.exec(library)?.[1] ?? "";
+    // The parenthesis names kernels that live only under the linalg namespace (`linalg.map`).
+    const listed = byName.replace(/\(the rest of the kernels[\s\S]*?\)/, "");
+    const promised = [...listed.matchAll(/`([A-Za-z]\w*)`/g), ...library.matchAll(/`(\w+Error)`/g)]
+      .map((m) => m[1] as string)
+      .concat(["outputHeadFor", "sigmoidHead", "softmaxHead"]);
+    expect(promised.length).toBeGreaterThan(30);
+    for (const name of promised) expect(names, name).toContain(name);
+    for (const [, space, name] of byName.matchAll(/`(\w+)\.(\w+)`/g))
+      expect(typeof api[space as string]?.[name as string], `${space}.${name}`).toBe("function");
+  });
+
   it("declares the handgrad bin", () => {
     expect(pkg.bin.handgrad).toBe("./bin/handgrad.js");
     expect(existsSync(join(root, pkg.bin.handgrad))).toBe(true);

@@ -1,2 +1,2 @@
 /** Exact values and ulp distances live in src/experiments (the stability experiment uses them too). */
-export * from "../../src/experiments/ulp.js";
+export { D, exactOf, nextDown, nextUp, ulpError, ulpOf } from "../../src/experiments/ulp.js";
