@@ -104,8 +104,8 @@ export class Rng {
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {
       const j = this.integer(i + 1);
-      const t = p[i] as number;
-      p[i] = p[j] as number;
+      const t = p[i]!;
+      p[i] = p[j]!;
       p[j] = t;
     }
     return p;

@@ -14,7 +14,7 @@ export function editDistance(a: string, b: string): number {
   const width = B.length + 1;
   // d[i·width + j]: the distance between the first i characters of a and the first j of b.
   const d = new Array<number>((A.length + 1) * width).fill(0);
-  const at = (i: number, j: number): number => d[i * width + j] as number;
+  const at = (i: number, j: number): number => d[i * width + j]!;
   for (let i = 0; i <= A.length; i++) d[i * width] = i;
   for (let j = 0; j <= B.length; j++) d[j] = j;
   for (let i = 1; i <= A.length; i++) {

@@ -91,8 +91,8 @@ function runOne(data: ToyName, f: ActivationName, train: Data, test: Data, initS
     epochsToTarget: reached < 0 ? null : reached,
     trainAccuracy: accuracy(end.p, train.y),
     testAccuracy: accuracy(forward(t.params, test.X, activation).p, test.y),
-    gradStart: t.gradNormW1[0] as number,
-    gradEnd: t.gradNormW1[t.gradNormW1.length - 1] as number,
+    gradStart: t.gradNormW1[0]!,
+    gradEnd: t.gradNormW1[t.gradNormW1.length - 1]!,
     saturated: saturatedFraction(end, activation),
     dead: t.dead[t.dead.length - 1]?.length ?? 0,
   };

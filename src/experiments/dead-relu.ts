@@ -99,8 +99,8 @@ export function startOf(scenario: Scenario, initSeed: number): Params {
 /** The incoming parameters of unit j: W1[:, j] and b1[j]. */
 export function unitParams(params: Params, j: number): number[] {
   const { W1, b1 } = params;
-  const column = Array.from({ length: W1.rows }, (_, i) => W1.data[i * W1.cols + j] as number);
-  return [...column, b1.data[j] as number];
+  const column = Array.from({ length: W1.rows }, (_, i) => W1.data[i * W1.cols + j]!);
+  return [...column, b1.data[j]!];
 }
 
 /** Trains one scenario, watching every unit's death, revival and parameters while dead. */
@@ -175,7 +175,7 @@ export function centralDifference(
   const activation = activationByName(f);
   const at = (delta: number): number => {
     const data1 = Float64Array.from(params[name].data);
-    data1[k] = (data1[k] as number) + delta;
+    data1[k] = data1[k]! + delta;
     const moved: Matrix = { rows: params[name].rows, cols: params[name].cols, data: data1 };
     return lossAt({ ...params, [name]: moved }, data.X, data.y, activation);
   };
@@ -207,7 +207,7 @@ export function detect(params: Params, data: Data, f: ActivationName): Detection
       ["b1", j],
     ];
     for (const [name, k] of entries) {
-      const analytic = (name === "W1" ? grads.dW1 : grads.db1).data[k] as number;
+      const analytic = (name === "W1" ? grads.dW1 : grads.db1).data[k]!;
       const numeric = centralDifference(params, data, f, name, k);
       if (dead.includes(j)) {
         deadAnalyticMax = Math.max(deadAnalyticMax, Math.abs(analytic));

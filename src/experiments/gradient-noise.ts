@@ -53,17 +53,17 @@ export function rowMean(g: Matrix, indices: ArrayLike<number>): Float64Array {
   const P = g.cols;
   const out = new Float64Array(P);
   for (let r = 0; r < indices.length; r++) {
-    const base = (indices[r] as number) * P;
-    for (let j = 0; j < P; j++) out[j] = (out[j] as number) + (g.data[base + j] as number);
+    const base = indices[r]! * P;
+    for (let j = 0; j < P; j++) out[j] = out[j]! + g.data[base + j]!;
   }
-  for (let j = 0; j < P; j++) out[j] = (out[j] as number) / indices.length;
+  for (let j = 0; j < P; j++) out[j] = out[j]! / indices.length;
   return out;
 }
 
 /** ‖a − b‖² for two P-vectors. */
 export function squaredDistance(a: Float64Array, b: Float64Array): number {
   let s = 0;
-  for (let j = 0; j < a.length; j++) s += ((a[j] as number) - (b[j] as number)) ** 2;
+  for (let j = 0; j < a.length; j++) s += (a[j]! - b[j]!) ** 2;
   return s;
 }
 
@@ -115,15 +115,15 @@ export function noiseScale(
   const H = a1.cols;
   let meanSq = 0; // (1/N) Σ_n ‖g_n‖²
   for (let n = 0; n < N; n++) {
-    const r = sigmoidMinusLabel(z2.data[n] as number, y.data[n] as number);
+    const r = sigmoidMinusLabel(z2.data[n]!, y.data[n]!);
     let xSq = 1; // ‖x_n‖² + 1
-    for (let d = 0; d < D; d++) xSq += (X.data[n * D + d] as number) ** 2;
+    for (let d = 0; d < D; d++) xSq += X.data[n * D + d]! ** 2;
     let deltaSq = 0; // ‖δ1_n‖²
     let aSq = 1; // ‖a1_n‖² + 1
     for (let h = 0; h < H; h++) {
-      const z = z1.data[n * H + h] as number;
-      const a = a1.data[n * H + h] as number;
-      deltaSq += (r * (params.W2.data[h] as number) * activation.df(z, a)) ** 2;
+      const z = z1.data[n * H + h]!;
+      const a = a1.data[n * H + h]!;
+      deltaSq += (r * params.W2.data[h]! * activation.df(z, a)) ** 2;
       aSq += a * a;
     }
     meanSq += (xSq * deltaSq + r * r * aSq) / N;
@@ -148,8 +148,8 @@ export function sampleWithoutReplacement(
   // Partial Fisher–Yates on a reusable permutation `pool` of 0..N−1: its first B entries.
   for (let i = 0; i < B; i++) {
     const j = i + rng.integer(N - i);
-    const t = pool[i] as number;
-    pool[i] = pool[j] as number;
+    const t = pool[i]!;
+    pool[i] = pool[j]!;
     pool[j] = t;
   }
   return pool.slice(0, B).sort();
@@ -184,7 +184,7 @@ export function ratioEstimate(a: readonly number[], b: readonly number[]): Estim
   const meanB = b.reduce((s, v) => s + v, 0) / M;
   const R = meanA / meanB;
   let spread = 0; // Σ (a_m − R b_m)², the residual of the linearised ratio
-  for (let m = 0; m < M; m++) spread += ((a[m] as number) - R * (b[m] as number)) ** 2;
+  for (let m = 0; m < M; m++) spread += (a[m]! - R * b[m]!) ** 2;
   return { mean: R, se: Math.sqrt(spread / (M - 1) / M) / Math.abs(meanB) };
 }
 

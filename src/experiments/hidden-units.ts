@@ -30,7 +30,7 @@ export function maxPreActivation(z1: Matrix): Float64Array {
   const max = new Float64Array(z1.cols).fill(-Infinity);
   for (let n = 0; n < z1.rows; n++) {
     for (let j = 0; j < z1.cols; j++) {
-      max[j] = Math.max(max[j] as number, z1.data[n * z1.cols + j] as number);
+      max[j] = Math.max(max[j]!, z1.data[n * z1.cols + j]!);
     }
   }
   return max;
@@ -51,7 +51,7 @@ export function saturatedFraction(cache: Cache, activation: Activation): number 
   const peak = activation.df(0, activation.f(0));
   let count = 0;
   for (let k = 0; k < z1.data.length; k++) {
-    if (activation.df(z1.data[k] as number, a1.data[k] as number) < SATURATION * peak) count++;
+    if (activation.df(z1.data[k]!, a1.data[k]!) < SATURATION * peak) count++;
   }
   return z1.data.length === 0 ? 0 : count / z1.data.length;
 }

@@ -103,7 +103,7 @@ export function deadUnits(z1: Matrix): number {
   let dead = 0;
   for (let j = 0; j < z1.cols; j++) {
     let alive = false;
-    for (let n = 0; n < z1.rows && !alive; n++) alive = (z1.data[n * z1.cols + j] as number) > 0;
+    for (let n = 0; n < z1.rows && !alive; n++) alive = z1.data[n * z1.cols + j]! > 0;
     if (!alive) dead++;
   }
   return dead;
@@ -198,7 +198,7 @@ export function stackStats(seed: number): StackStats[] {
           inputs: width,
           hidden: width,
           init,
-          seed: layerSeeds[l] as number,
+          seed: layerSeeds[l]!,
         });
         const { z1, a1 } = forward(params, input, f);
         varZ.push(moments(z1).variance);

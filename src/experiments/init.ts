@@ -96,9 +96,7 @@ export function trainingRuns(seed: number): TrainingRuns[] {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** The first epoch whose loss is ≤ target, or undefined. */
@@ -186,11 +184,11 @@ function run({ seed }: { seed: number }): ExperimentResult {
     rows: stack.map((s) => [
       s.init,
       s.activation,
-      ...s.varZ.map((v, l) => withClosed(v, s.varZClosed[l] as number)),
+      ...s.varZ.map((v, l) => withClosed(v, s.varZClosed[l]!)),
     ]),
   };
   for (const s of stack) {
-    numbers[`stack-last-${s.init}-${s.activation}`] = sig(s.varZ.at(-1) as number);
+    numbers[`stack-last-${s.init}-${s.activation}`] = sig(s.varZ[s.varZ.length - 1]!);
   }
   // the largest relative gap between a measured Var(z_l) and the recursion, per activation
   for (const activation of ["relu", "tanh"] as const) {
@@ -198,7 +196,7 @@ function run({ seed }: { seed: number }): ExperimentResult {
       Math.max(
         ...stack
           .filter((s) => s.activation === activation)
-          .flatMap((s) => s.varZ.map((v, l) => gap(v, s.varZClosed[l] as number))),
+          .flatMap((s) => s.varZ.map((v, l) => gap(v, s.varZClosed[l]!))),
       ),
       0,
     );
@@ -217,7 +215,7 @@ function run({ seed }: { seed: number }): ExperimentResult {
       "dead relu units at init",
     ],
     rows: runs.map((r) => {
-      const at = (e: number): number[] => r.losses.map((l) => l[e] as number);
+      const at = (e: number): number[] => r.losses.map((l) => l[e]!);
       const reached = r.losses.map((l) => epochsTo(l, target)).filter((e) => e !== undefined);
       const spread = (xs: number[], format: (x: number) => string): string =>
         `${format(median(xs))} [${format(Math.min(...xs))}, ${format(Math.max(...xs))}]`;
@@ -238,14 +236,11 @@ function run({ seed }: { seed: number }): ExperimentResult {
   };
   for (const r of runs) {
     const key = `${r.init}-${r.activation}`;
-    numbers[`final-loss-${key}`] = fixed(
-      median(r.losses.map((l) => l[TRAINING.epochs] as number)),
-      3,
-    );
+    numbers[`final-loss-${key}`] = fixed(median(r.losses.map((l) => l[TRAINING.epochs]!)), 3);
     const reached = r.losses.map((l) => epochsTo(l, target));
-    numbers[`epochs-to-target-${key}`] = reached.every((e) => e !== undefined)
-      ? String(median(reached as number[]))
-      : "not reached";
+    const all = reached.filter((e) => e !== undefined);
+    numbers[`epochs-to-target-${key}`] =
+      all.length === reached.length ? String(median(all)) : "not reached";
   }
 
   return {
@@ -309,7 +304,7 @@ function stackFigure(stack: ReturnType<typeof stackStats>): Figure {
 function lossFigure(runs: readonly TrainingRuns[]): Figure {
   const values = runs.flatMap((r) =>
     Array.from({ length: TRAINING.epochs + 1 }, (_, e) => {
-      const at = r.losses.map((l) => l[e] as number);
+      const at = r.losses.map((l) => l[e]!);
       return {
         f: r.activation,
         init: r.init,

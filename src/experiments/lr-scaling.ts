@@ -123,7 +123,7 @@ export function runRule(p: Problem, k: number, rule: Rule, epochs: number): RunS
   const stepsPerEpoch = Math.ceil(p.X.rows / B);
   const early = run.batchLoss.slice(0, SETUP.spikeEpochs * stepsPerEpoch);
   const changes = L.slice(-SETUP.wiggleWindow - 1).flatMap((v, i, a) =>
-    i === 0 ? [] : [v - (a[i - 1] as number)],
+    i === 0 ? [] : [v - a[i - 1]!],
   );
   return {
     k,
@@ -132,9 +132,9 @@ export function runRule(p: Problem, k: number, rule: Rule, epochs: number): RunS
     eta,
     epochs,
     run,
-    finalLoss: L[L.length - 1] as number,
+    finalLoss: L[L.length - 1]!,
     wiggle: changes.length > 1 ? estimate(changes).se * Math.sqrt(changes.length) : NaN,
-    spike: Math.max(...early) / (L[0] as number),
+    spike: Math.max(...early) / L[0]!,
     ratioW1: median(run.ratioW1),
     ratioW2: median(run.ratioW2),
     bSimple: (run.bSimple[run.bSimple.length - 1] as { value: number }).value,
@@ -145,9 +145,7 @@ function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**
@@ -206,9 +204,9 @@ export function sharpness(
   };
   const eps = 1e-5;
   const hessianTimes = (v: Float64Array): Float64Array => {
-    const up = gradAt(theta.map((t, i) => t + eps * (v[i] as number)));
-    const down = gradAt(theta.map((t, i) => t - eps * (v[i] as number)));
-    return up.map((u, i) => (u - (down[i] as number)) / (2 * eps));
+    const up = gradAt(theta.map((t, i) => t + eps * v[i]!));
+    const down = gradAt(theta.map((t, i) => t - eps * v[i]!));
+    return up.map((u, i) => (u - down[i]!) / (2 * eps));
   };
   const rng = new Rng(seed);
   const start = theta.map(() => rng.normal());
@@ -232,10 +230,9 @@ function powerIteration(
     const length = Math.sqrt(squaredNorm(v));
     v = v.map((x) => x / length); // ‖v‖ = 1
     const hv = hessianTimes(v);
-    lambda = hv.reduce((s, x, i) => s + x * (v[i] as number), 0); // Rayleigh quotient vᵀHv
-    residual =
-      Math.sqrt(squaredNorm(hv.map((x, i) => x - lambda * (v[i] as number)))) / Math.abs(lambda);
-    v = hv.map((x, i) => x - shift * (v[i] as number));
+    lambda = hv.reduce((s, x, i) => s + x * v[i]!, 0); // Rayleigh quotient vᵀHv
+    residual = Math.sqrt(squaredNorm(hv.map((x, i) => x - lambda * v[i]!))) / Math.abs(lambda);
+    v = hv.map((x, i) => x - shift * v[i]!);
   }
   return { lambda, residual };
 }
@@ -274,7 +271,7 @@ const RULE_LABEL: Record<Rule, string> = {
 
 function outcome(r: RunSummary, base: RunSummary): string {
   if (r.run.divergedAt !== null) return `diverged at step ${r.run.divergedAt}`;
-  if (r.finalLoss > (r.run.epochLoss[0] as number)) return "failed (loss above start)";
+  if (r.finalLoss > r.run.epochLoss[0]!) return "failed (loss above start)";
   return matchesBase(r, base) ? "matches base" : "behind base";
 }
 
@@ -436,7 +433,7 @@ function linearCurvesFigure(m: LrScalingMeasurement): Figure {
 export function lastJumpEpoch(epochLoss: readonly number[]): number {
   let last = 0;
   for (let e = 1; e < epochLoss.length; e++) {
-    if ((epochLoss[e] as number) > 2 * (epochLoss[e - 1] as number)) last = e;
+    if (epochLoss[e]! > 2 * epochLoss[e - 1]!) last = e;
   }
   return last;
 }

@@ -26,14 +26,14 @@ import { D, exactOf, ulpError } from "./ulp.js";
 /** The textbook −log(e^{z_y} / Σ e^{z_i}): e^{z} overflows above 709.78 and ∞/∞ is NaN. */
 export function naiveCrossEntropy(z: readonly number[], y: number): number {
   const e = z.map(Math.exp);
-  return -Math.log((e[y] as number) / e.reduce((a, b) => a + b, 0));
+  return -Math.log(e[y]! / e.reduce((a, b) => a + b, 0));
 }
 
 /** −log p_y with p from the max-shifted exponentials: no overflow, but log of a rounded p_y. */
 export function shiftedCrossEntropy(z: readonly number[], y: number): number {
   const m = Math.max(...z);
   const e = z.map((zj) => Math.exp(zj - m));
-  return -Math.log((e[y] as number) / e.reduce((a, b) => a + b, 0));
+  return -Math.log(e[y]! / e.reduce((a, b) => a + b, 0));
 }
 
 /**
@@ -145,11 +145,11 @@ function run(options: ExperimentOptions): ExperimentResult {
     const draw = (): number => (rng.uniform() < 0.5 ? -1 : 1) * 10 ** rng.uniformIn(-3, 3);
     const z = [draw(), draw()];
     const y = rng.uniform() < 0.5 ? 0 : 1;
-    const d = (z[1] as number) - (z[0] as number);
+    const d = z[1]! - z[0]!;
     const ours = softmaxCrossEntropyTerm(z, y);
-    const binary = bceWithLogitsPerExample(columnVector([d]), columnVector([y])).data[0] as number;
+    const binary = bceWithLogitsPerExample(columnVector([d]), columnVector([y])).data[0]!;
     // d is exact when the subtraction did not round (checked in exact arithmetic)
-    const exact = exactOf(d).eq(exactOf(z[1] as number).minus(exactOf(z[0] as number)));
+    const exact = exactOf(d).eq(exactOf(z[1]!).minus(exactOf(z[0]!)));
     if (ours === binary) identical++;
     if (exact) exactDifference++;
     if (exact && ours === binary) identicalWhenExact++;

@@ -64,7 +64,19 @@ export function firstDoubleWhere(lo: number, hi: number, holds: (x: number) => b
 }
 
 /** The float64 thresholds where the naive and the stable forms change behaviour. */
-export function thresholds(): Record<string, number> {
+export interface Thresholds {
+  readonly expOverflow: number;
+  readonly naiveSigmoidOne: number;
+  readonly sigmoidOne: number;
+  readonly naiveSigmoidZero: number;
+  readonly stableSigmoidZero: number;
+  readonly naiveSoftplusZero: number;
+  readonly logSigmoidSubnormal: number;
+  readonly logSigmoidZero: number;
+}
+
+/** The float64 thresholds where the naive and the stable forms change behaviour. */
+export function thresholds(): Thresholds {
   return {
     // largest z with e^z finite: the next double overflows
     expOverflow: expOverflowAt(),
@@ -226,42 +238,42 @@ function run(): ExperimentResult {
     rows: [
       [
         "e^z overflows to ∞ above",
-        sig(t.expOverflow as number, 5),
+        sig(t.expOverflow, 5),
         `ln(2^1024) = ${sig(1024 * Math.LN2, 5)}`,
       ],
       [
         "naive σ(z) = 1 exactly (log(1 − p) = −∞) from",
-        sig(t.naiveSigmoidOne as number, 4),
+        sig(t.naiveSigmoidOne, 4),
         `53 ln 2 = ${sig(53 * Math.LN2, 4)}`,
       ],
       [
         "even the correctly rounded σ(z) is exactly 1 from",
-        sig(t.sigmoidOne as number, 4),
+        sig(t.sigmoidOne, 4),
         `54 ln 2 = ${sig(54 * Math.LN2, 4)}`,
       ],
       [
         "naive σ(z) = 0 (1 + e^{−z} = ∞) below",
-        sig(t.naiveSigmoidZero as number, 5),
+        sig(t.naiveSigmoidZero, 5),
         `−ln(2^1024) = ${sig(-1024 * Math.LN2, 5)}`,
       ],
       [
         "stable σ(z) underflows to 0 below",
-        sig(t.stableSigmoidZero as number, 5),
+        sig(t.stableSigmoidZero, 5),
         `ln(2^−1075) = ${sig(-1075 * Math.LN2, 5)}`,
       ],
       [
         "log p = −softplus(−z) is subnormal (fewer than 53 bits) from",
-        sig(t.logSigmoidSubnormal as number, 5),
+        sig(t.logSigmoidSubnormal, 5),
         `ln(2^1022) = ${sig(1022 * Math.LN2, 5)}`,
       ],
       [
         "log p = −softplus(−z) rounds to 0 from",
-        sig(t.logSigmoidZero as number, 5),
+        sig(t.logSigmoidZero, 5),
         `ln(2^1075) = ${sig(1075 * Math.LN2, 5)}`,
       ],
       [
         "naive log(1 + e^z) = 0 (1 + e^z rounds to 1) from",
-        sig(t.naiveSoftplusZero as number, 4),
+        sig(t.naiveSoftplusZero, 4),
         `−53 ln 2 = ${sig(-53 * Math.LN2, 4)}`,
       ],
     ],
@@ -365,14 +377,14 @@ function run(): ExperimentResult {
   };
 
   const numbers: Record<string, string> = {
-    expOverflow: sig(t.expOverflow as number, 5),
-    naiveSigmoidOne: sig(t.naiveSigmoidOne as number, 4),
-    sigmoidOne: sig(t.sigmoidOne as number, 4),
-    naiveSigmoidZero: sig(t.naiveSigmoidZero as number, 5),
-    stableSigmoidZero: sig(t.stableSigmoidZero as number, 5),
-    naiveSoftplusZero: sig(t.naiveSoftplusZero as number, 4),
-    logSigmoidSubnormal: sig(t.logSigmoidSubnormal as number, 5),
-    logSigmoidZero: sig(t.logSigmoidZero as number, 5),
+    expOverflow: sig(t.expOverflow, 5),
+    naiveSigmoidOne: sig(t.naiveSigmoidOne, 4),
+    sigmoidOne: sig(t.sigmoidOne, 4),
+    naiveSigmoidZero: sig(t.naiveSigmoidZero, 5),
+    stableSigmoidZero: sig(t.stableSigmoidZero, 5),
+    naiveSoftplusZero: sig(t.naiveSoftplusZero, 4),
+    logSigmoidSubnormal: sig(t.logSigmoidSubnormal, 5),
+    logSigmoidZero: sig(t.logSigmoidZero, 5),
     bitsPerUnitLogit: sig(bitsPerUnit, 3),
     oneOverLn2: sig(1 / Math.LN2, 3),
     bitsLostAt10: bitsLostAt(10),

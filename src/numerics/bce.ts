@@ -37,7 +37,7 @@ function assertBatch(z2: Matrix, y: Matrix, op: string): void {
   }
   const labels = y.data;
   for (let n = 0; n < labels.length; n++) {
-    const yn = labels[n] as number;
+    const yn = labels[n]!;
     if (!(yn >= 0 && yn <= 1)) {
       throw new DataError(
         `${op}: label y[${n}] = ${yn} is outside [0, 1] (labels are 0 or 1, or soft labels between)`,

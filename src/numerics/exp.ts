@@ -89,7 +89,7 @@ const POW2 = (() => {
 
 /** 2^j exactly, for integer −800 ≤ j ≤ 600. */
 export function pow2(j: number): number {
-  return POW2[j - POW2_MIN] as number;
+  return POW2[j - POW2_MIN]!;
 }
 
 /** m·2^k for integer −1600 < k ≤ 1024, rounded once: (m·2^{k₁})·2^{k₂}, k₁ = ⌊k/2⌋, k₂ = k − k₁. */

@@ -28,9 +28,9 @@ import { meanLoss } from "./mean.js";
 export function argmax(z: ArrayLike<number>): number {
   let k = z.length > 0 ? 0 : -1;
   for (let j = 0; j < z.length; j++) {
-    const zj = z[j] as number;
+    const zj = z[j]!;
     if (Number.isNaN(zj)) return -1;
-    if (zj > (z[k] as number)) k = j;
+    if (zj > z[k]!) k = j;
   }
   return k;
 }
@@ -59,7 +59,7 @@ interface Shifted {
 }
 
 function shifted(z: ArrayLike<number>, k: number): Shifted {
-  const m = z[k] as number;
+  const m = z[k]!;
   const e = new Float64Array(z.length);
   let s = 0;
   for (let j = 0; j < z.length; j++) {
@@ -67,7 +67,7 @@ function shifted(z: ArrayLike<number>, k: number): Shifted {
       e[j] = 1;
       continue;
     }
-    const ej = expShifted(z[j] as number, m);
+    const ej = expShifted(z[j]!, m);
     e[j] = ej;
     s += ej; // K terms ≥ 0: relative error ≤ (K − 1)·2^{−53}
   }
@@ -89,7 +89,7 @@ export function logSumExp(z: ArrayLike<number>): number {
   const k = argmax(z);
   if (z.length === 0) return -Infinity;
   if (k === -1) return NaN;
-  const m = z[k] as number;
+  const m = z[k]!;
   if (!Number.isFinite(m)) return m;
   return m + Math.log1p(shifted(z, k).s);
 }
@@ -100,7 +100,7 @@ export function logSumExp(z: ArrayLike<number>): number {
  */
 export function softmax(z: ArrayLike<number>): Float64Array {
   const k = argmax(z);
-  if (k === -1 || !Number.isFinite(z[k] as number)) return new Float64Array(z.length).fill(NaN);
+  if (k === -1 || !Number.isFinite(z[k]!)) return new Float64Array(z.length).fill(NaN);
   const { e, s } = shifted(z, k);
   return e.map((ej) => ej / (1 + s));
 }
@@ -117,9 +117,9 @@ export function softmax(z: ArrayLike<number>): Float64Array {
  */
 export function softmaxCrossEntropyTerm(z: ArrayLike<number>, y: number): number {
   const k = argmax(z);
-  if (k === -1 || !Number.isFinite(z[k] as number)) return logSumExp(z) - (z[y] as number);
+  if (k === -1 || !Number.isFinite(z[k]!)) return logSumExp(z) - z[y]!;
   const { m, s } = shifted(z, k);
-  return m - (z[y] as number) + Math.log1p(s);
+  return m - z[y]! + Math.log1p(s);
 }
 
 /**
@@ -136,10 +136,10 @@ export function softmaxCrossEntropyTerm(z: ArrayLike<number>, y: number): number
  */
 export function softmaxMinusOneHotTerm(z: ArrayLike<number>, y: number): Float64Array {
   const k = argmax(z);
-  if (k === -1 || !Number.isFinite(z[k] as number)) return new Float64Array(z.length).fill(NaN);
+  if (k === -1 || !Number.isFinite(z[k]!)) return new Float64Array(z.length).fill(NaN);
   const { e, s } = shifted(z, k);
   let others = 0; // Σ_{i≠y} e_i
-  for (let i = 0; i < e.length; i++) if (i !== y) others += e[i] as number;
+  for (let i = 0; i < e.length; i++) if (i !== y) others += e[i]!;
   const r = e.map((ej) => ej / (1 + s));
   r[y] = -others / (1 + s);
   return r;
@@ -185,7 +185,7 @@ export function softmaxRows(z2: Matrix): Matrix {
  */
 export function softmaxCrossEntropyPerExample(z2: Matrix, y: Matrix): Matrix {
   assertBatch(z2, y, "softmaxCrossEntropyPerExample");
-  return reduceRows(z2, (zn, n) => softmaxCrossEntropyTerm(zn, y.data[n] as number));
+  return reduceRows(z2, (zn, n) => softmaxCrossEntropyTerm(zn, y.data[n]!));
 }
 
 /**
@@ -204,5 +204,5 @@ export function softmaxCrossEntropy(z2: Matrix, y: Matrix): number {
  */
 export function softmaxMinusOneHot(z2: Matrix, y: Matrix): Matrix {
   assertBatch(z2, y, "softmaxMinusOneHot");
-  return mapRows(z2, (zn, n) => softmaxMinusOneHotTerm(zn, y.data[n] as number));
+  return mapRows(z2, (zn, n) => softmaxMinusOneHotTerm(zn, y.data[n]!));
 }

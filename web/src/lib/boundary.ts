@@ -33,8 +33,8 @@ export interface Bounds {
 export function boundsOf(X: Matrix, pad = 0.1): Bounds {
   let [lo1, hi1, lo2, hi2] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let i = 0; i < X.rows; i++) {
-    const x1 = X.data[2 * i] as number;
-    const x2 = X.data[2 * i + 1] as number;
+    const x1 = X.data[2 * i]!;
+    const x2 = X.data[2 * i + 1]!;
     [lo1, hi1, lo2, hi2] = [
       Math.min(lo1, x1),
       Math.max(hi1, x1),
@@ -144,13 +144,13 @@ function colour(p: Matrix): BoundaryGrid {
   const P = new Float64Array(C);
   for (let i = 0; i < n; i++) {
     if (p.cols === 1) {
-      const q = p.data[i] as number;
+      const q = p.data[i]!;
       P[0] = 1 - q;
       P[1] = q;
     } else {
-      for (let k = 0; k < C; k++) P[k] = p.data[i * C + k] as number;
+      for (let k = 0; k < C; k++) P[k] = p.data[i * C + k]!;
     }
-    for (let k = 0; k < C; k++) probabilities[i * C + k] = P[k] as number;
+    for (let k = 0; k < C; k++) probabilities[i * C + k] = P[k]!;
     const [r, g, b] = mixClasses(P);
     rgba[4 * i] = r;
     rgba[4 * i + 1] = g;

@@ -32,7 +32,7 @@ export function mixClasses(P: ArrayLike<number>): [number, number, number] {
   let b = 0;
   let top = 0;
   for (let k = 0; k < K; k++) {
-    const p = P[k] as number;
+    const p = P[k]!;
     const [cr, cg, cb] = classColour(k);
     r += p * cr;
     g += p * cg;

@@ -37,7 +37,7 @@ export function binCounts(
   const counts = new Uint32Array(bins);
   const width = hi - lo;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
+    const v = values[i]!;
     const b = width > 0 ? Math.floor(((v - lo) / width) * bins) : 0;
     counts[Math.min(bins - 1, Math.max(0, b))]! += 1;
   }
@@ -59,7 +59,7 @@ export function hiddenHistograms(z1: Matrix, f: Activation, bins: number): Hidde
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < N * H; i++) {
-    const v = f.f(z1.data[i] as number);
+    const v = f.f(z1.data[i]!);
     a[i] = v;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
@@ -72,9 +72,9 @@ export function hiddenHistograms(z1: Matrix, f: Activation, bins: number): Hidde
     let zeroSlope = 0;
     let flat = 0;
     for (let i = 0; i < N; i++) {
-      const v = a[i * H + j] as number;
+      const v = a[i * H + j]!;
       column[i] = v;
-      const slope = f.df(z1.data[i * H + j] as number, v);
+      const slope = f.df(z1.data[i * H + j]!, v);
       if (slope === 0) zeroSlope++;
       if (slope < threshold) flat++;
     }

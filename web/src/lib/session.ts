@@ -243,7 +243,7 @@ export class Session {
     const lines = [[...featureNames, labelName].join(",")];
     for (let i = 0; i < X.rows; i++) {
       const row: string[] = [];
-      for (let j = 0; j < X.cols; j++) row.push(numberText(X.data[i * X.cols + j] as number));
+      for (let j = 0; j < X.cols; j++) row.push(numberText(X.data[i * X.cols + j]!));
       row.push(String(y.data[i]));
       lines.push(row.join(","));
     }
@@ -373,7 +373,7 @@ function testMask(N: number, m: number, seed: number): Uint8Array {
   // splitDataset gathers rows order[0..m) as the validation set; redraw the same order.
   const mask = new Uint8Array(N);
   const order = new Rng(seed).permutation(N);
-  for (let i = 0; i < m; i++) mask[order[i] as number] = 1;
+  for (let i = 0; i < m; i++) mask[order[i]!] = 1;
   return mask;
 }
 
