@@ -1,5 +1,5 @@
 export { gradientDescentStep } from "./optimizer.js";
-export { train, Trainer, type TrainerOptions } from "./trainer.js";
+export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
 export {
   type Divergence,
   DivergenceError,
@@ -11,6 +11,7 @@ export {
   type TrainEngine,
   type TrainOptions,
   type TrainResult,
+  type TrainSettings,
   type TrainState,
 } from "./setup.js";
 export { engineBackend, engineThreads } from "./steppers/fast.js";
