@@ -21,11 +21,8 @@ export {
   type DataShape,
   gradientCheckMemory,
   gradientMemory,
-  HELPER_THREAD_BYTES,
-  HISTORY_RECORD_BYTES,
   type MemoryEstimate,
   predictionMemory,
-  RUNTIME_BYTES,
   type SizeKnob,
   trainingMemory,
 } from "./memory.js";
