@@ -4,8 +4,7 @@
  * same typedoc.json, it matches docs/api/ file for file and byte for byte, and TypeDoc finds
  * no exported name, member or referenced type without a doc comment.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { Application, Logger, LogLevel, TSConfigReader, TypeDocReader } from "typedoc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,7 +34,10 @@ describe("API reference (docs/api)", () => {
   let logger: RecordingLogger;
 
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), "handgrad-api-"));
+    // Inside the repository (a git-ignored folder), so that Prettier formats the pages with
+    // the repository's .prettierrc.json, as it does for docs/api.
+    mkdirSync(join(root, ".vitest-tmp"), { recursive: true });
+    out = mkdtempSync(join(root, ".vitest-tmp", "api-"));
     const app = await Application.bootstrapWithPlugins(
       { options: join(root, "typedoc.json"), out, logLevel: "Warn" },
       [new TypeDocReader(), new TSConfigReader()],
