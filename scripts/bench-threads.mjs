@@ -12,7 +12,7 @@
 import { performance } from "node:perf_hooks";
 import { trainWorkload } from "../dist/cli/commands/bench.js";
 import { makeWorkload } from "../dist/data/synthetic.js";
-import { createThreadedWasmBackendSync, createWasmBackendSync } from "../dist/linalg/index.js";
+import { createThreadedWasmBackendSync, createWasmBackendSync } from "../dist/linalg/wasm/index.js";
 import { runValues } from "../dist/nn/index.js";
 
 const passesAt = process.argv.indexOf("--passes");

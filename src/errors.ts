@@ -7,6 +7,7 @@
 export class HandgradError extends Error {
   /** The process exit code the CLI uses for this kind of fault. */
   readonly exitCode: number = 2;
+  /** "HandgradError": the name that String(error) and stack traces show. */
   override name = "HandgradError";
 }
 
@@ -15,21 +16,25 @@ export class HandgradError extends Error {
  * argument is of the wrong kind (a nested array where a Matrix is expected, an unknown name).
  */
 export class UsageError extends HandgradError {
+  /** "UsageError": the name that String(error) and stack traces show. */
   override name = "UsageError";
 }
 
 /** A data set is malformed: a bad CSV cell, a non-binary label, NaN/Infinity, empty data. */
 export class DataError extends HandgradError {
+  /** "DataError": the name that String(error) and stack traces show. */
   override name = "DataError";
 }
 
 /** A model file is unreadable, malformed, or does not fit the data it is used with. */
 export class ModelFileError extends HandgradError {
+  /** "ModelFileError": the name that String(error) and stack traces show. */
   override name = "ModelFileError";
 }
 
 /** A file that cannot be read or written (missing folder, permissions, a folder in the way). */
 export class FileError extends HandgradError {
+  /** "FileError": the name that String(error) and stack traces show. */
   override name = "FileError";
 }
 
@@ -39,5 +44,6 @@ export class FileError extends HandgradError {
  */
 export class ShapeError extends HandgradError {
   override readonly exitCode: number = 70;
+  /** "ShapeError": the name that String(error) and stack traces show. */
   override name = "ShapeError";
 }

@@ -7,6 +7,8 @@
  * The entry point exports the network's API by name, as explicit lists: what a user needs, no
  * internals. The array kernels are also under the `linalg` namespace (`linalg.matmul`, …), so
  * that generic names like `map` or `sub` do not crowd a user's own.
+ *
+ * @packageDocumentation
  */
 import * as linalg from "./linalg/namespace.js";
 
@@ -31,7 +33,11 @@ export {
   matmulTransB,
   matrix,
   toRows,
+  type Backend,
   type Matrix,
+  type RectifierKernels,
+  type TanhKernels,
+  type ThreadsOption,
 } from "./linalg/index.js";
 export {
   accuracy,
@@ -47,6 +53,7 @@ export {
   loss,
   OUTPUT_NAMES,
   outputHeadFor,
+  PARAM_NAMES,
   sigmoidHead,
   softmaxHead,
   type Activation,
@@ -69,10 +76,14 @@ export {
   type EpochRecord,
   type EvaluationSchedule,
   type LabelledData,
+  type Stepper,
+  type StepReport,
+  type StepResult,
   type TrainEngine,
   type TrainerOptions,
   type TrainOptions,
   type TrainResult,
+  type TrainSettings,
   type TrainState,
 } from "./train/index.js";
 export {
@@ -114,6 +125,7 @@ export {
   type Checkpoint,
   type DataFingerprint,
   type Model,
+  type OptionValue,
 } from "./io/index.js";
 export {
   DataError,

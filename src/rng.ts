@@ -5,11 +5,18 @@
  */
 import { UsageError } from "./errors.js";
 
+/** A generator's whole state, as state() returns it and Rng.fromState takes it (JSON-safe). */
 export interface RngState {
+  /** xoshiro128**'s four 32-bit words, as unsigned integers. */
   readonly words: readonly [number, number, number, number];
+  /** The second normal deviate of the last Box–Muller pair, not yet returned (or null). */
   readonly spareNormal: number | null;
 }
 
+/**
+ * A seeded pseudo-random generator, xoshiro128** seeded by splitmix32: the same seed gives
+ * the same draws on every platform, and state()/fromState() save and restore it exactly.
+ */
 export class Rng {
   private s0: number;
   private s1: number;

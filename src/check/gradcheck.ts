@@ -50,6 +50,7 @@ import {
 } from "../nn/index.js";
 import { Rng } from "../rng.js";
 
+/** gradientCheck's options: the step, the pass threshold and which entries to check. */
 export interface GradientCheckOptions {
   /** The finite-difference step ε (default 1e-5). */
   readonly eps?: number;
@@ -67,6 +68,7 @@ export interface GradientCheckOptions {
   readonly analytic?: Grads;
 }
 
+/** The check of one parameter (W1, b1, W2 or b2): its errors and what was compared. */
 export interface ParamCheck {
   /** ‖g_a − g_n‖ / (‖g_a‖ + ‖g_n‖) over the checked entries that crossed no kink. */
   readonly relError: number;
@@ -80,8 +82,11 @@ export interface ParamCheck {
   readonly total: number;
 }
 
+/** What gradientCheck found: per parameter, and whether the whole check passed. */
 export interface GradientCheckReport {
+  /** The finite-difference step ε used. */
   readonly eps: number;
+  /** The relative error at or below which a parameter passes. */
   readonly threshold: number;
   /**
    * maxRelError ≤ threshold, and every parameter had at least one entry compared: a
@@ -92,6 +97,7 @@ export interface GradientCheckReport {
   readonly unchecked: ParamName[];
   /** The largest relError over the four parameters. */
   readonly maxRelError: number;
+  /** Each parameter's check, by name. */
   readonly params: Record<ParamName, ParamCheck>;
 }
 

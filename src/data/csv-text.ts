@@ -30,11 +30,13 @@ import {
 } from "./dataset.js";
 import { denotesInteger, parseDecimal } from "./decimal.js";
 
+/** How to read a CSV of features (parseFeatureCsv, loadFeatureCsv). */
 export interface FeatureCsvOptions {
   /** The file name (or any description) that starts every error message. */
   readonly source?: string | undefined;
 }
 
+/** How to read a labelled CSV (parseLabelledCsv, loadCsv): the label column and classes. */
 export interface LabelledCsvOptions extends FeatureCsvOptions {
   /** The header name of the label column (exact match); default: the last column. */
   readonly label?: string | undefined;

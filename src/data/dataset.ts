@@ -7,16 +7,22 @@ import { shapeOf, type Matrix } from "../linalg/index.js";
 
 /** N labelled rows: features X and class labels y, with the names of their columns. */
 export interface Dataset {
-  readonly X: Matrix; // N×D
-  readonly y: Matrix; // N×1, integer labels 0..K−1 (K = 2 for the binary network)
-  readonly featureNames: string[]; // D names, in column order
+  /** The features, N×D. */
+  readonly X: Matrix;
+  /** The labels, N×1: integers 0..K−1 (K = 2 for the binary network). */
+  readonly y: Matrix;
+  /** D names, in column order. */
+  readonly featureNames: string[];
+  /** The name of the label column. */
   readonly labelName: string;
 }
 
 /** N unlabelled rows (the input of `predict`). */
 export interface FeatureTable {
-  readonly X: Matrix; // N×D
-  readonly featureNames: string[]; // D names, in column order
+  /** The features, N×D. */
+  readonly X: Matrix;
+  /** D names, in column order. */
+  readonly featureNames: string[];
 }
 
 /** The number of classes a label may name when none is given: binary 0/1. */

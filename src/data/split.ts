@@ -16,7 +16,12 @@ export function splitDataset(
   ds: Dataset,
   validationFraction: number,
   seed: number,
-): { train: Dataset; validation: Dataset } {
+): {
+  /** The N − round(N·validationFraction) training rows. */
+  train: Dataset;
+  /** The round(N·validationFraction) validation rows. */
+  validation: Dataset;
+} {
   if (typeof ds !== "object" || ds === null) {
     throw new UsageError(`splitDataset: ds must be a Dataset {X, y, …}, got ${describeValue(ds)}`);
   }

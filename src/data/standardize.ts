@@ -7,8 +7,10 @@ import { assertFinite, assertMatrix, matrix, shapeOf, type Matrix } from "../lin
 
 /** Per-column mean and standard deviation, each of length D. */
 export interface Standardizer {
-  readonly mean: Float64Array; // D
-  readonly std: Float64Array; // D, every entry finite and > 0
+  /** Each column's mean, length D. */
+  readonly mean: Float64Array;
+  /** Each column's population standard deviation, length D: every entry finite and > 0. */
+  readonly std: Float64Array;
 }
 
 /**

@@ -13,9 +13,12 @@ import { Rng } from "../rng.js";
 import { suggestion } from "../suggest.js";
 import type { Dataset } from "./dataset.js";
 
+/** The toy data sets makeDataset can generate. */
 export type ToyName = "moons" | "circles" | "xor" | "spirals" | "blobs";
+/** Every ToyName, in the order the CLI lists them. */
 export const TOY_NAMES: readonly ToyName[] = ["moons", "circles", "xor", "spirals", "blobs"];
 
+/** makeDataset's options: rows, noise, seed and classes. */
 export interface ToyOptions {
   /** Rows N: an integer from max(2, classes) to 10 000 000 (default 400). */
   readonly samples?: number | undefined;

@@ -14,16 +14,8 @@ import { lrScaling } from "./lr-scaling.js";
 import { softmax } from "./softmax.js";
 import { stability } from "./stability.js";
 
-export type {
-  Experiment,
-  ExperimentOptions,
-  ExperimentResult,
-  Figure,
-  Table,
-} from "./experiment.js";
 export { figureFileName, renderSvg } from "./figure.js";
-export { tableMarkdown, tableText } from "./table.js";
-export { fixed, percent, sig } from "./format.js";
+export { tableText } from "./table.js";
 
 /** Every experiment, in the order the docs discuss them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -48,11 +40,4 @@ export function experimentByName(name: string): Experiment {
   }
   return found;
 }
-export {
-  docDrift,
-  embeddedFigures,
-  quotedExperiments,
-  syncDoc,
-  unquotedNumbers,
-  type Results,
-} from "./docs.js";
+export { docDrift, syncDoc } from "./docs.js";

@@ -33,19 +33,25 @@ export type OptionValue = string | number | boolean | null;
 
 /** The data a run trains on: where from, how many rows, and the fingerprint of their values. */
 export interface DataFingerprint {
+  /** Where the rows came from: a toy data set's name or a CSV file's path. */
   readonly source: string;
+  /** Rows in the training set. */
   readonly trainRows: number;
+  /** Rows in the validation set (0 without one). */
   readonly validationRows: number;
   /** SHA-256 (hex) of the training and validation rows' shapes and float64 bytes. */
   readonly sha256: string;
 }
 
+/** What a checkpoint file holds: enough to continue a run bit for bit from a step boundary. */
 export interface Checkpoint {
   /** The options that shape the run, by flag name. */
   readonly options: Readonly<Record<string, OptionValue>>;
+  /** The rows the run trains on: a resumed run must be given the same ones. */
   readonly data: DataFingerprint;
   /** The activation and standardisation of the model, with θ = state.params. */
   readonly model: Model;
+  /** Where the run stands: epoch, row, steps, generator, history and parameters. */
   readonly state: TrainState;
 }
 

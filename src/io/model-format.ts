@@ -35,7 +35,9 @@ export const MODEL_VERSION = 1;
 
 /** A trained network: what a model file holds. */
 export interface Model {
+  /** The hidden layer's activation f. */
   readonly activation: ActivationName;
+  /** The trained parameters W1, b1, W2, b2. */
   readonly params: Params;
   /** Applied to the features before the network, when the model was trained on standardised data. */
   readonly standardizer?: Standardizer;

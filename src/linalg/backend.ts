@@ -40,11 +40,11 @@ export interface Backend {
     C: Float64Array,
   ): void;
   /**
-   * Optional element-wise kernels for the rectifier activations and for tanh; where absent,
-   * the fast path runs its own JavaScript loops (nn/fused-activations.ts), which these must
-   * match bit for bit.
+   * Optional element-wise kernels for the rectifier activations; where absent, the fast path
+   * runs its own JavaScript loops (nn/fused-activations.ts), which these must match bit for bit.
    */
   readonly rectifiers?: RectifierKernels;
+  /** Optional element-wise kernels for tanh, with the same contract as `rectifiers`. */
   readonly tanh?: TanhKernels;
 }
 

@@ -34,12 +34,6 @@ export {
   zipWith,
 } from "./kernels.js";
 export type { Backend, RectifierKernels, TanhKernels } from "./backend.js";
-export { JsBackend, jsBackend } from "./js-backend.js";
-export {
-  createWasmBackendSync,
-  PARALLEL_MIN_FLOPS,
-  ThreadedWasmBackend,
-  WasmBackend,
-  wasmSimdSupported,
-} from "./wasm/index.js";
-export { backendThreads, fastestBackend, resolveThreads, type ThreadsOption } from "./fastest.js";
+export { jsBackend } from "./js-backend.js";
+export { createWasmBackendSync, ThreadedWasmBackend } from "./wasm/index.js";
+export { backendThreads, fastestBackend, type ThreadsOption } from "./fastest.js";

@@ -4,9 +4,13 @@
  */
 import { DataError, ShapeError, UsageError } from "../errors.js";
 
+/** A rows×cols matrix of float64, row-major: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
+  /** The rows·cols entries, row after row. */
   readonly data: Float64Array;
 }
 

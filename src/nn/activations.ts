@@ -9,9 +9,12 @@ import { UsageError } from "../errors.js";
 import { describeValue } from "../linalg/index.js";
 import { sigmoid, tanh as tanhOf, tanhDerivative } from "../numerics/index.js";
 
+/** The names of the built-in hidden-layer activations. */
 export type ActivationName = "relu" | "leaky-relu" | "tanh" | "sigmoid";
 
+/** A hidden-layer activation f with its derivative f′, side by side. */
 export interface Activation {
+  /** The name the CLI, model files and activationByName use. */
   readonly name: ActivationName;
   /** f(z). */
   readonly f: (z: number) => number;
@@ -62,6 +65,7 @@ export const sigmoidActivation: Activation = {
   hasKink: false,
 };
 
+/** The built-in activations, by name. */
 export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   relu,
   "leaky-relu": leakyRelu,
@@ -69,6 +73,7 @@ export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   sigmoid: sigmoidActivation,
 };
 
+/** Every ActivationName, in the order of ACTIVATIONS. */
 export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];
 
 /** The activation called `name`, or a UsageError listing the known ones. */

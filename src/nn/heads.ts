@@ -21,10 +21,17 @@ import {
   softmaxRows,
 } from "../numerics/index.js";
 
+/** The names of the output heads. */
 export type OutputName = "sigmoid" | "softmax";
+/** Every OutputName. */
 export const OUTPUT_NAMES: readonly OutputName[] = ["sigmoid", "softmax"];
 
+/**
+ * The output layer's choices for K logits: probabilities, loss, residual and classes; the
+ * sigmoid head for K = 1, the softmax head for K ≥ 2 (see outputHeadFor).
+ */
 export interface OutputHead {
+  /** Which head this is. */
   readonly name: OutputName;
   /** N×K probabilities from the N×K logits z2: σ(z2) (K = 1) or softmax(z2) row by row. */
   readonly probabilities: (z2: Matrix) => Matrix;

@@ -4,11 +4,7 @@ export {
   activationByName,
   type ActivationName,
   ACTIVATIONS,
-  LEAKY_SLOPE,
-  leakyRelu,
-  relu,
   resolveActivation,
-  sigmoidActivation,
   tanh,
 } from "./activations.js";
 export {

@@ -34,10 +34,14 @@ import { assertParams, type Grads, type Params } from "./params.js";
 
 /** The forward pass's intermediates, kept for the backward pass. */
 export interface Cache {
-  readonly z1: Matrix; // N×H, hidden pre-activations
-  readonly a1: Matrix; // N×H, hidden activations
-  readonly z2: Matrix; // N×K, output logits
-  readonly p: Matrix; // N×K, probabilities: σ(z2) (K = 1) or softmax(z2) per row (K ≥ 2)
+  /** N×H, the hidden pre-activations X W1 + b1. */
+  readonly z1: Matrix;
+  /** N×H, the hidden activations f(z1). */
+  readonly a1: Matrix;
+  /** N×K, the output logits a1 W2 + b2. */
+  readonly z2: Matrix;
+  /** N×K, the probabilities: σ(z2) (K = 1) or softmax(z2) per row (K ≥ 2). */
+  readonly p: Matrix;
 }
 
 /**

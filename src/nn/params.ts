@@ -15,11 +15,16 @@ import {
 } from "../linalg/index.js";
 import { Rng } from "../rng.js";
 
+/** The network's four parameters, for D inputs, H hidden units and K output logits. */
 export interface Params {
-  readonly W1: Matrix; // D×H
-  readonly b1: Matrix; // 1×H
-  readonly W2: Matrix; // H×K
-  readonly b2: Matrix; // 1×K
+  /** D×H, the input-to-hidden weights. */
+  readonly W1: Matrix;
+  /** 1×H, the hidden biases. */
+  readonly b1: Matrix;
+  /** H×K, the hidden-to-output weights (K = 1: the sigmoid head). */
+  readonly W2: Matrix;
+  /** 1×K, the output biases. */
+  readonly b2: Matrix;
 }
 
 /** Gradients of the loss, one per parameter and of the same shape. */
@@ -27,8 +32,10 @@ export type Grads = {
   readonly [K in keyof Params as `d${K}`]: Matrix;
 };
 
-export const PARAM_NAMES = ["W1", "b1", "W2", "b2"] as const;
-export type ParamName = (typeof PARAM_NAMES)[number];
+/** The name of one parameter (spelt out, so that TypeScript and the API reference keep the name). */
+export type ParamName = "W1" | "b1" | "W2" | "b2";
+/** Every ParamName, in the order W1, b1, W2, b2. */
+export const PARAM_NAMES = ["W1", "b1", "W2", "b2"] as const satisfies readonly ParamName[];
 
 /**
  * Weight initialisation schemes (fan_in, fan_out of a layer; W1: D, H; W2: H, K):
@@ -38,14 +45,20 @@ export type ParamName = (typeof PARAM_NAMES)[number];
  * - he-uniform:     uniform on ±√(6 / fan_in), the same variance as he
  */
 export type InitName = "he" | "xavier" | "xavier-uniform" | "he-uniform";
+/** Every InitName. */
 export const INIT_NAMES: readonly InitName[] = ["he", "xavier", "xavier-uniform", "he-uniform"];
 
+/** initParams's options: the layer sizes, the scheme and its seed. */
 export interface InitOptions {
-  readonly inputs: number; // D
-  readonly hidden: number; // H
+  /** Inputs D (features). */
+  readonly inputs: number;
+  /** Hidden units H. */
+  readonly hidden: number;
   /** Output logits K: 1 (the default) for the sigmoid head, K ≥ 2 for a softmax over K classes. */
   readonly outputs?: number;
+  /** The weights' initialisation scheme. */
   readonly init: InitName;
+  /** The seed of the weights' random draws. */
   readonly seed: number;
   /** The constant every bias starts at (0 by default; e.g. 0.01 keeps relu units alive). */
   readonly biasInit?: number;

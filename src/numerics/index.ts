@@ -2,7 +2,6 @@
  * Stable scalar functions and the loss: each documents its domain split and is tested
  * against 60-digit arithmetic in test/numerics.
  */
-export { exp } from "./exp.js";
 export { sigmoid, sigmoidMinusLabel } from "./sigmoid.js";
 export { tanh, tanhDerivative } from "./tanh.js";
 export { softplus, logSigmoid } from "./softplus.js";
@@ -11,12 +10,9 @@ export { bceWithLogits, bceWithLogitsPerExample } from "./bce.js";
 export {
   argmax,
   logSumExp,
-  logSumExpRows,
   softmax,
   softmaxCrossEntropy,
-  softmaxCrossEntropyPerExample,
   softmaxCrossEntropyTerm,
   softmaxMinusOneHot,
-  softmaxMinusOneHotTerm,
   softmaxRows,
 } from "./softmax.js";

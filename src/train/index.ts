@@ -1,5 +1,5 @@
 export { gradientDescentStep } from "./optimizer.js";
-export { train, Trainer, type TrainerOptions } from "./trainer.js";
+export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
 export {
   type Divergence,
   DivergenceError,
@@ -11,6 +11,7 @@ export {
   type TrainEngine,
   type TrainOptions,
   type TrainResult,
+  type TrainSettings,
   type TrainState,
 } from "./setup.js";
 export { engineBackend, engineThreads } from "./steppers/fast.js";
@@ -20,11 +21,8 @@ export {
   type DataShape,
   gradientCheckMemory,
   gradientMemory,
-  HELPER_THREAD_BYTES,
-  HISTORY_RECORD_BYTES,
   type MemoryEstimate,
   predictionMemory,
-  RUNTIME_BYTES,
   type SizeKnob,
   trainingMemory,
 } from "./memory.js";

@@ -24,11 +24,15 @@ import {
 
 /** A labelled batch: X N×D, y N×1. */
 export interface LabelledData {
+  /** The features, N×D. */
   readonly X: Matrix;
+  /** The labels, N×1: 0 or 1 for the sigmoid head, 0..K−1 for a softmax over K. */
   readonly y: Matrix;
 }
 
+/** train()'s options: the hyper-parameters, the data to validate on, hooks and the engine. */
 export interface TrainOptions {
+  /** The hidden layer's activation f, as an object or by its name. */
   readonly activation: Activation | ActivationName;
   /** η > 0. */
   readonly learningRate: number;
@@ -105,6 +109,7 @@ export interface TrainState {
   readonly row: number;
   /** Gradient steps taken so far. */
   readonly steps: number;
+  /** The current parameters. */
   readonly params: Params;
   /** The shuffling generator's state before this epoch's permutation is drawn. */
   readonly rng: RngState;
@@ -114,12 +119,14 @@ export interface TrainState {
   readonly lastGoodParams: Params;
 }
 
+/** When a run evaluates the whole sets and records an epoch (see TrainOptions.evaluate). */
 export type EvaluationSchedule = "every-epoch" | "first-and-last";
 export const EVALUATION_SCHEDULES: readonly EvaluationSchedule[] = [
   "every-epoch",
   "first-and-last",
 ];
 
+/** How a run computes its steps (see TrainOptions.engine). */
 export type TrainEngine = "fast" | "plain";
 export const TRAIN_ENGINES: readonly TrainEngine[] = ["fast", "plain"];
 /** The most threads a run may ask for (TrainOptions.threads). */
@@ -127,15 +134,23 @@ export const MAX_THREADS = 64;
 
 /** Loss and accuracy after an epoch, on the whole training set (and validation set). */
 export interface EpochRecord {
+  /** The epoch just ended (0: the starting parameters, before the first step). */
   readonly epoch: number;
+  /** The mean loss on the whole training set. */
   readonly loss: number;
+  /** The fraction of training rows classified correctly, in [0, 1]. */
   readonly accuracy: number;
+  /** The mean loss on the validation set, when there is one. */
   readonly validationLoss?: number;
+  /** The fraction of validation rows classified correctly, when there is a validation set. */
   readonly validationAccuracy?: number;
 }
 
+/** What a run returns: its final parameters, its history and the state to resume from. */
 export interface TrainResult {
+  /** The parameters at the end of the run. */
   readonly params: Params;
+  /** The records of the epochs the `evaluate` schedule recorded. */
   readonly history: EpochRecord[];
   /** Gradient steps taken. */
   readonly steps: number;
@@ -151,6 +166,7 @@ export interface Divergence {
   readonly epoch: number;
   /** Gradient steps taken then (the failing one included). */
   readonly step: number;
+  /** The run's learning rate η (a smaller one may not diverge). */
   readonly learningRate: number;
   /**
    * The run's state at the end of the last recorded epoch whose training (and validation)
@@ -164,6 +180,7 @@ export interface Divergence {
 /** Training stopped because a loss or a parameter became NaN or ±Infinity. */
 export class DivergenceError extends HandgradError implements Divergence {
   override readonly exitCode = 3;
+  /** "DivergenceError": the name that String(error) and stack traces show. */
   override name = "DivergenceError";
   readonly epoch: number;
   readonly step: number;
@@ -185,13 +202,17 @@ export class DivergenceError extends HandgradError implements Divergence {
 
 /** The options after their checks: what a training loop runs on. */
 export interface TrainSettings {
+  /** The hidden layer's activation f. */
   readonly activation: Activation;
+  /** η > 0. */
   readonly learningRate: number;
+  /** Passes over the training set. */
   readonly epochs: number;
   /** Rows per step, 1..N. */
   readonly batchSize: number;
   /** Reshuffle every epoch (never for a full batch). */
   readonly shuffle: boolean;
+  /** Seed of the shuffling order. */
   readonly seed: number;
   /** F > 1, or 0 for off. */
   readonly divergenceFactor: number;

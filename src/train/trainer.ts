@@ -67,7 +67,13 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
   return new Trainer(initial, data, options, options?.resumeFrom).run(options?.shouldStop);
 }
 
+/**
+ * The training loop as an object: one step() at a time, run() to the end (or until a
+ * condition), state() to checkpoint, and a constructor that resumes from a TrainState. Same
+ * checks and results as train(), which is one run() of a Trainer.
+ */
 export class Trainer {
+  /** The run's options after their checks. */
   readonly settings: TrainSettings;
   private readonly options: TrainerOptions;
   /** What computes the steps (a PlainStepper when options.engine is "plain"). */

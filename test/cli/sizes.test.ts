@@ -23,7 +23,8 @@ import { dataChoice, networkChoice } from "../../src/cli/setup.js";
 import { TRAIN_FLAGS } from "../../src/cli/commands/train.js";
 import { MAX_SAMPLES } from "../../src/data/index.js";
 import { UsageError } from "../../src/errors.js";
-import { HISTORY_RECORD_BYTES, trainingMemory } from "../../src/train/index.js";
+import { trainingMemory } from "../../src/train/index.js";
+import { HISTORY_RECORD_BYTES } from "../../src/train/memory.js";
 
 async function run(args: string[]): Promise<{ code: number; stderr: string[] }> {
   const stderr: string[] = [];

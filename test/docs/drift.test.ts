@@ -6,16 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  docDrift,
-  embeddedFigures,
-  EXPERIMENTS,
-  figureFileName,
-  quotedExperiments,
-  renderSvg,
-  unquotedNumbers,
-  type ExperimentResult,
-} from "../../src/experiments/index.js";
+import { docDrift, EXPERIMENTS, figureFileName, renderSvg } from "../../src/experiments/index.js";
+import type { ExperimentResult } from "../../src/experiments/experiment.js";
+import { embeddedFigures, quotedExperiments, unquotedNumbers } from "../../src/experiments/docs.js";
 
 const docs = resolve(import.meta.dirname, "../../docs");
 const docFiles = existsSync(docs) ? readdirSync(docs).filter((f) => f.endsWith(".md")) : [];

@@ -19,9 +19,10 @@ import {
   maxPreActivation,
   saturatedFraction,
 } from "../../src/experiments/hidden-units.js";
-import type { ExperimentResult } from "../../src/experiments/index.js";
+import type { ExperimentResult } from "../../src/experiments/experiment.js";
 import { fromRows, matrix } from "../../src/linalg/index.js";
-import { forward, sigmoidActivation, tanh, type Activation } from "../../src/nn/index.js";
+import { forward, tanh, type Activation } from "../../src/nn/index.js";
+import { sigmoidActivation } from "../../src/nn/activations.js";
 
 /** The cache of a 1→1 network with W1 = 1, b1 = 0 on the rows z: z1 = z exactly. */
 function cacheAt(z: number[], f: Activation) {

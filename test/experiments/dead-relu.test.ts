@@ -16,18 +16,10 @@ import {
   unitParams,
 } from "../../src/experiments/dead-relu.js";
 import { deadUnits, descend } from "../../src/experiments/hidden-units.js";
-import type { ExperimentResult } from "../../src/experiments/index.js";
+import type { ExperimentResult } from "../../src/experiments/experiment.js";
 import { matrix, type Matrix } from "../../src/linalg/index.js";
-import {
-  backward,
-  forward,
-  initParams,
-  LEAKY_SLOPE,
-  leakyRelu,
-  relu,
-  sigmoidActivation,
-  type Params,
-} from "../../src/nn/index.js";
+import { backward, forward, initParams, type Params } from "../../src/nn/index.js";
+import { LEAKY_SLOPE, leakyRelu, relu, sigmoidActivation } from "../../src/nn/activations.js";
 import { sigmoidMinusLabel } from "../../src/numerics/index.js";
 import { train } from "../../src/train/index.js";
 import { randomBatch } from "../helpers.js";

@@ -22,7 +22,8 @@ import {
   TRUNCATION_WINDOW,
   type StepPoint,
 } from "../../src/experiments/gradcheck-step.js";
-import { forward, PARAM_NAMES, relu } from "../../src/nn/index.js";
+import { forward, PARAM_NAMES } from "../../src/nn/index.js";
+import { relu } from "../../src/nn/activations.js";
 
 const SEEDS = [0, 1, 2];
 const sweeps = new Map<string, StepPoint[]>();

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { fastestBackend, matrix, resolveThreads, type Backend } from "../../src/linalg/index.js";
+import { fastestBackend, matrix, type Backend } from "../../src/linalg/index.js";
+import { resolveThreads } from "../../src/linalg/fastest.js";
 import { attachHelpers } from "../../src/linalg/wasm/helper-thread.js";
 import {
   createThreadedWasmBackendSync,

@@ -7,7 +7,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createWasmBackendSync, wasmSimdSupported, WasmBackend } from "../../src/linalg/index.js";
+import { createWasmBackendSync } from "../../src/linalg/index.js";
+import { wasmSimdSupported, WasmBackend } from "../../src/linalg/wasm/backend.js";
 import { tanh } from "../../src/nn/activations.js";
 import { biasActivation, derivativeMask } from "../../src/nn/fused-activations.js";
 import { expectSameBits } from "./same-bits.js";

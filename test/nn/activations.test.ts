@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { ACTIVATIONS, activationByName, leakyRelu, relu } from "../../src/nn/index.js";
+import { ACTIVATIONS, activationByName } from "../../src/nn/index.js";
+import { leakyRelu, relu } from "../../src/nn/activations.js";
 import { Rng } from "../../src/rng.js";
 
 describe("activations", () => {

@@ -16,8 +16,8 @@ import {
   softmaxCrossEntropy,
   softmaxCrossEntropyTerm,
   softmaxMinusOneHot,
-  softmaxMinusOneHotTerm,
 } from "../../src/numerics/index.js";
+import { softmaxMinusOneHotTerm } from "../../src/numerics/softmax.js";
 import { Rng } from "../../src/rng.js";
 import { D, exactOf, ulpError, ulpOf } from "./ulp.js";
 

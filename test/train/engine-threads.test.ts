@@ -1,7 +1,8 @@
 /** trainFast with its products split across threads: the same bits as trainPlain. */
 import { describe, expect, it } from "vitest";
 import { makeDataset } from "../../src/data/index.js";
-import { PARALLEL_MIN_FLOPS, type Matrix } from "../../src/linalg/index.js";
+import type { Matrix } from "../../src/linalg/index.js";
+import { PARALLEL_MIN_FLOPS } from "../../src/linalg/wasm/threaded-backend.js";
 import { createThreadedWasmBackendSync } from "../../src/linalg/wasm/index.js";
 import { initParams, runValues } from "../../src/nn/index.js";
 import { train, type TrainOptions } from "../../src/train/index.js";

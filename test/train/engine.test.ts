@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { makeDataset, makeWorkload, splitDataset } from "../../src/data/index.js";
 import {
   fastestBackend,
+  fromRows,
   jsBackend,
-  wasmSimdSupported,
   type Backend,
   type TanhKernels,
 } from "../../src/linalg/index.js";
-import { fromRows } from "../../src/linalg/index.js";
+import { wasmSimdSupported } from "../../src/linalg/wasm/backend.js";
 import { ACTIVATION_NAMES, initParams, runValues, type Params } from "../../src/nn/index.js";
 import { DivergenceError, train, type TrainOptions } from "../../src/train/index.js";
 import { bits } from "../helpers.js";

@@ -4,13 +4,12 @@ import { backward, forward, initParams, tanh } from "../../src/nn/index.js";
 import { makeDataset } from "../../src/data/index.js";
 import {
   gradientMemory,
-  HELPER_THREAD_BYTES,
   predictionMemory,
-  RUNTIME_BYTES,
   train,
   trainingMemory,
   type MemoryEstimate,
 } from "../../src/train/index.js";
+import { HELPER_THREAD_BYTES, RUNTIME_BYTES } from "../../src/train/memory.js";
 
 const MiB = 2 ** 20;
 

@@ -8,10 +8,10 @@ import {
   forward,
   initParams,
   loss,
-  relu,
   tanh,
   type Params,
 } from "../../src/nn/index.js";
+import { relu } from "../../src/nn/activations.js";
 import { DivergenceError, gradientDescentStep, train } from "../../src/train/index.js";
 
 const bits = (p: Params) =>

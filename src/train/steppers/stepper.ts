@@ -6,6 +6,10 @@
 import type { Params } from "../../nn/index.js";
 import type { EpochRecord, LabelledData, TrainSettings } from "../setup.js";
 
+/**
+ * How a Trainer computes a step: the plain and the fast stepper differ only in this; the rest
+ * (epochs, row order, records, checks, checkpoints) is the Trainer's.
+ */
 export interface Stepper {
   /** One gradient step on the rows order[start..end) (rows start..end without an order). */
   step(order: Uint32Array | null, start: number, end: number): StepReport;
