@@ -158,8 +158,17 @@ function trainFlags(flags: Flags): TrainFlags {
     throw new UsageError("--checkpoint-every needs --checkpoint FILE");
   const shuffle = !booleanFlag(flags, "no-shuffle");
   const json = booleanFlag(flags, "json");
-  const loop = { batchSize, engine, threads, epochs, json };
-  return { ...loop, learningRate, divergenceFactor, checkpointEvery, shuffle };
+  return {
+    learningRate,
+    epochs,
+    batchSize,
+    engine,
+    threads,
+    divergenceFactor,
+    checkpointEvery,
+    shuffle,
+    json,
+  };
 }
 
 /**
