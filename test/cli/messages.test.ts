@@ -121,6 +121,28 @@ describe("an error line says what is wrong, without the class name", () => {
   });
 });
 
+describe("a fault in the options, in the project's words (parseArgs reads them)", () => {
+  it.each([
+    [["--json=1"], "option --json takes no value"],
+    [["--epochs", "--save", "m.json"], "option --epochs needs a value"],
+    [["--json", "--json"], "option --json is given more than once"],
+    [["-abc"], 'unexpected argument "-abc" for "train" (see handgrad train --help)'],
+    [["stray"], 'unexpected argument "stray" for "train" (see handgrad train --help)'],
+    [["--", "--json"], 'unknown option -- for "train" (see handgrad train --help)'],
+  ])("%j", async (args, message) => {
+    const r = await runMain(["train", ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([`handgrad train: ${message}`]);
+  });
+
+  it("a value may start with one dash: the flag judges it (strict parseArgs would refuse it)", async () => {
+    const r = await runMain(["train", "--dataset", "moons", "--seed", "-1"]);
+    expect(r.stderr).toEqual([
+      "handgrad train: --seed must be an integer from 0 to 2^53 − 1, got -1",
+    ]);
+  });
+});
+
 describe("did you mean", () => {
   it("a command", async () => {
     const r = await runMain(["tarin"]);
