@@ -117,10 +117,10 @@ export const NETWORK_FLAGS: FlagSpecs = {
 };
 
 /** The most classes --classes accepts. */
-export const MAX_CLASSES = 1000;
+const MAX_CLASSES = 1000;
 
 export const DEFAULT_HIDDEN = 16;
-export const DEFAULT_ACTIVATION: ActivationName = "tanh";
+const DEFAULT_ACTIVATION: ActivationName = "tanh";
 
 /** The role of the file a flag names, for assertNoCollisions; none when the flag is absent. */
 export function fileRole(
@@ -202,7 +202,7 @@ function classesFlag(flags: Flags): number {
   return integerFlag(flags, "classes", 2, 2, MAX_CLASSES);
 }
 
-/** The commands prepareRun serves; `size` says which memory estimate checks their data. */
+/** What a command asks of prepareRun beyond the shared data and network flags. */
 export interface RunNeeds<Own> {
   /** The flag of the model to start from: --model (grad, gradcheck) or --init-model (train). */
   readonly modelFlag: "model" | "init-model";
