@@ -1,8 +1,31 @@
 /**
- * Command-line flags: a small strict parser (`--name value` or `--name=value`; booleans take
- * no value) and typed readers that turn a flag's text into a validated value or a
+ * Command-line flags, read by node:util parseArgs (`--name value` or `--name=value`; booleans
+ * take no value), and typed readers that turn a flag's text into a validated value or a
  * UsageError that names the flag.
+ *
+ * parseArgs runs with strict: false and tokens: true, and parseFlags enforces strictness
+ * itself on the tokens, in order, so that the first fault in the arguments is the one named,
+ * in the project's words. strict: true cannot keep two behaviours of this command line:
+ *   - a value that starts with one dash, `--seed -1` or `--bias-init -0.5`: strict parseArgs
+ *     refuses it as "ambiguous" (ERR_PARSE_ARGS_INVALID_OPTION_VALUE), where a value of `-1`
+ *     is a value that the flag's reader then judges ("--seed must be an integer …");
+ *   - the option's name in the message: strict errors carry it only inside node's English
+ *     text, which a UsageError must not show or parse.
+ * parseArgs refuses repeated options in neither mode (the last would win), so the tokens are
+ * needed for "given more than once" anyway. With strict: false, parseArgs throws no
+ * ERR_PARSE_ARGS_* error at all: every fault below is found on the tokens. Only options of
+ * Node 20.19 (the engines floor) are used: no allowNegative (`--no-shuffle` is a flag's name).
+ *
+ *   token                                  message
+ *   positional `x`, short option `-x`      unexpected argument "x" for "CMD" (see …)
+ *   option-terminator `--`                 unknown option -- for "CMD" (see …)
+ *   option not in the specs                unknown option --NAME for "CMD" (did you mean …? see …)
+ *   option seen before                     option --NAME is given more than once
+ *   boolean with `=value`                  option --NAME takes no value
+ *   string without a value, or with the    option --NAME needs a value
+ *   next argument `--…` as its value
  */
+import { parseArgs } from "node:util";
 import { parseDecimal } from "../data/decimal.js";
 import { UsageError } from "../errors.js";
 import { didYouMean } from "../suggest.js";
@@ -20,34 +43,47 @@ export type FlagSpec =
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-/** The flags given, by name: strings for valued flags, true for booleans. */
+/** The flags given, by name, in command-line order: strings for valued flags, true for booleans. */
 export type Flags = ReadonlyMap<string, string | true>;
 
 export function parseFlags(args: readonly string[], specs: FlagSpecs, command: string): Flags {
+  const options = Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, { type: spec.kind }]),
+  );
+  const { tokens } = parseArgs({
+    args: [...args],
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const see = `see handgrad ${command} --help`;
   const flags = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (!arg.startsWith("--")) {
+  for (const token of tokens) {
+    // A positional, or a short option (`-x`, `-abc`: parseArgs splits it; name the argument).
+    if (
+      token.kind === "positional" ||
+      (token.kind === "option" && !token.rawName.startsWith("--"))
+    ) {
       throw new UsageError(
-        `unexpected argument ${JSON.stringify(arg)} for "${command}" (see handgrad ${command} --help)`,
+        `unexpected argument ${JSON.stringify(args[token.index])} for "${command}" (${see})`,
       );
     }
-    const equals = arg.indexOf("=");
-    const name = arg.slice(2, equals === -1 ? undefined : equals);
+    const name = token.kind === "option" ? token.name : ""; // "--" ends the options: none here
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
-    if (!spec)
-      throw new UsageError(
-        `unknown option --${name} for "${command}" (${didYouMean(name, Object.keys(specs), (n) => `--${n}`)}see handgrad ${command} --help)`,
-      );
+    if (token.kind === "option-terminator" || !spec) {
+      const hint = didYouMean(name, Object.keys(specs), (n) => `--${n}`);
+      throw new UsageError(`unknown option --${name} for "${command}" (${hint}${see})`);
+    }
     if (flags.has(name)) throw new UsageError(`option --${name} is given more than once`);
     if (spec.kind === "boolean") {
-      if (equals !== -1) throw new UsageError(`option --${name} takes no value`);
+      if (token.inlineValue) throw new UsageError(`option --${name} takes no value`);
       flags.set(name, true);
       continue;
     }
-    const value = equals !== -1 ? arg.slice(equals + 1) : args[++i];
-    // "--epochs --save x" is a forgotten value, not the value "--save".
-    if (value === undefined || (equals === -1 && value.startsWith("--"))) {
+    // "--epochs --save x" is a forgotten value, not the value "--save" (parseArgs takes it).
+    const { value, inlineValue } = token;
+    if (value === undefined || (!inlineValue && value.startsWith("--"))) {
       throw new UsageError(`option --${name} needs a value`);
     }
     flags.set(name, value);

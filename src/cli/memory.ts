@@ -150,16 +150,19 @@ function dataShape(size: DataSize, network: NetworkSize): DataShape {
   };
 }
 
+/** The options of a training loop that its memory depends on. */
+export interface TrainingLoop {
+  readonly batchSize: number | "full";
+  readonly engine: TrainEngine;
+  readonly threads: ThreadsOption;
+  readonly epochs?: number;
+  readonly json?: boolean;
+}
+
 /** The check `handgrad train` (and demo) makes: trainingMemory of the run the flags describe. */
 export function trainingSizeCheck(
   network: NetworkSize,
-  loop: {
-    readonly batchSize: number | "full";
-    readonly engine: TrainEngine;
-    readonly threads: ThreadsOption;
-    readonly epochs?: number;
-    readonly json?: boolean;
-  },
+  loop: TrainingLoop,
   advice: SizeAdvice,
 ): SizeCheck {
   return (size) => {
@@ -229,7 +232,7 @@ export function trainingCheck(
   choice: DataChoice,
   network: NetworkChoice,
   saved: Model | undefined,
-  loop: Parameters<typeof trainingSizeCheck>[1],
+  loop: TrainingLoop,
 ): SizeCheck {
   const size = networkSize(choice, network, saved);
   return trainingSizeCheck(size.network, loop, size.advice);

@@ -1,6 +1,21 @@
 /**
- * What several commands share: the flags that choose the data and the network, and turning
- * them into a data set, a standardisation and starting parameters.
+ * What the commands that load data and a model share (train, and demo through it; grad;
+ * gradcheck): the flags that choose the data and the network, and prepareRun, which turns
+ * them into a ready run in the one right order:
+ *
+ *   1. flags     --model when required; the data flags, the network flags, then the
+ *                command's own options; the flags that shape a fresh model refused
+ *                beside a saved one (--model, --init-model, --resume). No file is touched.
+ *   2. files     no output replaces an input or another output; every output writable;
+ *                the outputs (--save, --checkpoint) locked for this process.
+ *   3. model     --resume's checkpoint and the model file read; --classes checked against it.
+ *   4. data      its size checked (cli/memory.ts) before the rows are made or read; the
+ *                rows loaded, split (--validation), the starting model built or checked to
+ *                fit them, standardised (the model's own, or fitted on the training rows).
+ *   5. outputs   the starting model's logits on the training rows checked to be finite
+ *                (naming the row), so that no command starts on an overflow.
+ *
+ * A fault stops the run at the first step that finds it, with the message that step gives.
  */
 import {
   applyStandardizer,
@@ -15,19 +30,29 @@ import {
   type Standardizer,
 } from "../data/index.js";
 import { DataError, ModelFileError, UsageError } from "../errors.js";
-import { loadModel, type FileKind, type FileRole, type Model } from "../io/index.js";
+import {
+  assertNoCollisions,
+  assertWritable,
+  loadCheckpoint,
+  loadModel,
+  lockAllForWriting,
+  type Checkpoint,
+  type FileKind,
+  type FileRole,
+  type Model,
+} from "../io/index.js";
 import { allFinite, type Matrix } from "../linalg/index.js";
 import {
   ACTIVATION_NAMES,
+  activationByName,
   classCount,
   defaultInitFor,
-  gradsAreFinite,
+  forward,
   INIT_NAMES,
   initParams,
   OUTPUT_NAMES,
   outputHeadFor,
   type ActivationName,
-  type Grads,
   type InitName,
   type OutputName,
 } from "../nn/index.js";
@@ -42,7 +67,7 @@ import {
   type Flags,
   type FlagSpecs,
 } from "./flags.js";
-import type { SizeCheck } from "./memory.js";
+import { commandCheck, trainingCheck, type SizeCheck, type TrainingLoop } from "./memory.js";
 import { sci } from "./report.js";
 
 export const DATA_FLAGS: FlagSpecs = {
@@ -92,10 +117,10 @@ export const NETWORK_FLAGS: FlagSpecs = {
 };
 
 /** The most classes --classes accepts. */
-export const MAX_CLASSES = 1000;
+const MAX_CLASSES = 1000;
 
 export const DEFAULT_HIDDEN = 16;
-export const DEFAULT_ACTIVATION: ActivationName = "tanh";
+const DEFAULT_ACTIVATION: ActivationName = "tanh";
 
 /** The role of the file a flag names, for assertNoCollisions; none when the flag is absent. */
 export function fileRole(
@@ -177,15 +202,148 @@ function classesFlag(flags: Flags): number {
   return integerFlag(flags, "classes", 2, 2, MAX_CLASSES);
 }
 
+/** What a command asks of prepareRun beyond the shared data and network flags. */
+export interface RunNeeds<Own> {
+  /** The flag of the model to start from: --model (grad, gradcheck) or --init-model (train). */
+  readonly modelFlag: "model" | "init-model";
+  /** The command cannot run without it (grad). */
+  readonly modelRequired?: boolean;
+  /** The command's own options, read after the data and network flags, before any file. */
+  readonly options: (flags: Flags) => Own;
+  /** What the size check estimates: one gradient, the gradient check, or training (its loop). */
+  readonly size: "grad" | "gradcheck" | ((own: Own) => TrainingLoop);
+}
+
+/** A run ready to hand to the library: checked flags, locked outputs, data and model. */
+export interface PreparedRun<Own> {
+  /** The data flags, checked. */
+  readonly choice: DataChoice;
+  /** The command's own options (RunNeeds.options). */
+  readonly options: Own;
+  /** The files the flags name: the outputs are locked until release(). */
+  readonly files: {
+    readonly save?: string;
+    readonly checkpoint?: string;
+    readonly resume?: string;
+  };
+  /** How messages name the data: the CSV file or the toy set. */
+  readonly source: string;
+  /** The training rows (every row without --validation), standardised as `model` says. */
+  readonly train: Dataset;
+  /** The rows held out by --validation, standardised the same way. */
+  readonly validation?: Dataset;
+  /**
+   * The model to start from, with the standardisation its inputs get: the model file's or
+   * the checkpoint's (its own), or fresh parameters from the seed (with --standardize, one
+   * fitted on the training rows).
+   */
+  readonly model: Model;
+  /** The file the model came from (--model, --init-model or --resume); none when fresh. */
+  readonly modelFile?: string;
+  /** How messages name the model: its file, or "the initial model". */
+  readonly modelName: string;
+  /** --resume's checkpoint: the state to continue. */
+  readonly checkpoint?: Checkpoint;
+  /** Releases the outputs' locks (the run holds them from before its first read). */
+  release(): void;
+}
+
+/** prepareRun's steps, in order (see the header); the first fault found wins. */
+export function prepareRun<Own>(
+  command: string,
+  flags: Flags,
+  needs: RunNeeds<Own>,
+): PreparedRun<Own> {
+  const modelFile = stringFlag(flags, needs.modelFlag);
+  if (needs.modelRequired && modelFile === undefined) {
+    throw new UsageError(`${command} needs --${needs.modelFlag} FILE`);
+  }
+  const choice = dataChoice(flags);
+  const network = networkChoice(flags);
+  const options = needs.options(flags);
+  const files = {
+    ...optionalPath("save", stringFlag(flags, "save")),
+    ...optionalPath("checkpoint", stringFlag(flags, "checkpoint")),
+    ...optionalPath("resume", stringFlag(flags, "resume")),
+  };
+  refuseFreshModelFlags(flags, files.resume, modelFile, needs.modelFlag);
+
+  // No output may replace an input or another output; each must be writable before any work.
+  assertNoCollisions([
+    ...fileRole("input", "--data", choice.file, "data"),
+    ...fileRole("input", `--${needs.modelFlag}`, modelFile, "model"),
+    ...fileRole("input", "--resume", files.resume, "checkpoint"),
+    ...fileRole("output", "--save", files.save, "model"),
+    ...fileRole("output", "--checkpoint", files.checkpoint, "checkpoint"),
+  ]);
+  const outputs = [files.save, files.checkpoint].filter((path) => path !== undefined);
+  for (const path of outputs) assertWritable(path);
+  const locks = lockAllForWriting(outputs);
+  const release = (): void => {
+    for (const lock of locks) lock.release();
+  };
+  try {
+    const checkpoint = files.resume === undefined ? undefined : loadCheckpoint(files.resume);
+    // A checkpoint's model is a saved model: its classes, size and standardisation hold.
+    const saved = modelFile === undefined ? checkpoint?.model : loadModel(modelFile);
+    const savedFile = modelFile ?? files.resume;
+    if (saved) assertSameClasses(choice, saved, savedFile as string);
+    const size =
+      typeof needs.size === "function"
+        ? trainingCheck(choice, network, saved, needs.size(options))
+        : commandCheck(needs.size, choice, network, saved);
+    const { data, source } = loadData(choice, labelClasses(choice, network, saved), size);
+    const split: { train: Dataset; validation?: Dataset } =
+      choice.validation === undefined
+        ? { train: data }
+        : splitDataset(data, choice.validation, streamSeed(choice.seed, "split"));
+    const start = saved
+      ? checkedModel(saved, network, data.X.cols, savedFile as string)
+      : freshModel(network, data.X.cols, choice.seed, outputsFor(choice, network, data));
+    const standardizer = saved
+      ? saved.standardizer
+      : choice.standardize
+        ? fitStandardizer(split.train.X)
+        : undefined;
+    const model = { ...start, ...(standardizer ? { standardizer } : {}) };
+    const train = standardized(split.train, standardizer, source);
+    const modelName = savedFile ?? "the initial model";
+    const { z2 } = forward(model.params, train.X, activationByName(model.activation));
+    assertFiniteOutputs(z2, modelName, source); // names the row
+    const validation = split.validation && standardized(split.validation, standardizer, source);
+    return {
+      choice,
+      options,
+      files,
+      source,
+      train,
+      ...(validation ? { validation } : {}),
+      model,
+      ...optionalPath("modelFile", savedFile),
+      modelName,
+      ...(checkpoint ? { checkpoint } : {}),
+      release,
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** `{ [key]: path }`, or nothing when the path is absent (for exactOptionalPropertyTypes). */
+function optionalPath<K extends string>(key: K, path: string | undefined): { [P in K]?: string } {
+  return (path === undefined ? {} : { [key]: path }) as { [P in K]?: string };
+}
+
 /**
  * The classes the labels may name: a saved model's own (2 for sigmoid, K for softmax), else
  * --classes K, else "any" for a fresh softmax model without --classes (a CSV's labels then
  * set K = max label + 1), else 2 (binary 0/1).
  */
-export function labelClasses(
+function labelClasses(
   choice: DataChoice,
   network: NetworkChoice,
-  saved?: Model,
+  saved: Model | undefined,
 ): number | "any" {
   if (saved) return classCount(saved.params.W2.cols);
   if (choice.classes !== undefined) return choice.classes;
@@ -193,31 +351,27 @@ export function labelClasses(
 }
 
 /**
- * The data set the choice names (labels 0..classes−1), and how to name it in messages. With
- * `check`, its size is checked first (cli/memory.ts): a toy set's before it is generated, a
- * CSV file's once its rows are counted, before they are read (and again once its labels are
- * known when the classes were not).
+ * The data set the choice names (labels 0..classes−1), and how to name it in messages. Its
+ * size is checked first (cli/memory.ts): a toy set's before it is generated, a CSV file's
+ * once its rows are counted, before they are read (and again once its labels are known when
+ * the classes were not).
  */
-export function loadData(
+function loadData(
   choice: DataChoice,
-  classes: number | "any" = 2,
-  check?: SizeCheck,
+  classes: number | "any",
+  check: SizeCheck,
 ): { data: Dataset; source: string } {
   const knownClasses = classes === "any" ? 2 : classes;
   if (choice.file !== undefined) {
     const options = {
       maxClasses: classes === "any" ? MAX_CLASSES : classes,
       ...(choice.label === undefined ? {} : { label: choice.label }),
-      ...(check === undefined
-        ? {}
-        : {
-            onCensus: (rows: number, columns: number) =>
-              check({ rows, features: Math.max(0, columns - 1), classes: knownClasses }),
-          }),
+      onCensus: (rows: number, columns: number) =>
+        check({ rows, features: Math.max(0, columns - 1), classes: knownClasses }),
     };
     try {
       const data = loadCsv(choice.file, options);
-      if (check && classes === "any") {
+      if (classes === "any") {
         check({ rows: data.X.rows, features: data.X.cols, classes: maxLabel(data.y) + 1 });
       }
       return { data, source: choice.file };
@@ -229,7 +383,7 @@ export function loadData(
     }
   }
   const name = choice.dataset as string;
-  check?.({ rows: choice.samples ?? DEFAULT_SAMPLES, features: 2, classes: knownClasses });
+  check({ rows: choice.samples ?? DEFAULT_SAMPLES, features: 2, classes: knownClasses });
   const data = makeDataset(name, {
     seed: streamSeed(choice.seed, "data"),
     ...(choice.samples === undefined ? {} : { samples: choice.samples }),
@@ -244,7 +398,7 @@ export function loadData(
  * without --classes, over max label + 1 classes) when --output softmax or K ≥ 3; else 1,
  * the sigmoid head.
  */
-export function outputsFor(choice: DataChoice, network: NetworkChoice, data: Dataset): number {
+function outputsFor(choice: DataChoice, network: NetworkChoice, data: Dataset): number {
   const K = choice.classes ?? Math.max(2, maxLabel(data.y) + 1);
   return network.output === "softmax" || K > 2 ? K : 1;
 }
@@ -253,46 +407,28 @@ function maxLabel(y: Matrix): number {
   return y.data.reduce((a, b) => Math.max(a, b), 0);
 }
 
-/** Splits off the validation rows when the choice asks for them. */
-export function splitData(
-  choice: DataChoice,
-  data: Dataset,
-): { train: Dataset; validation?: Dataset } {
-  if (choice.validation === undefined) return { train: data };
-  return splitDataset(data, choice.validation, streamSeed(choice.seed, "split"));
-}
-
 /**
- * The standardisation to apply: a saved model's own (or none); for a fresh model, with
- * --standardize, one fitted on the training rows only (never on held-out rows).
+ * Refuses, before any file is read, the flags that only shape a fresh model when the run
+ * continues a checkpoint (--resume) or starts from a saved model (`flag`: model or
+ * init-model).
  */
-export function standardizerFor(
-  choice: DataChoice,
-  train: Dataset,
-  saved?: Model,
-): Standardizer | undefined {
-  if (saved) return saved.standardizer;
-  return choice.standardize ? fitStandardizer(train.X) : undefined;
-}
-
-/**
- * Refuses, before any file is read, the flags that only shape a fresh model when a saved
- * one is given (`flag` names the option that gives it: init-model or model).
- */
-export function refuseFreshModelFlags(
-  choice: DataChoice,
-  network: NetworkChoice,
+function refuseFreshModelFlags(
+  flags: Flags,
+  resumePath: string | undefined,
   modelPath: string | undefined,
   flag: string,
 ): void {
+  if (resumePath !== undefined) {
+    for (const fresh of ["init-model", "init", "bias-init"]) {
+      if (flags.has(fresh))
+        throw new UsageError(
+          `--${fresh} shapes a fresh model; --resume ${resumePath} continues the checkpoint's`,
+        );
+    }
+  }
   if (modelPath === undefined) return;
-  const fresh = [
-    ["standardize", choice.standardize],
-    ["init", network.init !== undefined],
-    ["bias-init", network.biasInit !== undefined],
-  ] as const;
-  for (const [name, given] of fresh) {
-    if (given) {
+  for (const name of ["standardize", "init", "bias-init"]) {
+    if (flags.has(name)) {
       throw new UsageError(
         `--${name} applies to a fresh model, not to --${flag} ${modelPath} (which keeps its own weights and standardisation)`,
       );
@@ -301,7 +437,7 @@ export function refuseFreshModelFlags(
 }
 
 /** The data set with its features standardised (unchanged when s is undefined). */
-export function standardized(data: Dataset, s: Standardizer | undefined, source: string): Dataset {
+function standardized(data: Dataset, s: Standardizer | undefined, source: string): Dataset {
   return { ...data, X: standardizedFeatures(data.X, s, source) };
 }
 
@@ -357,24 +493,8 @@ export function networkChoice(flags: Flags): NetworkChoice {
   };
 }
 
-/**
- * The network to start from: the model in `modelPath` (whose activation, size and output head
- * the flags may repeat but not contradict; `saved` when it was read already), or fresh
- * parameters drawn from the seed, with `outputs` logits (1: sigmoid, K ≥ 2: softmax).
- */
-export function startingModel(
-  network: NetworkChoice,
-  D: number,
-  modelPath: string | undefined,
-  seed: number,
-  fresh: { readonly outputs?: number; readonly saved?: Model } = {},
-): Model {
-  if (modelPath !== undefined) {
-    const model = fresh.saved ?? loadModel(modelPath);
-    assertModelFits(model, D, modelPath);
-    assertSameNetwork(network, model, modelPath);
-    return model;
-  }
+/** Fresh parameters drawn from the seed, with `outputs` logits (1: sigmoid, K ≥ 2: softmax). */
+function freshModel(network: NetworkChoice, D: number, seed: number, outputs: number): Model {
   const activation = network.activation ?? DEFAULT_ACTIVATION;
   const params = initParams({
     inputs: D,
@@ -382,65 +502,47 @@ export function startingModel(
     init: network.init ?? defaultInitFor(activation),
     biasInit: network.biasInit ?? 0,
     seed: streamSeed(seed, "init"),
-    ...(fresh.outputs === undefined ? {} : { outputs: fresh.outputs }),
+    outputs,
   });
   return { activation, params };
 }
 
-/** Throws a UsageError when a network flag contradicts the saved model. */
-function assertSameNetwork(network: NetworkChoice, model: Model, modelPath: string): void {
+/**
+ * A saved model that takes the data's D features and whose activation, size and output head
+ * the flags may repeat but not contradict.
+ */
+function checkedModel(model: Model, network: NetworkChoice, D: number, path: string): Model {
+  const modelD = model.params.W1.rows;
+  if (modelD !== D) {
+    throw new ModelFileError(`${path} expects ${modelD} features but the data has ${D}`);
+  }
   const H = model.params.W1.cols;
   if (network.activation !== undefined && network.activation !== model.activation) {
     throw new UsageError(
-      `--activation ${network.activation} contradicts ${modelPath}, whose activation is ${model.activation}`,
+      `--activation ${network.activation} contradicts ${path}, whose activation is ${model.activation}`,
     );
   }
   if (network.hidden !== undefined && network.hidden !== H) {
     throw new UsageError(
-      `--hidden ${network.hidden} contradicts ${modelPath}, which has ${H} hidden units`,
+      `--hidden ${network.hidden} contradicts ${path}, which has ${H} hidden units`,
     );
   }
   const head = outputHeadFor(model.params.W2.cols).name;
   if (network.output !== undefined && network.output !== head) {
-    throw new UsageError(
-      `--output ${network.output} contradicts ${modelPath}, whose output is ${head}`,
-    );
+    throw new UsageError(`--output ${network.output} contradicts ${path}, whose output is ${head}`);
   }
+  return model;
 }
 
 /**
  * Throws a UsageError when --classes contradicts the saved model's classes (2 for a sigmoid
  * model, K for a softmax model over K).
  */
-export function assertSameClasses(choice: DataChoice, model: Model, modelPath: string): void {
+function assertSameClasses(choice: DataChoice, model: Model, modelPath: string): void {
   const K = classCount(model.params.W2.cols);
   if (choice.classes !== undefined && choice.classes !== K) {
     throw new UsageError(
       `--classes ${choice.classes} contradicts ${modelPath}, which has ${K} classes`,
-    );
-  }
-}
-
-/** Throws a ModelFileError unless the model takes D features. */
-export function assertModelFits(model: Model, D: number, path: string): void {
-  const modelD = model.params.W1.rows;
-  if (modelD !== D) {
-    throw new ModelFileError(`${path} expects ${modelD} features but the data has ${D}`);
-  }
-}
-
-/** A model file, checked against the data's width D. */
-export function loadModelFor(path: string, D: number): Model {
-  const model = loadModel(path);
-  assertModelFits(model, D, path);
-  return model;
-}
-
-/** Throws a DataError when a gradient overflowed: the weights or the features are too large. */
-export function assertFiniteGradients(grads: Grads, modelName: string, dataSource: string): void {
-  if (!gradsAreFinite(grads)) {
-    throw new DataError(
-      `the gradients of ${modelName} overflow on ${dataSource}: its weights or the features are too large for float64`,
     );
   }
 }

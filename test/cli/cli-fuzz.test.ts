@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import type { Output } from "../../src/cli/output.js";
-import { jsonText } from "../../src/cli/output.js";
+import { runMain } from "./run.js";
 
 const SEED = 20250920;
 
@@ -70,19 +70,6 @@ afterAll(() => {
 
 function quietOutput(): Output {
   return { json: () => undefined, log: () => undefined, interactive: false };
-}
-
-/** Runs main and captures what it prints: JSON documents as text, stderr lines. */
-async function run(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const output: Output = {
-    json: (value) => stdout.push(jsonText(value)),
-    log: (line) => stderr.push(line),
-    interactive: false,
-  };
-  const code = await main(args, output);
-  return { code, stdout, stderr };
 }
 
 const FLAGS = [
@@ -222,7 +209,9 @@ describe("the command line, fuzzed", () => {
           const args = bounded(command, argumentGroups.flat());
           // `experiment NAME` runs a real experiment (seconds): only its option errors and --list.
           if (command === "experiment" && !args.includes("--list")) args.unshift("--no-such-flag");
-          const { code, stdout, stderr } = await run(command === "" ? args : [command, ...args]);
+          const { code, stdout, stderr } = await runMain(
+            command === "" ? args : [command, ...args],
+          );
           const context = JSON.stringify([command, ...args]) + "\n" + stderr.join("\n");
           expect([0, 1, 2, 3], context).toContain(code);
           codes.set(code, (codes.get(code) ?? 0) + 1);
@@ -247,7 +236,7 @@ describe("the command line, fuzzed", () => {
       for (const junk of JUNK) {
         const args = bounded("train", ["--data", files.tiny as string, `--${flag}`, junk]);
         if (flag === "data") args.splice(0, 2);
-        const { code, stderr } = await run(["train", ...args]);
+        const { code, stderr } = await runMain(["train", ...args]);
         const context = JSON.stringify(args) + "\n" + stderr.join("\n");
         expect([0, 1, 2, 3], context).toContain(code);
         if (code === 2) expect(stderr, context).toHaveLength(1);

@@ -17,9 +17,8 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { jsonText, type Output } from "../../src/cli/output.js";
 import { loadCheckpoint, loadModel } from "../../src/io/index.js";
+import { runMain } from "./run.js";
 
 let dir: string;
 const originals: Record<string, string> = {};
@@ -29,7 +28,7 @@ beforeAll(async () => {
   copyFileSync(join(import.meta.dirname, "../../data/breast_cancer.csv"), originals.data);
   originals.model = join(dir, "model.json");
   originals.checkpoint = join(dir, "ck.json");
-  const made = await run([
+  const made = await runMain([
     "train",
     "--data",
     originals.data,
@@ -44,16 +43,6 @@ beforeAll(async () => {
   expect(made.code, made.stderr.join("\n")).toBe(0);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[]): Promise<{ code: number; stderr: string[] }> {
-  const stderr: string[] = [];
-  const output: Output = {
-    json: (value) => void jsonText(value),
-    log: (line) => stderr.push(line),
-    interactive: false,
-  };
-  return { code: await main(args, output), stderr };
-}
 
 /**
  * The pairs of the matrix: the flag `a` is given the shared file (a copy of `source`), the
@@ -174,7 +163,7 @@ describe("output flags against input flags on one file", () => {
         copyFileSync(originals[pair.source] as string, file);
         const before = readFileSync(file);
         const args = pair.args(file, spelled(file, how, tag));
-        const r = await run(args);
+        const r = await runMain(args);
         const context = `${args.join(" ")}\n${r.stderr.join("\n")}`;
         if (pair.allowed) {
           expect(r.code, context).toBe(0);

@@ -20,11 +20,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { jsonText, shellWord, type Output } from "../../src/cli/output.js";
+import { shellWord } from "../../src/cli/output.js";
 import { loadCheckpoint, saveModel } from "../../src/io/index.js";
 import { matrix } from "../../src/linalg/index.js";
-import { bin, root } from "./run.js";
+import { bin, root, runMain } from "./run.js";
 
 const isRoot = process.getuid?.() === 0;
 let dir: string;
@@ -34,17 +33,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "handgrad-edges-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[]): Promise<{ code: number; stderr: string[]; stdout: string[] }> {
-  const stderr: string[] = [];
-  const stdout: string[] = [];
-  const output: Output = {
-    json: (value) => void stdout.push(jsonText(value)),
-    log: (line) => stderr.push(line),
-    interactive: false,
-  };
-  return { code: await main(args, output), stderr, stdout };
-}
 
 const QUICK = ["--dataset", "moons", "--samples", "40", "--epochs", "2", "--hidden", "3"];
 
@@ -73,10 +61,10 @@ describe.runIf(isRoot)("outputs on devices and FIFOs (mknod needs root)", () => 
     const full = join(dir, "full");
     expect(spawnSync("mknod", [nul, "c", "1", "3"]).status).toBe(0);
     expect(spawnSync("mknod", [full, "c", "1", "7"]).status).toBe(0);
-    const discarded = await run(["train", ...QUICK, "--save", nul, "--checkpoint", nul]);
+    const discarded = await runMain(["train", ...QUICK, "--save", nul, "--checkpoint", nul]);
     expect(discarded.code, discarded.stderr.join("\n")).toBe(0);
     expect(lstatSync(nul).isCharacterDevice()).toBe(true);
-    const refused = await run(["train", ...QUICK, "--save", full]);
+    const refused = await runMain(["train", ...QUICK, "--save", full]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toEqual([
       `handgrad train: cannot write ${full}: no space left on the device`,
@@ -86,7 +74,7 @@ describe.runIf(isRoot)("outputs on devices and FIFOs (mknod needs root)", () => 
 
   it("predict --out onto a FIFO passes the CSV to its reader", async () => {
     const model = join(dir, "fifo-model.json");
-    expect((await run(["train", ...QUICK, "--save", model])).code).toBe(0);
+    expect((await runMain(["train", ...QUICK, "--save", model])).code).toBe(0);
     const csv = join(dir, "fifo-data.csv");
     writeFileSync(csv, "a,b\n0,1\n1,0\n");
     const fifo = join(dir, "fifo");
@@ -95,7 +83,7 @@ describe.runIf(isRoot)("outputs on devices and FIFOs (mknod needs root)", () => 
     let received = "";
     reader.stdout.on("data", (d: Buffer) => (received += d.toString()));
     const closed = new Promise((done) => reader.on("close", done));
-    const r = await run(["predict", "--model", model, "--data", csv, "--out", fifo]);
+    const r = await runMain(["predict", "--model", model, "--data", csv, "--out", fifo]);
     await closed;
     expect(r.code, r.stderr.join("\n")).toBe(0);
     expect(received).toMatch(/^probability,class\n[0-9.e-]+,[01]\n[0-9.e-]+,[01]\n$/);
@@ -108,7 +96,7 @@ describe("files that must not be replaced", () => {
     const path = join(dir, "read-only.json");
     writeFileSync(path, "mine");
     chmodSync(path, 0o444);
-    const r = await run(["train", "--dataset", "moons", "--epochs", "100000", "--save", path]);
+    const r = await runMain(["train", "--dataset", "moons", "--epochs", "100000", "--save", path]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
       `handgrad train: cannot write ${path}: it is read-only (mode 0444), so handgrad will not replace it; make it writable or choose another path`,
@@ -135,7 +123,7 @@ describe("files that must not be replaced", () => {
     );
     await until(() => existsSync(join(folder, "ck.json"))); // training, signals handled
     expect(existsSync(join(folder, "m.json.lock"))).toBe(true);
-    const second = await run(["train", ...QUICK, "--save", join(folder, "m.json")]);
+    const second = await runMain(["train", ...QUICK, "--save", join(folder, "m.json")]);
     expect(second.code).toBe(2);
     expect(second.stderr).toHaveLength(1);
     expect(second.stderr[0]).toMatch(
@@ -148,7 +136,7 @@ describe("files that must not be replaced", () => {
     expect(ended.code, ended.stderr).toBe(143);
     expect(existsSync(join(folder, "m.json"))).toBe(true); // the interrupted run's model
     expect(existsSync(join(folder, "m.json.lock"))).toBe(false);
-    expect((await run(["train", ...QUICK, "--save", join(folder, "m.json")])).code).toBe(0);
+    expect((await runMain(["train", ...QUICK, "--save", join(folder, "m.json")])).code).toBe(0);
   });
 });
 
@@ -181,7 +169,7 @@ describe("paths that lead elsewhere", () => {
     symlinkSync("real/deep", join(folder, "alias"));
     symlinkSync("../target.json", join(folder, "real", "deep", "link.json"));
     writeFileSync(join(folder, "target.json"), "precious"); // what the link text names from folder/
-    const r = await run(["train", ...QUICK, "--save", join(folder, "alias", "link.json")]);
+    const r = await runMain(["train", ...QUICK, "--save", join(folder, "alias", "link.json")]);
     expect(r.code, r.stderr.join("\n")).toBe(0);
     expect(readFileSync(join(folder, "target.json"), "utf8")).toBe("precious");
     expect(JSON.parse(readFileSync(join(folder, "real", "target.json"), "utf8")).format).toBe(
@@ -196,7 +184,15 @@ describe("paths that lead elsewhere", () => {
     writeFileSync(data, "a,b,y\n0,1,0\n1,0,1\n");
     const old = new Date(Date.now() - 3_600_000);
     utimesSync(data, old, old);
-    const r = await run(["train", "--data", data, "--epochs", "1", "--save", join(folder, "d")]);
+    const r = await runMain([
+      "train",
+      "--data",
+      data,
+      "--epochs",
+      "1",
+      "--save",
+      join(folder, "d"),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
       `handgrad train: cannot lock ${join(folder, "d")}: ${data} exists and is not a handgrad lock, so handgrad will not touch it; move it away or choose another path`,
@@ -236,7 +232,7 @@ describe("signals", () => {
     process.chdir(gone);
     rmSync(gone, { recursive: true });
     try {
-      const r = await run(["train", ...QUICK]);
+      const r = await runMain(["train", ...QUICK]);
       expect(r.code).toBe(0);
       expect(r.stderr[0]).toBe(
         "handgrad train: warning: cannot write handgrad-checkpoint.json: no such folder (the working folder is gone), so an interrupted run would lose its progress; give --checkpoint FILE in a writable folder to keep it",
@@ -303,13 +299,13 @@ describe("messages", () => {
     const folder = join(dir, "line\nbreak");
     mkdirSync(folder);
     const save = join(folder, "m.json");
-    const r = await run(["train", ...QUICK, "--save", save]);
+    const r = await runMain(["train", ...QUICK, "--save", save]);
     expect(r.code).toBe(0);
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toMatch(/saved .*line\\nbreak\/m\.json$/);
     const csv = join(folder, "x.csv");
     writeFileSync(csv, "a,b\n0,1\n");
-    const p = await run([
+    const p = await runMain([
       "predict",
       "--model",
       save,
@@ -340,10 +336,10 @@ describe("messages", () => {
     const folder = join(dir, "checkpoint-as-model");
     mkdirSync(folder);
     const ck = join(folder, "ck.json");
-    expect((await run(["train", ...QUICK, "--checkpoint", ck])).code).toBe(0);
+    expect((await runMain(["train", ...QUICK, "--checkpoint", ck])).code).toBe(0);
     const csv = join(folder, "x.csv");
     writeFileSync(csv, "a,b\n0,1\n");
-    const r = await run(["predict", "--model", ck, "--data", csv]);
+    const r = await runMain(["predict", "--model", ck, "--data", csv]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
       `handgrad predict: ${ck}: this is a training checkpoint, not a model file: continue the run with handgrad train --resume, or use the model file its run saved`,
@@ -353,7 +349,7 @@ describe("messages", () => {
   it("labels of one class only get their own hint", async () => {
     const csv = join(dir, "one-class.csv");
     writeFileSync(csv, "a,b,y\n0,1,1\n1,0,1\n2,2,1\n");
-    const r = await run(["train", "--data", csv, "--epochs", "2"]);
+    const r = await runMain(["train", "--data", csv, "--epochs", "2"]);
     expect(r.code).toBe(0);
     expect(r.stderr[1]).toBe(
       "hint: every training label is 1: with one class there is nothing to learn; check --label and the data",
@@ -361,11 +357,11 @@ describe("messages", () => {
   });
 
   it("the divergence hint suggests a readable rate", async () => {
-    const r = await run(["train", ...QUICK, "--lr", "1e200"]);
+    const r = await runMain(["train", ...QUICK, "--lr", "1e200"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toContain("try a lower learning rate (e.g. --lr 1e199)");
-    const slow = await run(["train", ...QUICK, "--lr", "3e150"]);
+    const slow = await runMain(["train", ...QUICK, "--lr", "3e150"]);
     expect(slow.stderr[0]).toContain("(e.g. --lr 3e149)");
   });
 
@@ -384,14 +380,14 @@ describe("messages", () => {
     });
     const csv = join(dir, "flat.csv");
     writeFileSync(csv, "a,b,y\n1,1,0\n1,1,1\n1,1,0\n1,1,1\n");
-    const r = await run(["train", "--data", csv, "--init-model", model, "--epochs", "3"]);
+    const r = await runMain(["train", "--data", csv, "--init-model", model, "--epochs", "3"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toHaveLength(2);
     expect(r.stderr[1]).toBe(
       "hint: the training loss did not fall (0.6931 → 0.6931) and train accuracy 50.0% is no better than always answering the commonest of the 2 classes (50.0%); try another --lr (lower if the loss rose, higher if it barely moved), more --epochs, or --standardize",
     );
     // A run that learns prints no hint.
-    const learned = await run(["train", "--dataset", "moons", "--epochs", "20"]);
+    const learned = await runMain(["train", "--dataset", "moons", "--epochs", "20"]);
     expect(learned.stderr.filter((line) => line.startsWith("hint:"))).toEqual([]);
   });
 });

@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DataError, FileError, ModelFileError, ShapeError, UsageError } from "../../src/errors.js";
-import { main } from "../../src/cli/main.js";
-import type { Output } from "../../src/cli/output.js";
+import { runMain } from "./run.js";
 
 // `handgrad demo` throws what a test puts here (the real demo when it is undefined).
 const demoThrows = vi.hoisted(() => ({ error: undefined as unknown }));
@@ -32,18 +31,6 @@ beforeAll(() => {
   writeFileSync(join(folder, "m.json"), '{"nope": 1}\n');
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-/** Runs main and captures what it prints on stderr, line by line. */
-async function run(args: string[]): Promise<{ code: number; stderr: string[] }> {
-  const stderr: string[] = [];
-  const output: Output = {
-    json: () => undefined,
-    log: (text) => stderr.push(...text.split("\n")),
-    interactive: false,
-  };
-  const code = await main(args, output);
-  return { code, stderr };
-}
 
 const CLASS_NAME = /\b(Handgrad|Usage|Data|File|ModelFile|Shape|Divergence)Error\b/;
 
@@ -92,7 +79,7 @@ describe("an error line says what is wrong, without the class name", () => {
       /^handgrad train: training diverged at epoch 1, /,
     ],
   ])("%s", async (_, args, exitCode, line) => {
-    const r = await run(args());
+    const r = await runMain(args());
     expect(r.code, r.stderr.join("\n")).toBe(exitCode);
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toMatch(line);
@@ -111,21 +98,21 @@ describe("an error line says what is wrong, without the class name", () => {
       ["ModelFileError", new ModelFileError("the model file is wrong")],
     ])("a %s: its message, exit 2", async (_, error) => {
       demoThrows.error = error;
-      const r = await run(["demo"]);
+      const r = await runMain(["demo"]);
       expect(r.code).toBe(2);
       expect(r.stderr).toEqual([`handgrad demo: ${error.message}`]);
     });
 
     it("a ShapeError (a bug in the CLI): its message, the request to report it, exit 70", async () => {
       demoThrows.error = new ShapeError("matmul: 2×3 times 4×1");
-      const r = await run(["demo"]);
+      const r = await runMain(["demo"]);
       expect(r.code).toBe(70);
       expect(r.stderr).toEqual(["handgrad demo: matmul: 2×3 times 4×1 (a bug: please report it)"]);
     });
 
     it("any other error: an internal error with its stack trace, exit 70", async () => {
       demoThrows.error = new TypeError("x is undefined");
-      const r = await run(["demo"]);
+      const r = await runMain(["demo"]);
       expect(r.code).toBe(70);
       expect(r.stderr[0]).toBe("handgrad demo: internal error (please report it):");
       expect(r.stderr[1]).toBe("TypeError: x is undefined");
@@ -134,61 +121,89 @@ describe("an error line says what is wrong, without the class name", () => {
   });
 });
 
+describe("a fault in the options, in the project's words (parseArgs reads them)", () => {
+  it.each([
+    [["--json=1"], "option --json takes no value"],
+    [["--epochs", "--save", "m.json"], "option --epochs needs a value"],
+    [["--json", "--json"], "option --json is given more than once"],
+    [["-abc"], 'unexpected argument "-abc" for "train" (see handgrad train --help)'],
+    [["stray"], 'unexpected argument "stray" for "train" (see handgrad train --help)'],
+    [["--", "--json"], 'unknown option -- for "train" (see handgrad train --help)'],
+  ])("%j", async (args, message) => {
+    const r = await runMain(["train", ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([`handgrad train: ${message}`]);
+  });
+
+  it("a value may start with one dash: the flag judges it (strict parseArgs would refuse it)", async () => {
+    const r = await runMain(["train", "--dataset", "moons", "--seed", "-1"]);
+    expect(r.stderr).toEqual([
+      "handgrad train: --seed must be an integer from 0 to 2^53 − 1, got -1",
+    ]);
+  });
+});
+
 describe("did you mean", () => {
   it("a command", async () => {
-    const r = await run(["tarin"]);
+    const r = await runMain(["tarin"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
       'handgrad: unknown command "tarin" (did you mean train? commands: demo, train, gradcheck, grad, predict, experiment, bench, playground; see handgrad --help)',
     ]);
-    expect((await run(["help", "gradchek"])).stderr[0]).toMatch(/\(did you mean gradcheck\? /);
-    expect((await run(["zzz"])).stderr[0]).toMatch(/^handgrad: unknown command "zzz" \(commands: /);
+    expect((await runMain(["help", "gradchek"])).stderr[0]).toMatch(/\(did you mean gradcheck\? /);
+    expect((await runMain(["zzz"])).stderr[0]).toMatch(
+      /^handgrad: unknown command "zzz" \(commands: /,
+    );
   });
 
   it("an option", async () => {
-    const r = await run(["train", "--epoch", "3"]);
+    const r = await runMain(["train", "--epoch", "3"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
       'handgrad train: unknown option --epoch for "train" (did you mean --epochs? see handgrad train --help)',
     ]);
-    expect((await run(["gradcheck", "--hiden=4"])).stderr[0]).toMatch(/did you mean --hidden\?/);
-    expect((await run(["predict", "--lable", "y"])).stderr[0]).toMatch(/did you mean --label\?/);
-    expect((await run(["train", "--learning-rate", "1"])).stderr).toEqual([
+    expect((await runMain(["gradcheck", "--hiden=4"])).stderr[0]).toMatch(
+      /did you mean --hidden\?/,
+    );
+    expect((await runMain(["predict", "--lable", "y"])).stderr[0]).toMatch(
+      /did you mean --label\?/,
+    );
+    expect((await runMain(["train", "--learning-rate", "1"])).stderr).toEqual([
       'handgrad train: unknown option --learning-rate for "train" (see handgrad train --help)',
     ]);
   });
 
   it("a data set", async () => {
-    const r = await run(["train", "--dataset", "moon"]);
+    const r = await runMain(["train", "--dataset", "moon"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
       'handgrad train: unknown data set "moon" (did you mean "moons"?); the known data sets are moons, circles, xor, spirals, blobs',
     ]);
-    expect((await run(["train", "--dataset", "mnist"])).stderr[0]).toBe(
+    expect((await runMain(["train", "--dataset", "mnist"])).stderr[0]).toBe(
       'handgrad train: unknown data set "mnist"; the known data sets are moons, circles, xor, spirals, blobs',
     );
   });
 
   it("an experiment", async () => {
-    const r = await run(["experiment", "stabilty"]);
+    const r = await runMain(["experiment", "stabilty"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toMatch(
       /^handgrad experiment: unknown experiment "stabilty" \(did you mean "stability"\? known: stability, /,
     );
-    expect((await run(["experiment", "mnist"])).stderr[0]).toMatch(
+    expect((await runMain(["experiment", "mnist"])).stderr[0]).toMatch(
       /unknown experiment "mnist" \(known: /,
     );
   });
 
   it("a --label column", async () => {
     const data = join(folder, "ok.csv");
-    const r = await run(["train", "--data", data, "--label", "lable"]);
+    const r = await runMain(["train", "--data", data, "--label", "lable"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
       `handgrad train: ${data} has no column "lable" (did you mean "label"?); its columns are "x1", "x2", "label"`,
     ]);
-    expect((await run(["train", "--data", data, "--label", "y"])).stderr[0]).toMatch(
+    expect((await runMain(["train", "--data", data, "--label", "y"])).stderr[0]).toMatch(
       /has no column "y"; its columns are/,
     );
   });
@@ -196,7 +211,7 @@ describe("did you mean", () => {
 
 describe("--help shows a placeholder for each value", () => {
   it("train: --hidden H, --data FILE.csv, --save FILE, --lr η; booleans have none; aligned", async () => {
-    const r = await run(["train", "--help"]);
+    const r = await runMain(["train", "--help"]);
     expect(r.code).toBe(0);
     const options = r.stderr.slice(r.stderr.indexOf("options:") + 1);
     expect(options).toContainEqual(expect.stringMatching(/^ {2}--hidden H {2,}hidden units H/));
@@ -227,7 +242,7 @@ describe("--help shows a placeholder for each value", () => {
       "bench",
       "playground",
     ]) {
-      const r = await run([command, "--help"]);
+      const r = await runMain([command, "--help"]);
       const options = r.stderr.slice(r.stderr.indexOf("options:") + 1);
       expect(options.length, command).toBeGreaterThan(0);
       for (const line of options) expect(line, command).toMatch(/^ {2}--[a-z-]+( \S+)? {4,}\S/);

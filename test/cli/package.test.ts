@@ -19,8 +19,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXPERIMENT_INSTALL, EXPERIMENT_PACKAGES } from "../../src/cli/commands/experiment.js";
-import { main } from "../../src/cli/main.js";
-import type { Output } from "../../src/cli/output.js";
+import { runMain } from "./run.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -114,44 +113,33 @@ describe("package manifest", () => {
 });
 
 describe("handgrad --version and handgrad help COMMAND", () => {
-  /** main(args) in-process: its exit code and its stderr lines, joined. */
-  async function run(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-    const stderr: string[] = [];
-    const stdout: string[] = [];
-    const output: Output = {
-      json: (value) => void stdout.push(JSON.stringify(value)),
-      log: (line) => void stderr.push(line),
-      interactive: false,
-    };
-    const code = await main(args, output);
-    return { code, stderr: stderr.join("\n"), stdout: stdout.join("\n") };
-  }
-
   it("--version and -V print the version in package.json", async () => {
     for (const flag of ["--version", "-V"]) {
-      expect(await run([flag])).toEqual({ code: 0, stderr: pkg.version, stdout: "" });
+      expect(await runMain([flag])).toEqual({ code: 0, stderr: [pkg.version], stdout: [] });
     }
   });
 
   it("help COMMAND prints exactly what COMMAND --help prints, for every command", async () => {
-    const usage = await run(["--help"]);
-    const commands = [...usage.stderr.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1] as string);
+    const usage = await runMain(["--help"]);
+    const commands = [...usage.stderr.join("\n").matchAll(/^ {2}(\S+) {2,}/gm)].map(
+      (m) => m[1] as string,
+    );
     expect(commands).toContain("experiment");
     for (const command of commands) {
-      const help = await run(["help", command]);
+      const help = await runMain(["help", command]);
       expect(help.code, command).toBe(0);
-      expect(help.stderr, command).toMatch(new RegExp(`^usage: handgrad ${command}`));
-      expect(help).toEqual(await run([command, "--help"]));
+      expect(help.stderr[0], command).toMatch(new RegExp(`^usage: handgrad ${command}`));
+      expect(help).toEqual(await runMain([command, "--help"]));
     }
-    expect(await run(["help"])).toEqual(usage);
+    expect(await runMain(["help"])).toEqual(usage);
   });
 
   it("help of an unknown command exits 2 with one line", async () => {
-    const r = await run(["help", "nonsense"]);
+    const r = await runMain(["help", "nonsense"]);
     expect(r.code).toBe(2);
-    expect(r.stderr.split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/unknown command "nonsense"/);
-    expect(r.stdout).toBe("");
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(/unknown command "nonsense"/);
+    expect(r.stdout).toEqual([]);
   });
 });
 

@@ -16,21 +16,14 @@ import {
   trainingCheck,
   USABLE_FRACTION,
 } from "../../src/cli/memory.js";
-import { main } from "../../src/cli/main.js";
 import { parseFlags } from "../../src/cli/flags.js";
-import type { Output } from "../../src/cli/output.js";
 import { dataChoice, networkChoice } from "../../src/cli/setup.js";
 import { TRAIN_FLAGS } from "../../src/cli/commands/train.js";
 import { MAX_SAMPLES } from "../../src/data/index.js";
 import { UsageError } from "../../src/errors.js";
 import { trainingMemory } from "../../src/train/index.js";
 import { HISTORY_RECORD_BYTES } from "../../src/train/memory.js";
-
-async function run(args: string[]): Promise<{ code: number; stderr: string[] }> {
-  const stderr: string[] = [];
-  const output: Output = { json: () => {}, log: (line) => stderr.push(line), interactive: false };
-  return { code: await main(args, output), stderr };
-}
+import { runMain } from "./run.js";
 
 /** The CLI's own decision for these train flags: the refusal's message, or undefined. */
 function refusal(args: string[], samples: number, classes: number): string | undefined {
@@ -59,7 +52,7 @@ describe("sizes are checked before work", () => {
   it("the issue's runs exit 2 with one line saying what is needed and what to lower", async () => {
     for (const samples of ["100000", "20000"]) {
       const args = ["train", "--dataset", "moons", "--samples", samples, "--hidden", "100000"];
-      const { code, stderr } = await run(args);
+      const { code, stderr } = await runMain(args);
       expect(code).toBe(2);
       expect(stderr).toHaveLength(1);
       expect(stderr[0]).toMatch(/^handgrad train: this run needs .* lower --samples or --hidden$/);
@@ -140,7 +133,7 @@ describe("sizes are checked before work", () => {
           const why = refusal(args, n, classes);
           if (why !== undefined) {
             refused++;
-            const { code, stderr } = await run(["train", ...args]);
+            const { code, stderr } = await runMain(["train", ...args]);
             expect(code).toBe(2);
             expect(stderr).toHaveLength(1);
             expect(stderr[0]).toBe(`handgrad train: ${why}`);
@@ -150,7 +143,7 @@ describe("sizes are checked before work", () => {
           const small = n * h <= 2_000_000 && n * classes <= 2_000_000 && n <= 200_000;
           if (!small || (threads !== "auto" && Number(threads) > 4)) return;
           executed++;
-          const { code, stderr } = await run(["train", ...args]);
+          const { code, stderr } = await runMain(["train", ...args]);
           expect(stderr.join("\n")).not.toMatch(/internal error|at .*\.ts:\d+/);
           expect([0, 2]).toContain(code); // 2: e.g. a validation split leaving no rows
         },
@@ -162,7 +155,7 @@ describe("sizes are checked before work", () => {
   }, 60_000);
 
   it("gradcheck and grad check their sizes too", async () => {
-    const gradcheck = await run([
+    const gradcheck = await runMain([
       "gradcheck",
       "--dataset",
       "moons",
@@ -178,13 +171,21 @@ describe("sizes are checked before work", () => {
 
   it("the largest thread count runs (63 helper threads)", async () => {
     const args = ["train", "--dataset", "moons", "--samples", "64", "--hidden", "64"];
-    const { code } = await run([...args, "--batch-size", "64", "--epochs", "1", "--threads", "64"]);
+    const { code } = await runMain([
+      ...args,
+      "--batch-size",
+      "64",
+      "--epochs",
+      "1",
+      "--threads",
+      "64",
+    ]);
     expect(code).toBe(0);
   }, 30_000);
 
   it("the history counts: --epochs 10 000 000 with --json would outgrow Node's strings, without it fits", async () => {
     const args = ["train", "--dataset", "moons", "--samples", "2", "--batch-size", "full"];
-    const refused = await run([...args, "--epochs", "10000000", "--json"]);
+    const refused = await runMain([...args, "--epochs", "10000000", "--json"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toEqual([
       "handgrad train: this run's output would be a text of up to 2 000 000 200 characters (the JSON output: 10 000 001 epoch records of the --json history), more than the 536 870 888 Node allows in one string; lower --epochs or leave out --json",

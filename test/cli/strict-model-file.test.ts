@@ -6,27 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import type { Output } from "../../src/cli/output.js";
-import { jsonText } from "../../src/cli/output.js";
 import { serializeModel } from "../../src/io/index.js";
 import { initParams } from "../../src/nn/index.js";
+import { runMain } from "./run.js";
 
 const folder = mkdtempSync(join(tmpdir(), "handgrad-strict-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-/** Runs main and captures what it prints: JSON documents as text, stderr lines. */
-async function run(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const output: Output = {
-    json: (value) => stdout.push(jsonText(value)),
-    log: (line) => stderr.push(line),
-    interactive: false,
-  };
-  const code = await main(args, output);
-  return { code, stdout, stderr };
-}
 
 describe("handgrad predict --model with a duplicated key", () => {
   it("exits 2 with one line naming the key and its line", async () => {
@@ -41,11 +26,11 @@ describe("handgrad predict --model with a duplicated key", () => {
     writeFileSync(data, "a,b,y\n0,1,0\n1,0,1\n");
     // The same file without the second "W1" predicts.
     writeFileSync(join(folder, "ok.json"), model);
-    expect((await run(["predict", "--model", join(folder, "ok.json"), "--data", data])).code).toBe(
-      0,
-    );
+    expect(
+      (await runMain(["predict", "--model", join(folder, "ok.json"), "--data", data])).code,
+    ).toBe(0);
 
-    const { code, stdout, stderr } = await run(["predict", "--model", dup, "--data", data]);
+    const { code, stdout, stderr } = await runMain(["predict", "--model", dup, "--data", data]);
     expect(code).toBe(2);
     expect(stdout).toEqual([]);
     expect(stderr).toEqual([

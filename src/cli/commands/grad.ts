@@ -1,23 +1,10 @@
 /** `handgrad grad`: the loss and the four gradients at a model, to check one's own code against. */
+import { DataError } from "../../errors.js";
 import { toRows } from "../../linalg/index.js";
-import { activationByName, backward, forward, loss } from "../../nn/index.js";
-import { UsageError } from "../../errors.js";
-import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
-import { commandCheck } from "../memory.js";
+import { activationByName, backward, forward, gradsAreFinite, loss } from "../../nn/index.js";
+import type { Flags, FlagSpecs } from "../flags.js";
 import { shown, type Output } from "../output.js";
-import { loadModel } from "../../io/index.js";
-import {
-  assertFiniteGradients,
-  assertFiniteOutputs,
-  assertModelFits,
-  assertSameClasses,
-  DATA_FLAGS,
-  dataChoice,
-  labelClasses,
-  loadData,
-  refuseFreshModelFlags,
-  standardized,
-} from "../setup.js";
+import { DATA_FLAGS, prepareRun } from "../setup.js";
 
 export const GRAD_FLAGS: FlagSpecs = {
   model: { kind: "string", value: "FILE", help: "the model file (required)" },
@@ -29,26 +16,24 @@ export const GRAD_FLAGS: FlagSpecs = {
 };
 
 export function gradCommand(flags: Flags, output: Output): number {
-  const modelPath = stringFlag(flags, "model");
-  if (modelPath === undefined) throw new UsageError("grad needs --model FILE");
-  const choice = dataChoice(flags);
-  refuseFreshModelFlags(choice, {}, modelPath, "model");
-  const model = loadModel(modelPath);
-  assertSameClasses(choice, model, modelPath);
-  const { data, source } = loadData(
-    choice,
-    labelClasses(choice, {}, model),
-    commandCheck("grad", choice, {}, model),
-  );
-  assertModelFits(model, data.X.cols, modelPath);
-  const { X, y } = standardized(data, model.standardizer, source);
+  const run = prepareRun("grad", flags, {
+    modelFlag: "model",
+    modelRequired: true,
+    options: () => ({}),
+    size: "grad",
+  });
+  const { model, modelName, source } = run;
+  const { X, y } = run.train;
   const activation = activationByName(model.activation);
   const cache = forward(model.params, X, activation);
-  assertFiniteOutputs(cache.z2, modelPath, source);
   const grads = backward(model.params, cache, X, y, activation);
-  assertFiniteGradients(grads, modelPath, source);
+  if (!gradsAreFinite(grads)) {
+    throw new DataError(
+      `the gradients of ${modelName} overflow on ${source}: its weights or the features are too large for float64`,
+    );
+  }
   const { dW1, db1, dW2, db2 } = grads;
-  output.log(`loss and gradients of ${shown(modelPath)} on ${X.rows} rows`);
+  output.log(`loss and gradients of ${shown(modelName)} on ${X.rows} rows`);
   output.json({
     loss: loss(cache, y),
     grads: { W1: toRows(dW1), b1: Array.from(db1.data), W2: toRows(dW2), b2: Array.from(db2.data) },

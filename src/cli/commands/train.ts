@@ -2,14 +2,9 @@
 import { parseDecimal } from "../../data/decimal.js";
 import { DataError, FileError, UsageError } from "../../errors.js";
 import {
-  assertNoCollisions,
   assertWritable,
   dataFingerprint,
-  loadCheckpoint,
-  loadModel,
-  lockAllForWriting,
   saveCheckpoint,
-  type FileLock,
   saveModel,
   type Checkpoint,
   type Model,
@@ -19,6 +14,7 @@ import {
   writeToUnusedPath,
 } from "../../io/index.js";
 import { maxAbs, type Matrix } from "../../linalg/index.js";
+import { outputHeadFor } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
 import {
   DivergenceError,
@@ -41,28 +37,11 @@ import {
   type Flags,
   type FlagSpecs,
 } from "../flags.js";
+import type { TrainingLoop } from "../memory.js";
 import { shellWord, shown, type Output } from "../output.js";
-import { trainingCheck } from "../memory.js";
 import { progressBar } from "../progress.js";
 import { percent, readableNumber, sci, trainingOutcomeText } from "../report.js";
-import { activationByName, forward, outputHeadFor } from "../../nn/index.js";
-import {
-  assertFiniteOutputs,
-  assertSameClasses,
-  DATA_FLAGS,
-  dataChoice,
-  fileRole,
-  labelClasses,
-  loadData,
-  outputsFor,
-  NETWORK_FLAGS,
-  networkChoice,
-  refuseFreshModelFlags,
-  splitData,
-  standardized,
-  standardizerFor,
-  startingModel,
-} from "../setup.js";
+import { DATA_FLAGS, NETWORK_FLAGS, prepareRun, type PreparedRun } from "../setup.js";
 
 export const DEFAULT_LEARNING_RATE = 0.5;
 export const DEFAULT_EPOCHS = 200;
@@ -149,19 +128,17 @@ export interface TrainRun {
 /** The exit code of a run interrupted by a signal: 128 + its number. */
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
-/**
- * Loads data, builds the starting model (or reads the --resume checkpoint) and trains, as the
- * flags say. Shared with demo. With `interruptible`, SIGINT and SIGTERM stop the run at the
- * next step boundary, which is checkpointed (see runSlices).
- */
-export async function runTraining(
-  flags: Flags,
-  output: Output,
-  interruptible = false,
-): Promise<TrainRun> {
-  // Every option is checked before any work, and --save before a possibly long run.
-  const choice = dataChoice(flags);
-  const network = networkChoice(flags);
+/** The options of `handgrad train` beyond the data and network flags, every value checked. */
+interface TrainFlags extends TrainingLoop {
+  readonly learningRate: number;
+  readonly epochs: number;
+  readonly divergenceFactor: number;
+  readonly checkpointEvery: number | "epoch";
+  readonly shuffle: boolean;
+  readonly json: boolean;
+}
+
+function trainFlags(flags: Flags): TrainFlags {
   const learningRate = numberFlag(flags, "lr", DEFAULT_LEARNING_RATE, (x) => x > 0, "a number > 0");
   const epochs = integerFlag(flags, "epochs", DEFAULT_EPOCHS, 0, 10_000_000);
   const batchSize = batchSizeFlag(flags);
@@ -177,237 +154,225 @@ export async function runTraining(
   const checkpointEvery = flags.has("checkpoint-every")
     ? integerFlag(flags, "checkpoint-every", 1, 1)
     : "epoch";
-  const checkpointPath = stringFlag(flags, "checkpoint");
-  if (flags.has("checkpoint-every") && checkpointPath === undefined)
+  if (flags.has("checkpoint-every") && !flags.has("checkpoint"))
     throw new UsageError("--checkpoint-every needs --checkpoint FILE");
-  const resumePath = stringFlag(flags, "resume");
-  if (resumePath !== undefined) {
-    for (const fresh of ["init-model", "init", "bias-init"]) {
-      if (flags.has(fresh))
-        throw new UsageError(
-          `--${fresh} shapes a fresh model; --resume ${resumePath} continues the checkpoint's`,
-        );
-    }
-  }
-  const initModelPath = stringFlag(flags, "init-model");
-  refuseFreshModelFlags(choice, network, initModelPath, "init-model");
-  const save = stringFlag(flags, "save");
   const shuffle = !booleanFlag(flags, "no-shuffle");
-  // No output may replace an input or another output; each must be writable before the run.
-  assertNoCollisions([
-    ...fileRole("input", "--data", choice.file, "data"),
-    ...fileRole("input", "--init-model", initModelPath, "model"),
-    ...fileRole("input", "--resume", resumePath, "checkpoint"),
-    ...fileRole("output", "--save", save, "model"),
-    ...fileRole("output", "--checkpoint", checkpointPath, "checkpoint"),
-  ]);
-  if (save !== undefined) assertWritable(save);
-  if (checkpointPath !== undefined) assertWritable(checkpointPath);
+  const json = booleanFlag(flags, "json");
+  return {
+    learningRate,
+    epochs,
+    batchSize,
+    engine,
+    threads,
+    divergenceFactor,
+    checkpointEvery,
+    shuffle,
+    json,
+  };
+}
+
+/**
+ * Loads data, builds the starting model (or reads the --resume checkpoint) and trains, as the
+ * flags say. Shared with demo. With `interruptible`, SIGINT and SIGTERM stop the run at the
+ * next step boundary, which is checkpointed (see runSlices).
+ */
+export async function runTraining(
+  flags: Flags,
+  output: Output,
+  interruptible = false,
+): Promise<TrainRun> {
+  // From here on a signal never kills the process outright: the first stops the run at its
+  // next step boundary (while loading, once the first slice of training is done), a second
+  // ends it at once with one line saying what is on disk; the locks go with the process.
+  const signals = interruptible ? watchSignals(output) : undefined;
+  let run: PreparedRun<TrainFlags> | undefined;
+  try {
+    run = prepareRun("train", flags, {
+      modelFlag: "init-model",
+      options: trainFlags,
+      size: (options) => options,
+    });
+    return await trainPrepared(run, flags, output, signals);
+  } finally {
+    run?.release();
+    signals?.dispose();
+  }
+}
+
+/** Trains the prepared run; what is written on divergence, on a signal and at the end. */
+async function trainPrepared(
+  run: PreparedRun<TrainFlags>,
+  flags: Flags,
+  output: Output,
+  signals: SignalWatch | undefined,
+): Promise<TrainRun> {
+  const { choice, source, validation, checkpoint } = run;
+  const { learningRate, epochs, batchSize, shuffle, engine, threads } = run.options;
+  const { divergenceFactor, checkpointEvery } = run.options;
+  const { save, checkpoint: checkpointPath, resume: resumePath } = run.files;
+  const trainData = run.train;
   // Where a signal's checkpoint goes without --checkpoint: beside a --save file (not a
   // device or stream), else in the working folder; never over an existing file.
   const signalBase =
     save !== undefined && writeTarget(save).kind === "replace"
       ? `${save}.checkpoint.json`
       : DEFAULT_CHECKPOINT;
-  if (interruptible && checkpointPath === undefined) {
+  if (signals && checkpointPath === undefined) {
     const unwritable = signalCheckpointProblem(unusedPath(signalBase, resumePath));
     if (unwritable !== undefined) output.log(unwritable);
   }
-  // From here on a signal never kills the process outright: the first stops the run at its
-  // next step boundary (while loading, once the first slice of training is done), a second
-  // ends it at once with one line saying what is on disk; the locks go with the process.
-  const signals = interruptible ? watchSignals(output) : undefined;
-  let locks: FileLock[] = [];
-  try {
-    locks = lockAllForWriting([save, checkpointPath].filter((p) => p !== undefined));
-    const checkpoint = resumePath === undefined ? undefined : loadCheckpoint(resumePath);
-    const initModel = initModelPath === undefined ? undefined : loadModel(initModelPath);
-    // A checkpoint's model is a saved model: its classes, size and standardisation hold.
-    const savedModel = initModel ?? checkpoint?.model;
-    const savedPath = initModelPath ?? resumePath;
-    if (savedModel) assertSameClasses(choice, savedModel, savedPath as string);
-    const { data, source } = loadData(
-      choice,
-      labelClasses(choice, network, savedModel),
-      trainingCheck(choice, network, savedModel, {
-        batchSize,
-        engine,
-        threads,
-        epochs,
-        json: booleanFlag(flags, "json"),
-      }),
-    );
-    const split = splitData(choice, data);
-    const start = startingModel(network, data.X.cols, savedPath, choice.seed, {
-      outputs: outputsFor(choice, network, data),
-      ...(savedModel ? { saved: savedModel } : {}),
-    });
-    const saved = savedPath === undefined ? undefined : start;
-    const standardizer = standardizerFor(choice, split.train, saved);
-    const trainData = standardized(split.train, standardizer, source);
-    const { z2 } = forward(start.params, trainData.X, activationByName(start.activation));
-    assertFiniteOutputs(z2, savedPath ?? "the initial model", source); // names the row
-    const validation = split.validation
-      ? standardized(split.validation, standardizer, source)
+  const hint =
+    run.modelFile === undefined && !run.model.standardizer
+      ? standardizeHint(trainData.X)
       : undefined;
-    const hint =
-      savedPath === undefined && !standardizer ? standardizeHint(trainData.X) : undefined;
-    const model = (params: Model["params"]): Model => ({
-      activation: start.activation,
-      params,
-      ...(standardizer ? { standardizer } : {}),
-    });
+  const model = (params: Model["params"]): Model => ({ ...run.model, params });
 
-    // What a checkpoint records and a resumed run must repeat (the CSV's path may change; its
-    // rows may not: they are in the fingerprint).
-    const runOptions: Record<string, OptionValue> = {
-      dataset: choice.dataset ?? null,
-      samples: choice.samples ?? null,
-      noise: choice.noise ?? null,
-      data: choice.file ?? null,
-      label: choice.label ?? null,
-      classes: choice.classes ?? null,
-      validation: choice.validation ?? null,
-      standardize: choice.standardize,
-      seed: choice.seed,
-      lr: learningRate,
-      epochs,
-      "batch-size": batchSize,
-      "no-shuffle": !shuffle,
-    };
-    const fingerprint = dataFingerprint(source, trainData, validation);
-    if (checkpoint) assertResumable(checkpoint, resumePath as string, runOptions, fingerprint);
-    const checkpointOf = (state: TrainState): Checkpoint => ({
-      options: runOptions,
-      data: fingerprint,
-      model: model(state.params),
-      state,
-    });
+  // What a checkpoint records and a resumed run must repeat (the CSV's path may change; its
+  // rows may not: they are in the fingerprint).
+  const runOptions: Record<string, OptionValue> = {
+    dataset: choice.dataset ?? null,
+    samples: choice.samples ?? null,
+    noise: choice.noise ?? null,
+    data: choice.file ?? null,
+    label: choice.label ?? null,
+    classes: choice.classes ?? null,
+    validation: choice.validation ?? null,
+    standardize: choice.standardize,
+    seed: choice.seed,
+    lr: learningRate,
+    epochs,
+    "batch-size": batchSize,
+    "no-shuffle": !shuffle,
+  };
+  const fingerprint = dataFingerprint(source, trainData, validation);
+  if (checkpoint) assertResumable(checkpoint, resumePath as string, runOptions, fingerprint);
+  const checkpointOf = (state: TrainState): Checkpoint => ({
+    options: runOptions,
+    data: fingerprint,
+    model: model(state.params),
+    state,
+  });
 
-    const progress = output.interactive ? progressBar(epochs) : undefined;
-    const options: TrainOptions = {
-      activation: start.activation,
-      learningRate,
-      epochs,
-      batchSize,
-      shuffle,
-      engine,
-      threads,
-      seed: streamSeed(choice.seed, "shuffle"),
-      divergenceFactor,
-      checkpointEvery,
-      ...(validation ? { validation } : {}),
-      ...(progress ? { onEpoch: progress.onEpoch } : {}),
-      ...(checkpointPath === undefined
-        ? {}
-        : {
-            onCheckpoint: (state) => {
-              saveCheckpoint(checkpointPath, checkpointOf(state));
-              lastCheckpoint = state;
-            },
-          }),
-    };
-    /** The state last written to --checkpoint during the run. */
-    let lastCheckpoint: TrainState | undefined;
-    // What a second signal, which ends the process at once, leaves on disk.
-    const secondSignalLine = (name: string): string => {
-      const kept =
-        checkpointPath !== undefined && lastCheckpoint !== undefined
-          ? `${shown(checkpointPath)} keeps the run as of step ${lastCheckpoint.steps} (${
-              lastCheckpoint.row === 0
-                ? `the end of epoch ${lastCheckpoint.epoch - 1}`
-                : `in epoch ${lastCheckpoint.epoch}`
-            })`
-          : "no checkpoint of this run was written";
-      const notSaved = save === undefined ? "" : `; the model was not saved to ${shown(save)}`;
-      return `handgrad train: second ${name}: stopped at once, without saving; ${kept}${notSaved}`;
-    };
-    if (signals) signals.secondLine = secondSignalLine;
-    let result: TrainResult;
-    let signal: string | undefined;
-    try {
-      ({ result, signal } = await runSlices(
-        start.params,
-        trainData,
-        options,
-        checkpoint?.state,
-        signals,
-      ));
-    } catch (error) {
-      progress?.done();
-      if (error instanceof DivergenceError) {
-        error.message = error.message.replace(
-          "try a lower learning rate",
-          `try a lower learning rate (e.g. --lr ${readableNumber(learningRate / 10)})`,
-        );
-        if (save !== undefined) {
-          saveModel(save, model(error.lastGood.params));
-          const kept =
-            error.lastGoodEpoch === 0
-              ? "the starting model (no epoch ended with finite losses)"
-              : `the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses)`;
-          error.message += `; ${kept} is saved in ${save}`;
-        }
-        if (checkpointPath !== undefined) {
-          saveCheckpoint(checkpointPath, checkpointOf(error.lastGood));
-          error.message += `; its checkpoint is in ${checkpointPath}`;
-        }
-        if (hint !== undefined) error.message += `; ${hint}`;
-      }
-      throw error;
-    }
-    progress?.done();
-    // Where the run's state went: --checkpoint, a free name on a signal, or (when that
-    // cannot be written: the warning at the start said so) nowhere, with the reason.
-    let checkpointed: { path: string } | { problem: string } | undefined;
-    if (signal !== undefined || checkpointPath !== undefined) {
-      const writeCheckpoint = (path: string): void =>
-        saveCheckpoint(path, checkpointOf(result.state));
-      if (checkpointPath !== undefined) {
-        writeCheckpoint(checkpointPath);
-        checkpointed = { path: checkpointPath };
-      } else {
-        try {
-          checkpointed = { path: writeToUnusedPath(signalBase, resumePath, writeCheckpoint) };
-        } catch (error) {
-          if (!(error instanceof FileError)) throw error;
-          checkpointed = { problem: error.message };
-        }
-      }
-    }
-    if (save !== undefined) saveModel(save, model(result.params));
-    const modelSaved = save === undefined ? "" : ` and the model so far in ${shown(save)}`;
-    const interrupted =
-      signal === undefined
-        ? undefined
-        : {
-            exitCode: SIGNAL_EXIT[signal] ?? 130,
-            lines:
-              checkpointed !== undefined && "path" in checkpointed
-                ? [
-                    `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
-                      `the checkpoint is in ${shown(checkpointed.path)}${modelSaved}`,
-                    `resume with: handgrad train ${resumeArgs(flags, checkpointed.path)}`,
-                  ]
-                : [
-                    `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
-                      `no checkpoint was written (${shown(checkpointed?.problem ?? "")})` +
-                      (save === undefined ? "" : `; the model so far is in ${shown(save)}`),
-                  ],
-          };
-    return {
-      model: model(result.params),
-      result,
+  const progress = output.interactive ? progressBar(epochs) : undefined;
+  const options: TrainOptions = {
+    activation: run.model.activation,
+    learningRate,
+    epochs,
+    batchSize,
+    shuffle,
+    engine,
+    threads,
+    seed: streamSeed(choice.seed, "shuffle"),
+    divergenceFactor,
+    checkpointEvery,
+    ...(validation ? { validation } : {}),
+    ...(progress ? { onEpoch: progress.onEpoch } : {}),
+    ...(checkpointPath === undefined
+      ? {}
+      : {
+          onCheckpoint: (state) => {
+            saveCheckpoint(checkpointPath, checkpointOf(state));
+            lastCheckpoint = state;
+          },
+        }),
+  };
+  /** The state last written to --checkpoint during the run. */
+  let lastCheckpoint: TrainState | undefined;
+  // What a second signal, which ends the process at once, leaves on disk.
+  const secondSignalLine = (name: string): string => {
+    const kept =
+      checkpointPath !== undefined && lastCheckpoint !== undefined
+        ? `${shown(checkpointPath)} keeps the run as of step ${lastCheckpoint.steps} (${
+            lastCheckpoint.row === 0
+              ? `the end of epoch ${lastCheckpoint.epoch - 1}`
+              : `in epoch ${lastCheckpoint.epoch}`
+          })`
+        : "no checkpoint of this run was written";
+    const notSaved = save === undefined ? "" : `; the model was not saved to ${shown(save)}`;
+    return `handgrad train: second ${name}: stopped at once, without saving; ${kept}${notSaved}`;
+  };
+  if (signals) signals.secondLine = secondSignalLine;
+  let result: TrainResult;
+  let signal: string | undefined;
+  try {
+    ({ result, signal } = await runSlices(
+      run.model.params,
       trainData,
-      validationRows: validation?.X.rows ?? 0,
-      source,
-      ...(hint === undefined ? {} : { hint }),
-      ...(interrupted ? { interrupted } : {}),
-    };
-  } finally {
-    for (const lock of locks) lock.release();
-    signals?.dispose();
+      options,
+      checkpoint?.state,
+      signals,
+    ));
+  } catch (error) {
+    progress?.done();
+    if (error instanceof DivergenceError) {
+      error.message = error.message.replace(
+        "try a lower learning rate",
+        `try a lower learning rate (e.g. --lr ${readableNumber(learningRate / 10)})`,
+      );
+      if (save !== undefined) {
+        saveModel(save, model(error.lastGood.params));
+        const kept =
+          error.lastGoodEpoch === 0
+            ? "the starting model (no epoch ended with finite losses)"
+            : `the model from the end of epoch ${error.lastGoodEpoch} (the last with finite losses)`;
+        error.message += `; ${kept} is saved in ${save}`;
+      }
+      if (checkpointPath !== undefined) {
+        saveCheckpoint(checkpointPath, checkpointOf(error.lastGood));
+        error.message += `; its checkpoint is in ${checkpointPath}`;
+      }
+      if (hint !== undefined) error.message += `; ${hint}`;
+    }
+    throw error;
   }
+  progress?.done();
+  // Where the run's state went: --checkpoint, a free name on a signal, or (when that
+  // cannot be written: the warning at the start said so) nowhere, with the reason.
+  let checkpointed: { path: string } | { problem: string } | undefined;
+  if (signal !== undefined || checkpointPath !== undefined) {
+    const writeCheckpoint = (path: string): void =>
+      saveCheckpoint(path, checkpointOf(result.state));
+    if (checkpointPath !== undefined) {
+      writeCheckpoint(checkpointPath);
+      checkpointed = { path: checkpointPath };
+    } else {
+      try {
+        checkpointed = { path: writeToUnusedPath(signalBase, resumePath, writeCheckpoint) };
+      } catch (error) {
+        if (!(error instanceof FileError)) throw error;
+        checkpointed = { problem: error.message };
+      }
+    }
+  }
+  if (save !== undefined) saveModel(save, model(result.params));
+  const modelSaved = save === undefined ? "" : ` and the model so far in ${shown(save)}`;
+  const interrupted =
+    signal === undefined
+      ? undefined
+      : {
+          exitCode: SIGNAL_EXIT[signal] ?? 130,
+          lines:
+            checkpointed !== undefined && "path" in checkpointed
+              ? [
+                  `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
+                    `the checkpoint is in ${shown(checkpointed.path)}${modelSaved}`,
+                  `resume with: handgrad train ${resumeArgs(flags, checkpointed.path)}`,
+                ]
+              : [
+                  `handgrad train: ${signal} received: stopped in epoch ${result.state.epoch} of ${epochs}, after step ${result.steps}; ` +
+                    `no checkpoint was written (${shown(checkpointed?.problem ?? "")})` +
+                    (save === undefined ? "" : `; the model so far is in ${shown(save)}`),
+                ],
+        };
+  return {
+    model: model(result.params),
+    result,
+    trainData,
+    validationRows: validation?.X.rows ?? 0,
+    source,
+    ...(hint === undefined ? {} : { hint }),
+    ...(interrupted ? { interrupted } : {}),
+  };
 }
 
 /** The signals a run watches for (see watchSignals). */
