@@ -84,14 +84,11 @@ export {
 export {
   applyStandardizer,
   fitStandardizer,
-  loadCsv,
-  loadFeatureCsv,
   makeDataset,
   parseFeatureCsv,
   parseLabelledCsv,
   splitDataset,
   TOY_NAMES,
-  type CsvFileLimits,
   type Dataset,
   type FeatureCsvOptions,
   type FeatureTable,
@@ -103,6 +100,8 @@ export {
 export {
   dataFingerprint,
   loadCheckpoint,
+  loadCsv,
+  loadFeatureCsv,
   loadModel,
   parseCheckpoint,
   parseModel,
@@ -112,6 +111,7 @@ export {
   serializeModel,
   writeFileAtomic,
   type Checkpoint,
+  type CsvFileLimits,
   type DataFingerprint,
   type Model,
 } from "./io/index.js";

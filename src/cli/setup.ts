@@ -6,7 +6,6 @@ import {
   applyStandardizer,
   DEFAULT_SAMPLES,
   fitStandardizer,
-  loadCsv,
   makeDataset,
   MAX_NOISE,
   MAX_SAMPLES,
@@ -15,7 +14,7 @@ import {
   type Standardizer,
 } from "../data/index.js";
 import { DataError, ModelFileError, UsageError } from "../errors.js";
-import { loadModel, type FileKind, type FileRole, type Model } from "../io/index.js";
+import { loadCsv, loadModel, type FileKind, type FileRole, type Model } from "../io/index.js";
 import { allFinite, type Matrix } from "../linalg/index.js";
 import {
   ACTIVATION_NAMES,

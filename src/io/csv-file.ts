@@ -1,30 +1,28 @@
 /**
- * CSV data files, streamed: the same result and the same errors as parsing the text whole
- * (csv-text.ts, whose rules apply), with memory bounded by the numbers read.
+ * CSV data files, streamed (moved here from data/csv.ts: reading files is io's job, and data/
+ * stays pure): the same result and the same errors as parsing the text whole (data/csv-text.ts,
+ * whose rules apply), with memory bounded by the numbers read. A first pass counts the records
+ * and checks the bytes are UTF-8; a second decodes the file a chunk at a time and hands whole
+ * records to the table builder. Both passes use data/'s one CSV tokenizer.
  */
-import { DataError } from "../errors.js";
-import { readFileInChunks, Utf8FileDecoder, utf8CharacterBoundary } from "../io/files.js";
-import type { Matrix } from "../linalg/index.js";
-import { checkMaxClasses, type Dataset, type FeatureTable } from "./dataset.js";
-import { CsvRecordScanner, byteSize } from "./csv-scan.js";
-import { forEachCsvRecord } from "./csv-records.js";
 import {
   assertPredictionWidth,
+  byteSize,
+  checkMaxClasses,
+  CsvRecordScanner,
+  forEachCsvRecord,
   labelColumnOf,
   labelledDataset,
   tableBuilder,
+  type Dataset,
+  type FeatureTable,
   type LabelColumnChooser,
   type LabelledCsvOptions,
   type Table,
-} from "./csv-text.js";
-
-export {
-  parseFeatureCsv,
-  parseLabelledCsv,
-  parsePredictionCsv,
-  type FeatureCsvOptions,
-  type LabelledCsvOptions,
-} from "./csv-text.js";
+} from "../data/index.js";
+import { DataError } from "../errors.js";
+import type { Matrix } from "../linalg/index.js";
+import { readFileInChunks, Utf8FileDecoder, utf8CharacterBoundary } from "./files.js";
 
 /** The most numbers (rows × columns, labels included) a CSV file may hold: 1 GiB of float64. */
 export const MAX_CSV_VALUES = 2 ** 27;
