@@ -39,5 +39,4 @@ export {
   type LabelColumnChooser,
   type Table,
 } from "./csv-text.js";
-export { byteSize, CsvRecordScanner } from "./csv-scan.js";
-export { forEachCsvRecord } from "./csv-records.js";
+export { byteSize, CsvTokenizer } from "./csv-tokenizer.js";
