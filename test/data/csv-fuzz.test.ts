@@ -15,7 +15,7 @@ import { DataError } from "../../src/errors.js";
 import { loadCsv } from "../../src/io/index.js";
 
 const SEED = 20250919;
-/** The digits of the long line one mutation writes (the 1 MB line is in csv-stream.test.ts). */
+/** The digits of the long line one mutation writes (the 1 MB line is in test/io/csv-file.test.ts). */
 const LONG_LINE_DIGITS = 100_000;
 
 let folder: string;
