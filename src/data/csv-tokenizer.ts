@@ -139,6 +139,21 @@ export class CsvTokenizer {
           state = UNQUOTED;
           nonBlank = true;
         }
+        // The rest of the cell at the pace of one comparison or three: in an unquoted cell
+        // only , CR and LF change the state; in a quoted cell only " CR and LF.
+        let q = p + 1;
+        if (state === UNQUOTED) {
+          for (; q < end; q++) {
+            const d = text.charCodeAt(q);
+            if (d === COMMA || d === LF || d === CR) break;
+          }
+        } else {
+          for (; q < end; q++) {
+            const d = text.charCodeAt(q);
+            if (d === QUOTE || d === LF || d === CR) break;
+          }
+        }
+        p = q - 1;
       } else if (c === COMMA) {
         if (state !== QUOTED) {
           if (keep) this.cells.push(state <= UNQUOTED ? value + text.slice(cellStart, p) : value);
