@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { format } from "prettier";
 import { exportForNumpy } from "./workloads.mjs";
 import { writeReport } from "./render.mjs";
-import { WORKLOAD_NAMES } from "../dist/data/synthetic.js";
+import { WORKLOAD_NAMES } from "../dist/bench/workloads.js";
 
 const here = import.meta.dirname;
 const root = resolve(here, "..");

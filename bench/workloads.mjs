@@ -3,7 +3,7 @@
 // peer prints. A peer script is run as `node bench/peers/NAME.mjs WORKLOAD SEED [EXAMPLES EPOCHS]`.
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { makeWorkload } from "../dist/data/synthetic.js";
+import { makeWorkload } from "../dist/bench/workloads.js";
 import { workloadParams } from "../dist/cli/commands/bench.js";
 import { Rng, streamSeed } from "../dist/rng.js";
 

@@ -11,7 +11,7 @@
 //   node scripts/bench-threads.mjs [--passes 5] [--workloads]
 import { performance } from "node:perf_hooks";
 import { trainWorkload } from "../dist/cli/commands/bench.js";
-import { makeWorkload } from "../dist/data/synthetic.js";
+import { makeWorkload } from "../dist/bench/workloads.js";
 import { createThreadedWasmBackendSync, createWasmBackendSync } from "../dist/linalg/wasm/index.js";
 import { runValues } from "../dist/nn/index.js";
 

@@ -1,13 +1,13 @@
 /**
  * CSV data sets from text held whole: a header row of column names, then one row of numbers
- * per example. No file access, so a browser can use it; csv.ts streams files through the same
+ * per example. No file access, so a browser can use it; io/csv-file.ts streams files through the same
  * table builder.
  *
  * Rules (every violation is a DataError naming the source, the line — 1-based, the header
  * is line 1, a record spanning lines is reported at its first line — the column and the
  * offending text, cut to 40 characters):
  *   - a UTF-8 byte-order mark is ignored; lines end in LF, CRLF or CR; cells may be quoted
- *     as in RFC 4180 (see csv-records.ts);
+ *     as in RFC 4180 (see csv-tokenizer.ts);
  *   - the header is the first line; every name is non-empty and unique (names are trimmed);
  *   - blank lines at the end are ignored; a blank line before a data row is an error (it
  *     usually means two files were joined or a row was lost, so it is not skipped silently);
@@ -19,7 +19,7 @@
 import { DataError } from "../errors.js";
 import { suggestion } from "../suggest.js";
 import { matrix, type Matrix } from "../linalg/index.js";
-import { forEachCsvRecord, type CellLocator, type RecordHandler } from "./csv-records.js";
+import { forEachCsvRecord, type CellLocator, type RecordHandler } from "./csv-tokenizer.js";
 import {
   checkMaxClasses,
   classList,

@@ -1,5 +1,9 @@
-/** Data: toy generators, CSV loading and validation, standardisation, splits. */
+/**
+ * Data: toy generators, CSV text parsing and validation, standardisation, splits. Pure and
+ * browser-safe: no file access (CSV files are read by io/csv-file.ts), no nn/, no node:*.
+ */
 export {
+  checkMaxClasses,
   validateDataset,
   type Dataset,
   type FeatureTable,
@@ -16,26 +20,23 @@ export {
   type ToyOptions,
 } from "./toy.js";
 export {
-  loadCsv,
-  loadFeatureCsv,
-  loadPredictionCsv,
-  MAX_CSV_RECORD_BYTES,
-  MAX_CSV_VALUES,
   parseFeatureCsv,
   parseLabelledCsv,
   parsePredictionCsv,
-  type CsvFileLimits,
   type FeatureCsvOptions,
   type LabelledCsvOptions,
-} from "./csv.js";
+} from "./csv-text.js";
 export { applyStandardizer, fitStandardizer, type Standardizer } from "./standardize.js";
 export { splitDataset } from "./split.js";
+
+// The pieces io/csv-file.ts streams a file through (the same tokenizer and table builder as
+// the text parsers above, so a file and its text give the same result and the same errors).
 export {
-  makeWorkload,
-  TEACHER_UNITS,
-  WORKLOAD_NAMES,
-  WORKLOADS,
-  type Workload,
-  type WorkloadName,
-  type WorkloadSpec,
-} from "./synthetic.js";
+  assertPredictionWidth,
+  labelColumnOf,
+  labelledDataset,
+  tableBuilder,
+  type LabelColumnChooser,
+  type Table,
+} from "./csv-text.js";
+export { byteSize, CsvTokenizer } from "./csv-tokenizer.js";

@@ -1,3 +1,12 @@
+/** Files in and out: CSV data files, model files, checkpoints, atomic writes, locks. */
+export {
+  loadCsv,
+  loadFeatureCsv,
+  loadPredictionCsv,
+  MAX_CSV_RECORD_BYTES,
+  MAX_CSV_VALUES,
+  type CsvFileLimits,
+} from "./csv-file.js";
 export { readUtf8File } from "./files.js";
 export { assertWritable, FIFO_READER_WAIT_MS, writeFileAtomic, writeTarget } from "./write.js";
 export {

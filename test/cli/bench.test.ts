@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { flopsPerEpoch } from "../../src/cli/commands/bench.js";
-import { makeWorkload } from "../../src/data/synthetic.js";
+import { makeWorkload } from "../../src/bench/workloads.js";
 import { initParams } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
 import { train } from "../../src/train/index.js";

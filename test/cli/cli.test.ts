@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadCsv } from "../../src/data/index.js";
+import { loadCsv } from "../../src/io/index.js";
 import { loadModel } from "../../src/io/index.js";
 import { toRows } from "../../src/linalg/index.js";
 import { activationByName, backward, forward } from "../../src/nn/index.js";

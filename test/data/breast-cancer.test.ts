@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadCsv, loadFeatureCsv } from "../../src/data/index.js";
+import { loadCsv, loadFeatureCsv } from "../../src/io/index.js";
 
 const path = fileURLToPath(new URL("../../data/breast_cancer.csv", import.meta.url));
 

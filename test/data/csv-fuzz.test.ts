@@ -10,16 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  loadCsv,
-  parseLabelledCsv,
-  parsePredictionCsv,
-  type Dataset,
-} from "../../src/data/index.js";
+import { parseLabelledCsv, parsePredictionCsv, type Dataset } from "../../src/data/index.js";
 import { DataError } from "../../src/errors.js";
+import { loadCsv } from "../../src/io/index.js";
 
 const SEED = 20250919;
-/** The digits of the long line one mutation writes (the 1 MB line is in csv-stream.test.ts). */
+/** The digits of the long line one mutation writes (the 1 MB line is in test/io/csv-file.test.ts). */
 const LONG_LINE_DIGITS = 100_000;
 
 let folder: string;

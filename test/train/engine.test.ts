@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeDataset, makeWorkload, splitDataset } from "../../src/data/index.js";
+import { makeWorkload } from "../../src/bench/workloads.js";
+import { makeDataset, splitDataset } from "../../src/data/index.js";
 import {
   fastestBackend,
   fromRows,

@@ -11,7 +11,7 @@ import type {
   Reply,
   SnapshotMessage,
 } from "./lib/protocol.js";
-import { DEFAULT_NOISE, type ToyName } from "../../src/data/toy.js";
+import { DEFAULT_NOISE, type ToyName } from "../../src/data/index.js";
 import { naiveBce, stableBce } from "./lib/numerics.js";
 import {
   clampSetting,

@@ -1,5 +1,5 @@
 /**
- * `handgrad bench --workload toy|tab|wide`: trains one synthetic workload (src/data/synthetic.ts)
+ * `handgrad bench --workload toy|tab|wide`: trains one synthetic workload (src/bench/workloads.ts)
  * and reports its speed. Only the training call is timed, not the data generation. By default
  * that call evaluates the loss on the whole training set before the first and after the last
  * epoch only (TrainOptions.evaluate "first-and-last", as the peers of bench/peers.mjs, which
@@ -13,7 +13,7 @@
  *   peak RSS    = process.resourceUsage().maxRSS (KiB on Linux) × 1024, in bytes: the peak of
  *                 the whole process, data generation included.
  */
-import { makeWorkload, WORKLOAD_NAMES, type WorkloadSpec } from "../../data/synthetic.js";
+import { makeWorkload, WORKLOAD_NAMES, type WorkloadSpec } from "../../bench/workloads.js";
 import { UsageError } from "../../errors.js";
 import { ThreadedWasmBackend, type Backend, type ThreadsOption } from "../../linalg/index.js";
 import { defaultInitFor, initParams, type Params } from "../../nn/index.js";

@@ -2,7 +2,7 @@
  * `handgrad predict`: the probability and class of every row of a CSV file; for a softmax
  * model, the K class probabilities of every row and the most probable class.
  */
-import { loadPredictionCsv } from "../../data/index.js";
+import { loadPredictionCsv } from "../../io/index.js";
 import { UsageError } from "../../errors.js";
 import { assertNoCollisions, assertWritable, loadModel, writeFileAtomic } from "../../io/index.js";
 import { toRows } from "../../linalg/index.js";

@@ -4,7 +4,7 @@
  * Point i = r·R + c (row r from the top, column c from the left) sits at the centre of its cell:
  *   x1 = lo1 + (c + ½)/R · (hi1 − lo1),  x2 = hi2 − (r + ½)/R · (hi2 − lo2).
  */
-import { applyStandardizer, type Standardizer } from "../../../src/data/standardize.js";
+import { applyStandardizer, type Standardizer } from "../../../src/data/index.js";
 import { matrix, type Backend, type Matrix } from "../../../src/linalg/index.js";
 import {
   forwardInto,

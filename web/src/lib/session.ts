@@ -4,15 +4,15 @@
  * Training is one library Trainer, stepped or run in slices, which is bit-identical to one
  * uninterrupted run.
  */
-import { parseLabelledCsv } from "../../../src/data/csv-text.js";
-import type { Dataset } from "../../../src/data/dataset.js";
-import { splitDataset } from "../../../src/data/split.js";
 import {
-  fitStandardizer,
   applyStandardizer,
+  fitStandardizer,
+  makeDataset,
+  parseLabelledCsv,
+  splitDataset,
+  type Dataset,
   type Standardizer,
-} from "../../../src/data/standardize.js";
-import { makeDataset } from "../../../src/data/toy.js";
+} from "../../../src/data/index.js";
 import { gradientCheck } from "../../../src/check/gradcheck.js";
 import { DataError, ModelFileError } from "../../../src/errors.js";
 import { parseModel, serializeModel, type Model } from "../../../src/io/model-format.js";

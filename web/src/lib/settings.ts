@@ -8,7 +8,7 @@ import {
   type ActivationName,
   type InitName,
 } from "../../../src/nn/index.js";
-import { TOY_NAMES, type ToyName } from "../../../src/data/toy.js";
+import { TOY_NAMES, type ToyName } from "../../../src/data/index.js";
 
 export interface Settings {
   readonly dataset: ToyName;

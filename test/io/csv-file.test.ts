@@ -10,16 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  loadCsv,
-  loadFeatureCsv,
-  loadPredictionCsv,
-  parseFeatureCsv,
-  parseLabelledCsv,
-  parsePredictionCsv,
-} from "../../src/data/index.js";
+import { parseFeatureCsv, parseLabelledCsv, parsePredictionCsv } from "../../src/data/index.js";
 import { DataError, HandgradError } from "../../src/errors.js";
-import { readUtf8File } from "../../src/io/index.js";
+import { loadCsv, loadFeatureCsv, loadPredictionCsv, readUtf8File } from "../../src/io/index.js";
 import { rmSync } from "node:fs";
 
 const SEED = 20250918;

@@ -8,6 +8,9 @@
  *   y = 1 when s > 0, else 0  N×1
  *
  * X is symmetric about 0 and s is odd in X, so the classes are balanced in expectation.
+ *
+ * An app-level module (it names nn's activations, so it cannot live in data/): `handgrad
+ * bench` imports it, and the root bench/ scripts read it from dist/bench/workloads.js.
  */
 import { UsageError } from "../errors.js";
 import { matrix, type Matrix } from "../linalg/index.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeWorkload, WORKLOAD_NAMES, WORKLOADS } from "../../src/data/synthetic.js";
+import { makeWorkload, WORKLOAD_NAMES, WORKLOADS } from "../../src/bench/workloads.js";
 import { UsageError } from "../../src/errors.js";
 
 describe("synthetic workloads", () => {

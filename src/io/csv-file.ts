@@ -1,30 +1,27 @@
 /**
- * CSV data files, streamed: the same result and the same errors as parsing the text whole
- * (csv-text.ts, whose rules apply), with memory bounded by the numbers read.
+ * CSV data files, streamed (moved here from data/csv.ts: reading files is io's job, and data/
+ * stays pure): the same result and the same errors as parsing the text whole (data/csv-text.ts,
+ * whose rules apply), with memory bounded by the numbers read. A first pass counts the records
+ * and checks the bytes are UTF-8; a second decodes the file a chunk at a time and hands whole
+ * records to the table builder. Both passes use data/'s one CSV tokenizer.
  */
-import { DataError } from "../errors.js";
-import { readFileInChunks, Utf8FileDecoder, utf8CharacterBoundary } from "../io/files.js";
-import type { Matrix } from "../linalg/index.js";
-import { checkMaxClasses, type Dataset, type FeatureTable } from "./dataset.js";
-import { CsvRecordScanner, byteSize } from "./csv-scan.js";
-import { forEachCsvRecord } from "./csv-records.js";
 import {
   assertPredictionWidth,
+  byteSize,
+  checkMaxClasses,
+  CsvTokenizer,
   labelColumnOf,
   labelledDataset,
   tableBuilder,
+  type Dataset,
+  type FeatureTable,
   type LabelColumnChooser,
   type LabelledCsvOptions,
   type Table,
-} from "./csv-text.js";
-
-export {
-  parseFeatureCsv,
-  parseLabelledCsv,
-  parsePredictionCsv,
-  type FeatureCsvOptions,
-  type LabelledCsvOptions,
-} from "./csv-text.js";
+} from "../data/index.js";
+import { DataError } from "../errors.js";
+import type { Matrix } from "../linalg/index.js";
+import { readFileInChunks, Utf8FileDecoder, utf8CharacterBoundary } from "./files.js";
 
 /** The most numbers (rows × columns, labels included) a CSV file may hold: 1 GiB of float64. */
 export const MAX_CSV_VALUES = 2 ** 27;
@@ -112,44 +109,73 @@ interface CsvCensus {
 
 /**
  * Counts the records of the CSV file at `path` and checks that it is UTF-8, without decoding
- * or keeping it; a DataError for an invalid byte, or as soon as the count shows that its
- * numbers would exceed maxValues, or a record maxRecordBytes.
+ * or keeping it (the tokenizer reads the bytes as latin1, one code unit per byte); a DataError
+ * for an invalid byte, or as soon as the count shows that its numbers would exceed maxValues,
+ * or a record maxRecordBytes.
  */
 function countCsvFile(path: string, limits: CsvFileLimits): CsvCensus {
   const maxValues = limits.maxValues ?? MAX_CSV_VALUES;
-  const scanner = new CsvRecordScanner(path, {
-    maxRecordBytes: limits.maxRecordBytes ?? MAX_CSV_RECORD_BYTES,
+  const tokenizer = new CsvTokenizer({
+    maxRecordUnits: limits.maxRecordBytes ?? MAX_CSV_RECORD_BYTES,
+    source: path,
   });
-  const rowsOf = (s: CsvRecordScanner): number => Math.max(0, s.nonBlankRecords - 1);
+  const rowsOf = (t: CsvTokenizer): number => Math.max(0, t.nonBlankRecords - 1);
   const utf8 = new Utf8FileDecoder(path, DataError);
-  let scanned = 0; // bytes of the buffer already scanned (a character not yet whole)
+  let scanned = 0; // bytes of the buffer already tokenized (a character not yet whole)
+  let atStart = true; // the byte-order marks that may start the file are not yet passed
   readFileInChunks(
     path,
     DataError,
     limits.chunkBytes ?? CSV_CHUNK_BYTES,
     (buffer, filled, atEnd) => {
-      const { consumed } = scanner.scan(buffer, scanned, filled, atEnd);
+      if (atStart) {
+        const marks = leadingByteOrderMarks(buffer, filled, atEnd);
+        if (marks === undefined) return 0; // not yet known: wait for more bytes
+        atStart = false;
+        tokenizer.skip(marks);
+        scanned = marks;
+      }
+      const units = Buffer.from(buffer.buffer, buffer.byteOffset, filled).toString("latin1");
+      const consumed = tokenizer.feed(units, scanned, filled, atEnd);
       const checked = atEnd ? filled : utf8CharacterBoundary(buffer, consumed);
       utf8.check(buffer.subarray(0, checked)); // not UTF-8: refused before any parsing
       scanned = consumed - checked;
-      const rows = rowsOf(scanner);
-      if (rows * scanner.firstRecordCells > maxValues) {
+      const rows = rowsOf(tokenizer);
+      if (rows * tokenizer.firstRecordCells > maxValues) {
         throw new DataError(
-          `${path} holds more than ${maxValues} numbers (${scanner.firstRecordCells} columns × ${rows} rows ` +
-            `by line ${scanner.line}), the most handgrad reads (${byteSize(8 * maxValues)} of float64); use fewer rows`,
+          `${path} holds more than ${maxValues} numbers (${tokenizer.firstRecordCells} columns × ${rows} rows ` +
+            `by line ${tokenizer.line}), the most handgrad reads (${byteSize(8 * maxValues)} of float64); use fewer rows`,
         );
       }
       return checked;
     },
   );
-  const census = { rows: rowsOf(scanner), headerCells: scanner.firstRecordCells };
+  const census = { rows: rowsOf(tokenizer), headerCells: tokenizer.firstRecordCells };
   limits.onCensus?.(census.rows, census.headerCells);
   return census;
 }
 
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
 /**
- * The second pass: reads the CSV file at `path` in runs of whole records, decodes each run
- * and parses it into a table sized by the census.
+ * The bytes of the byte-order marks that start bytes[0, filled): up to two (the decoder drops
+ * one and the text parser another), 0 when there are none or only part of one (a part is
+ * ordinary text, and not UTF-8); undefined while every byte so far may begin a mark.
+ */
+function leadingByteOrderMarks(
+  bytes: Uint8Array,
+  filled: number,
+  atEnd: boolean,
+): number | undefined {
+  let matched = 0;
+  while (matched < 6 && matched < filled && bytes[matched] === UTF8_BOM[matched % 3]) matched++;
+  if (matched === filled && matched < 6 && !atEnd) return undefined;
+  return matched % 3 === 0 ? matched : 0;
+}
+
+/**
+ * The second pass: decodes the CSV file at `path` a chunk at a time and feeds the text to the
+ * tokenizer, whose records fill a table sized by the census.
  */
 function readCsvFile(
   path: string,
@@ -159,29 +185,24 @@ function readCsvFile(
   limits: CsvFileLimits,
 ): Table {
   const builder = tableBuilder(path, chooseLabel, maxClasses, census.rows);
-  const scanner = new CsvRecordScanner(path, {
-    maxRecordBytes: limits.maxRecordBytes ?? MAX_CSV_RECORD_BYTES,
-  });
+  const tokenizer = new CsvTokenizer({ onRecord: builder.onRecord, locate: builder.locate });
   const decoder = new Utf8FileDecoder(path, DataError);
-  let line = 1;
-  let scanned = 0; // bytes of the buffer already scanned (a record not yet ended)
+  let carried = ""; // a CR the tokenizer left at the end of the last text (an LF may follow)
   let atStart = true; // no text seen yet: a second byte-order mark may follow the first
   readFileInChunks(
     path,
     DataError,
     limits.chunkBytes ?? CSV_CHUNK_BYTES,
     (buffer, filled, atEnd) => {
-      const { consumed, lastRecordEnd } = scanner.scan(buffer, scanned, filled, atEnd);
-      scanned = consumed;
-      const end = atEnd ? filled : lastRecordEnd;
-      if (end <= 0) return 0;
+      const end = atEnd ? filled : utf8CharacterBoundary(buffer, filled);
+      if (end <= 0 && !atEnd) return 0;
       let text = decoder.decode(buffer.subarray(0, end), atEnd);
       if (atStart && text !== "") {
         atStart = false;
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       }
-      line = forEachCsvRecord(text, builder.onRecord, builder.locate, line);
-      scanned -= end;
+      text = carried + text;
+      carried = text.slice(tokenizer.feed(text, 0, text.length, atEnd));
       return end;
     },
   );
