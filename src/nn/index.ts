@@ -36,6 +36,9 @@ export {
   forward,
   loss,
   lossAt,
+  assertL2,
+  l2Penalty,
+  weightPenalty,
 } from "./network.js";
 export {
   classCount,
