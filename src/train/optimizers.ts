@@ -163,15 +163,12 @@ function adamStep(
 ): { params: Params; state: OptimizerState } {
   const t = state.t + 1; // this update's number, from 1
   const [c1, c2] = adamCorrections(beta1, beta2, t); // 1 − β1ᵗ, 1 − β2ᵗ
-  const m = eachParam((n) =>
-    zipWith(state.m[n], grads[`d${n}`], (m, g) => beta1 * m + (1 - beta1) * g),
-  ); // m ← β1 m + (1 − β1) g
-  const v = eachParam((n) =>
-    zipWith(state.v[n], grads[`d${n}`], (v, g) => beta2 * v + (1 - beta2) * g * g),
-  ); // v ← β2 v + (1 − β2) g²
-  const direction = eachParam((n) =>
-    zipWith(m[n], v[n], (m, v) => m / c1 / (Math.sqrt(v / c2) + eps)),
-  ); // m̂ / (√v̂ + ε), m̂ = m/c1, v̂ = v/c2
+  const towardG = (m: number, g: number): number => beta1 * m + (1 - beta1) * g;
+  const towardG2 = (v: number, g: number): number => beta2 * v + (1 - beta2) * g * g;
+  const corrected = (m: number, v: number): number => m / c1 / (Math.sqrt(v / c2) + eps);
+  const m = eachParam((n) => zipWith(state.m[n], grads[`d${n}`], towardG)); // m ← β1 m + (1 − β1) g
+  const v = eachParam((n) => zipWith(state.v[n], grads[`d${n}`], towardG2)); // v ← β2 v + (1 − β2) g²
+  const direction = eachParam((n) => zipWith(m[n], v[n], corrected)); // m̂/(√v̂ + ε), m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ)
   const next = eachParam((n) => subScaled(params[n], eta, direction[n])); // θ ← θ − η m̂ / (√v̂ + ε)
   return { params: next, state: { name: "adam", t, m, v } };
 }
