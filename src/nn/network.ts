@@ -164,11 +164,9 @@ export function backward(
 
 /** A UsageError unless the L2 coefficient λ is a finite number ≥ 0. */
 export function assertL2(l2: number, op: string): void {
-  if (!(typeof l2 === "number" && Number.isFinite(l2) && l2 >= 0)) {
-    throw new UsageError(
-      `${op}: the L2 penalty λ must be a finite number ≥ 0, got ${describeValue(l2)}`,
-    );
-  }
+  if (typeof l2 === "number" && Number.isFinite(l2) && l2 >= 0) return;
+  const got = typeof l2 === "number" ? String(l2) : describeValue(l2);
+  throw new UsageError(`${op}: the L2 penalty λ must be a finite number ≥ 0, got ${got}`);
 }
 
 /**
