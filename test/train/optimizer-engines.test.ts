@@ -380,7 +380,8 @@ describe("early stopping", () => {
 
   it("refuses patience without validation data, or without every epoch evaluated, and bad values", () => {
     const { rows, start, options } = overfitting();
-    const { validation: _, ...noValidation } = options;
+    const noValidation = { ...options };
+    delete (noValidation as { validation?: unknown }).validation;
     expect(() => train(start, rows, noValidation)).toThrow(
       /^early stopping \(patience\) needs validation data to watch$/,
     );
