@@ -37,17 +37,17 @@ export class InPlaceUpdate {
   /** θ ← the rule's update of θ with gradient g and rate η, in place; false if a new θ is not finite. */
   update(params: ParamBuffers, grads: ParamBuffers, learningRate: number): boolean {
     const { name, momentum: mu } = this.settings;
-    const [first, second] = this.moments;
+    const moments = this.moments;
     switch (name) {
       case "sgd":
         return descend(params, grads, learningRate);
       case "momentum":
-        return heavyBall(params, grads, first!, learningRate, mu);
+        return heavyBall(params, grads, moments[0]!, learningRate, mu);
       case "nesterov":
-        return nesterov(params, grads, first!, learningRate, mu);
+        return nesterov(params, grads, moments[0]!, learningRate, mu);
       case "adam":
         this.t++;
-        return adam(params, grads, first!, second!, learningRate, this.settings, this.t);
+        return adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, this.t);
     }
   }
 
