@@ -204,6 +204,12 @@ export class Trainer {
     this.begin();
     if (this.failure) throw this.failure;
     const { epochs, batchSize, shuffle } = this.settings;
+    if (this.earlyStop) {
+      const { epoch, bestEpoch } = this.earlyStop;
+      throw new UsageError(
+        `train: early stopping ended the run after epoch ${epoch} (best epoch ${bestEpoch})`,
+      );
+    }
     if (this.done) throw new UsageError(`train: the run is complete (${epochs} epochs)`);
     const { epoch, N } = this;
     if (this.order === undefined) this.order = shuffle ? this.rng.permutation(N) : null;
