@@ -15,6 +15,9 @@
  * sits a few hundred times below the 1e-7 threshold, and a correct gradient only fails for ε
  * outside roughly 1e-8 … 1e-4.
  *
+ * With an L2 penalty λ (options.l2) the loss checked is the penalised one,
+ * L + (λ/2)(‖W1‖² + ‖W2‖²), on both sides: backward(…, λ) against differences of that sum.
+ *
  * Kinks: relu and leaky relu are not differentiable at 0. If θ ± ε puts some hidden
  * pre-activation z1 on different sides of 0, the difference quotient straddles the kink
  * and disagrees with either one-sided derivative. Such entries are counted as kinks and
@@ -35,9 +38,11 @@ import {
 } from "../linalg/index.js";
 import {
   assertInputs,
+  assertL2,
   backward,
   forward,
   gradsAreFinite,
+  l2Penalty,
   loss,
   PARAM_NAMES,
   paramsAreFinite,
@@ -66,6 +71,8 @@ export interface GradientCheckOptions {
    * central differences.
    */
   readonly analytic?: Grads;
+  /** λ ≥ 0 of the L2 penalty (default 0): check the gradient of L + (λ/2)(‖W1‖² + ‖W2‖²). */
+  readonly l2?: number;
 }
 
 /** The check of one parameter (W1, b1, W2 or b2): its errors and what was compared. */
@@ -143,11 +150,13 @@ export function gradientCheck(
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
     throw new UsageError(`the number of entries to check must be a positive integer, got ${limit}`);
   }
+  const l2 = options.l2 ?? 0;
+  assertL2(l2, "gradientCheck");
   const rng = new Rng(options.seed ?? 0);
 
   const cache = forward(params, X, activation);
-  const L = loss(cache, y); // refuses labels the head does not take, naming the row
-  const grads = options.analytic ?? backward(params, cache, X, y, activation);
+  const L = loss(cache, y) + l2Penalty(params, l2); // refuses labels the head does not take, naming the row
+  const grads = options.analytic ?? backward(params, cache, X, y, activation, l2);
   if (!Number.isFinite(L) || !gradsAreFinite(grads)) {
     throw new DataError(
       "the loss or its gradient overflows at these parameters on this data: the weights or the features are too large for float64",
@@ -162,7 +171,7 @@ export function gradientCheck(
 
   for (const name of PARAM_NAMES) assertSameShape(analytic[name], params[name], `d${name}`);
 
-  const problem: Problem = { params, X, y, activation, eps };
+  const problem: Problem = { params, X, y, activation, eps, l2 };
   const results = {} as Record<ParamName, ParamCheck>;
   for (const name of PARAM_NAMES) {
     const total = params[name].data.length;
@@ -176,13 +185,14 @@ export function gradientCheck(
   return { eps, threshold, passed, unchecked, maxRelError, params: results };
 }
 
-/** The loss L(θ; X, y) whose gradient is checked, and the step ε. */
+/** The loss L(θ; X, y) (+ the L2 penalty with λ = l2) whose gradient is checked, and the step ε. */
 interface Problem {
   readonly params: Params;
   readonly X: Matrix;
   readonly y: Matrix;
   readonly activation: Activation;
   readonly eps: number;
+  readonly l2: number;
 }
 
 /** Central differences of some entries of one parameter, and which of them crossed a kink. */
@@ -199,7 +209,7 @@ function centralDifferences(
   name: ParamName,
   entries: ArrayLike<number>,
 ): Differences {
-  const { params, X, y, activation, eps } = problem;
+  const { params, X, y, activation, eps, l2 } = problem;
   const perturbed = clone(params[name]);
   const trial: Params = { ...params, [name]: perturbed };
   // Only W1 and b1 move z1, so only they can cross a kink.
@@ -225,8 +235,11 @@ function centralDifferences(
       kink[e] = 1;
       continue;
     }
-    const lossPlus = loss(cachePlus, y);
-    const lossMinus = loss(cacheMinus, y);
+    perturbed.data[index] = plus;
+    const lossPlus = loss(cachePlus, y) + l2Penalty(trial, l2); // L(θ + ε), penalty included
+    perturbed.data[index] = minus;
+    const lossMinus = loss(cacheMinus, y) + l2Penalty(trial, l2); // L(θ − ε)
+    perturbed.data[index] = original;
     if (!Number.isFinite(lossPlus) || !Number.isFinite(lossMinus)) {
       throw new DataError(
         `the loss at ${entryName(name, index, perturbed.cols)} ± ${eps} is not finite: eps is too large for these weights and features`,

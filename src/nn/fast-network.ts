@@ -7,6 +7,7 @@
  *   ∂L/∂W2 = a1ᵀ δ2,  ∂L/∂b2 = 1ᵀ δ2          gemmTransA, column sums
  *   δ1 = (δ2 W2ᵀ) ⊙ f′(z1),  ∂L/∂b1 = 1ᵀ δ1   gemmTransB, then derivativeMask
  *   ∂L/∂W1 = Xᵀ δ1                           gemmTransA
+ *   with an L2 penalty λ > 0: ∂L/∂W += λ W   addPenaltyGradient, for W1 and W2
  */
 import type { Backend } from "../linalg/index.js";
 import type { Activation } from "./activations.js";
@@ -38,13 +39,17 @@ export function forwardInto(
     : softmaxOutput(n, K, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN, ws.exps);
 }
 
-/** The backward pass on the first n rows, after forwardInto: fills ws.grads. */
+/**
+ * The backward pass on the first n rows, after forwardInto: fills ws.grads; with l2 = λ > 0
+ * (default 0), the gradient of the penalised loss (λ W added to the weights' gradients).
+ */
 export function backwardInto(
   backend: Backend,
   ws: Workspace,
   params: ParamBuffers,
   n: number,
   activation: Activation,
+  l2 = 0,
 ): void {
   const { D, H, K, grads } = ws;
   backend.gemmTransA(H, n, K, ws.a1, ws.dz2, grads.W2); // H×K, ∂L/∂W2 = a1ᵀ δ2
@@ -52,6 +57,14 @@ export function backwardInto(
   backend.gemmTransB(n, K, H, ws.dz2, params.W2, ws.dz1); // n×H, ∂L/∂a1 = δ2 W2ᵀ
   derivativeMask(n, H, ws.dz1, ws.z1, ws.a1, grads.b1, activation, backend); // δ1, ∂L/∂b1 = Σ_n δ1
   backend.gemmTransA(D, n, H, ws.X, ws.dz1, grads.W1); // D×H, ∂L/∂W1 = Xᵀ δ1
+  if (l2 === 0) return;
+  addPenaltyGradient(D * H, grads.W1, l2, params.W1); // D×H, ∂L/∂W1 += λ W1
+  addPenaltyGradient(H * K, grads.W2, l2, params.W2); // H×K, ∂L/∂W2 += λ W2
+}
+
+/** g ← g + λ w on the first `length` entries (network.ts's g + l2 * w, entry by entry). */
+function addPenaltyGradient(length: number, g: Float64Array, l2: number, w: Float64Array): void {
+  for (let i = 0; i < length; i++) g[i] = g[i]! + l2 * w[i]!;
 }
 
 /** out (1×cols) = Σ_i A_i over rows 0..n−1 of the n×cols buffer A, rows in order (colSums). */

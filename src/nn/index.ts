@@ -32,6 +32,9 @@ export {
   forward,
   loss,
   lossAt,
+  assertL2,
+  l2Penalty,
+  weightPenalty,
 } from "./network.js";
 export {
   classCount,

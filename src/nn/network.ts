@@ -8,6 +8,9 @@
  *   p  = σ(z2)          N×1   (K = 1, the sigmoid head)   or   P = softmax(z2)   N×K (K ≥ 2)
  *   L  = (1/N) Σ_n ℓ(z2_n, y_n),   ℓ(z, y) = softplus(z) − y z   or   logSumExp(z) − z_y
  *
+ * With an L2 penalty λ ≥ 0 (optional; λ = 0 leaves every number as without it) the loss is
+ * L + (λ/2)(‖W1‖² + ‖W2‖²), biases not penalised, and backward adds λ W to each weight's gradient.
+ *
  * The width K of W2 picks the output head (heads.ts); y is N×1 either way.
  */
 import { ShapeError, UsageError } from "../errors.js";
@@ -81,22 +84,44 @@ export function loss(cache: Cache, y: Matrix): number {
 
 /**
  * Forward pass and loss in one call: L(params; X, y), the activation given as an Activation
- * or by its name. Refuses what forward and loss refuse.
+ * or by its name, plus the L2 penalty (λ/2)(‖W1‖² + ‖W2‖²) when l2 = λ > 0. Refuses what
+ * forward and loss refuse.
  */
 export function lossAt(
   params: Params,
   X: Matrix,
   y: Matrix,
   activation: Activation | ActivationName,
+  l2 = 0,
 ): number {
-  return loss(forward(params, X, activation), y);
+  const L = loss(forward(params, X, activation), y);
+  return l2 === 0 ? L : L + l2Penalty(params, l2); // L + (λ/2)(‖W1‖² + ‖W2‖²)
+}
+
+/**
+ * The L2 penalty (λ/2)(‖W1‖² + ‖W2‖²) on the weights (biases are not penalised), each sum of
+ * squares over the entries in row-major order (the fast path sums the same way); 0 for λ = 0.
+ */
+export function l2Penalty(params: Pick<Params, "W1" | "W2">, l2: number): number {
+  if (l2 === 0) return 0;
+  return weightPenalty(params.W1.data, params.W2.data, l2);
+}
+
+/** (λ/2)(Σ W1² + Σ W2²) over the two weight buffers, entries in order: l2Penalty's arithmetic. */
+export function weightPenalty(W1: ArrayLike<number>, W2: ArrayLike<number>, l2: number): number {
+  let squares = 0; // ‖W1‖² + ‖W2‖²
+  for (let i = 0; i < W1.length; i++) squares += W1[i]! * W1[i]!;
+  for (let i = 0; i < W2.length; i++) squares += W2[i]! * W2[i]!;
+  return (l2 / 2) * squares; // (λ/2)(‖W1‖² + ‖W2‖²)
 }
 
 /**
  * The gradients of the mean loss L with respect to W1, b1, W2, b2, by the chain rule, the
- * activation given as an Activation or by its name. Refuses what forward refuses, a cache
- * that is not forward's on these params and X (ShapeError), y of another shape than N×1
- * (ShapeError), and labels the head does not take (DataError, see loss).
+ * activation given as an Activation or by its name; with `l2` = λ > 0 (optional, default 0),
+ * of the penalised loss L + (λ/2)(‖W1‖² + ‖W2‖²), whose weight gradients gain λ W. Refuses
+ * what forward refuses, a cache that is not forward's on these params and X (ShapeError), y of
+ * another shape than N×1 (ShapeError), labels the head does not take (DataError, see loss),
+ * and an l2 that is not a finite number ≥ 0 (UsageError).
  */
 export function backward(
   params: Params,
@@ -104,11 +129,13 @@ export function backward(
   X: Matrix,
   y: Matrix,
   activationOrName: Activation | ActivationName,
+  l2 = 0,
 ): Grads {
   assertInputs(params, X, "backward");
   assertCache(cache, "backward", ["z1", "a1", "z2"]);
   assertMatrix(y, "y", "backward");
   const activation = resolveActivation(activationOrName, "backward");
+  assertL2(l2, "backward");
   const { z1, a1, z2 } = cache;
   const N = X.rows;
   if (y.rows !== N || y.cols !== 1) {
@@ -133,7 +160,17 @@ export function backward(
   const dz1 = hadamard(da1, fPrime); // N×H, δ1 = ∂L/∂z1 = (δ2 W2ᵀ) ⊙ f′(z1)
   const dW1 = matmulTransA(X, dz1); // D×H, ∂L/∂W1 = Xᵀ δ1
   const db1 = colSums(dz1); // 1×H, ∂L/∂b1 = Σ_n δ1
-  return { dW1, db1, dW2, db2 };
+  if (l2 === 0) return { dW1, db1, dW2, db2 }; // no penalty (not even + 0 λ W, which turns −0 into +0)
+  const dW1Penalised = zipWith(dW1, params.W1, (g, w) => g + l2 * w); // D×H, + ∂/∂W1 (λ/2)‖W1‖² = λ W1
+  const dW2Penalised = zipWith(dW2, params.W2, (g, w) => g + l2 * w); // H×K, + ∂/∂W2 (λ/2)‖W2‖² = λ W2
+  return { dW1: dW1Penalised, db1, dW2: dW2Penalised, db2 }; // biases are not penalised
+}
+
+/** A UsageError unless the L2 coefficient λ is a finite number ≥ 0. */
+export function assertL2(l2: number, op: string): void {
+  if (typeof l2 === "number" && Number.isFinite(l2) && l2 >= 0) return;
+  const got = typeof l2 === "number" ? String(l2) : describeValue(l2);
+  throw new UsageError(`${op}: the L2 penalty λ must be a finite number ≥ 0, got ${got}`);
 }
 
 /**

@@ -1,8 +1,34 @@
 export { gradientDescentStep } from "./optimizer.js";
+export {
+  adamCorrections,
+  clipByGlobalNorm,
+  DEFAULT_ADAM_EPS,
+  DEFAULT_BETA1,
+  DEFAULT_BETA2,
+  DEFAULT_MOMENTUM,
+  globalNorm,
+  initialOptimizerState,
+  OPTIMIZER_NAMES,
+  optimizerSettings,
+  optimizerStep,
+  type OptimizerName,
+  type OptimizerSettings,
+  type OptimizerState,
+} from "./optimizers.js";
+export {
+  DEFAULT_DECAY_RATE,
+  learningRateAt,
+  learningRateSchedule,
+  SCHEDULE_NAMES,
+  type LearningRateSchedule,
+  type ScheduleName,
+} from "./schedules.js";
 export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
 export {
+  type BestEpoch,
   type Divergence,
   DivergenceError,
+  type EarlyStop,
   type EpochRecord,
   type EvaluationSchedule,
   type LabelledData,

@@ -13,6 +13,7 @@ import {
 } from "../linalg/index.js";
 import type { RngState } from "../rng.js";
 import {
+  assertL2,
   assertLabelledBatch,
   assertParams,
   paramsAreFinite,
@@ -21,6 +22,14 @@ import {
   type ActivationName,
   type Params,
 } from "../nn/index.js";
+import {
+  OPTIMIZER_NAMES,
+  optimizerSettings,
+  type OptimizerName,
+  type OptimizerSettings,
+  type OptimizerState,
+} from "./optimizers.js";
+import { learningRateSchedule, type LearningRateSchedule, type ScheduleName } from "./schedules.js";
 
 /** A labelled batch: X N×D, y N×1. */
 export interface LabelledData {
@@ -92,6 +101,47 @@ export interface TrainOptions {
    * (lowest) epoch loss so far and the starting loss (epoch 0). Undefined or 0: off.
    */
   readonly divergenceFactor?: number;
+  /**
+   * The update rule (optimizers.ts): "sgd" (the default, θ ← θ − η g), "momentum"
+   * (v ← μ v + g, θ ← θ − η v), "nesterov" (θ ← θ − η (g + μ v)) or "adam".
+   */
+  readonly optimizer?: OptimizerName;
+  /** μ ∈ [0, 1) of momentum and nesterov (default 0.9; ignored by the others). */
+  readonly momentum?: number;
+  /** Adam's β1 ∈ [0, 1) (default 0.9), β2 ∈ [0, 1) (default 0.999) and ε > 0 (default 1e-8). */
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly adamEps?: number;
+  /**
+   * λ ≥ 0 of the L2 penalty (default 0, none): the loss minimised and reported (EpochRecord's
+   * `loss`, a step's loss) is mean cross-entropy + (λ/2)(‖W1‖² + ‖W2‖²); biases are not
+   * penalised. The validation loss stays the mean cross-entropy of the held-out rows.
+   */
+  readonly l2?: number;
+  /**
+   * How η changes with the step (schedules.ts): "constant" (the default), "step"
+   * (η·γ^⌊epoch/E⌋ with decayRate γ, default 0.1, and decayEvery E epochs, required) or
+   * "cosine" (from η to lrMin, default 0, over the run's steps after the warm-up).
+   */
+  readonly schedule?: ScheduleName;
+  readonly decayRate?: number;
+  readonly decayEvery?: number;
+  readonly lrMin?: number;
+  /** S warm-up steps: η·t/S for the first S steps (default 0, none); at most the run's steps. */
+  readonly warmup?: number;
+  /**
+   * c > 0: rescale the batch gradient to global norm c when its norm (over all four
+   * gradients, the L2 term included) is above c. Undefined: no clipping.
+   */
+  readonly clipNorm?: number;
+  /**
+   * Early stopping (needs `validation`, evaluated every epoch): stop when the validation loss
+   * has not improved on its best by more than minDelta (default 0) for this many epochs, and
+   * restore the best epoch's parameters unless restoreBest is false. Undefined: off.
+   */
+  readonly patience?: number;
+  readonly minDelta?: number;
+  readonly restoreBest?: boolean;
 }
 
 /**
@@ -117,6 +167,32 @@ export interface TrainState {
   readonly history: readonly EpochRecord[];
   /** The parameters at the end of the last recorded epoch. */
   readonly lastGoodParams: Params;
+  /** The optimizer's state with `params` (absent: plain SGD's, which has none). */
+  readonly optimizer?: OptimizerState;
+  /** The optimizer's state with `lastGoodParams` (absent: plain SGD's). */
+  readonly lastGoodOptimizer?: OptimizerState;
+  /** Early stopping's best epoch so far (absent without patience). */
+  readonly best?: BestEpoch;
+}
+
+/** The epoch of lowest validation loss so far (improving by more than minDelta), for early stopping. */
+export interface BestEpoch {
+  readonly epoch: number;
+  readonly validationLoss: number;
+  /** The parameters at that epoch's end. */
+  readonly params: Params;
+}
+
+/** Why and where early stopping ended a run. */
+export interface EarlyStop {
+  readonly reason: "early-stopping";
+  /** The last epoch trained. */
+  readonly epoch: number;
+  /** The epoch of the best validation loss (0: the starting model). */
+  readonly bestEpoch: number;
+  readonly bestValidationLoss: number;
+  /** True when the result's parameters are the best epoch's (restoreBest), false: the last epoch's. */
+  readonly restored: boolean;
 }
 
 /** When a run evaluates the whole sets and records an epoch (see TrainOptions.evaluate). */
@@ -136,7 +212,7 @@ export const MAX_THREADS = 64;
 export interface EpochRecord {
   /** The epoch just ended (0: the starting parameters, before the first step). */
   readonly epoch: number;
-  /** The mean loss on the whole training set. */
+  /** The training loss: mean cross-entropy, plus the L2 penalty when l2 > 0. */
   readonly loss: number;
   /** The fraction of training rows classified correctly, in [0, 1]. */
   readonly accuracy: number;
@@ -144,6 +220,8 @@ export interface EpochRecord {
   readonly validationLoss?: number;
   /** The fraction of validation rows classified correctly, when there is a validation set. */
   readonly validationAccuracy?: number;
+  /** The L2 penalty (λ/2)(‖W1‖² + ‖W2‖²) included in `loss` (only when l2 > 0). */
+  readonly penalty?: number;
 }
 
 /** What a run returns: its final parameters, its history and the state to resume from. */
@@ -156,6 +234,8 @@ export interface TrainResult {
   readonly steps: number;
   /** True when shouldStop ended the run before its last epoch. */
   readonly stopped: boolean;
+  /** Set when early stopping ended the run: why, where, and which parameters were kept. */
+  readonly earlyStop?: EarlyStop;
   /** Where the run ended: the state to resume from (complete when its epoch > epochs). */
   readonly state: TrainState;
 }
@@ -218,6 +298,22 @@ export interface TrainSettings {
   readonly divergenceFactor: number;
   /** True for the epochs whose end the run evaluates and records (0 and `epochs` always). */
   readonly recordsEpoch: (epoch: number) => boolean;
+  /** The update rule and its hyper-parameters. */
+  readonly optimizer: OptimizerSettings;
+  /** λ of the L2 penalty (0: none). */
+  readonly l2: number;
+  /** η at each step (learningRateAt). */
+  readonly schedule: LearningRateSchedule;
+  /** The gradient-norm bound c, or 0 for no clipping. */
+  readonly clipNorm: number;
+  /** Early stopping, or undefined when off. */
+  readonly earlyStopping: EarlyStoppingSettings | undefined;
+}
+
+export interface EarlyStoppingSettings {
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly restoreBest: boolean;
 }
 
 /**
@@ -299,7 +395,20 @@ export function trainSettings(
     }
     assertLabelledBatch(initial, validation.X, validation.y, "train", "validation ");
   }
-  if (resumeFrom) assertResumable(resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
+  const optimizer = optimizerSettings(options);
+  const l2 = options.l2 ?? 0;
+  assertL2(l2, "train");
+  const stepsPerEpoch = Math.ceil(N / batchSize);
+  const schedule = learningRateSchedule(options, epochs * stepsPerEpoch, stepsPerEpoch);
+  const clipNorm = options.clipNorm ?? 0;
+  if (options.clipNorm !== undefined && !(Number.isFinite(clipNorm) && clipNorm > 0)) {
+    throw new UsageError(`clipNorm must be a finite number > 0, got ${String(options.clipNorm)}`);
+  }
+  const earlyStopping = earlyStoppingSettings(options, evaluate);
+  if (resumeFrom) {
+    assertResumable(resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
+    assertResumableExtras(resumeFrom, initial, optimizer.name, earlyStopping);
+  }
   return {
     activation,
     learningRate,
@@ -310,7 +419,103 @@ export function trainSettings(
     seed: options.seed ?? 0,
     divergenceFactor,
     recordsEpoch,
+    optimizer,
+    l2,
+    schedule,
+    clipNorm,
+    earlyStopping,
   };
+}
+
+/** Early stopping's settings, or undefined without patience; refuses patience without validation. */
+function earlyStoppingSettings(
+  options: TrainOptions,
+  evaluate: EvaluationSchedule,
+): EarlyStoppingSettings | undefined {
+  const { patience, minDelta = 0, restoreBest = true } = options;
+  if (patience === undefined) return undefined;
+  if (!(Number.isSafeInteger(patience) && patience >= 1)) {
+    throw new UsageError(`patience must be a positive integer (epochs), got ${String(patience)}`);
+  }
+  if (options.validation === undefined) {
+    throw new UsageError("early stopping (patience) needs validation data to watch");
+  }
+  if (evaluate !== "every-epoch") {
+    throw new UsageError(
+      'early stopping (patience) needs the validation loss of every epoch (evaluate "every-epoch")',
+    );
+  }
+  if (!(typeof minDelta === "number" && Number.isFinite(minDelta) && minDelta >= 0)) {
+    throw new UsageError(`minDelta must be a finite number ≥ 0, got ${String(minDelta)}`);
+  }
+  if (typeof restoreBest !== "boolean") {
+    throw new UsageError(`restoreBest must be true or false, got ${describeValue(restoreBest)}`);
+  }
+  return { patience, minDelta, restoreBest };
+}
+
+/**
+ * A UsageError unless the state's optimizer state is the run's rule's, with moments of the
+ * parameters' shapes, finite, and (adam) t = the state's steps; and unless it carries the best
+ * epoch exactly when early stopping is on.
+ */
+function assertResumableExtras(
+  state: TrainState,
+  initial: Params,
+  optimizer: OptimizerName,
+  earlyStopping: EarlyStoppingSettings | undefined,
+): void {
+  const fail = (what: string): never => {
+    throw new UsageError(`cannot resume: ${what}`);
+  };
+  for (const [which, s, steps] of [
+    ["", state.optimizer, state.steps],
+    ["last good ", state.lastGoodOptimizer, undefined],
+  ] as const) {
+    const name = s?.name ?? "sgd";
+    if (!OPTIMIZER_NAMES.includes(name) || name !== optimizer)
+      fail(`the ${which}optimizer state is ${String(name)}'s, but this run uses ${optimizer}`);
+    if (optimizer !== "sgd" && s === undefined) fail(`the ${which}${optimizer} state is missing`);
+    const moments: Params[] =
+      s?.name === "adam"
+        ? [s.m, s.v]
+        : s?.name === "momentum" || s?.name === "nesterov"
+          ? [s.velocity]
+          : [];
+    for (const m of moments) {
+      assertSameShapes(m, initial, fail, `the ${which}optimizer state`);
+      if (!paramsAreFinite(m)) fail(`the ${which}optimizer state contains NaN or ±Infinity`);
+    }
+    if (
+      s?.name === "adam" &&
+      !(Number.isSafeInteger(s.t) && s.t >= 0 && (steps === undefined || s.t === steps))
+    )
+      fail(`adam's update count t = ${s.t} does not match the ${steps ?? "last good"} steps`);
+  }
+  if (earlyStopping && state.best === undefined)
+    fail("the state has no best epoch for early stopping");
+  if (!earlyStopping && state.best !== undefined)
+    fail("the state has a best epoch but patience is off");
+  if (state.best) {
+    const { epoch, validationLoss, params } = state.best;
+    if (!(Number.isSafeInteger(epoch) && epoch >= 0 && epoch < state.epoch))
+      fail(`the best epoch ${epoch} is not in 0..${state.epoch - 1}`);
+    if (!Number.isFinite(validationLoss)) fail("the best validation loss is not finite");
+    assertSameShapes(params, initial, fail, "the best parameters");
+    if (!paramsAreFinite(params)) fail("the best parameters contain NaN or ±Infinity");
+  }
+}
+
+function assertSameShapes(
+  p: Params,
+  initial: Params,
+  fail: (what: string) => never,
+  what: string,
+): void {
+  for (const name of ["W1", "b1", "W2", "b2"] as const) {
+    if (p[name]?.rows !== initial[name].rows || p[name]?.cols !== initial[name].cols)
+      fail(`${name} of ${what} does not have the starting model's shape`);
+  }
 }
 
 /** A UsageError unless `state` is a step boundary of this run (see TrainState's invariants). */

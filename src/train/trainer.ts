@@ -7,7 +7,9 @@
  * the state at the end of the last epoch whose losses were finite.
  *
  * A Trainer is that loop as an object that alone owns the epoch, the row, the step count, the
- * history, the last good state, the shuffling generator, the checkpoint schedule and the
+ * history, the last good state, the shuffling generator, the checkpoint schedule, the
+ * learning-rate schedule (η_t = learningRateAt(schedule, t), handed to every step), early
+ * stopping (the best epoch by validation loss, restored when patience runs out) and the
  * checks; a stepper computes the steps (steppers/plain.ts: whole-matrix forward, backward
  * and update; steppers/fast.ts: in place on a Backend; bit-identical). Epoch e steps through
  * the rows in the order rng.permutation(N), drawn before its first step, in batches of B; a
@@ -17,9 +19,13 @@
 import { DataError, UsageError } from "../errors.js";
 import type { Params } from "../nn/index.js";
 import { Rng, type RngState } from "../rng.js";
+import { initialOptimizerState, type OptimizerState } from "./optimizers.js";
+import { learningRateAt } from "./schedules.js";
 import {
   DivergenceError,
   trainSettings,
+  type BestEpoch,
+  type EarlyStop,
   type EpochRecord,
   type LabelledData,
   type TrainOptions,
@@ -48,8 +54,10 @@ export interface StepResult {
   readonly row: number;
   /** Gradient steps taken so far, this one included. */
   readonly steps: number;
-  /** The batch's mean loss at the parameters before the step. */
+  /** The batch's mean loss (plus the L2 penalty) at the parameters before the step. */
   readonly loss: number;
+  /** η of this step, from the schedule. */
+  readonly learningRate: number;
   /** The epoch's record, when the step ended an epoch that the schedule records (step() only). */
   readonly record?: EpochRecord;
 }
@@ -97,6 +105,10 @@ export class Trainer {
   private started: boolean;
   /** What ended the run (a divergence, an overflowing starting gradient): rethrown by step(). */
   private failure: Error | undefined;
+  /** Early stopping's best epoch so far (undefined without patience, or before epoch 0). */
+  private bestEpoch: BestEpoch | undefined;
+  /** Set when early stopping ended the run. */
+  private earlyStop: EarlyStop | undefined;
 
   /**
    * A run from `initial`, or resumed from `from` (a step boundary of a run with the same data
@@ -120,12 +132,17 @@ export class Trainer {
       : { epoch: -1, steps: 0, rng: this.rng.state() };
     this.epochRng = from?.rng ?? this.rng.state();
     this.started = from !== undefined;
+    this.bestEpoch = from?.best;
+    this.earlyStop = from ? this.patienceRanOut(this.records[this.records.length - 1]) : undefined;
+    const { name } = this.settings.optimizer;
     const setup = {
       settings: this.settings,
       data,
       validation: options.validation,
       params: from?.params ?? initial,
       lastGood: from?.lastGoodParams ?? initial,
+      optimizer: from?.optimizer ?? initialOptimizerState(name, initial),
+      lastGoodOptimizer: from?.lastGoodOptimizer ?? initialOptimizerState(name, initial),
       checksStartGradient: !from && epochs > 0,
     };
     this.stepper =
@@ -144,9 +161,9 @@ export class Trainer {
     return this.records;
   }
 
-  /** True when the last epoch has ended. */
+  /** True when the last epoch has ended, or early stopping ended the run. */
   get done(): boolean {
-    return this.started && this.epoch > this.settings.epochs;
+    return this.started && (this.epoch > this.settings.epochs || this.earlyStop !== undefined);
   }
 
   /** The current parameters (matrices the caller may keep). */
@@ -168,6 +185,18 @@ export class Trainer {
       rng: this.epochRng,
       history: this.records.slice(),
       lastGoodParams: this.stepper.kept(),
+      ...this.extras(this.stepper.optimizerState(), this.stepper.keptOptimizerState()),
+    };
+  }
+
+  /** The optimizer states (absent for sgd, which has none) and the best epoch (absent when off). */
+  private extras(
+    optimizer: OptimizerState,
+    lastGoodOptimizer: OptimizerState,
+  ): Pick<TrainState, "optimizer" | "lastGoodOptimizer" | "best"> {
+    return {
+      ...(optimizer.name === "sgd" ? {} : { optimizer, lastGoodOptimizer }),
+      ...(this.bestEpoch ? { best: this.bestEpoch } : {}),
     };
   }
 
@@ -181,17 +210,25 @@ export class Trainer {
     this.begin();
     if (this.failure) throw this.failure;
     const { epochs, batchSize, shuffle } = this.settings;
+    if (this.earlyStop) {
+      const { epoch, bestEpoch } = this.earlyStop;
+      throw new UsageError(
+        `train: early stopping ended the run after epoch ${epoch} (best epoch ${bestEpoch})`,
+      );
+    }
     if (this.done) throw new UsageError(`train: the run is complete (${epochs} epochs)`);
     const { epoch, N } = this;
     if (this.order === undefined) this.order = shuffle ? this.rng.permutation(N) : null;
     const end = Math.min(this.row + batchSize, N);
-    const { loss, gradientFinite, paramsFinite } = this.stepper.step(this.order, this.row, end);
+    const learningRate = learningRateAt(this.settings.schedule, this.stepCount + 1); // η_t
+    const report = this.stepper.step(this.order, this.row, end, learningRate);
+    const { loss, gradientFinite, paramsFinite } = report;
     this.stepCount++;
     if (!Number.isFinite(loss)) throw this.diverged(`the loss became ${loss}`);
     if (!gradientFinite) throw this.diverged("a gradient became non-finite");
     if (!paramsFinite) throw this.diverged("a parameter became non-finite");
     this.row = end;
-    const done: StepResult = { epoch, row: end, steps: this.stepCount, loss };
+    const done: StepResult = { epoch, row: end, steps: this.stepCount, loss, learningRate };
     this.options.onStep?.(done);
     if (end < N) {
       this.boundary();
@@ -202,7 +239,7 @@ export class Trainer {
     this.epoch++;
     this.row = 0;
     this.order = undefined;
-    if (this.epoch <= epochs) this.boundary();
+    if (!this.done) this.boundary();
     return record ? { ...done, record } : done;
   }
 
@@ -232,6 +269,7 @@ export class Trainer {
       steps: this.steps,
       stopped,
       state,
+      ...(this.earlyStop ? { earlyStop: this.earlyStop } : {}),
     };
   }
 
@@ -263,8 +301,42 @@ export class Trainer {
     this.stepper.keep();
     this.lastGood = { epoch, steps: this.stepCount, rng: this.rng.state() };
     this.records.push(entry);
+    if (this.settings.earlyStopping) this.watchValidation(entry);
     this.options.onEpoch?.(entry);
     return entry;
+  }
+
+  /**
+   * Early stopping, after each epoch's record: a validation loss below the best by more than
+   * minDelta makes this epoch the best (its parameters kept); otherwise, once `patience`
+   * epochs have passed since the best, the run ends, with the best epoch's parameters
+   * restored unless restoreBest is false.
+   */
+  private watchValidation(entry: EpochRecord): void {
+    const loss = entry.validationLoss!; // checked: early stopping needs validation data
+    const { minDelta } = this.settings.earlyStopping!;
+    const best = this.bestEpoch;
+    if (best === undefined || loss < best.validationLoss - minDelta) {
+      this.bestEpoch = { epoch: entry.epoch, validationLoss: loss, params: this.stepper.params() };
+      return;
+    }
+    this.earlyStop = this.patienceRanOut(entry);
+    if (this.earlyStop?.restored) this.stepper.setParams(best.params);
+  }
+
+  /** The early stop when `patience` epochs have passed since the best by `last`, else undefined. */
+  private patienceRanOut(last: EpochRecord | undefined): EarlyStop | undefined {
+    const { earlyStopping } = this.settings;
+    const best = this.bestEpoch;
+    if (!earlyStopping || !best || !last || last.epoch - best.epoch < earlyStopping.patience)
+      return undefined;
+    return {
+      reason: "early-stopping",
+      epoch: last.epoch,
+      bestEpoch: best.epoch,
+      bestValidationLoss: best.validationLoss,
+      restored: earlyStopping.restoreBest,
+    };
   }
 
   /** At a step boundary before the last: the checkpoint, when due. */
@@ -291,6 +363,7 @@ export class Trainer {
         rng: lastGood.rng,
         history: this.records.slice(),
         lastGoodParams: kept,
+        ...this.extras(this.stepper.keptOptimizerState(), this.stepper.keptOptimizerState()),
       },
     });
     this.failure = error;

@@ -73,6 +73,45 @@ const REQUIRED: readonly { equation: string; file: string; snippet: RegExp }[] =
     file: "src/nn/activations.ts",
     snippet: /df: \(z, a\) => a \* sigmoid\(-z\)/,
   },
+  // the L2 penalty and the update rules (issue 13)
+  {
+    equation: "∂L_λ/∂W1 = Xᵀ δ1 + λ W1",
+    file: "src/nn/network.ts",
+    snippet: /const dW1Penalised = /,
+  },
+  {
+    equation: "∂L_λ/∂W2 = a1ᵀ δ2 + λ W2",
+    file: "src/nn/network.ts",
+    snippet: /const dW2Penalised = /,
+  },
+  {
+    equation: "(λ/2)(‖W1‖² + ‖W2‖²)",
+    file: "src/nn/network.ts",
+    snippet: /\(l2 \/ 2\) \* squares/,
+  },
+  { equation: "momentum", file: "src/train/optimizers.ts", snippet: /function momentumStep/ },
+  { equation: "nesterov", file: "src/train/optimizers.ts", snippet: /g \+ mu \* v/ },
+  {
+    equation: "adam m",
+    file: "src/train/optimizers.ts",
+    snippet: /beta1 \* m \+ \(1 - beta1\) \* g/,
+  },
+  {
+    equation: "adam v",
+    file: "src/train/optimizers.ts",
+    snippet: /beta2 \* v \+ \(1 - beta2\) \* g \* g/,
+  },
+  {
+    equation: "adam step",
+    file: "src/train/optimizers.ts",
+    snippet: /Math\.sqrt\(v \/ c2\) \+ eps/,
+  },
+  { equation: "warm-up", file: "src/train/schedules.ts", snippet: /\(eta \* t\) \/ S/ },
+  {
+    equation: "cosine",
+    file: "src/train/schedules.ts",
+    snippet: /Math\.cos\(Math\.PI \* progress\)/,
+  },
   // gradient check
   {
     equation: "central differences",

@@ -6,7 +6,8 @@
  * Every value it gives is bit-identical to the plain stepper's: each kernel keeps the plain
  * path's operations and order entry by entry (the products p ascending in one accumulator,
  * addRow, f and f′, the head's loss and residual from z2, colSums over rows in order, the
- * loss's compensated mean, θ − η g). The one difference is internal: the start-of-run check
+ * loss's compensated mean, the L2 penalty's sums, the clip and the update rules of
+ * fast-update.ts). The one difference is internal: the start-of-run check
  * that the full-data gradient is finite, for mini-batch runs, first bounds it from the epoch-0
  * evaluation (StartGradientBound: finite for sure when the bound is below 1e300) and only
  * otherwise sums it batch by batch (its value is discarded; only its finiteness is used, which
@@ -32,13 +33,16 @@ import {
   makeParamBuffers,
   makeWorkspace,
   runValues,
+  weightPenalty,
   type Activation,
   type ParamBuffers,
   type Params,
   type Workspace,
 } from "../../nn/index.js";
 import { meanLoss } from "../../numerics/mean.js";
+import type { OptimizerState } from "../optimizers.js";
 import type { EpochRecord, LabelledData } from "../setup.js";
+import { clipInPlace, InPlaceUpdate } from "./fast-update.js";
 import type { Stepper, StepperSetup, StepReport } from "./stepper.js";
 
 export class FastStepper implements Stepper {
@@ -46,7 +50,9 @@ export class FastStepper implements Stepper {
   private readonly data: LabelledData;
   private readonly validation: LabelledData | undefined;
   private readonly activation: Activation;
-  private readonly learningRate: number;
+  private readonly l2: number;
+  private readonly clipNorm: number;
+  private readonly update: InPlaceUpdate;
   private readonly fullBatch: boolean; // never shuffled
   private readonly ws: Workspace;
   private readonly current: ParamBuffers; // finite between steps of a run that goes on
@@ -66,7 +72,9 @@ export class FastStepper implements Stepper {
     this.data = data;
     this.validation = validation;
     this.activation = settings.activation;
-    this.learningRate = settings.learningRate;
+    this.l2 = settings.l2;
+    this.clipNorm = settings.clipNorm;
+    this.update = new InPlaceUpdate(settings.optimizer, setup.optimizer, setup.lastGoodOptimizer);
     this.fullBatch = batchSize === N;
     this.backend = backend ?? engineBackend(N, batchSize, D, H, K, threads);
     this.ws = makeWorkspace(this.backend, batchSize, D, H, K);
@@ -82,8 +90,8 @@ export class FastStepper implements Stepper {
         : undefined;
   }
 
-  step(order: Uint32Array | null, start: number, end: number): StepReport {
-    const { backend, ws, current, activation } = this;
+  step(order: Uint32Array | null, start: number, end: number, learningRate: number): StepReport {
+    const { backend, ws, current, activation, l2, clipNorm } = this;
     const n = end - start;
     let losses: Float64Array = this.trainLosses; // a full batch's per-example losses are the evaluation's
     if (!this.forwardFresh) {
@@ -92,11 +100,14 @@ export class FastStepper implements Stepper {
       losses = ws.losses;
     }
     this.forwardFresh = false;
-    const loss = meanOf(losses, n);
-    backwardInto(backend, ws, current, n, activation);
+    const loss = this.withPenalty(meanOf(losses, n)); // L + (λ/2)(‖W1‖² + ‖W2‖²)
+    backwardInto(backend, ws, current, n, activation, l2);
     const gradientFinite = buffersAreFinite(ws.grads);
+    if (clipNorm > 0 && gradientFinite) clipInPlace(ws.grads, clipNorm);
     const paramsFinite =
-      Number.isFinite(loss) && gradientFinite && descend(current, ws.grads, this.learningRate);
+      Number.isFinite(loss) &&
+      gradientFinite &&
+      this.update.update(current, ws.grads, learningRate);
     return { loss, gradientFinite, paramsFinite };
   }
 
@@ -111,9 +122,28 @@ export class FastStepper implements Stepper {
       bound && ((n) => bound.see(this.ws, n)),
     );
     this.forwardFresh = this.fullBatch;
-    return held
-      ? { epoch, loss, accuracy, validationLoss: held[0], validationAccuracy: held[1] }
-      : { epoch, loss, accuracy };
+    const penalty = this.penalty();
+    const train =
+      this.l2 === 0
+        ? { epoch, loss, accuracy }
+        : { epoch, loss: loss + penalty, accuracy, penalty };
+    return held ? { ...train, validationLoss: held[0], validationAccuracy: held[1] } : train;
+  }
+
+  /** The L2 penalty (λ/2)(‖W1‖² + ‖W2‖²) of the current weights (0 for λ = 0). */
+  private penalty(): number {
+    const { l2, current, ws } = this;
+    if (l2 === 0) return 0;
+    return weightPenalty(
+      current.W1.subarray(0, ws.D * ws.H),
+      current.W2.subarray(0, ws.H * ws.K),
+      l2,
+    );
+  }
+
+  /** The mean cross-entropy plus the penalty (itself when λ = 0). */
+  private withPenalty(crossEntropy: number): number {
+    return this.l2 === 0 ? crossEntropy : crossEntropy + this.penalty();
   }
 
   startGradientIsFinite(): boolean {
@@ -139,10 +169,24 @@ export class FastStepper implements Stepper {
 
   keep(): void {
     copyParams(this.current, this.good);
+    this.update.keep();
   }
 
   kept(): Params {
     return toMatrices(this.good, this.ws);
+  }
+
+  optimizerState(): OptimizerState {
+    return this.update.state(this.params());
+  }
+
+  keptOptimizerState(): OptimizerState {
+    return this.update.kept(this.params());
+  }
+
+  setParams(params: Params): void {
+    copyParams(fromMatrices(params), this.current);
+    this.forwardFresh = false;
   }
 
   /**
@@ -271,21 +315,6 @@ function maxAbsOf(values: Float64Array, length: number, m: number): number {
   return m;
 }
 const PARAM_KEYS = ["W1", "b1", "W2", "b2"] as const;
-
-/** θ ← θ − η g for the four parameters in place; false if any new entry is not finite. */
-function descend(params: ParamBuffers, grads: ParamBuffers, learningRate: number): boolean {
-  let check = 0; // stays 0 while every θ is finite (x − x is NaN for ±∞ and NaN)
-  for (const name of PARAM_KEYS) {
-    const theta = params[name];
-    const g = grads[name];
-    for (let i = 0; i < theta.length; i++) {
-      const next = theta[i]! - learningRate * g[i]!;
-      theta[i] = next;
-      check += next - next;
-    }
-  }
-  return check === 0;
-}
 
 /** True when every entry of the four buffers is finite. */
 function buffersAreFinite(buffers: ParamBuffers): boolean {

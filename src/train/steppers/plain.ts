@@ -1,6 +1,7 @@
 /**
  * The plain stepper, the readable path: each step is the derivation's whole-matrix forward
- * pass, backward pass and gradient-descent update on the batch's rows.
+ * pass, backward pass (with the L2 penalty's λ W) and the optimizer's update (optimizers.ts,
+ * after the gradient-norm clip when asked) on the batch's rows.
  */
 import { gatherRows } from "../../linalg/index.js";
 import {
@@ -8,13 +9,19 @@ import {
   backward,
   forward,
   gradsAreFinite,
+  l2Penalty,
   loss,
   paramsAreFinite,
   type Activation,
   type Grads,
   type Params,
 } from "../../nn/index.js";
-import { gradientDescentStep } from "../optimizer.js";
+import {
+  clipByGlobalNorm,
+  optimizerStep,
+  type OptimizerSettings,
+  type OptimizerState,
+} from "../optimizers.js";
 import type { EpochRecord, LabelledData } from "../setup.js";
 import type { Stepper, StepperSetup, StepReport } from "./stepper.js";
 
@@ -22,42 +29,58 @@ export class PlainStepper implements Stepper {
   private readonly data: LabelledData;
   private readonly validation: LabelledData | undefined;
   private readonly activation: Activation;
-  private readonly learningRate: number;
+  private readonly optimizer: OptimizerSettings;
+  private readonly l2: number;
+  private readonly clipNorm: number;
   /** The current parameters: never changed in place, so they may be handed out as they are. */
   private current: Params;
   private good: Params;
+  /** The optimizer's state with `current`, and with `good` (immutable too). */
+  private moments: OptimizerState;
+  private goodMoments: OptimizerState;
   /** The gradient of the last step (for a hook that watches the steps, as an experiment's). */
   grads: Grads | undefined;
 
-  constructor({ settings, data, validation, params, lastGood }: StepperSetup) {
+  constructor(setup: StepperSetup) {
+    const { settings, data, validation, params, lastGood } = setup;
     this.data = data;
     this.validation = validation;
     this.activation = settings.activation;
-    this.learningRate = settings.learningRate;
+    this.optimizer = settings.optimizer;
+    this.l2 = settings.l2;
+    this.clipNorm = settings.clipNorm;
     this.current = params;
     this.good = lastGood;
+    this.moments = setup.optimizer;
+    this.goodMoments = setup.lastGoodOptimizer;
   }
 
-  step(order: Uint32Array | null, start: number, end: number): StepReport {
+  step(order: Uint32Array | null, start: number, end: number, learningRate: number): StepReport {
+    const { activation, l2, clipNorm } = this;
     const batch = selectBatch(this.data, order, start, end);
-    const cache = forward(this.current, batch.X, this.activation);
-    const batchLoss = loss(cache, batch.y);
-    const grads = backward(this.current, cache, batch.X, batch.y, this.activation);
-    const next = gradientDescentStep(this.current, grads, this.learningRate); // θ ← θ − η g
-    const report = {
-      loss: batchLoss,
-      gradientFinite: gradsAreFinite(grads),
-      paramsFinite: paramsAreFinite(next),
-    };
+    const cache = forward(this.current, batch.X, activation);
+    const batchLoss = withPenalty(loss(cache, batch.y), this.current, l2); // L + (λ/2)(‖W1‖² + ‖W2‖²)
+    const grads = backward(this.current, cache, batch.X, batch.y, activation, l2); // g = ∂L/∂θ
+    const gradientFinite = gradsAreFinite(grads);
+    const g = clipNorm > 0 && gradientFinite ? clipByGlobalNorm(grads, clipNorm) : grads; // ‖g‖ ≤ c
+    const next = optimizerStep(this.current, g, this.moments, learningRate, this.optimizer); // θ ← θ − η·(the rule's direction)
+    const report = { loss: batchLoss, gradientFinite, paramsFinite: paramsAreFinite(next.params) };
     this.grads = grads;
-    this.current = next;
+    this.current = next.params;
+    this.moments = next.state;
     return report;
   }
 
   evaluate(epoch: number): EpochRecord {
-    const { activation, data, validation } = this;
+    const { activation, data, validation, l2 } = this;
     const train = forward(this.current, data.X, activation);
-    const entry = { epoch, loss: loss(train, data.y), accuracy: accuracy(train.p, data.y) };
+    const crossEntropy = loss(train, data.y);
+    const penalty = l2Penalty(this.current, l2); // (λ/2)(‖W1‖² + ‖W2‖²)
+    const entry = {
+      epoch,
+      ...(l2 === 0 ? { loss: crossEntropy } : { loss: crossEntropy + penalty, penalty }),
+      accuracy: accuracy(train.p, data.y),
+    };
     if (!validation) return entry;
     const held = forward(this.current, validation.X, activation);
     return {
@@ -79,11 +102,29 @@ export class PlainStepper implements Stepper {
 
   keep(): void {
     this.good = this.current;
+    this.goodMoments = this.moments;
   }
 
   kept(): Params {
     return this.good;
   }
+
+  optimizerState(): OptimizerState {
+    return this.moments;
+  }
+
+  keptOptimizerState(): OptimizerState {
+    return this.goodMoments;
+  }
+
+  setParams(params: Params): void {
+    this.current = params;
+  }
+}
+
+/** The mean cross-entropy plus the L2 penalty (itself when λ = 0: not even + 0). */
+function withPenalty(crossEntropy: number, params: Params, l2: number): number {
+  return l2 === 0 ? crossEntropy : crossEntropy + l2Penalty(params, l2);
 }
 
 /** The rows start..end−1 of the epoch's order (all of data, uncopied, for an unshuffled full batch). */

@@ -4,6 +4,7 @@
  * records, the checks and the checkpoints are the Trainer's (../trainer.ts).
  */
 import type { Params } from "../../nn/index.js";
+import type { OptimizerState } from "../optimizers.js";
 import type { EpochRecord, LabelledData, TrainSettings } from "../setup.js";
 
 /**
@@ -11,8 +12,12 @@ import type { EpochRecord, LabelledData, TrainSettings } from "../setup.js";
  * (epochs, row order, records, checks, checkpoints) is the Trainer's.
  */
 export interface Stepper {
-  /** One gradient step on the rows order[start..end) (rows start..end without an order). */
-  step(order: Uint32Array | null, start: number, end: number): StepReport;
+  /**
+   * One step on the rows order[start..end) (rows start..end without an order): the gradient
+   * of the (penalised) batch loss, clipped when the settings say, then the optimizer's update
+   * with learning rate η (the schedule's at this step, given by the Trainer).
+   */
+  step(order: Uint32Array | null, start: number, end: number, learningRate: number): StepReport;
   /** Loss and accuracy of the current parameters on the whole training (and validation) set. */
   evaluate(epoch: number): EpochRecord;
   /**
@@ -26,6 +31,12 @@ export interface Stepper {
   keep(): void;
   /** The parameters keep() last kept, as matrices the caller may keep. */
   kept(): Params;
+  /** The optimizer's state with the current parameters (matrices the caller may keep). */
+  optimizerState(): OptimizerState;
+  /** The optimizer's state keep() last kept. */
+  keptOptimizerState(): OptimizerState;
+  /** Replaces the current parameters (early stopping's restore of the best epoch). */
+  setParams(params: Params): void;
 }
 
 /** What a step leaves for the Trainer's divergence checks (in this order). */
@@ -51,6 +62,9 @@ export interface StepperSetup {
   readonly params: Params;
   /** The last good parameters so far (the starting ones in a fresh run). */
   readonly lastGood: Params;
+  /** The optimizer's state with `params`, and with `lastGood`. */
+  readonly optimizer: OptimizerState;
+  readonly lastGoodOptimizer: OptimizerState;
   /** True when startGradientIsFinite will be asked (a fresh run with epochs to go). */
   readonly checksStartGradient: boolean;
 }

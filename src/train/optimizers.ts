@@ -1,0 +1,230 @@
+/**
+ * The update rules, written like network.ts: one line per equation. Each takes the parameters
+ * θ, the batch gradient g = ∂L/∂θ (for each of W1, b1, W2, b2) and the rule's state, and
+ * returns new parameters and a new state; pure, so the previous ones stay available if a step
+ * diverges. The fast stepper (steppers/fast-update.ts) does the same arithmetic in place, entry
+ * by entry, with the same operations in the same order: the same bits.
+ *
+ *   sgd        θ ← θ − η g
+ *   momentum   v ← μ v + g,   θ ← θ − η v                     heavy ball, PyTorch's convention
+ *   nesterov   v ← μ v + g,   θ ← θ − η (g + μ v)             PyTorch's nesterov=True
+ *   adam       m ← β1 m + (1 − β1) g,   v ← β2 v + (1 − β2) g²,
+ *              m̂ = m / (1 − β1ᵗ),   v̂ = v / (1 − β2ᵗ),   θ ← θ − η m̂ / (√v̂ + ε)
+ *                                                             Kingma & Ba 2015, Algorithm 1
+ *
+ * with v₀ = m₀ = 0 and t the number of updates so far, this one included. The learning rate η
+ * is the schedule's at this step (schedules.ts). `clipByGlobalNorm` rescales the gradient
+ * first when asked (g ← (c/‖g‖) g when ‖g‖ > c, the norm over all four gradients at once).
+ */
+import { UsageError } from "../errors.js";
+import { filled, scale, subScaled, zipWith, type Matrix } from "../linalg/index.js";
+import { PARAM_NAMES, type Grads, type ParamName, type Params } from "../nn/index.js";
+
+export type OptimizerName = "sgd" | "momentum" | "nesterov" | "adam";
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["sgd", "momentum", "nesterov", "adam"];
+
+/** The defaults of the hyper-parameters (PyTorch's and the Adam paper's). */
+export const DEFAULT_MOMENTUM = 0.9;
+export const DEFAULT_BETA1 = 0.9;
+export const DEFAULT_BETA2 = 0.999;
+export const DEFAULT_ADAM_EPS = 1e-8;
+
+/** An update rule and its hyper-parameters, checked (see optimizerSettings). */
+export interface OptimizerSettings {
+  readonly name: OptimizerName;
+  /** μ ∈ [0, 1) (momentum, nesterov). */
+  readonly momentum: number;
+  /** β1, β2 ∈ [0, 1) and ε > 0 (adam). */
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+}
+
+/**
+ * The state an update rule carries from step to step, one matrix per parameter (the shapes of
+ * W1, b1, W2, b2, under their names): none for sgd, the velocity v for momentum and nesterov,
+ * the moment estimates m, v and the update count t for adam.
+ */
+export type OptimizerState =
+  | { readonly name: "sgd" }
+  | { readonly name: "momentum" | "nesterov"; readonly velocity: Params }
+  | { readonly name: "adam"; readonly t: number; readonly m: Params; readonly v: Params };
+
+/** The hyper-parameters the options ask for, after their checks (one line each when refused). */
+export function optimizerSettings(options: {
+  readonly optimizer?: OptimizerName;
+  readonly momentum?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly adamEps?: number;
+}): OptimizerSettings {
+  const name = options.optimizer ?? "sgd";
+  if (!OPTIMIZER_NAMES.includes(name)) {
+    throw new UsageError(
+      `unknown optimizer "${String(name)}" (known: ${OPTIMIZER_NAMES.join(", ")})`,
+    );
+  }
+  const momentum = options.momentum ?? DEFAULT_MOMENTUM;
+  const beta1 = options.beta1 ?? DEFAULT_BETA1;
+  const beta2 = options.beta2 ?? DEFAULT_BETA2;
+  const eps = options.adamEps ?? DEFAULT_ADAM_EPS;
+  // μ ≥ 1 would let the velocity grow without bound (v_t = Σ μ^k g_{t−k}); μ < 0 flips its sign.
+  assertInUnitInterval(momentum, "momentum μ");
+  assertInUnitInterval(beta1, "beta1");
+  assertInUnitInterval(beta2, "beta2");
+  if (!(typeof eps === "number" && Number.isFinite(eps) && eps > 0)) {
+    throw new UsageError(`adamEps must be a finite number > 0, got ${String(eps)}`);
+  }
+  return { name, momentum, beta1, beta2, eps };
+}
+
+/** A UsageError unless 0 ≤ value < 1. */
+function assertInUnitInterval(value: number, what: string): void {
+  if (!(typeof value === "number" && value >= 0 && value < 1)) {
+    throw new UsageError(`${what} must be a number in [0, 1), got ${String(value)}`);
+  }
+}
+
+/** The state before the first update: zero moments of the parameters' shapes (v₀ = m₀ = 0). */
+export function initialOptimizerState(name: OptimizerName, params: Params): OptimizerState {
+  switch (name) {
+    case "sgd":
+      return { name };
+    case "momentum":
+    case "nesterov":
+      return { name, velocity: zerosLike(params) };
+    case "adam":
+      return { name, t: 0, m: zerosLike(params), v: zerosLike(params) };
+  }
+}
+
+/**
+ * One update of `params` by the rule of `settings` with learning rate η and batch gradient
+ * `grads`, from `state` (the rule's own; initialOptimizerState for the first step).
+ */
+export function optimizerStep(
+  params: Params,
+  grads: Grads,
+  state: OptimizerState,
+  learningRate: number,
+  settings: OptimizerSettings,
+): { readonly params: Params; readonly state: OptimizerState } {
+  switch (state.name) {
+    case "sgd":
+      return { params: sgdStep(params, grads, learningRate), state };
+    case "momentum":
+      return momentumStep(params, grads, state.velocity, learningRate, settings.momentum);
+    case "nesterov":
+      return nesterovStep(params, grads, state.velocity, learningRate, settings.momentum);
+    case "adam":
+      return adamStep(params, grads, state, learningRate, settings);
+  }
+}
+
+/** Gradient descent: θ ← θ − η g. */
+function sgdStep(params: Params, grads: Grads, eta: number): Params {
+  return eachParam((name) => subScaled(params[name], eta, grads[`d${name}`])); // θ ← θ − η g
+}
+
+/** Heavy-ball momentum (PyTorch's form: η multiplies v, not g): v ← μ v + g, θ ← θ − η v. */
+function momentumStep(
+  params: Params,
+  grads: Grads,
+  velocity: Params,
+  eta: number,
+  mu: number,
+): { params: Params; state: OptimizerState } {
+  const v = eachParam((name) => zipWith(velocity[name], grads[`d${name}`], (v, g) => mu * v + g)); // v ← μ v + g
+  const next = eachParam((name) => subScaled(params[name], eta, v[name])); // θ ← θ − η v
+  return { params: next, state: { name: "momentum", velocity: v } };
+}
+
+/** Nesterov momentum (PyTorch's form): v ← μ v + g, θ ← θ − η (g + μ v), v the new velocity. */
+function nesterovStep(
+  params: Params,
+  grads: Grads,
+  velocity: Params,
+  eta: number,
+  mu: number,
+): { params: Params; state: OptimizerState } {
+  const v = eachParam((name) => zipWith(velocity[name], grads[`d${name}`], (v, g) => mu * v + g)); // v ← μ v + g
+  const look = eachParam((name) => zipWith(grads[`d${name}`], v[name], (g, v) => g + mu * v)); // g + μ v
+  const next = eachParam((name) => subScaled(params[name], eta, look[name])); // θ ← θ − η (g + μ v)
+  return { params: next, state: { name: "nesterov", velocity: v } };
+}
+
+/** Adam: bias-corrected moment estimates, θ ← θ − η m̂ / (√v̂ + ε). */
+function adamStep(
+  params: Params,
+  grads: Grads,
+  state: { readonly t: number; readonly m: Params; readonly v: Params },
+  eta: number,
+  { beta1, beta2, eps }: OptimizerSettings,
+): { params: Params; state: OptimizerState } {
+  const t = state.t + 1; // this update's number, from 1
+  const [c1, c2] = adamCorrections(beta1, beta2, t); // 1 − β1ᵗ, 1 − β2ᵗ
+  const towardG = (m: number, g: number): number => beta1 * m + (1 - beta1) * g;
+  const towardG2 = (v: number, g: number): number => beta2 * v + (1 - beta2) * g * g;
+  const corrected = (m: number, v: number): number => m / c1 / (Math.sqrt(v / c2) + eps);
+  const m = eachParam((n) => zipWith(state.m[n], grads[`d${n}`], towardG)); // m ← β1 m + (1 − β1) g
+  const v = eachParam((n) => zipWith(state.v[n], grads[`d${n}`], towardG2)); // v ← β2 v + (1 − β2) g²
+  const direction = eachParam((n) => zipWith(m[n], v[n], corrected)); // m̂/(√v̂ + ε), m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ)
+  const next = eachParam((n) => subScaled(params[n], eta, direction[n])); // θ ← θ − η m̂ / (√v̂ + ε)
+  return { params: next, state: { name: "adam", t, m, v } };
+}
+
+/** Adam's bias corrections 1 − β1ᵗ and 1 − β2ᵗ at update t (both paths call this). */
+export function adamCorrections(beta1: number, beta2: number, t: number): [number, number] {
+  return [1 - beta1 ** t, 1 - beta2 ** t];
+}
+
+/**
+ * The gradient rescaled to global norm c when its norm is above c: g ← (c/‖g‖) g with
+ * ‖g‖ = √(Σ g²) over every entry of dW1, db1, dW2, db2 (Pascanu et al. 2013). Unchanged
+ * (the same object) when ‖g‖ ≤ c.
+ */
+export function clipByGlobalNorm(grads: Grads, c: number): Grads {
+  const norm = globalNorm(PARAM_NAMES.map((name) => grads[`d${name}`].data)); // ‖g‖
+  if (!(norm > c)) return grads;
+  const s = c / norm; // c/‖g‖ < 1
+  return {
+    dW1: scale(grads.dW1, s), // g ← (c/‖g‖) g
+    db1: scale(grads.db1, s),
+    dW2: scale(grads.dW2, s),
+    db2: scale(grads.db2, s),
+  };
+}
+
+/**
+ * √(Σ x²) over every entry of the arrays, in order, scaled by max |x| so that squares neither
+ * overflow nor underflow (as linalg's norm): largest · √(Σ (x/largest)²). NaN if any x is NaN.
+ */
+export function globalNorm(parts: readonly ArrayLike<number>[]): number {
+  let largest = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      const x = part[i]!;
+      if (Number.isNaN(x)) return NaN;
+      largest = Math.max(largest, Math.abs(x));
+    }
+  }
+  if (largest === 0 || !Number.isFinite(largest)) return largest;
+  let s = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      const r = part[i]! / largest;
+      s += r * r;
+    }
+  }
+  return largest * Math.sqrt(s);
+}
+
+/** The four parameters built by `make`, one per name. */
+function eachParam(make: (name: ParamName) => Matrix): Params {
+  return { W1: make("W1"), b1: make("b1"), W2: make("W2"), b2: make("b2") };
+}
+
+/** Zero matrices of the parameters' shapes. */
+function zerosLike(params: Params): Params {
+  return eachParam((name) => filled(params[name].rows, params[name].cols, 0));
+}

@@ -1,0 +1,219 @@
+/**
+ * The fast stepper's update rules: optimizers.ts's equations in place, entry by entry, on the
+ * parameters' flat buffers, with the same operations in the same order as the whole-matrix
+ * lines there (so the same bits), and the global-norm clip on the gradient buffers. The
+ * moments live in ordinary Float64Arrays (only these loops read them), allocated once.
+ */
+import { matrix } from "../../linalg/index.js";
+import type { ParamBuffers, Params } from "../../nn/index.js";
+import {
+  adamCorrections,
+  globalNorm,
+  type OptimizerSettings,
+  type OptimizerState,
+} from "../optimizers.js";
+
+const PARAM_KEYS = ["W1", "b1", "W2", "b2"] as const;
+
+/** The rule's moment buffers: [] (sgd), [v] (momentum, nesterov) or [m, v] (adam). */
+type Moments = readonly ParamBuffers[];
+
+export class InPlaceUpdate {
+  private readonly settings: OptimizerSettings;
+  private readonly moments: Moments;
+  private readonly goodMoments: Moments;
+  private t: number;
+  private goodT: number;
+
+  /** From the state with the current parameters and the one with the last good ones. */
+  constructor(settings: OptimizerSettings, state: OptimizerState, good: OptimizerState) {
+    this.settings = settings;
+    this.moments = momentsOf(state).map(copyOf);
+    this.goodMoments = momentsOf(good).map(copyOf);
+    this.t = state.name === "adam" ? state.t : 0;
+    this.goodT = good.name === "adam" ? good.t : 0;
+  }
+
+  /** θ ← the rule's update of θ with gradient g and rate η, in place; false if a new θ is not finite. */
+  update(params: ParamBuffers, grads: ParamBuffers, learningRate: number): boolean {
+    const { name, momentum: mu } = this.settings;
+    const moments = this.moments;
+    switch (name) {
+      case "sgd":
+        return descend(params, grads, learningRate);
+      case "momentum":
+        return heavyBall(params, grads, moments[0]!, learningRate, mu);
+      case "nesterov":
+        return nesterov(params, grads, moments[0]!, learningRate, mu);
+      case "adam":
+        this.t++;
+        return adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, this.t);
+    }
+  }
+
+  /** The state now, as matrices of the parameters' shapes. */
+  state(shapes: Params): OptimizerState {
+    return stateOf(this.settings.name, this.moments, this.t, shapes);
+  }
+
+  /** Keeps a copy of the state as the last good one (with the stepper's keep()). */
+  keep(): void {
+    this.moments.forEach((m, i) => copyInto(m, this.goodMoments[i]!));
+    this.goodT = this.t;
+  }
+
+  /** The state keep() last kept. */
+  kept(shapes: Params): OptimizerState {
+    return stateOf(this.settings.name, this.goodMoments, this.goodT, shapes);
+  }
+}
+
+/**
+ * g ← (c/‖g‖) g on the four gradient buffers when ‖g‖ > c (optimizers.ts's clipByGlobalNorm:
+ * the same norm, the same s · g).
+ */
+export function clipInPlace(grads: ParamBuffers, c: number): void {
+  const norm = globalNorm(PARAM_KEYS.map((name) => grads[name])); // ‖g‖
+  if (!(norm > c)) return;
+  const s = c / norm;
+  for (const name of PARAM_KEYS) {
+    const g = grads[name];
+    for (let i = 0; i < g.length; i++) g[i] = s * g[i]!; // g ← (c/‖g‖) g
+  }
+}
+
+/** θ ← θ − η g for the four parameters in place; false if any new entry is not finite. */
+function descend(params: ParamBuffers, grads: ParamBuffers, eta: number): boolean {
+  let check = 0; // stays 0 while every θ is finite (x − x is NaN for ±∞ and NaN)
+  for (const name of PARAM_KEYS) {
+    const theta = params[name];
+    const g = grads[name];
+    for (let i = 0; i < theta.length; i++) {
+      const next = theta[i]! - eta * g[i]!; // θ ← θ − η g
+      theta[i] = next;
+      check += next - next;
+    }
+  }
+  return check === 0;
+}
+
+/** v ← μ v + g, θ ← θ − η v. */
+function heavyBall(
+  params: ParamBuffers,
+  grads: ParamBuffers,
+  velocity: ParamBuffers,
+  eta: number,
+  mu: number,
+): boolean {
+  let check = 0;
+  for (const name of PARAM_KEYS) {
+    const [theta, g, v] = [params[name], grads[name], velocity[name]];
+    for (let i = 0; i < theta.length; i++) {
+      const vi = mu * v[i]! + g[i]!; // v ← μ v + g
+      v[i] = vi;
+      const next = theta[i]! - eta * vi; // θ ← θ − η v
+      theta[i] = next;
+      check += next - next;
+    }
+  }
+  return check === 0;
+}
+
+/** v ← μ v + g, θ ← θ − η (g + μ v). */
+function nesterov(
+  params: ParamBuffers,
+  grads: ParamBuffers,
+  velocity: ParamBuffers,
+  eta: number,
+  mu: number,
+): boolean {
+  let check = 0;
+  for (const name of PARAM_KEYS) {
+    const [theta, g, v] = [params[name], grads[name], velocity[name]];
+    for (let i = 0; i < theta.length; i++) {
+      const gi = g[i]!;
+      const vi = mu * v[i]! + gi; // v ← μ v + g
+      v[i] = vi;
+      const next = theta[i]! - eta * (gi + mu * vi); // θ ← θ − η (g + μ v)
+      theta[i] = next;
+      check += next - next;
+    }
+  }
+  return check === 0;
+}
+
+/** m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g², θ ← θ − η m̂ / (√v̂ + ε), at update t. */
+function adam(
+  params: ParamBuffers,
+  grads: ParamBuffers,
+  m: ParamBuffers,
+  v: ParamBuffers,
+  eta: number,
+  { beta1, beta2, eps }: OptimizerSettings,
+  t: number,
+): boolean {
+  const [c1, c2] = adamCorrections(beta1, beta2, t); // 1 − β1ᵗ, 1 − β2ᵗ
+  let check = 0;
+  for (const name of PARAM_KEYS) {
+    const [theta, g, mp, vp] = [params[name], grads[name], m[name], v[name]];
+    for (let i = 0; i < theta.length; i++) {
+      const gi = g[i]!;
+      const mi = beta1 * mp[i]! + (1 - beta1) * gi; // m ← β1 m + (1 − β1) g
+      const vi = beta2 * vp[i]! + (1 - beta2) * gi * gi; // v ← β2 v + (1 − β2) g²
+      mp[i] = mi;
+      vp[i] = vi;
+      const next = theta[i]! - eta * (mi / c1 / (Math.sqrt(vi / c2) + eps)); // θ ← θ − η m̂/(√v̂ + ε)
+      theta[i] = next;
+      check += next - next;
+    }
+  }
+  return check === 0;
+}
+
+function momentsOf(state: OptimizerState): Params[] {
+  switch (state.name) {
+    case "sgd":
+      return [];
+    case "momentum":
+    case "nesterov":
+      return [state.velocity];
+    case "adam":
+      return [state.m, state.v];
+  }
+}
+
+function copyOf(p: Params): ParamBuffers {
+  return {
+    W1: p.W1.data.slice(),
+    b1: p.b1.data.slice(),
+    W2: p.W2.data.slice(),
+    b2: p.b2.data.slice(),
+  };
+}
+
+function copyInto(from: ParamBuffers, to: ParamBuffers): void {
+  for (const name of PARAM_KEYS) to[name].set(from[name]);
+}
+
+function stateOf(
+  name: OptimizerSettings["name"],
+  moments: Moments,
+  t: number,
+  shapes: Params,
+): OptimizerState {
+  const asParams = (b: ParamBuffers): Params => ({
+    W1: matrix(shapes.W1.rows, shapes.W1.cols, b.W1.slice()),
+    b1: matrix(1, shapes.b1.cols, b.b1.slice()),
+    W2: matrix(shapes.W2.rows, shapes.W2.cols, b.W2.slice()),
+    b2: matrix(1, shapes.b2.cols, b.b2.slice()),
+  });
+  switch (name) {
+    case "sgd":
+      return { name };
+    case "momentum":
+    case "nesterov":
+      return { name, velocity: asParams(moments[0]!) };
+    case "adam":
+      return { name, t, m: asParams(moments[0]!), v: asParams(moments[1]!) };
+  }
+}
