@@ -1,5 +1,5 @@
 /**
- * handgrad: a one-hidden-layer network for binary classification, every gradient by hand.
+ * handgrad: a one-hidden-layer network for classification (two classes or K ≥ 2), every gradient by hand.
  *
  *   z1 = X W1 + b1,  a1 = f(z1),  z2 = a1 W2 + b2,  p = σ(z2),  L = mean BCE(z2, y)
  *   (or, with W2 H×K, P = softmax(z2) and L = mean softmax cross-entropy over K classes)
@@ -81,14 +81,11 @@ export {
   type ScheduleName,
   type EvaluationSchedule,
   type LabelledData,
-  type Stepper,
-  type StepReport,
   type StepResult,
   type TrainEngine,
   type TrainerOptions,
   type TrainOptions,
   type TrainResult,
-  type TrainSettings,
   type TrainState,
 } from "./train/index.js";
 export {

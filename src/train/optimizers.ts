@@ -20,6 +20,7 @@ import { UsageError } from "../errors.js";
 import { filled, scale, subScaled, zipWith, type Matrix } from "../linalg/index.js";
 import { PARAM_NAMES, type Grads, type ParamName, type Params } from "../nn/index.js";
 
+/** The update rules: plain gradient descent, heavy-ball momentum, Nesterov momentum, Adam. */
 export type OptimizerName = "sgd" | "momentum" | "nesterov" | "adam";
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["sgd", "momentum", "nesterov", "adam"];
 
@@ -46,9 +47,26 @@ export interface OptimizerSettings {
  * the moment estimates m, v and the update count t for adam.
  */
 export type OptimizerState =
-  | { readonly name: "sgd" }
-  | { readonly name: "momentum" | "nesterov"; readonly velocity: Params }
-  | { readonly name: "adam"; readonly t: number; readonly m: Params; readonly v: Params };
+  | {
+      /** Plain gradient descent keeps no state besides θ. */
+      readonly name: "sgd";
+    }
+  | {
+      /** Momentum or Nesterov momentum. */
+      readonly name: "momentum" | "nesterov";
+      /** The velocity v, one matrix per parameter (v₀ = 0). */
+      readonly velocity: Params;
+    }
+  | {
+      /** Adam. */
+      readonly name: "adam";
+      /** The steps taken, for the bias corrections 1 − β1ᵗ and 1 − β2ᵗ. */
+      readonly t: number;
+      /** The first moment m, one matrix per parameter. */
+      readonly m: Params;
+      /** The second moment v (of g²), one matrix per parameter. */
+      readonly v: Params;
+    };
 
 /** The hyper-parameters the options ask for, after their checks (one line each when refused). */
 export function optimizerSettings(options: {

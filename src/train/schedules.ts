@@ -19,6 +19,7 @@
  */
 import { UsageError } from "../errors.js";
 
+/** How η changes over a run: not at all, by a factor every few epochs, or along a cosine. */
 export type ScheduleName = "constant" | "step" | "cosine";
 export const SCHEDULE_NAMES: readonly ScheduleName[] = ["constant", "step", "cosine"];
 

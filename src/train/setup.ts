@@ -108,9 +108,11 @@ export interface TrainOptions {
   readonly optimizer?: OptimizerName;
   /** μ ∈ [0, 1) of momentum and nesterov (default 0.9; ignored by the others). */
   readonly momentum?: number;
-  /** Adam's β1 ∈ [0, 1) (default 0.9), β2 ∈ [0, 1) (default 0.999) and ε > 0 (default 1e-8). */
+  /** Adam's β1 ∈ [0, 1), the decay of the first moment m (default 0.9; ignored by the others). */
   readonly beta1?: number;
+  /** Adam's β2 ∈ [0, 1), the decay of the second moment v (default 0.999). */
   readonly beta2?: number;
+  /** Adam's ε > 0 in θ ← θ − η m̂/(√v̂ + ε) (default 1e-8). */
   readonly adamEps?: number;
   /**
    * λ ≥ 0 of the L2 penalty (default 0, none): the loss minimised and reported (EpochRecord's
@@ -124,8 +126,11 @@ export interface TrainOptions {
    * "cosine" (from η to lrMin, default 0, over the run's steps after the warm-up).
    */
   readonly schedule?: ScheduleName;
+  /** γ ∈ (0, 1] of the "step" schedule: η is multiplied by γ every decayEvery epochs (default 0.1). */
   readonly decayRate?: number;
+  /** E ≥ 1 of the "step" schedule: the epochs between two decays (required by "step"). */
   readonly decayEvery?: number;
+  /** The learning rate the "cosine" schedule ends at, in [0, η] (default 0). */
   readonly lrMin?: number;
   /** S warm-up steps: η·t/S for the first S steps (default 0, none); at most the run's steps. */
   readonly warmup?: number;
@@ -140,7 +145,9 @@ export interface TrainOptions {
    * restore the best epoch's parameters unless restoreBest is false. Undefined: off.
    */
   readonly patience?: number;
+  /** d ≥ 0: the validation loss must fall below best − d to count as an improvement (default 0). */
   readonly minDelta?: number;
+  /** Whether early stopping returns the best epoch's parameters (default true) or the last ones. */
   readonly restoreBest?: boolean;
 }
 
@@ -177,7 +184,9 @@ export interface TrainState {
 
 /** The epoch of lowest validation loss so far (improving by more than minDelta), for early stopping. */
 export interface BestEpoch {
+  /** The epoch (0: the starting parameters). */
   readonly epoch: number;
+  /** Its mean cross-entropy on the validation rows. */
   readonly validationLoss: number;
   /** The parameters at that epoch's end. */
   readonly params: Params;
@@ -185,11 +194,13 @@ export interface BestEpoch {
 
 /** Why and where early stopping ended a run. */
 export interface EarlyStop {
+  /** What ended the run: the validation loss stopped improving for `patience` epochs. */
   readonly reason: "early-stopping";
   /** The last epoch trained. */
   readonly epoch: number;
   /** The epoch of the best validation loss (0: the starting model). */
   readonly bestEpoch: number;
+  /** The validation loss at bestEpoch. */
   readonly bestValidationLoss: number;
   /** True when the result's parameters are the best epoch's (restoreBest), false: the last epoch's. */
   readonly restored: boolean;

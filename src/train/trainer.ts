@@ -81,10 +81,10 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
  * checks and results as train(), which is one run() of a Trainer.
  */
 export class Trainer {
-  /** The run's options after their checks. */
+  /** @internal The run's options after their checks (for the CLI and the experiments). */
   readonly settings: TrainSettings;
   private readonly options: TrainerOptions;
-  /** What computes the steps (a PlainStepper when options.engine is "plain"). */
+  /** @internal What computes the steps (a PlainStepper when options.engine is "plain"). */
   readonly stepper: Stepper;
   private readonly rng: Rng;
   private readonly N: number;
