@@ -131,9 +131,10 @@ export function optimizerStep(
     case "sgd":
       return { params: sgdStep(params, grads, learningRate), state };
     case "momentum":
-      return momentumStep(params, grads, state.velocity, learningRate, settings.momentum);
-    case "nesterov":
-      return nesterovStep(params, grads, state.velocity, learningRate, settings.momentum);
+    case "nesterov": {
+      const nesterov = state.name === "nesterov";
+      return momentumStep(params, grads, state.velocity, learningRate, settings.momentum, nesterov);
+    }
     case "adam":
       return adamStep(params, grads, state, learningRate, settings);
   }
@@ -144,31 +145,24 @@ function sgdStep(params: Params, grads: Grads, eta: number): Params {
   return eachParam((name) => subScaled(params[name], eta, grads[`d${name}`])); // θ ← θ − η g
 }
 
-/** Heavy-ball momentum (PyTorch's form: η multiplies v, not g): v ← μ v + g, θ ← θ − η v. */
+/**
+ * Heavy-ball momentum (PyTorch's form: η multiplies v, not g): v ← μ v + g, θ ← θ − η v; with
+ * `nesterov`, the step looks ahead along the new velocity: θ ← θ − η (g + μ v).
+ */
 function momentumStep(
   params: Params,
   grads: Grads,
   velocity: Params,
   eta: number,
   mu: number,
+  nesterov: boolean,
 ): { params: Params; state: OptimizerState } {
   const v = eachParam((name) => zipWith(velocity[name], grads[`d${name}`], (v, g) => mu * v + g)); // v ← μ v + g
-  const next = eachParam((name) => subScaled(params[name], eta, v[name])); // θ ← θ − η v
-  return { params: next, state: { name: "momentum", velocity: v } };
-}
-
-/** Nesterov momentum (PyTorch's form): v ← μ v + g, θ ← θ − η (g + μ v), v the new velocity. */
-function nesterovStep(
-  params: Params,
-  grads: Grads,
-  velocity: Params,
-  eta: number,
-  mu: number,
-): { params: Params; state: OptimizerState } {
-  const v = eachParam((name) => zipWith(velocity[name], grads[`d${name}`], (v, g) => mu * v + g)); // v ← μ v + g
-  const look = eachParam((name) => zipWith(grads[`d${name}`], v[name], (g, v) => g + mu * v)); // g + μ v
-  const next = eachParam((name) => subScaled(params[name], eta, look[name])); // θ ← θ − η (g + μ v)
-  return { params: next, state: { name: "nesterov", velocity: v } };
+  const direction = nesterov
+    ? eachParam((name) => zipWith(grads[`d${name}`], v[name], (g, v) => g + mu * v)) // d = g + μ v
+    : v; // d = v
+  const next = eachParam((name) => subScaled(params[name], eta, direction[name])); // θ ← θ − η d
+  return { params: next, state: { name: nesterov ? "nesterov" : "momentum", velocity: v } };
 }
 
 /** Adam: bias-corrected moment estimates, θ ← θ − η m̂ / (√v̂ + ε). */

@@ -42,9 +42,9 @@ export class InPlaceUpdate {
       case "sgd":
         return descend(params, grads, learningRate);
       case "momentum":
-        return heavyBall(params, grads, moments[0]!, learningRate, mu);
+        return momentum(params, grads, moments[0]!, learningRate, mu, false);
       case "nesterov":
-        return nesterov(params, grads, moments[0]!, learningRate, mu);
+        return momentum(params, grads, moments[0]!, learningRate, mu, true);
       case "adam":
         this.t++;
         return adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, this.t);
@@ -97,35 +97,14 @@ function descend(params: ParamBuffers, grads: ParamBuffers, eta: number): boolea
   return check === 0;
 }
 
-/** v ← μ v + g, θ ← θ − η v. */
-function heavyBall(
+/** v ← μ v + g, then θ ← θ − η v (heavy ball) or θ ← θ − η (g + μ v) (nesterov). */
+function momentum(
   params: ParamBuffers,
   grads: ParamBuffers,
   velocity: ParamBuffers,
   eta: number,
   mu: number,
-): boolean {
-  let check = 0;
-  for (const name of PARAM_KEYS) {
-    const [theta, g, v] = [params[name], grads[name], velocity[name]];
-    for (let i = 0; i < theta.length; i++) {
-      const vi = mu * v[i]! + g[i]!; // v ← μ v + g
-      v[i] = vi;
-      const next = theta[i]! - eta * vi; // θ ← θ − η v
-      theta[i] = next;
-      check += next - next;
-    }
-  }
-  return check === 0;
-}
-
-/** v ← μ v + g, θ ← θ − η (g + μ v). */
-function nesterov(
-  params: ParamBuffers,
-  grads: ParamBuffers,
-  velocity: ParamBuffers,
-  eta: number,
-  mu: number,
+  nesterov: boolean,
 ): boolean {
   let check = 0;
   for (const name of PARAM_KEYS) {
@@ -134,7 +113,8 @@ function nesterov(
       const gi = g[i]!;
       const vi = mu * v[i]! + gi; // v ← μ v + g
       v[i] = vi;
-      const next = theta[i]! - eta * (gi + mu * vi); // θ ← θ − η (g + μ v)
+      const d = nesterov ? gi + mu * vi : vi; // d = g + μ v (nesterov), d = v (heavy ball)
+      const next = theta[i]! - eta * d; // θ ← θ − η d
       theta[i] = next;
       check += next - next;
     }
