@@ -1,7 +1,7 @@
-export { gradientDescentStep } from "./optimizer.js";
 export {
   adamCorrections,
   clipByGlobalNorm,
+  gradientDescentStep,
   DEFAULT_ADAM_EPS,
   DEFAULT_BETA1,
   DEFAULT_BETA2,

@@ -16,9 +16,18 @@
  * is the schedule's at this step (schedules.ts). `clipByGlobalNorm` rescales the gradient
  * first when asked (g ← (c/‖g‖) g when ‖g‖ > c, the norm over all four gradients at once).
  */
-import { UsageError } from "../errors.js";
-import { filled, scale, subScaled, zipWith, type Matrix } from "../linalg/index.js";
-import { PARAM_NAMES, type Grads, type ParamName, type Params } from "../nn/index.js";
+import { ShapeError, UsageError } from "../errors.js";
+import {
+  assertMatrix,
+  describeValue,
+  filled,
+  scale,
+  shapeOf,
+  subScaled,
+  zipWith,
+  type Matrix,
+} from "../linalg/index.js";
+import { assertParams, PARAM_NAMES, type Grads, type ParamName, type Params } from "../nn/index.js";
 
 /** The update rules: plain gradient descent, heavy-ball momentum, Nesterov momentum, Adam. */
 export type OptimizerName = "sgd" | "momentum" | "nesterov" | "adam";
@@ -143,6 +152,36 @@ export function optimizerStep(
 /** Gradient descent: θ ← θ − η g. */
 function sgdStep(params: Params, grads: Grads, eta: number): Params {
   return eachParam((name) => subScaled(params[name], eta, grads[`d${name}`])); // θ ← θ − η g
+}
+
+/**
+ * One step of gradient descent with learning rate η, for a user's own loop: new parameters
+ * θ − η ∂L/∂θ. Refuses params that are not four Matrices of a network, gradients that are not
+ * Matrices of the parameters' shapes (ShapeError; UsageError for another kind of value) and a
+ * learning rate that is not a finite number (UsageError).
+ */
+export function gradientDescentStep(params: Params, grads: Grads, learningRate: number): Params {
+  assertParams(params, "gradientDescentStep");
+  if (typeof grads !== "object" || grads === null) {
+    throw new UsageError(
+      `gradientDescentStep: grads must be an object {dW1, db1, dW2, db2}, got ${describeValue(grads)}`,
+    );
+  }
+  for (const name of PARAM_NAMES) {
+    const g = grads[`d${name}`];
+    assertMatrix(g, `grads.d${name}`, "gradientDescentStep");
+    if (g.rows !== params[name].rows || g.cols !== params[name].cols) {
+      throw new ShapeError(
+        `gradientDescentStep: d${name} is ${shapeOf(g)} but ${name} is ${shapeOf(params[name])}`,
+      );
+    }
+  }
+  if (typeof learningRate !== "number" || !Number.isFinite(learningRate)) {
+    throw new UsageError(
+      `gradientDescentStep: the learning rate must be a finite number, got ${describeValue(learningRate)}`,
+    );
+  }
+  return sgdStep(params, grads, learningRate);
 }
 
 /**
