@@ -109,6 +109,7 @@ describe("package manifest", () => {
 
   it("requires Node 20.19 (require of an ES module), exports import and require, names its repository", () => {
     expect(pkg.engines.node).toBe(">=20.19");
+    expect(pkg.exports["./package.json"]).toBe("./package.json");
     expect(pkg.exports["."]).toEqual({
       types: "./dist/index.d.ts",
       import: "./dist/index.js",
@@ -250,6 +251,16 @@ describe("the packed tarball, installed into an empty project", () => {
     for (const name of ["forward", "backward", "train", "gradientCheck", "loadModel"]) {
       expect(keys, name).toContain(name);
     }
+  });
+
+  it('require("handgrad/package.json") gives the installed version (tools read it)', () => {
+    const read = exec(
+      process.execPath,
+      ["-e", 'console.log(require("handgrad/package.json").version)'],
+      project,
+    );
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout.trim()).toBe(pkg.version);
   });
 
   it("npx handgrad --version prints the version; experiment says what to install and exits 2", () => {
