@@ -405,6 +405,16 @@ export function report(m: OptimizersMeasurement): ExperimentResult {
     const worst = Math.min(...cells.map((c) => summarise(c).validationAccuracy));
     numbers[`${d.name}-validation-spread`] = `${fixed(100 * (best - worst), 1)} points`;
   }
+  // the rules that reached the target in every reported run on every data set
+  const always = OPTIMIZER_NAMES.filter((o) =>
+    m.cells.filter((c) => c.optimizer === o).every((c) => summarise(c).reached === c.runs.length),
+  );
+  numbers["always-reached"] = always.length > 0 ? always.join(", ") : "none";
+  const misses = m.cells.reduce((n, c) => n + c.runs.length - summarise(c).reached, 0);
+  numbers["missed-runs"] = String(misses);
+  numbers["runs"] = String(m.cells.reduce((n, c) => n + c.runs.length, 0));
+  const edges = m.cells.filter((c) => rateCell(c).includes("edge"));
+  numbers["grid-edge-cells"] = String(edges.length);
   return {
     tables: [comparisonTable(m), sweepTable(m)],
     figures: [curvesFigure(m)],
