@@ -18,9 +18,8 @@
  * table. Then SEEDS fresh runs (new data draw, split, initial weights and shuffling) at that
  * rate are reported.
  *
- * Sizes keep the whole experiment near 10 s on one core of the 2-core CI machine (12 s measured
- * with the machine shared) (it is rerun
- * by the drift test): 300 toy rows (a quarter held out), mini-batches of 32, tanh, Xavier
+ * Sizes keep the whole experiment near 10 s on one core of the 2-core CI machine, which reruns
+ * it in the drift test (12 s measured with the machine shared): 300 toy rows (a quarter held out), mini-batches of 32, tanh, Xavier
  * init; 16 hidden units (moons, breast cancer) or 32 (spirals); 100, 300 and 50 epochs.
  */
 import { initParams, type Params } from "../nn/index.js";
