@@ -162,12 +162,21 @@ function curveFigure(m: EarlyStoppingMeasurement): Figure {
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: `Run 1: cross-entropy per epoch (trained to ${SETUP.epochs}); patience ${SETUP.patience}`,
+      width: 480,
+      // A symmetric-log epoch axis: the first hundred epochs, where the run stops, get room
+      // beside the rest of the budget.
+      resolve: { scale: { x: "shared" } },
       layer: [
         {
           data: { values },
           mark: { type: "line", strokeWidth: 1.5 },
           encoding: {
-            x: { field: "epoch", type: "quantitative", title: "epoch" },
+            x: {
+              field: "epoch",
+              type: "quantitative",
+              title: "epoch (symmetric log scale)",
+              scale: { type: "symlog" },
+            },
             y: {
               field: "loss",
               type: "quantitative",

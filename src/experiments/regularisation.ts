@@ -167,6 +167,7 @@ function lossFigure(m: RegularisationMeasurement): Figure {
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: `Cross-entropy after ${SETUP.epochs} epochs (mean of ${SETUP.seeds} runs), ${SETUP.trainRows} training rows`,
+      width: 360,
       data: { values },
       mark: { type: "line", point: true },
       encoding: {
