@@ -62,8 +62,8 @@ export const L2_FLAG: FlagSpecs = {
 export const OPTIMIZER_FLAGS: FlagSpecs = {
   optimizer: {
     kind: "string",
-    value: OPTIMIZER_NAMES.join("|"),
-    help: `update rule: sgd (θ ← θ − η g), heavy-ball or Nesterov momentum, or Adam (${DEFAULT_OPTIMIZER})`,
+    value: "RULE",
+    help: `update rule: ${OPTIMIZER_NAMES.join(", ")} (${DEFAULT_OPTIMIZER})`,
   },
   momentum: {
     kind: "string",
@@ -80,8 +80,8 @@ export const OPTIMIZER_FLAGS: FlagSpecs = {
   ...L2_FLAG,
   schedule: {
     kind: "string",
-    value: SCHEDULE_NAMES.join("|"),
-    help: `learning rate over the run: constant, step (× γ every E epochs), cosine (to --lr-min) (${DEFAULT_SCHEDULE})`,
+    value: "NAME",
+    help: `learning rate over the run: ${SCHEDULE_NAMES.join(", ")} (${DEFAULT_SCHEDULE})`,
   },
   "decay-rate": {
     kind: "string",
