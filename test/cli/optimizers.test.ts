@@ -402,6 +402,19 @@ describe("train: what the run says and saves", () => {
     same(loadModel(last).params.W1, loadModel(cutLast).params.W1);
   });
 
+  it("the README quotes the early-stopping line its command prints", async () => {
+    const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8").replace(
+      /\s+/g,
+      " ",
+    );
+    const command =
+      /`handgrad train (--dataset moons [^`]*--patience [^`]*)` ends with `([^`]*)`/.exec(readme);
+    expect(command).not.toBeNull();
+    const r = await runMain(["train", ...command![1]!.split(" ")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr[0]).toContain(`; ${command![2]}`);
+  });
+
   it("the progress line shows the learning rate when it changes over the run", () => {
     let text = "";
     const stream = { write: (s: string) => ((text += s), true) };
