@@ -6,8 +6,9 @@
  *
  * Every value is checked here, on the flags, before any file is read, and refused with one
  * line that names the flag: the library checks again, but its messages name its options
- * (`clipNorm must be …`), which a command-line user never typed. Only the flags given reach
- * the library; the others take the library's defaults, and the help shows those constants.
+ * (`clipNorm must be …`), which a command-line user never typed. Only the flags given (and the
+ * names of the rule and schedule) reach the library; the others take the library's defaults,
+ * which the help shows from the library's constants.
  *
  * A flag that the chosen rule, schedule or stopping does not use is refused, not ignored:
  * `--beta1 0.99 --optimizer momentum`, `--decay-every 10` without `--schedule step`,

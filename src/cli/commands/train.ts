@@ -18,6 +18,7 @@ import { maxAbs, type Matrix } from "../../linalg/index.js";
 import { outputHeadFor } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
 import {
+  DEFAULT_OPTIMIZER,
   DivergenceError,
   MAX_THREADS,
   Trainer,
@@ -184,7 +185,7 @@ function trainFlags(flags: Flags): TrainFlags {
     shuffle,
     json,
     optimizerOptions: optimizer,
-    optimizer: optimizer.optimizer ?? "sgd",
+    optimizer: optimizer.optimizer ?? DEFAULT_OPTIMIZER,
     earlyStopping: optimizer.patience !== undefined,
   };
 }
