@@ -128,6 +128,7 @@ export {
   type DataFingerprint,
   type Model,
   type OptionValue,
+  type TrainingRecord,
 } from "./io/index.js";
 export {
   DataError,

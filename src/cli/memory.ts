@@ -29,6 +29,7 @@ import {
   trainingMemory,
   type DataShape,
   type MemoryEstimate,
+  type OptimizerName,
   type SizeKnob,
   type TrainEngine,
 } from "../train/index.js";
@@ -157,6 +158,10 @@ export interface TrainingLoop {
   readonly threads: ThreadsOption;
   readonly epochs?: number;
   readonly json?: boolean;
+  /** The update rule: its moments are kept beside the parameters. */
+  readonly optimizer?: OptimizerName;
+  /** Early stopping keeps the best epoch's parameters. */
+  readonly earlyStopping?: boolean;
 }
 
 /** The check `handgrad train` (and demo) makes: trainingMemory of the run the flags describe. */
@@ -174,7 +179,7 @@ export function trainingSizeCheck(
       loop.engine === "plain"
         ? 1
         : engineThreads(N, batchSize, shape.features, shape.hidden, shape.outputs, loop.threads);
-    const { engine, epochs, json } = loop;
+    const { engine, epochs, json, optimizer, earlyStopping } = loop;
     assertFits(
       trainingMemory({
         ...shape,
@@ -183,6 +188,8 @@ export function trainingSizeCheck(
         threads,
         ...(epochs === undefined ? {} : { epochs }),
         ...(json === undefined ? {} : { json }),
+        ...(optimizer === undefined ? {} : { optimizer }),
+        ...(earlyStopping === undefined ? {} : { earlyStopping }),
       }),
       advice,
     );

@@ -51,10 +51,14 @@ export function gradientCheckText(report: GradientCheckReport): string {
   return `${table(["param", "entries", "checked", "kinks", "relError", "maxEntryRelError"], rows)}\n${verdict}`;
 }
 
-/** "loss 0.693 → 0.0412, train accuracy 99.0%, validation accuracy 98.8%". */
+/**
+ * "loss 0.693 → 0.0412, train accuracy 99.0%, validation accuracy 98.8%"; with an L2 penalty,
+ * the losses include it, and the text says so: "loss 0.7 → 0.05 (including the L2 penalty 0.01)".
+ */
 export function trainingOutcomeText(first: EpochRecord, last: EpochRecord): string {
   const parts = [
-    `loss ${sci(first.loss)} → ${sci(last.loss)}`,
+    `loss ${sci(first.loss)} → ${sci(last.loss)}` +
+      (last.penalty === undefined ? "" : ` (including the L2 penalty ${sci(last.penalty)})`),
     `train accuracy ${percent(last.accuracy)}`,
   ];
   if (last.validationAccuracy !== undefined && last.validationLoss !== undefined) {

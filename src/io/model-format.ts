@@ -10,6 +10,18 @@
  * rows of K numbers and K numbers in b2. Without the key (or with "sigmoid") the model is
  * binary, W2 H×1: every file written before the softmax head reads as it did.
  *
+ * A model written by `handgrad train --save` ends with "training": what trained it, in the
+ * names of the library's TrainOptions (see TrainingRecord):
+ *
+ *   "training": {"optimizer": "adam", "learningRate": 0.01, "beta1": 0.9, "beta2": 0.999,
+ *                "adamEps": 1e-8, "l2": 0.001, "schedule": "cosine", "lrMin": 0,
+ *                "warmup": 100, "clipNorm": 1, "patience": 20, "minDelta": 0, "restoreBest": true}
+ *
+ * Only the hyper-parameters the rule, the schedule and early stopping use appear; warm-up,
+ * clipping and early stopping only when on. The key is optional: a model without it (every
+ * file written before it, a playground export) reads as before, and reading ignores nothing:
+ * loadModel returns it, checked like the rest.
+ *
  * Numbers are written in the shortest form that reads back to the same float64 (and −0
  * as "-0"), so a model round-trips bit for bit. Loading validates everything and names
  * what is wrong.
@@ -28,6 +40,12 @@ import {
   type ActivationName,
   type Params,
 } from "../nn/index.js";
+import {
+  OPTIMIZER_NAMES,
+  SCHEDULE_NAMES,
+  type OptimizerName,
+  type ScheduleName,
+} from "../train/index.js";
 import { describeValue as describe, parseJsonStrictly, requiredKey } from "./strict-json.js";
 
 export const MODEL_FORMAT = "handgrad-model";
@@ -41,7 +59,127 @@ export interface Model {
   readonly params: Params;
   /** Applied to the features before the network, when the model was trained on standardised data. */
   readonly standardizer?: Standardizer;
+  /** What trained it (written by `handgrad train --save`; absent in other model files). */
+  readonly training?: TrainingRecord;
 }
+
+/**
+ * What trained a model: the update rule, η and the rule's hyper-parameters, the L2 penalty,
+ * the learning-rate schedule and its parameters, and the warm-up, gradient clipping and early
+ * stopping when they were on; each under its TrainOptions name, with its meaning there.
+ */
+export interface TrainingRecord {
+  /** The update rule. */
+  readonly optimizer: OptimizerName;
+  /** The base learning rate η. */
+  readonly learningRate: number;
+  /** μ (momentum and nesterov only). */
+  readonly momentum?: number;
+  /** Adam's β1 (adam only). */
+  readonly beta1?: number;
+  /** Adam's β2 (adam only). */
+  readonly beta2?: number;
+  /** Adam's ε (adam only). */
+  readonly adamEps?: number;
+  /** λ of the L2 penalty (0: none). */
+  readonly l2?: number;
+  /** How η changed over the run. */
+  readonly schedule?: ScheduleName;
+  /** γ of the step schedule (step only). */
+  readonly decayRate?: number;
+  /** E, the epochs between decays (step only). */
+  readonly decayEvery?: number;
+  /** The rate the cosine schedule ends at (cosine only). */
+  readonly lrMin?: number;
+  /** S warm-up steps (only when > 0). */
+  readonly warmup?: number;
+  /** The gradient-norm bound c (only when clipping). */
+  readonly clipNorm?: number;
+  /** Early stopping's patience, in epochs (only when early stopping was on). */
+  readonly patience?: number;
+  /** Early stopping's minimum improvement (with patience). */
+  readonly minDelta?: number;
+  /** Whether early stopping restored the best epoch's weights (with patience). */
+  readonly restoreBest?: boolean;
+}
+
+/** Each key of "training", in the order written: what its value must be, and when it may appear. */
+const TRAINING_FIELDS: readonly {
+  readonly key: keyof TrainingRecord;
+  readonly valid: (value: unknown) => boolean;
+  readonly rule: string;
+  /** The record it may appear in (with what it applies to), when not every one. */
+  readonly appliesTo?: readonly [(record: Record<string, unknown>) => boolean, string];
+}[] = (() => {
+  const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+  const unit = (v: unknown): boolean => isNumber(v) && v >= 0 && v < 1;
+  const positive = (v: unknown): boolean => isNumber(v) && v > 0;
+  const nonNegative = (v: unknown): boolean => isNumber(v) && v >= 0;
+  const integer = (min: number) => (v: unknown) => Number.isSafeInteger(v) && (v as number) >= min;
+  const optimizer = (...names: string[]) =>
+    [
+      (r: Record<string, unknown>) => names.includes(r["optimizer"] as string),
+      `optimizer ${names.join(" or ")}`,
+    ] as const;
+  const schedule = (name: string) =>
+    [(r: Record<string, unknown>) => r["schedule"] === name, `schedule ${name}`] as const;
+  const patience = [
+    (r: Record<string, unknown>) => r["patience"] !== undefined,
+    "patience",
+  ] as const;
+  return [
+    {
+      key: "optimizer",
+      valid: (v) => (OPTIMIZER_NAMES as readonly unknown[]).includes(v),
+      rule: `one of ${OPTIMIZER_NAMES.join(", ")}`,
+    },
+    { key: "learningRate", valid: positive, rule: "a finite number > 0" },
+    {
+      key: "momentum",
+      valid: unit,
+      rule: "a number in [0, 1)",
+      appliesTo: optimizer("momentum", "nesterov"),
+    },
+    { key: "beta1", valid: unit, rule: "a number in [0, 1)", appliesTo: optimizer("adam") },
+    { key: "beta2", valid: unit, rule: "a number in [0, 1)", appliesTo: optimizer("adam") },
+    { key: "adamEps", valid: positive, rule: "a finite number > 0", appliesTo: optimizer("adam") },
+    { key: "l2", valid: nonNegative, rule: "a finite number ≥ 0" },
+    {
+      key: "schedule",
+      valid: (v) => (SCHEDULE_NAMES as readonly unknown[]).includes(v),
+      rule: `one of ${SCHEDULE_NAMES.join(", ")}`,
+    },
+    {
+      key: "decayRate",
+      valid: (v) => isNumber(v) && v > 0 && v <= 1,
+      rule: "a number in (0, 1]",
+      appliesTo: schedule("step"),
+    },
+    {
+      key: "decayEvery",
+      valid: integer(1),
+      rule: "a positive integer",
+      appliesTo: schedule("step"),
+    },
+    {
+      key: "lrMin",
+      valid: nonNegative,
+      rule: "a finite number ≥ 0",
+      appliesTo: schedule("cosine"),
+    },
+    { key: "warmup", valid: integer(0), rule: "a non-negative integer" },
+    { key: "clipNorm", valid: positive, rule: "a finite number > 0" },
+    { key: "patience", valid: integer(1), rule: "a positive integer" },
+    { key: "minDelta", valid: nonNegative, rule: "a finite number ≥ 0", appliesTo: patience },
+    {
+      key: "restoreBest",
+      valid: (v) => typeof v === "boolean",
+      rule: "true or false",
+      appliesTo: patience,
+    },
+  ];
+})();
+const TRAINING_KEYS = new Set<string>(TRAINING_FIELDS.map((f) => f.key));
 
 /** The model as the text of a model file. */
 export function serializeModel(model: Model): string {
@@ -55,22 +193,21 @@ export function serializeModel(model: Model): string {
 function modelText(model: Model): string {
   const { W1, b1, W2, b2 } = model.params;
   const lines = [
-    "{",
-    `  "format": "${MODEL_FORMAT}",`,
-    `  "version": ${MODEL_VERSION},`,
-    `  "activation": ${JSON.stringify(model.activation)},`,
-    ...(W2.cols > 1 ? [`  "output": ${JSON.stringify(outputHeadFor(W2.cols).name)},`] : []),
-    `  "W1": ${matrixText(W1)},`,
-    `  "b1": ${vectorText(b1.data)},`,
-    `  "W2": ${matrixText(W2)},`,
-    `  "b2": ${vectorText(b2.data)}${model.standardizer ? "," : ""}`,
+    `{\n  "format": "${MODEL_FORMAT}"`,
+    `  "version": ${MODEL_VERSION}`,
+    `  "activation": ${JSON.stringify(model.activation)}`,
+    ...(W2.cols > 1 ? [`  "output": ${JSON.stringify(outputHeadFor(W2.cols).name)}`] : []),
+    `  "W1": ${matrixText(W1)}`,
+    `  "b1": ${vectorText(b1.data)}`,
+    `  "W2": ${matrixText(W2)}`,
+    `  "b2": ${vectorText(b2.data)}`,
   ];
   if (model.standardizer) {
     const { mean, std } = model.standardizer;
     lines.push(`  "standardize": {"mean": ${vectorText(mean)}, "std": ${vectorText(std)}}`);
   }
-  lines.push("}", "");
-  return lines.join("\n");
+  if (model.training) lines.push(`  "training": ${trainingText(model.training)}`);
+  return `${lines.join(",\n")}\n}\n`;
 }
 
 const KNOWN_KEYS = new Set([
@@ -83,6 +220,7 @@ const KNOWN_KEYS = new Set([
   "W2",
   "b2",
   "standardize",
+  "training",
 ]);
 const STANDARDIZE_KEYS = new Set(["mean", "std"]);
 
@@ -138,8 +276,15 @@ export function modelFromJson(json: unknown, source: string): Model {
   const b2 = vectorField(json, "b2", K, K === 1 ? "one output" : `K = ${K}, the width of W2`, fail);
   const params: Params = { W1, b1: rowVector(b1), W2, b2: rowVector(b2) };
 
+  const training =
+    json["training"] === undefined ? undefined : trainingFromJson(json["training"], fail);
+  const model = {
+    activation: activation as ActivationName,
+    params,
+    ...(training ? { training } : {}),
+  };
   const standardize = json["standardize"];
-  if (standardize === undefined) return { activation: activation as ActivationName, params };
+  if (standardize === undefined) return model;
   if (!isObject(standardize)) return fail(`"standardize" must be an object with "mean" and "std"`);
   for (const key of Object.keys(standardize)) {
     if (!STANDARDIZE_KEYS.has(key)) fail(`unknown key ${describe(`standardize.${key}`)}`);
@@ -149,7 +294,37 @@ export function modelFromJson(json: unknown, source: string): Model {
   std.forEach((s, j) => {
     if (!(s > 0)) fail(`"standardize.std"[${j}] must be > 0, got ${s}`);
   });
-  return { activation: activation as ActivationName, params, standardizer: { mean, std } };
+  return { ...model, standardizer: { mean, std } };
+}
+
+/** The "training" object, checked: known keys, each value in range, each where it applies. */
+function trainingFromJson(json: unknown, fail: Fail): TrainingRecord {
+  if (!isObject(json)) return fail(`"training" must be an object`);
+  for (const key of Object.keys(json)) {
+    if (!TRAINING_KEYS.has(key)) fail(`unknown key ${describe(`training.${key}`)}`);
+  }
+  requiredKey(json, "optimizer", fail, ["training"]);
+  requiredKey(json, "learningRate", fail, ["training"]);
+  for (const { key, valid, rule, appliesTo } of TRAINING_FIELDS) {
+    if (!Object.hasOwn(json, key)) continue;
+    const value = json[key];
+    if (!valid(value)) fail(`"training.${key}" must be ${rule}, got ${describe(value)}`);
+    if (appliesTo && !appliesTo[0](json)) {
+      fail(`"training.${key}" applies to ${appliesTo[1]} only`);
+    }
+  }
+  return json as unknown as TrainingRecord;
+}
+
+/** The "training" object on one line, its keys in TRAINING_FIELDS' order. */
+function trainingText(training: TrainingRecord): string {
+  const entries = TRAINING_FIELDS.flatMap(({ key }) => {
+    const value = training[key];
+    if (value === undefined) return [];
+    const text = typeof value === "number" ? numberText(value) : JSON.stringify(value);
+    return [`${JSON.stringify(key)}: ${text}`];
+  });
+  return `{${entries.join(", ")}}`;
 }
 
 type Fail = (what: string) => never;

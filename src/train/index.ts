@@ -6,6 +6,7 @@ export {
   DEFAULT_BETA1,
   DEFAULT_BETA2,
   DEFAULT_MOMENTUM,
+  DEFAULT_OPTIMIZER,
   globalNorm,
   initialOptimizerState,
   OPTIMIZER_NAMES,
@@ -17,6 +18,9 @@ export {
 } from "./optimizers.js";
 export {
   DEFAULT_DECAY_RATE,
+  DEFAULT_LR_MIN,
+  DEFAULT_SCHEDULE,
+  DEFAULT_WARMUP,
   learningRateAt,
   learningRateSchedule,
   SCHEDULE_NAMES,
@@ -26,6 +30,9 @@ export {
 export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
 export {
   type BestEpoch,
+  DEFAULT_L2,
+  DEFAULT_MIN_DELTA,
+  DEFAULT_RESTORE_BEST,
   type Divergence,
   DivergenceError,
   type EarlyStop,

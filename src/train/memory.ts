@@ -12,6 +12,10 @@
  *               the standardised copies of X (all kept: the commands hold on to each)
  *   parameters  W1 D×H, b1, W2 H×K, b2: the starting ones, the trained ones and the copies
  *               a run keeps (last good, gradients, checkpoints): PARAM_COPIES sets
+ *   optimizer   the update rule's moments, one set of parameters each (momentum and nesterov:
+ *               v; adam: m and v), kept twice (with θ and with the last good θ), and once
+ *               more by the plain engine, whose pure update builds the new moments before
+ *               dropping the old; plus, with early stopping, the best epoch's parameters
  *   pass        the largest phase, one of
  *     whole-set forward    z1 = X W1 + b1 and a1 = f(z1), N×H each (X W1 itself a third N×H
  *                          until the collector frees it), z2 and p, N×K (3 with X W1's
@@ -27,6 +31,7 @@
  * `largestArray` is the longest single array (values), for the typed-array limit; the
  * estimate's terms say what to lower (`lower`), so that a refusal can name the flags.
  */
+import type { OptimizerName } from "./optimizers.js";
 import { engineSizes } from "./steppers/fast.js";
 
 /** What a term grows with: the knob a user turns down to shrink it. */
@@ -89,7 +94,19 @@ export interface TrainingShape extends DataShape {
   readonly epochs?: number;
   /** Whether the run prints its history as JSON (--json): E + 1 records in one text. */
   readonly json?: boolean;
+  /** The update rule (default sgd, which keeps no moments). */
+  readonly optimizer?: OptimizerName;
+  /** Whether early stopping keeps the best epoch's parameters. */
+  readonly earlyStopping?: boolean;
 }
+
+/** The moment sets of each update rule: none, the velocity v, or Adam's m and v. */
+export const OPTIMIZER_MOMENTS: Readonly<Record<OptimizerName, number>> = {
+  sgd: 0,
+  momentum: 1,
+  nesterov: 1,
+  adam: 2,
+};
 
 /**
  * One epoch record in memory: a small object of up to five numbers and its array slot, with
@@ -152,11 +169,13 @@ export function trainingMemory(shape: TrainingShape): MemoryEstimate {
         lower: ["epochs", "json"] as SizeKnob[],
       }
     : undefined;
+  const state = optimizerState(shape);
   return estimate(
     [
       runtime(shape.threads),
       data(shape),
       parameters(D, H, K, PARAM_COPIES),
+      ...(state ? [state] : []),
       largest(passes),
       history,
       ...(text ? [text] : []),
@@ -165,6 +184,28 @@ export function trainingMemory(shape: TrainingShape): MemoryEstimate {
     text ? records * JSON_CHARS_PER_RECORD : 0,
     passes,
   );
+}
+
+/**
+ * The optimizer's moments, with θ and with the last good θ (and the plain engine's new ones
+ * during a step), and early stopping's best parameters; undefined when there are none.
+ */
+function optimizerState(shape: TrainingShape): MemoryTerm | undefined {
+  const moments = OPTIMIZER_MOMENTS[shape.optimizer ?? "sgd"];
+  const sets = moments * (shape.engine === "plain" ? 3 : 2) + (shape.earlyStopping ? 1 : 0);
+  if (sets === 0) return undefined;
+  const { features: D, hidden: H, outputs: K } = shape;
+  const values = D * H + H + H * K + K;
+  const parts = [
+    ...(moments > 0 ? [`${shape.optimizer} moments`] : []),
+    ...(shape.earlyStopping ? ["the best epoch's parameters"] : []),
+  ];
+  return {
+    what: "the optimizer's state",
+    size: `${sets} copies of ${count(values)} parameters (${parts.join(", ")})`,
+    bytes: sets * values * BYTES_PER_VALUE,
+    lower: ["hidden", "features", "classes"],
+  };
 }
 
 /**

@@ -34,6 +34,7 @@ export type OptimizerName = "sgd" | "momentum" | "nesterov" | "adam";
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["sgd", "momentum", "nesterov", "adam"];
 
 /** The defaults of the hyper-parameters (PyTorch's and the Adam paper's). */
+export const DEFAULT_OPTIMIZER: OptimizerName = "sgd";
 export const DEFAULT_MOMENTUM = 0.9;
 export const DEFAULT_BETA1 = 0.9;
 export const DEFAULT_BETA2 = 0.999;
@@ -85,7 +86,7 @@ export function optimizerSettings(options: {
   readonly beta2?: number;
   readonly adamEps?: number;
 }): OptimizerSettings {
-  const name = options.optimizer ?? "sgd";
+  const name = options.optimizer ?? DEFAULT_OPTIMIZER;
   if (!OPTIMIZER_NAMES.includes(name)) {
     throw new UsageError(
       `unknown optimizer "${String(name)}" (known: ${OPTIMIZER_NAMES.join(", ")})`,

@@ -23,6 +23,10 @@ import { UsageError } from "../errors.js";
 export type ScheduleName = "constant" | "step" | "cosine";
 export const SCHEDULE_NAMES: readonly ScheduleName[] = ["constant", "step", "cosine"];
 
+/** The defaults: a constant rate, no warm-up; cosine ends at η_min = 0 (PyTorch's CosineAnnealingLR). */
+export const DEFAULT_SCHEDULE: ScheduleName = "constant";
+export const DEFAULT_WARMUP = 0;
+export const DEFAULT_LR_MIN = 0;
 /** The step schedule's default decay factor γ (PyTorch's StepLR). */
 export const DEFAULT_DECAY_RATE = 0.1;
 
@@ -81,7 +85,7 @@ export function learningRateSchedule(
   stepsPerEpoch: number,
 ): LearningRateSchedule {
   const { learningRate } = options;
-  const name = options.schedule ?? "constant";
+  const name = options.schedule ?? DEFAULT_SCHEDULE;
   if (!SCHEDULE_NAMES.includes(name)) {
     throw new UsageError(
       `unknown schedule "${String(name)}" (known: ${SCHEDULE_NAMES.join(", ")})`,
@@ -100,13 +104,13 @@ export function learningRateSchedule(
       `decayEvery must be a positive integer (epochs), got ${String(decayEvery)}`,
     );
   }
-  const lrMin = options.lrMin ?? 0;
+  const lrMin = options.lrMin ?? DEFAULT_LR_MIN;
   if (!(typeof lrMin === "number" && lrMin >= 0 && lrMin <= learningRate)) {
     throw new UsageError(
       `lrMin must be a number in [0, ${learningRate}] (the learning rate), got ${String(lrMin)}`,
     );
   }
-  const warmup = options.warmup ?? 0;
+  const warmup = options.warmup ?? DEFAULT_WARMUP;
   if (!(Number.isSafeInteger(warmup) && warmup >= 0)) {
     throw new UsageError(`warmup must be a non-negative integer (steps), got ${String(warmup)}`);
   }

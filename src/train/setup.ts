@@ -206,6 +206,11 @@ export interface EarlyStop {
   readonly restored: boolean;
 }
 
+/** The defaults of λ (no penalty) and of early stopping's minDelta and restoreBest. */
+export const DEFAULT_L2 = 0;
+export const DEFAULT_MIN_DELTA = 0;
+export const DEFAULT_RESTORE_BEST = true;
+
 /** When a run evaluates the whole sets and records an epoch (see TrainOptions.evaluate). */
 export type EvaluationSchedule = "every-epoch" | "first-and-last";
 export const EVALUATION_SCHEDULES: readonly EvaluationSchedule[] = [
@@ -407,7 +412,7 @@ export function trainSettings(
     assertLabelledBatch(initial, validation.X, validation.y, "train", "validation ");
   }
   const optimizer = optimizerSettings(options);
-  const l2 = options.l2 ?? 0;
+  const l2 = options.l2 ?? DEFAULT_L2;
   assertL2(l2, "train");
   const stepsPerEpoch = Math.ceil(N / batchSize);
   const schedule = learningRateSchedule(options, epochs * stepsPerEpoch, stepsPerEpoch);
@@ -443,7 +448,8 @@ function earlyStoppingSettings(
   options: TrainOptions,
   evaluate: EvaluationSchedule,
 ): EarlyStoppingSettings | undefined {
-  const { patience, minDelta = 0, restoreBest = true } = options;
+  const { patience } = options;
+  const { minDelta = DEFAULT_MIN_DELTA, restoreBest = DEFAULT_RESTORE_BEST } = options;
   if (patience === undefined) return undefined;
   if (!(Number.isSafeInteger(patience) && patience >= 1)) {
     throw new UsageError(`patience must be a positive integer (epochs), got ${String(patience)}`);

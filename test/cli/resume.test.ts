@@ -196,6 +196,139 @@ describe("train --checkpoint / --resume", () => {
   });
 });
 
+describe("train --resume, for every update rule, schedule and early stopping", () => {
+  // Each about a second; stopped by SIGTERM once its first checkpoint is written, resumed with
+  // the printed command: the saved model must be byte-identical to the uninterrupted run's.
+  const matrix: [string, string[]][] = [
+    ["sgd, step schedule, L2", ["--schedule", "step", "--decay-every", "300", "--l2", "0.0001"]],
+    [
+      "momentum, step schedule, warm-up, clip, L2",
+      [
+        "--optimizer",
+        "momentum",
+        "--lr",
+        "0.1",
+        "--schedule",
+        "step",
+        "--decay-every",
+        "300",
+      ].concat(["--warmup", "300", "--clip-norm", "2", "--l2", "0.0001"]),
+    ],
+    [
+      "nesterov, cosine with warm-up, clip (plain engine)",
+      ["--optimizer", "nesterov", "--lr", "0.05", "--schedule", "cosine", "--warmup", "500"].concat(
+        ["--clip-norm", "2", "--engine", "plain"],
+      ),
+    ],
+    [
+      "adam, cosine to lr-min with warm-up, clip, L2",
+      ["--optimizer", "adam", "--lr", "0.005", "--schedule", "cosine", "--lr-min", "0.0005"].concat(
+        ["--warmup", "200", "--clip-norm", "1", "--l2", "0.0001", "--beta1", "0.8"],
+      ),
+    ],
+    // Stops early at epoch 952 (best 932), long after the interruption.
+    ["sgd, early stopping", ["--patience", "20", "--min-delta", "0.00001"]],
+  ];
+  it.each(matrix)(
+    "%s: an interrupted run resumed ends byte-identical",
+    async (_, extra) => {
+      const dir = mkdtempSync(join(work, "matrix-"));
+      const whole = handgrad(["train", ...LONG, ...extra, "--save", "whole.json", "--json"], dir);
+      expect(whole.code, whole.stderr).toBe(0);
+      const args = ["train", ...LONG, ...extra, "--save", "part.json", "--checkpoint", "ck.json"];
+      const r = await handgradUntil(
+        [...args, "--checkpoint-every", "200", "--json"],
+        dir,
+        () => existsSync(join(dir, "ck.json")),
+        (kill) => kill("SIGTERM"),
+      );
+      expect(r.code, r.stderr).toBe(143);
+      const stoppedAt = loadCheckpoint(join(dir, "ck.json")).state;
+      expect(stoppedAt.epoch).toBeLessThan(900); // really interrupted, before the end
+      const command = /resume with: handgrad train (.*)$/m.exec(r.stderr)?.[1] ?? "";
+      const resumed = handgrad(["train", ...command.split(" ")], dir);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(readFileSync(join(dir, "part.json"), "utf8")).toBe(
+        readFileSync(join(dir, "whole.json"), "utf8"),
+      );
+      const [a, b] = [JSON.parse(whole.stdout), JSON.parse(resumed.stdout)];
+      expect(b.history).toEqual(a.history);
+      expect(b.earlyStop).toEqual(a.earlyStop);
+      expect(b.training).toEqual(a.training);
+      if (extra.includes("--patience")) expect(a.earlyStop?.epoch).toBeGreaterThan(stoppedAt.epoch);
+    },
+    60_000,
+  );
+
+  it("refuses other optimizer, schedule, L2 or early-stopping flags, naming them; old checkpoints resume as sgd", () => {
+    const dir = mkdtempSync(join(work, "refuse-optim-"));
+    const base = ["train", "--dataset", "moons", "--epochs", "3", "--seed", "1"];
+    const adam = ["--validation", "0.2", "--optimizer", "adam", "--lr", "0.01"];
+    const rest = ["--schedule", "cosine", "--patience", "5"];
+    expect(handgrad([...base, ...adam, ...rest, "--checkpoint", "ck.json"], dir).code).toBe(0);
+    const refused = (flags: string[], message: RegExp, checkpoint = "ck.json") => {
+      const r = handgrad([...base, ...flags, "--resume", checkpoint], dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    };
+    const nesterov = ["--validation", "0.2", "--optimizer", "nesterov", "--lr", "0.01", ...rest];
+    refused(
+      nesterov,
+      /this run has --optimizer nesterov but the checkpoint's has --optimizer adam/,
+    );
+    refused(
+      [...adam, ...rest, "--beta1", "0.8"],
+      /has --beta1 0\.8 but the checkpoint's has --beta1 0\.9/,
+    );
+    refused(
+      [...adam, "--patience", "5"],
+      /has --schedule constant but the checkpoint's has --schedule cosine/,
+    );
+    refused([...adam, ...rest, "--l2", "0.01"], /has --l2 0\.01 but the checkpoint's has --l2 0;/);
+    refused(
+      [...adam, "--schedule", "cosine"],
+      /has no --patience but the checkpoint's has --patience 5/,
+    );
+    refused(
+      [...adam, ...rest, "--warmup", "2"],
+      /has --warmup 2 but the checkpoint's has no --warmup/,
+    );
+    refused(
+      [...adam, ...rest, "--no-restore-best"],
+      /has --no-restore-best but the checkpoint's has no --no-restore-best/,
+    );
+    refused(
+      [...adam, ...rest, "--clip-norm", "1"],
+      /has --clip-norm 1 but the checkpoint's has no --clip-norm/,
+    );
+    const same = handgrad([...base, ...adam, ...rest, "--resume", "ck.json"], dir);
+    expect(same.code, same.stderr).toBe(0);
+
+    // A checkpoint written before these flags records none of them: it resumes as plain SGD
+    // (with no flag, or with their defaults) and refuses another rule.
+    const sgd = handgrad([...base, "--checkpoint", "new.json", "--checkpoint-every", "5"], dir);
+    expect(sgd.code, sgd.stderr).toBe(0);
+    const text = readFileSync(join(dir, "new.json"), "utf8");
+    const old = text.replace(
+      /, "optimizer": "sgd", "momentum": null, .*?"no-restore-best": null/,
+      "",
+    );
+    expect(old).not.toBe(text);
+    expect(old).not.toMatch(/"options": \{[^\n]*"l2"/);
+    spawnSync("sh", ["-c", "cat > old.json"], { cwd: dir, input: old });
+    expect(handgrad([...base, "--resume", "old.json"], dir).code).toBe(0);
+    const defaults = ["--optimizer", "sgd", "--l2", "0", "--schedule", "constant", "--warmup", "0"];
+    const explicit = handgrad([...base, ...defaults, "--resume", "old.json"], dir);
+    expect(explicit.code, explicit.stderr).toBe(0);
+    refused(
+      ["--optimizer", "momentum"],
+      /has --optimizer momentum but the checkpoint's has --optimizer sgd/,
+      "old.json",
+    );
+  });
+});
+
 describe("SIGKILL at any moment", () => {
   it("leaves every file whole; a run killed again and again and resumed each time ends bit-identical", async () => {
     const dir = mkdtempSync(join(work, "kill-"));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { jsBackend, type Backend } from "../../src/linalg/index.js";
-import { backward, forward, initParams, tanh } from "../../src/nn/index.js";
+import { fromRows, jsBackend, toRows, type Backend } from "../../src/linalg/index.js";
+import { backward, forward, initParams, tanh, type Params } from "../../src/nn/index.js";
 import { makeDataset } from "../../src/data/index.js";
 import {
   gradientMemory,
@@ -8,6 +8,7 @@ import {
   train,
   trainingMemory,
   type MemoryEstimate,
+  type TrainState,
 } from "../../src/train/index.js";
 import { HELPER_THREAD_BYTES, RUNTIME_BYTES } from "../../src/train/memory.js";
 
@@ -124,6 +125,74 @@ describe("trainingMemory", () => {
     // N×(D+1) generated, shuffled and split (3 copies) plus the standardised N×D.
     expect(term(split, "the data")).toBe(8 * (3 * 1000 * 3 + 1000 * 2));
     expect(split.bytes).toBeLessThan(trainingMemory(base).bytes + 1 * MiB);
+  });
+});
+
+describe("trainingMemory: the optimizer's state", () => {
+  const D = 2;
+  const H = 9;
+  const P = D * H + H + H * 1 + 1; // parameters of a 2→9→1 network
+  const base = { rows: 200, features: D, outputs: 1, hidden: H, batchSize: 20, threads: 1 };
+
+  /** Float64 values held by a state's optimizer moments (now and last good) and best parameters. */
+  function heldValues(state: TrainState): number {
+    const sets: Params[] = [];
+    for (const s of [state.optimizer, state.lastGoodOptimizer]) {
+      if (s?.name === "adam") sets.push(s.m, s.v);
+      if (s?.name === "momentum" || s?.name === "nesterov") sets.push(s.velocity);
+    }
+    if (state.best) sets.push(state.best.params);
+    return sets.reduce(
+      (n, p) => n + p.W1.data.length + p.b1.data.length + p.W2.data.length + p.b2.data.length,
+      0,
+    );
+  }
+
+  it.each(["sgd", "momentum", "nesterov", "adam"] as const)(
+    "%s: counts the moments a run really keeps (with θ and the last good θ), and the best epoch's parameters",
+    (optimizer) => {
+      const all = makeDataset("moons", { samples: 250, seed: 1 });
+      const rows = (from: number, to: number) => ({
+        X: fromRows(toRows(all.X).slice(from, to)),
+        y: fromRows(toRows(all.y).slice(from, to)),
+      });
+      const params = initParams({ inputs: D, hidden: H, init: "xavier", seed: 2 });
+      for (const patience of [undefined, 2]) {
+        const { state } = train(params, rows(0, 200), {
+          activation: "tanh",
+          learningRate: 0.05,
+          epochs: 2,
+          batchSize: 20,
+          optimizer,
+          validation: rows(200, 250),
+          ...(patience === undefined ? {} : { patience }),
+        });
+        const estimate = trainingMemory({
+          ...base,
+          validationRows: 50,
+          engine: "fast",
+          optimizer,
+          earlyStopping: patience !== undefined,
+        });
+        const held = heldValues(state) * 8;
+        const counted = estimate.terms.find((t) => t.what === "the optimizer's state")?.bytes ?? 0;
+        expect(counted).toBe(held);
+        if (optimizer === "sgd" && patience === undefined) expect(counted).toBe(0);
+      }
+    },
+  );
+
+  it("1× the parameters per moment (momentum, nesterov: v; adam: m, v), twice; thrice on the plain engine", () => {
+    const bytes = (
+      optimizer: "sgd" | "momentum" | "adam",
+      engine: "fast" | "plain",
+      earlyStopping = false,
+    ) => trainingMemory({ ...base, engine, optimizer, earlyStopping }).bytes;
+    expect(bytes("momentum", "fast") - bytes("sgd", "fast")).toBe(2 * P * 8);
+    expect(bytes("adam", "fast") - bytes("sgd", "fast")).toBe(4 * P * 8);
+    expect(bytes("adam", "plain") - bytes("sgd", "plain")).toBe(6 * P * 8);
+    expect(bytes("sgd", "fast", true) - bytes("sgd", "fast")).toBe(P * 8);
+    expect(bytes("sgd", "fast")).toBe(trainingMemory({ ...base, engine: "fast" }).bytes);
   });
 });
 

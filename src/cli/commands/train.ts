@@ -8,6 +8,7 @@ import {
   saveModel,
   type Checkpoint,
   type Model,
+  type TrainingRecord,
   type OptionValue,
   unusedPath,
   writeTarget,
@@ -17,13 +18,15 @@ import { maxAbs, type Matrix } from "../../linalg/index.js";
 import { outputHeadFor } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
 import {
+  DEFAULT_OPTIMIZER,
   DivergenceError,
   MAX_THREADS,
   Trainer,
   TRAIN_ENGINES,
   type EpochRecord,
+  type EarlyStop,
   type LabelledData,
-  type TrainOptions,
+  type TrainerOptions,
   type TrainResult,
   type TrainState,
 } from "../../train/index.js";
@@ -38,6 +41,15 @@ import {
   type FlagSpecs,
 } from "../flags.js";
 import type { TrainingLoop } from "../memory.js";
+import {
+  assertWarmupFits,
+  OPTIMIZER_FLAGS,
+  OPTIONS_BEFORE_OPTIMIZERS,
+  optimizerOptions,
+  recordedOptions,
+  trainingRecord,
+  type OptimizerOptions,
+} from "../optimizer-flags.js";
 import { shellWord, shown, type Output } from "../output.js";
 import { progressBar } from "../progress.js";
 import { percent, readableNumber, sci, trainingOutcomeText } from "../report.js";
@@ -74,6 +86,7 @@ export const TRAIN_FLAGS: FlagSpecs = {
     help: `rows per step, or "full" for gradient descent (${DEFAULT_BATCH_SIZE})`,
   },
   "no-shuffle": { kind: "boolean", help: "keep the row order instead of reshuffling each epoch" },
+  ...OPTIMIZER_FLAGS,
   engine: {
     kind: "string",
     value: "fast|plain",
@@ -136,6 +149,8 @@ interface TrainFlags extends TrainingLoop {
   readonly checkpointEvery: number | "epoch";
   readonly shuffle: boolean;
   readonly json: boolean;
+  /** The update rule, L2, schedule and early stopping flags given (optimizer-flags.ts). */
+  readonly optimizerOptions: OptimizerOptions;
 }
 
 function trainFlags(flags: Flags): TrainFlags {
@@ -158,6 +173,7 @@ function trainFlags(flags: Flags): TrainFlags {
     throw new UsageError("--checkpoint-every needs --checkpoint FILE");
   const shuffle = !booleanFlag(flags, "no-shuffle");
   const json = booleanFlag(flags, "json");
+  const optimizer = optimizerOptions(flags, learningRate, flags.has("validation"));
   return {
     learningRate,
     epochs,
@@ -168,6 +184,9 @@ function trainFlags(flags: Flags): TrainFlags {
     checkpointEvery,
     shuffle,
     json,
+    optimizerOptions: optimizer,
+    optimizer: optimizer.optimizer ?? DEFAULT_OPTIMIZER,
+    earlyStopping: optimizer.patience !== undefined,
   };
 }
 
@@ -208,7 +227,7 @@ async function trainPrepared(
 ): Promise<TrainRun> {
   const { choice, source, validation, checkpoint } = run;
   const { learningRate, epochs, batchSize, shuffle, engine, threads } = run.options;
-  const { divergenceFactor, checkpointEvery } = run.options;
+  const { divergenceFactor, checkpointEvery, optimizerOptions: optimizer } = run.options;
   const { save, checkpoint: checkpointPath, resume: resumePath } = run.files;
   const trainData = run.train;
   // Where a signal's checkpoint goes without --checkpoint: beside a --save file (not a
@@ -225,7 +244,21 @@ async function trainPrepared(
     run.modelFile === undefined && !run.model.standardizer
       ? standardizeHint(trainData.X)
       : undefined;
-  const model = (params: Model["params"]): Model => ({ ...run.model, params });
+  const N = trainData.X.rows;
+  assertWarmupFits(
+    optimizer,
+    epochs,
+    Math.ceil(N / (batchSize === "full" ? N : Math.min(batchSize, N))),
+  );
+  // What trained the model: its file records it (not the --init-model's own record).
+  const training = trainingRecord(optimizer, learningRate);
+  const { activation, standardizer } = run.model;
+  const bare = (params: Model["params"]): Model => ({
+    activation,
+    params,
+    ...(standardizer ? { standardizer } : {}),
+  });
+  const model = (params: Model["params"]): Model => ({ ...bare(params), training });
 
   // What a checkpoint records and a resumed run must repeat (the CSV's path may change; its
   // rows may not: they are in the fingerprint).
@@ -243,18 +276,25 @@ async function trainPrepared(
     epochs,
     "batch-size": batchSize,
     "no-shuffle": !shuffle,
+    ...recordedOptions(training),
   };
   const fingerprint = dataFingerprint(source, trainData, validation);
   if (checkpoint) assertResumable(checkpoint, resumePath as string, runOptions, fingerprint);
   const checkpointOf = (state: TrainState): Checkpoint => ({
     options: runOptions,
     data: fingerprint,
-    model: model(state.params),
+    model: bare(state.params),
     state,
   });
 
-  const progress = output.interactive ? progressBar(epochs) : undefined;
-  const options: TrainOptions = {
+  // The progress line shows η when it changes over the run (the rate of the last step).
+  let rate: number | undefined;
+  const rateChanges = training.schedule !== "constant" || training.warmup !== undefined;
+  const progress = output.interactive
+    ? progressBar(epochs, process.stderr, rateChanges ? () => rate : undefined)
+    : undefined;
+  const options: TrainerOptions = {
+    ...optimizer,
     activation: run.model.activation,
     learningRate,
     epochs,
@@ -267,6 +307,7 @@ async function trainPrepared(
     checkpointEvery,
     ...(validation ? { validation } : {}),
     ...(progress ? { onEpoch: progress.onEpoch } : {}),
+    ...(progress && rateChanges ? { onStep: (step) => void (rate = step.learningRate) } : {}),
     ...(checkpointPath === undefined
       ? {}
       : {
@@ -420,7 +461,7 @@ function watchSignals(output: Output): SignalWatch {
 async function runSlices(
   initial: Model["params"],
   data: LabelledData,
-  options: TrainOptions,
+  options: TrainerOptions,
   from: TrainState | undefined,
   signals: SignalWatch | undefined,
 ): Promise<{ result: TrainResult; signal?: string }> {
@@ -448,9 +489,11 @@ function assertResumable(
       : value === true
         ? `--${name}`
         : `--${name} ${value}`;
-  for (const name of new Set([...Object.keys(options), ...Object.keys(checkpoint.options)])) {
+  // A checkpoint written before the optimizer flags has none of them: plain SGD's values.
+  const recorded = { ...OPTIONS_BEFORE_OPTIMIZERS, ...checkpoint.options };
+  for (const name of new Set([...Object.keys(options), ...Object.keys(recorded)])) {
     if (name === "data") continue; // the CSV may have moved: its rows are compared below
-    const [ours, theirs] = [options[name] ?? null, checkpoint.options[name] ?? null];
+    const [ours, theirs] = [options[name] ?? null, recorded[name] ?? null];
     if (ours !== theirs) {
       throw new UsageError(
         `cannot resume from ${path}: this run has ${flagText(name, ours)} but the checkpoint's has ${flagText(name, theirs)}; resume with the options of the interrupted run`,
@@ -524,9 +567,15 @@ export async function trainCommand(flags: Flags, output: Output): Promise<number
     for (const line of run.interrupted.lines) output.log(line);
     return run.interrupted.exitCode;
   }
-  const { history, steps } = run.result;
+  const { history, steps, earlyStop } = run.result;
   const first = history[0] as EpochRecord; // epoch 0: before the first step
   const last = history[history.length - 1] as EpochRecord;
+  // The record of the model returned: the best epoch's when early stopping restored it.
+  const final =
+    earlyStop?.restored === true
+      ? (history.find((r) => r.epoch === earlyStop.bestEpoch) ?? last)
+      : last;
+  const training = run.model.training as TrainingRecord;
   const { W1, W2 } = run.model.params;
   const K = W2.cols;
   const head = outputHeadFor(K);
@@ -534,11 +583,12 @@ export async function trainCommand(flags: Flags, output: Output): Promise<number
   output.log(
     `trained ${run.model.activation} ${W1.rows}→${W1.cols}→${K}${K > 1 ? ` ${head.name}` : ""} on ${shown(run.source)} ` +
       `(${plural(run.trainData.X.rows, "training row")}${run.validationRows ? `, ${plural(run.validationRows, "validation row")}` : ""}), ` +
-      `${plural(history.length - 1, "epoch")}, ${plural(steps, "step")}: ${trainingOutcomeText(first, last)}` +
+      `${plural(history.length - 1, "epoch")}, ${plural(steps, "step")} of ${optimizerText(training)}: ${trainingOutcomeText(first, final)}` +
+      (earlyStop ? `; ${earlyStopText(earlyStop, training)}` : "") +
       (save !== undefined ? `; saved ${shown(save)}` : ""),
   );
   if (run.hint !== undefined) output.log(run.hint);
-  const stalled = noProgressHint(first, last, run.trainData.y, K, !run.model.standardizer);
+  const stalled = noProgressHint(first, final, run.trainData.y, K, !run.model.standardizer);
   if (stalled !== undefined) output.log(stalled);
   if (booleanFlag(flags, "json")) {
     output.json({
@@ -554,8 +604,10 @@ export async function trainCommand(flags: Flags, output: Output): Promise<number
         standardize: run.model.standardizer !== undefined,
         ...(K > 1 ? { output: head.name, classes: K } : {}),
       },
+      training,
       steps,
-      final: last,
+      earlyStop: earlyStop ?? null,
+      final,
       history,
       saved: save ?? null,
     });
@@ -594,6 +646,36 @@ function noProgressHint(
   if (problems.length === 0) return undefined;
   const standardize = couldStandardize ? ", or --standardize" : "";
   return `hint: ${problems.join(" and ")}; try another --lr (lower if the loss rose, higher if it barely moved), more --epochs${standardize}`;
+}
+
+/**
+ * The update rule and what shaped it: "sgd (η 0.5)", "adam (η 0.01, β1 0.9, β2 0.999, ε 1e-8,
+ * cosine schedule to 0, warm-up 100 steps, clip-norm 1, L2 λ 0.001)".
+ */
+export function optimizerText(t: TrainingRecord): string {
+  const parts = [`η ${t.learningRate}`];
+  if (t.momentum !== undefined) parts.push(`μ ${t.momentum}`);
+  if (t.optimizer === "adam") parts.push(`β1 ${t.beta1}`, `β2 ${t.beta2}`, `ε ${t.adamEps}`);
+  if (t.schedule === "step") {
+    parts.push(`η × ${t.decayRate} every ${plural(t.decayEvery ?? 0, "epoch")}`);
+  }
+  if (t.schedule === "cosine") parts.push(`cosine schedule to ${t.lrMin}`);
+  if (t.warmup !== undefined) parts.push(`warm-up ${plural(t.warmup, "step")}`);
+  if (t.clipNorm !== undefined) parts.push(`clip-norm ${t.clipNorm}`);
+  if (t.l2 !== undefined && t.l2 > 0) parts.push(`L2 λ ${t.l2}`);
+  return `${t.optimizer} (${parts.join(", ")})`;
+}
+
+/**
+ * Why and where early stopping ended the run: "stopped early at epoch 57: validation loss did
+ * not improve for 20 epochs; restored epoch 37 (validation loss 0.0412)".
+ */
+export function earlyStopText(stop: EarlyStop, training: TrainingRecord): string {
+  const why = `stopped early at epoch ${stop.epoch}: validation loss did not improve for ${plural(training.patience ?? stop.epoch - stop.bestEpoch, "epoch")}`;
+  const best = `epoch ${stop.bestEpoch} (validation loss ${sci(stop.bestValidationLoss)})`;
+  return stop.restored
+    ? `${why}; restored ${best}`
+    : `${why}; kept epoch ${stop.epoch}'s weights (--no-restore-best; best: ${best})`;
 }
 
 /** "1 epoch", "2 epochs". */
