@@ -29,6 +29,19 @@ const CONTROLS = [
   "classes",
   "csv-file",
   "model-file",
+  "optimizer",
+  "momentum",
+  "beta1",
+  "beta2",
+  "adam-eps",
+  "l2",
+  "schedule",
+  "decay-rate",
+  "decay-every",
+  "lr-min",
+  "epochs",
+  "warmup",
+  "clip-norm",
 ];
 const BUTTONS = ["play", "pause", "step", "reset", "export-model", "export-data", "run-gradcheck"];
 

@@ -7,11 +7,11 @@ import { loadCsv } from "../../src/io/index.js";
 import { loadModel, parseModel } from "../../src/io/index.js";
 import { initParams } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
-import { DivergenceError, train } from "../../src/train/index.js";
+import { DivergenceError, train, Trainer } from "../../src/train/index.js";
 import { makeDataset } from "../../src/data/toy.js";
 import { MAX_EPOCHS, Session } from "../../web/src/lib/session.js";
 import { handgrad } from "../cli/run.js";
-import { DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
+import { consistent, DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
 
 const folder = mkdtempSync(join(tmpdir(), "handgrad-web-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -22,7 +22,7 @@ const settings: Settings = { ...DEFAULT_SETTINGS, samples: 200, seed: 4 };
 function runSteps(session: Session, steps: number, slice: number): void {
   while (session.steps < steps) {
     const target = Math.min(steps, session.steps + slice);
-    session.run(() => session.steps >= target);
+    if (!session.run(() => session.steps >= target)) return; // the run is complete
   }
 }
 
@@ -207,6 +207,97 @@ describe("Session", () => {
     expect(session.steps).toBe(last.epoch * session.points().isTest.filter((t) => !t).length);
     expect(Number.isFinite(last.loss)).toBe(true);
     expect([...session.params.W1.data].every(Number.isFinite)).toBe(true);
+  });
+
+  it("with adam, an L2 penalty, a cosine schedule, warm-up and clipping equals one train() call (bit for bit)", () => {
+    const tuned: Settings = consistent({
+      ...settings,
+      optimizer: "adam",
+      beta1: 0.8,
+      l2: 1e-3,
+      schedule: "cosine",
+      lrMin: 0.01,
+      warmup: 30,
+      clipNorm: 2,
+      epochs: 20,
+    });
+    const session = new Session(tuned);
+    runSteps(session, 137, 10);
+    const data = makeDataset("moons", { samples: 200, seed: streamSeed(4, "data") });
+    const { train: rows, validation } = splitDataset(data, 60 / 200, streamSeed(4, "split"));
+    let calls = 0;
+    let learningRate = NaN;
+    const options = {
+      activation: "tanh",
+      learningRate: tuned.learningRate,
+      epochs: 20,
+      batchSize: tuned.batchSize,
+      seed: streamSeed(4, "shuffle"),
+      validation,
+      optimizer: "adam",
+      beta1: 0.8,
+      l2: 1e-3,
+      schedule: "cosine",
+      lrMin: 0.01,
+      warmup: 30,
+      clipNorm: 2,
+    } as const;
+    const initial = initParams({
+      inputs: 2,
+      hidden: 16,
+      init: "xavier",
+      seed: streamSeed(4, "init"),
+    });
+    const whole = train(initial, rows, { ...options, shouldStop: () => ++calls > 137 });
+    expect(whole.steps).toBe(137);
+    for (const name of ["W1", "b1", "W2", "b2"] as const)
+      expect(session.params[name].data).toEqual(whole.params[name].data);
+    const snapshot = session.snapshot(false);
+    expect(snapshot.history).toEqual(
+      whole.history.map((r) => ({
+        epoch: r.epoch,
+        loss: r.loss,
+        accuracy: r.accuracy,
+        testLoss: r.validationLoss,
+        testAccuracy: r.validationAccuracy,
+        penalty: r.penalty,
+      })),
+    );
+    expect(snapshot.history.every((h) => h.penalty > 0)).toBe(true);
+    expect(snapshot.l2).toBe(1e-3);
+    // η of step 137, as the Trainer's own step reports it
+    const trainer = new Trainer(initial, rows, {
+      ...options,
+      onStep: (step) => (learningRate = step.learningRate),
+    });
+    trainer.run(() => trainer.steps >= 137);
+    expect(snapshot.learningRate).toBe(learningRate);
+    expect(learningRate).toBeLessThan(tuned.learningRate);
+  });
+
+  it("before any step shows epoch 0's loss with the penalty, as the Trainer records it", () => {
+    const tuned: Settings = { ...settings, l2: 0.01 };
+    const before = new Session(tuned).snapshot(false).history;
+    expect(before).toHaveLength(1);
+    const session = new Session(tuned);
+    session.step();
+    const recorded = session.snapshot(false).history[0];
+    expect(before[0]).toEqual(recorded);
+    expect(before[0]!.penalty).toBeGreaterThan(0);
+    expect(new Session(tuned).snapshot(false).learningRate).toBeUndefined();
+  });
+
+  it("check() reports a warm-up longer than the run with the library's message", () => {
+    const session = new Session({ ...settings, warmup: 1000, epochs: 2 });
+    // 140 training rows in batches of 16: 9 steps per epoch
+    expect(() => session.check()).toThrow(
+      "the warm-up (1000 steps) is longer than the run (18 steps)",
+    );
+    const fine = new Session({ ...settings, warmup: 18, epochs: 2 });
+    expect(() => fine.check()).not.toThrow();
+    runSteps(fine, 18, 18);
+    expect(fine.complete).toBe(true);
+    expect(() => fine.step()).toThrow("the run is complete (2 epochs)");
   });
 
   it("passes the gradient check on the current model", () => {

@@ -2,13 +2,20 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ACTIVATION_NAMES, INIT_NAMES } from "../../src/nn/index.js";
 import { TOY_NAMES } from "../../src/data/toy.js";
+import { OPTIMIZER_NAMES, SCHEDULE_NAMES } from "../../src/train/index.js";
 import {
   consistent,
   decodeSettings,
+  DEFAULT_COSINE_EPOCHS,
   DEFAULT_SETTINGS,
   encodeSettings,
   LIMITS,
+  MAX_EPOCHS,
   MULTICLASS_SETS,
+  optimizerOptions,
+  parseTrainingText,
+  trainingProblems,
+  usedTrainingKeys,
   type Settings,
 } from "../../web/src/lib/settings.js";
 
@@ -17,7 +24,14 @@ const between = (key: keyof typeof LIMITS): fc.Arbitrary<number> =>
 const integer = (key: keyof typeof LIMITS): fc.Arbitrary<number> =>
   fc.integer({ min: LIMITS[key].min, max: LIMITS[key].max });
 
-/** Any settings the page can hold (consistent: classes 2 for the binary data sets). */
+const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+const positive = (max: number): fc.Arbitrary<number> =>
+  fc.double({ min: 0, max, minExcluded: true, noNaN: true, noDefaultInfinity: true });
+
+/**
+ * Any settings the page can hold (consistent: classes 2 for the binary data sets, defaults for
+ * the hyper-parameters the optimizer and schedule do not use; each in the library's range).
+ */
 const settingsArbitrary: fc.Arbitrary<Settings> = fc
   .record({
     dataset: fc.constantFrom(...TOY_NAMES),
@@ -31,8 +45,21 @@ const settingsArbitrary: fc.Arbitrary<Settings> = fc
     learningRate: between("learningRate"),
     batchSize: integer("batchSize"),
     seed: integer("seed"),
+    optimizer: fc.constantFrom(...OPTIMIZER_NAMES),
+    momentum: unit,
+    beta1: unit,
+    beta2: unit,
+    adamEps: positive(1),
+    l2: fc.oneof(fc.constant(0), positive(10)),
+    schedule: fc.constantFrom(...SCHEDULE_NAMES),
+    decayRate: fc.double({ min: 0, max: 1, minExcluded: true, noNaN: true }),
+    decayEvery: fc.integer({ min: 1, max: 1000 }),
+    lrMinShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    warmup: fc.integer({ min: 0, max: 100_000 }),
+    clipNorm: fc.oneof(fc.constant(0), positive(1e6)),
+    epochs: fc.option(fc.integer({ min: 1, max: MAX_EPOCHS }), { nil: null }),
   })
-  .map(consistent);
+  .map(({ lrMinShare, ...s }) => consistent({ ...s, lrMin: lrMinShare * s.learningRate }));
 
 describe("settings in the query string", () => {
   it("round-trip exactly: decode(encode(s)) = s, every float bit for bit", () => {
@@ -44,6 +71,15 @@ describe("settings in the query string", () => {
           expect(Object.is(back[key], s[key])).toBe(true);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("every setting the arbitrary makes is one the library takes", () => {
+    fc.assert(
+      fc.property(settingsArbitrary, (s) => {
+        expect(trainingProblems(s)).toEqual({});
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -74,5 +110,143 @@ describe("settings in the query string", () => {
       const s = decodeSettings(`data=${dataset}&k=5`);
       expect(s.classes).toBe(MULTICLASS_SETS.includes(dataset) ? 5 : 2);
     }
+  });
+});
+
+describe("the optimizer's settings in the query string", () => {
+  const OLD_DEFAULT_QUERY =
+    "data=moons&noise=0.1&n=400&k=2&test=0.3&h=16&act=tanh&init=xavier&lr=0.3&b=16&seed=0";
+
+  it("leave the default run's link as it was, and an old link means plain SGD as before", () => {
+    expect(encodeSettings(DEFAULT_SETTINGS)).toBe(OLD_DEFAULT_QUERY);
+    const old = decodeSettings("data=spirals&k=3&lr=0.05&b=8&seed=3");
+    expect(old.optimizer).toBe("sgd");
+    expect(old.l2).toBe(0);
+    expect(old.schedule).toBe("constant");
+    expect(old.warmup).toBe(0);
+    expect(old.clipNorm).toBe(0);
+    expect(old.epochs).toBeNull();
+    expect(optimizerOptions(old)).toEqual({
+      optimizer: "sgd",
+      momentum: 0.9,
+      beta1: 0.9,
+      beta2: 0.999,
+      adamEps: 1e-8,
+      l2: 0,
+      schedule: "constant",
+      decayRate: 0.1,
+      decayEvery: DEFAULT_SETTINGS.decayEvery,
+      lrMin: 0,
+      warmup: 0,
+    });
+  });
+
+  it("write only what differs from the defaults, under the CLI's option names", () => {
+    const s = consistent({
+      ...DEFAULT_SETTINGS,
+      optimizer: "adam",
+      beta2: 0.99,
+      l2: 1e-3,
+      schedule: "cosine",
+      lrMin: 0.01,
+      warmup: 50,
+      clipNorm: 5,
+      epochs: 40,
+    });
+    const query = encodeSettings(s);
+    expect(query).toBe(
+      `${OLD_DEFAULT_QUERY}&optimizer=adam&beta2=0.99&l2=0.001&schedule=cosine&lr-min=0.01` +
+        "&warmup=50&clip-norm=5&epochs=40",
+    );
+    expect(decodeSettings(query)).toEqual(s);
+    const momentum = consistent({ ...DEFAULT_SETTINGS, optimizer: "nesterov", momentum: 0.5 });
+    expect(encodeSettings(momentum)).toBe(`${OLD_DEFAULT_QUERY}&optimizer=nesterov&momentum=0.5`);
+    const step = consistent({
+      ...DEFAULT_SETTINGS,
+      schedule: "step",
+      decayRate: 0.5,
+      decayEvery: 3,
+    });
+    expect(encodeSettings(step)).toBe(
+      `${OLD_DEFAULT_QUERY}&schedule=step&decay-rate=0.5&decay-every=3`,
+    );
+    expect(decodeSettings(encodeSettings(step))).toEqual(step);
+  });
+
+  it("drop the settings the optimizer and schedule do not use (the link names only what acts)", () => {
+    const s = consistent({
+      ...DEFAULT_SETTINGS,
+      optimizer: "adam",
+      momentum: 0.5,
+      schedule: "constant",
+      lrMin: 0.1,
+      decayEvery: 2,
+    });
+    expect(s.momentum).toBe(DEFAULT_SETTINGS.momentum);
+    expect(s.lrMin).toBe(0);
+    expect(s.decayEvery).toBe(DEFAULT_SETTINGS.decayEvery);
+    expect(encodeSettings(s)).toBe(`${OLD_DEFAULT_QUERY}&optimizer=adam`);
+    expect(usedTrainingKeys("adam", "constant")).toEqual([
+      "beta1",
+      "beta2",
+      "adamEps",
+      "l2",
+      "warmup",
+      "clipNorm",
+      "epochs",
+    ]);
+    expect(usedTrainingKeys("sgd", "step")).toContain("decayEvery");
+  });
+
+  it("give a cosine schedule a length when the link has none", () => {
+    expect(decodeSettings("schedule=cosine").epochs).toBe(DEFAULT_COSINE_EPOCHS);
+    expect(decodeSettings("schedule=cosine&epochs=7").epochs).toBe(7);
+  });
+
+  it("replace values the library refuses by the defaults", () => {
+    const s = decodeSettings(
+      "optimizer=adam&beta1=1&beta2=-0.1&adam-eps=0&l2=-1&warmup=2.5&clip-norm=-3&epochs=0",
+    );
+    expect(s.optimizer).toBe("adam");
+    for (const key of ["beta1", "beta2", "adamEps", "l2", "warmup", "clipNorm", "epochs"] as const)
+      expect(s[key], key).toBe(DEFAULT_SETTINGS[key]);
+    const step = decodeSettings("schedule=step&decay-rate=2&decay-every=0.5");
+    expect(step.decayRate).toBe(DEFAULT_SETTINGS.decayRate);
+    expect(step.decayEvery).toBe(DEFAULT_SETTINGS.decayEvery);
+    // η_min above η: refused with this η
+    expect(decodeSettings("lr=0.1&schedule=cosine&lr-min=0.2").lrMin).toBe(0);
+    expect(decodeSettings("optimizer=rmsprop&schedule=linear&l2=abc")).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it("get the library's own messages for bad values, and blank means off for clip and epochs", () => {
+    const problems = trainingProblems({
+      ...DEFAULT_SETTINGS,
+      optimizer: "adam",
+      beta1: 1,
+      adamEps: 0,
+      l2: -1,
+      schedule: "cosine",
+      lrMin: 1,
+      warmup: -2,
+      clipNorm: -1,
+      epochs: 0,
+    });
+    expect(problems).toEqual({
+      beta1: "beta1 must be a number in [0, 1), got 1",
+      adamEps: "adamEps must be a finite number > 0, got 0",
+      l2: "the L2 penalty λ must be a finite number ≥ 0, got -1",
+      lrMin: "lrMin must be a number in [0, 0.3] (the learning rate), got 1",
+      warmup: "warmup must be a non-negative integer (steps), got -2",
+      clipNorm: "the gradient clip must be a number > 0 (blank: none), got -1",
+      epochs: `epochs must be an integer from 1 to ${MAX_EPOCHS} (blank: until paused), got 0`,
+    });
+    expect(trainingProblems({ ...DEFAULT_SETTINGS, optimizer: "momentum", momentum: 1 })).toEqual({
+      momentum: "momentum μ must be a number in [0, 1), got 1",
+    });
+    expect(parseTrainingText("clipNorm", " ")).toEqual({ value: 0 });
+    expect(parseTrainingText("epochs", "")).toEqual({ value: null });
+    expect(parseTrainingText("l2", "")).toEqual({ problem: "enter a number" });
+    expect(parseTrainingText("l2", "1e-3")).toEqual({ value: 0.001 });
+    expect(parseTrainingText("beta1", "0,9")).toEqual({ problem: '"0,9" is not a number' });
   });
 });

@@ -19,8 +19,14 @@ import {
   decodeSettings,
   encodeSettings,
   MULTICLASS_SETS,
+  parseTrainingText,
+  TRAINING_KEYS,
+  trainingProblems,
+  usedTrainingKeys,
   type Settings,
+  type TrainingKey,
 } from "./lib/settings.js";
+import type { OptimizerName, ScheduleName } from "../../src/train/index.js";
 import { BoundaryView, drawCurves, drawHistograms, drawWeights } from "./views.js";
 
 interface PlaygroundStats {
@@ -63,10 +69,48 @@ const controls = {
   learningRate: byId<HTMLInputElement>("learning-rate"),
   batchSize: byId<HTMLInputElement>("batch-size"),
   seed: byId<HTMLInputElement>("seed"),
+  optimizer: byId<HTMLSelectElement>("optimizer"),
+  schedule: byId<HTMLSelectElement>("schedule"),
+};
+/** The optimizer's numeric settings, each with its inline message (#ID-error). */
+const trainingControls: Record<TrainingKey, HTMLInputElement> = {
+  momentum: byId("momentum"),
+  beta1: byId("beta1"),
+  beta2: byId("beta2"),
+  adamEps: byId("adam-eps"),
+  l2: byId("l2"),
+  decayRate: byId("decay-rate"),
+  decayEvery: byId("decay-every"),
+  lrMin: byId("lr-min"),
+  epochs: byId("epochs"),
+  warmup: byId("warmup"),
+  clipNorm: byId("clip-norm"),
+};
+/** Each update rule and schedule in one line (the help under its select). */
+const OPTIMIZER_HELP: Record<OptimizerName, string> = {
+  sgd: "θ ← θ − η g",
+  momentum: "v ← μ v + g,  θ ← θ − η v",
+  nesterov: "v ← μ v + g,  θ ← θ − η (g + μ v)",
+  adam: "m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,  θ ← θ − η m̂ / (√v̂ + ε)",
+};
+const SCHEDULE_HELP: Record<ScheduleName, string> = {
+  constant: "η at every step",
+  step: "η · γ^⌊epoch / E⌋",
+  cosine: "from η down to η_min along half a cosine, over the run's steps",
 };
 const text = (id: string, value: string): void => {
   const element = byId(id);
   if (element.textContent !== value) element.textContent = value;
+};
+/** Shows a number rounded, with its full float64 value in data-value (and the tooltip). */
+const shown = (id: string, value: number, rounded: string): void => {
+  text(id, rounded);
+  const element = byId(id);
+  const full = String(value);
+  if (element.dataset["value"] !== full) {
+    element.dataset["value"] = full;
+    element.title = full;
+  }
 };
 
 let settings: Settings = decodeSettings(location.search);
@@ -101,10 +145,72 @@ function showSettings(s: Settings): void {
   text("noise-value", String(s.noise));
   text("samples-value", String(s.samples));
   text("test-fraction-value", String(s.testFraction));
+  controls.optimizer.value = s.optimizer;
+  controls.schedule.value = s.schedule;
+  for (const key of TRAINING_KEYS) {
+    const value = s[key];
+    // blank: no clipping, no length
+    trainingControls[key].value =
+      value === null || (key === "clipNorm" && value === 0) ? "" : String(value);
+  }
+  showTrainingFields();
 }
 
-/** The settings the controls hold (invalid text keeps the current value). */
-function readSettings(): Settings {
+/** Shows the fields of the chosen optimizer and schedule (hides the others), and their help. */
+function showTrainingFields(): void {
+  const optimizer = controls.optimizer.value as OptimizerName;
+  const schedule = controls.schedule.value as ScheduleName;
+  const used = usedTrainingKeys(optimizer, schedule);
+  for (const key of TRAINING_KEYS) {
+    const field = trainingControls[key].closest<HTMLElement>(".field");
+    if (field) field.hidden = !used.includes(key);
+  }
+  text("optimizer-help", OPTIMIZER_HELP[optimizer] ?? "");
+  text("schedule-help", SCHEDULE_HELP[schedule] ?? "");
+}
+
+/**
+ * The optimizer's settings as typed, checked by the library: the settings (the others as
+ * `base` has them), or a message per control that is wrong. Hidden fields do not count.
+ */
+function readTraining(
+  base: Settings,
+): { settings: Settings; problems?: never } | { problems: Partial<Record<TrainingKey, string>> } {
+  const optimizer = controls.optimizer.value as OptimizerName;
+  const schedule = controls.schedule.value as ScheduleName;
+  const problems: Partial<Record<TrainingKey, string>> = {};
+  const values: Partial<Record<TrainingKey, number | null>> = {};
+  for (const key of usedTrainingKeys(optimizer, schedule)) {
+    const input = trainingControls[key];
+    const parsed = input.validity.badInput
+      ? { problem: "not a number" }
+      : parseTrainingText(key, input.value);
+    if ("problem" in parsed) problems[key] = parsed.problem;
+    else values[key] = parsed.value;
+  }
+  // null only where blank means "none" (the epochs)
+  const settings = consistent({ ...base, optimizer, schedule, ...values } as Settings);
+  for (const [key, problem] of Object.entries(trainingProblems(settings)))
+    problems[key as TrainingKey] ??= problem;
+  return Object.keys(problems).length > 0 ? { problems } : { settings };
+}
+
+/** Each control's inline message (empty when fine), and aria-invalid on the wrong ones. */
+function showProblems(problems: Partial<Record<TrainingKey, string>>): void {
+  for (const key of TRAINING_KEYS) {
+    const input = trainingControls[key];
+    const problem = problems[key];
+    text(`${input.id}-error`, problem ?? "");
+    if (problem) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+}
+
+/**
+ * The settings the controls hold (invalid text in the network's and data's fields keeps the
+ * current value; the optimizer's are checked, see readTraining).
+ */
+function readSettings(): ReturnType<typeof readTraining> {
   const query = new URLSearchParams(encodeSettings(settings));
   const set = (key: string, value: string): void => {
     if (value.trim() !== "") query.set(key, value);
@@ -120,22 +226,47 @@ function readSettings(): Settings {
   set("lr", controls.learningRate.value);
   set("b", controls.batchSize.value);
   set("seed", controls.seed.value);
-  return consistent(decodeSettings(query.toString()));
+  return readTraining(consistent(decodeSettings(query.toString())));
 }
 
 function applySettings(next: Settings): void {
   settings = next;
+  showProblems({});
+  text("settings-error", "");
   showSettings(settings);
   const query = encodeSettings(settings);
   window.history.replaceState(null, "", `?${query}`);
   byId<HTMLAnchorElement>("share-link").href = `?${query}`;
   text("train-error", "");
   setState("idle");
+  showLossLabels(settings);
   if (csv) controls.classes.value = String(csv.classes);
   send({ type: "configure", settings, ...(csv ? { csv } : {}) });
 }
 
-for (const [key, element] of Object.entries(controls)) {
+/** What the loss display includes (the L2 penalty), and whether η_t is shown. */
+function showLossLabels(s: Settings): void {
+  const penalised = s.l2 > 0;
+  text("train-loss-label", penalised ? "Train loss (with L2 penalty)" : "Train loss");
+  byId("l2-penalty-label").hidden = !penalised;
+  byId("l2-penalty").hidden = !penalised;
+  byId("curves-l2-note").hidden = !penalised;
+  const scheduled = s.schedule !== "constant" || s.warmup > 0;
+  byId("current-lr-label").hidden = !scheduled;
+  byId("current-lr").hidden = !scheduled;
+}
+
+/** Applies the controls' settings, or shows what is wrong with them (the run goes on as it was). */
+function applyControls(): void {
+  const read = readSettings();
+  if (read.problems) showProblems(read.problems);
+  else applySettings(read.settings);
+}
+
+for (const [key, element] of [...Object.entries(controls), ...Object.entries(trainingControls)] as [
+  string,
+  HTMLElement,
+][]) {
   element.addEventListener("change", () => {
     if (key === "dataset") {
       csv = undefined; // choosing a toy data set leaves the CSV
@@ -151,7 +282,8 @@ for (const [key, element] of Object.entries(controls)) {
       return;
     }
     if (key === "classes" && !MULTICLASS_SETS.includes(settings.dataset)) return; // for a CSV to come
-    applySettings(readSettings());
+    if (key === "optimizer" || key === "schedule") showTrainingFields();
+    applyControls();
   });
 }
 for (const [id, output] of [
@@ -203,6 +335,7 @@ let lastCsv: { name: string; text: string } | undefined;
 /** Asks the worker to load the CSV with the classes of the Classes input. */
 function loadCsv(file: { name: string; text: string }): void {
   text("csv-error", "");
+  text("settings-error", "");
   setState("idle");
   pendingCsv = { ...file, classes: csvClasses() };
   send({ type: "load-csv", ...pendingCsv });
@@ -300,6 +433,8 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
         text("csv-error", reply.message);
       } else if (reply.where === "model") {
         text("model-error", reply.message);
+      } else if (reply.where === "settings") {
+        text("settings-error", reply.message);
       } else if (reply.where === "gradcheck") {
         const result = byId("gradcheck-result");
         result.dataset["status"] = "fail";
@@ -362,9 +497,13 @@ function render(now: number): void {
     if (last) {
       text("train-accuracy", last.accuracy.toFixed(3));
       text("test-accuracy", last.testAccuracy.toFixed(3));
-      text("train-loss", last.loss.toFixed(4));
-      text("test-loss", last.testLoss.toFixed(4));
+      shown("train-loss", last.loss, last.loss.toFixed(4));
+      shown("test-loss", last.testLoss, last.testLoss.toFixed(4));
+      shown("l2-penalty", last.penalty, last.penalty.toPrecision(4));
     }
+    if (s.learningRate === undefined) shown("current-lr", NaN, "— (no step yet)");
+    else shown("current-lr", s.learningRate, s.learningRate.toPrecision(4));
+    text("run-status", s.complete ? `Run complete: ${s.epoch} epochs.` : "");
     if (!s.running && document.body.dataset["state"] === "training") setState("paused");
     if (s.grid && points?.D === 2) {
       boundary.draw(s.grid.R, s.grid.rgba, points);

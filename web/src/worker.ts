@@ -48,6 +48,19 @@ function sendSnapshot(): void {
   post(snapshot, transfer);
 }
 
+/**
+ * Reports now what the library refuses in the settings with these data (a warm-up longer than
+ * the run), rather than at the first step.
+ */
+function checkSettings(): void {
+  try {
+    session?.check();
+  } catch (error) {
+    if (!(error instanceof HandgradError)) throw error;
+    post({ type: "error", where: "settings", message: message(error) });
+  }
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -75,6 +88,7 @@ scope.onmessage = ({ data: command }) => {
         session = new Session(command.settings);
         if (command.csv) session.loadCsv(command.csv.name, command.csv.text, command.csv.classes);
         sendPoints();
+        checkSettings();
         return;
       case "play":
         if (!running) {
@@ -101,6 +115,7 @@ scope.onmessage = ({ data: command }) => {
         running = false;
         session?.loadCsv(command.name, command.text, command.classes);
         sendPoints();
+        checkSettings();
         return;
       case "load-model":
         running = false;

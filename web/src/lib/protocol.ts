@@ -48,6 +48,8 @@ export interface HistoryPoint {
   readonly accuracy: number;
   readonly testLoss: number;
   readonly testAccuracy: number;
+  /** The L2 penalty (λ/2)(‖W1‖² + ‖W2‖²) included in `loss` (0 without one). */
+  readonly penalty: number;
 }
 
 export interface ParamsView {
@@ -77,6 +79,12 @@ export interface SnapshotMessage {
   /** Epochs completed. */
   readonly epoch: number;
   readonly steps: number;
+  /** True when the run has taken all its epochs (a run with a length). */
+  readonly complete: boolean;
+  /** λ of the L2 penalty in the training loss (0: none). */
+  readonly l2: number;
+  /** η of the last step (schedule and warm-up included); absent before the first step. */
+  readonly learningRate?: number;
   readonly history: readonly HistoryPoint[];
   readonly params: ParamsView;
   readonly histograms: HistogramView;
@@ -102,7 +110,7 @@ export type Reply =
   | SnapshotMessage
   | {
       readonly type: "error";
-      readonly where: "csv" | "model" | "train" | "gradcheck";
+      readonly where: "csv" | "model" | "train" | "gradcheck" | "settings";
       readonly message: string;
     }
   | { readonly type: "model-text"; readonly text: string }

@@ -22,8 +22,9 @@ import {
   activationByName,
   classCount,
   forward,
-  loss,
   initParams,
+  l2Penalty,
+  lossAt,
   PARAM_NAMES,
   type ActivationName,
   type Params,
@@ -32,11 +33,17 @@ import { Rng, streamSeed } from "../../../src/rng.js";
 import { DivergenceError, Trainer, type TrainerOptions } from "../../../src/train/index.js";
 import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
 import { hiddenHistograms } from "./histogram.js";
-import type { GradcheckRow, PointsMessage, Reply, SnapshotMessage } from "./protocol.js";
-import type { Settings } from "./settings.js";
+import type {
+  GradcheckRow,
+  HistoryPoint,
+  PointsMessage,
+  Reply,
+  SnapshotMessage,
+} from "./protocol.js";
+import { MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
 
-/** A run never ends on its own: this many epochs is the limit. */
-export const MAX_EPOCHS = 1_000_000;
+/** A run without a length (Epochs blank) never ends on its own: this many epochs is the limit. */
+export { MAX_EPOCHS };
 /** Histogram bins per hidden unit. */
 export const HISTOGRAM_BINS = 20;
 /** The gradient check uses at most this many training rows and entries per parameter. */
@@ -60,8 +67,10 @@ export class Session {
   private standardizer: Standardizer | undefined;
   private activation: ActivationName = "tanh";
   private initial!: Params;
-  /** The run's training loop, made at its first step. */
+  /** The run's training loop, made at its first step (or by check()). */
   private trainer: Trainer | undefined;
+  /** η of the run's last step (the schedule's), undefined before the first. */
+  private lastLearningRate: number | undefined;
   private bounds: Bounds | undefined;
   private grid: ReturnType<typeof gridPoints> | undefined;
   private classes = 2;
@@ -173,18 +182,36 @@ export class Session {
   /** Back to the starting model of these settings (step 0). */
   reset(): void {
     this.trainer = undefined;
+    this.lastLearningRate = undefined;
+  }
+
+  /**
+   * Makes the run's Trainer now, so that an option the library refuses with these data (a
+   * warm-up longer than the run) is reported before Play; throws its UsageError.
+   */
+  check(): void {
+    this.trainer ??= this.newTrainer();
+  }
+
+  private newTrainer(): Trainer {
+    this.lastLearningRate = undefined;
+    return new Trainer(this.initial, this.train, this.options());
   }
 
   private options(): TrainerOptions {
     return {
       activation: this.activation,
       learningRate: this.settings.learningRate,
-      epochs: MAX_EPOCHS,
+      epochs: this.settings.epochs ?? MAX_EPOCHS,
       batchSize: Math.min(this.settings.batchSize, this.train.X.rows),
       shuffle: true,
       seed: streamSeed(this.settings.seed, "shuffle"),
       validation: this.test,
       divergenceFactor: DIVERGENCE_FACTOR,
+      ...optimizerOptions(this.settings),
+      onStep: (step) => {
+        this.lastLearningRate = step.learningRate;
+      },
       ...(this.trainBackend === jsBackend ? { backend: jsBackend } : {}),
     };
   }
@@ -205,7 +232,7 @@ export class Session {
 
   /** `train` on this run's Trainer (made at the first call after a reset). */
   private training<T>(train: (trainer: Trainer) => T): T {
-    this.trainer ??= new Trainer(this.initial, this.train, this.options());
+    this.trainer ??= this.newTrainer();
     try {
       return train(this.trainer);
     } catch (error) {
@@ -213,6 +240,7 @@ export class Session {
       if (error instanceof DivergenceError) {
         const { lastGood } = error;
         this.trainer = new Trainer(lastGood.params, this.train, this.options(), lastGood);
+        this.lastLearningRate = undefined;
       }
       throw error;
     }
@@ -225,6 +253,16 @@ export class Session {
   /** The steps taken so far (also while run() is on, from inside `until`). */
   get steps(): number {
     return this.trainer?.steps ?? 0;
+  }
+
+  /** η of the last step (the schedule's and warm-up's), undefined before the first step. */
+  get learningRate(): number | undefined {
+    return this.lastLearningRate;
+  }
+
+  /** True when the run has taken all its epochs (Epochs set). */
+  get complete(): boolean {
+    return this.trainer?.done ?? false;
   }
 
   /** The model file of the current parameters (the CLI's format, loadable by predict). */
@@ -280,22 +318,32 @@ export class Session {
     const params = this.params;
     const activation = activationByName(this.activation);
     const recorded = this.trainer?.history ?? [];
-    const history = recorded.slice(historyFrom).map((r) => ({
+    const history: HistoryPoint[] = recorded.slice(historyFrom).map((r) => ({
       epoch: r.epoch,
       loss: r.loss,
       accuracy: r.accuracy,
       testLoss: r.validationLoss ?? NaN,
       testAccuracy: r.validationAccuracy ?? NaN,
+      penalty: r.penalty ?? 0,
     }));
     if (recorded.length === 0 && historyFrom === 0) {
-      // Before the first slice: epoch 0's figures, as train() records them.
-      const figures = (d: Dataset): [number, number] => {
-        const cache = forward(params, d.X, activation);
-        return [loss(cache, d.y), accuracy(cache.p, d.y)];
-      };
-      const [trainLoss, trainAccuracy] = figures(this.train);
-      const [testLoss, testAccuracy] = figures(this.test);
-      history.push({ epoch: 0, loss: trainLoss, accuracy: trainAccuracy, testLoss, testAccuracy });
+      // Before the first slice: epoch 0's figures, as train() records them (the training loss
+      // with the L2 penalty, the test loss without).
+      const { l2 } = this.settings;
+      const figures = (d: Dataset, penalised: boolean): [number, number] => [
+        lossAt(params, d.X, d.y, activation, penalised ? l2 : 0),
+        accuracy(forward(params, d.X, activation).p, d.y),
+      ];
+      const [trainLoss, trainAccuracy] = figures(this.train, true);
+      const [testLoss, testAccuracy] = figures(this.test, false);
+      history.push({
+        epoch: 0,
+        loss: trainLoss,
+        accuracy: trainAccuracy,
+        testLoss,
+        testAccuracy,
+        penalty: l2Penalty(params, l2),
+      });
     }
     const { z1 } = forward(params, this.train.X, activation);
     const h = hiddenHistograms(z1, activation, HISTOGRAM_BINS);
@@ -308,6 +356,9 @@ export class Session {
       historyFrom,
       epoch: Math.max(0, recorded.at(-1)?.epoch ?? 0),
       steps: this.steps,
+      complete: this.complete,
+      l2: this.settings.l2,
+      ...(this.lastLearningRate === undefined ? {} : { learningRate: this.lastLearningRate }),
       history,
       params: {
         W1: params.W1.data.slice(),

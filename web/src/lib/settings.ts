@@ -1,14 +1,31 @@
 /**
  * The playground's settings and their query-string form: a link with the same query
- * reproduces the run (same seed → same data, initialisation and shuffling).
+ * reproduces the run (same seed → same data, initialisation and shuffling; the same optimizer,
+ * penalty and schedule → the same steps). The optimizer's settings are written only when they
+ * differ from their defaults, so a link from before they existed means the same run.
  */
+import { UsageError } from "../../../src/errors.js";
 import {
   ACTIVATION_NAMES,
+  assertL2,
   INIT_NAMES,
   type ActivationName,
   type InitName,
 } from "../../../src/nn/index.js";
 import { TOY_NAMES, type ToyName } from "../../../src/data/index.js";
+import {
+  DEFAULT_ADAM_EPS,
+  DEFAULT_BETA1,
+  DEFAULT_BETA2,
+  DEFAULT_DECAY_RATE,
+  DEFAULT_MOMENTUM,
+  learningRateSchedule,
+  OPTIMIZER_NAMES,
+  optimizerSettings,
+  SCHEDULE_NAMES,
+  type OptimizerName,
+  type ScheduleName,
+} from "../../../src/train/index.js";
 
 export interface Settings {
   readonly dataset: ToyName;
@@ -29,7 +46,33 @@ export interface Settings {
   /** Rows per step B. */
   readonly batchSize: number;
   readonly seed: number;
+  /** The update rule: sgd, momentum, nesterov or adam (src/train/optimizers.ts). */
+  readonly optimizer: OptimizerName;
+  /** μ ∈ [0, 1) of momentum and nesterov. */
+  readonly momentum: number;
+  /** Adam's β1, β2 ∈ [0, 1) and ε > 0. */
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly adamEps: number;
+  /** λ ≥ 0 of the L2 penalty (λ/2)(‖W1‖² + ‖W2‖²); 0: none. */
+  readonly l2: number;
+  /** How η changes: constant, step (× decayRate every decayEvery epochs) or cosine (to lrMin). */
+  readonly schedule: ScheduleName;
+  readonly decayRate: number;
+  readonly decayEvery: number;
+  readonly lrMin: number;
+  /** Warm-up steps S (η·t/S for t ≤ S); 0: none. */
+  readonly warmup: number;
+  /** The gradient's largest global norm c; 0: no clipping. */
+  readonly clipNorm: number;
+  /** The run's length in epochs, or null: until paused (a cosine schedule needs a length). */
+  readonly epochs: number | null;
 }
+
+/** The page's step schedule decays every this many epochs unless told (the library requires E). */
+export const DEFAULT_DECAY_EVERY = 20;
+/** The run's length a cosine schedule gets when none is set. */
+export const DEFAULT_COSINE_EPOCHS = 100;
 
 export const DEFAULT_SETTINGS: Settings = {
   dataset: "moons",
@@ -43,6 +86,19 @@ export const DEFAULT_SETTINGS: Settings = {
   learningRate: 0.3,
   batchSize: 16,
   seed: 0,
+  optimizer: "sgd",
+  momentum: DEFAULT_MOMENTUM,
+  beta1: DEFAULT_BETA1,
+  beta2: DEFAULT_BETA2,
+  adamEps: DEFAULT_ADAM_EPS,
+  l2: 0,
+  schedule: "constant",
+  decayRate: DEFAULT_DECAY_RATE,
+  decayEvery: DEFAULT_DECAY_EVERY,
+  lrMin: 0,
+  warmup: 0,
+  clipNorm: 0,
+  epochs: null,
 };
 
 /** The range each numeric setting may take (the controls' min and max). */
@@ -57,10 +113,46 @@ export const LIMITS = {
   seed: { min: 0, max: 2 ** 31 - 1 },
 } as const;
 
+/** The most epochs a run may ask for (a run without a length stops there too). */
+export const MAX_EPOCHS = 1_000_000;
+
 /** The data sets with more than two classes (see src/data/toy.ts). */
 export const MULTICLASS_SETS: readonly ToyName[] = ["spirals", "blobs"];
 
-/** Query keys, short enough for a link. */
+/** The optimizer's numeric settings: typed into their controls, checked by the library. */
+export type TrainingKey =
+  | "momentum"
+  | "beta1"
+  | "beta2"
+  | "adamEps"
+  | "l2"
+  | "decayRate"
+  | "decayEvery"
+  | "lrMin"
+  | "warmup"
+  | "clipNorm"
+  | "epochs";
+export const TRAINING_KEYS: readonly TrainingKey[] = [
+  "momentum",
+  "beta1",
+  "beta2",
+  "adamEps",
+  "l2",
+  "decayRate",
+  "decayEvery",
+  "lrMin",
+  "warmup",
+  "clipNorm",
+  "epochs",
+];
+
+/** The settings that may be left blank, and what blank means (0 or null: off). */
+const BLANK_MEANS: Partial<Record<TrainingKey, number | null>> = { clipNorm: 0, epochs: null };
+
+/**
+ * Query keys, short enough for a link; the optimizer's are the CLI's option names (and written
+ * only when not their defaults, see encodeSettings).
+ */
 const KEYS: Record<keyof Settings, string> = {
   dataset: "data",
   noise: "noise",
@@ -73,7 +165,35 @@ const KEYS: Record<keyof Settings, string> = {
   learningRate: "lr",
   batchSize: "b",
   seed: "seed",
+  optimizer: "optimizer",
+  momentum: "momentum",
+  beta1: "beta1",
+  beta2: "beta2",
+  adamEps: "adam-eps",
+  l2: "l2",
+  schedule: "schedule",
+  decayRate: "decay-rate",
+  decayEvery: "decay-every",
+  lrMin: "lr-min",
+  warmup: "warmup",
+  clipNorm: "clip-norm",
+  epochs: "epochs",
 };
+
+/** The keys every link carries (those from before the optimizer's settings). */
+const ALWAYS_WRITTEN = new Set<keyof Settings>([
+  "dataset",
+  "noise",
+  "samples",
+  "classes",
+  "testFraction",
+  "hidden",
+  "activation",
+  "init",
+  "learningRate",
+  "batchSize",
+  "seed",
+]);
 
 const INTEGER_SETTINGS = new Set<keyof Settings>([
   "samples",
@@ -83,16 +203,29 @@ const INTEGER_SETTINGS = new Set<keyof Settings>([
   "seed",
 ]);
 
-/** The settings as a query string (numbers in their shortest round-trip form). */
+/** The query key of a setting ("lr", "adam-eps", …). */
+export function queryKey(key: keyof Settings): string {
+  return KEYS[key];
+}
+
+/**
+ * The settings as a query string (numbers in their shortest round-trip form); the optimizer's
+ * settings only where they differ from the defaults, so that the default run's link is the
+ * one it was before they existed.
+ */
 export function encodeSettings(s: Settings): string {
   const query = new URLSearchParams();
-  for (const key of Object.keys(KEYS) as (keyof Settings)[]) query.set(KEYS[key], String(s[key]));
+  for (const key of Object.keys(KEYS) as (keyof Settings)[]) {
+    if (ALWAYS_WRITTEN.has(key) || !Object.is(s[key], DEFAULT_SETTINGS[key]))
+      query.set(KEYS[key], String(s[key]));
+  }
   return query.toString();
 }
 
 /**
  * The settings a query string gives: each key read when valid, else its default; then made
- * consistent (classes 2 for the binary-only data sets).
+ * consistent (classes 2 for the binary-only data sets; see `consistent`). An optimizer's
+ * setting the library refuses (β1 = 1, λ < 0, …) also gives way to its default.
  */
 export function decodeSettings(query: string): Settings {
   const params = new URLSearchParams(query);
@@ -123,8 +256,108 @@ export function decodeSettings(query: string): Settings {
     learningRate: read("learningRate", numeric("learningRate")),
     batchSize: read("batchSize", numeric("batchSize")),
     seed: read("seed", numeric("seed")),
+    optimizer: read("optimizer", choice(OPTIMIZER_NAMES)),
+    schedule: read("schedule", choice(SCHEDULE_NAMES)),
+    ...Object.fromEntries(
+      TRAINING_KEYS.map((key) => [
+        key,
+        read(key, (text) => {
+          const parsed = parseTrainingText(key, text);
+          return "value" in parsed ? parsed.value : undefined;
+        }),
+      ]),
+    ),
+  } as Settings;
+  let checked = consistent(s);
+  for (const key of Object.keys(trainingProblems(checked)) as TrainingKey[])
+    checked = { ...checked, [key]: DEFAULT_SETTINGS[key] };
+  return consistent(checked);
+}
+
+/**
+ * An optimizer's setting as typed: its value (blank: off, for the clip and the epochs), or
+ * what is wrong with the text. Ranges are trainingProblems' job.
+ */
+export function parseTrainingText(
+  key: TrainingKey,
+  text: string,
+): { readonly value: number | null } | { readonly problem: string } {
+  const trimmed = text.trim();
+  if (trimmed === "") {
+    const blank = BLANK_MEANS[key];
+    return blank === undefined ? { problem: "enter a number" } : { value: blank };
+  }
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? { value } : { problem: `"${trimmed}" is not a number` };
+}
+
+/** The optimizer's numeric settings that act with this optimizer and schedule (the others are ignored). */
+export function usedTrainingKeys(optimizer: OptimizerName, schedule: ScheduleName): TrainingKey[] {
+  return TRAINING_KEYS.filter((key) => {
+    switch (key) {
+      case "momentum":
+        return optimizer === "momentum" || optimizer === "nesterov";
+      case "beta1":
+      case "beta2":
+      case "adamEps":
+        return optimizer === "adam";
+      case "decayRate":
+      case "decayEvery":
+        return schedule === "step";
+      case "lrMin":
+        return schedule === "cosine";
+      default:
+        return true;
+    }
+  });
+}
+
+/**
+ * What the library says against each optimizer's setting the run uses (those of the chosen
+ * optimizer and schedule), in its own words; empty when all are fine. The warm-up's bound by
+ * the run's steps needs the data's size: the worker's Trainer checks that one.
+ */
+export function trainingProblems(s: Settings): Partial<Record<TrainingKey, string>> {
+  const problems: Partial<Record<TrainingKey, string>> = {};
+  const check = (key: TrainingKey, test: () => void): void => {
+    try {
+      test();
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems[key] = error.message;
+    }
   };
-  return consistent(s);
+  const { optimizer, learningRate } = s;
+  if (optimizer === "momentum" || optimizer === "nesterov")
+    check("momentum", () => optimizerSettings({ optimizer, momentum: s.momentum }));
+  if (optimizer === "adam") {
+    check("beta1", () => optimizerSettings({ optimizer, beta1: s.beta1 }));
+    check("beta2", () => optimizerSettings({ optimizer, beta2: s.beta2 }));
+    check("adamEps", () => optimizerSettings({ optimizer, adamEps: s.adamEps }));
+  }
+  check("l2", () => {
+    try {
+      assertL2(s.l2, "l2");
+    } catch (error) {
+      // "l2: the L2 penalty λ must be …": the control names it already
+      if (error instanceof UsageError) throw new UsageError(error.message.replace(/^l2: /, ""));
+      throw error;
+    }
+  });
+  const schedule = (options: Parameters<typeof learningRateSchedule>[0]): void => {
+    learningRateSchedule(options, Infinity, 1);
+  };
+  if (s.schedule === "step") {
+    check("decayRate", () => schedule({ learningRate, decayRate: s.decayRate, decayEvery: 1 }));
+    check("decayEvery", () => schedule({ learningRate, decayEvery: s.decayEvery }));
+  }
+  if (s.schedule === "cosine") check("lrMin", () => schedule({ learningRate, lrMin: s.lrMin }));
+  check("warmup", () => schedule({ learningRate, warmup: s.warmup }));
+  if (!(Number.isFinite(s.clipNorm) && s.clipNorm >= 0))
+    problems.clipNorm = `the gradient clip must be a number > 0 (blank: none), got ${s.clipNorm}`;
+  if (s.epochs !== null && !(Number.isInteger(s.epochs) && s.epochs >= 1 && s.epochs <= MAX_EPOCHS))
+    problems.epochs = `epochs must be an integer from 1 to ${MAX_EPOCHS} (blank: until paused), got ${s.epochs}`;
+  return problems;
 }
 
 /**
@@ -138,8 +371,63 @@ export function clampSetting(key: keyof typeof LIMITS, value: number): number | 
   return Math.min(max, Math.max(min, x));
 }
 
-/** Classes 2 for moons, circles and xor (they have two); at least one row per class. */
+/**
+ * Classes 2 for moons, circles and xor (they have two); at least one row per class; the
+ * defaults for the hyper-parameters the chosen optimizer and schedule do not use (so that a
+ * link names only what acts); a length for a cosine schedule, which anneals over the run.
+ */
 export function consistent(s: Settings): Settings {
   const classes = MULTICLASS_SETS.includes(s.dataset) ? s.classes : 2;
-  return { ...s, classes, samples: Math.max(s.samples, classes) };
+  const d = DEFAULT_SETTINGS;
+  const usesMomentum = s.optimizer === "momentum" || s.optimizer === "nesterov";
+  const adam = s.optimizer === "adam";
+  return {
+    ...s,
+    classes,
+    samples: Math.max(s.samples, classes),
+    momentum: usesMomentum ? s.momentum : d.momentum,
+    beta1: adam ? s.beta1 : d.beta1,
+    beta2: adam ? s.beta2 : d.beta2,
+    adamEps: adam ? s.adamEps : d.adamEps,
+    decayRate: s.schedule === "step" ? s.decayRate : d.decayRate,
+    decayEvery: s.schedule === "step" ? s.decayEvery : d.decayEvery,
+    lrMin: s.schedule === "cosine" ? s.lrMin : d.lrMin,
+    epochs: s.schedule === "cosine" && s.epochs === null ? DEFAULT_COSINE_EPOCHS : s.epochs,
+  };
+}
+
+/**
+ * The Trainer's options for the optimizer's settings (the library's defaults are the page's,
+ * so the default run's options are what they were before these settings existed).
+ */
+export function optimizerOptions(s: Settings): {
+  readonly optimizer: OptimizerName;
+  readonly momentum: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly adamEps: number;
+  readonly l2: number;
+  readonly schedule: ScheduleName;
+  readonly decayRate: number;
+  readonly decayEvery: number;
+  readonly lrMin: number;
+  readonly warmup: number;
+  readonly clipNorm?: number;
+} {
+  const { optimizer, momentum, beta1, beta2, adamEps, l2, schedule } = s;
+  const { decayRate, decayEvery, lrMin, warmup, clipNorm } = s;
+  return {
+    optimizer,
+    momentum,
+    beta1,
+    beta2,
+    adamEps,
+    l2,
+    schedule,
+    decayRate,
+    decayEvery,
+    lrMin,
+    warmup,
+    ...(clipNorm > 0 ? { clipNorm } : {}),
+  };
 }
