@@ -7,10 +7,13 @@ import { didYouMean } from "../suggest.js";
 import { activations } from "./activations.js";
 import { batchVariance } from "./batch-variance.js";
 import { deadRelu } from "./dead-relu.js";
+import { earlyStopping } from "./early-stopping.js";
 import type { Experiment } from "./experiment.js";
 import { gradcheckStep } from "./gradcheck-step.js";
 import { init } from "./init.js";
 import { lrScaling } from "./lr-scaling.js";
+import { optimizers } from "./optimizers.js";
+import { regularisation } from "./regularisation.js";
 import { softmax } from "./softmax.js";
 import { stability } from "./stability.js";
 
@@ -27,6 +30,9 @@ export const EXPERIMENTS: readonly Experiment[] = [
   batchVariance,
   lrScaling,
   softmax,
+  optimizers,
+  regularisation,
+  earlyStopping,
 ];
 
 /** The experiment called `name`, or a UsageError listing the known ones. */

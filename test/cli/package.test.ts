@@ -51,13 +51,16 @@ describe("package entry", () => {
     expect(declarations).toMatch(/\/\*\*[\s\S]*?\*\/\s*export declare function gradientCheck/);
   });
 
-  it("exports at most 70 runtime names, among them every name the README's Library section promises", async () => {
+  it("exports at most 70 runtime names, and the README's Library section lists exactly those", async () => {
     const api = await import(pathToFileURL(join(root, pkg.exports["."].import)).href);
     const names = Object.keys(api);
     expect(names.length).toBeLessThanOrEqual(70);
     const readme = readFileSync(join(root, "README.md"), "utf8");
     const library = /^## Library\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? "";
-    const byName = /Exported by name:([\s\S]*?)\n\n/.exec(library)?.[1] ?? "";
+    const exported =
+      /Exported by name \(the whole runtime API, (\d+) names\):\s*([\s\S]*?)\n\n/.exec(library);
+    expect(Number(exported?.[1])).toBe(names.length);
+    const byName = exported?.[2] ?? "";
     // The parenthesis names kernels that live only under the linalg namespace (`linalg.map`).
     const listed = byName.replace(/\(the rest of the kernels[\s\S]*?\)/, "");
     const promised = [...listed.matchAll(/`([A-Za-z]\w*)`/g), ...library.matchAll(/`(\w+Error)`/g)]
@@ -65,6 +68,10 @@ describe("package entry", () => {
       .concat(["outputHeadFor", "sigmoidHead", "softmaxHead"]);
     expect(promised.length).toBeGreaterThan(30);
     for (const name of promised) expect(names, name).toContain(name);
+    // …and the other way: the list is the whole runtime API, each name there once.
+    const listedNames = [...listed.matchAll(/`([A-Za-z]\w*)`/g)].map((m) => m[1] as string);
+    expect(new Set(listedNames).size).toBe(listedNames.length);
+    expect([...listedNames, "linalg"].sort()).toEqual([...names].sort());
     for (const [, space, name] of byName.matchAll(/`(\w+)\.(\w+)`/g))
       expect(typeof api[space as string]?.[name as string], `${space}.${name}`).toBe("function");
   });
@@ -102,6 +109,7 @@ describe("package manifest", () => {
 
   it("requires Node 20.19 (require of an ES module), exports import and require, names its repository", () => {
     expect(pkg.engines.node).toBe(">=20.19");
+    expect(pkg.exports["./package.json"]).toBe("./package.json");
     expect(pkg.exports["."]).toEqual({
       types: "./dist/index.d.ts",
       import: "./dist/index.js",
@@ -243,6 +251,16 @@ describe("the packed tarball, installed into an empty project", () => {
     for (const name of ["forward", "backward", "train", "gradientCheck", "loadModel"]) {
       expect(keys, name).toContain(name);
     }
+  });
+
+  it('require("handgrad/package.json") gives the installed version (tools read it)', () => {
+    const read = exec(
+      process.execPath,
+      ["-e", 'console.log(require("handgrad/package.json").version)'],
+      project,
+    );
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout.trim()).toBe(pkg.version);
   });
 
   it("npx handgrad --version prints the version; experiment says what to install and exits 2", () => {
