@@ -632,7 +632,7 @@ const NUMBER_OPTIONS = [
 ] as const;
 /** The options that take a boolean. */
 const BOOLEAN_OPTIONS = ["shuffle", "restoreBest"] as const;
-/** The hooks (onStep is a Trainer's; shouldStop is train()'s, checked by Trainer.run). */
+/** The hooks (onStep is a Trainer's; train() checks its shouldStop, which a Trainer refuses). */
 const HOOK_OPTIONS = ["onStep", "onEpoch", "onCheckpoint"] as const;
 
 /**
@@ -652,7 +652,7 @@ function assertOptionKinds(options: TrainOptions): void {
     if (value !== undefined && typeof value !== "boolean")
       throw new UsageError(`${name} must be true or false, got ${describeValue(value)}`);
   }
-  for (const name of [...HOOK_OPTIONS, "shouldStop"]) {
+  for (const name of HOOK_OPTIONS) {
     const value = given[name];
     if (value !== undefined && typeof value !== "function")
       throw new UsageError(`${name} must be a function, got ${describeValue(value)}`);

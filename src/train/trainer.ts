@@ -80,6 +80,8 @@ export function train(initial: Params, data: LabelledData, options: TrainOptions
     return new Trainer(initial, data, options).run(); // refused, with the message of the checks
   }
   const { resumeFrom, shouldStop, ...trainerOptions } = options;
+  if (shouldStop !== undefined && typeof shouldStop !== "function")
+    throw new UsageError(`shouldStop must be a function, got ${describeValue(shouldStop)}`);
   return new Trainer(initial, data, trainerOptions, resumeFrom).run(shouldStop);
 }
 
@@ -284,7 +286,7 @@ export class Trainer {
   run(until?: () => boolean): TrainResult {
     if (until !== undefined && typeof until !== "function") {
       throw new UsageError(
-        `train: the stop condition (shouldStop, or run's until) must be a function, got ${describeValue(until)}`,
+        `run: the stop condition until must be a function, got ${describeValue(until)}`,
       );
     }
     if (!this.started) {
