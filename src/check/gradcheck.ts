@@ -25,6 +25,7 @@
  */
 import { DataError, ShapeError, UsageError } from "../errors.js";
 import {
+  assertAllFinite,
   assertFinite,
   assertMatrix,
   assertSameShape,
@@ -158,6 +159,8 @@ export function gradientCheck(
   const L = loss(cache, y) + l2Penalty(params, l2); // refuses labels the head does not take, naming the row
   const grads = options.analytic ?? backward(params, cache, X, y, activation, l2);
   if (!Number.isFinite(L) || !gradsAreFinite(grads)) {
+    // X passed assertFinite once, perhaps before a NaN was written into it: name that first.
+    assertAllFinite(X, "X", "gradientCheck");
     throw new DataError(
       "the loss or its gradient overflows at these parameters on this data: the weights or the features are too large for float64",
     );

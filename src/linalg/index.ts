@@ -1,5 +1,6 @@
 export {
   allFinite,
+  assertAllFinite,
   assertFinite,
   assertMatrix,
   assertSameShape,

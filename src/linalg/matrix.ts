@@ -81,7 +81,7 @@ export function columnVector(values: ArrayLike<number>): Matrix {
   return matrix(values.length, 1, Float64Array.from(values));
 }
 
-/** Nested arrays, one per row. Refuses an A that is not a Matrix (see assertMatrix). */
+/** Nested arrays, one per row. Refuses an A that is not a Matrix {rows, cols, data} (UsageError, ShapeError). */
 export function toRows(A: Matrix): number[][] {
   assertMatrix(A, "A", "toRows");
   const out: number[][] = [];
@@ -123,6 +123,10 @@ export function describeValue(value: unknown): string {
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (typeof value === "object") return "an object";
   if (typeof value === "number") return `a number (${value})`;
+  if (typeof value === "string") {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `the string ${JSON.stringify(shown)}`;
+  }
   return `a ${typeof value}`;
 }
 
@@ -160,7 +164,8 @@ export function assertMatrix(A: unknown, name: string, op: string): asserts A is
  * and again on the same arrays (the CLI and the playground train in slices of ~100 ms, each a
  * call of train()), and scanning a 10 000×784 X costs ~9 ms, so each array is scanned once.
  * The trade-off: NaN or ±Infinity written into an array after it passed is not seen by later
- * checks (the run then reports a divergence instead); pass a fresh array after changing one.
+ * checks until a loss or a gradient comes out non-finite: the Trainer and gradientCheck then
+ * rescan (assertAllFinite) and name the cell rather than report a divergence or an overflow.
  * Weak: an array that is no longer used elsewhere is not kept alive by this set.
  */
 const knownFinite = new WeakSet<Float64Array>();
@@ -173,6 +178,16 @@ const knownFinite = new WeakSet<Float64Array>();
 export function assertFinite(A: Matrix, name: string, op: string): void {
   const data = A.data;
   if (knownFinite.has(data)) return;
+  assertAllFinite(A, name, op);
+  knownFinite.add(data);
+}
+
+/**
+ * assertFinite without its memory: scans every entry, every call (for a check that must see
+ * the values as they are now, as when a loss has come out non-finite).
+ */
+export function assertAllFinite(A: Matrix, name: string, op: string): void {
+  const data = A.data;
   let check = 0; // stays 0 while every entry is finite (x − x is NaN for ±∞ and NaN)
   for (let k = 0; k < data.length; k++) check += data[k]! - data[k]!;
   if (check !== 0) {
@@ -180,5 +195,4 @@ export function assertFinite(A: Matrix, name: string, op: string): void {
     const [row, col] = [Math.floor(k / A.cols), k % A.cols];
     throw new DataError(`${op}: ${name} row ${row}, column ${col} is ${data[k]}`);
   }
-  knownFinite.add(data);
 }

@@ -10,6 +10,7 @@ export {
 export {
   assertParams,
   assertParamShapes,
+  cloneParams,
   defaultInitFor,
   type Grads,
   gradsAreFinite,
@@ -37,6 +38,7 @@ export {
   weightPenalty,
 } from "./network.js";
 export {
+  assertClassLabels,
   classCount,
   OUTPUT_NAMES,
   type OutputHead,

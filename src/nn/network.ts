@@ -13,9 +13,10 @@
  *
  * The width K of W2 picks the output head (heads.ts); y is N×1 either way.
  */
-import { ShapeError, UsageError } from "../errors.js";
+import { DataError, ShapeError, UsageError } from "../errors.js";
 import {
   addRow,
+  assertAllFinite,
   assertFinite,
   assertMatrix,
   describeValue,
@@ -176,21 +177,26 @@ export function assertL2(l2: number, op: string): void {
 /**
  * Class predictions, N×1, from the N×K probabilities: for one column 1 where p ≥ 0.5
  * (equivalently z2 ≥ 0), else 0; for K ≥ 2 columns the most probable class per row.
- * Refuses a p that is not a Matrix (UsageError, ShapeError) or has no column (UsageError).
+ * Refuses a p that is not a Matrix (UsageError, ShapeError) or has no column (UsageError),
+ * and a probability that is NaN or ±Infinity (DataError naming its row and column, from 0):
+ * it has no class, and counting it as one would hide a broken model.
  */
 export function classify(p: Matrix): Matrix {
   assertMatrix(p, "p", "classify");
+  assertProbabilitiesFinite(p, "classify");
   return outputHeadFor(p.cols).classify(p);
 }
 
 /**
  * The fraction of rows whose predicted class equals the label. Refuses p or y that are not
- * Matrices (UsageError, ShapeError), y of another shape than N×1 (ShapeError), and labels
- * that are not classes of p's head (DataError): 0 or 1 for one column, 0..K−1 for K.
+ * Matrices (UsageError, ShapeError), y of another shape than N×1 (ShapeError), labels
+ * that are not classes of p's head (DataError): 0 or 1 for one column, 0..K−1 for K, and a
+ * probability that is NaN or ±Infinity (DataError naming its row, as classify).
  */
 export function accuracy(p: Matrix, y: Matrix): number {
   assertMatrix(p, "p", "accuracy");
   assertMatrix(y, "y", "accuracy");
+  assertProbabilitiesFinite(p, "accuracy");
   if (y.rows !== p.rows || y.cols !== 1) {
     throw new ShapeError(
       `accuracy: y is ${shapeOf(y)} but p is ${shapeOf(p)}: y must be ${p.rows}×1`,
@@ -239,6 +245,21 @@ export function assertLabelledBatch(
   }
   assertFinite(X, `${set}X`, op);
   assertClassLabels(y, params.W2.cols, `${set}y`, op);
+}
+
+/**
+ * A DataError naming the first probability that is NaN or ±Infinity (what forward gives for
+ * NaN features or weights, or logits that overflow), by row and column.
+ */
+function assertProbabilitiesFinite(p: Matrix, op: string): void {
+  try {
+    assertAllFinite(p, "p", op);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    throw new DataError(
+      `${error.message}: a probability that is not a number has no class (are the features or the weights NaN or too large?)`,
+    );
+  }
 }
 
 /** Throws unless `cache` is an object whose `names` are Matrices (UsageError, ShapeError). */

@@ -7,6 +7,7 @@ import { UsageError, ShapeError } from "../errors.js";
 import {
   allFinite,
   assertMatrix,
+  clone,
   describeValue,
   filled,
   matrix,
@@ -168,4 +169,9 @@ export function gradsAreFinite(grads: Grads): boolean {
 /** True when every parameter entry is finite. */
 export function paramsAreFinite(params: Params): boolean {
   return PARAM_NAMES.every((name) => allFinite(params[name]));
+}
+
+/** Independent copies of the four matrices (for a caller that must not share them). */
+export function cloneParams(params: Params): Params {
+  return { W1: clone(params.W1), b1: clone(params.b1), W2: clone(params.W2), b2: clone(params.b2) };
 }

@@ -72,10 +72,15 @@ export interface TrainOptions {
    * gradientDescentStep).
    */
   readonly engine?: TrainEngine;
-  /** The Backend the fast engine runs its matrix products on (default: jsBackend). */
+  /**
+   * The Backend the fast engine runs its matrix products on (default: the fastest this
+   * platform offers for the run's sizes, WebAssembly SIMD where it loads, with `threads`).
+   * Refused with engine "plain", which computes without one.
+   */
   readonly backend?: Backend;
   /**
-   * Threads for the fast engine's large matrix products (ignored with `backend`): a count, or
+   * Threads for the fast engine's large matrix products (refused with `backend`, which
+   * brings its own): a count, or
    * "auto" (the default): two where the process has two cores or more and the run's products
    * are large enough to gain, else one. Node only; browsers use one. Results are bit-identical
    * whatever the count.
@@ -86,9 +91,15 @@ export interface TrainOptions {
    * and options). A Trainer takes it as its constructor's last argument.
    */
   readonly resumeFrom?: TrainState;
-  /** Call onCheckpoint after every this many steps, or "epoch" (the default): after every epoch. */
+  /**
+   * Call onCheckpoint after every this many steps, or "epoch" (the default): after every
+   * epoch; in both cases not at the run's end, whose state is the result's `state`.
+   */
   readonly checkpointEvery?: number | "epoch";
-  /** Receives the state to resume from, at the step boundaries checkpointEvery names. */
+  /**
+   * Receives the state to resume from, at the step boundaries checkpointEvery names before the
+   * run's end (after onStep and onEpoch).
+   */
   readonly onCheckpoint?: (state: TrainState) => void;
   /**
    * train() only: asked at every step boundary (after the step and, at an epoch's end, its
@@ -106,13 +117,13 @@ export interface TrainOptions {
    * (v ← μ v + g, θ ← θ − η v), "nesterov" (θ ← θ − η (g + μ v)) or "adam".
    */
   readonly optimizer?: OptimizerName;
-  /** μ ∈ [0, 1) of momentum and nesterov (default 0.9; ignored by the others). */
+  /** μ ∈ [0, 1) of momentum and nesterov (default 0.9; refused with the other optimizers). */
   readonly momentum?: number;
-  /** Adam's β1 ∈ [0, 1), the decay of the first moment m (default 0.9; ignored by the others). */
+  /** Adam's β1 ∈ [0, 1), the decay of the first moment m (default 0.9; adam only). */
   readonly beta1?: number;
-  /** Adam's β2 ∈ [0, 1), the decay of the second moment v (default 0.999). */
+  /** Adam's β2 ∈ [0, 1), the decay of the second moment v (default 0.999; adam only). */
   readonly beta2?: number;
-  /** Adam's ε > 0 in θ ← θ − η m̂/(√v̂ + ε) (default 1e-8). */
+  /** Adam's ε > 0 in θ ← θ − η m̂/(√v̂ + ε) (default 1e-8; adam only). */
   readonly adamEps?: number;
   /**
    * λ ≥ 0 of the L2 penalty (default 0, none): the loss minimised and reported (EpochRecord's
@@ -126,11 +137,11 @@ export interface TrainOptions {
    * "cosine" (from η to lrMin, default 0, over the run's steps after the warm-up).
    */
   readonly schedule?: ScheduleName;
-  /** γ ∈ (0, 1] of the "step" schedule: η is multiplied by γ every decayEvery epochs (default 0.1). */
+  /** γ ∈ (0, 1] of the "step" schedule: η is multiplied by γ every decayEvery epochs (default 0.1; "step" only). */
   readonly decayRate?: number;
   /** E ≥ 1 of the "step" schedule: the epochs between two decays (required by "step"). */
   readonly decayEvery?: number;
-  /** The learning rate the "cosine" schedule ends at, in [0, η] (default 0). */
+  /** The learning rate the "cosine" schedule ends at, in [0, η] (default 0; "cosine" only). */
   readonly lrMin?: number;
   /** S warm-up steps: η·t/S for the first S steps (default 0, none); at most the run's steps. */
   readonly warmup?: number;
@@ -145,9 +156,15 @@ export interface TrainOptions {
    * restore the best epoch's parameters unless restoreBest is false. Undefined: off.
    */
   readonly patience?: number;
-  /** d ≥ 0: the validation loss must fall below best − d to count as an improvement (default 0). */
+  /**
+   * d ≥ 0: the validation loss must fall below best − d to count as an improvement (default 0;
+   * with patience only).
+   */
   readonly minDelta?: number;
-  /** Whether early stopping returns the best epoch's parameters (default true) or the last ones. */
+  /**
+   * Whether early stopping returns the best epoch's parameters (default true) or the last ones
+   * (with patience only).
+   */
   readonly restoreBest?: boolean;
 }
 
@@ -244,8 +261,8 @@ export interface EpochRecord {
 export interface TrainResult {
   /** The parameters at the end of the run. */
   readonly params: Params;
-  /** The records of the epochs the `evaluate` schedule recorded. */
-  readonly history: EpochRecord[];
+  /** The records of the epochs the `evaluate` schedule recorded (frozen). */
+  readonly history: readonly EpochRecord[];
   /** Gradient steps taken. */
   readonly steps: number;
   /** True when shouldStop ended the run before its last epoch. */
@@ -360,14 +377,15 @@ export function trainSettings(
   const activation = resolveActivation(options.activation, "train");
   assertParams(initial, "train");
   assertMatrix(data.X, "X", "train");
+  assertOptionKinds(options);
   const { learningRate, epochs } = options;
   const N = data.X.rows;
   const batchSize = resolveBatchSize(options.batchSize, N);
-  if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-    throw new UsageError(`learning rate must be a finite number > 0, got ${learningRate}`);
+  if (!(typeof learningRate === "number" && Number.isFinite(learningRate) && learningRate > 0)) {
+    throw new UsageError(`learning rate must be a finite number > 0, got ${shown(learningRate)}`);
   }
-  if (!Number.isInteger(epochs) || epochs < 0) {
-    throw new UsageError(`epochs must be a non-negative integer, got ${epochs}`);
+  if (!(typeof epochs === "number" && Number.isInteger(epochs) && epochs >= 0)) {
+    throw new UsageError(`epochs must be a non-negative integer, got ${shown(epochs)}`);
   }
   if (options.engine !== undefined && !TRAIN_ENGINES.includes(options.engine)) {
     throw new UsageError(
@@ -380,18 +398,23 @@ export function trainSettings(
     !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)
   ) {
     throw new UsageError(
-      `threads must be "auto" or an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`,
+      `threads must be "auto" or an integer from 1 to ${MAX_THREADS}, got ${shown(threads)}`,
     );
   }
+  assertBackend(options.backend);
   if (!paramsAreFinite(initial))
     throw new UsageError("the starting parameters contain NaN or ±Infinity");
   const divergenceFactor = options.divergenceFactor ?? 0;
   if (!(divergenceFactor === 0 || divergenceFactor > 1)) {
-    throw new UsageError(`the divergence factor must be 0 (off) or > 1, got ${divergenceFactor}`);
+    throw new UsageError(
+      `the divergence factor must be 0 (off) or > 1, got ${shown(divergenceFactor)}`,
+    );
   }
   const every = options.checkpointEvery ?? "epoch";
   if (every !== "epoch" && !(Number.isSafeInteger(every) && every >= 1)) {
-    throw new UsageError(`checkpointEvery must be a positive integer or "epoch", got ${every}`);
+    throw new UsageError(
+      `checkpointEvery must be a positive integer or "epoch", got ${shown(every)}`,
+    );
   }
   const evaluate = options.evaluate ?? "every-epoch";
   if (!EVALUATION_SCHEDULES.includes(evaluate)) {
@@ -421,7 +444,9 @@ export function trainSettings(
     throw new UsageError(`clipNorm must be a finite number > 0, got ${String(options.clipNorm)}`);
   }
   const earlyStopping = earlyStoppingSettings(options, evaluate);
-  if (resumeFrom) {
+  assertEffective(options);
+  if (resumeFrom !== undefined) {
+    assertStateFields(resumeFrom);
     assertResumable(resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
     assertResumableExtras(resumeFrom, initial, optimizer.name, earlyStopping);
   }
@@ -509,6 +534,10 @@ function assertResumableExtras(
     )
       fail(`adam's update count t = ${s.t} does not match the ${steps ?? "last good"} steps`);
   }
+  if (state.best !== undefined && (typeof state.best !== "object" || state.best === null))
+    fail(
+      `best must be the best epoch {epoch, validationLoss, params}, got ${describeValue(state.best)}`,
+    );
   if (earlyStopping && state.best === undefined)
     fail("the state has no best epoch for early stopping");
   if (!earlyStopping && state.best !== undefined)
@@ -577,8 +606,164 @@ function assertResumable(
 function resolveBatchSize(batchSize: number | "full", N: number): number {
   if (N < 1) throw new UsageError("the training set is empty");
   if (batchSize === "full") return N;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new UsageError(`batch size must be a positive integer or "full", got ${batchSize}`);
+  if (!(typeof batchSize === "number" && Number.isInteger(batchSize) && batchSize >= 1)) {
+    throw new UsageError(
+      `batch size must be a positive integer or "full", got ${shown(batchSize)}`,
+    );
   }
   return Math.min(batchSize, N);
+}
+
+/** A value as a message shows it: a number as it prints, anything else by describeValue. */
+function shown(value: unknown): string {
+  return typeof value === "number" ? String(value) : describeValue(value);
+}
+
+/** The options that take a number (their ranges are checked where they are used). */
+const NUMBER_OPTIONS = [
+  "seed",
+  "momentum",
+  "beta1",
+  "beta2",
+  "adamEps",
+  "l2",
+  "decayRate",
+  "decayEvery",
+  "lrMin",
+  "warmup",
+  "clipNorm",
+  "patience",
+  "minDelta",
+  "divergenceFactor",
+] as const;
+/** The options that take a boolean. */
+const BOOLEAN_OPTIONS = ["shuffle", "restoreBest"] as const;
+/** The hooks (onStep is a Trainer's; train() checks its shouldStop, which a Trainer refuses). */
+const HOOK_OPTIONS = ["onStep", "onEpoch", "onCheckpoint"] as const;
+
+/**
+ * A UsageError naming the option whose value is of the wrong kind (a number option given a
+ * string, a flag given "no", a hook that is not a function), before any work: such a value
+ * would otherwise fail mid-run, or pass a check by JavaScript's coercions.
+ */
+function assertOptionKinds(options: TrainOptions): void {
+  const given = options as unknown as Readonly<Record<string, unknown>>;
+  for (const name of NUMBER_OPTIONS) {
+    const value = given[name];
+    if (value !== undefined && typeof value !== "number")
+      throw new UsageError(`${name} must be a number, got ${describeValue(value)}`);
+  }
+  for (const name of BOOLEAN_OPTIONS) {
+    const value = given[name];
+    if (value !== undefined && typeof value !== "boolean")
+      throw new UsageError(`${name} must be true or false, got ${describeValue(value)}`);
+  }
+  for (const name of HOOK_OPTIONS) {
+    const value = given[name];
+    if (value !== undefined && typeof value !== "function")
+      throw new UsageError(`${name} must be a function, got ${describeValue(value)}`);
+  }
+}
+
+/** What a Backend must have (the optional element-wise kernels aside). */
+const BACKEND_METHODS = ["alloc", "reset", "gemm", "gemmTransA", "gemmTransB"] as const;
+
+/** A UsageError unless `backend` is undefined or has a Backend's name and methods. */
+function assertBackend(backend: Backend | undefined): void {
+  if (backend === undefined) return;
+  if (typeof backend !== "object" || backend === null)
+    throw new UsageError(`backend must be a Backend object, got ${describeValue(backend)}`);
+  const given = backend as unknown as Readonly<Record<string, unknown>>;
+  const missing: string[] = typeof given.name === "string" ? [] : ["name (a string)"];
+  for (const name of BACKEND_METHODS) if (typeof given[name] !== "function") missing.push(name);
+  if (missing.length > 0)
+    throw new UsageError(`backend is not a Backend: it has no ${missing.join(", ")}`);
+}
+
+/**
+ * A UsageError for an option given where it has no effect, naming why: a hyper-parameter of
+ * another optimizer or schedule, early stopping's settings without patience, a backend for
+ * the plain engine, threads beside a backend. A run is never other than its options say.
+ */
+function assertEffective(options: TrainOptions): void {
+  const refuse = (name: string, why: string): never => {
+    throw new UsageError(`${name} has no effect ${why}: leave it out`);
+  };
+  const optimizer = options.optimizer ?? "sgd";
+  if (options.momentum !== undefined && optimizer !== "momentum" && optimizer !== "nesterov")
+    refuse("momentum", `with optimizer "${optimizer}" (momentum and nesterov use it)`);
+  for (const name of ["beta1", "beta2", "adamEps"] as const) {
+    if (options[name] !== undefined && optimizer !== "adam")
+      refuse(name, `with optimizer "${optimizer}" (adam uses it)`);
+  }
+  const schedule = options.schedule ?? "constant";
+  for (const name of ["decayRate", "decayEvery"] as const) {
+    if (options[name] !== undefined && schedule !== "step")
+      refuse(name, `with schedule "${schedule}" (the "step" schedule uses it)`);
+  }
+  if (options.lrMin !== undefined && schedule !== "cosine")
+    refuse("lrMin", `with schedule "${schedule}" (the "cosine" schedule uses it)`);
+  for (const name of ["minDelta", "restoreBest"] as const) {
+    if (options[name] !== undefined && options.patience === undefined)
+      refuse(name, "without patience (early stopping is off)");
+  }
+  if (options.backend !== undefined && options.engine === "plain")
+    refuse("backend", 'with engine "plain", which computes without one');
+  if (options.threads !== undefined && options.backend !== undefined)
+    refuse("threads", "with backend, which brings its own");
+}
+
+/**
+ * A UsageError naming the field of a state to resume from that is missing or of the wrong
+ * kind (before the checks of its values): the parameters, the generator state (four 32-bit
+ * words, not all 0: xoshiro's one forbidden state) and the history's records (finite losses,
+ * accuracies in [0, 1]).
+ */
+function assertStateFields(state: TrainState): void {
+  const fail = (what: string): never => {
+    throw new UsageError(`cannot resume: ${what}`);
+  };
+  if (typeof state !== "object" || state === null)
+    fail(`the state must be an object (a TrainState), got ${describeValue(state)}`);
+  for (const field of ["params", "lastGoodParams"] as const) {
+    const p: unknown = state[field];
+    if (typeof p !== "object" || p === null)
+      fail(`${field} must be the parameters {W1, b1, W2, b2}, got ${describeValue(p)}`);
+    for (const name of ["W1", "b1", "W2", "b2"] as const)
+      assertMatrix((p as Params)[name], `${field}.${name}`, "cannot resume");
+  }
+  assertRngState(state.rng, fail);
+  const { history } = state;
+  if (!Array.isArray(history))
+    fail(`history must be an array of epoch records, got ${describeValue(history)}`);
+  history.forEach((record: EpochRecord, i) => {
+    if (typeof record !== "object" || record === null)
+      fail(`history[${i}] must be an epoch record, got ${describeValue(record)}`);
+    const finite = (value: unknown): boolean => typeof value === "number" && Number.isFinite(value);
+    const fraction = (value: unknown): boolean =>
+      typeof value === "number" && 0 <= value && value <= 1;
+    const { loss, accuracy, validationLoss, validationAccuracy } = record;
+    const where = `history[${i}] (epoch ${shown(record.epoch)})`;
+    if (!finite(loss)) fail(`${where}: the loss is ${shown(loss)}, not a finite number`);
+    if (!fraction(accuracy)) fail(`${where}: the accuracy is ${shown(accuracy)}, not in [0, 1]`);
+    if (validationLoss !== undefined && !finite(validationLoss))
+      fail(`${where}: the validation loss is ${shown(validationLoss)}, not a finite number`);
+    if (validationAccuracy !== undefined && !fraction(validationAccuracy))
+      fail(`${where}: the validation accuracy is ${shown(validationAccuracy)}, not in [0, 1]`);
+  });
+}
+
+/** A UsageError (through `fail`) unless `rng` is a generator state xoshiro128** can continue from. */
+function assertRngState(rng: RngState, fail: (what: string) => never): void {
+  if (typeof rng !== "object" || rng === null)
+    fail(`rng must be the generator state {words, spareNormal}, got ${describeValue(rng)}`);
+  const { words, spareNormal } = rng;
+  const isWord = (w: unknown): boolean =>
+    typeof w === "number" && Number.isInteger(w) && w >= 0 && w < 2 ** 32;
+  if (!Array.isArray(words) || words.length !== 4 || !words.every(isWord))
+    fail("rng.words must be four integers from 0 to 2^32 − 1");
+  if (words.every((w) => w === 0))
+    fail("rng.words are all 0, the one state xoshiro128** cannot leave (not a saved state)");
+  if (!(spareNormal === null || (typeof spareNormal === "number" && Number.isFinite(spareNormal))))
+    fail(`rng.spareNormal must be null or a finite number, got ${shown(spareNormal)}`);
 }

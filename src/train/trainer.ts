@@ -17,7 +17,8 @@
  * continues at its row, so that it takes exactly the steps of an uninterrupted run.
  */
 import { DataError, UsageError } from "../errors.js";
-import type { Params } from "../nn/index.js";
+import { assertAllFinite, describeValue } from "../linalg/index.js";
+import { assertClassLabels, cloneParams, type Params } from "../nn/index.js";
 import { Rng, type RngState } from "../rng.js";
 import { initialOptimizerState, type OptimizerState } from "./optimizers.js";
 import { learningRateAt } from "./schedules.js";
@@ -40,8 +41,10 @@ import type { Stepper } from "./steppers/stepper.js";
 /** A Trainer's options: train()'s, without shouldStop and resumeFrom, with a hook per step. */
 export interface TrainerOptions extends Omit<TrainOptions, "shouldStop" | "resumeFrom"> {
   /**
-   * Called after every step whose loss, gradient and new parameters are finite (before the
-   * record of the epoch it ends).
+   * Called after every step whose loss, gradient and new parameters are finite (and, when it
+   * ends an epoch, after that epoch's record, before onEpoch). As every hook, it is called
+   * once the Trainer has moved to the step boundary after the step: a hook that throws ends
+   * the step() or run() call with its error, and the Trainer continues from that boundary.
    */
   readonly onStep?: (step: StepResult) => void;
 }
@@ -66,13 +69,20 @@ export interface StepResult {
  * Trains from `initial` on `data` by mini-batch gradient descent; see TrainOptions. One call
  * over a Trainer: resumes from `options.resumeFrom` and stops where `options.shouldStop`
  * says (see Trainer.run). Runs the fast stepper unless `options.engine` is "plain"; both give
- * bit-identical results, and refuse the same arguments before any work (see trainSettings):
- * labels other than 0 and 1 on the sigmoid head (0..K−1 for a softmax over K), NaN or
- * ±Infinity in X (DataError naming the row and column, from 0), data, parameters and options
- * of the wrong kind, shape or range.
+ * bit-identical results, and refuse the same arguments before any work: labels other than 0
+ * and 1 on the sigmoid head (0..K−1 for a softmax over K), NaN or ±Infinity in X (DataError
+ * naming the row and column, from 0), data, parameters, options and a state to resume from
+ * of the wrong kind, shape or range, and options that have no effect with the others
+ * (UsageError naming why).
  */
 export function train(initial: Params, data: LabelledData, options: TrainOptions): TrainResult {
-  return new Trainer(initial, data, options, options?.resumeFrom).run(options?.shouldStop);
+  if (typeof options !== "object" || options === null) {
+    return new Trainer(initial, data, options).run(); // refused, with the message of the checks
+  }
+  const { resumeFrom, shouldStop, ...trainerOptions } = options;
+  if (shouldStop !== undefined && typeof shouldStop !== "function")
+    throw new UsageError(`shouldStop must be a function, got ${describeValue(shouldStop)}`);
+  return new Trainer(initial, data, trainerOptions, resumeFrom).run(shouldStop);
 }
 
 /**
@@ -84,6 +94,7 @@ export class Trainer {
   /** @internal The run's options after their checks (for the CLI and the experiments). */
   readonly settings: TrainSettings;
   private readonly options: TrainerOptions;
+  private readonly data: LabelledData;
   /** @internal What computes the steps (a PlainStepper when options.engine is "plain"). */
   readonly stepper: Stepper;
   private readonly rng: Rng;
@@ -93,7 +104,10 @@ export class Trainer {
   /** Rows of this epoch's order already stepped over. */
   private row: number;
   private stepCount: number;
+  /** The records so far, each frozen (shared with the states and results handed out). */
   private readonly records: EpochRecord[];
+  /** A frozen copy of `records`, made when asked for after a change (undefined: stale). */
+  private snapshot: readonly EpochRecord[] | undefined;
   private best: number;
   /** The last recorded epoch (finite losses), with the steps and generator state at its end. */
   private lastGood: { epoch: number; steps: number; rng: RngState };
@@ -113,26 +127,32 @@ export class Trainer {
   /**
    * A run from `initial`, or resumed from `from` (a step boundary of a run with the same data
    * and options; its parameters then replace `initial`, which must have their shapes). Checks
-   * every argument here, once (see trainSettings), and builds the stepper (the fast one's
-   * backend and buffers) once.
+   * every argument here, once (what train() refuses; and options.resumeFrom and
+   * options.shouldStop, which are train()'s: a Trainer takes the state as this 4th argument
+   * and the stop condition as run(until)), and builds the stepper (the fast one's backend and
+   * buffers) once. Keeps copies of what it is given: changing `initial` or `from` afterwards
+   * does not change the run.
    */
   constructor(initial: Params, data: LabelledData, options: TrainerOptions, from?: TrainState) {
     this.settings = trainSettings(initial, data, options, from);
-    this.options = options;
+    assertTrainerOnly(options);
+    this.options = { ...options };
+    this.data = data;
     this.N = data.X.rows;
     const { seed, batchSize, epochs } = this.settings;
-    this.rng = from ? Rng.fromState(from.rng) : new Rng(seed);
+    const fromRng = from && copyRngState(from.rng);
+    this.rng = fromRng ? Rng.fromState(fromRng) : new Rng(seed);
     this.epoch = from?.epoch ?? 1;
     this.row = from?.row ?? 0;
     this.stepCount = from?.steps ?? 0;
-    this.records = from ? [...from.history] : [];
+    this.records = from ? from.history.map((r) => Object.freeze({ ...r })) : [];
     this.best = bestLoss(this.records);
     this.lastGood = from
       ? lastRecorded(from, this.N, batchSize, seed)
       : { epoch: -1, steps: 0, rng: this.rng.state() };
-    this.epochRng = from?.rng ?? this.rng.state();
+    this.epochRng = fromRng ?? this.rng.state();
     this.started = from !== undefined;
-    this.bestEpoch = from?.best;
+    this.bestEpoch = from?.best && { ...from.best, params: cloneParams(from.best.params) };
     this.earlyStop = from ? this.patienceRanOut(this.records[this.records.length - 1]) : undefined;
     const { name } = this.settings.optimizer;
     const setup = {
@@ -156,9 +176,15 @@ export class Trainer {
     return this.stepCount;
   }
 
-  /** The records of the epochs so far (those the `evaluate` schedule records). */
+  /** The records of the epochs so far (those the `evaluate` schedule records; frozen). */
   get history(): readonly EpochRecord[] {
-    return this.records;
+    return this.historySnapshot();
+  }
+
+  /** The records so far as a frozen array, made again only after a record is added. */
+  private historySnapshot(): readonly EpochRecord[] {
+    this.snapshot ??= Object.freeze(this.records.slice());
+    return this.snapshot;
   }
 
   /** True when the last epoch has ended, or early stopping ended the run. */
@@ -166,14 +192,15 @@ export class Trainer {
     return this.started && (this.epoch > this.settings.epochs || this.earlyStop !== undefined);
   }
 
-  /** The current parameters (matrices the caller may keep). */
+  /** The current parameters (copies the caller may keep and change). */
   params(): Params {
     return this.stepper.params();
   }
 
   /**
    * The state at the current step boundary, to resume from (complete when its epoch > epochs).
-   * A fresh Trainer records epoch 0 first, as its first step would.
+   * A fresh Trainer records epoch 0 first, as its first step would. Its matrices and generator
+   * state are copies, and its history frozen: changing them does not change the run.
    */
   state(): TrainState {
     this.begin();
@@ -182,8 +209,8 @@ export class Trainer {
       row: this.row,
       steps: this.stepCount,
       params: this.stepper.params(),
-      rng: this.epochRng,
-      history: this.records.slice(),
+      rng: copyRngState(this.epochRng),
+      history: this.historySnapshot(),
       lastGoodParams: this.stepper.kept(),
       ...this.extras(this.stepper.optimizerState(), this.stepper.keptOptimizerState()),
     };
@@ -194,17 +221,21 @@ export class Trainer {
     optimizer: OptimizerState,
     lastGoodOptimizer: OptimizerState,
   ): Pick<TrainState, "optimizer" | "lastGoodOptimizer" | "best"> {
+    const best = this.bestEpoch;
     return {
       ...(optimizer.name === "sgd" ? {} : { optimizer, lastGoodOptimizer }),
-      ...(this.bestEpoch ? { best: this.bestEpoch } : {}),
+      ...(best ? { best: { ...best, params: cloneParams(best.params) } } : {}),
     };
   }
 
   /**
    * One gradient step (a fresh Trainer records epoch 0 and checks the starting gradient
-   * first), then, when it ends an epoch, that epoch's record, and the checkpoint when one is
-   * due. Throws a DivergenceError when a loss, a gradient or a parameter stops being finite,
-   * and a UsageError when the run is complete.
+   * first), then, when it ends an epoch, that epoch's record, then the hooks: onStep, onEpoch
+   * (when the step ended a recorded epoch) and onCheckpoint (when one is due). Throws a
+   * DivergenceError when a loss, a gradient or a parameter stops being finite (a DataError
+   * naming the cell when the data holds NaN or ±Infinity by then), a UsageError when the run
+   * is complete, and what a hook throws (the step taken: the Trainer is at the boundary after
+   * it).
    */
   step(): StepResult {
     this.begin();
@@ -229,16 +260,19 @@ export class Trainer {
     if (!paramsFinite) throw this.diverged("a parameter became non-finite");
     this.row = end;
     const done: StepResult = { epoch, row: end, steps: this.stepCount, loss, learningRate };
-    this.options.onStep?.(done);
-    if (end < N) {
-      this.boundary();
-      return done;
+    let record: EpochRecord | undefined;
+    if (end === N) {
+      record = this.settings.recordsEpoch(epoch) ? this.record(epoch) : undefined;
+      this.epochRng = this.rng.state();
+      this.epoch++;
+      this.row = 0;
+      this.order = undefined;
     }
-    const record = this.settings.recordsEpoch(epoch) ? this.record(epoch) : undefined;
-    this.epochRng = this.rng.state();
-    this.epoch++;
-    this.row = 0;
-    this.order = undefined;
+    // Every counter is at the step boundary after this step: a hook that throws leaves a
+    // Trainer to continue from here (and a state() to resume from).
+    const { onStep, onEpoch } = this.options;
+    onStep?.(done);
+    if (record) onEpoch?.(record);
     if (!this.done) this.boundary();
     return record ? { ...done, record } : done;
   }
@@ -250,6 +284,11 @@ export class Trainer {
    * `until` ended the call; `state` is where to resume.
    */
   run(until?: () => boolean): TrainResult {
+    if (until !== undefined && typeof until !== "function") {
+      throw new UsageError(
+        `run: the stop condition until must be a function, got ${describeValue(until)}`,
+      );
+    }
     if (!this.started) {
       this.begin();
       if (!this.done && until?.()) return this.result(true);
@@ -264,8 +303,8 @@ export class Trainer {
   private result(stopped: boolean): TrainResult {
     const state = this.state();
     return {
-      params: state.params,
-      history: state.history.slice(),
+      params: cloneParams(state.params),
+      history: state.history, // frozen, so shared with the state
       steps: this.steps,
       stopped,
       state,
@@ -280,19 +319,48 @@ export class Trainer {
    */
   private begin(): void {
     if (this.started) return;
-    this.record(0);
+    const entry = this.record(0);
     this.started = true;
     if (this.settings.epochs > 0 && !this.stepper.startGradientIsFinite()) {
-      this.failure = new DataError(STARTING_GRADIENT_MESSAGE);
-      throw this.failure;
+      this.failure = this.dataFault() ?? new DataError(STARTING_GRADIENT_MESSAGE);
     }
+    this.options.onEpoch?.(entry); // after the bookkeeping: a hook that throws leaves it done
+    if (this.failure) throw this.failure;
   }
 
-  /** Evaluates and records `epoch` (0 before the first step; else the epoch just ended). */
+  /**
+   * The DataError naming a NaN or ±Infinity in the features (or a label the head does not
+   * take), or undefined: asked when a loss or a gradient comes out non-finite, with a fresh
+   * scan, since the data may have changed since the constructor's check (see assertFinite).
+   * The error ends the run.
+   */
+  private dataFault(): DataError | undefined {
+    const K = this.stepper.params().W2.cols;
+    const validation = this.options.validation;
+    try {
+      for (const [set, name] of [
+        [this.data, ""],
+        ...(validation ? [[validation, "validation "] as const] : []),
+      ] as const) {
+        assertAllFinite(set.X, `${name}X`, "train");
+        assertClassLabels(set.y, K, `${name}y`, "train");
+      }
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      this.failure = error;
+      return error;
+    }
+    return undefined;
+  }
+
+  /**
+   * Evaluates and records `epoch` (0 before the first step; else the epoch just ended), and
+   * watches the validation loss; the caller calls onEpoch.
+   */
   private record(epoch: number): EpochRecord {
-    const entry = this.stepper.evaluate(epoch);
+    const entry = Object.freeze(this.stepper.evaluate(epoch));
     const bad = nonFiniteFigure(entry);
-    if (bad && epoch === 0) throw new DataError(startingLossMessage(bad));
+    if (bad && epoch === 0) throw this.dataFault() ?? new DataError(startingLossMessage(bad));
     if (bad) throw this.diverged(`the ${bad} became non-finite`);
     const start = this.records[0]?.loss ?? entry.loss;
     const exploded = explosion(entry.loss, this.best, start, this.settings.divergenceFactor);
@@ -301,8 +369,8 @@ export class Trainer {
     this.stepper.keep();
     this.lastGood = { epoch, steps: this.stepCount, rng: this.rng.state() };
     this.records.push(entry);
+    this.snapshot = undefined;
     if (this.settings.earlyStopping) this.watchValidation(entry);
-    this.options.onEpoch?.(entry);
     return entry;
   }
 
@@ -346,8 +414,13 @@ export class Trainer {
     if (this.options.onCheckpoint && due) this.options.onCheckpoint(this.state());
   }
 
-  /** The DivergenceError for a failure now, carrying the last good state; ends the run. */
-  private diverged(what: string): DivergenceError {
+  /**
+   * The DivergenceError for a failure now, carrying the last good state (or the DataError of
+   * dataFault, when the data holds NaN or ±Infinity by now); ends the run.
+   */
+  private diverged(what: string): DivergenceError | DataError {
+    const fault = this.dataFault();
+    if (fault) return fault;
     const { epoch, stepCount: step, lastGood } = this;
     const { learningRate } = this.settings;
     const kept = this.stepper.kept();
@@ -360,14 +433,38 @@ export class Trainer {
         row: 0,
         steps: lastGood.steps,
         params: kept,
-        rng: lastGood.rng,
-        history: this.records.slice(),
-        lastGoodParams: kept,
+        rng: copyRngState(lastGood.rng),
+        history: this.historySnapshot(),
+        lastGoodParams: cloneParams(kept),
         ...this.extras(this.stepper.keptOptimizerState(), this.stepper.keptOptimizerState()),
       },
     });
     this.failure = error;
     return error;
+  }
+}
+
+/** A copy of a generator state (whose words array a caller could change). */
+function copyRngState(state: RngState): RngState {
+  const [a, b, c, d] = state.words;
+  return { words: [a, b, c, d], spareNormal: state.spareNormal };
+}
+
+/**
+ * A UsageError for train()'s options given to a Trainer, where they would be ignored: the
+ * state to resume from is the constructor's 4th argument, the stop condition run's `until`.
+ */
+function assertTrainerOnly(options: TrainerOptions): void {
+  const given = options as Partial<Pick<TrainOptions, "resumeFrom" | "shouldStop">>;
+  if (given.resumeFrom !== undefined) {
+    throw new UsageError(
+      "new Trainer: options.resumeFrom is train()'s; pass the state to resume from as the constructor's 4th argument: new Trainer(initial, data, options, state)",
+    );
+  }
+  if (given.shouldStop !== undefined) {
+    throw new UsageError(
+      "new Trainer: options.shouldStop is train()'s; pass the stop condition to run: trainer.run(until)",
+    );
   }
 }
 
@@ -387,7 +484,7 @@ function lastRecorded(
   return {
     epoch,
     steps: epoch * Math.ceil(N / batchSize),
-    rng: epoch === state.epoch - 1 ? state.rng : new Rng(seed).state(),
+    rng: epoch === state.epoch - 1 ? copyRngState(state.rng) : new Rng(seed).state(),
   };
 }
 

@@ -254,7 +254,7 @@ describe("gradientDescentStep refuses", () => {
     expectThrows(
       () => gradientDescentStep(start, grads, "0.1" as unknown as number),
       UsageError,
-      "gradientDescentStep: the learning rate must be a finite number, got a string",
+      'gradientDescentStep: the learning rate must be a finite number, got the string "0.1"',
     );
   });
 });

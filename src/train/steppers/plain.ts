@@ -3,10 +3,11 @@
  * pass, backward pass (with the L2 penalty's λ W) and the optimizer's update (optimizers.ts,
  * after the gradient-norm clip when asked) on the batch's rows.
  */
-import { gatherRows } from "../../linalg/index.js";
+import { gatherRows, type Matrix } from "../../linalg/index.js";
 import {
   accuracy,
   backward,
+  cloneParams,
   forward,
   gradsAreFinite,
   l2Penalty,
@@ -32,7 +33,10 @@ export class PlainStepper implements Stepper {
   private readonly optimizer: OptimizerSettings;
   private readonly l2: number;
   private readonly clipNorm: number;
-  /** The current parameters: never changed in place, so they may be handed out as they are. */
+  /**
+   * The current parameters: never changed in place, and never shared with a caller (copied in
+   * when built or set, copied out by params()), so that nothing outside can change a run.
+   */
   private current: Params;
   private good: Params;
   /** The optimizer's state with `current`, and with `good` (immutable too). */
@@ -49,10 +53,10 @@ export class PlainStepper implements Stepper {
     this.optimizer = settings.optimizer;
     this.l2 = settings.l2;
     this.clipNorm = settings.clipNorm;
-    this.current = params;
-    this.good = lastGood;
-    this.moments = setup.optimizer;
-    this.goodMoments = setup.lastGoodOptimizer;
+    this.current = cloneParams(params);
+    this.good = cloneParams(lastGood);
+    this.moments = cloneOptimizerState(setup.optimizer);
+    this.goodMoments = cloneOptimizerState(setup.lastGoodOptimizer);
   }
 
   step(order: Uint32Array | null, start: number, end: number, learningRate: number): StepReport {
@@ -79,14 +83,15 @@ export class PlainStepper implements Stepper {
     const entry = {
       epoch,
       ...(l2 === 0 ? { loss: crossEntropy } : { loss: crossEntropy + penalty, penalty }),
-      accuracy: accuracy(train.p, data.y),
+      accuracy: accuracyIfFinite(crossEntropy, train.p, data.y),
     };
     if (!validation) return entry;
     const held = forward(this.current, validation.X, activation);
+    const validationLoss = loss(held, validation.y);
     return {
       ...entry,
-      validationLoss: loss(held, validation.y),
-      validationAccuracy: accuracy(held.p, validation.y),
+      validationLoss,
+      validationAccuracy: accuracyIfFinite(validationLoss, held.p, validation.y),
     };
   }
 
@@ -97,7 +102,7 @@ export class PlainStepper implements Stepper {
   }
 
   params(): Params {
-    return this.current;
+    return cloneParams(this.current);
   }
 
   keep(): void {
@@ -106,20 +111,28 @@ export class PlainStepper implements Stepper {
   }
 
   kept(): Params {
-    return this.good;
+    return cloneParams(this.good);
   }
 
   optimizerState(): OptimizerState {
-    return this.moments;
+    return cloneOptimizerState(this.moments);
   }
 
   keptOptimizerState(): OptimizerState {
-    return this.goodMoments;
+    return cloneOptimizerState(this.goodMoments);
   }
 
   setParams(params: Params): void {
-    this.current = params;
+    this.current = cloneParams(params);
   }
+}
+
+/**
+ * The accuracy of p, or NaN when the loss is not finite (then p may hold NaN, which accuracy
+ * refuses; the Trainer refuses the record for its loss, as the fast stepper's).
+ */
+function accuracyIfFinite(crossEntropy: number, p: Matrix, y: Matrix): number {
+  return Number.isFinite(crossEntropy) ? accuracy(p, y) : NaN;
 }
 
 /** The mean cross-entropy plus the L2 penalty (itself when λ = 0: not even + 0). */
@@ -139,4 +152,17 @@ function selectBatch(
     ? order.subarray(start, end)
     : Array.from({ length: end - start }, (_, i) => start + i);
   return { X: gatherRows(data.X, indices), y: gatherRows(data.y, indices) };
+}
+
+/** An optimizer state whose moments are copies (the update rules never change them in place). */
+function cloneOptimizerState(state: OptimizerState): OptimizerState {
+  switch (state.name) {
+    case "sgd":
+      return { name: state.name };
+    case "momentum":
+    case "nesterov":
+      return { name: state.name, velocity: cloneParams(state.velocity) };
+    case "adam":
+      return { name: state.name, t: state.t, m: cloneParams(state.m), v: cloneParams(state.v) };
+  }
 }
