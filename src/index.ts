@@ -87,6 +87,7 @@ export {
   type TrainOptions,
   type TrainResult,
   type TrainState,
+  type TrainingRecord,
 } from "./train/index.js";
 export {
   gradientCheck,
@@ -128,7 +129,6 @@ export {
   type DataFingerprint,
   type Model,
   type OptionValue,
-  type TrainingRecord,
 } from "./io/index.js";
 export {
   DataError,

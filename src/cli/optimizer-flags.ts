@@ -19,7 +19,7 @@
  * drawn from an experiment. The same holds for `--patience` without `--validation`: there is
  * no validation loss to watch.
  */
-import type { OptionValue, TrainingRecord } from "../io/index.js";
+import type { OptionValue } from "../io/index.js";
 import {
   DEFAULT_ADAM_EPS,
   DEFAULT_BETA1,
@@ -30,15 +30,14 @@ import {
   DEFAULT_MIN_DELTA,
   DEFAULT_MOMENTUM,
   DEFAULT_OPTIMIZER,
-  DEFAULT_RESTORE_BEST,
   DEFAULT_SCHEDULE,
   DEFAULT_WARMUP,
   OPTIMIZER_NAMES,
-  optimizerSettings,
   SCHEDULE_NAMES,
+  trainingRecord,
   type OptimizerName,
-  type ScheduleName,
-  type TrainOptions,
+  type OptimizerOptions,
+  type TrainingRecord,
 } from "../train/index.js";
 import { UsageError } from "../errors.js";
 import {
@@ -124,26 +123,6 @@ export const OPTIMIZER_FLAGS: FlagSpecs = {
     help: "--patience: keep the last epoch's weights instead of restoring the best epoch's",
   },
 };
-
-/** The TrainOptions these flags set: only those given (the library fills in its defaults). */
-export type OptimizerOptions = Pick<
-  TrainOptions,
-  | "optimizer"
-  | "momentum"
-  | "beta1"
-  | "beta2"
-  | "adamEps"
-  | "l2"
-  | "schedule"
-  | "decayRate"
-  | "decayEvery"
-  | "lrMin"
-  | "warmup"
-  | "clipNorm"
-  | "patience"
-  | "minDelta"
-  | "restoreBest"
->;
 
 /** Which flags each rule and schedule uses, and what each value must be. */
 const MOMENTUM_RULES: readonly OptimizerName[] = ["momentum", "nesterov"];
@@ -240,38 +219,6 @@ export function assertWarmupFits(
       `--warmup ${warmup} is longer than the run: ${epochs} epochs × ${stepsPerEpoch} steps = ${steps} steps`,
     );
   }
-}
-
-/**
- * What trained the model, for its file and the --json summary: the rule and η with the
- * hyper-parameters the rule uses (the library's defaults where no flag was given), λ, the
- * schedule with its own parameters, and the warm-up, clipping and early stopping when on.
- */
-export function trainingRecord(options: OptimizerOptions, learningRate: number): TrainingRecord {
-  const { name, momentum, beta1, beta2, eps } = optimizerSettings(options);
-  const schedule: ScheduleName = options.schedule ?? DEFAULT_SCHEDULE;
-  const warmup = options.warmup ?? DEFAULT_WARMUP;
-  return {
-    optimizer: name,
-    learningRate,
-    ...(MOMENTUM_RULES.includes(name) ? { momentum } : {}),
-    ...(name === "adam" ? { beta1, beta2, adamEps: eps } : {}),
-    l2: options.l2 ?? DEFAULT_L2,
-    schedule,
-    ...(schedule === "step"
-      ? { decayRate: options.decayRate ?? DEFAULT_DECAY_RATE, decayEvery: options.decayEvery! }
-      : {}),
-    ...(schedule === "cosine" ? { lrMin: options.lrMin ?? DEFAULT_LR_MIN } : {}),
-    ...(warmup > 0 ? { warmup } : {}),
-    ...(options.clipNorm === undefined ? {} : { clipNorm: options.clipNorm }),
-    ...(options.patience === undefined
-      ? {}
-      : {
-          patience: options.patience,
-          minDelta: options.minDelta ?? DEFAULT_MIN_DELTA,
-          restoreBest: options.restoreBest ?? DEFAULT_RESTORE_BEST,
-        }),
-  };
 }
 
 /** The flag of each recorded option (the record's keys are the library's option names). */

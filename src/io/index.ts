@@ -17,14 +17,7 @@ export {
   writeToUnusedPath,
 } from "./paths.js";
 export { type FileLock, lockAllForWriting, lockForWriting } from "./lock.js";
-export {
-  loadModel,
-  type Model,
-  parseModel,
-  saveModel,
-  serializeModel,
-  type TrainingRecord,
-} from "./model-file.js";
+export { loadModel, type Model, parseModel, saveModel, serializeModel } from "./model-file.js";
 export {
   type Checkpoint,
   dataFingerprint,

@@ -10,8 +10,9 @@
  * rows of K numbers and K numbers in b2. Without the key (or with "sigmoid") the model is
  * binary, W2 H×1: every file written before the softmax head reads as it did.
  *
- * A model written by `handgrad train --save` ends with "training": what trained it, in the
- * names of the library's TrainOptions (see TrainingRecord):
+ * A model written by `handgrad train --save` or exported by the playground ends with
+ * "training": what trained it, in the names of the library's TrainOptions (see
+ * TrainingRecord in train/record.ts, which builds it):
  *
  *   "training": {"optimizer": "adam", "learningRate": 0.01, "beta1": 0.9, "beta2": 0.999,
  *                "adamEps": 1e-8, "l2": 0.001, "schedule": "cosine", "lrMin": 0,
@@ -19,8 +20,8 @@
  *
  * Only the hyper-parameters the rule, the schedule and early stopping use appear; warm-up,
  * clipping and early stopping only when on. The key is optional: a model without it (every
- * file written before it, a playground export) reads as before, and reading ignores nothing:
- * loadModel returns it, checked like the rest.
+ * file written before it) reads as before, and reading ignores nothing: loadModel returns it,
+ * checked like the rest.
  *
  * Numbers are written in the shortest form that reads back to the same float64 (and −0
  * as "-0"), so a model round-trips bit for bit. Loading validates everything and names
@@ -40,12 +41,7 @@ import {
   type ActivationName,
   type Params,
 } from "../nn/index.js";
-import {
-  OPTIMIZER_NAMES,
-  SCHEDULE_NAMES,
-  type OptimizerName,
-  type ScheduleName,
-} from "../train/index.js";
+import { OPTIMIZER_NAMES, SCHEDULE_NAMES, type TrainingRecord } from "../train/index.js";
 import { describeValue as describe, parseJsonStrictly, requiredKey } from "./strict-json.js";
 
 export const MODEL_FORMAT = "handgrad-model";
@@ -61,46 +57,6 @@ export interface Model {
   readonly standardizer?: Standardizer;
   /** What trained it (written by `handgrad train --save`; absent in other model files). */
   readonly training?: TrainingRecord;
-}
-
-/**
- * What trained a model: the update rule, η and the rule's hyper-parameters, the L2 penalty,
- * the learning-rate schedule and its parameters, and the warm-up, gradient clipping and early
- * stopping when they were on; each under its TrainOptions name, with its meaning there.
- */
-export interface TrainingRecord {
-  /** The update rule. */
-  readonly optimizer: OptimizerName;
-  /** The base learning rate η. */
-  readonly learningRate: number;
-  /** μ (momentum and nesterov only). */
-  readonly momentum?: number;
-  /** Adam's β1 (adam only). */
-  readonly beta1?: number;
-  /** Adam's β2 (adam only). */
-  readonly beta2?: number;
-  /** Adam's ε (adam only). */
-  readonly adamEps?: number;
-  /** λ of the L2 penalty (0: none). */
-  readonly l2?: number;
-  /** How η changed over the run. */
-  readonly schedule?: ScheduleName;
-  /** γ of the step schedule (step only). */
-  readonly decayRate?: number;
-  /** E, the epochs between decays (step only). */
-  readonly decayEvery?: number;
-  /** The rate the cosine schedule ends at (cosine only). */
-  readonly lrMin?: number;
-  /** S warm-up steps (only when > 0). */
-  readonly warmup?: number;
-  /** The gradient-norm bound c (only when clipping). */
-  readonly clipNorm?: number;
-  /** Early stopping's patience, in epochs (only when early stopping was on). */
-  readonly patience?: number;
-  /** Early stopping's minimum improvement (with patience). */
-  readonly minDelta?: number;
-  /** Whether early stopping restored the best epoch's weights (with patience). */
-  readonly restoreBest?: boolean;
 }
 
 /** Each key of "training", in the order written: what its value must be, and when it may appear. */

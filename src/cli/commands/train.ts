@@ -8,7 +8,6 @@ import {
   saveModel,
   type Checkpoint,
   type Model,
-  type TrainingRecord,
   type OptionValue,
   unusedPath,
   writeTarget,
@@ -23,9 +22,12 @@ import {
   MAX_THREADS,
   Trainer,
   TRAIN_ENGINES,
+  trainingRecord,
   type EpochRecord,
   type EarlyStop,
   type LabelledData,
+  type OptimizerOptions,
+  type TrainingRecord,
   type TrainerOptions,
   type TrainResult,
   type TrainState,
@@ -47,8 +49,6 @@ import {
   OPTIONS_BEFORE_OPTIMIZERS,
   optimizerOptions,
   recordedOptions,
-  trainingRecord,
-  type OptimizerOptions,
 } from "../optimizer-flags.js";
 import { shellWord, shown, type Output } from "../output.js";
 import { progressBar } from "../progress.js";

@@ -30,7 +30,12 @@ import {
   type Params,
 } from "../../../src/nn/index.js";
 import { Rng, streamSeed } from "../../../src/rng.js";
-import { DivergenceError, Trainer, type TrainerOptions } from "../../../src/train/index.js";
+import {
+  DivergenceError,
+  Trainer,
+  trainingRecord,
+  type TrainerOptions,
+} from "../../../src/train/index.js";
 import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
 import { hiddenHistograms } from "./histogram.js";
 import type {
@@ -271,6 +276,8 @@ export class Session {
       activation: this.activation,
       params: this.params,
       ...(this.standardizer ? { standardizer: this.standardizer } : {}),
+      // What trained it, as the CLI's train --save records it (the same function).
+      training: trainingRecord(optimizerOptions(this.settings), this.settings.learningRate),
     };
     return serializeModel(model);
   }

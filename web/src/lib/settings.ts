@@ -24,6 +24,7 @@ import {
   optimizerSettings,
   SCHEDULE_NAMES,
   type OptimizerName,
+  type OptimizerOptions,
   type ScheduleName,
 } from "../../../src/train/index.js";
 
@@ -397,36 +398,22 @@ export function consistent(s: Settings): Settings {
 }
 
 /**
- * The Trainer's options for the optimizer's settings (the library's defaults are the page's,
- * so the default run's options are what they were before these settings existed).
+ * The Trainer's options for the optimizer's settings: each hyper-parameter only where the rule
+ * or the schedule uses it (the library refuses one that would have no effect), and the
+ * library's defaults are the page's, so the default run's options are what they were before
+ * these settings existed.
  */
-export function optimizerOptions(s: Settings): {
-  readonly optimizer: OptimizerName;
-  readonly momentum: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly adamEps: number;
-  readonly l2: number;
-  readonly schedule: ScheduleName;
-  readonly decayRate: number;
-  readonly decayEvery: number;
-  readonly lrMin: number;
-  readonly warmup: number;
-  readonly clipNorm?: number;
-} {
+export function optimizerOptions(s: Settings): OptimizerOptions {
   const { optimizer, momentum, beta1, beta2, adamEps, l2, schedule } = s;
   const { decayRate, decayEvery, lrMin, warmup, clipNorm } = s;
   return {
     optimizer,
-    momentum,
-    beta1,
-    beta2,
-    adamEps,
+    ...(optimizer === "momentum" || optimizer === "nesterov" ? { momentum } : {}),
+    ...(optimizer === "adam" ? { beta1, beta2, adamEps } : {}),
     l2,
     schedule,
-    decayRate,
-    decayEvery,
-    lrMin,
+    ...(schedule === "step" ? { decayRate, decayEvery } : {}),
+    ...(schedule === "cosine" ? { lrMin } : {}),
     warmup,
     ...(clipNorm > 0 ? { clipNorm } : {}),
   };

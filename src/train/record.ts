@@ -1,0 +1,110 @@
+/**
+ * What trained a model, as its file records it (io/model-format.ts writes and checks the
+ * "training" key): the update rule and η with the hyper-parameters the rule uses, λ, the
+ * schedule with its own parameters, and the warm-up, clipping and early stopping when on.
+ * One function builds it from TrainOptions, for every app that saves a model (the CLI's
+ * train --save, the playground's export), so that a model says the same about the same run.
+ */
+import { optimizerSettings, type OptimizerName } from "./optimizers.js";
+import {
+  DEFAULT_DECAY_RATE,
+  DEFAULT_LR_MIN,
+  DEFAULT_SCHEDULE,
+  DEFAULT_WARMUP,
+  type ScheduleName,
+} from "./schedules.js";
+import { DEFAULT_L2, DEFAULT_MIN_DELTA, DEFAULT_RESTORE_BEST, type TrainOptions } from "./setup.js";
+
+const MOMENTUM_RULES: readonly OptimizerName[] = ["momentum", "nesterov"];
+
+/**
+ * What trained a model: the update rule, η and the rule's hyper-parameters, the L2 penalty,
+ * the learning-rate schedule and its parameters, and the warm-up, gradient clipping and early
+ * stopping when they were on; each under its TrainOptions name, with its meaning there.
+ */
+export interface TrainingRecord {
+  /** The update rule. */
+  readonly optimizer: OptimizerName;
+  /** The base learning rate η. */
+  readonly learningRate: number;
+  /** μ (momentum and nesterov only). */
+  readonly momentum?: number;
+  /** Adam's β1 (adam only). */
+  readonly beta1?: number;
+  /** Adam's β2 (adam only). */
+  readonly beta2?: number;
+  /** Adam's ε (adam only). */
+  readonly adamEps?: number;
+  /** λ of the L2 penalty (0: none). */
+  readonly l2?: number;
+  /** How η changed over the run. */
+  readonly schedule?: ScheduleName;
+  /** γ of the step schedule (step only). */
+  readonly decayRate?: number;
+  /** E, the epochs between decays (step only). */
+  readonly decayEvery?: number;
+  /** The rate the cosine schedule ends at (cosine only). */
+  readonly lrMin?: number;
+  /** S warm-up steps (only when > 0). */
+  readonly warmup?: number;
+  /** The gradient-norm bound c (only when clipping). */
+  readonly clipNorm?: number;
+  /** Early stopping's patience, in epochs (only when early stopping was on). */
+  readonly patience?: number;
+  /** Early stopping's minimum improvement (with patience). */
+  readonly minDelta?: number;
+  /** Whether early stopping restored the best epoch's weights (with patience). */
+  readonly restoreBest?: boolean;
+}
+
+/** The TrainOptions these flags set: only those given (the library fills in its defaults). */
+export type OptimizerOptions = Pick<
+  TrainOptions,
+  | "optimizer"
+  | "momentum"
+  | "beta1"
+  | "beta2"
+  | "adamEps"
+  | "l2"
+  | "schedule"
+  | "decayRate"
+  | "decayEvery"
+  | "lrMin"
+  | "warmup"
+  | "clipNorm"
+  | "patience"
+  | "minDelta"
+  | "restoreBest"
+>;
+
+/**
+ * What trained the model, for its file and the --json summary: the rule and η with the
+ * hyper-parameters the rule uses (the library's defaults where no flag was given), λ, the
+ * schedule with its own parameters, and the warm-up, clipping and early stopping when on.
+ */
+export function trainingRecord(options: OptimizerOptions, learningRate: number): TrainingRecord {
+  const { name, momentum, beta1, beta2, eps } = optimizerSettings(options);
+  const schedule: ScheduleName = options.schedule ?? DEFAULT_SCHEDULE;
+  const warmup = options.warmup ?? DEFAULT_WARMUP;
+  return {
+    optimizer: name,
+    learningRate,
+    ...(MOMENTUM_RULES.includes(name) ? { momentum } : {}),
+    ...(name === "adam" ? { beta1, beta2, adamEps: eps } : {}),
+    l2: options.l2 ?? DEFAULT_L2,
+    schedule,
+    ...(schedule === "step"
+      ? { decayRate: options.decayRate ?? DEFAULT_DECAY_RATE, decayEvery: options.decayEvery! }
+      : {}),
+    ...(schedule === "cosine" ? { lrMin: options.lrMin ?? DEFAULT_LR_MIN } : {}),
+    ...(warmup > 0 ? { warmup } : {}),
+    ...(options.clipNorm === undefined ? {} : { clipNorm: options.clipNorm }),
+    ...(options.patience === undefined
+      ? {}
+      : {
+          patience: options.patience,
+          minDelta: options.minDelta ?? DEFAULT_MIN_DELTA,
+          restoreBest: options.restoreBest ?? DEFAULT_RESTORE_BEST,
+        }),
+  };
+}
