@@ -18,6 +18,7 @@ import { Rng, streamSeed } from "../rng.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
 import { fixed, percent, sig } from "./format.js";
 import { descend, saturatedFraction, type Data } from "./hidden-units.js";
+import { summaryOf } from "./catalogue.js";
 
 export const DATA_SETS: readonly ToyName[] = ["moons", "circles", "xor", "spirals"];
 export const FUNCTIONS: readonly ActivationName[] = ["relu", "leaky-relu", "tanh", "sigmoid"];
@@ -267,7 +268,6 @@ export function runActivations(seed: number): ExperimentResult {
 
 export const activations: Experiment = {
   name: "activations",
-  summary:
-    "relu, leaky relu, tanh, σ on moons, circles, xor, spirals: epochs to a target loss, accuracy, gradient norms, saturated and dead units",
+  summary: summaryOf("activations"),
   run: ({ seed }) => runActivations(seed),
 };

@@ -30,6 +30,7 @@ import {
   varianceWithoutReplacement,
   type Estimate,
 } from "./gradient-noise.js";
+import { summaryOf } from "./catalogue.js";
 
 /** The setting: moons, N = 512 (a power of 2, so B = N is on the grid), 2→16→1 tanh network. */
 export const SETUP = {
@@ -324,7 +325,6 @@ export function report(m: BatchVarianceMeasurement): ExperimentResult {
 
 export const batchVariance: Experiment = {
   name: "batch-variance",
-  summary:
-    "How does the variance of a mini-batch gradient fall with B (tr(Σ)/B·(N−B)/(N−1)), and what is the gradient noise scale B_simple?",
+  summary: summaryOf("batch-variance"),
   run: ({ seed }) => report(measureBatchVariance(seed)),
 };

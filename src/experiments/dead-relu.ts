@@ -19,6 +19,7 @@ import { Rng, streamSeed } from "../rng.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
 import { percent, sig } from "./format.js";
 import { deadUnits, descend, type Data, type Trajectory } from "./hidden-units.js";
+import { summaryOf } from "./catalogue.js";
 
 export const SETTING = {
   data: "spirals",
@@ -373,7 +374,6 @@ export function runDeadRelu(seed: number): ExperimentResult {
 
 export const deadRelu: Experiment = {
   name: "dead-relu",
-  summary:
-    "dying relu units: provoked by a large rate or a negative bias, detected by exact zero gradients, mitigated by a lower rate, leaky relu, init and bias",
+  summary: summaryOf("dead-relu"),
   run: ({ seed }) => runDeadRelu(seed),
 };

@@ -28,6 +28,7 @@ import {
   trainOutcome,
   type Split,
 } from "./training-runs.js";
+import { summaryOf } from "./catalogue.js";
 
 export const SETUP = {
   trainRows: OVERFIT.trainRows,
@@ -241,6 +242,5 @@ export function report(m: EarlyStoppingMeasurement): ExperimentResult {
 export const earlyStopping: Experiment = {
   run: ({ seed }) => report(measureEarlyStopping(seed)),
   name: "early-stopping",
-  summary:
-    "Stop when the validation loss has not improved for 50 epochs and restore the best: where does it stop, and what does it save over training to the end?",
+  summary: summaryOf("early-stopping"),
 };

@@ -26,6 +26,7 @@ import { streamSeed } from "../rng.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
 import { sig } from "./format.js";
 import { leastSquares } from "./fit.js";
+import { summaryOf } from "./catalogue.js";
 
 /** Machine epsilon of float64, 2^−52. */
 export const EPS_MACH = Number.EPSILON;
@@ -356,8 +357,7 @@ function kinkFigure(relu: readonly StepPoint[], kinkEntries: number): Figure {
 
 export const gradcheckStep: Experiment = {
   name: "gradcheck-step",
-  summary:
-    "relError of the gradient check against the step ε: the truncation/round-off V, and relu's kink crossings",
+  summary: summaryOf("gradcheck-step"),
   run,
 };
 

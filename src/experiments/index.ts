@@ -2,10 +2,9 @@
  * The experiments behind every claim in docs/: `handgrad experiment --list` prints this
  * registry. Each module measures one thing and returns tables, figures and key numbers.
  */
-import { UsageError } from "../errors.js";
-import { didYouMean } from "../suggest.js";
 import { activations } from "./activations.js";
 import { batchVariance } from "./batch-variance.js";
+import { checkedExperimentName } from "./catalogue.js";
 import { deadRelu } from "./dead-relu.js";
 import { earlyStopping } from "./early-stopping.js";
 import type { Experiment } from "./experiment.js";
@@ -35,15 +34,9 @@ export const EXPERIMENTS: readonly Experiment[] = [
   earlyStopping,
 ];
 
-/** The experiment called `name`, or a UsageError listing the known ones. */
+/** The experiment called `name`, or a UsageError listing the known ones (catalogue.ts). */
 export function experimentByName(name: string): Experiment {
-  const found = EXPERIMENTS.find((e) => e.name === name);
-  if (!found) {
-    const names = EXPERIMENTS.map((e) => e.name);
-    throw new UsageError(
-      `unknown experiment ${JSON.stringify(name)} (${didYouMean(name, names, JSON.stringify)}known: ${names.join(", ")}; see handgrad experiment --list)`,
-    );
-  }
-  return found;
+  const checked = checkedExperimentName(name);
+  return EXPERIMENTS.find((e) => e.name === checked)!;
 }
 export { docDrift, syncDoc } from "./docs.js";

@@ -29,6 +29,7 @@ import {
   stackStats,
   STACK,
 } from "./init-stats.js";
+import { summaryOf } from "./catalogue.js";
 
 /** The training runs: standardised circles, N rows, H hidden units, full-batch gradient descent. */
 export const TRAINING = {
@@ -357,7 +358,6 @@ function lossFigure(runs: readonly TrainingRuns[]): Figure {
 
 export const init: Experiment = {
   name: "init",
-  summary:
-    "He vs Xavier (normal, uniform) for relu and tanh: variances at init against closed forms, dead units, and training over seeds",
+  summary: summaryOf("init"),
   run,
 };

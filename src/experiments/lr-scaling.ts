@@ -27,6 +27,7 @@ import {
   type Estimate,
 } from "./gradient-noise.js";
 import { monitoredSgd, type SgdRun } from "./sgd-monitor.js";
+import { summaryOf } from "./catalogue.js";
 
 export const SETUP = {
   data: "moons",
@@ -509,6 +510,5 @@ export function report(m: LrScalingMeasurement): ExperimentResult {
 export const lrScaling: Experiment = {
   run: ({ seed }) => report(measureLrScaling(seed)),
   name: "lr-scaling",
-  summary:
-    "When the batch doubles, keep η, multiply it by √2 or by 2? What to monitor, and where the linear rule breaks.",
+  summary: summaryOf("lr-scaling"),
 };

@@ -38,6 +38,7 @@ import {
   trainOutcome,
   type Split,
 } from "./training-runs.js";
+import { summaryOf } from "./catalogue.js";
 
 export const TARGET = 0.05;
 export const SEEDS = 5;
@@ -426,6 +427,5 @@ export function report(m: OptimizersMeasurement): ExperimentResult {
 export const optimizers: Experiment = {
   run: ({ seed }) => report(measureOptimizers(seed)),
   name: "optimizers",
-  summary:
-    "sgd, momentum, nesterov or adam, each at its own swept rate: how many epochs to a training loss of 0.05, and what accuracy?",
+  summary: summaryOf("optimizers"),
 };

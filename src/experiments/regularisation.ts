@@ -25,6 +25,7 @@ import {
   trainOutcome,
   weightSquares,
 } from "./training-runs.js";
+import { summaryOf } from "./catalogue.js";
 
 export const SETUP = {
   trainRows: 40,
@@ -234,6 +235,5 @@ export function report(m: RegularisationMeasurement): ExperimentResult {
 export const regularisation: Experiment = {
   run: ({ seed }) => report(measureRegularisation(seed)),
   name: "regularisation",
-  summary:
-    "An L2 penalty λ on 40 breast-cancer rows and 64 hidden units: how do the training and validation losses, their gap and the weights move with λ?",
+  summary: summaryOf("regularisation"),
 };

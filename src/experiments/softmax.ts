@@ -22,6 +22,7 @@ import type { Experiment, ExperimentOptions, ExperimentResult, Table } from "./e
 import { percent, sig } from "./format.js";
 import { firstDoubleWhere } from "./stability.js";
 import { D, exactOf, ulpError } from "./ulp.js";
+import { summaryOf } from "./catalogue.js";
 
 /** The textbook −log(e^{z_y} / Σ e^{z_i}): e^{z} overflows above 709.78 and ∞/∞ is NaN. */
 export function naiveCrossEntropy(z: readonly number[], y: number): number {
@@ -284,7 +285,6 @@ function run(options: ExperimentOptions): ExperimentResult {
 
 export const softmax: Experiment = {
   name: "softmax",
-  summary:
-    "the K-class cross-entropy: naive vs max-shifted vs logSumExp − z_y, and K = 2 vs the binary loss",
+  summary: summaryOf("softmax"),
   run,
 };

@@ -21,6 +21,7 @@ import { leastSquares } from "./fit.js";
 import { truthAt } from "./truth.js";
 import { bitsOf, exactOf, fromBits, ulpError } from "./ulp.js";
 import type { Decimal } from "decimal.js";
+import { summaryOf } from "./catalogue.js";
 
 /** The textbook σ(z) = 1/(1 + e^{−z}): e^{−z} overflows for z < −709.78. */
 export const naiveSigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
@@ -413,6 +414,6 @@ function run(): ExperimentResult {
 
 export const stability: Experiment = {
   name: "stability",
-  summary: "naive vs stable sigmoid and loss over logits −1000…1000, against 60-digit truth",
+  summary: summaryOf("stability"),
   run,
 };

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CATALOGUE } from "../../src/experiments/catalogue.js";
 import { EXPERIMENT_INSTALL, EXPERIMENT_PACKAGES } from "../../src/cli/commands/experiment.js";
 import { runMain } from "./run.js";
 
@@ -273,6 +274,15 @@ describe("the packed tarball, installed into an empty project", () => {
     expect(experiment.stderr.trim()).toBe(
       `handgrad experiment: the experiments need vega, vega-lite and decimal.js, which are not installed: ${EXPERIMENT_INSTALL}`,
     );
+  });
+
+  it("experiment --list and the check of a name work without the experiments' packages", () => {
+    const list = exec("npx", ["handgrad", "experiment", "--list"], project);
+    expect(list.code, list.stderr).toBe(0);
+    for (const { name } of CATALOGUE) expect(list.stderr).toMatch(new RegExp(`^${name} `, "m"));
+    const typo = exec("npx", ["handgrad", "experiment", "stabilty"], project);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown experiment "stabilty" \(did you mean "stability"\?/);
   });
 });
 

@@ -1,12 +1,13 @@
 /**
  * `handgrad experiment NAME`: runs one experiment from its seed, prints its tables on stderr,
  * writes its figures as SVG files, and with --json prints tables and key numbers on stdout.
- * `handgrad experiment --list` names them all. The experiments need vega, vega-lite and
+ * `handgrad experiment --list` names them all. Running one needs vega, vega-lite and
  * decimal.js, optional peer dependencies a library user does not install: without them the
- * command says what to install and exits 2.
+ * command says what to install and exits 2 (the list and the check of a name work without).
  */
 import { join } from "node:path";
 import { UsageError } from "../../errors.js";
+import { CATALOGUE, checkedExperimentName } from "../../experiments/catalogue.js";
 import { assertNoCollisions, assertWritable, writeFileAtomic } from "../../io/index.js";
 import { booleanFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import { shown, type Output } from "../output.js";
@@ -30,6 +31,19 @@ export async function experimentCommand(
   output: Output,
   name: string | undefined,
 ): Promise<number> {
+  // The list and the check of the name need only the catalogue, not the experiments' packages.
+  if (booleanFlag(flags, "list")) {
+    if (name !== undefined) throw new UsageError("give an experiment's name or --list, not both");
+    const width = Math.max(...CATALOGUE.map((e) => e.name.length)) + 2;
+    output.log(CATALOGUE.map((e) => `${e.name.padEnd(width)}${e.summary}`).join("\n"));
+    if (booleanFlag(flags, "json"))
+      output.json(CATALOGUE.map(({ name, summary }) => ({ name, summary })));
+    return 0;
+  }
+  if (name === undefined) {
+    throw new UsageError("name an experiment (handgrad experiment --list shows them)");
+  }
+  checkedExperimentName(name);
   const experiments = await loadExperiments();
   if (experiments === undefined) {
     output.log(
@@ -37,18 +51,7 @@ export async function experimentCommand(
     );
     return 2;
   }
-  const { EXPERIMENTS, experimentByName, figureFileName, renderSvg, tableText } = experiments;
-  if (booleanFlag(flags, "list")) {
-    if (name !== undefined) throw new UsageError("give an experiment's name or --list, not both");
-    const width = Math.max(...EXPERIMENTS.map((e) => e.name.length)) + 2;
-    output.log(EXPERIMENTS.map((e) => `${e.name.padEnd(width)}${e.summary}`).join("\n"));
-    if (booleanFlag(flags, "json"))
-      output.json(EXPERIMENTS.map(({ name, summary }) => ({ name, summary })));
-    return 0;
-  }
-  if (name === undefined) {
-    throw new UsageError("name an experiment (handgrad experiment --list shows them)");
-  }
+  const { experimentByName, figureFileName, renderSvg, tableText } = experiments;
   const experiment = experimentByName(name);
   const seed = seedFlag(flags);
   const folder = stringFlag(flags, "figures") ?? ".";
