@@ -34,6 +34,7 @@ import {
   DEFAULT_WARMUP,
   OPTIMIZER_NAMES,
   SCHEDULE_NAMES,
+  OPTION_NAMES,
   trainingRecord,
   type OptimizerName,
   type OptimizerOptions,
@@ -221,25 +222,6 @@ export function assertWarmupFits(
   }
 }
 
-/** The flag of each recorded option (the record's keys are the library's option names). */
-const FLAG_OF: Readonly<Record<Exclude<keyof TrainingRecord, "learningRate">, string>> = {
-  optimizer: "optimizer",
-  momentum: "momentum",
-  beta1: "beta1",
-  beta2: "beta2",
-  adamEps: "adam-eps",
-  l2: "l2",
-  schedule: "schedule",
-  decayRate: "decay-rate",
-  decayEvery: "decay-every",
-  lrMin: "lr-min",
-  warmup: "warmup",
-  clipNorm: "clip-norm",
-  patience: "patience",
-  minDelta: "min-delta",
-  restoreBest: "no-restore-best",
-};
-
 /**
  * The record as a checkpoint's options, by flag name: every one of these flags, null where
  * the run does not use it (`--no-restore-best` as a boolean, like `--no-shuffle`). A resumed
@@ -247,7 +229,7 @@ const FLAG_OF: Readonly<Record<Exclude<keyof TrainingRecord, "learningRate">, st
  */
 export function recordedOptions(record: TrainingRecord): Record<string, OptionValue> {
   const options: Record<string, OptionValue> = {};
-  for (const [key, flag] of Object.entries(FLAG_OF)) {
+  for (const [key, flag] of Object.entries(OPTION_NAMES)) {
     const value = record[key as keyof TrainingRecord];
     options[flag] = value === undefined ? null : key === "restoreBest" ? !value : value;
   }

@@ -27,7 +27,12 @@ export {
   type LearningRateSchedule,
   type ScheduleName,
 } from "./schedules.js";
-export { trainingRecord, type OptimizerOptions, type TrainingRecord } from "./record.js";
+export {
+  OPTION_NAMES,
+  trainingRecord,
+  type OptimizerOptions,
+  type TrainingRecord,
+} from "./record.js";
 export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
 export {
   type BestEpoch,

@@ -18,46 +18,9 @@ import { DEFAULT_L2, DEFAULT_MIN_DELTA, DEFAULT_RESTORE_BEST, type TrainOptions 
 const MOMENTUM_RULES: readonly OptimizerName[] = ["momentum", "nesterov"];
 
 /**
- * What trained a model: the update rule, η and the rule's hyper-parameters, the L2 penalty,
- * the learning-rate schedule and its parameters, and the warm-up, gradient clipping and early
- * stopping when they were on; each under its TrainOptions name, with its meaning there.
+ * The options of the update rule, the penalty, the schedule and early stopping: what a model
+ * records of its training beside η, and what the CLI's flags and the playground's link set.
  */
-export interface TrainingRecord {
-  /** The update rule. */
-  readonly optimizer: OptimizerName;
-  /** The base learning rate η. */
-  readonly learningRate: number;
-  /** μ (momentum and nesterov only). */
-  readonly momentum?: number;
-  /** Adam's β1 (adam only). */
-  readonly beta1?: number;
-  /** Adam's β2 (adam only). */
-  readonly beta2?: number;
-  /** Adam's ε (adam only). */
-  readonly adamEps?: number;
-  /** λ of the L2 penalty (0: none). */
-  readonly l2?: number;
-  /** How η changed over the run. */
-  readonly schedule?: ScheduleName;
-  /** γ of the step schedule (step only). */
-  readonly decayRate?: number;
-  /** E, the epochs between decays (step only). */
-  readonly decayEvery?: number;
-  /** The rate the cosine schedule ends at (cosine only). */
-  readonly lrMin?: number;
-  /** S warm-up steps (only when > 0). */
-  readonly warmup?: number;
-  /** The gradient-norm bound c (only when clipping). */
-  readonly clipNorm?: number;
-  /** Early stopping's patience, in epochs (only when early stopping was on). */
-  readonly patience?: number;
-  /** Early stopping's minimum improvement (with patience). */
-  readonly minDelta?: number;
-  /** Whether early stopping restored the best epoch's weights (with patience). */
-  readonly restoreBest?: boolean;
-}
-
-/** The TrainOptions these flags set: only those given (the library fills in its defaults). */
 export type OptimizerOptions = Pick<
   TrainOptions,
   | "optimizer"
@@ -76,6 +39,41 @@ export type OptimizerOptions = Pick<
   | "minDelta"
   | "restoreBest"
 >;
+
+/**
+ * What trained a model: the update rule, η and the rule's hyper-parameters, the L2 penalty,
+ * the learning-rate schedule and its parameters, and the warm-up, gradient clipping and early
+ * stopping when they were on; each under its TrainOptions name, with its meaning there.
+ */
+export type TrainingRecord = OptimizerOptions & {
+  /** The update rule. */
+  readonly optimizer: OptimizerName;
+  /** The base learning rate η. */
+  readonly learningRate: number;
+};
+
+/**
+ * The name of each of these options outside the library, in kebab case: the CLI's flag
+ * (`--adam-eps`) and the playground link's key (`adam-eps=…`). `--no-restore-best` is the
+ * flag that turns restoreBest off.
+ */
+export const OPTION_NAMES: Readonly<Record<keyof OptimizerOptions, string>> = {
+  optimizer: "optimizer",
+  momentum: "momentum",
+  beta1: "beta1",
+  beta2: "beta2",
+  adamEps: "adam-eps",
+  l2: "l2",
+  schedule: "schedule",
+  decayRate: "decay-rate",
+  decayEvery: "decay-every",
+  lrMin: "lr-min",
+  warmup: "warmup",
+  clipNorm: "clip-norm",
+  patience: "patience",
+  minDelta: "min-delta",
+  restoreBest: "no-restore-best",
+};
 
 /**
  * What trained the model, for its file and the --json summary: the rule and η with the
