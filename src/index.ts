@@ -87,6 +87,7 @@ export {
   type TrainOptions,
   type TrainResult,
   type TrainState,
+  type OptimizerOptions,
   type TrainingRecord,
 } from "./train/index.js";
 export {
