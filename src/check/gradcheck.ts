@@ -17,6 +17,10 @@
  *
  * With an L2 penalty λ (options.l2) the loss checked is the penalised one,
  * L + (λ/2)(‖W1‖² + ‖W2‖²), on both sides: backward(…, λ) against differences of that sum.
+ * The two terms are differenced apart and then added: the penalty's change from moving one
+ * weight θ is (λ/2)((θ + ε)² − (θ − ε)²), none for a bias. Differencing the whole sums instead
+ * would round the cross-entropy's change against the penalty's size (ε_mach·P/ε), and a
+ * correct gradient would fail the check once λ makes P large.
  *
  * Kinks: relu and leaky relu are not differentiable at 0. If θ ± ε puts some hidden
  * pre-activation z1 on different sides of 0, the difference quotient straddles the kink
@@ -217,6 +221,8 @@ function centralDifferences(
   const trial: Params = { ...params, [name]: perturbed };
   // Only W1 and b1 move z1, so only they can cross a kink.
   const watchKinks = activation.hasKink && (name === "W1" || name === "b1");
+  // The L2 penalty weighs W1 and W2, not the biases.
+  const penalised = l2 > 0 && (name === "W1" || name === "W2");
   const numeric = new Float64Array(entries.length).fill(NaN);
   const kink = new Uint8Array(entries.length);
   for (let e = 0; e < entries.length; e++) {
@@ -238,18 +244,17 @@ function centralDifferences(
       kink[e] = 1;
       continue;
     }
-    perturbed.data[index] = plus;
-    const lossPlus = loss(cachePlus, y) + l2Penalty(trial, l2); // L(θ + ε), penalty included
-    perturbed.data[index] = minus;
-    const lossMinus = loss(cacheMinus, y) + l2Penalty(trial, l2); // L(θ − ε)
-    perturbed.data[index] = original;
+    const lossPlus = loss(cachePlus, y); // cross-entropy at θ + ε
+    const lossMinus = loss(cacheMinus, y); // cross-entropy at θ − ε
     if (!Number.isFinite(lossPlus) || !Number.isFinite(lossMinus)) {
       throw new DataError(
         `the loss at ${entryName(name, index, perturbed.cols)} ± ${eps} is not finite: eps is too large for these weights and features`,
       );
     }
+    // The penalty's change: only this entry's term moves, and only for a weight.
+    const penaltyChange = penalised ? (l2 / 2) * (plus - minus) * (plus + minus) : 0; // (λ/2)((θ+ε)² − (θ−ε)²)
     // Divide by the step actually taken: (θ + ε) − (θ − ε) is 2ε only up to the rounding of θ ± ε.
-    numeric[e] = (lossPlus - lossMinus) / (plus - minus);
+    numeric[e] = (lossPlus - lossMinus + penaltyChange) / (plus - minus);
   }
   return { entries, numeric, kink, total: params[name].data.length };
 }

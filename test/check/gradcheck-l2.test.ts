@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { gradientCheck } from "../../src/check/index.js";
-import { matrix } from "../../src/linalg/index.js";
+import { clone, matrix } from "../../src/linalg/index.js";
 import {
   ACTIVATION_NAMES,
   backward,
@@ -23,6 +23,28 @@ import { bits, randomBatch } from "../helpers.js";
 const asParams = (g: Grads) => ({ W1: g.dW1, b1: g.db1, W2: g.dW2, b2: g.db2 });
 
 describe("gradientCheck with an L2 penalty", () => {
+  it("passes a correct gradient however large the penalty is beside the cross-entropy", () => {
+    // Large weights (biasInit and a wide init) make P = (λ/2)(‖W1‖² + ‖W2‖²) hundreds of times
+    // the cross-entropy: differencing L + P whole would round the bias gradients away.
+    const { X, y } = randomBatch(40, 2, 5);
+    const params = initParams({ inputs: 2, hidden: 32, init: "he", seed: 4, biasInit: 0.5 });
+    for (const l2 of [3, 10, 1000, 1e6]) {
+      const cache = forward(params, X, "tanh");
+      const penalty = l2Penalty(params, l2);
+      expect(penalty / lossAt(params, X, y, "tanh")).toBeGreaterThan(10);
+      expect(cache.p.rows).toBe(40);
+      const report = gradientCheck(params, X, y, "tanh", { l2 });
+      expect(report.passed, `λ = ${l2}: ${JSON.stringify(report.params)}`).toBe(true);
+      expect(report.params.b1.relError).toBeLessThan(1e-8);
+      // …and still fails a gradient that is off by a little in one weight's penalty term.
+      const grads = backward(params, cache, X, y, "tanh", l2);
+      const dW2 = clone(grads.dW2);
+      dW2.data[0] = dW2.data[0]! * (1 + 1e-4);
+      const off = { ...grads, dW2 };
+      expect(gradientCheck(params, X, y, "tanh", { l2, analytic: off }).passed).toBe(false);
+    }
+  });
+
   for (const activation of ACTIVATION_NAMES) {
     for (const K of [1, 3]) {
       it(`${activation}, ${K === 1 ? "sigmoid" : "softmax"} head, λ ∈ {1e-3, 0.1, 2}`, () => {
