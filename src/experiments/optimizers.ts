@@ -402,10 +402,18 @@ export function report(m: OptimizersMeasurement): ExperimentResult {
       const epochs = (x: CellSummary): number => (x.reached > 0 ? x.medianEpochs : Infinity);
       return sb.reached - sa.reached || epochs(sa) - epochs(sb);
     });
-    numbers[`${d.name}-fastest`] = ranked[0]!.optimizer;
-    const best = Math.max(...cells.map((c) => summarise(c).validationAccuracy));
-    const worst = Math.min(...cells.map((c) => summarise(c).validationAccuracy));
-    numbers[`${d.name}-validation-spread`] = `${fixed(100 * (best - worst), 1)} points`;
+    // Every rule tied with the first (same runs reaching, same median), named in the list's order.
+    const key = (c: (typeof cells)[number]): string => {
+      const x = summarise(c);
+      return `${x.reached} ${x.reached > 0 ? x.medianEpochs : "-"}`;
+    };
+    const tied = ranked.filter((c) => key(c) === key(ranked[0]!)).map((c) => c.optimizer);
+    numbers[`${d.name}-fastest`] =
+      tied.length === 1 ? tied[0]! : `${tied.slice(0, -1).join(", ")} and ${tied.at(-1)!} (tied)`;
+    // The spread of the accuracies as the table prints them (percent to one decimal).
+    const shown = cells.map((c) => Number(fixed(100 * summarise(c).validationAccuracy, 1)));
+    numbers[`${d.name}-validation-spread`] =
+      `${fixed(Math.max(...shown) - Math.min(...shown), 1)} points`;
   }
   // the rules that reached the target in every reported run on every data set
   const always = OPTIMIZER_NAMES.filter((o) =>

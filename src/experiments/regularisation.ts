@@ -204,7 +204,7 @@ export function report(m: RegularisationMeasurement): ExperimentResult {
     epochs: String(SETUP.epochs),
     "learning-rate": String(SETUP.learningRate),
     seeds: String(SETUP.seeds),
-    "weights-count": String((30 + 1) * SETUP.hidden),
+    "weights-count": String((30 + 1) * SETUP.hidden + (SETUP.hidden + 1) * 1), // W1, b1, W2, b2
     "best-lambda": lambdaText(best.lambda),
     "largest-lambda": lambdaText(last.lambda),
   };

@@ -133,8 +133,9 @@ export interface TrainOptions {
   readonly l2?: number;
   /**
    * How η changes with the step (schedules.ts): "constant" (the default), "step"
-   * (η·γ^⌊epoch/E⌋ with decayRate γ, default 0.1, and decayEvery E epochs, required) or
-   * "cosine" (from η to lrMin, default 0, over the run's steps after the warm-up).
+   * (η·γ^⌊e/E⌋, e the epochs completed, with decayRate γ, default 0.1, and decayEvery E
+   * epochs, required) or "cosine" (from η towards lrMin, default 0, over the run's steps after
+   * the warm-up; the step after the last would reach lrMin).
    */
   readonly schedule?: ScheduleName;
   /** γ ∈ (0, 1] of the "step" schedule: η is multiplied by γ every decayEvery epochs (default 0.1; "step" only). */
