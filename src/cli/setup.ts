@@ -249,14 +249,10 @@ export interface PreparedRun<Own> {
 }
 
 /** prepareRun's steps, in order (see the header); the first fault found wins. */
-export function prepareRun<Own>(
-  command: string,
-  flags: Flags,
-  needs: RunNeeds<Own>,
-): PreparedRun<Own> {
+export function prepareRun<Own>(flags: Flags, needs: RunNeeds<Own>): PreparedRun<Own> {
   const modelFile = stringFlag(flags, needs.modelFlag);
   if (needs.modelRequired && modelFile === undefined) {
-    throw new UsageError(`${command} needs --${needs.modelFlag} FILE`);
+    throw new UsageError(`no model: give --${needs.modelFlag} FILE`);
   }
   const choice = dataChoice(flags);
   const network = networkChoice(flags);

@@ -121,6 +121,19 @@ describe("an error line says what is wrong, without the class name", () => {
   });
 });
 
+describe("a missing input is named once, without repeating the command", () => {
+  it.each([
+    [["grad", "--dataset", "moons"], "handgrad grad: no model: give --model FILE"],
+    [["predict"], "handgrad predict: no model: give --model FILE"],
+    [["predict", "--model", "m.json"], "handgrad predict: no data: give --data FILE.csv"],
+    [["train"], "handgrad train: no data: give --dataset NAME or --data FILE.csv"],
+  ])("%j", async (args, message) => {
+    const r = await runMain(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([message]);
+  });
+});
+
 describe("a fault in the options, in the project's words (parseArgs reads them)", () => {
   it.each([
     [["--json=1"], "option --json takes no value"],

@@ -39,8 +39,8 @@ export function predictCommand(flags: Flags, output: Output): number {
   const modelPath = stringFlag(flags, "model");
   const dataPath = stringFlag(flags, "data");
   const out = stringFlag(flags, "out");
-  if (modelPath === undefined) throw new UsageError("predict needs --model FILE");
-  if (dataPath === undefined) throw new UsageError("predict needs --data FILE.csv");
+  if (modelPath === undefined) throw new UsageError("no model: give --model FILE");
+  if (dataPath === undefined) throw new UsageError("no data: give --data FILE.csv");
   assertNoCollisions([
     ...fileRole("input", "--model", modelPath, "model"),
     ...fileRole("input", "--data", dataPath, "data"),

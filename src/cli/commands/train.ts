@@ -206,7 +206,7 @@ export async function runTraining(
   const signals = interruptible ? watchSignals(output) : undefined;
   let run: PreparedRun<TrainFlags> | undefined;
   try {
-    run = prepareRun("train", flags, {
+    run = prepareRun(flags, {
       modelFlag: "init-model",
       options: trainFlags,
       size: (options) => options,
