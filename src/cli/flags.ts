@@ -28,7 +28,7 @@
 import { parseArgs } from "node:util";
 import { parseDecimal } from "../data/decimal.js";
 import { UsageError } from "../errors.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean, suggestion } from "../suggest.js";
 
 /** A flag that takes a value (`--hidden 16`) or none (`--json`). */
 export type FlagSpec =
@@ -151,7 +151,10 @@ function integerRule(min: number, max: number): string {
   return `an integer from ${min} to ${max}`;
 }
 
-/** One of a fixed set of words, or the default. */
+/**
+ * One of a fixed set of words, or the default; a word that is not one of them gets the
+ * closest as "did you mean" (case is ignored: `--engine Fast` suggests fast).
+ */
 export function choiceFlag<T extends string>(
   flags: Flags,
   name: string,
@@ -161,7 +164,8 @@ export function choiceFlag<T extends string>(
   const text = stringFlag(flags, name);
   if (text === undefined) return fallback;
   if (!(choices as readonly string[]).includes(text)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got "${text}"`);
+    const hint = suggestion(text, choices, (word) => word);
+    throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got "${text}"${hint}`);
   }
   return text as T;
 }

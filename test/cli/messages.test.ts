@@ -209,6 +209,35 @@ describe("did you mean", () => {
     );
   });
 
+  it.each([
+    [["train", "--activation", "TANH"], "--activation", "tanh"],
+    [["train", "--engine", "Fast"], "--engine", "fast"],
+    [["bench", "--engine", "PLAIN", "--workload", "toy"], "--engine", "plain"],
+    [["bench", "--workload", "tob"], "--workload", "toy"],
+    [["train", "--optimizer", "Adam"], "--optimizer", "adam"],
+    [["train", "--schedule", "cosin"], "--schedule", "cosine"],
+    [["train", "--init", "He"], "--init", "he"],
+    [["train", "--init", "XAVIER-UNIFORM"], "--init", "xavier-uniform"],
+    [["train", "--output", "Softmax"], "--output", "softmax"],
+  ])("a value of a flag with a fixed set of values: %j", async (args, flag, meant) => {
+    const [command, , typed] = args as [string, string, string];
+    const r = await runMain(command === "train" ? [...args, "--dataset", "moons"] : args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(
+      new RegExp(
+        `^handgrad ${command}: ${flag} must be one of [^"]*, got "${typed}" \\(did you mean ${meant}\\?\\)$`,
+      ),
+    );
+  });
+
+  it("no suggestion for a value far from every choice", async () => {
+    const r = await runMain(["train", "--dataset", "moons", "--optimizer", "rmsprop"]);
+    expect(r.stderr).toEqual([
+      'handgrad train: --optimizer must be one of sgd, momentum, nesterov, adam, got "rmsprop"',
+    ]);
+  });
+
   it("a --label column", async () => {
     const data = join(folder, "ok.csv");
     const r = await runMain(["train", "--data", data, "--label", "lable"]);
