@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { HandgradError } from "../errors.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean, quote } from "../suggest.js";
 import { benchCommand, BENCH_FLAGS } from "./commands/bench.js";
 import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
 import { experimentCommand, EXPERIMENT_FLAGS } from "./commands/experiment.js";
@@ -156,7 +156,7 @@ function unexpected(argument: string, word: string, output: Output): number {
   return 2;
 }
 
-/** A word the user typed, quoted and escaped. */
+/** A word the user typed, quoted, escaped and cut to a readable length. */
 function printable(word: string): string {
-  return shown(JSON.stringify(word));
+  return shown(quote(word));
 }

@@ -134,6 +134,48 @@ describe("a missing input is named once, without repeating the command", () => {
   });
 });
 
+describe("a long value is echoed cut to 40 characters and its length", () => {
+  const long = "x".repeat(100_000);
+  const cut = `"${"x".repeat(40)}"… (100000 characters)`;
+  it.each([
+    ["a command", [long], `handgrad: unknown command ${cut} (commands: `],
+    ["help COMMAND", ["help", long], `handgrad: unknown command ${cut} (commands: `],
+    ["--version's argument", ["--version", long], `unexpected argument ${cut} for --version`],
+    ["an argument", ["train", long], `handgrad train: unexpected argument ${cut} for "train"`],
+    [
+      "an option",
+      ["train", `--${long}`],
+      `unknown option --${"x".repeat(40)}… (100000 characters) for "train"`,
+    ],
+    ["--dataset", ["train", "--dataset", long], `handgrad train: unknown data set ${cut};`],
+    ["--dataset=", ["train", `--dataset=${long}`], `handgrad train: unknown data set ${cut};`],
+    ["--seed", ["train", "--dataset", "moons", "--seed", long], `finite number, got ${cut}`],
+    [
+      "--hidden 0.000…",
+      ["train", "--dataset", "moons", "--hidden", `0.${"0".repeat(99_998)}`],
+      `got 0.${"0".repeat(38)}… (100000 characters)`,
+    ],
+    ["--activation", ["train", "--dataset", "moons", "--activation", long], `got ${cut}`],
+    ["--engine", ["train", "--dataset", "moons", "--engine", long], `got ${cut}`],
+    ["--optimizer", ["train", "--dataset", "moons", "--optimizer", long], `got ${cut}`],
+    ["--threads", ["train", "--dataset", "moons", "--threads", long], `got ${cut}`],
+    ["--batch-size", ["train", "--dataset", "moons", "--batch-size", long], `got ${cut}`],
+    ["--workload", ["bench", "--workload", long], `got ${cut}`],
+    ["--data", ["train", "--data", long], `--data is too long to be a file's path`],
+    ["--save", ["train", "--dataset", "moons", "--save", long], `--save is too long`],
+    ["--init-model", ["train", "--dataset", "moons", "--init-model", long], `is too long`],
+    ["--model", ["grad", "--dataset", "moons", "--model", long], `--model is too long`],
+    ["--out", ["predict", "--model", "m.json", "--data", "d.csv", "--out", long], `--out is`],
+  ])("%s", async (_, args, expected) => {
+    const r = await runMain(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toEqual([]);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toContain(expected);
+    expect(r.stderr[0]!.length).toBeLessThan(250);
+  });
+});
+
 describe("a fault in the options, in the project's words (parseArgs reads them)", () => {
   it.each([
     [["--json=1"], "option --json takes no value"],
