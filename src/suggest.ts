@@ -5,6 +5,9 @@
  * characters. A suggestion is made only when the typo is small next to the word: at most 2
  * edits and at most a third of the longer word's length (so "x" never suggests "y", "mons"
  * suggests "moons", and "spirals" never suggests "circles").
+ *
+ * And the one cut of a user's text in messages (quote): a CSV cell, a column name, a flag's
+ * value, an argument, quoted whole up to 40 characters, else cut there with its length.
  */
 
 /** The fewest single-character insertions, deletions, substitutions or neighbour swaps from a to b. */
@@ -75,4 +78,29 @@ export function suggestion(
 ): string {
   const word = closest(typed, known);
   return word === undefined ? "" : ` (did you mean ${show(word)}?)`;
+}
+
+/** The longest text a message quotes whole (a cell, a column name, a flag's value). */
+const MAX_QUOTED_CHARACTERS = 40;
+
+/**
+ * `text` in double quotes with JSON escapes (or as `show` writes it), cut to its first
+ * MAX_QUOTED_CHARACTERS characters when longer: `"abcd…" (100000 characters)`.
+ */
+export function quote(text: string, show: (text: string) => string = JSON.stringify): string {
+  // 2 code units per character at most, so this slice holds the first 41 characters.
+  const characters = Array.from(text.slice(0, 2 * MAX_QUOTED_CHARACTERS + 2));
+  if (characters.length <= MAX_QUOTED_CHARACTERS) return show(text);
+  const shown = show(characters.slice(0, MAX_QUOTED_CHARACTERS).join(""));
+  return `${shown}… (${characterCount(text)} characters)`;
+}
+
+/** The characters (code points) of `text`: its UTF-16 units less the trailing surrogates. */
+function characterCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xdc00 || unit > 0xdfff) count++;
+  }
+  return count;
 }

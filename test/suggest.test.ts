@@ -45,6 +45,14 @@ describe("closest: a suggestion only for a small typo", () => {
     expect(closest("trainnnn", commands)).toBeUndefined(); // 3 edits, even in a long word
   });
 
+  it("suggests a word that differs only in case, however long (case is not an edit)", () => {
+    const inits = ["he", "xavier", "xavier-uniform", "he-uniform"];
+    expect(closest("He", inits)).toBe("he"); // 2 characters: no edit would be allowed
+    expect(closest("XAVIER-UNIFORM", inits)).toBe("xavier-uniform"); // 14 changed characters
+    expect(closest("LEAKY-RELU", ["relu", "leaky-relu", "tanh", "sigmoid"])).toBe("leaky-relu");
+    expect(closest("Adam", ["sgd", "momentum", "nesterov", "adam"])).toBe("adam");
+  });
+
   it("never suggests the word itself, and ties go to the earlier word", () => {
     expect(closest("grad", commands)).toBeUndefined();
     expect(closest("gradd", ["grads", "grade"])).toBe("grads");

@@ -28,7 +28,7 @@
 import { parseArgs } from "node:util";
 import { parseDecimal } from "../data/decimal.js";
 import { UsageError } from "../errors.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean, quote, suggestion } from "../suggest.js";
 
 /** A flag that takes a value (`--hidden 16`) or none (`--json`). */
 export type FlagSpec =
@@ -66,14 +66,16 @@ export function parseFlags(args: readonly string[], specs: FlagSpecs, command: s
       (token.kind === "option" && !token.rawName.startsWith("--"))
     ) {
       throw new UsageError(
-        `unexpected argument ${JSON.stringify(args[token.index])} for "${command}" (${see})`,
+        `unexpected argument ${quote(args[token.index] ?? "")} for "${command}" (${see})`,
       );
     }
     const name = token.kind === "option" ? token.name : ""; // "--" ends the options: none here
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (token.kind === "option-terminator" || !spec) {
       const hint = didYouMean(name, Object.keys(specs), (n) => `--${n}`);
-      throw new UsageError(`unknown option --${name} for "${command}" (${hint}${see})`);
+      throw new UsageError(
+        `unknown option ${quote(name, (n) => `--${n}`)} for "${command}" (${hint}${see})`,
+      );
     }
     if (flags.has(name)) throw new UsageError(`option --${name} is given more than once`);
     if (spec.kind === "boolean") {
@@ -89,6 +91,23 @@ export function parseFlags(args: readonly string[], specs: FlagSpecs, command: s
     flags.set(name, value);
   }
   return flags;
+}
+
+/**
+ * The longest path a flag takes, in UTF-8 bytes: Linux's PATH_MAX (macOS's is 1024). No file
+ * has a longer one, and an error that echoed it whole would flood the terminal.
+ */
+const MAX_PATH_BYTES = 4096;
+
+/** The path a file flag names, or undefined when absent; one that no file can have is refused. */
+export function pathFlag(flags: Flags, name: string): string | undefined {
+  const path = stringFlag(flags, name);
+  if (path !== undefined && Buffer.byteLength(path) > MAX_PATH_BYTES) {
+    throw new UsageError(
+      `--${name} is too long to be a file's path (more than ${MAX_PATH_BYTES} bytes): ${quote(path)}`,
+    );
+  }
+  return path;
 }
 
 /** read() when the flag is given, else undefined (the reader's own default is then unused). */
@@ -110,7 +129,7 @@ export function booleanFlag(flags: Flags, name: string): boolean {
 export function parseNumber(name: string, text: string): number {
   const value = parseDecimal(text);
   if (!Number.isFinite(value))
-    throw new UsageError(`--${name} must be a finite number, got "${text}"`);
+    throw new UsageError(`--${name} must be a finite number, got ${quote(text)}`);
   return value;
 }
 
@@ -125,7 +144,8 @@ export function numberFlag(
   const text = stringFlag(flags, name);
   if (text === undefined) return fallback;
   const value = parseNumber(name, text);
-  if (!valid(value)) throw new UsageError(`--${name} must be ${rule}, got ${text}`);
+  if (!valid(value))
+    throw new UsageError(`--${name} must be ${rule}, got ${quote(text, (t) => t)}`);
   return value;
 }
 
@@ -151,7 +171,10 @@ function integerRule(min: number, max: number): string {
   return `an integer from ${min} to ${max}`;
 }
 
-/** One of a fixed set of words, or the default. */
+/**
+ * One of a fixed set of words, or the default; a word that is not one of them gets the
+ * closest as "did you mean" (case is ignored: `--engine Fast` suggests fast).
+ */
 export function choiceFlag<T extends string>(
   flags: Flags,
   name: string,
@@ -161,7 +184,10 @@ export function choiceFlag<T extends string>(
   const text = stringFlag(flags, name);
   if (text === undefined) return fallback;
   if (!(choices as readonly string[]).includes(text)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got "${text}"`);
+    const hint = suggestion(text, choices, (word) => word);
+    throw new UsageError(
+      `--${name} must be one of ${choices.join(", ")}, got ${quote(text)}${hint}`,
+    );
   }
   return text as T;
 }
@@ -185,7 +211,9 @@ export function threadsFlag(flags: Flags, max: number): number | "auto" {
   if (text === undefined || text === "auto") return "auto";
   const value = parseDecimal(text);
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`--threads must be "auto" or an integer from 1 to ${max}, got "${text}"`);
+    throw new UsageError(
+      `--threads must be "auto" or an integer from 1 to ${max}, got ${quote(text)}`,
+    );
   }
   return value;
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { HandgradError } from "../errors.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean, quote } from "../suggest.js";
 import { benchCommand, BENCH_FLAGS } from "./commands/bench.js";
 import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
 import { experimentCommand, EXPERIMENT_FLAGS } from "./commands/experiment.js";
@@ -97,13 +97,18 @@ export async function main(
   output: Output = processOutput,
 ): Promise<number> {
   const [first, ...afterFirst] = args;
+  const [topic, extra] = afterFirst;
   if (first === "--version" || first === "-V") {
+    if (topic !== undefined) return unexpected(topic, first, output);
     output.log(packageVersion());
     return 0;
   }
-  const topic = afterFirst[0];
-  const helpOf = first === "help" && !topic?.startsWith("-") ? topic : undefined; // help COMMAND
-  if (helpOf === undefined && (first === "--help" || first === "-h" || first === "help")) {
+  // help, --help and -h: alone, the general help; with a command (help COMMAND, --help
+  // COMMAND), that command's; `help help` is the general help too.
+  const helpWord = first === "help" || first === "--help" || first === "-h";
+  if (helpWord && extra !== undefined) return unexpected(extra, first, output);
+  const helpOf = helpWord && topic !== undefined && !topic.startsWith("-") ? topic : undefined;
+  if (helpWord && (helpOf === undefined || helpOf === "help")) {
     output.log(usage());
     return 0;
   }
@@ -143,7 +148,15 @@ export async function main(
   }
 }
 
-/** A word the user typed, quoted and escaped. */
+/** The one-line refusal of an argument that `word` (--version, help) does not take. */
+function unexpected(argument: string, word: string, output: Output): number {
+  output.log(
+    `handgrad: unexpected argument ${printable(argument)} for ${word} (see handgrad --help)`,
+  );
+  return 2;
+}
+
+/** A word the user typed, quoted, escaped and cut to a readable length. */
 function printable(word: string): string {
-  return shown(JSON.stringify(word));
+  return shown(quote(word));
 }

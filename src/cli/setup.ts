@@ -63,6 +63,7 @@ import {
   integerFlag,
   numberFlag,
   optionalFlag,
+  pathFlag,
   stringFlag,
   type Flags,
   type FlagSpecs,
@@ -148,7 +149,7 @@ export interface DataChoice {
 }
 
 export function dataChoice(flags: Flags): DataChoice {
-  const file = stringFlag(flags, "data");
+  const file = pathFlag(flags, "data");
   const dataset = stringFlag(flags, "dataset");
   if (file !== undefined && dataset !== undefined) {
     throw new UsageError("give either --dataset or --data, not both");
@@ -249,22 +250,18 @@ export interface PreparedRun<Own> {
 }
 
 /** prepareRun's steps, in order (see the header); the first fault found wins. */
-export function prepareRun<Own>(
-  command: string,
-  flags: Flags,
-  needs: RunNeeds<Own>,
-): PreparedRun<Own> {
-  const modelFile = stringFlag(flags, needs.modelFlag);
+export function prepareRun<Own>(flags: Flags, needs: RunNeeds<Own>): PreparedRun<Own> {
+  const modelFile = pathFlag(flags, needs.modelFlag);
   if (needs.modelRequired && modelFile === undefined) {
-    throw new UsageError(`${command} needs --${needs.modelFlag} FILE`);
+    throw new UsageError(`no model: give --${needs.modelFlag} FILE`);
   }
   const choice = dataChoice(flags);
   const network = networkChoice(flags);
   const options = needs.options(flags);
   const files = {
-    ...optionalPath("save", stringFlag(flags, "save")),
-    ...optionalPath("checkpoint", stringFlag(flags, "checkpoint")),
-    ...optionalPath("resume", stringFlag(flags, "resume")),
+    ...optionalPath("save", pathFlag(flags, "save")),
+    ...optionalPath("checkpoint", pathFlag(flags, "checkpoint")),
+    ...optionalPath("resume", pathFlag(flags, "resume")),
   };
   refuseFreshModelFlags(flags, files.resume, modelFile, needs.modelFlag);
 

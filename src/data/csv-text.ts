@@ -17,7 +17,7 @@
  *     0..maxClasses−1, written in the same grammar ("1", "1.0" and "1e0" are all 1).
  */
 import { DataError } from "../errors.js";
-import { suggestion } from "../suggest.js";
+import { quote, suggestion } from "../suggest.js";
 import { matrix, type Matrix } from "../linalg/index.js";
 import { forEachCsvRecord, type CellLocator, type RecordHandler } from "./csv-tokenizer.js";
 import {
@@ -44,8 +44,6 @@ export interface LabelledCsvOptions extends FeatureCsvOptions {
   readonly maxClasses?: number | undefined;
 }
 
-/** The longest cell text quoted whole in an error message. */
-const MAX_QUOTED_CHARACTERS = 40;
 /** A labelled data set from CSV text: every column but the label column is a feature. */
 export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {}): Dataset {
   const maxClasses = checkMaxClasses(options.maxClasses);
@@ -315,27 +313,8 @@ export function labelColumnOf(
   const index = names.indexOf(label);
   if (index === -1) {
     throw new DataError(
-      `${at} has no column ${quote(label)}${suggestion(label, names, quote)}; its columns are ${names.map(quote).join(", ")}`,
+      `${at} has no column ${quote(label)}${suggestion(label, names, quote)}; its columns are ${names.map((n) => quote(n)).join(", ")}`,
     );
   }
   return index;
-}
-
-/** `text` in double quotes with JSON escapes, cut to MAX_QUOTED_CHARACTERS characters. */
-function quote(text: string): string {
-  // 2 code units per character at most, so this slice holds the first 41 characters.
-  const characters = Array.from(text.slice(0, 2 * MAX_QUOTED_CHARACTERS + 2));
-  if (characters.length <= MAX_QUOTED_CHARACTERS) return JSON.stringify(text);
-  const shown = JSON.stringify(characters.slice(0, MAX_QUOTED_CHARACTERS).join(""));
-  return `${shown}… (${characterCount(text)} characters)`;
-}
-
-/** The characters (code points) of `text`: its UTF-16 units less the trailing surrogates. */
-function characterCount(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0xdc00 || unit > 0xdfff) count++;
-  }
-  return count;
 }

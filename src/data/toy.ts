@@ -10,7 +10,7 @@
 import { UsageError } from "../errors.js";
 import { matrix } from "../linalg/index.js";
 import { Rng } from "../rng.js";
-import { suggestion } from "../suggest.js";
+import { quote, suggestion } from "../suggest.js";
 import type { Dataset } from "./dataset.js";
 
 /** The toy data sets makeDataset can generate. */
@@ -160,7 +160,7 @@ function toyName(name: string): ToyName {
   const toy = TOY_NAMES.find((known) => known === name);
   if (toy === undefined) {
     throw new UsageError(
-      `unknown data set ${JSON.stringify(name)}${suggestion(name, TOY_NAMES)}; the known data sets are ${TOY_NAMES.join(", ")}`,
+      `unknown data set ${quote(name)}${suggestion(name, TOY_NAMES)}; the known data sets are ${TOY_NAMES.join(", ")}`,
     );
   }
   return toy;

@@ -451,7 +451,11 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
       ],
       /gives the non-finite logit z2 = Infinity on row 1 of two\.csv/,
     ],
-    ["grad without --model", () => ["grad", "--data", breastCancer], /grad needs --model FILE/],
+    [
+      "grad without --model",
+      () => ["grad", "--data", breastCancer],
+      /^handgrad grad: no model: give --model FILE$/m,
+    ],
     [
       "grad with a bad label",
       () => ["grad", "--model", "m2.json", "--data", csv("lab.csv", "x1,x2,y\n1,2,M\n")],

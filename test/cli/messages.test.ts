@@ -121,6 +121,61 @@ describe("an error line says what is wrong, without the class name", () => {
   });
 });
 
+describe("a missing input is named once, without repeating the command", () => {
+  it.each([
+    [["grad", "--dataset", "moons"], "handgrad grad: no model: give --model FILE"],
+    [["predict"], "handgrad predict: no model: give --model FILE"],
+    [["predict", "--model", "m.json"], "handgrad predict: no data: give --data FILE.csv"],
+    [["train"], "handgrad train: no data: give --dataset NAME or --data FILE.csv"],
+  ])("%j", async (args, message) => {
+    const r = await runMain(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([message]);
+  });
+});
+
+describe("a long value is echoed cut to 40 characters and its length", () => {
+  const long = "x".repeat(100_000);
+  const cut = `"${"x".repeat(40)}"… (100000 characters)`;
+  it.each([
+    ["a command", [long], `handgrad: unknown command ${cut} (commands: `],
+    ["help COMMAND", ["help", long], `handgrad: unknown command ${cut} (commands: `],
+    ["--version's argument", ["--version", long], `unexpected argument ${cut} for --version`],
+    ["an argument", ["train", long], `handgrad train: unexpected argument ${cut} for "train"`],
+    [
+      "an option",
+      ["train", `--${long}`],
+      `unknown option --${"x".repeat(40)}… (100000 characters) for "train"`,
+    ],
+    ["--dataset", ["train", "--dataset", long], `handgrad train: unknown data set ${cut};`],
+    ["--dataset=", ["train", `--dataset=${long}`], `handgrad train: unknown data set ${cut};`],
+    ["--seed", ["train", "--dataset", "moons", "--seed", long], `finite number, got ${cut}`],
+    [
+      "--hidden 0.000…",
+      ["train", "--dataset", "moons", "--hidden", `0.${"0".repeat(99_998)}`],
+      `got 0.${"0".repeat(38)}… (100000 characters)`,
+    ],
+    ["--activation", ["train", "--dataset", "moons", "--activation", long], `got ${cut}`],
+    ["--engine", ["train", "--dataset", "moons", "--engine", long], `got ${cut}`],
+    ["--optimizer", ["train", "--dataset", "moons", "--optimizer", long], `got ${cut}`],
+    ["--threads", ["train", "--dataset", "moons", "--threads", long], `got ${cut}`],
+    ["--batch-size", ["train", "--dataset", "moons", "--batch-size", long], `got ${cut}`],
+    ["--workload", ["bench", "--workload", long], `got ${cut}`],
+    ["--data", ["train", "--data", long], `--data is too long to be a file's path`],
+    ["--save", ["train", "--dataset", "moons", "--save", long], `--save is too long`],
+    ["--init-model", ["train", "--dataset", "moons", "--init-model", long], `is too long`],
+    ["--model", ["grad", "--dataset", "moons", "--model", long], `--model is too long`],
+    ["--out", ["predict", "--model", "m.json", "--data", "d.csv", "--out", long], `--out is`],
+  ])("%s", async (_, args, expected) => {
+    const r = await runMain(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toEqual([]);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toContain(expected);
+    expect(r.stderr[0]!.length).toBeLessThan(250);
+  });
+});
+
 describe("a fault in the options, in the project's words (parseArgs reads them)", () => {
   it.each([
     [["--json=1"], "option --json takes no value"],
@@ -194,6 +249,35 @@ describe("did you mean", () => {
     expect((await runMain(["experiment", "mnist"])).stderr[0]).toMatch(
       /unknown experiment "mnist" \(known: /,
     );
+  });
+
+  it.each([
+    [["train", "--activation", "TANH"], "--activation", "tanh"],
+    [["train", "--engine", "Fast"], "--engine", "fast"],
+    [["bench", "--engine", "PLAIN", "--workload", "toy"], "--engine", "plain"],
+    [["bench", "--workload", "tob"], "--workload", "toy"],
+    [["train", "--optimizer", "Adam"], "--optimizer", "adam"],
+    [["train", "--schedule", "cosin"], "--schedule", "cosine"],
+    [["train", "--init", "He"], "--init", "he"],
+    [["train", "--init", "XAVIER-UNIFORM"], "--init", "xavier-uniform"],
+    [["train", "--output", "Softmax"], "--output", "softmax"],
+  ])("a value of a flag with a fixed set of values: %j", async (args, flag, meant) => {
+    const [command, , typed] = args as [string, string, string];
+    const r = await runMain(command === "train" ? [...args, "--dataset", "moons"] : args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(
+      new RegExp(
+        `^handgrad ${command}: ${flag} must be one of [^"]*, got "${typed}" \\(did you mean ${meant}\\?\\)$`,
+      ),
+    );
+  });
+
+  it("no suggestion for a value far from every choice", async () => {
+    const r = await runMain(["train", "--dataset", "moons", "--optimizer", "rmsprop"]);
+    expect(r.stderr).toEqual([
+      'handgrad train: --optimizer must be one of sgd, momentum, nesterov, adam, got "rmsprop"',
+    ]);
   });
 
   it("a --label column", async () => {

@@ -143,6 +143,38 @@ describe("handgrad --version and handgrad help COMMAND", () => {
     expect(await runMain(["help"])).toEqual(usage);
   });
 
+  it("--help COMMAND and -h COMMAND print that command's help, as COMMAND --help does", async () => {
+    for (const command of ["train", "predict", "experiment"]) {
+      const help = await runMain([command, "--help"]);
+      expect(help.stderr[0]).toMatch(new RegExp(`^usage: handgrad ${command}`));
+      expect(await runMain(["--help", command]), command).toEqual(help);
+      expect(await runMain(["-h", command]), command).toEqual(help);
+    }
+  });
+
+  it("help help prints the general help", async () => {
+    const usage = await runMain(["--help"]);
+    expect(usage.code).toBe(0);
+    expect(await runMain(["help", "help"])).toEqual(usage);
+    expect(await runMain(["--help", "help"])).toEqual(usage);
+  });
+
+  it("--version, -V and help refuse an argument they do not take, in one line, exit 2", async () => {
+    for (const args of [
+      ["--version", "extra"],
+      ["-V", "extra"],
+      ["help", "train", "extra"],
+      ["--help", "train", "extra"],
+    ]) {
+      const r = await runMain(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toEqual([]);
+      expect(r.stderr).toEqual([
+        `handgrad: unexpected argument "extra" for ${args[0]} (see handgrad --help)`,
+      ]);
+    }
+  });
+
   it("help of an unknown command exits 2 with one line", async () => {
     const r = await runMain(["help", "nonsense"]);
     expect(r.code).toBe(2);

@@ -25,14 +25,7 @@ import {
   type EvaluationSchedule,
   type LabelledData,
 } from "../../train/index.js";
-import {
-  booleanFlag,
-  choiceFlag,
-  stringFlag,
-  threadsFlag,
-  type Flags,
-  type FlagSpecs,
-} from "../flags.js";
+import { booleanFlag, choiceFlag, threadsFlag, type Flags, type FlagSpecs } from "../flags.js";
 import type { Output } from "../output.js";
 import { seedFlag } from "../setup.js";
 
@@ -177,13 +170,10 @@ export function runBench(
 }
 
 export function benchCommand(flags: Flags, output: Output): number {
-  const name = stringFlag(flags, "workload");
-  if (name === undefined) {
+  if (!flags.has("workload")) {
     throw new UsageError(`--workload is required (one of ${WORKLOAD_NAMES.join(", ")})`);
   }
-  if (!(WORKLOAD_NAMES as readonly string[]).includes(name)) {
-    throw new UsageError(`--workload must be one of ${WORKLOAD_NAMES.join(", ")}, got "${name}"`);
-  }
+  const name = choiceFlag(flags, "workload", WORKLOAD_NAMES, "toy"); // given: no default used
   const seed = seedFlag(flags);
   const engine = choiceFlag(flags, "engine", BENCH_ENGINES, "fast");
   const everyEpoch = booleanFlag(flags, "evaluate-every-epoch");

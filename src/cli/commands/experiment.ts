@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { CATALOGUE, checkedExperimentName } from "../../experiments/catalogue.js";
 import { assertNoCollisions, assertWritable, writeFileAtomic } from "../../io/index.js";
-import { booleanFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import { booleanFlag, pathFlag, type Flags, type FlagSpecs } from "../flags.js";
 import { shown, type Output } from "../output.js";
 import { fileRole, seedFlag } from "../setup.js";
 
@@ -54,7 +54,7 @@ export async function experimentCommand(
   const { experimentByName, figureFileName, renderSvg, tableText } = experiments;
   const experiment = experimentByName(name);
   const seed = seedFlag(flags);
-  const folder = stringFlag(flags, "figures") ?? ".";
+  const folder = pathFlag(flags, "figures") ?? ".";
   assertWritable(join(folder, `${name}.svg`)); // fail before the run, not after it
   const result = experiment.run({ seed });
   const files = result.figures.map((figure) => join(folder, figureFileName(name, figure)));

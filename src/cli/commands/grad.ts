@@ -26,7 +26,7 @@ export const GRAD_FLAGS: FlagSpecs = {
 };
 
 export function gradCommand(flags: Flags, output: Output): number {
-  const run = prepareRun("grad", flags, {
+  const run = prepareRun(flags, {
     modelFlag: "model",
     modelRequired: true,
     options: (flags) => ({ l2: l2Flag(flags) }),

@@ -39,7 +39,7 @@ export const GRADCHECK_FLAGS: FlagSpecs = {
 };
 
 export function gradcheckCommand(flags: Flags, output: Output): number {
-  const run = prepareRun("gradcheck", flags, {
+  const run = prepareRun(flags, {
     modelFlag: "model",
     options: (flags) => ({
       eps: numberFlag(flags, "eps", DEFAULT_EPS, (x) => x > 0, "a number > 0"),

@@ -7,7 +7,7 @@ import { UsageError } from "../../errors.js";
 import { assertNoCollisions, assertWritable, loadModel, writeFileAtomic } from "../../io/index.js";
 import { toRows } from "../../linalg/index.js";
 import { accuracy, activationByName, classCount, classify, forward, loss } from "../../nn/index.js";
-import { stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import { pathFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import { predictionCheck } from "../memory.js";
 import { shown, type Output } from "../output.js";
 import { assertFiniteOutputs, fileRole, standardizedFeatures } from "../setup.js";
@@ -36,11 +36,11 @@ export const PREDICT_FLAGS: FlagSpecs = {
 };
 
 export function predictCommand(flags: Flags, output: Output): number {
-  const modelPath = stringFlag(flags, "model");
-  const dataPath = stringFlag(flags, "data");
-  const out = stringFlag(flags, "out");
-  if (modelPath === undefined) throw new UsageError("predict needs --model FILE");
-  if (dataPath === undefined) throw new UsageError("predict needs --data FILE.csv");
+  const modelPath = pathFlag(flags, "model");
+  const dataPath = pathFlag(flags, "data");
+  const out = pathFlag(flags, "out");
+  if (modelPath === undefined) throw new UsageError("no model: give --model FILE");
+  if (dataPath === undefined) throw new UsageError("no data: give --data FILE.csv");
   assertNoCollisions([
     ...fileRole("input", "--model", modelPath, "model"),
     ...fileRole("input", "--data", dataPath, "data"),

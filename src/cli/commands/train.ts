@@ -16,6 +16,7 @@ import {
 import { maxAbs, type Matrix } from "../../linalg/index.js";
 import { outputHeadFor } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
+import { quote } from "../../suggest.js";
 import {
   DEFAULT_OPTIMIZER,
   DivergenceError,
@@ -206,7 +207,7 @@ export async function runTraining(
   const signals = interruptible ? watchSignals(output) : undefined;
   let run: PreparedRun<TrainFlags> | undefined;
   try {
-    run = prepareRun("train", flags, {
+    run = prepareRun(flags, {
       modelFlag: "init-model",
       options: trainFlags,
       size: (options) => options,
@@ -556,7 +557,7 @@ function batchSizeFlag(flags: Flags): number | "full" {
   if (text === "full") return "full";
   const value = parseDecimal(text);
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new UsageError(`--batch-size must be a positive integer or "full", got "${text}"`);
+    throw new UsageError(`--batch-size must be a positive integer or "full", got ${quote(text)}`);
   }
   return value;
 }
