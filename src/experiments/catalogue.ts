@@ -6,7 +6,7 @@
  * from here, and index.ts's registry is checked against this list by its test.
  */
 import { UsageError } from "../errors.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean, quote } from "../suggest.js";
 
 /** An experiment's name and its one-line summary. */
 export interface CatalogueEntry {
@@ -86,6 +86,6 @@ export function checkedExperimentName(name: string): ExperimentName {
   if (found) return found.name;
   const names = CATALOGUE.map((e) => e.name);
   throw new UsageError(
-    `unknown experiment ${JSON.stringify(name)} (${didYouMean(name, names, JSON.stringify)}known: ${names.join(", ")}; see handgrad experiment --list)`,
+    `unknown experiment ${quote(name)} (${didYouMean(name, names, JSON.stringify)}known: ${names.join(", ")}; see handgrad experiment --list)`,
   );
 }

@@ -23,5 +23,9 @@ describe("the experiments' catalogue", () => {
     }
     expectThrows(() => checkedExperimentName("stabilty"), UsageError, /did you mean "stability"\?/);
     expectThrows(() => experimentByName("optimiser"), UsageError, /did you mean "optimizers"\?/);
+    // A long name is shown cut, not echoed whole.
+    const long = "x".repeat(100_000);
+    expectThrows(() => checkedExperimentName(long), UsageError, /\(100000 characters\)/);
+    expect(() => checkedExperimentName(long)).toThrow(/^.{0,400}$/s);
   });
 });
