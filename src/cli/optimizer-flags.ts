@@ -174,8 +174,9 @@ export function optimizerOptions(
   if (schedule === "step" && !flags.has("decay-every")) {
     throw new UsageError("--schedule step needs --decay-every E, the epochs between two decays");
   }
+  // + 0 turns −0 into 0: "--l2 -0" is λ = 0, and is recorded (model, checkpoint) as 0.
   const number = (flag: string, [valid, rule]: readonly [(x: number) => boolean, string]) =>
-    optionalFlag(flags, flag, () => numberFlag(flags, flag, 0, valid, rule));
+    optionalFlag(flags, flag, () => numberFlag(flags, flag, 0, valid, rule) + 0);
   const integer = (flag: string, min: number) =>
     optionalFlag(flags, flag, () => integerFlag(flags, flag, 0, min));
   const options: { [K in keyof OptimizerOptions]: OptimizerOptions[K] | undefined } = {

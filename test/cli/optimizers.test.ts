@@ -100,6 +100,46 @@ describe("train: the CLI's defaults are the library's", () => {
     },
   );
 
+  it("records --l2 -0 as 0 and shows a small ε in exponent form", async () => {
+    const save = path("minus-zero.json");
+    const r = await runMain([
+      "train",
+      "--dataset",
+      "moons",
+      "--epochs",
+      "2",
+      "--l2",
+      "-0",
+      "--optimizer",
+      "adam",
+      "--adam-eps",
+      "1e-6",
+      "--lr",
+      "0.01",
+      "--save",
+      save,
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(r.stderr.join("\n")).toMatch(/ε 1e-6[,)]/);
+    const training = loadModel(save).training!;
+    expect(Object.is(training.l2, 0)).toBe(true);
+    expect(readFileSync(save, "utf8")).not.toMatch(/"l2": ?-0/);
+  });
+
+  it("early stopping that keeps the starting model says so and what to try", async () => {
+    // A rate far too high: no epoch beats epoch 0 on the validation rows.
+    const args = ["train", "--dataset", "moons", "--validation", "0.3", "--patience", "2"];
+    const r = await runMain([...args, "--lr", "30", "--epochs", "100", "--divergence-factor", "0"]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(r.stderr.join("\n")).toMatch(/restored epoch 0\b/);
+    expect(r.stderr).toContain(
+      "hint: no epoch improved on the starting model's validation loss, so the model saved is the starting one; try a lower --lr, or a larger --patience",
+    );
+    // A run whose best epoch is later gets no such hint.
+    const fine = await runMain([...args, "--lr", "0.3", "--epochs", "20"]);
+    expect(fine.stderr.join("\n")).not.toMatch(/starting model's validation loss/);
+  });
+
   it("early stopping's defaults (min-delta, restore-best) are the library's", async () => {
     const save = path("m.json");
     const args = ["--epochs", "60", "--validation", "0.3", "--lr", "2", "--patience", "3"];

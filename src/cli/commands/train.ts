@@ -589,6 +589,11 @@ export async function trainCommand(flags: Flags, output: Output): Promise<number
       (save !== undefined ? `; saved ${shown(save)}` : ""),
   );
   if (run.hint !== undefined) output.log(run.hint);
+  if (earlyStop?.bestEpoch === 0) {
+    output.log(
+      `hint: no epoch improved on the starting model's validation loss, so the ${earlyStop.restored ? "model saved is the starting one" : "best model was the starting one"}; try a lower --lr, or a larger --patience`,
+    );
+  }
   const stalled = noProgressHint(first, final, run.trainData.y, K, !run.model.standardizer);
   if (stalled !== undefined) output.log(stalled);
   if (booleanFlag(flags, "json")) {
@@ -656,7 +661,8 @@ function noProgressHint(
 export function optimizerText(t: TrainingRecord): string {
   const parts = [`η ${t.learningRate}`];
   if (t.momentum !== undefined) parts.push(`μ ${t.momentum}`);
-  if (t.optimizer === "adam") parts.push(`β1 ${t.beta1}`, `β2 ${t.beta2}`, `ε ${t.adamEps}`);
+  if (t.optimizer === "adam")
+    parts.push(`β1 ${t.beta1}`, `β2 ${t.beta2}`, `ε ${t.adamEps!.toExponential()}`);
   if (t.schedule === "step") {
     parts.push(`η × ${t.decayRate} every ${plural(t.decayEvery ?? 0, "epoch")}`);
   }
