@@ -28,6 +28,7 @@ export {
 } from "./csv-text.js";
 export { applyStandardizer, fitStandardizer, type Standardizer } from "./standardize.js";
 export { splitDataset } from "./split.js";
+export { parseDecimal } from "./decimal.js";
 
 // The pieces io/csv-file.ts streams a file through (the same tokenizer and table builder as
 // the text parsers above, so a file and its text give the same result and the same errors).

@@ -245,3 +245,17 @@ describe("the optimizer's settings in the query string", () => {
     expect(parseTrainingText("beta1", "0,9")).toEqual({ problem: '"0,9" is not a number' });
   });
 });
+
+describe("numbers in links and controls", () => {
+  it("follow the CLI's grammar: no hex, no Infinity, no separators", () => {
+    for (const text of ["0x10", "Infinity", "1_000", "0b11", " "]) {
+      expect(parseTrainingText("warmup", text), text).toHaveProperty("problem");
+      expect(decodeSettings(`warmup=${encodeURIComponent(text)}`).warmup, text).toBe(
+        DEFAULT_SETTINGS.warmup,
+      );
+    }
+    expect(decodeSettings("lr=0x10").learningRate).toBe(DEFAULT_SETTINGS.learningRate);
+    expect(parseTrainingText("warmup", "1e1")).toEqual({ value: 10 });
+    expect(decodeSettings("clip-norm=2.5e0").clipNorm).toBe(2.5);
+  });
+});

@@ -12,7 +12,7 @@ import {
   type ActivationName,
   type InitName,
 } from "../../../src/nn/index.js";
-import { TOY_NAMES, type ToyName } from "../../../src/data/index.js";
+import { parseDecimal, TOY_NAMES, type ToyName } from "../../../src/data/index.js";
 import {
   DEFAULT_ADAM_EPS,
   DEFAULT_BETA1,
@@ -245,7 +245,7 @@ export function decodeSettings(query: string): Settings {
   const numeric =
     (key: keyof typeof LIMITS) =>
     (text: string): number | undefined =>
-      clampSetting(key, Number(text));
+      clampSetting(key, parseDecimal(text));
   const s: Settings = {
     dataset: read("dataset", choice(TOY_NAMES)),
     noise: read("noise", numeric("noise")),
@@ -289,7 +289,8 @@ export function parseTrainingText(
     const blank = BLANK_MEANS[key];
     return blank === undefined ? { problem: "enter a number" } : { value: blank };
   }
-  const value = Number(trimmed);
+  // The grammar of the CLI's numbers and CSV cells: no hex ("0x10"), no "Infinity", no "1_000".
+  const value = parseDecimal(trimmed);
   return Number.isFinite(value) ? { value } : { problem: `"${trimmed}" is not a number` };
 }
 
