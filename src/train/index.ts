@@ -31,6 +31,7 @@ export {
   OPTION_NAMES,
   trainingRecord,
   type OptimizerOptions,
+  type RunRecord,
   type TrainingRecord,
 } from "./record.js";
 export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
