@@ -88,6 +88,7 @@ export {
   type TrainResult,
   type TrainState,
   type OptimizerOptions,
+  type RunRecord,
   type TrainingRecord,
 } from "./train/index.js";
 export {
@@ -126,11 +127,19 @@ export {
   serializeModel,
   writeFileAtomic,
   type Checkpoint,
+  type ClassLabel,
   type CsvFileLimits,
   type DataFingerprint,
   type Model,
   type OptionValue,
 } from "./io/index.js";
+export {
+  Classifier,
+  type ClassifierOptions,
+  type FitAsyncOptions,
+  type FitOptions,
+  type Rows,
+} from "./model/index.js";
 export {
   DataError,
   FileError,

@@ -19,6 +19,7 @@ const root = resolve(import.meta.dirname, "..");
 const RANKS: Readonly<Record<string, number>> = {
   // The ground: error types, the matrix and its kernels, the seeded generator, "did you mean".
   "errors.ts": 0,
+  "version.ts": 0,
   linalg: 1,
   "rng.ts": 1,
   "suggest.ts": 1,
@@ -30,7 +31,7 @@ const RANKS: Readonly<Record<string, number>> = {
   train: 4,
   // Files in and out: with cli, the only place that touches the file system.
   io: 5,
-  model: 6, // the Classifier (not yet written)
+  model: 6, // the Classifier
   // The package entry (the curated library surface), and the apps below the command line.
   "index.ts": 7,
   experiments: 7,

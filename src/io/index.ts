@@ -17,7 +17,14 @@ export {
   writeToUnusedPath,
 } from "./paths.js";
 export { type FileLock, lockAllForWriting, lockForWriting } from "./lock.js";
-export { loadModel, type Model, parseModel, saveModel, serializeModel } from "./model-file.js";
+export {
+  type ClassLabel,
+  loadModel,
+  type Model,
+  parseModel,
+  saveModel,
+  serializeModel,
+} from "./model-file.js";
 export {
   type Checkpoint,
   dataFingerprint,

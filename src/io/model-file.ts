@@ -4,7 +4,7 @@ import { readUtf8File } from "./files.js";
 import { writeFileAtomic } from "./write.js";
 import { parseModel, serializeModel, type Model } from "./model-format.js";
 
-export { parseModel, serializeModel, type Model } from "./model-format.js";
+export { type ClassLabel, parseModel, serializeModel, type Model } from "./model-format.js";
 
 /** Writes the model file atomically (a temporary file renamed over `path`). */
 export function saveModel(path: string, model: Model): void {

@@ -1,31 +1,47 @@
 /**
- * The model file: JSON with the four parameters as nested arrays (rows of W1 and W2),
- * the activation, and the standardisation when the model was trained on standardised data.
+ * The model file: JSON with the four parameters as nested arrays (rows of W1 and W2), the
+ * output head, the activation, the names of the features and the labels of the classes, and
+ * the standardisation when the model was trained on standardised data. Version 2:
  *
- *   {"format": "handgrad-model", "version": 1, "activation": "tanh",
+ *   {"format": "handgrad-model", "version": 2, "activation": "tanh", "output": "sigmoid",
+ *    "features": ["mean_radius", …D names],          (optional: absent, columns by position)
+ *    "classes": ["B", "M"],                           (optional: absent, classes 0..K−1)
  *    "W1": [[…H numbers] × D rows], "b1": [H], "W2": [[one number] × H rows], "b2": [1],
- *    "standardize": {"mean": [D], "std": [D]}}            (the last key only when used)
+ *    "standardize": {"mean": [D], "std": [D]},       (only when used)
+ *    "training": {…}}                                 (optional: what trained it)
  *
- * A softmax model over K ≥ 2 classes adds "output": "softmax" after "activation", with W2
- * rows of K numbers and K numbers in b2. Without the key (or with "sigmoid") the model is
- * binary, W2 H×1: every file written before the softmax head reads as it did.
+ * "output" is "sigmoid" (binary: W2 H×1, b2 one number, two classes) or "softmax" (K ≥ 2
+ * classes: W2 rows of K numbers, K numbers in b2). "features" names the D columns of W1's
+ * rows, in order, all different. "classes" holds the labels as they appeared in the data,
+ * strings or numbers, in class-index order (the label of class 0 first; for the sigmoid head,
+ * class 1 is the positive one, p = σ(z2)), two for the sigmoid head and K for a softmax; no
+ * two with the same text (1 and "1" would be one value in a CSV).
  *
- * A model written by `handgrad train --save` or exported by the playground ends with
- * "training": what trained it, in the names of the library's TrainOptions (see
- * TrainingRecord in train/record.ts, which builds it):
+ * Version 1 (every file written before version 2) still reads: it has no "features" and no
+ * "classes" (a model read from it has neither, and the readers take its columns by position
+ * and its classes as 0..K−1), and "output" is optional (absent: "sigmoid"). Everything
+ * written now is version 2.
  *
- *   "training": {"optimizer": "adam", "learningRate": 0.01, "beta1": 0.9, "beta2": 0.999,
- *                "adamEps": 1e-8, "l2": 0.001, "schedule": "cosine", "lrMin": 0,
- *                "warmup": 100, "clipNorm": 1, "patience": 20, "minDelta": 0, "restoreBest": true}
+ * "training" records what trained the model, in the names of the library's TrainOptions (see
+ * TrainingRecord in train/record.ts, which builds it), on one line:
+ *
+ *   "training": {"handgrad": "0.1.0", "optimizer": "adam", "learningRate": 0.01, "beta1": 0.9,
+ *                "beta2": 0.999, "adamEps": 1e-8, "l2": 0.001, "schedule": "cosine", "lrMin": 0,
+ *                "warmup": 100, "clipNorm": 1, "patience": 20, "minDelta": 0,
+ *                "restoreBest": true, "epochs": 200, "batchSize": 32, "validationFraction": 0.25,
+ *                "seed": 0}
  *
  * Only the hyper-parameters the rule, the schedule and early stopping use appear; warm-up,
- * clipping and early stopping only when on. The key is optional: a model without it (every
- * file written before it) reads as before, and reading ignores nothing: loadModel returns it,
- * checked like the rest.
+ * clipping and early stopping only when on; "shuffle": false only when the rows were not
+ * reshuffled. "handgrad", "epochs", "batchSize", "shuffle", "validationFraction" and "seed"
+ * are version 2's (each optional). Nothing that would make two identical runs differ (a date,
+ * the machine, the engine) is recorded. The key is optional: loadModel returns it, checked
+ * like the rest.
  *
- * Numbers are written in the shortest form that reads back to the same float64 (and −0
- * as "-0"), so a model round-trips bit for bit. Loading validates everything and names
- * what is wrong.
+ * Reading is strict: an unknown key, a duplicated key (with its line), a missing one or a
+ * value out of range is refused with a ModelFileError naming it. Numbers are written in the
+ * shortest form that reads back to the same float64 (and −0 as "-0"), so a model round-trips
+ * bit for bit.
  *
  * This module holds the format alone (text in, text out: no file access, so a browser can use
  * it); model-file.ts adds reading and writing files.
@@ -45,7 +61,13 @@ import { OPTIMIZER_NAMES, SCHEDULE_NAMES, type TrainingRecord } from "../train/i
 import { describeValue as describe, parseJsonStrictly, requiredKey } from "./strict-json.js";
 
 export const MODEL_FORMAT = "handgrad-model";
-export const MODEL_VERSION = 1;
+/** The version written. */
+export const MODEL_VERSION = 2;
+/** The versions read. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
+
+/** A class label as it appeared in the data: a string or a finite number. */
+export type ClassLabel = string | number;
 
 /** A trained network: what a model file holds. */
 export interface Model {
@@ -53,6 +75,17 @@ export interface Model {
   readonly activation: ActivationName;
   /** The trained parameters W1, b1, W2, b2. */
   readonly params: Params;
+  /**
+   * The names of the D features, in the order of W1's rows (version 2). Absent (every
+   * version 1 file, or a model built without them): the columns are taken by position.
+   */
+  readonly features?: readonly string[];
+  /**
+   * The class labels as they appeared in the data, in class-index order: two for the sigmoid
+   * head (the negative class, then the positive), K for a softmax over K (version 2). Absent:
+   * the classes are 0..K−1 (0 and 1 for the sigmoid head).
+   */
+  readonly classes?: readonly ClassLabel[];
   /** Applied to the features before the network, when the model was trained on standardised data. */
   readonly standardizer?: Standardizer;
   /** What trained it (written by `handgrad train --save`; absent in other model files). */
@@ -66,6 +99,8 @@ const TRAINING_FIELDS: readonly {
   readonly rule: string;
   /** The record it may appear in (with what it applies to), when not every one. */
   readonly appliesTo?: readonly [(record: Record<string, unknown>) => boolean, string];
+  /** The first file version with the key (absent: every version). */
+  readonly since?: number;
 }[] = (() => {
   const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
   const unit = (v: unknown): boolean => isNumber(v) && v >= 0 && v < 1;
@@ -84,6 +119,12 @@ const TRAINING_FIELDS: readonly {
     "patience",
   ] as const;
   return [
+    {
+      key: "handgrad",
+      valid: (v) => typeof v === "string" && v.length > 0,
+      rule: "a non-empty string (the version)",
+      since: 2,
+    },
     {
       key: "optimizer",
       valid: (v) => (OPTIMIZER_NAMES as readonly unknown[]).includes(v),
@@ -133,6 +174,21 @@ const TRAINING_FIELDS: readonly {
       rule: "true or false",
       appliesTo: patience,
     },
+    { key: "epochs", valid: integer(0), rule: "a non-negative integer", since: 2 },
+    {
+      key: "batchSize",
+      valid: (v) => v === "full" || integer(1)(v),
+      rule: 'a positive integer or "full"',
+      since: 2,
+    },
+    { key: "shuffle", valid: (v) => v === false, rule: "false (absent: shuffled)", since: 2 },
+    {
+      key: "validationFraction",
+      valid: (v) => isNumber(v) && v > 0 && v < 1,
+      rule: "a number in (0, 1)",
+      since: 2,
+    },
+    { key: "seed", valid: integer(0), rule: "a non-negative integer", since: 2 },
   ];
 })();
 const TRAINING_KEYS = new Set<string>(TRAINING_FIELDS.map((f) => f.key));
@@ -152,7 +208,9 @@ function modelText(model: Model): string {
     `{\n  "format": "${MODEL_FORMAT}"`,
     `  "version": ${MODEL_VERSION}`,
     `  "activation": ${JSON.stringify(model.activation)}`,
-    ...(W2.cols > 1 ? [`  "output": ${JSON.stringify(outputHeadFor(W2.cols).name)}`] : []),
+    `  "output": ${JSON.stringify(outputHeadFor(W2.cols).name)}`,
+    ...(model.features ? [`  "features": ${stringsText(model.features)}`] : []),
+    ...(model.classes ? [`  "classes": ${labelsText(model.classes)}`] : []),
     `  "W1": ${matrixText(W1)}`,
     `  "b1": ${vectorText(b1.data)}`,
     `  "W2": ${matrixText(W2)}`,
@@ -171,6 +229,8 @@ const KNOWN_KEYS = new Set([
   "version",
   "activation",
   "output",
+  "features",
+  "classes",
   "W1",
   "b1",
   "W2",
@@ -179,6 +239,8 @@ const KNOWN_KEYS = new Set([
   "training",
 ]);
 const STANDARDIZE_KEYS = new Set(["mean", "std"]);
+/** The keys version 1 does not have. */
+const VERSION_2_KEYS = new Set(["features", "classes"]);
 
 /**
  * Parses and validates the text of a model file (`source` names it in errors): valid JSON
@@ -207,8 +269,14 @@ export function modelFromJson(json: unknown, source: string): Model {
   const format = requiredKey(json, "format", fail);
   if (format !== MODEL_FORMAT) fail(`"format" must be "${MODEL_FORMAT}", got ${describe(format)}`);
   const version = requiredKey(json, "version", fail);
-  if (version !== MODEL_VERSION)
-    fail(`unsupported "version" ${describe(version)} (this handgrad reads ${MODEL_VERSION})`);
+  if (!READABLE_VERSIONS.includes(version as number))
+    fail(
+      `unsupported "version" ${describe(version)} (this handgrad reads ${READABLE_VERSIONS.join(" and ")})`,
+    );
+  if (version === 1) {
+    for (const key of Object.keys(json))
+      if (VERSION_2_KEYS.has(key)) fail(`${describe(key)} needs "version": 2 (this file says 1)`);
+  }
   const activation = requiredKey(json, "activation", fail);
   if (typeof activation !== "string" || !(ACTIVATION_NAMES as string[]).includes(activation)) {
     fail(`"activation" must be one of ${ACTIVATION_NAMES.join(", ")}, got ${describe(activation)}`);
@@ -217,7 +285,8 @@ export function modelFromJson(json: unknown, source: string): Model {
   const D = W1.rows;
   const H = W1.cols;
   const b1 = vectorField(json, "b1", H, `H = ${H}, the width of W1`, fail);
-  const output = json["output"] === undefined ? "sigmoid" : json["output"];
+  const output = version === 1 && json["output"] === undefined ? "sigmoid" : json["output"];
+  if (output === undefined) requiredKey(json, "output", fail);
   if (typeof output !== "string" || !(OUTPUT_NAMES as readonly string[]).includes(output)) {
     fail(`"output" must be one of ${OUTPUT_NAMES.join(", ")}, got ${describe(output)}`);
   }
@@ -232,11 +301,21 @@ export function modelFromJson(json: unknown, source: string): Model {
   const b2 = vectorField(json, "b2", K, K === 1 ? "one output" : `K = ${K}, the width of W2`, fail);
   const params: Params = { W1, b1: rowVector(b1), W2, b2: rowVector(b2) };
 
+  const features =
+    json["features"] === undefined ? undefined : featuresFromJson(json["features"], D, fail);
+  const classes =
+    json["classes"] === undefined
+      ? undefined
+      : classesFromJson(json["classes"], K, output as string, fail);
   const training =
-    json["training"] === undefined ? undefined : trainingFromJson(json["training"], fail);
+    json["training"] === undefined
+      ? undefined
+      : trainingFromJson(json["training"], version as number, fail);
   const model = {
     activation: activation as ActivationName,
     params,
+    ...(features ? { features } : {}),
+    ...(classes ? { classes } : {}),
     ...(training ? { training } : {}),
   };
   const standardize = json["standardize"];
@@ -254,15 +333,17 @@ export function modelFromJson(json: unknown, source: string): Model {
 }
 
 /** The "training" object, checked: known keys, each value in range, each where it applies. */
-function trainingFromJson(json: unknown, fail: Fail): TrainingRecord {
+function trainingFromJson(json: unknown, version: number, fail: Fail): TrainingRecord {
   if (!isObject(json)) return fail(`"training" must be an object`);
   for (const key of Object.keys(json)) {
     if (!TRAINING_KEYS.has(key)) fail(`unknown key ${describe(`training.${key}`)}`);
   }
   requiredKey(json, "optimizer", fail, ["training"]);
   requiredKey(json, "learningRate", fail, ["training"]);
-  for (const { key, valid, rule, appliesTo } of TRAINING_FIELDS) {
+  for (const { key, valid, rule, appliesTo, since } of TRAINING_FIELDS) {
     if (!Object.hasOwn(json, key)) continue;
+    if (since !== undefined && version < since)
+      fail(`"training.${key}" needs "version": ${since} (this file says ${version})`);
     const value = json[key];
     if (!valid(value)) fail(`"training.${key}" must be ${rule}, got ${describe(value)}`);
     if (appliesTo && !appliesTo[0](json)) {
@@ -270,6 +351,56 @@ function trainingFromJson(json: unknown, fail: Fail): TrainingRecord {
     }
   }
   return json as unknown as TrainingRecord;
+}
+
+/** "features": D strings, all different, one per row of W1. */
+function featuresFromJson(json: unknown, D: number, fail: Fail): string[] {
+  if (!Array.isArray(json) || json.length !== D)
+    return fail(`"features" must be an array of ${D} names (D = ${D}, the rows of W1)`);
+  const seen = new Map<string, number>();
+  json.forEach((name: unknown, j) => {
+    if (typeof name !== "string") fail(`"features"[${j}] must be a string, got ${describe(name)}`);
+    const before = seen.get(name as string);
+    if (before !== undefined)
+      fail(`"features"[${j}] ${describe(name)} repeats "features"[${before}]: names must differ`);
+    seen.set(name as string, j);
+  });
+  return json as string[];
+}
+
+/** "classes": the labels of the head's classes (2 for sigmoid, K for softmax), all different. */
+function classesFromJson(json: unknown, K: number, output: string, fail: Fail): ClassLabel[] {
+  const count = Math.max(K, 2);
+  const why = output === "sigmoid" ? "the sigmoid head's two" : `K = ${K}, the width of W2`;
+  if (!Array.isArray(json) || json.length !== count)
+    return fail(`"classes" must be an array of ${count} labels (${why})`);
+  const seen = new Map<string, number>();
+  json.forEach((label: unknown, k) => {
+    if (!(typeof label === "string" || (typeof label === "number" && Number.isFinite(label))))
+      fail(`"classes"[${k}] must be a string or a finite number, got ${describe(label)}`);
+    const text = labelKey(label as ClassLabel);
+    const before = seen.get(text);
+    if (before !== undefined)
+      fail(`"classes"[${k}] ${describe(label)} repeats "classes"[${before}]: labels must differ`);
+    seen.set(text, k);
+  });
+  return json as ClassLabel[];
+}
+
+/**
+ * The text a label is compared by: two labels with the same text (1 and "1") would be one
+ * value in a CSV file, so a model may not hold both.
+ */
+export function labelKey(label: ClassLabel): string {
+  return typeof label === "number" ? numberText(label) : label;
+}
+
+function stringsText(values: readonly string[]): string {
+  return `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
+}
+
+function labelsText(values: readonly ClassLabel[]): string {
+  return `[${values.map((v) => (typeof v === "number" ? numberText(v) : JSON.stringify(v))).join(", ")}]`;
 }
 
 /** The "training" object on one line, its keys in TRAINING_FIELDS' order. */

@@ -11,6 +11,8 @@ export {
   assertParams,
   assertParamShapes,
   cloneParams,
+  DEFAULT_ACTIVATION,
+  DEFAULT_HIDDEN,
   defaultInitFor,
   type Grads,
   gradsAreFinite,

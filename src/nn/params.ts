@@ -15,6 +15,7 @@ import {
   type Matrix,
 } from "../linalg/index.js";
 import { Rng } from "../rng.js";
+import type { ActivationName } from "./activations.js";
 
 /** The network's four parameters, for D inputs, H hidden units and K output logits. */
 export interface Params {
@@ -64,6 +65,10 @@ export interface InitOptions {
   /** The constant every bias starts at (0 by default; e.g. 0.01 keeps relu units alive). */
   readonly biasInit?: number;
 }
+
+/** The hidden units and the activation of a network when none are given (the CLI, a Classifier). */
+export const DEFAULT_HIDDEN = 16;
+export const DEFAULT_ACTIVATION: ActivationName = "tanh";
 
 /** The init scheme the CLI picks when none is given: he for relu-like f, xavier otherwise. */
 export function defaultInitFor(activation: string): InitName {

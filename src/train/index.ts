@@ -31,14 +31,19 @@ export {
   OPTION_NAMES,
   trainingRecord,
   type OptimizerOptions,
+  type RunRecord,
   type TrainingRecord,
 } from "./record.js";
 export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
 export {
   type BestEpoch,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_EPOCHS,
   DEFAULT_L2,
+  DEFAULT_LEARNING_RATE,
   DEFAULT_MIN_DELTA,
   DEFAULT_RESTORE_BEST,
+  DEFAULT_SEED,
   type Divergence,
   DivergenceError,
   type EarlyStop,

@@ -5,6 +5,7 @@
  * One function builds it from TrainOptions, for every app that saves a model (the CLI's
  * train --save, the playground's export), so that a model says the same about the same run.
  */
+import { HANDGRAD_VERSION } from "../version.js";
 import { optimizerSettings, type OptimizerName } from "./optimizers.js";
 import {
   DEFAULT_DECAY_RATE,
@@ -45,12 +46,34 @@ export type OptimizerOptions = Pick<
  * the learning-rate schedule and its parameters, and the warm-up, gradient clipping and early
  * stopping when they were on; each under its TrainOptions name, with its meaning there.
  */
-export type TrainingRecord = OptimizerOptions & {
-  /** The update rule. */
-  readonly optimizer: OptimizerName;
-  /** The base learning rate η. */
-  readonly learningRate: number;
-};
+export type TrainingRecord = OptimizerOptions &
+  Partial<RunRecord> & {
+    /** The update rule. */
+    readonly optimizer: OptimizerName;
+    /** The base learning rate η. */
+    readonly learningRate: number;
+  };
+
+/**
+ * The rest of what trained a model (model file version 2), beside the update rule: the
+ * handgrad that ran it, the epochs, the batch size, the shuffling, the validation fraction
+ * and the seed. Nothing that two identical runs would differ in (no time, no machine, no
+ * engine or thread count: both give bit-identical results).
+ */
+export interface RunRecord {
+  /** The version of the handgrad that trained the model (package.json's). */
+  readonly handgrad: string;
+  /** The passes over the training rows asked for (early stopping may have ended sooner). */
+  readonly epochs: number;
+  /** Rows per step, or "full" for full-batch gradient descent. */
+  readonly batchSize: number | "full";
+  /** False when the rows were not reshuffled every epoch (absent: they were). */
+  readonly shuffle?: boolean;
+  /** The fraction of the rows held out for validation (absent: none). */
+  readonly validationFraction?: number;
+  /** The seed of every random choice (the split, the initial weights, the shuffling). */
+  readonly seed: number;
+}
 
 /**
  * The name of each of these options outside the library, in kebab case: the CLI's flag
@@ -78,13 +101,20 @@ export const OPTION_NAMES: Readonly<Record<keyof OptimizerOptions, string>> = {
 /**
  * What trained the model, for its file and the --json summary: the rule and η with the
  * hyper-parameters the rule uses (the library's defaults where no flag was given), λ, the
- * schedule with its own parameters, and the warm-up, clipping and early stopping when on.
+ * schedule with its own parameters, and the warm-up, clipping and early stopping when on;
+ * given `run`, also this handgrad's version, the epochs, batch size, shuffling, validation
+ * fraction and seed (see RunRecord).
  */
-export function trainingRecord(options: OptimizerOptions, learningRate: number): TrainingRecord {
+export function trainingRecord(
+  options: OptimizerOptions,
+  learningRate: number,
+  run?: Omit<RunRecord, "handgrad">,
+): TrainingRecord {
   const { name, momentum, beta1, beta2, eps } = optimizerSettings(options);
   const schedule: ScheduleName = options.schedule ?? DEFAULT_SCHEDULE;
   const warmup = options.warmup ?? DEFAULT_WARMUP;
   return {
+    ...(run === undefined ? {} : { handgrad: HANDGRAD_VERSION }),
     optimizer: name,
     learningRate,
     ...(MOMENTUM_RULES.includes(name) ? { momentum } : {}),
@@ -103,6 +133,17 @@ export function trainingRecord(options: OptimizerOptions, learningRate: number):
           patience: options.patience,
           minDelta: options.minDelta ?? DEFAULT_MIN_DELTA,
           restoreBest: options.restoreBest ?? DEFAULT_RESTORE_BEST,
+        }),
+    ...(run === undefined
+      ? {}
+      : {
+          epochs: run.epochs,
+          batchSize: run.batchSize,
+          ...(run.shuffle === false ? { shuffle: false } : {}),
+          ...(run.validationFraction === undefined
+            ? {}
+            : { validationFraction: run.validationFraction }),
+          seed: run.seed,
         }),
   };
 }

@@ -224,6 +224,15 @@ export interface EarlyStop {
   readonly restored: boolean;
 }
 
+/**
+ * The defaults of a run of `handgrad train` and of a Classifier (η, epochs, rows per step,
+ * the seed): one place, that both import.
+ */
+export const DEFAULT_LEARNING_RATE = 0.5;
+export const DEFAULT_EPOCHS = 200;
+export const DEFAULT_BATCH_SIZE = 32;
+export const DEFAULT_SEED = 0;
+
 /** The defaults of λ (no penalty) and of early stopping's minDelta and restoreBest. */
 export const DEFAULT_L2 = 0;
 export const DEFAULT_MIN_DELTA = 0;

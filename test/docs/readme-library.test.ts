@@ -4,7 +4,7 @@
  * settings against the package entry, and run to the end against the built package.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,8 +27,15 @@ afterAll(() => {
 });
 
 describe("README: the Library section's code", () => {
-  it("has the blocks a user copies: train in one call, and a Trainer stepped and resumed", () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(2);
+  it("has the blocks a user copies: a Classifier in five lines, train in one call, and a Trainer stepped and resumed", () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    const first = (blocks[0] as string)
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("import"));
+    expect(first).toHaveLength(5);
+    expect(blocks[0]).toMatch(
+      /new Classifier\([\s\S]*\.fit\([\s\S]*\.predict\([\s\S]*\.score\([\s\S]*\.save\(/,
+    );
     expect(blocks.join("\n")).toMatch(/new Trainer\([\s\S]*\.state\(\)/);
   });
 
@@ -59,10 +66,21 @@ describe("README: the Library section's code", () => {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     }).outputText;
     writeFileSync(join(runDir, "library.mjs"), js);
+    // The first block reads the shipped breast-cancer data, as from a clone of the repository.
+    mkdirSync(join(runDir, "data"));
+    copyFileSync(join(root, "data/breast_cancer.csv"), join(runDir, "data/breast_cancer.csv"));
     const run = spawnSync(process.execPath, ["library.mjs"], { cwd: runDir, encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    // The first block saves a model; the second logs each epoch of a 50-epoch run.
+    // The Classifier block prints three predictions and a held-out accuracy and saves its
+    // model (with the feature names); the next saves a model; the last logs each epoch of a
+    // 50-epoch run.
+    const [predicted, score] = run.stdout.split("\n")[0]!.split(/(?<=\]) /);
+    expect(predicted).toMatch(/^\[ [01], [01], [01] \]$/);
+    expect(Number(score)).toBeGreaterThan(0.9);
+    expect(readFileSync(join(runDir, "breast-cancer.json"), "utf8")).toMatch(
+      /"features": \["mean_radius", /,
+    );
     expect(readFileSync(join(runDir, "moons.json"), "utf8")).toMatch(/"activation": "tanh"/);
     expect(run.stdout.trim().split("\n").at(-1)).toMatch(/^50 \d/);
   }, 60_000);

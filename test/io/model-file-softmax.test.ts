@@ -36,18 +36,18 @@ describe("softmax model files", () => {
     expect(serializeModel(back)).toBe(serializeModel(model));
   });
 
-  it('leave binary files unchanged: no "output" key, and "output": "sigmoid" reads the same', () => {
+  it('write "output": "sigmoid" for a binary model (version 2); a version 1 file without it reads as sigmoid', () => {
     const binary: Model = {
       activation: "tanh",
       params: initParams({ inputs: 2, hidden: 3, init: "xavier", seed: 1 }),
     };
     const text = serializeModel(binary);
-    expect(text).not.toMatch(/"output"/);
-    const explicit = text.replace(
-      '"activation": "tanh",',
-      '"activation": "tanh", "output": "sigmoid",',
-    );
-    expect(serializeModel(parseModel(explicit))).toBe(text);
+    expect(text).toMatch(/"activation": "tanh",\n {2}"output": "sigmoid",\n {2}"W1"/);
+    const version1 = text
+      .replace('"version": 2', '"version": 1')
+      .replace('\n  "output": "sigmoid",', "");
+    expect(version1).not.toMatch(/"output"/);
+    expect(serializeModel(parseModel(version1))).toBe(text);
   });
 
   const json = (K: number): Record<string, unknown> => JSON.parse(serializeModel(softmaxModel(K)));
@@ -81,6 +81,13 @@ describe("softmax model files", () => {
       j["b2"] = [0];
     });
     expect(one).toThrow(/"W2" must be 4×K with K ≥ 2 classes .*got 4×1/);
-    expect(refusal((j) => delete j["output"])).toThrow(/"W2" must be 4×1 .*got 4×3/);
+    expect(refusal((j) => (j["output"] = "sigmoid"))).toThrow(/"W2" must be 4×1 .*got 4×3/);
+    // version 1: no "output" means sigmoid
+    expect(
+      refusal((j) => {
+        delete j["output"];
+        j["version"] = 1;
+      }),
+    ).toThrow(/"W2" must be 4×1 .*got 4×3/);
   });
 });

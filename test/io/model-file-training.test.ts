@@ -89,8 +89,36 @@ describe('model file "training"', () => {
     ['"training": {"learningRate": 0.5}', 'missing key "training.optimizer"'],
     ['"training": {"optimizer": "sgd"}', 'missing key "training.learningRate"'],
     [
-      '"training": {"optimizer": "sgd", "learningRate": 0.5, "epochs": 3}',
-      'unknown key "training.epochs"',
+      '"training": {"optimizer": "sgd", "learningRate": 0.5, "epoch": 3}',
+      'unknown key "training.epoch"',
+    ],
+    [
+      '"training": {"handgrad": "", "optimizer": "sgd", "learningRate": 0.5}',
+      '"training.handgrad" must be a non-empty string (the version), got ""',
+    ],
+    [
+      '"training": {"optimizer": "sgd", "learningRate": 0.5, "epochs": -1}',
+      '"training.epochs" must be a non-negative integer, got -1',
+    ],
+    [
+      '"training": {"optimizer": "sgd", "learningRate": 0.5, "batchSize": 0}',
+      '"training.batchSize" must be a positive integer or "full", got 0',
+    ],
+    [
+      '"training": {"optimizer": "sgd", "learningRate": 0.5, "batchSize": "half"}',
+      '"training.batchSize" must be a positive integer or "full", got "half"',
+    ],
+    [
+      '"training": {"optimizer": "sgd", "learningRate": 0.5, "shuffle": true}',
+      '"training.shuffle" must be false (absent: shuffled), got true',
+    ],
+    [
+      '"training": {"optimizer": "sgd", "learningRate": 0.5, "validationFraction": 1}',
+      '"training.validationFraction" must be a number in (0, 1), got 1',
+    ],
+    [
+      '"training": {"optimizer": "sgd", "learningRate": 0.5, "seed": 1.5}',
+      '"training.seed" must be a non-negative integer, got 1.5',
     ],
     [
       '"training": {"optimizer": "rmsprop", "learningRate": 0.5}',

@@ -26,11 +26,12 @@ function sampleModel(): Model {
 }
 
 describe("model file", () => {
-  it("has the documented layout: format, version, activation, W1 D rows of H, b1 H, W2 H rows of 1, b2 1", () => {
+  it("has the documented layout: format, version 2, activation, output, W1 D rows of H, b1 H, W2 H rows of 1, b2 1", () => {
     const json = JSON.parse(serializeModel(sampleModel()));
     expect(json.format).toBe("handgrad-model");
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
     expect(json.activation).toBe("tanh");
+    expect(json.output).toBe("sigmoid");
     expect(json.W1).toHaveLength(3);
     expect(json.W1[0]).toHaveLength(4);
     expect(json.b1).toHaveLength(4);
@@ -76,7 +77,11 @@ describe("model file", () => {
   const base = JSON.parse(serializeModel(sampleModel()));
   const broken: [string, (m: Record<string, unknown>) => unknown, RegExp][] = [
     ["wrong format", (m) => ({ ...m, format: "keras" }), /"format" must be "handgrad-model"/],
-    ["newer version", (m) => ({ ...m, version: 2 }), /unsupported "version" 2/],
+    [
+      "newer version",
+      (m) => ({ ...m, version: 3 }),
+      /unsupported "version" 3 \(this handgrad reads 1 and 2\)/,
+    ],
     ["unknown activation", (m) => ({ ...m, activation: "gelu" }), /"activation" must be one of/],
     [
       "ragged W1",
@@ -227,7 +232,7 @@ describe("model files are read strictly", () => {
     );
   });
 
-  const required = ["format", "version", "activation", "W1", "b1", "W2", "b2"];
+  const required = ["format", "version", "activation", "output", "W1", "b1", "W2", "b2"];
   for (const key of required) {
     it(`refuses a model without "${key}": m.json: missing key "${key}"`, () => {
       const json = JSON.parse(text);
@@ -247,7 +252,7 @@ describe("model files are read strictly", () => {
     });
   }
 
-  it('loads a model without the optional "output" and "standardize"', () => {
+  it('loads a model without the optional "standardize"', () => {
     const json = JSON.parse(text);
     delete json.standardize;
     expect(parseModel(JSON.stringify(json)).standardizer).toBeUndefined();

@@ -18,6 +18,9 @@ import { outputHeadFor } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
 import { quote } from "../../suggest.js";
 import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_EPOCHS,
+  DEFAULT_LEARNING_RATE,
   DEFAULT_OPTIMIZER,
   DivergenceError,
   MAX_THREADS,
@@ -56,9 +59,6 @@ import { progressBar } from "../progress.js";
 import { percent, readableNumber, sci, trainingOutcomeText } from "../report.js";
 import { DATA_FLAGS, NETWORK_FLAGS, prepareRun, type PreparedRun } from "../setup.js";
 
-export const DEFAULT_LEARNING_RATE = 0.5;
-export const DEFAULT_EPOCHS = 200;
-export const DEFAULT_BATCH_SIZE = 32;
 /** Stop when an epoch's loss exceeds this many times its best value (and the starting loss). */
 export const DEFAULT_DIVERGENCE_FACTOR = 1000;
 /** Where an interrupted run without --checkpoint saves its state (in the working folder). */

@@ -1,0 +1,749 @@
+/**
+ * The network as a product: a Classifier fits plain rows (`number[][]`, typed-array rows or a
+ * Matrix) to labels of any strings or numbers, remembers the feature names, the class labels
+ * and the standardisation, and predicts labels, probabilities and accuracy on new rows.
+ *
+ * It is the lower-level API in one object, not a second implementation: fit(X, y) is
+ *
+ *   classes  = the distinct labels, sorted (numbers numerically, before strings)
+ *   y        = each label's index in classes                        N×1
+ *   split    = splitDataset({X, y}, validation, streamSeed(seed, "split"))   (with validation)
+ *   s        = fitStandardizer(split.train.X)                       (with standardize, default)
+ *   θ0       = initParams({D, hidden, init, seed: streamSeed(seed, "init"), outputs})
+ *   result   = new Trainer(θ0, standardised train, {…, seed: streamSeed(seed, "shuffle")}).run()
+ *
+ * the same steps and seeds as `handgrad train` with the same settings, so a Classifier and
+ * the CLI give the same model bit for bit. Two classes use the sigmoid head (class 1, the
+ * positive one, is the second in sorted order unless `positive` names it), more the softmax.
+ *
+ * Browser use: everything but save() and load() (which read and write files through io/)
+ * runs in a browser; fitAsync trains in slices and yields to the event loop between them.
+ */
+import {
+  applyStandardizer,
+  fitStandardizer,
+  splitDataset,
+  type Dataset,
+  type Standardizer,
+} from "../data/index.js";
+import { DataError, UsageError } from "../errors.js";
+import {
+  assertMatrix,
+  describeValue,
+  matrix,
+  type Matrix,
+  type ThreadsOption,
+} from "../linalg/index.js";
+import {
+  ACTIVATION_NAMES,
+  classify,
+  cloneParams,
+  DEFAULT_ACTIVATION,
+  DEFAULT_HIDDEN,
+  defaultInitFor,
+  forward,
+  initParams,
+  type ActivationName,
+  type InitName,
+  type Params,
+} from "../nn/index.js";
+import { loadModel, saveModel } from "../io/model-file.js";
+import {
+  labelKey,
+  modelFromJson,
+  parseModel,
+  serializeModel,
+  type ClassLabel,
+  type Model,
+} from "../io/model-format.js";
+import { streamSeed } from "../rng.js";
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_EPOCHS,
+  DEFAULT_LEARNING_RATE,
+  DEFAULT_SEED,
+  Trainer,
+  trainingRecord,
+  type EarlyStop,
+  type EpochRecord,
+  type LabelledData,
+  type OptimizerOptions,
+  type TrainEngine,
+  type TrainerOptions,
+  type TrainResult,
+} from "../train/index.js";
+
+/** The rows a Classifier takes: arrays of numbers, typed-array rows, or a Matrix (N×D). */
+export type Rows = Matrix | readonly (readonly number[] | ArrayLike<number>)[];
+
+/** A Classifier's settings; each has the CLI's default (`handgrad train --help`). */
+export interface ClassifierOptions extends OptimizerOptions {
+  /** Hidden units H (default 16). */
+  readonly hidden?: number;
+  /** The hidden activation f (default "tanh"). */
+  readonly activation?: ActivationName;
+  /** The weight initialisation (default: he for relu-like activations, xavier otherwise). */
+  readonly init?: InitName;
+  /** The value every bias starts at (default 0). */
+  readonly biasInit?: number;
+  /** The learning rate η (default 0.5). */
+  readonly learningRate?: number;
+  /** Passes over the training rows (default 200); partialFit takes this many more. */
+  readonly epochs?: number;
+  /** Rows per step, or "full" for gradient descent (default 32). */
+  readonly batchSize?: number | "full";
+  /** Reshuffle the rows every epoch (default true). */
+  readonly shuffle?: boolean;
+  /**
+   * Standardise each feature to mean 0 and standard deviation 1, fitted on the training rows
+   * and applied to every row predicted (default true; the CLI's --standardize).
+   */
+  readonly standardize?: boolean;
+  /** Hold out this fraction of the rows, in (0, 1), for validation and early stopping (default none). */
+  readonly validation?: number;
+  /** The seed of every random choice: the split, the initial weights, the shuffling (default 0). */
+  readonly seed?: number;
+  /**
+   * With two classes, the label of the positive class (class 1, whose probability the sigmoid
+   * gives); default: the second in sorted order.
+   */
+  readonly positive?: ClassLabel;
+  /** The training loop's engine: "fast" (default) or "plain"; bit-identical. */
+  readonly engine?: TrainEngine;
+  /** Threads for the fast engine's large products (default "auto"); bit-identical. */
+  readonly threads?: ThreadsOption;
+}
+
+/** fit's third argument. */
+export interface FitOptions {
+  /** The D feature names, in column order (default x1…xD). */
+  readonly features?: readonly string[];
+}
+
+/** fitAsync's third argument: fit's, with a hook per epoch and an AbortSignal. */
+export interface FitAsyncOptions extends FitOptions {
+  /** Called after every epoch (epoch 0 is before the first step). */
+  readonly onEpoch?: (record: EpochRecord) => void;
+  /** Aborting it ends the run at the next slice: fitAsync rejects with its reason, and the Classifier keeps what it had. */
+  readonly signal?: AbortSignal;
+  /** The length of a slice of training between two yields to the event loop, in ms (default 50). */
+  readonly sliceMs?: number;
+}
+
+const OPTION_KEYS: readonly (keyof ClassifierOptions)[] = [
+  "hidden",
+  "activation",
+  "init",
+  "biasInit",
+  "learningRate",
+  "epochs",
+  "batchSize",
+  "shuffle",
+  "standardize",
+  "validation",
+  "seed",
+  "positive",
+  "engine",
+  "threads",
+  "optimizer",
+  "momentum",
+  "beta1",
+  "beta2",
+  "adamEps",
+  "l2",
+  "schedule",
+  "decayRate",
+  "decayEvery",
+  "lrMin",
+  "warmup",
+  "clipNorm",
+  "patience",
+  "minDelta",
+  "restoreBest",
+];
+
+/** What a fitted Classifier holds. */
+interface Fitted {
+  readonly model: Model & {
+    readonly features: readonly string[];
+    readonly classes: readonly ClassLabel[];
+  };
+  readonly history: readonly EpochRecord[];
+  readonly earlyStop?: EarlyStop;
+  /** Fits so far: 1 after fit, + 1 per partialFit (the shuffling stream of the next). */
+  readonly fits: number;
+}
+
+/** A training run set up by fit or partialFit: the Trainer's arguments and what to keep. */
+interface Prepared {
+  readonly start: Params;
+  readonly data: LabelledData;
+  readonly options: TrainerOptions;
+  readonly finish: (result: TrainResult) => Fitted;
+}
+
+/** The default slice of fitAsync, in ms: short enough for a page to stay responsive. */
+const DEFAULT_SLICE_MS = 50;
+
+/**
+ * A one-hidden-layer network classifier with scikit-learn's shape: `new Classifier(options)`,
+ * `fit(X, y)`, `predict(X)`, `predictProba(X)`, `score(X, y)`; `toJSON()` and `save(path)` give
+ * a model file (version 2) that `Classifier.fromJSON` and `Classifier.load` read back.
+ */
+export class Classifier {
+  /** The settings (defaults filled in when fitted). */
+  readonly options: ClassifierOptions;
+  private fitted: Fitted | undefined;
+
+  constructor(options: ClassifierOptions = {}) {
+    if (typeof options !== "object" || options === null || Array.isArray(options))
+      throw new UsageError(`Classifier: options must be an object, got ${describeValue(options)}`);
+    for (const key of Object.keys(options)) {
+      if (!(OPTION_KEYS as readonly string[]).includes(key))
+        throw new UsageError(
+          `Classifier: unknown option "${key}" (known: ${OPTION_KEYS.join(", ")})`,
+        );
+    }
+    const { activation, standardize, positive } = options;
+    if (activation !== undefined && !ACTIVATION_NAMES.includes(activation))
+      throw new UsageError(
+        `Classifier: activation must be one of ${ACTIVATION_NAMES.join(", ")}, got ${describeValue(activation)}`,
+      );
+    if (standardize !== undefined && typeof standardize !== "boolean")
+      throw new UsageError(
+        `Classifier: standardize must be true or false, got ${describeValue(standardize)}`,
+      );
+    if (positive !== undefined) assertLabel(positive, "Classifier: positive");
+    this.options = { ...options };
+  }
+
+  /** Trains from fresh weights on rows X (N×D) and their N labels; returns this. */
+  fit(X: Rows, y: ArrayLike<ClassLabel>, options: FitOptions = {}): this {
+    const run = this.prepareFit(X, y, options, "fit");
+    this.fitted = run.finish(new Trainer(run.start, run.data, run.options).run());
+    return this;
+  }
+
+  /**
+   * fit, in slices of about `sliceMs` with a yield to the event loop between them (a browser
+   * page stays responsive); bit-identical to fit. Rejects with the signal's reason when it is
+   * aborted, leaving the Classifier as it was.
+   */
+  async fitAsync(X: Rows, y: ArrayLike<ClassLabel>, options: FitAsyncOptions = {}): Promise<this> {
+    const { onEpoch, signal, sliceMs = DEFAULT_SLICE_MS, ...fitOptions } = options;
+    if (onEpoch !== undefined && typeof onEpoch !== "function")
+      throw new UsageError(`fitAsync: onEpoch must be a function, got ${describeValue(onEpoch)}`);
+    if (!(typeof sliceMs === "number" && sliceMs > 0))
+      throw new UsageError(`fitAsync: sliceMs must be a number > 0, got ${describeValue(sliceMs)}`);
+    signal?.throwIfAborted();
+    const run = this.prepareFit(X, y, fitOptions, "fitAsync");
+    const trainer = new Trainer(run.start, run.data, {
+      ...run.options,
+      ...(onEpoch ? { onEpoch } : {}),
+    });
+    for (;;) {
+      const deadline = performance.now() + sliceMs;
+      const result = trainer.run(() => performance.now() >= deadline);
+      if (!result.stopped) {
+        this.fitted = run.finish(result);
+        return this;
+      }
+      await nextTask();
+      signal?.throwIfAborted();
+    }
+  }
+
+  /**
+   * Trains `epochs` more epochs (the option) from the current weights on rows X and labels y,
+   * with the classes, feature names and standardisation of the first fit (a label it has not
+   * seen is refused); on an unfitted Classifier, fit. The optimizer starts afresh (Adam's and
+   * momentum's state is not kept), the k-th partialFit shuffles with streamSeed(seed + k),
+   * and its epochs continue the history.
+   */
+  partialFit(X: Rows, y: ArrayLike<ClassLabel>): this {
+    const fitted = this.fitted;
+    if (fitted === undefined) return this.fit(X, y);
+    const op = "partialFit";
+    const { model } = fitted;
+    const rows = rowsMatrix(X, op);
+    assertFeatureCount(rows, model.features.length, op);
+    const labels = labelIndices(y, rows.rows, model.classes, op);
+    const settings = this.settings();
+    const run = this.prepareRun(rows, labels, model.features, model.classes, settings, {
+      standardizer: model.standardizer,
+      params: model.params,
+      fits: fitted.fits,
+    });
+    const result = new Trainer(run.start, run.data, run.options).run();
+    const next = run.finish(result);
+    const last = fitted.history.at(-1)?.epoch ?? 0;
+    const more = next.history.slice(1).map((r) => Object.freeze({ ...r, epoch: last + r.epoch }));
+    this.fitted = { ...next, history: Object.freeze([...fitted.history, ...more]) };
+    return this;
+  }
+
+  /** The predicted label of each row of X. */
+  predict(X: Rows): ClassLabel[] {
+    const { model } = this.require("predict");
+    const indices = classify(this.probabilities(X, "predict"));
+    return Array.from(indices.data, (k) => model.classes[k] as ClassLabel);
+  }
+
+  /**
+   * The probability of each class for each row of X: N rows of K numbers summing to 1, in the
+   * order of `classes` ([p0, p1] with two classes, p1 = σ(z2)).
+   */
+  predictProba(X: Rows): number[][] {
+    const p = this.probabilities(X, "predictProba");
+    const rows: number[][] = [];
+    for (let i = 0; i < p.rows; i++) {
+      if (p.cols === 1) {
+        const p1 = p.data[i] as number;
+        rows.push([1 - p1, p1]);
+      } else rows.push(Array.from(p.data.subarray(i * p.cols, (i + 1) * p.cols)));
+    }
+    return rows;
+  }
+
+  /** The fraction of rows of X whose predicted label is y's (a label not among `classes` is refused). */
+  score(X: Rows, y: ArrayLike<ClassLabel>): number {
+    const { model } = this.require("score");
+    const rows = rowsMatrix(X, "score");
+    const truth = labelIndices(y, rows.rows, model.classes, "score");
+    const predicted = classify(this.probabilities(rows, "score"));
+    let right = 0;
+    for (let i = 0; i < rows.rows; i++) if (predicted.data[i] === truth[i]) right++;
+    return right / rows.rows;
+  }
+
+  /** The class labels, in class-index order (the columns of predictProba). */
+  get classes(): readonly ClassLabel[] {
+    return this.require("classes").model.classes;
+  }
+
+  /** The feature names, in column order: fit's `features`, or x1…xD. */
+  get features(): readonly string[] {
+    return this.require("features").model.features;
+  }
+
+  /** The loss and accuracy after every epoch (0: before the first step) of every fit so far. */
+  get history(): readonly EpochRecord[] {
+    return this.require("history").history;
+  }
+
+  /** Why and where early stopping ended the last fit, if it did. */
+  get earlyStop(): EarlyStop | undefined {
+    return this.require("earlyStop").earlyStop;
+  }
+
+  /** A copy of the trained parameters W1, b1, W2, b2 (on standardised features when standardize). */
+  get params(): Params {
+    return cloneParams(this.require("params").model.params);
+  }
+
+  /** The standardisation applied to every row before the network, when standardize. */
+  get standardizer(): Standardizer | undefined {
+    return this.require("standardizer").model.standardizer;
+  }
+
+  /** True once fit (or fromJSON, load) has given it weights. */
+  get isFitted(): boolean {
+    return this.fitted !== undefined;
+  }
+
+  /** The model (what its file holds): activation, parameters, features, classes, standardisation, training. */
+  toModel(): Model {
+    return this.require("toModel").model;
+  }
+
+  /**
+   * The model file (version 2) as a JSON object, for JSON.stringify (which writes −0 as 0;
+   * save() and toModelText() keep every bit).
+   */
+  toJSON(): unknown {
+    return JSON.parse(this.toModelText());
+  }
+
+  /** The text of the model file (version 2), exact to the bit. */
+  toModelText(): string {
+    return serializeModel(this.toModel());
+  }
+
+  /** Writes the model file (version 2) to `path`, atomically (Node). */
+  save(path: string): void {
+    saveModel(path, this.toModel());
+  }
+
+  /**
+   * A fitted Classifier from a model file's text or parsed object (version 1 or 2; a version 1
+   * model gets features x1…xD and classes 0..K−1). Its settings are those the file's
+   * "training" records, so partialFit continues as the model was trained.
+   */
+  static fromJSON(json: unknown, source = "model"): Classifier {
+    const model = typeof json === "string" ? parseModel(json, source) : modelFromJson(json, source);
+    return Classifier.fromModel(model);
+  }
+
+  /** Reads a model file (Node); see fromJSON. */
+  static load(path: string): Classifier {
+    return Classifier.fromModel(loadModel(path));
+  }
+
+  /** A fitted Classifier holding `model` (see fromJSON). */
+  static fromModel(model: Model): Classifier {
+    const { W1, W2 } = model.params;
+    const t = model.training;
+    const options: ClassifierOptions = {
+      hidden: W1.cols,
+      activation: model.activation,
+      standardize: model.standardizer !== undefined,
+      ...(t === undefined ? {} : settingsOfRecord(t)),
+    };
+    const classifier = new Classifier(options);
+    classifier.fitted = {
+      model: {
+        ...model,
+        features: model.features ?? Array.from({ length: W1.rows }, (_, j) => `x${j + 1}`),
+        classes: model.classes ?? Array.from({ length: Math.max(2, W2.cols) }, (_, k) => k),
+      },
+      history: Object.freeze([]),
+      fits: 1,
+    };
+    return classifier;
+  }
+
+  /** The settings with every default filled in. */
+  private settings(): Settings {
+    const o = this.options;
+    const activation = o.activation ?? DEFAULT_ACTIVATION;
+    return {
+      ...o,
+      hidden: o.hidden ?? DEFAULT_HIDDEN,
+      activation,
+      init: o.init ?? defaultInitFor(activation),
+      biasInit: o.biasInit ?? 0,
+      learningRate: o.learningRate ?? DEFAULT_LEARNING_RATE,
+      epochs: o.epochs ?? DEFAULT_EPOCHS,
+      batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
+      shuffle: o.shuffle ?? true,
+      standardize: o.standardize ?? true,
+      seed: o.seed ?? DEFAULT_SEED,
+    };
+  }
+
+  /** fit's steps up to the Trainer: the rows, the classes, the names, then prepareRun. */
+  private prepareFit(X: Rows, y: ArrayLike<ClassLabel>, options: FitOptions, op: string): Prepared {
+    if (typeof options !== "object" || options === null)
+      throw new UsageError(`${op}: options must be an object, got ${describeValue(options)}`);
+    const rows = rowsMatrix(X, op);
+    const settings = this.settings();
+    const classes = classesOf(y, rows.rows, settings.positive, op);
+    const labels = labelIndices(y, rows.rows, classes, op);
+    const features = featureNames(options.features, rows.cols, op);
+    return this.prepareRun(rows, labels, features, classes, settings, undefined);
+  }
+
+  /**
+   * The run of fit (`from` undefined: split, standardiser and weights fresh from the seed) or
+   * of partialFit (`from`: the fitted standardiser and weights, the next shuffling stream).
+   */
+  private prepareRun(
+    X: Matrix,
+    labels: Float64Array,
+    features: readonly string[],
+    classes: readonly ClassLabel[],
+    s: Settings,
+    from: { standardizer: Standardizer | undefined; params: Params; fits: number } | undefined,
+  ): Prepared {
+    const N = X.rows;
+    const data: Dataset = {
+      X,
+      y: matrix(N, 1, labels),
+      featureNames: [...features],
+      labelName: "label",
+    };
+    const split: { train: Dataset; validation?: Dataset } =
+      s.validation === undefined
+        ? { train: data }
+        : splitDataset(data, s.validation, streamSeed(s.seed, "split"));
+    const standardizer = from
+      ? from.standardizer
+      : s.standardize
+        ? fitStandardizer(split.train.X)
+        : undefined;
+    const standardized = (d: Dataset): LabelledData => ({
+      X: standardizer ? applyStandardizer(d.X, standardizer) : d.X,
+      y: d.y,
+    });
+    const K = classes.length;
+    const start =
+      from?.params ??
+      initParams({
+        inputs: X.cols,
+        hidden: s.hidden,
+        init: s.init,
+        biasInit: s.biasInit,
+        seed: streamSeed(s.seed, "init"),
+        outputs: K === 2 ? 1 : K,
+      });
+    const shuffleSeed =
+      from === undefined
+        ? streamSeed(s.seed, "shuffle")
+        : streamSeed(s.seed + from.fits, "shuffle");
+    // The Trainer's options: the settings but the network's, the data's and the labels' own.
+    const { hidden, init, biasInit, standardize, positive, validation, ...rest } = s;
+    void [hidden, init, biasInit, standardize, positive];
+    const options: TrainerOptions = {
+      ...rest,
+      seed: shuffleSeed,
+      ...(split.validation ? { validation: standardized(split.validation) } : {}),
+    };
+    const training = trainingRecord(s, s.learningRate, {
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      shuffle: s.shuffle,
+      ...(validation === undefined ? {} : { validationFraction: validation }),
+      seed: s.seed,
+    });
+    const fits = (from?.fits ?? 0) + 1;
+    return {
+      start,
+      data: standardized(split.train),
+      options,
+      finish: (result) => ({
+        model: {
+          activation: s.activation,
+          params: result.params,
+          features,
+          classes,
+          ...(standardizer ? { standardizer } : {}),
+          training,
+        },
+        history: result.history,
+        ...(result.earlyStop ? { earlyStop: result.earlyStop } : {}),
+        fits,
+      }),
+    };
+  }
+
+  /** The network's probabilities for rows X (N×1 sigmoid, N×K softmax), standardised as fitted. */
+  private probabilities(X: Rows, op: string): Matrix {
+    const { model } = this.require(op);
+    const rows = rowsMatrix(X, op);
+    assertFeatureCount(rows, model.features.length, op);
+    const input = model.standardizer ? applyStandardizer(rows, model.standardizer) : rows;
+    return forward(model.params, input, model.activation).p;
+  }
+
+  private require(op: string): Fitted {
+    if (this.fitted === undefined)
+      throw new UsageError(`${op}: this Classifier is not fitted yet; call fit(X, y) first`);
+    return this.fitted;
+  }
+}
+
+/** The options with their defaults. */
+type Settings = ClassifierOptions & {
+  readonly hidden: number;
+  readonly activation: ActivationName;
+  readonly init: InitName;
+  readonly biasInit: number;
+  readonly learningRate: number;
+  readonly epochs: number;
+  readonly batchSize: number | "full";
+  readonly shuffle: boolean;
+  readonly standardize: boolean;
+  readonly seed: number;
+};
+
+/** The Classifier options a model file's "training" record gives back. */
+function settingsOfRecord(t: NonNullable<Model["training"]>): ClassifierOptions {
+  const { handgrad, validationFraction, ...rest } = t;
+  void handgrad; // the version that trained it: not a setting
+  return {
+    ...rest,
+    ...(validationFraction === undefined ? {} : { validation: validationFraction }),
+  };
+}
+
+/**
+ * Yields to the event loop for one task (a MessageChannel message: no timer clamping, and
+ * available in Node and browsers alike), so that input, rendering and timers run.
+ */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    // Node's MessagePort and the browser's both take onmessage (Node's types omit it).
+    (port1 as unknown as { onmessage: (() => void) | null }).onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+/** X as a Matrix, checked: N ≥ 1 rows of D ≥ 1 finite numbers each (named errors). */
+function rowsMatrix(X: Rows, op: string): Matrix {
+  if (!Array.isArray(X)) {
+    if (typeof X !== "object" || X === null || ArrayBuffer.isView(X))
+      throw new UsageError(
+        `${op}: X must be an array of rows (arrays of numbers) or a Matrix, got ${describeValue(X)}`,
+      );
+    assertMatrix(X, "X", op);
+    if (X.rows === 0 || X.cols === 0)
+      throw new DataError(`${op}: X has no ${X.rows === 0 ? "rows" : "columns"}`);
+    const k = X.data.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0)
+      throw new DataError(
+        `${op}: X row ${Math.floor(k / X.cols)}, column ${k % X.cols} is ${X.data[k]}`,
+      );
+    return X;
+  }
+  const N = X.length;
+  if (N === 0) throw new DataError(`${op}: X has no rows`);
+  const width = (row: unknown): number =>
+    Array.isArray(row) || (ArrayBuffer.isView(row) && !(row instanceof DataView))
+      ? (row as ArrayLike<number>).length
+      : -1;
+  const D = width(X[0]);
+  if (D < 1)
+    throw new DataError(
+      D === 0
+        ? `${op}: X row 0 is empty`
+        : `${op}: X row 0 must be an array of numbers, got ${describeValue(X[0])}`,
+    );
+  const data = new Float64Array(N * D);
+  for (let i = 0; i < N; i++) {
+    const row = X[i] as ArrayLike<number>;
+    const w = width(row);
+    if (w < 0)
+      throw new DataError(
+        `${op}: X row ${i} must be an array of numbers, got ${describeValue(row)}`,
+      );
+    if (w !== D)
+      throw new DataError(
+        `${op}: X row ${i} has ${w} values, but row 0 has ${D} (rows must be equally long)`,
+      );
+    for (let j = 0; j < D; j++) {
+      const v = row[j];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        throw new DataError(
+          `${op}: X row ${i}, column ${j} is ${typeof v === "number" ? v : describeValue(v)}`,
+        );
+      data[i * D + j] = v;
+    }
+  }
+  return matrix(N, D, data);
+}
+
+function assertFeatureCount(X: Matrix, D: number, op: string): void {
+  if (X.cols !== D)
+    throw new DataError(
+      `${op}: X has ${X.cols} columns, but the model was fitted on ${D} features`,
+    );
+}
+
+function assertLabel(label: unknown, what: string): asserts label is ClassLabel {
+  if (!(typeof label === "string" || (typeof label === "number" && Number.isFinite(label))))
+    throw new DataError(`${what} must be a string or a finite number, got ${describeValue(label)}`);
+}
+
+/** The labels y (N of them), checked. */
+function labelsOf(y: ArrayLike<ClassLabel>, N: number, op: string): ArrayLike<ClassLabel> {
+  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView))))
+    throw new UsageError(
+      `${op}: y must be an array of labels (strings or numbers), got ${describeValue(y)}`,
+    );
+  if (y.length !== N) throw new DataError(`${op}: y has ${y.length} labels, but X has ${N} rows`);
+  for (let i = 0; i < N; i++) assertLabel(y[i], `${op}: y[${i}]`);
+  return y;
+}
+
+/**
+ * The distinct labels, sorted: numbers numerically, then strings by code unit; with two and
+ * `positive`, the other first. One class only, or two labels with the same text, is refused.
+ */
+function classesOf(
+  y: ArrayLike<ClassLabel>,
+  N: number,
+  positive: ClassLabel | undefined,
+  op: string,
+): ClassLabel[] {
+  const labels = labelsOf(y, N, op);
+  const byText = new Map<string, ClassLabel>();
+  for (let i = 0; i < N; i++) {
+    const label = labels[i] as ClassLabel;
+    const text = labelKey(label);
+    const seen = byText.get(text);
+    if (seen === undefined) byText.set(text, label);
+    else if (typeof seen !== typeof label)
+      throw new DataError(
+        `${op}: y holds both ${JSON.stringify(seen)} and ${JSON.stringify(label)}, a number and a string with the same text; use one kind`,
+      );
+  }
+  const classes = [...byText.values()].sort(compareLabels);
+  if (classes.length < 2)
+    throw new DataError(
+      `${op}: every label in y is ${JSON.stringify(classes[0])}: a classifier needs at least two classes`,
+    );
+  if (positive === undefined) return classes;
+  if (classes.length !== 2)
+    throw new UsageError(`${op}: positive applies to two classes, but y has ${classes.length}`);
+  const k = classes.findIndex((c) => labelKey(c) === labelKey(positive));
+  if (k < 0)
+    throw new DataError(
+      `${op}: positive ${JSON.stringify(positive)} is not a label in y (${classes.map((c) => JSON.stringify(c)).join(", ")})`,
+    );
+  return k === 1 ? classes : [classes[1] as ClassLabel, classes[0] as ClassLabel];
+}
+
+function compareLabels(a: ClassLabel, b: ClassLabel): number {
+  if (typeof a === "number" && typeof b === "number")
+    return a - b || (Object.is(a, -0) ? -1 : Object.is(b, -0) ? 1 : 0);
+  if (typeof a === "number") return -1;
+  if (typeof b === "number") return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Each label's index in `classes`; a label not among them is refused, naming it. */
+function labelIndices(
+  y: ArrayLike<ClassLabel>,
+  N: number,
+  classes: readonly ClassLabel[],
+  op: string,
+): Float64Array {
+  const labels = labelsOf(y, N, op);
+  const index = new Map(classes.map((c, k) => [labelKey(c), k]));
+  const out = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const label = labels[i] as ClassLabel;
+    const k = index.get(labelKey(label));
+    if (k === undefined || typeof classes[k] !== typeof label)
+      throw new DataError(
+        `${op}: y[${i}] is ${JSON.stringify(label)}, not one of the model's classes (${classes.map((c) => JSON.stringify(c)).join(", ")})`,
+      );
+    out[i] = k;
+  }
+  return out;
+}
+
+/** The D feature names: given (D different strings) or x1…xD. */
+function featureNames(names: readonly string[] | undefined, D: number, op: string): string[] {
+  if (names === undefined) return Array.from({ length: D }, (_, j) => `x${j + 1}`);
+  if (!Array.isArray(names) || names.length !== D)
+    throw new UsageError(
+      `${op}: features must be an array of ${D} names (X has ${D} columns), got ${describeValue(names)}`,
+    );
+  const seen = new Map<string, number>();
+  names.forEach((name: unknown, j) => {
+    if (typeof name !== "string")
+      throw new UsageError(`${op}: features[${j}] must be a string, got ${describeValue(name)}`);
+    const before = seen.get(name);
+    if (before !== undefined)
+      throw new UsageError(
+        `${op}: features[${j}] "${name}" repeats features[${before}]: names must differ`,
+      );
+    seen.set(name, j);
+  });
+  return [...names];
+}

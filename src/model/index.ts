@@ -1,0 +1,8 @@
+/** The Classifier: fit and predict on plain arrays, with feature names and class labels. */
+export {
+  Classifier,
+  type ClassifierOptions,
+  type FitAsyncOptions,
+  type FitOptions,
+  type Rows,
+} from "./classifier.js";

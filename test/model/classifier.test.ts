@@ -1,0 +1,290 @@
+/**
+ * The Classifier is the lower-level API in one object: its weights equal a pipeline built by
+ * hand (standardise → initParams → Trainer with the same seeds) bit for bit, predictProba is
+ * forward's p, fitAsync is fit, and its model file round-trips; its arguments are checked.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  applyStandardizer,
+  fitStandardizer,
+  makeDataset,
+  splitDataset,
+} from "../../src/data/index.js";
+import { DataError, UsageError } from "../../src/errors.js";
+import { loadCsv, parseModel, serializeModel } from "../../src/io/index.js";
+import { fromRows, toRows, type Matrix } from "../../src/linalg/index.js";
+import { Classifier } from "../../src/model/index.js";
+import { defaultInitFor, forward, initParams, type Params } from "../../src/nn/index.js";
+import { streamSeed } from "../../src/rng.js";
+import { train } from "../../src/train/index.js";
+
+const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
+const sameParams = (a: Params, b: Params) => {
+  for (const name of ["W1", "b1", "W2", "b2"] as const)
+    expect(bits(a[name].data)).toBe(bits(b[name].data));
+};
+
+const work = mkdtempSync(join(tmpdir(), "handgrad-classifier-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const moons = makeDataset("moons", { samples: 120, seed: 3 });
+const X = toRows(moons.X);
+const y01 = Array.from(moons.y.data);
+const words = y01.map((k) => (k === 1 ? "yes" : "no"));
+const settings = { hidden: 5, epochs: 15, learningRate: 0.3, batchSize: 16, seed: 11 } as const;
+
+/** The pipeline by hand, as the lower-level API's user writes it. */
+function byHand(validation?: number): Params {
+  const data = { ...moons };
+  const split =
+    validation === undefined
+      ? { train: data }
+      : splitDataset(data, validation, streamSeed(11, "split"));
+  const s = fitStandardizer(split.train.X);
+  const start = initParams({
+    inputs: 2,
+    hidden: 5,
+    init: defaultInitFor("tanh"),
+    seed: streamSeed(11, "init"),
+  });
+  const std = (d: { X: Matrix; y: Matrix }) => ({ X: applyStandardizer(d.X, s), y: d.y });
+  return train(start, std(split.train), {
+    activation: "tanh",
+    learningRate: 0.3,
+    epochs: 15,
+    batchSize: 16,
+    seed: streamSeed(11, "shuffle"),
+    ...("validation" in split ? { validation: std(split.validation) } : {}),
+  }).params;
+}
+
+describe("Classifier", () => {
+  it("equals the hand-built pipeline (standardise → initParams → train, same seeds) bit for bit", () => {
+    sameParams(new Classifier(settings).fit(X, y01).params, byHand());
+    sameParams(new Classifier({ ...settings, validation: 0.25 }).fit(X, y01).params, byHand(0.25));
+  });
+
+  it("takes number[][], typed-array rows and a Matrix alike, and string labels like their indices", () => {
+    const a = new Classifier(settings).fit(X, y01).params;
+    sameParams(
+      new Classifier(settings).fit(
+        X.map((r) => Float64Array.from(r)),
+        words,
+      ).params,
+      a,
+    );
+    sameParams(new Classifier(settings).fit(fromRows(X), y01).params, a);
+  });
+
+  it("predictProba is forward's p on the standardised rows ([1 − p, p] for two classes), rows summing to 1", () => {
+    const clf = new Classifier(settings).fit(X, words);
+    const { p } = forward(clf.params, applyStandardizer(fromRows(X), clf.standardizer!), "tanh");
+    const proba = clf.predictProba(X);
+    proba.forEach((row, i) => {
+      expect(row[1]).toBe(p.data[i]);
+      expect(row[0]).toBe(1 - (p.data[i] as number));
+      expect(row[0]! + row[1]!).toBeCloseTo(1, 15);
+    });
+    expect(clf.predict(X)).toEqual(proba.map((r) => (r[1]! >= 0.5 ? "yes" : "no")));
+  });
+
+  it("softmax for three classes: rows of forward's P, labels back as given, score = accuracy", () => {
+    const spirals = makeDataset("spirals", { samples: 90, classes: 3, seed: 1 });
+    const names = ["rock", "paper", "scissors"];
+    const labels = Array.from(spirals.y.data, (k) => names[k]!);
+    const clf = new Classifier({ ...settings, epochs: 30 }).fit(toRows(spirals.X), labels);
+    expect(clf.classes).toEqual(["paper", "rock", "scissors"]); // sorted
+    const { p } = forward(clf.params, applyStandardizer(spirals.X, clf.standardizer!), "tanh");
+    const proba = clf.predictProba(toRows(spirals.X));
+    expect(proba.flat()).toEqual(Array.from(p.data));
+    for (const row of proba)
+      expect(Math.abs(row.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-15);
+    const predicted = clf.predict(toRows(spirals.X));
+    const right = predicted.filter((l, i) => l === labels[i]).length;
+    expect(clf.score(toRows(spirals.X), labels)).toBe(right / labels.length);
+  });
+
+  it("sorts classes (numbers numerically) and takes the positive class as asked", () => {
+    const labels = y01.map((k) => (k === 1 ? 10 : 9));
+    expect(new Classifier(settings).fit(X, labels).classes).toEqual([9, 10]);
+    const flipped = new Classifier({ ...settings, positive: 9 }).fit(X, labels);
+    expect(flipped.classes).toEqual([10, 9]);
+    expect(new Classifier({ ...settings, positive: "yes" }).fit(X, words).classes).toEqual([
+      "no",
+      "yes",
+    ]);
+  });
+
+  it("fitAsync equals fit bit for bit, calling onEpoch per epoch; an aborted signal rejects and keeps the Classifier as it was", async () => {
+    const epochs: number[] = [];
+    const clf = await new Classifier(settings).fitAsync(X, words, {
+      onEpoch: (r) => epochs.push(r.epoch),
+      sliceMs: 0.01,
+    });
+    sameParams(clf.params, new Classifier(settings).fit(X, words).params);
+    expect(epochs).toEqual(Array.from({ length: 16 }, (_, e) => e));
+    const controller = new AbortController();
+    const fresh = new Classifier({ ...settings, epochs: 100_000 });
+    const run = fresh.fitAsync(X, words, { signal: controller.signal, sliceMs: 1 });
+    setTimeout(() => controller.abort(new Error("stop")), 20);
+    await expect(run).rejects.toThrow("stop");
+    expect(fresh.isFitted).toBe(false);
+    expect(() => fresh.predict(X)).toThrow(/not fitted yet/);
+  });
+
+  it("partialFit continues from the weights: the same as train from them with its shuffling stream", () => {
+    const clf = new Classifier(settings).fit(X, words);
+    const before = clf.params;
+    clf.partialFit(X, words);
+    const std = { X: applyStandardizer(moons.X, clf.standardizer!), y: moons.y };
+    const expected = train(before, std, {
+      activation: "tanh",
+      learningRate: 0.3,
+      epochs: 15,
+      batchSize: 16,
+      seed: streamSeed(12, "shuffle"),
+    }).params;
+    sameParams(clf.params, expected);
+    expect(clf.history.map((r) => r.epoch)).toEqual(Array.from({ length: 31 }, (_, e) => e));
+    expect(() => clf.partialFit(X, y01)).toThrow(
+      /y\[0\] is [01], not one of the model's classes \("no", "yes"\)/,
+    );
+  });
+
+  it("round-trips through toJSON/fromJSON, its text and save/load: same model file, same predictions", () => {
+    const clf = new Classifier({ ...settings, validation: 0.25 }).fit(X, words, {
+      features: ["a", "b"],
+    });
+    const text = clf.toModelText();
+    const model = parseModel(text);
+    expect(model.features).toEqual(["a", "b"]);
+    expect(model.classes).toEqual(["no", "yes"]);
+    expect(model.training).toMatchObject({
+      epochs: 15,
+      batchSize: 16,
+      seed: 11,
+      validationFraction: 0.25,
+    });
+    for (const back of [
+      Classifier.fromJSON(text),
+      Classifier.fromJSON(JSON.parse(JSON.stringify(clf))),
+      (clf.save(join(work, "m.json")), Classifier.load(join(work, "m.json"))),
+    ]) {
+      expect(back.predictProba(X)).toEqual(clf.predictProba(X));
+      expect(back.predict(X)).toEqual(clf.predict(X));
+      expect(back.features).toEqual(["a", "b"]);
+    }
+    expect(readFileSync(join(work, "m.json"), "utf8")).toBe(text);
+    expect(Classifier.fromJSON(text).toModelText()).toBe(text);
+    // The settings come back from the record: partialFit continues as both would.
+    const a = Classifier.fromJSON(text).partialFit(X, words).params;
+    sameParams(a, clf.partialFit(X, words).params);
+  });
+
+  it("loads a version 1 model: features x1…xD and classes 0..K−1", () => {
+    const params = initParams({ inputs: 2, hidden: 3, init: "xavier", seed: 2 });
+    const v1 = serializeModel({ activation: "tanh", params })
+      .replace('"version": 2', '"version": 1')
+      .replace('\n  "output": "sigmoid",', "");
+    const clf = Classifier.fromJSON(v1, "old.json");
+    expect(clf.features).toEqual(["x1", "x2"]);
+    expect(clf.classes).toEqual([0, 1]);
+    const { p } = forward(params, moons.X, "tanh");
+    expect(clf.predictProba(X).map((r) => r[1])).toEqual(Array.from(p.data));
+  });
+
+  it("fits the breast-cancer data: accuracy well above chance on held-out rows", () => {
+    const data = loadCsv("data/breast_cancer.csv");
+    const rows = toRows(data.X);
+    const labels = Array.from(data.y.data, (k) => (k === 1 ? "B" : "M"));
+    const clf = new Classifier({ epochs: 30 }).fit(rows.slice(0, 400), labels.slice(0, 400), {
+      features: data.featureNames,
+    });
+    expect(clf.features).toEqual(data.featureNames);
+    expect(clf.score(rows.slice(400), labels.slice(400))).toBeGreaterThan(0.9);
+  });
+
+  it.each([
+    [
+      "ragged rows",
+      () => new Classifier().fit([[1, 2], [3]], [0, 1]),
+      DataError,
+      "fit: X row 1 has 1 values, but row 0 has 2",
+    ],
+    [
+      "NaN",
+      () =>
+        new Classifier().fit(
+          [
+            [1, NaN],
+            [3, 4],
+          ],
+          [0, 1],
+        ),
+      DataError,
+      "fit: X row 0, column 1 is NaN",
+    ],
+    ["no rows", () => new Classifier().fit([], []), DataError, "fit: X has no rows"],
+    [
+      "label count ≠ rows",
+      () => new Classifier().fit([[1], [2], [3]], [0, 1]),
+      DataError,
+      "fit: y has 2 labels, but X has 3 rows",
+    ],
+    [
+      "one class",
+      () => new Classifier().fit([[1], [2]], ["a", "a"]),
+      DataError,
+      'fit: every label in y is "a": a classifier needs at least two classes',
+    ],
+    [
+      "a label that is not a string or number",
+      () => new Classifier().fit([[1], [2]], [0, null as unknown as number]),
+      DataError,
+      "fit: y[1] must be a string or a finite number, got null",
+    ],
+    [
+      '1 and "1"',
+      () => new Classifier().fit([[1], [2]], [1, "1"]),
+      DataError,
+      "a number and a string with the same text",
+    ],
+    [
+      "an unknown option",
+      () => new Classifier({ lr: 0.1 } as never),
+      UsageError,
+      'Classifier: unknown option "lr"',
+    ],
+    [
+      "predict before fit",
+      () => new Classifier().predict([[1]]),
+      UsageError,
+      "predict: this Classifier is not fitted yet; call fit(X, y) first",
+    ],
+    [
+      "a positive class not in y",
+      () => new Classifier({ positive: "z" }).fit([[1], [2]], ["a", "b"]),
+      DataError,
+      'fit: positive "z" is not a label in y ("a", "b")',
+    ],
+  ])("refuses %s, naming it", (_, run, type, message) => {
+    expect(run).toThrow(type);
+    expect(run).toThrow(message);
+  });
+
+  it("refuses predict with the wrong feature count and score with an unknown label", () => {
+    const clf = new Classifier({ ...settings, epochs: 1 }).fit(X, words);
+    expect(() => clf.predict([[1, 2, 3]])).toThrow(
+      "predict: X has 3 columns, but the model was fitted on 2 features",
+    );
+    expect(() =>
+      clf.score(
+        X,
+        words.map(() => "maybe"),
+      ),
+    ).toThrow('score: y[0] is "maybe", not one of the model\'s classes ("no", "yes")');
+  });
+});
