@@ -33,6 +33,14 @@ export {
   type OptimizerOptions,
   type TrainingRecord,
 } from "./record.js";
+export {
+  divergenceAdvice,
+  divergenceMessage,
+  LIBRARY_WORDS,
+  penaltyLimit,
+  type DivergenceFacts,
+  type DivergenceWords,
+} from "./divergence.js";
 export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
 export {
   type BestEpoch,

@@ -18,11 +18,13 @@ import { outputHeadFor } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
 import {
   DEFAULT_OPTIMIZER,
+  divergenceMessage,
   DivergenceError,
   MAX_THREADS,
   Trainer,
   TRAIN_ENGINES,
   trainingRecord,
+  type DivergenceWords,
   type EpochRecord,
   type EarlyStop,
   type LabelledData,
@@ -346,10 +348,7 @@ async function trainPrepared(
   } catch (error) {
     progress?.done();
     if (error instanceof DivergenceError) {
-      error.message = error.message.replace(
-        "try a lower learning rate",
-        `try a lower learning rate (e.g. --lr ${readableNumber(learningRate / 10)})`,
-      );
+      error.message = divergenceMessage(error, CLI_WORDS);
       if (save !== undefined) {
         saveModel(save, model(error.lastGood.params));
         const kept =
@@ -415,6 +414,14 @@ async function trainPrepared(
     ...(interrupted ? { interrupted } : {}),
   };
 }
+
+/** The divergence message's words on the command line: its flags, and a tenth of --lr to try. */
+const CLI_WORDS: DivergenceWords = {
+  learningRate: "--lr",
+  l2: "--l2",
+  base: (rate: number) => `--lr ${readableNumber(rate)}`,
+  example: (rate: number) => `--lr ${readableNumber(rate / 10)}`,
+};
 
 /** The signals a run watches for (see watchSignals). */
 interface SignalWatch {

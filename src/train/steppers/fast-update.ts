@@ -9,6 +9,7 @@ import type { ParamBuffers, Params } from "../../nn/index.js";
 import {
   adamCorrections,
   globalNorm,
+  type MomentName,
   type OptimizerSettings,
   type OptimizerState,
 } from "../optimizers.js";
@@ -24,6 +25,11 @@ export class InPlaceUpdate {
   private readonly goodMoments: Moments;
   private t: number;
   private goodT: number;
+  /**
+   * The moment the last update() left non-finite (v before m, as optimizers.ts's
+   * nonFiniteMoment), or undefined.
+   */
+  overflowed: MomentName | undefined;
 
   /** From the state with the current parameters and the one with the last good ones. */
   constructor(settings: OptimizerSettings, state: OptimizerState, good: OptimizerState) {
@@ -38,16 +44,22 @@ export class InPlaceUpdate {
   update(params: ParamBuffers, grads: ParamBuffers, learningRate: number): boolean {
     const { name, momentum: mu } = this.settings;
     const moments = this.moments;
+    this.overflowed = undefined;
+    let checks: UpdateChecks;
     switch (name) {
       case "sgd":
         return descend(params, grads, learningRate);
       case "momentum":
-        return momentum(params, grads, moments[0]!, learningRate, mu, false);
       case "nesterov":
-        return momentum(params, grads, moments[0]!, learningRate, mu, true);
+        checks = momentum(params, grads, moments[0]!, learningRate, mu, name === "nesterov");
+        if (checks.moment !== 0) this.overflowed = "velocity";
+        return checks.params === 0;
       case "adam":
         this.t++;
-        return adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, this.t);
+        checks = adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, this.t);
+        if (checks.secondMoment !== 0) this.overflowed = "v";
+        else if (checks.moment !== 0) this.overflowed = "m";
+        return checks.params === 0;
     }
   }
 
@@ -82,6 +94,16 @@ export function clipInPlace(grads: ParamBuffers, c: number): void {
   }
 }
 
+/**
+ * Sums of x − x over the new parameters and moments: 0 while every one is finite (NaN for
+ * ±∞ and NaN). `moment` is the velocity's or Adam's m, `secondMoment` Adam's v.
+ */
+interface UpdateChecks {
+  readonly params: number;
+  readonly moment: number;
+  readonly secondMoment: number;
+}
+
 /** θ ← θ − η g for the four parameters in place; false if any new entry is not finite. */
 function descend(params: ParamBuffers, grads: ParamBuffers, eta: number): boolean {
   let check = 0; // stays 0 while every θ is finite (x − x is NaN for ±∞ and NaN)
@@ -105,21 +127,23 @@ function momentum(
   eta: number,
   mu: number,
   nesterov: boolean,
-): boolean {
+): UpdateChecks {
   let check = 0;
+  let vCheck = 0;
   for (const name of PARAM_KEYS) {
     const [theta, g, v] = [params[name], grads[name], velocity[name]];
     for (let i = 0; i < theta.length; i++) {
       const gi = g[i]!;
       const vi = mu * v[i]! + gi; // v ← μ v + g
       v[i] = vi;
+      vCheck += vi - vi;
       const d = nesterov ? gi + mu * vi : vi; // d = g + μ v (nesterov), d = v (heavy ball)
       const next = theta[i]! - eta * d; // θ ← θ − η d
       theta[i] = next;
       check += next - next;
     }
   }
-  return check === 0;
+  return { params: check, moment: vCheck, secondMoment: 0 };
 }
 
 /** m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g², θ ← θ − η m̂ / (√v̂ + ε), at update t. */
@@ -131,9 +155,11 @@ function adam(
   eta: number,
   { beta1, beta2, eps }: OptimizerSettings,
   t: number,
-): boolean {
+): UpdateChecks {
   const [c1, c2] = adamCorrections(beta1, beta2, t); // 1 − β1ᵗ, 1 − β2ᵗ
   let check = 0;
+  let mCheck = 0;
+  let vCheck = 0;
   for (const name of PARAM_KEYS) {
     const [theta, g, mp, vp] = [params[name], grads[name], m[name], v[name]];
     for (let i = 0; i < theta.length; i++) {
@@ -142,12 +168,14 @@ function adam(
       const vi = beta2 * vp[i]! + (1 - beta2) * gi * gi; // v ← β2 v + (1 − β2) g²
       mp[i] = mi;
       vp[i] = vi;
+      mCheck += mi - mi;
+      vCheck += vi - vi;
       const next = theta[i]! - eta * (mi / c1 / (Math.sqrt(vi / c2) + eps)); // θ ← θ − η m̂/(√v̂ + ε)
       theta[i] = next;
       check += next - next;
     }
   }
-  return check === 0;
+  return { params: check, moment: mCheck, secondMoment: vCheck };
 }
 
 function momentsOf(state: OptimizerState): Params[] {

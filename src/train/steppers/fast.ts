@@ -108,7 +108,8 @@ export class FastStepper implements Stepper {
       Number.isFinite(loss) &&
       gradientFinite &&
       this.update.update(current, ws.grads, learningRate);
-    return { loss, gradientFinite, paramsFinite };
+    const overflowed = Number.isFinite(loss) && gradientFinite ? this.update.overflowed : undefined;
+    return { loss, gradientFinite, overflowed, paramsFinite };
   }
 
   evaluate(epoch: number): EpochRecord {

@@ -19,6 +19,7 @@ import {
 } from "../../nn/index.js";
 import {
   clipByGlobalNorm,
+  nonFiniteMoment,
   optimizerStep,
   type OptimizerSettings,
   type OptimizerState,
@@ -68,7 +69,13 @@ export class PlainStepper implements Stepper {
     const gradientFinite = gradsAreFinite(grads);
     const g = clipNorm > 0 && gradientFinite ? clipByGlobalNorm(grads, clipNorm) : grads; // ‖g‖ ≤ c
     const next = optimizerStep(this.current, g, this.moments, learningRate, this.optimizer); // θ ← θ − η·(the rule's direction)
-    const report = { loss: batchLoss, gradientFinite, paramsFinite: paramsAreFinite(next.params) };
+    const stepped = Number.isFinite(batchLoss) && gradientFinite;
+    const report = {
+      loss: batchLoss,
+      gradientFinite,
+      overflowed: stepped ? nonFiniteMoment(next.state) : undefined,
+      paramsFinite: paramsAreFinite(next.params),
+    };
     this.grads = grads;
     this.current = next.params;
     this.moments = next.state;

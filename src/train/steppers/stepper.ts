@@ -4,7 +4,7 @@
  * records, the checks and the checkpoints are the Trainer's (../trainer.ts).
  */
 import type { Params } from "../../nn/index.js";
-import type { OptimizerState } from "../optimizers.js";
+import type { MomentName, OptimizerState } from "../optimizers.js";
 import type { EpochRecord, LabelledData, TrainSettings } from "../setup.js";
 
 /**
@@ -45,6 +45,12 @@ export interface StepReport {
   readonly loss: number;
   /** Whether every entry of the batch gradient is finite. */
   readonly gradientFinite: boolean;
+  /**
+   * The moment of the optimizer's new state that is not finite (optimizers.ts's
+   * nonFiniteMoment: v before m), or undefined; undefined too where the loss or the gradient
+   * was not finite and no step was taken. The Trainer checks it before paramsFinite.
+   */
+  readonly overflowed: MomentName | undefined;
   /**
    * Whether every new parameter is finite (false too where the loss or the gradient was not
    * and no step was taken). When any of the three is not finite the run is over: the
