@@ -15,7 +15,7 @@
  * (the Jury conditions on z² − tr z + det of each 2×2 recurrence; μ = 0 gives sgd's 2). Adam
  * divides the step by √v̂, so η·λ has no such limit there and the advice does not name it.
  */
-import type { OptimizerSettings } from "./optimizers.js";
+import type { MomentName, OptimizerSettings } from "./optimizers.js";
 
 /** The facts a divergence message is written from (a DivergenceError carries them all). */
 export interface DivergenceFacts {
@@ -33,6 +33,8 @@ export interface DivergenceFacts {
   readonly l2: number;
   /** The update rule (the limit on η·λ depends on it), when known. */
   readonly optimizer: OptimizerSettings | undefined;
+  /** The optimizer's moment that overflowed, when that was the failure. */
+  readonly overflowed?: MomentName | undefined;
 }
 
 /** How a front end names what a user can change. */
@@ -43,6 +45,8 @@ export interface DivergenceWords {
   readonly l2: string;
   /** The base rate, beside η of the step when they differ: "base rate 1000" or "--lr 1000". */
   readonly base: (rate: number) => string;
+  /** How to clip the gradient: "clipNorm" or "--clip-norm C". */
+  readonly clipNorm: string;
   /** A lower rate to try (e.g. "--lr 100"), or none. */
   readonly example?: (baseRate: number) => string;
 }
@@ -52,6 +56,7 @@ export const LIBRARY_WORDS: DivergenceWords = {
   learningRate: "the learning rate",
   l2: "the L2 penalty λ",
   base: (rate) => `base rate ${rate}`,
+  clipNorm: "clipNorm",
 };
 
 /**
@@ -73,15 +78,22 @@ export function divergenceMessage(
 
 /**
  * What to try after a divergence: "try a lower learning rate" (with an example when the words
- * have one), or, when λ > 0 and η·λ (η the failing step's) exceeds the update rule's limit
+ * have one); when a moment overflowed, which no learning rate prevents (it is the gradient's
+ * doing: g² or μ v + g exceeds float64 before η acts), clipping the gradient; when λ > 0 and η·λ (η the failing step's) exceeds the update rule's limit
  * (see the header), "η·λ = 5e9 > 2: the L2 penalty alone makes the weights grow; lower --l2
  * or --lr".
  */
 export function divergenceAdvice(
-  facts: Pick<DivergenceFacts, "learningRate" | "baseLearningRate" | "l2" | "optimizer">,
+  facts: Pick<
+    DivergenceFacts,
+    "learningRate" | "baseLearningRate" | "l2" | "optimizer" | "overflowed"
+  >,
   words: DivergenceWords = LIBRARY_WORDS,
 ): string {
   const { learningRate, l2, optimizer } = facts;
+  if (facts.overflowed !== undefined) {
+    return `the gradient itself is too large (a lower learning rate does not help): clip it with ${words.clipNorm}, or scale the features down`;
+  }
   const limit = optimizer && penaltyLimit(optimizer);
   const product = learningRate * l2;
   if (l2 > 0 && limit !== undefined && product > limit.value) {

@@ -26,6 +26,7 @@ import {
   OPTIMIZER_NAMES,
   optimizerSettings,
   type OptimizerName,
+  type MomentName,
   type OptimizerSettings,
   type OptimizerState,
 } from "./optimizers.js";
@@ -292,6 +293,8 @@ export interface Divergence {
   readonly l2?: number;
   /** The run's update rule, which divergenceAdvice's limit on η·λ depends on. */
   readonly optimizer?: OptimizerSettings | undefined;
+  /** The optimizer's moment that overflowed, when that was the failure. */
+  readonly overflowed?: MomentName | undefined;
   /**
    * The run's state at the end of the last recorded epoch whose training (and validation)
    * loss was finite (epoch lastGood.epoch − 1): a checkpoint of the last good model. Its
@@ -318,6 +321,7 @@ export class DivergenceError extends HandgradError implements Divergence {
   readonly what: string;
   readonly l2: number;
   readonly optimizer: OptimizerSettings | undefined;
+  readonly overflowed: MomentName | undefined;
   readonly lastGood: TrainState;
   constructor(message: string, divergence: Divergence) {
     super(message);
@@ -329,6 +333,7 @@ export class DivergenceError extends HandgradError implements Divergence {
     this.what = divergence.what ?? "";
     this.l2 = divergence.l2 ?? 0;
     this.optimizer = divergence.optimizer;
+    this.overflowed = divergence.overflowed;
     this.lastGood = lastGood;
   }
 

@@ -21,7 +21,12 @@ import { assertAllFinite, describeValue } from "../linalg/index.js";
 import { assertClassLabels, cloneParams, type Params } from "../nn/index.js";
 import { Rng, type RngState } from "../rng.js";
 import { divergenceMessage } from "./divergence.js";
-import { initialOptimizerState, momentOverflowText, type OptimizerState } from "./optimizers.js";
+import {
+  initialOptimizerState,
+  momentOverflowText,
+  type MomentName,
+  type OptimizerState,
+} from "./optimizers.js";
 import { learningRateAt } from "./schedules.js";
 import {
   DivergenceError,
@@ -265,7 +270,7 @@ export class Trainer {
     // A non-finite moment is divergence even where θ stays finite (Adam's v = ∞ makes every
     // later update 0): checked before θ, so that the message names where the overflow began.
     if (overflowed !== undefined) {
-      throw this.diverged(momentOverflowText(this.settings.optimizer.name, overflowed));
+      throw this.diverged(momentOverflowText(this.settings.optimizer.name, overflowed), overflowed);
     }
     if (!paramsFinite) throw this.diverged("a parameter became non-finite");
     this.row = end;
@@ -428,7 +433,7 @@ export class Trainer {
    * The DivergenceError for a failure now, carrying the last good state (or the DataError of
    * dataFault, when the data holds NaN or ±Infinity by now); ends the run.
    */
-  private diverged(what: string): DivergenceError | DataError {
+  private diverged(what: string, overflowed?: MomentName): DivergenceError | DataError {
     const fault = this.dataFault();
     if (fault) return fault;
     const { epoch, stepCount: step, lastGood } = this;
@@ -442,6 +447,7 @@ export class Trainer {
       what,
       l2,
       optimizer,
+      overflowed,
     };
     const error = new DivergenceError(divergenceMessage(facts), {
       ...facts,

@@ -420,6 +420,7 @@ const CLI_WORDS: DivergenceWords = {
   learningRate: "--lr",
   l2: "--l2",
   base: (rate: number) => `--lr ${readableNumber(rate)}`,
+  clipNorm: "--clip-norm C",
   example: (rate: number) => `--lr ${readableNumber(rate / 10)}`,
 };
 
