@@ -21,12 +21,7 @@ import { assertAllFinite, describeValue } from "../linalg/index.js";
 import { assertClassLabels, cloneParams, type Params } from "../nn/index.js";
 import { Rng, type RngState } from "../rng.js";
 import { divergenceMessage } from "./divergence.js";
-import {
-  initialOptimizerState,
-  momentOverflowText,
-  type MomentName,
-  type OptimizerState,
-} from "./optimizers.js";
+import { momentOverflowText, type MomentName, type OptimizerState } from "./optimizers.js";
 import { learningRateAt } from "./schedules.js";
 import {
   DivergenceError,
@@ -163,15 +158,15 @@ export class Trainer {
     this.bestEpoch = from?.best && { ...from.best, params: cloneParams(from.best.params) };
     this.earlyStop = from ? this.patienceRanOut(this.records[this.records.length - 1]) : undefined;
     this.stepRate = this.settings.learningRate;
-    const { name } = this.settings.optimizer;
     const setup = {
       settings: this.settings,
       data,
       validation: options.validation,
       params: from?.params ?? initial,
       lastGood: from?.lastGoodParams ?? initial,
-      optimizer: from?.optimizer ?? initialOptimizerState(name, initial),
-      lastGoodOptimizer: from?.lastGoodOptimizer ?? initialOptimizerState(name, initial),
+      // A fresh run's zero moments are the stepper's to build, once (not here and again there).
+      optimizer: from?.optimizer,
+      lastGoodOptimizer: from?.lastGoodOptimizer,
       checksStartGradient: !from && epochs > 0,
     };
     this.stepper =
@@ -299,23 +294,36 @@ export class Trainer {
    * `until` ended the call; `state` is where to resume.
    */
   run(until?: () => boolean): TrainResult {
+    return this.result(!this.advance(until, "run"));
+  }
+
+  /**
+   * @internal Steps as run(until) does, without building its result (the copies of the
+   * parameters and moments that state() makes): true when the run is complete, false when
+   * `until` stopped it. For a caller that runs in slices and needs the result only at the end.
+   */
+  advance(until?: () => boolean, caller = "advance"): boolean {
     if (until !== undefined && typeof until !== "function") {
       throw new UsageError(
-        `run: the stop condition until must be a function, got ${describeValue(until)}`,
+        `${caller}: the stop condition until must be a function, got ${describeValue(until)}`,
       );
     }
     if (!this.started) {
       this.begin();
-      if (!this.done && until?.()) return this.result(true);
+      if (!this.done && until?.()) return false;
     }
     while (!this.done) {
       this.step();
-      if (!this.done && until?.()) return this.result(true);
+      if (!this.done && until?.()) return false;
     }
-    return this.result(false);
+    return true;
   }
 
-  private result(stopped: boolean): TrainResult {
+  /**
+   * @internal The result at the current step boundary (run's): `stopped` says whether a stop
+   * condition ended the call. For a caller of advance().
+   */
+  result(stopped: boolean): TrainResult {
     const state = this.state();
     return {
       params: cloneParams(state.params),

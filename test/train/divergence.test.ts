@@ -118,7 +118,7 @@ describe("an optimizer state that overflows is divergence", () => {
       const settings = optimizerSettings({ optimizer: name });
       let state = initialOptimizerState(name, params);
       let plain = params;
-      const update = new InPlaceUpdate(settings, state, state);
+      const update = new InPlaceUpdate(settings, state, state, params);
       const buffers = makeParamBuffers(jsBackend, 1, 2, 1);
       const grads = makeParamBuffers(jsBackend, 1, 2, 1);
       grads.W1.fill(g);

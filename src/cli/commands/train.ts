@@ -476,11 +476,12 @@ async function runSlices(
   const trainer = new Trainer(from?.params ?? initial, data, options, from);
   for (;;) {
     const deadline = performance.now() + SLICE_MS;
-    const result = trainer.run(() => performance.now() >= deadline);
-    if (!result.stopped) return { result };
+    // advance, not run: a slice's end builds no result (copies of the parameters and moments).
+    if (trainer.advance(() => performance.now() >= deadline))
+      return { result: trainer.result(false) };
     await new Promise((resolve) => setImmediate(resolve)); // pending signals are handled here
     const signal = signals?.received();
-    if (signal !== undefined) return { result, signal };
+    if (signal !== undefined) return { result: trainer.result(true), signal };
   }
 }
 

@@ -16,6 +16,13 @@ import {
 
 const PARAM_KEYS = ["W1", "b1", "W2", "b2"] as const;
 
+/** The sizes of a D→H→K network (a Workspace has them). */
+interface NetworkSizes {
+  readonly D: number;
+  readonly H: number;
+  readonly K: number;
+}
+
 /** The rule's moment buffers: [] (sgd), [v] (momentum, nesterov) or [m, v] (adam). */
 type Moments = readonly ParamBuffers[];
 
@@ -31,13 +38,22 @@ export class InPlaceUpdate {
    */
   overflowed: MomentName | undefined;
 
-  /** From the state with the current parameters and the one with the last good ones. */
-  constructor(settings: OptimizerSettings, state: OptimizerState, good: OptimizerState) {
+  /**
+   * From the state with the current parameters and the one with the last good ones (copied),
+   * or, for a fresh run (undefined), zero moments for a network of `shapes`' sizes.
+   */
+  constructor(
+    settings: OptimizerSettings,
+    state: OptimizerState | undefined,
+    good: OptimizerState | undefined,
+    shapes: Params,
+  ) {
     this.settings = settings;
-    this.moments = momentsOf(state).map(copyOf);
-    this.goodMoments = momentsOf(good).map(copyOf);
-    this.t = state.name === "adam" ? state.t : 0;
-    this.goodT = good.name === "adam" ? good.t : 0;
+    const sets = OPTIMIZER_MOMENT_SETS[settings.name];
+    this.moments = state ? momentsOf(state).map(copyOf) : zeros(sets, shapes);
+    this.goodMoments = good ? momentsOf(good).map(copyOf) : zeros(sets, shapes);
+    this.t = state?.name === "adam" ? state.t : 0;
+    this.goodT = good?.name === "adam" ? good.t : 0;
   }
 
   /** θ ← the rule's update of θ with gradient g and rate η, in place; false if a new θ is not finite. */
@@ -63,9 +79,9 @@ export class InPlaceUpdate {
     }
   }
 
-  /** The state now, as matrices of the parameters' shapes. */
-  state(shapes: Params): OptimizerState {
-    return stateOf(this.settings.name, this.moments, this.t, shapes);
+  /** The state now, as matrices of the parameters' shapes (copies) for a D→H→K network. */
+  state(sizes: NetworkSizes): OptimizerState {
+    return stateOf(this.settings.name, this.moments, this.t, sizes);
   }
 
   /** Keeps a copy of the state as the last good one (with the stepper's keep()). */
@@ -75,8 +91,8 @@ export class InPlaceUpdate {
   }
 
   /** The state keep() last kept. */
-  kept(shapes: Params): OptimizerState {
-    return stateOf(this.settings.name, this.goodMoments, this.goodT, shapes);
+  kept(sizes: NetworkSizes): OptimizerState {
+    return stateOf(this.settings.name, this.goodMoments, this.goodT, sizes);
   }
 }
 
@@ -178,6 +194,25 @@ function adam(
   return { params: check, moment: mCheck, secondMoment: vCheck };
 }
 
+/** The moment sets of each rule: none, v, or m and v. */
+const OPTIMIZER_MOMENT_SETS: Readonly<Record<OptimizerSettings["name"], number>> = {
+  sgd: 0,
+  momentum: 1,
+  nesterov: 1,
+  adam: 2,
+};
+
+/** `sets` zero moment sets of the parameters' sizes (fresh Float64Arrays are zeros). */
+function zeros(sets: number, shapes: Params): ParamBuffers[] {
+  const make = (): ParamBuffers => ({
+    W1: new Float64Array(shapes.W1.data.length),
+    b1: new Float64Array(shapes.b1.data.length),
+    W2: new Float64Array(shapes.W2.data.length),
+    b2: new Float64Array(shapes.b2.data.length),
+  });
+  return Array.from({ length: sets }, make);
+}
+
 function momentsOf(state: OptimizerState): Params[] {
   switch (state.name) {
     case "sgd":
@@ -207,13 +242,13 @@ function stateOf(
   name: OptimizerSettings["name"],
   moments: Moments,
   t: number,
-  shapes: Params,
+  { D, H, K }: NetworkSizes,
 ): OptimizerState {
   const asParams = (b: ParamBuffers): Params => ({
-    W1: matrix(shapes.W1.rows, shapes.W1.cols, b.W1.slice()),
-    b1: matrix(1, shapes.b1.cols, b.b1.slice()),
-    W2: matrix(shapes.W2.rows, shapes.W2.cols, b.W2.slice()),
-    b2: matrix(1, shapes.b2.cols, b.b2.slice()),
+    W1: matrix(D, H, b.W1.slice()),
+    b1: matrix(1, H, b.b1.slice()),
+    W2: matrix(H, K, b.W2.slice()),
+    b2: matrix(1, K, b.b2.slice()),
   });
   switch (name) {
     case "sgd":

@@ -74,7 +74,12 @@ export class FastStepper implements Stepper {
     this.activation = settings.activation;
     this.l2 = settings.l2;
     this.clipNorm = settings.clipNorm;
-    this.update = new InPlaceUpdate(settings.optimizer, setup.optimizer, setup.lastGoodOptimizer);
+    this.update = new InPlaceUpdate(
+      settings.optimizer,
+      setup.optimizer,
+      setup.lastGoodOptimizer,
+      params,
+    );
     this.fullBatch = batchSize === N;
     this.backend = backend ?? engineBackend(N, batchSize, D, H, K, threads);
     this.ws = makeWorkspace(this.backend, batchSize, D, H, K);
@@ -178,11 +183,11 @@ export class FastStepper implements Stepper {
   }
 
   optimizerState(): OptimizerState {
-    return this.update.state(this.params());
+    return this.update.state(this.ws);
   }
 
   keptOptimizerState(): OptimizerState {
-    return this.update.kept(this.params());
+    return this.update.kept(this.ws);
   }
 
   setParams(params: Params): void {

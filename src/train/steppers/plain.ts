@@ -19,6 +19,7 @@ import {
 } from "../../nn/index.js";
 import {
   clipByGlobalNorm,
+  initialOptimizerState,
   nonFiniteMoment,
   optimizerStep,
   type OptimizerSettings,
@@ -56,8 +57,14 @@ export class PlainStepper implements Stepper {
     this.clipNorm = settings.clipNorm;
     this.current = cloneParams(params);
     this.good = cloneParams(lastGood);
-    this.moments = cloneOptimizerState(setup.optimizer);
-    this.goodMoments = cloneOptimizerState(setup.lastGoodOptimizer);
+    // A fresh run's zero moments are built once and shared by both (they are never changed in
+    // place); a resumed run's are copied, so that changing them afterwards does not change it.
+    const fresh =
+      setup.optimizer === undefined
+        ? initialOptimizerState(this.optimizer.name, params)
+        : undefined;
+    this.moments = fresh ?? cloneOptimizerState(setup.optimizer!);
+    this.goodMoments = fresh ?? cloneOptimizerState(setup.lastGoodOptimizer ?? setup.optimizer!);
   }
 
   step(order: Uint32Array | null, start: number, end: number, learningRate: number): StepReport {

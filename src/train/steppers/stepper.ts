@@ -68,9 +68,13 @@ export interface StepperSetup {
   readonly params: Params;
   /** The last good parameters so far (the starting ones in a fresh run). */
   readonly lastGood: Params;
-  /** The optimizer's state with `params`, and with `lastGood`. */
-  readonly optimizer: OptimizerState;
-  readonly lastGoodOptimizer: OptimizerState;
+  /**
+   * The optimizer's state with `params`, and with `lastGood` (a resumed run's, which the
+   * stepper copies); undefined for a fresh run: the stepper builds the zero moments itself,
+   * once.
+   */
+  readonly optimizer: OptimizerState | undefined;
+  readonly lastGoodOptimizer: OptimizerState | undefined;
   /** True when startGradientIsFinite will be asked (a fresh run with epochs to go). */
   readonly checksStartGradient: boolean;
 }
