@@ -42,12 +42,15 @@ export const DEFAULT_ADAM_EPS = 1e-8;
 
 /** An update rule and its hyper-parameters, checked (see optimizerSettings). */
 export interface OptimizerSettings {
+  /** The update rule. */
   readonly name: OptimizerName;
   /** μ ∈ [0, 1) (momentum, nesterov). */
   readonly momentum: number;
-  /** β1, β2 ∈ [0, 1) and ε > 0 (adam). */
+  /** β1 ∈ [0, 1) (adam). */
   readonly beta1: number;
+  /** β2 ∈ [0, 1) (adam). */
   readonly beta2: number;
+  /** ε > 0 (adam). */
   readonly eps: number;
 }
 
