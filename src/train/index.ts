@@ -9,6 +9,9 @@ export {
   DEFAULT_OPTIMIZER,
   globalNorm,
   initialOptimizerState,
+  momentOverflowText,
+  nonFiniteMoment,
+  type MomentName,
   OPTIMIZER_NAMES,
   optimizerSettings,
   optimizerStep,
@@ -34,6 +37,14 @@ export {
   type RunRecord,
   type TrainingRecord,
 } from "./record.js";
+export {
+  divergenceAdvice,
+  divergenceMessage,
+  LIBRARY_WORDS,
+  penaltyLimit,
+  type DivergenceFacts,
+  type DivergenceWords,
+} from "./divergence.js";
 export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
 export {
   type BestEpoch,

@@ -11,11 +11,12 @@
  *   data        the rows as read, X N×D and y N×1, the validation split's copies of both and
  *               the standardised copies of X (all kept: the commands hold on to each)
  *   parameters  W1 D×H, b1, W2 H×K, b2: the starting ones, the trained ones and the copies
- *               a run keeps (last good, gradients, checkpoints): PARAM_COPIES sets
+ *               a run keeps and hands out (PARAM_COPIES sets; see there)
  *   optimizer   the update rule's moments, one set of parameters each (momentum and nesterov:
- *               v; adam: m and v), kept twice (with θ and with the last good θ), and once
- *               more by the plain engine, whose pure update builds the new moments before
- *               dropping the old; plus, with early stopping, the best epoch's parameters
+ *               v; adam: m and v), held MOMENT_COPIES times (see there: with θ and with the
+ *               last good θ, the copies a state() for a checkpoint or the result hands out,
+ *               and the plain engine's new ones during a step); plus, with early stopping,
+ *               the best epoch's parameters and the copy a state() hands out
  *   pass        the largest phase, one of
  *     whole-set forward    z1 = X W1 + b1 and a1 = f(z1), N×H each (X W1 itself a third N×H
  *                          until the collector frees it), z2 and p, N×K (3 with X W1's
@@ -127,8 +128,24 @@ const BYTES_PER_VALUE = 8;
 export const RUNTIME_BYTES = 96 * 2 ** 20;
 /** One helper thread (a Node worker): ≈ 8 MB RSS each, measured with 64 threads. */
 export const HELPER_THREAD_BYTES = 10 * 2 ** 20;
-/** Parameter sets alive at once: starting, current, last good, gradients, two copies returned. */
-const PARAM_COPIES = 6;
+/**
+ * Parameter sets alive at once outside the fast engine's buffers, at the run's peak (its end,
+ * or a checkpoint's state()): the starting ones (the command keeps its model), the three
+ * copies the result hands out (state.params, state.lastGoodParams, result.params); on the
+ * plain engine also the current and last good ones, and a step's new parameters and
+ * gradients (the previous step's awaiting collection: measured, 100 × 784 → 10 000). The
+ * fast engine's current, last good and gradient buffers are its workspace's (engineSizes).
+ */
+const PARAM_COPIES: Readonly<Record<"fast" | "plain", number>> = { fast: 6, plain: 8 };
+/**
+ * Copies of each moment set alive at once: the fast engine's in-place moments with θ and
+ * with the last good θ, and the two copies a state() hands out (optimizer and
+ * lastGoodOptimizer); the plain engine's pure update also builds a step's new moments before
+ * the old are dropped.
+ */
+export const MOMENT_COPIES: Readonly<Record<"fast" | "plain", number>> = { fast: 4, plain: 5 };
+/** Early stopping's best parameters: the Trainer's, and the copy a state() hands out. */
+export const BEST_COPIES = 2;
 
 /** The peak memory of `handgrad train` (and demo) on this shape. */
 export function trainingMemory(shape: TrainingShape): MemoryEstimate {
@@ -174,7 +191,7 @@ export function trainingMemory(shape: TrainingShape): MemoryEstimate {
     [
       runtime(shape.threads),
       data(shape),
-      parameters(D, H, K, PARAM_COPIES),
+      parameters(D, H, K, PARAM_COPIES[shape.engine]),
       ...(state ? [state] : []),
       largest(passes),
       history,
@@ -187,12 +204,12 @@ export function trainingMemory(shape: TrainingShape): MemoryEstimate {
 }
 
 /**
- * The optimizer's moments, with θ and with the last good θ (and the plain engine's new ones
- * during a step), and early stopping's best parameters; undefined when there are none.
+ * The optimizer's moments (MOMENT_COPIES of each) and early stopping's best parameters
+ * (BEST_COPIES); undefined when there are none.
  */
 function optimizerState(shape: TrainingShape): MemoryTerm | undefined {
   const moments = OPTIMIZER_MOMENTS[shape.optimizer ?? "sgd"];
-  const sets = moments * (shape.engine === "plain" ? 3 : 2) + (shape.earlyStopping ? 1 : 0);
+  const sets = moments * MOMENT_COPIES[shape.engine] + (shape.earlyStopping ? BEST_COPIES : 0);
   if (sets === 0) return undefined;
   const { features: D, hidden: H, outputs: K } = shape;
   const values = D * H + H + H * K + K;

@@ -42,12 +42,15 @@ export const DEFAULT_ADAM_EPS = 1e-8;
 
 /** An update rule and its hyper-parameters, checked (see optimizerSettings). */
 export interface OptimizerSettings {
+  /** The update rule. */
   readonly name: OptimizerName;
   /** μ ∈ [0, 1) (momentum, nesterov). */
   readonly momentum: number;
-  /** β1, β2 ∈ [0, 1) and ε > 0 (adam). */
+  /** β1 ∈ [0, 1) (adam). */
   readonly beta1: number;
+  /** β2 ∈ [0, 1) (adam). */
   readonly beta2: number;
+  /** ε > 0 (adam). */
   readonly eps: number;
 }
 
@@ -77,6 +80,52 @@ export type OptimizerState =
       /** The second moment v (of g²), one matrix per parameter. */
       readonly v: Params;
     };
+
+/**
+ * A moment of an update rule's state: the velocity v (momentum, nesterov), or Adam's first
+ * moment m and second moment v.
+ */
+export type MomentName = "velocity" | "m" | "v";
+
+/**
+ * The moment of `state` holding a NaN or ±Infinity, or undefined when all are finite. Adam's v
+ * is named before m: it overflows first (g² exceeds float64 from |g| > 1.3e154, m only near
+ * |g| ~ 1.8e308). Such a state is divergence: an infinite v makes every later update 0 (m/∞)
+ * while θ stays finite, so nothing else would say the run had stopped learning.
+ */
+export function nonFiniteMoment(state: OptimizerState): MomentName | undefined {
+  switch (state.name) {
+    case "sgd":
+      return undefined;
+    case "momentum":
+    case "nesterov":
+      return allFinite(state.velocity) ? undefined : "velocity";
+    case "adam":
+      return !allFinite(state.v) ? "v" : !allFinite(state.m) ? "m" : undefined;
+  }
+}
+
+/** What overflowed, for the divergence message: "adam's second moment v overflowed (…)". */
+export function momentOverflowText(optimizer: OptimizerName, moment: MomentName): string {
+  switch (moment) {
+    case "velocity":
+      return `${optimizer}'s velocity v overflowed (μ v + g exceeds float64)`;
+    case "m":
+      return `${optimizer}'s first moment m overflowed (β1 m + (1 − β1) g exceeds float64)`;
+    case "v":
+      return `${optimizer}'s second moment v overflowed (the gradient's square exceeds float64)`;
+  }
+}
+
+/** True when every entry of the four matrices is finite (x − x is NaN for ±∞ and NaN). */
+function allFinite(p: Params): boolean {
+  let check = 0;
+  for (const name of PARAM_NAMES) {
+    const values = p[name].data;
+    for (let i = 0; i < values.length; i++) check += values[i]! - values[i]!;
+  }
+  return check === 0;
+}
 
 /** The hyper-parameters the options ask for, after their checks (one line each when refused). */
 export function optimizerSettings(options: {

@@ -26,6 +26,7 @@ import {
   OPTIMIZER_NAMES,
   optimizerSettings,
   type OptimizerName,
+  type MomentName,
   type OptimizerSettings,
   type OptimizerState,
 } from "./optimizers.js";
@@ -289,8 +290,21 @@ export interface Divergence {
   readonly epoch: number;
   /** Gradient steps taken then (the failing one included). */
   readonly step: number;
-  /** The run's learning rate η (a smaller one may not diverge). */
+  /**
+   * η of the failing step: the schedule's and warm-up's at that step (StepResult.learningRate),
+   * which a smaller one may not diverge at. The run's base rate is baseLearningRate.
+   */
   readonly learningRate: number;
+  /** The run's base learning rate (TrainOptions.learningRate); learningRate when not given. */
+  readonly baseLearningRate?: number;
+  /** What stopped being finite, e.g. "the loss became NaN" (the message's middle part). */
+  readonly what?: string;
+  /** λ of the run's L2 penalty (0 when not given). */
+  readonly l2?: number;
+  /** The run's update rule, which divergenceAdvice's limit on η·λ depends on. */
+  readonly optimizer?: OptimizerSettings | undefined;
+  /** The optimizer's moment that overflowed, when that was the failure. */
+  readonly overflowed?: MomentName | undefined;
   /**
    * The run's state at the end of the last recorded epoch whose training (and validation)
    * loss was finite (epoch lastGood.epoch − 1): a checkpoint of the last good model. Its
@@ -300,20 +314,36 @@ export interface Divergence {
   readonly lastGood: TrainState;
 }
 
-/** Training stopped because a loss or a parameter became NaN or ±Infinity. */
+/**
+ * Training stopped because a loss, a gradient, a parameter or the optimizer's state became
+ * NaN or ±Infinity (or the loss exploded). Its fields are the facts divergenceMessage writes
+ * the message from (a front end rewrites it in its own words from them).
+ */
 export class DivergenceError extends HandgradError implements Divergence {
   override readonly exitCode = 3;
   /** "DivergenceError": the name that String(error) and stack traces show. */
   override name = "DivergenceError";
   readonly epoch: number;
   readonly step: number;
+  /** η of the failing step (see Divergence.learningRate). */
   readonly learningRate: number;
+  readonly baseLearningRate: number;
+  readonly what: string;
+  readonly l2: number;
+  readonly optimizer: OptimizerSettings | undefined;
+  readonly overflowed: MomentName | undefined;
   readonly lastGood: TrainState;
-  constructor(message: string, { epoch, step, learningRate, lastGood }: Divergence) {
+  constructor(message: string, divergence: Divergence) {
     super(message);
+    const { epoch, step, learningRate, lastGood } = divergence;
     this.epoch = epoch;
     this.step = step;
     this.learningRate = learningRate;
+    this.baseLearningRate = divergence.baseLearningRate ?? learningRate;
+    this.what = divergence.what ?? "";
+    this.l2 = divergence.l2 ?? 0;
+    this.optimizer = divergence.optimizer;
+    this.overflowed = divergence.overflowed;
     this.lastGood = lastGood;
   }
 

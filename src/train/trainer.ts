@@ -20,7 +20,8 @@ import { DataError, UsageError } from "../errors.js";
 import { assertAllFinite, describeValue } from "../linalg/index.js";
 import { assertClassLabels, cloneParams, type Params } from "../nn/index.js";
 import { Rng, type RngState } from "../rng.js";
-import { initialOptimizerState, type OptimizerState } from "./optimizers.js";
+import { divergenceMessage } from "./divergence.js";
+import { momentOverflowText, type MomentName, type OptimizerState } from "./optimizers.js";
 import { learningRateAt } from "./schedules.js";
 import {
   DivergenceError,
@@ -123,6 +124,8 @@ export class Trainer {
   private bestEpoch: BestEpoch | undefined;
   /** Set when early stopping ended the run. */
   private earlyStop: EarlyStop | undefined;
+  /** η of the last step taken (the base rate before the first): a divergence names it. */
+  private stepRate: number;
 
   /**
    * A run from `initial`, or resumed from `from` (a step boundary of a run with the same data
@@ -154,15 +157,16 @@ export class Trainer {
     this.started = from !== undefined;
     this.bestEpoch = from?.best && { ...from.best, params: cloneParams(from.best.params) };
     this.earlyStop = from ? this.patienceRanOut(this.records[this.records.length - 1]) : undefined;
-    const { name } = this.settings.optimizer;
+    this.stepRate = this.settings.learningRate;
     const setup = {
       settings: this.settings,
       data,
       validation: options.validation,
       params: from?.params ?? initial,
       lastGood: from?.lastGoodParams ?? initial,
-      optimizer: from?.optimizer ?? initialOptimizerState(name, initial),
-      lastGoodOptimizer: from?.lastGoodOptimizer ?? initialOptimizerState(name, initial),
+      // A fresh run's zero moments are the stepper's to build, once (not here and again there).
+      optimizer: from?.optimizer,
+      lastGoodOptimizer: from?.lastGoodOptimizer,
       checksStartGradient: !from && epochs > 0,
     };
     this.stepper =
@@ -253,10 +257,16 @@ export class Trainer {
     const end = Math.min(this.row + batchSize, N);
     const learningRate = learningRateAt(this.settings.schedule, this.stepCount + 1); // η_t
     const report = this.stepper.step(this.order, this.row, end, learningRate);
-    const { loss, gradientFinite, paramsFinite } = report;
+    const { loss, gradientFinite, overflowed, paramsFinite } = report;
     this.stepCount++;
+    this.stepRate = learningRate;
     if (!Number.isFinite(loss)) throw this.diverged(`the loss became ${loss}`);
     if (!gradientFinite) throw this.diverged("a gradient became non-finite");
+    // A non-finite moment is divergence even where θ stays finite (Adam's v = ∞ makes every
+    // later update 0): checked before θ, so that the message names where the overflow began.
+    if (overflowed !== undefined) {
+      throw this.diverged(momentOverflowText(this.settings.optimizer.name, overflowed), overflowed);
+    }
     if (!paramsFinite) throw this.diverged("a parameter became non-finite");
     this.row = end;
     const done: StepResult = { epoch, row: end, steps: this.stepCount, loss, learningRate };
@@ -284,23 +294,36 @@ export class Trainer {
    * `until` ended the call; `state` is where to resume.
    */
   run(until?: () => boolean): TrainResult {
+    return this.result(!this.advance(until, "run"));
+  }
+
+  /**
+   * @internal Steps as run(until) does, without building its result (the copies of the
+   * parameters and moments that state() makes): true when the run is complete, false when
+   * `until` stopped it. For a caller that runs in slices and needs the result only at the end.
+   */
+  advance(until?: () => boolean, caller = "advance"): boolean {
     if (until !== undefined && typeof until !== "function") {
       throw new UsageError(
-        `run: the stop condition until must be a function, got ${describeValue(until)}`,
+        `${caller}: the stop condition until must be a function, got ${describeValue(until)}`,
       );
     }
     if (!this.started) {
       this.begin();
-      if (!this.done && until?.()) return this.result(true);
+      if (!this.done && until?.()) return false;
     }
     while (!this.done) {
       this.step();
-      if (!this.done && until?.()) return this.result(true);
+      if (!this.done && until?.()) return false;
     }
-    return this.result(false);
+    return true;
   }
 
-  private result(stopped: boolean): TrainResult {
+  /**
+   * @internal The result at the current step boundary (run's): `stopped` says whether a stop
+   * condition ended the call. For a caller of advance().
+   */
+  result(stopped: boolean): TrainResult {
     const state = this.state();
     return {
       params: cloneParams(state.params),
@@ -418,16 +441,24 @@ export class Trainer {
    * The DivergenceError for a failure now, carrying the last good state (or the DataError of
    * dataFault, when the data holds NaN or ±Infinity by now); ends the run.
    */
-  private diverged(what: string): DivergenceError | DataError {
+  private diverged(what: string, overflowed?: MomentName): DivergenceError | DataError {
     const fault = this.dataFault();
     if (fault) return fault;
     const { epoch, stepCount: step, lastGood } = this;
-    const { learningRate } = this.settings;
+    const { l2, optimizer } = this.settings;
     const kept = this.stepper.kept();
-    const error = new DivergenceError(divergenceMessage(epoch, step, learningRate, what), {
+    const facts = {
       epoch,
       step,
-      learningRate,
+      learningRate: this.stepRate, // η_t of the failing step (of the epoch's last, for a record)
+      baseLearningRate: this.settings.learningRate,
+      what,
+      l2,
+      optimizer,
+      overflowed,
+    };
+    const error = new DivergenceError(divergenceMessage(facts), {
+      ...facts,
       lastGood: {
         epoch: lastGood.epoch + 1,
         row: 0,
@@ -504,19 +535,6 @@ function bestLoss(history: readonly EpochRecord[]): number {
   for (const r of history) best = Math.min(best, r.loss);
   return best;
 }
-/** The DivergenceError message for a failure at `epoch` after `steps` steps. */
-function divergenceMessage(
-  epoch: number,
-  steps: number,
-  learningRate: number,
-  what: string,
-): string {
-  return (
-    `training diverged at epoch ${epoch}, step ${steps} (learning rate ${learningRate}): ${what}; ` +
-    `try a lower learning rate`
-  );
-}
-
 /** "the starting model's … on this data is not finite" (a DataError message). */
 function startingLossMessage(bad: string): string {
   return (

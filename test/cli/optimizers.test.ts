@@ -565,3 +565,72 @@ describe("grad and gradcheck --l2", () => {
     }
   });
 });
+
+describe("train: divergence of the optimizer's state and its advice", () => {
+  it("adam's overflowing second moment is divergence: exit 3, the last good model and checkpoint written (both engines)", async () => {
+    const data = path("huge.csv");
+    writeFileSync(data, "a,b,y\n1e160,2e160,1\n-1e160,3e159,0\n2e159,-1e160,1\n-3e159,-2e160,0\n");
+    const saved: string[] = [];
+    for (const engine of ["fast", "plain"]) {
+      const [save, checkpoint] = [path("hz.json"), path("hz.ck.json")];
+      const r = await runMain([
+        "train",
+        "--data",
+        data,
+        "--activation",
+        "relu",
+        "--hidden",
+        "3",
+        "--epochs",
+        "5",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.01",
+        "--engine",
+        engine,
+        "--save",
+        save,
+        "--checkpoint",
+        checkpoint,
+      ]);
+      expect(r.code).toBe(3);
+      expect(r.stderr[0]).toContain(
+        "training diverged at epoch 1, step 1 (learning rate 0.01): adam's second moment v overflowed (the gradient's square exceeds float64)",
+      );
+      expect(r.stderr[0]).toContain("clip it with --clip-norm C");
+      expect(r.stderr[0]).toContain(
+        `the starting model (no epoch ended with finite losses) is saved in ${save}`,
+      );
+      expect(existsSync(checkpoint)).toBe(true);
+      saved.push(readFileSync(save, "utf8"));
+    }
+    expect(saved[0]).toBe(saved[1]);
+  });
+
+  it("names the step's η under warm-up beside --lr, and the L2 penalty when η·λ is past the limit", async () => {
+    const data = path("l2.csv");
+    writeFileSync(data, "a,y\n1,1\n-1,0\n2,1\n-2,0\n");
+    const r = await runMain([
+      "train",
+      "--data",
+      data,
+      "--hidden",
+      "2",
+      "--epochs",
+      "20",
+      "--batch-size",
+      "full",
+      "--lr",
+      "1000",
+      "--warmup",
+      "4",
+      "--l2",
+      "1e7",
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr[0]).toMatch(
+      /\(learning rate (250|500|750) at this step; --lr 1000\): .*; η·λ = [\d.e]+ > 2: the L2 penalty alone makes the weights grow; lower --l2 or --lr/,
+    );
+  });
+});

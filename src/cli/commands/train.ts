@@ -22,11 +22,13 @@ import {
   DEFAULT_EPOCHS,
   DEFAULT_LEARNING_RATE,
   DEFAULT_OPTIMIZER,
+  divergenceMessage,
   DivergenceError,
   MAX_THREADS,
   Trainer,
   TRAIN_ENGINES,
   trainingRecord,
+  type DivergenceWords,
   type EpochRecord,
   type EarlyStop,
   type LabelledData,
@@ -347,10 +349,7 @@ async function trainPrepared(
   } catch (error) {
     progress?.done();
     if (error instanceof DivergenceError) {
-      error.message = error.message.replace(
-        "try a lower learning rate",
-        `try a lower learning rate (e.g. --lr ${readableNumber(learningRate / 10)})`,
-      );
+      error.message = divergenceMessage(error, CLI_WORDS);
       if (save !== undefined) {
         saveModel(save, model(error.lastGood.params));
         const kept =
@@ -417,6 +416,15 @@ async function trainPrepared(
   };
 }
 
+/** The divergence message's words on the command line: its flags, and a tenth of --lr to try. */
+const CLI_WORDS: DivergenceWords = {
+  learningRate: "--lr",
+  l2: "--l2",
+  base: (rate: number) => `--lr ${readableNumber(rate)}`,
+  clipNorm: "--clip-norm C",
+  example: (rate: number) => `--lr ${readableNumber(rate / 10)}`,
+};
+
 /** The signals a run watches for (see watchSignals). */
 interface SignalWatch {
   /** The first SIGINT or SIGTERM received, if any. */
@@ -469,11 +477,12 @@ async function runSlices(
   const trainer = new Trainer(from?.params ?? initial, data, options, from);
   for (;;) {
     const deadline = performance.now() + SLICE_MS;
-    const result = trainer.run(() => performance.now() >= deadline);
-    if (!result.stopped) return { result };
+    // advance, not run: a slice's end builds no result (copies of the parameters and moments).
+    if (trainer.advance(() => performance.now() >= deadline))
+      return { result: trainer.result(false) };
     await new Promise((resolve) => setImmediate(resolve)); // pending signals are handled here
     const signal = signals?.received();
-    if (signal !== undefined) return { result, signal };
+    if (signal !== undefined) return { result: trainer.result(true), signal };
   }
 }
 

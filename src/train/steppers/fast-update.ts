@@ -9,11 +9,19 @@ import type { ParamBuffers, Params } from "../../nn/index.js";
 import {
   adamCorrections,
   globalNorm,
+  type MomentName,
   type OptimizerSettings,
   type OptimizerState,
 } from "../optimizers.js";
 
 const PARAM_KEYS = ["W1", "b1", "W2", "b2"] as const;
+
+/** The sizes of a D→H→K network (a Workspace has them). */
+interface NetworkSizes {
+  readonly D: number;
+  readonly H: number;
+  readonly K: number;
+}
 
 /** The rule's moment buffers: [] (sgd), [v] (momentum, nesterov) or [m, v] (adam). */
 type Moments = readonly ParamBuffers[];
@@ -24,36 +32,56 @@ export class InPlaceUpdate {
   private readonly goodMoments: Moments;
   private t: number;
   private goodT: number;
+  /**
+   * The moment the last update() left non-finite (v before m, as optimizers.ts's
+   * nonFiniteMoment), or undefined.
+   */
+  overflowed: MomentName | undefined;
 
-  /** From the state with the current parameters and the one with the last good ones. */
-  constructor(settings: OptimizerSettings, state: OptimizerState, good: OptimizerState) {
+  /**
+   * From the state with the current parameters and the one with the last good ones (copied),
+   * or, for a fresh run (undefined), zero moments for a network of `shapes`' sizes.
+   */
+  constructor(
+    settings: OptimizerSettings,
+    state: OptimizerState | undefined,
+    good: OptimizerState | undefined,
+    shapes: Params,
+  ) {
     this.settings = settings;
-    this.moments = momentsOf(state).map(copyOf);
-    this.goodMoments = momentsOf(good).map(copyOf);
-    this.t = state.name === "adam" ? state.t : 0;
-    this.goodT = good.name === "adam" ? good.t : 0;
+    const sets = OPTIMIZER_MOMENT_SETS[settings.name];
+    this.moments = state ? momentsOf(state).map(copyOf) : zeros(sets, shapes);
+    this.goodMoments = good ? momentsOf(good).map(copyOf) : zeros(sets, shapes);
+    this.t = state?.name === "adam" ? state.t : 0;
+    this.goodT = good?.name === "adam" ? good.t : 0;
   }
 
   /** θ ← the rule's update of θ with gradient g and rate η, in place; false if a new θ is not finite. */
   update(params: ParamBuffers, grads: ParamBuffers, learningRate: number): boolean {
     const { name, momentum: mu } = this.settings;
     const moments = this.moments;
+    this.overflowed = undefined;
+    let checks: UpdateChecks;
     switch (name) {
       case "sgd":
         return descend(params, grads, learningRate);
       case "momentum":
-        return momentum(params, grads, moments[0]!, learningRate, mu, false);
       case "nesterov":
-        return momentum(params, grads, moments[0]!, learningRate, mu, true);
+        checks = momentum(params, grads, moments[0]!, learningRate, mu, name === "nesterov");
+        if (checks.moment !== 0) this.overflowed = "velocity";
+        return checks.params === 0;
       case "adam":
         this.t++;
-        return adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, this.t);
+        checks = adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, this.t);
+        if (checks.secondMoment !== 0) this.overflowed = "v";
+        else if (checks.moment !== 0) this.overflowed = "m";
+        return checks.params === 0;
     }
   }
 
-  /** The state now, as matrices of the parameters' shapes. */
-  state(shapes: Params): OptimizerState {
-    return stateOf(this.settings.name, this.moments, this.t, shapes);
+  /** The state now, as matrices of the parameters' shapes (copies) for a D→H→K network. */
+  state(sizes: NetworkSizes): OptimizerState {
+    return stateOf(this.settings.name, this.moments, this.t, sizes);
   }
 
   /** Keeps a copy of the state as the last good one (with the stepper's keep()). */
@@ -63,8 +91,8 @@ export class InPlaceUpdate {
   }
 
   /** The state keep() last kept. */
-  kept(shapes: Params): OptimizerState {
-    return stateOf(this.settings.name, this.goodMoments, this.goodT, shapes);
+  kept(sizes: NetworkSizes): OptimizerState {
+    return stateOf(this.settings.name, this.goodMoments, this.goodT, sizes);
   }
 }
 
@@ -80,6 +108,16 @@ export function clipInPlace(grads: ParamBuffers, c: number): void {
     const g = grads[name];
     for (let i = 0; i < g.length; i++) g[i] = s * g[i]!; // g ← (c/‖g‖) g
   }
+}
+
+/**
+ * Sums of x − x over the new parameters and moments: 0 while every one is finite (NaN for
+ * ±∞ and NaN). `moment` is the velocity's or Adam's m, `secondMoment` Adam's v.
+ */
+interface UpdateChecks {
+  readonly params: number;
+  readonly moment: number;
+  readonly secondMoment: number;
 }
 
 /** θ ← θ − η g for the four parameters in place; false if any new entry is not finite. */
@@ -105,21 +143,23 @@ function momentum(
   eta: number,
   mu: number,
   nesterov: boolean,
-): boolean {
+): UpdateChecks {
   let check = 0;
+  let vCheck = 0;
   for (const name of PARAM_KEYS) {
     const [theta, g, v] = [params[name], grads[name], velocity[name]];
     for (let i = 0; i < theta.length; i++) {
       const gi = g[i]!;
       const vi = mu * v[i]! + gi; // v ← μ v + g
       v[i] = vi;
+      vCheck += vi - vi;
       const d = nesterov ? gi + mu * vi : vi; // d = g + μ v (nesterov), d = v (heavy ball)
       const next = theta[i]! - eta * d; // θ ← θ − η d
       theta[i] = next;
       check += next - next;
     }
   }
-  return check === 0;
+  return { params: check, moment: vCheck, secondMoment: 0 };
 }
 
 /** m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g², θ ← θ − η m̂ / (√v̂ + ε), at update t. */
@@ -131,9 +171,11 @@ function adam(
   eta: number,
   { beta1, beta2, eps }: OptimizerSettings,
   t: number,
-): boolean {
+): UpdateChecks {
   const [c1, c2] = adamCorrections(beta1, beta2, t); // 1 − β1ᵗ, 1 − β2ᵗ
   let check = 0;
+  let mCheck = 0;
+  let vCheck = 0;
   for (const name of PARAM_KEYS) {
     const [theta, g, mp, vp] = [params[name], grads[name], m[name], v[name]];
     for (let i = 0; i < theta.length; i++) {
@@ -142,12 +184,33 @@ function adam(
       const vi = beta2 * vp[i]! + (1 - beta2) * gi * gi; // v ← β2 v + (1 − β2) g²
       mp[i] = mi;
       vp[i] = vi;
+      mCheck += mi - mi;
+      vCheck += vi - vi;
       const next = theta[i]! - eta * (mi / c1 / (Math.sqrt(vi / c2) + eps)); // θ ← θ − η m̂/(√v̂ + ε)
       theta[i] = next;
       check += next - next;
     }
   }
-  return check === 0;
+  return { params: check, moment: mCheck, secondMoment: vCheck };
+}
+
+/** The moment sets of each rule: none, v, or m and v. */
+const OPTIMIZER_MOMENT_SETS: Readonly<Record<OptimizerSettings["name"], number>> = {
+  sgd: 0,
+  momentum: 1,
+  nesterov: 1,
+  adam: 2,
+};
+
+/** `sets` zero moment sets of the parameters' sizes (fresh Float64Arrays are zeros). */
+function zeros(sets: number, shapes: Params): ParamBuffers[] {
+  const make = (): ParamBuffers => ({
+    W1: new Float64Array(shapes.W1.data.length),
+    b1: new Float64Array(shapes.b1.data.length),
+    W2: new Float64Array(shapes.W2.data.length),
+    b2: new Float64Array(shapes.b2.data.length),
+  });
+  return Array.from({ length: sets }, make);
 }
 
 function momentsOf(state: OptimizerState): Params[] {
@@ -179,13 +242,13 @@ function stateOf(
   name: OptimizerSettings["name"],
   moments: Moments,
   t: number,
-  shapes: Params,
+  { D, H, K }: NetworkSizes,
 ): OptimizerState {
   const asParams = (b: ParamBuffers): Params => ({
-    W1: matrix(shapes.W1.rows, shapes.W1.cols, b.W1.slice()),
-    b1: matrix(1, shapes.b1.cols, b.b1.slice()),
-    W2: matrix(shapes.W2.rows, shapes.W2.cols, b.W2.slice()),
-    b2: matrix(1, shapes.b2.cols, b.b2.slice()),
+    W1: matrix(D, H, b.W1.slice()),
+    b1: matrix(1, H, b.b1.slice()),
+    W2: matrix(H, K, b.W2.slice()),
+    b2: matrix(1, K, b.b2.slice()),
   });
   switch (name) {
     case "sgd":

@@ -74,7 +74,12 @@ export class FastStepper implements Stepper {
     this.activation = settings.activation;
     this.l2 = settings.l2;
     this.clipNorm = settings.clipNorm;
-    this.update = new InPlaceUpdate(settings.optimizer, setup.optimizer, setup.lastGoodOptimizer);
+    this.update = new InPlaceUpdate(
+      settings.optimizer,
+      setup.optimizer,
+      setup.lastGoodOptimizer,
+      params,
+    );
     this.fullBatch = batchSize === N;
     this.backend = backend ?? engineBackend(N, batchSize, D, H, K, threads);
     this.ws = makeWorkspace(this.backend, batchSize, D, H, K);
@@ -108,7 +113,8 @@ export class FastStepper implements Stepper {
       Number.isFinite(loss) &&
       gradientFinite &&
       this.update.update(current, ws.grads, learningRate);
-    return { loss, gradientFinite, paramsFinite };
+    const overflowed = Number.isFinite(loss) && gradientFinite ? this.update.overflowed : undefined;
+    return { loss, gradientFinite, overflowed, paramsFinite };
   }
 
   evaluate(epoch: number): EpochRecord {
@@ -177,11 +183,11 @@ export class FastStepper implements Stepper {
   }
 
   optimizerState(): OptimizerState {
-    return this.update.state(this.params());
+    return this.update.state(this.ws);
   }
 
   keptOptimizerState(): OptimizerState {
-    return this.update.kept(this.params());
+    return this.update.kept(this.ws);
   }
 
   setParams(params: Params): void {

@@ -19,6 +19,8 @@ import {
 } from "../../nn/index.js";
 import {
   clipByGlobalNorm,
+  initialOptimizerState,
+  nonFiniteMoment,
   optimizerStep,
   type OptimizerSettings,
   type OptimizerState,
@@ -55,8 +57,14 @@ export class PlainStepper implements Stepper {
     this.clipNorm = settings.clipNorm;
     this.current = cloneParams(params);
     this.good = cloneParams(lastGood);
-    this.moments = cloneOptimizerState(setup.optimizer);
-    this.goodMoments = cloneOptimizerState(setup.lastGoodOptimizer);
+    // A fresh run's zero moments are built once and shared by both (they are never changed in
+    // place); a resumed run's are copied, so that changing them afterwards does not change it.
+    const fresh =
+      setup.optimizer === undefined
+        ? initialOptimizerState(this.optimizer.name, params)
+        : undefined;
+    this.moments = fresh ?? cloneOptimizerState(setup.optimizer!);
+    this.goodMoments = fresh ?? cloneOptimizerState(setup.lastGoodOptimizer ?? setup.optimizer!);
   }
 
   step(order: Uint32Array | null, start: number, end: number, learningRate: number): StepReport {
@@ -68,7 +76,13 @@ export class PlainStepper implements Stepper {
     const gradientFinite = gradsAreFinite(grads);
     const g = clipNorm > 0 && gradientFinite ? clipByGlobalNorm(grads, clipNorm) : grads; // ‖g‖ ≤ c
     const next = optimizerStep(this.current, g, this.moments, learningRate, this.optimizer); // θ ← θ − η·(the rule's direction)
-    const report = { loss: batchLoss, gradientFinite, paramsFinite: paramsAreFinite(next.params) };
+    const stepped = Number.isFinite(batchLoss) && gradientFinite;
+    const report = {
+      loss: batchLoss,
+      gradientFinite,
+      overflowed: stepped ? nonFiniteMoment(next.state) : undefined,
+      paramsFinite: paramsAreFinite(next.params),
+    };
     this.grads = grads;
     this.current = next.params;
     this.moments = next.state;

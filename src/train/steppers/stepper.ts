@@ -4,7 +4,7 @@
  * records, the checks and the checkpoints are the Trainer's (../trainer.ts).
  */
 import type { Params } from "../../nn/index.js";
-import type { OptimizerState } from "../optimizers.js";
+import type { MomentName, OptimizerState } from "../optimizers.js";
 import type { EpochRecord, LabelledData, TrainSettings } from "../setup.js";
 
 /**
@@ -46,6 +46,12 @@ export interface StepReport {
   /** Whether every entry of the batch gradient is finite. */
   readonly gradientFinite: boolean;
   /**
+   * The moment of the optimizer's new state that is not finite (optimizers.ts's
+   * nonFiniteMoment: v before m), or undefined; undefined too where the loss or the gradient
+   * was not finite and no step was taken. The Trainer checks it before paramsFinite.
+   */
+  readonly overflowed: MomentName | undefined;
+  /**
    * Whether every new parameter is finite (false too where the loss or the gradient was not
    * and no step was taken). When any of the three is not finite the run is over: the
    * stepper's current parameters are then unspecified (keep() still has the last good ones).
@@ -62,9 +68,13 @@ export interface StepperSetup {
   readonly params: Params;
   /** The last good parameters so far (the starting ones in a fresh run). */
   readonly lastGood: Params;
-  /** The optimizer's state with `params`, and with `lastGood`. */
-  readonly optimizer: OptimizerState;
-  readonly lastGoodOptimizer: OptimizerState;
+  /**
+   * The optimizer's state with `params`, and with `lastGood` (a resumed run's, which the
+   * stepper copies); undefined for a fresh run: the stepper builds the zero moments itself,
+   * once.
+   */
+  readonly optimizer: OptimizerState | undefined;
+  readonly lastGoodOptimizer: OptimizerState | undefined;
   /** True when startGradientIsFinite will be asked (a fresh run with epochs to go). */
   readonly checksStartGradient: boolean;
 }
