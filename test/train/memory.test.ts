@@ -11,7 +11,11 @@ import {
   type MemoryEstimate,
   type TrainState,
 } from "../../src/train/index.js";
-import { HELPER_THREAD_BYTES, RUNTIME_BYTES } from "../../src/train/memory.js";
+import {
+  FILE_TEXT_BYTES_PER_NUMBER,
+  HELPER_THREAD_BYTES,
+  RUNTIME_BYTES,
+} from "../../src/train/memory.js";
 
 const MiB = 2 ** 20;
 
@@ -205,10 +209,13 @@ describe("trainingMemory: the optimizer's state", () => {
       engine: "fast" | "plain",
       earlyStopping = false,
     ) => trainingMemory({ ...base, engine, optimizer, earlyStopping }).bytes;
-    expect(bytes("momentum", "fast") - bytes("sgd", "fast")).toBe(4 * P * 8);
-    expect(bytes("adam", "fast") - bytes("sgd", "fast")).toBe(8 * P * 8);
-    expect(bytes("adam", "plain") - bytes("sgd", "plain")).toBe(10 * P * 8);
-    expect(bytes("sgd", "fast", true) - bytes("sgd", "fast")).toBe(2 * P * 8);
+    // Each moment set: its copies in memory, and two more sets in a checkpoint's text (with θ
+    // and with the last good θ); the best epoch: two copies, and one set in the text.
+    const text = FILE_TEXT_BYTES_PER_NUMBER;
+    expect(bytes("momentum", "fast") - bytes("sgd", "fast")).toBe(4 * P * 8 + 2 * P * text);
+    expect(bytes("adam", "fast") - bytes("sgd", "fast")).toBe(8 * P * 8 + 4 * P * text);
+    expect(bytes("adam", "plain") - bytes("sgd", "plain")).toBe(10 * P * 8 + 4 * P * text);
+    expect(bytes("sgd", "fast", true) - bytes("sgd", "fast")).toBe(2 * P * 8 + P * text);
     expect(bytes("sgd", "fast")).toBe(trainingMemory({ ...base, engine: "fast" }).bytes);
   });
 });
