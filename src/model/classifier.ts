@@ -62,6 +62,7 @@ import {
   DEFAULT_EPOCHS,
   DEFAULT_LEARNING_RATE,
   DEFAULT_SEED,
+  OPTION_NAMES,
   Trainer,
   trainingRecord,
   type EarlyStop,
@@ -145,21 +146,8 @@ const OPTION_KEYS: readonly (keyof ClassifierOptions)[] = [
   "positive",
   "engine",
   "threads",
-  "optimizer",
-  "momentum",
-  "beta1",
-  "beta2",
-  "adamEps",
-  "l2",
-  "schedule",
-  "decayRate",
-  "decayEvery",
-  "lrMin",
-  "warmup",
-  "clipNorm",
-  "patience",
-  "minDelta",
-  "restoreBest",
+  // The update rule, penalty, schedule and early stopping: the one list of those options.
+  ...(Object.keys(OPTION_NAMES) as (keyof OptimizerOptions)[]),
 ];
 
 /** What a fitted Classifier holds. */
