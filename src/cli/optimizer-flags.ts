@@ -34,10 +34,12 @@ import {
   DEFAULT_WARMUP,
   OPTIMIZER_NAMES,
   SCHEDULE_NAMES,
+  OPTION_GROUP,
   OPTION_NAMES,
+  optionActs,
   trainingRecord,
-  type OptimizerName,
   type OptimizerOptions,
+  type OptionGroup,
   type TrainingRecord,
 } from "../train/index.js";
 import { UsageError } from "../errors.js";
@@ -126,7 +128,6 @@ export const OPTIMIZER_FLAGS: FlagSpecs = {
 };
 
 /** Which flags each rule and schedule uses, and what each value must be. */
-const MOMENTUM_RULES: readonly OptimizerName[] = ["momentum", "nesterov"];
 const UNIT_INTERVAL = [(x: number): boolean => x >= 0 && x < 1, "a number in [0, 1)"] as const;
 const POSITIVE = [(x: number): boolean => x > 0, "a number > 0"] as const;
 const NON_NEGATIVE = [(x: number): boolean => x >= 0, "a number ≥ 0"] as const;
@@ -150,21 +151,18 @@ export function optimizerOptions(
   const given = (flag: string, value: string): string =>
     `--${flag} ${value}${flags.has(flag) ? "" : ", the default"}`;
   const rule = given("optimizer", optimizer);
-  uses(
-    "momentum",
-    MOMENTUM_RULES.includes(optimizer),
-    `--optimizer momentum or nesterov, not to ${rule}`,
-  );
-  for (const flag of ["beta1", "beta2", "adam-eps"]) {
-    uses(flag, optimizer === "adam", `--optimizer adam, not to ${rule}`);
-  }
   const scheduled = given("schedule", schedule);
-  for (const flag of ["decay-rate", "decay-every"]) {
-    uses(flag, schedule === "step", `--schedule step, not to ${scheduled}`);
-  }
-  uses("lr-min", schedule === "cosine", `--schedule cosine, not to ${scheduled}`);
-  for (const flag of ["min-delta", "no-restore-best"]) {
-    uses(flag, flags.has("patience"), "early stopping: give --patience P (and --validation F)");
+  const applies: Readonly<Record<OptionGroup, string>> = {
+    momentum: `--optimizer momentum or nesterov, not to ${rule}`,
+    adam: `--optimizer adam, not to ${rule}`,
+    step: `--schedule step, not to ${scheduled}`,
+    cosine: `--schedule cosine, not to ${scheduled}`,
+    "early-stopping": "early stopping: give --patience P (and --validation F)",
+    always: "",
+  };
+  const context = { optimizer, schedule, earlyStopping: flags.has("patience") };
+  for (const [option, flag] of Object.entries(OPTION_NAMES) as [keyof OptimizerOptions, string][]) {
+    uses(flag, optionActs(option, context), applies[OPTION_GROUP[option]]);
   }
   if (flags.has("patience") && !validation) {
     throw new UsageError(

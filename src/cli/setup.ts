@@ -47,6 +47,8 @@ import {
   activationByName,
   classCount,
   defaultInitFor,
+  DEFAULT_ACTIVATION,
+  DEFAULT_HIDDEN,
   forward,
   INIT_NAMES,
   initParams,
@@ -120,8 +122,8 @@ export const NETWORK_FLAGS: FlagSpecs = {
 /** The most classes --classes accepts. */
 const MAX_CLASSES = 1000;
 
-export const DEFAULT_HIDDEN = 16;
-const DEFAULT_ACTIVATION: ActivationName = "tanh";
+/** The network a fresh model gets without --hidden and --activation: the library's. */
+export { DEFAULT_HIDDEN };
 
 /** The role of the file a flag names, for assertNoCollisions; none when the flag is absent. */
 export function fileRole(

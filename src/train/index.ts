@@ -30,6 +30,7 @@ export {
   type LearningRateSchedule,
   type ScheduleName,
 } from "./schedules.js";
+export { OPTION_GROUP, optionActs, type OptionContext, type OptionGroup } from "./option-use.js";
 export {
   OPTION_NAMES,
   trainingRecord,

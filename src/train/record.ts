@@ -6,6 +6,7 @@
  * train --save, the playground's export), so that a model says the same about the same run.
  */
 import { HANDGRAD_VERSION } from "../version.js";
+import { optionActs } from "./option-use.js";
 import { optimizerSettings, type OptimizerName } from "./optimizers.js";
 import {
   DEFAULT_DECAY_RATE,
@@ -15,8 +16,6 @@ import {
   type ScheduleName,
 } from "./schedules.js";
 import { DEFAULT_L2, DEFAULT_MIN_DELTA, DEFAULT_RESTORE_BEST, type TrainOptions } from "./setup.js";
-
-const MOMENTUM_RULES: readonly OptimizerName[] = ["momentum", "nesterov"];
 
 /**
  * The options of the update rule, the penalty, the schedule and early stopping: what a model
@@ -113,27 +112,29 @@ export function trainingRecord(
   const { name, momentum, beta1, beta2, eps } = optimizerSettings(options);
   const schedule: ScheduleName = options.schedule ?? DEFAULT_SCHEDULE;
   const warmup = options.warmup ?? DEFAULT_WARMUP;
+  const context = { optimizer: name, schedule, earlyStopping: options.patience !== undefined };
+  const acts = (option: keyof OptimizerOptions): boolean => optionActs(option, context);
   return {
     ...(run === undefined ? {} : { handgrad: HANDGRAD_VERSION }),
     optimizer: name,
     learningRate,
-    ...(MOMENTUM_RULES.includes(name) ? { momentum } : {}),
-    ...(name === "adam" ? { beta1, beta2, adamEps: eps } : {}),
+    ...(acts("momentum") ? { momentum } : {}),
+    ...(acts("beta1") ? { beta1, beta2, adamEps: eps } : {}),
     l2: options.l2 ?? DEFAULT_L2,
     schedule,
-    ...(schedule === "step"
+    ...(acts("decayRate")
       ? { decayRate: options.decayRate ?? DEFAULT_DECAY_RATE, decayEvery: options.decayEvery! }
       : {}),
-    ...(schedule === "cosine" ? { lrMin: options.lrMin ?? DEFAULT_LR_MIN } : {}),
+    ...(acts("lrMin") ? { lrMin: options.lrMin ?? DEFAULT_LR_MIN } : {}),
     ...(warmup > 0 ? { warmup } : {}),
     ...(options.clipNorm === undefined ? {} : { clipNorm: options.clipNorm }),
-    ...(options.patience === undefined
-      ? {}
-      : {
+    ...(acts("minDelta")
+      ? {
           patience: options.patience,
           minDelta: options.minDelta ?? DEFAULT_MIN_DELTA,
           restoreBest: options.restoreBest ?? DEFAULT_RESTORE_BEST,
-        }),
+        }
+      : {}),
     ...(run === undefined
       ? {}
       : {

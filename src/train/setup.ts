@@ -31,6 +31,7 @@ import {
   type OptimizerState,
 } from "./optimizers.js";
 import { learningRateSchedule, type LearningRateSchedule, type ScheduleName } from "./schedules.js";
+import { OPTION_GROUP, optionActs, type OptionGroup } from "./option-use.js";
 
 /** A labelled batch: X N×D, y N×1. */
 export interface LabelledData {
@@ -730,22 +731,19 @@ function assertEffective(options: TrainOptions): void {
     throw new UsageError(`${name} has no effect ${why}: leave it out`);
   };
   const optimizer = options.optimizer ?? "sgd";
-  if (options.momentum !== undefined && optimizer !== "momentum" && optimizer !== "nesterov")
-    refuse("momentum", `with optimizer "${optimizer}" (momentum and nesterov use it)`);
-  for (const name of ["beta1", "beta2", "adamEps"] as const) {
-    if (options[name] !== undefined && optimizer !== "adam")
-      refuse(name, `with optimizer "${optimizer}" (adam uses it)`);
-  }
   const schedule = options.schedule ?? "constant";
-  for (const name of ["decayRate", "decayEvery"] as const) {
-    if (options[name] !== undefined && schedule !== "step")
-      refuse(name, `with schedule "${schedule}" (the "step" schedule uses it)`);
-  }
-  if (options.lrMin !== undefined && schedule !== "cosine")
-    refuse("lrMin", `with schedule "${schedule}" (the "cosine" schedule uses it)`);
-  for (const name of ["minDelta", "restoreBest"] as const) {
-    if (options[name] !== undefined && options.patience === undefined)
-      refuse(name, "without patience (early stopping is off)");
+  const why: Readonly<Record<OptionGroup, string>> = {
+    momentum: `with optimizer "${optimizer}" (momentum and nesterov use it)`,
+    adam: `with optimizer "${optimizer}" (adam uses it)`,
+    step: `with schedule "${schedule}" (the "step" schedule uses it)`,
+    cosine: `with schedule "${schedule}" (the "cosine" schedule uses it)`,
+    "early-stopping": "without patience (early stopping is off)",
+    always: "",
+  };
+  const context = { optimizer, schedule, earlyStopping: options.patience !== undefined };
+  for (const name of Object.keys(OPTION_GROUP) as (keyof typeof OPTION_GROUP)[]) {
+    if (options[name] !== undefined && !optionActs(name, context))
+      refuse(name, why[OPTION_GROUP[name]]);
   }
   if (options.backend !== undefined && options.engine === "plain")
     refuse("backend", 'with engine "plain", which computes without one');

@@ -22,6 +22,7 @@ import {
   learningRateSchedule,
   OPTIMIZER_NAMES,
   OPTION_NAMES,
+  optionActs,
   optimizerSettings,
   SCHEDULE_NAMES,
   type OptimizerName,
@@ -296,23 +297,8 @@ export function parseTrainingText(
 
 /** The optimizer's numeric settings that act with this optimizer and schedule (the others are ignored). */
 export function usedTrainingKeys(optimizer: OptimizerName, schedule: ScheduleName): TrainingKey[] {
-  return TRAINING_KEYS.filter((key) => {
-    switch (key) {
-      case "momentum":
-        return optimizer === "momentum" || optimizer === "nesterov";
-      case "beta1":
-      case "beta2":
-      case "adamEps":
-        return optimizer === "adam";
-      case "decayRate":
-      case "decayEvery":
-        return schedule === "step";
-      case "lrMin":
-        return schedule === "cosine";
-      default:
-        return true;
-    }
-  });
+  const context = { optimizer, schedule, earlyStopping: false };
+  return TRAINING_KEYS.filter((key) => key === "epochs" || optionActs(key, context));
 }
 
 /**
@@ -408,15 +394,22 @@ export function consistent(s: Settings): Settings {
 export function optimizerOptions(s: Settings): OptimizerOptions {
   const { optimizer, momentum, beta1, beta2, adamEps, l2, schedule } = s;
   const { decayRate, decayEvery, lrMin, warmup, clipNorm } = s;
-  return {
+  const all: OptimizerOptions = {
     optimizer,
-    ...(optimizer === "momentum" || optimizer === "nesterov" ? { momentum } : {}),
-    ...(optimizer === "adam" ? { beta1, beta2, adamEps } : {}),
+    momentum,
+    beta1,
+    beta2,
+    adamEps,
     l2,
     schedule,
-    ...(schedule === "step" ? { decayRate, decayEvery } : {}),
-    ...(schedule === "cosine" ? { lrMin } : {}),
+    decayRate,
+    decayEvery,
+    lrMin,
     warmup,
     ...(clipNorm > 0 ? { clipNorm } : {}),
   };
+  const context = { optimizer, schedule, earlyStopping: false };
+  return Object.fromEntries(
+    Object.entries(all).filter(([key]) => optionActs(key as keyof OptimizerOptions, context)),
+  ) as OptimizerOptions;
 }
