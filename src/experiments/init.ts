@@ -26,6 +26,7 @@ import {
   INITS,
   layerStats,
   LAYER,
+  meanSquareActivation,
   stackStats,
   STACK,
 } from "./init-stats.js";
@@ -191,6 +192,10 @@ function run({ seed }: { seed: number }): ExperimentResult {
   for (const s of stack) {
     numbers[`stack-last-${s.init}-${s.activation}`] = sig(s.varZ[s.varZ.length - 1]!);
   }
+  // the fixed point v* = 2 E[tanh²(√v* Z)] that He's recursion for tanh approaches with depth
+  let fixedPoint = 2;
+  for (let i = 0; i < 200; i++) fixedPoint = 2 * meanSquareActivation("tanh", fixedPoint);
+  numbers["stack-fixed-point-he-tanh"] = sig(fixedPoint);
   // the largest relative gap between a measured Var(z_l) and the recursion, per activation
   for (const activation of ["relu", "tanh"] as const) {
     numbers[`stack-worst-gap-${activation}`] = percent(

@@ -7,16 +7,17 @@
  *            log(1 − p) = −softplus(z),  ℓ = softplus(z) − y z
  *
  * Near p = 1 the naive complement 1 − p is exact subtraction of a rounded p: p inherits the
- * rounding of 1 + e^{−z}, an absolute error up to 2^{−53} (half an ulp above 1), while
- * 1 − p ≈ e^{−z}, so the relative error is up to ≈ 2^{−53} e^{z} and about z/ln 2 of the 53 bits
- * are lost; at z = 53 ln 2 ≈ 36.74 p rounds to exactly 1.
+ * rounding of 1 + e^{−z} (up to 2^{−53}, half an ulp above 1) and of the division (up to 2^{−54},
+ * half an ulp below 1), an absolute error up to 1.5·2^{−53}, while 1 − p ≈ e^{−z}, so the
+ * relative error is up to ≈ 1.5·2^{−53} e^{z} and about z/ln 2 of the 53 bits are lost; at
+ * z = 53 ln 2 ≈ 36.74 p rounds to exactly 1.
  * The float64 thresholds are found by bisection over the doubles themselves, not assumed.
  * scikit-learn's log_loss clips p to [ε, 1 − ε] with ε = 2^{−52} (its default since 1.2,
  * 1e-15 before): its value at large logits is reproduced here from that rule by our own code.
  */
 import { log1mexp, logSigmoid, sigmoid, sigmoidMinusLabel, softplus } from "../numerics/index.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
-import { sig } from "./format.js";
+import { percent, sig } from "./format.js";
 import { leastSquares } from "./fit.js";
 import { truthAt } from "./truth.js";
 import { bitsOf, exactOf, fromBits, ulpError } from "./ulp.js";
@@ -214,6 +215,8 @@ function run(): ExperimentResult {
   const worstStableComplement = Math.max(
     ...complement.map((c) => Math.max(c.sigmoidOfNegative, c.expm1)),
   );
+  // the naive form's worst on the same grid, for comparison (it is 1, all bits, from 36.74)
+  const worstNaiveComplement = Math.max(...complement.map((c) => c.naive));
   const bitsLostAt = (z: number): string => {
     // worst over the 9 points z − 1/2 … z + 1/2, so a lucky exact rounding does not hide the trend
     const window = Array.from({ length: 9 }, (_, i) => z - 0.5 + i / 8);
@@ -273,7 +276,7 @@ function run(): ExperimentResult {
         `ln(2^1075) = ${sig(1075 * Math.LN2, 5)}`,
       ],
       [
-        "naive log(1 + e^z) = 0 (1 + e^z rounds to 1) from",
+        "naive log(1 + e^z) = 0 (1 + e^z rounds to 1) below",
         sig(t.naiveSoftplusZero, 4),
         `−53 ln 2 = ${sig(-53 * Math.LN2, 4)}`,
       ],
@@ -392,6 +395,7 @@ function run(): ExperimentResult {
     bitsLostAt20: bitsLostAt(20),
     bitsLostAt30: bitsLostAt(30),
     worstStableComplement: sig(worstStableComplement, 2),
+    worstNaiveComplement: percent(worstNaiveComplement, 0),
     oursAt40: sig(stableLoss(40, 0), 6),
     oursAt100: sig(stableLoss(100, 0), 6),
     naiveAt40: String(naiveLoss(40, 0)),
