@@ -8,10 +8,11 @@
  * renders; `node bench/accuracy.mjs --render` renders only).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
-import { accuracySplits } from "../../src/experiments/accuracy.js";
+import { describe, expect, it, vi } from "vitest";
+import { accuracyRun, accuracySplits } from "../../src/experiments/accuracy.js";
 // @ts-expect-error: a plain JavaScript module of bench/, without type declarations
 import { renderAccuracyDoc, splitsText } from "../../bench/accuracy-render.mjs";
 
@@ -82,5 +83,28 @@ describe("scikit-learn's recorded accuracies (bench/accuracy/)", () => {
       "docs/accuracy.md is stale: run node bench/accuracy.mjs --render",
     ).toBe(true);
     expect(doc).toContain(`scikit-learn \`${results.versions.sklearn}\``);
+  });
+});
+
+describe("docs/accuracy.md's handgrad pipeline", () => {
+  it("is five lines that run and print run 0's iris accuracies: training rows, then held out", async () => {
+    const doc = readFileSync(join(root, "docs/accuracy.md"), "utf8");
+    const block = /^```ts\n([\s\S]*?)^```$/m.exec(doc)?.[1] as string;
+    const code = block.split("\n").filter((l) => l !== "" && !l.startsWith("import"));
+    expect(code).toHaveLength(5);
+    const dir = join(root, ".vitest-tmp", "accuracy-doc");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "pipeline.ts");
+    writeFileSync(file, block.replaceAll('"handgrad"', '"../../src/index.js"'));
+    const printed: unknown[][] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...args) => void printed.push(args));
+    try {
+      await import(pathToFileURL(file).href);
+    } finally {
+      log.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const run = accuracyRun("iris", 0);
+    expect(printed).toEqual([[run.trainAccuracy, run.heldOutAccuracy]]);
   });
 });
