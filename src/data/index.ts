@@ -27,7 +27,7 @@ export {
   type LabelledCsvOptions,
 } from "./csv-text.js";
 export { applyStandardizer, fitStandardizer, type Standardizer } from "./standardize.js";
-export { splitDataset } from "./split.js";
+export { splitDataset, splitIndices } from "./split.js";
 export { parseDecimal } from "./decimal.js";
 
 // The pieces io/csv-file.ts streams a file through (the same tokenizer and table builder as

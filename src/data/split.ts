@@ -32,12 +32,40 @@ export function splitDataset(
       `splitDataset: y is ${shapeOf(ds.y)} but X is ${shapeOf(ds.X)}: y must be ${ds.X.rows}×1`,
     );
   }
+  const { train, validation } = splitIndices(ds.X.rows, validationFraction, seed);
+  const part = (indices: Uint32Array): Dataset => ({
+    ...ds,
+    X: gatherRows(ds.X, indices),
+    y: gatherRows(ds.y, indices),
+    featureNames: [...ds.featureNames],
+  });
+  return { validation: part(validation), train: part(train) };
+}
+
+/**
+ * The rows splitDataset takes for each part, 0-based, in the order it takes them: the rows
+ * 0..N−1 shuffled by `seed` (Rng(seed).permutation(N)), the first round(N·validationFraction)
+ * of them held out for validation and the rest for training. Refuses what splitDataset
+ * refuses (UsageError), and an N that is not a non-negative integer.
+ */
+export function splitIndices(
+  N: number,
+  validationFraction: number,
+  seed: number,
+): {
+  /** The N − round(N·validationFraction) training rows. */
+  train: Uint32Array;
+  /** The round(N·validationFraction) validation rows. */
+  validation: Uint32Array;
+} {
+  if (!(Number.isSafeInteger(N) && N >= 0)) {
+    throw new UsageError(`splitIndices: N must be a non-negative integer, got ${describeValue(N)}`);
+  }
   if (!(Number.isFinite(validationFraction) && validationFraction > 0 && validationFraction < 1)) {
     throw new UsageError(
       `the validation fraction must be a number between 0 and 1 (exclusive), got ${validationFraction}`,
     );
   }
-  const N = ds.X.rows;
   const validationRows = Math.round(N * validationFraction);
   if (validationRows < 1 || validationRows > N - 1) {
     throw new UsageError(
@@ -46,14 +74,5 @@ export function splitDataset(
     );
   }
   const order = new Rng(seed).permutation(N);
-  const part = (indices: Uint32Array): Dataset => ({
-    ...ds,
-    X: gatherRows(ds.X, indices),
-    y: gatherRows(ds.y, indices),
-    featureNames: [...ds.featureNames],
-  });
-  return {
-    validation: part(order.subarray(0, validationRows)),
-    train: part(order.subarray(validationRows)),
-  };
+  return { validation: order.subarray(0, validationRows), train: order.subarray(validationRows) };
 }

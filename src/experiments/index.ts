@@ -2,6 +2,7 @@
  * The experiments behind every claim in docs/: `handgrad experiment --list` prints this
  * registry. Each module measures one thing and returns tables, figures and key numbers.
  */
+import { accuracy } from "./accuracy.js";
 import { activations } from "./activations.js";
 import { batchVariance } from "./batch-variance.js";
 import { checkedExperimentName } from "./catalogue.js";
@@ -32,6 +33,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   optimizers,
   regularisation,
   earlyStopping,
+  accuracy,
 ];
 
 /** The experiment called `name`, or a UsageError listing the known ones (catalogue.ts). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeDataset, splitDataset, type Dataset } from "../../src/data/index.js";
+import { makeDataset, splitDataset, splitIndices, type Dataset } from "../../src/data/index.js";
 import { UsageError } from "../../src/errors.js";
 
 /** Each row as "x1,x2|label", sorted: the multiset of rows. */
@@ -58,5 +58,26 @@ describe("splitDataset", () => {
 
   it("a bad seed is a UsageError", () => {
     expect(() => splitDataset(data, 0.5, -1)).toThrow(UsageError);
+  });
+});
+
+describe("splitIndices", () => {
+  const data = makeDataset("moons", { samples: 101, seed: 1 });
+
+  it("names the rows splitDataset takes for each part, in its order", () => {
+    const { train, validation } = splitIndices(101, 0.3, 5);
+    const split = splitDataset(data, 0.3, 5);
+    const row = (i: number): number[] => [data.X.data[2 * i]!, data.X.data[2 * i + 1]!];
+    expect(Array.from(validation, row).flat()).toEqual(Array.from(split.validation.X.data));
+    expect(Array.from(train, row).flat()).toEqual(Array.from(split.train.X.data));
+    expect(Array.from(train, (i) => data.y.data[i])).toEqual(Array.from(split.train.y.data));
+  });
+
+  it("refuses an N that is not a non-negative integer, and what splitDataset refuses", () => {
+    for (const bad of [-1, 2.5, NaN, Infinity]) {
+      expect(() => splitIndices(bad, 0.25, 0)).toThrow(UsageError);
+    }
+    expect(() => splitIndices(1, 0.5, 0)).toThrow("leaves 1 validation and 0 training rows");
+    expect(() => splitIndices(10, 1, 0)).toThrow("got 1");
   });
 });
