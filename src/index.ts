@@ -116,24 +116,26 @@ export {
   type ToyOptions,
 } from "./data/index.js";
 export {
+  parseCheckpoint,
+  parseModel,
+  serializeCheckpoint,
+  serializeModel,
+  type Checkpoint,
+  type ClassLabel,
+  type DataFingerprint,
+  type Model,
+  type OptionValue,
+} from "./formats/index.js";
+export {
   dataFingerprint,
   loadCheckpoint,
   loadCsv,
   loadFeatureCsv,
   loadModel,
-  parseCheckpoint,
-  parseModel,
   saveCheckpoint,
   saveModel,
-  serializeCheckpoint,
-  serializeModel,
   writeFileAtomic,
-  type Checkpoint,
-  type ClassLabel,
   type CsvFileLimits,
-  type DataFingerprint,
-  type Model,
-  type OptionValue,
 } from "./io/index.js";
 export {
   Classifier,

@@ -55,7 +55,7 @@ import {
   serializeModel,
   type ClassLabel,
   type Model,
-} from "../io/model-format.js";
+} from "../formats/index.js";
 import { streamSeed } from "../rng.js";
 import {
   DEFAULT_BATCH_SIZE,

@@ -14,7 +14,8 @@ import {
   splitDataset,
 } from "../../src/data/index.js";
 import { DataError, UsageError } from "../../src/errors.js";
-import { loadCsv, parseModel, serializeModel } from "../../src/io/index.js";
+import { loadCsv } from "../../src/io/index.js";
+import { parseModel, serializeModel } from "../../src/formats/index.js";
 import { fromRows, toRows, type Matrix } from "../../src/linalg/index.js";
 import { Classifier } from "../../src/model/index.js";
 import { defaultInitFor, forward, initParams, type Params } from "../../src/nn/index.js";

@@ -46,7 +46,7 @@ describe("the playground bundle", () => {
         const files = [...graph.keys()].map((f) => relative(root, f));
         expect(files).toContain("src/train/steppers/fast.ts");
         expect(files).toContain("src/data/csv-text.ts");
-        expect(files).toContain("src/io/model-format.ts");
+        expect(files).toContain("src/formats/model-format.ts");
         expect(files).not.toContain("src/io/files.ts");
       }
     });
