@@ -33,12 +33,15 @@ const RANKS: Readonly<Record<string, number>> = {
   formats: 5,
   // Files in and out: with cli, the only place that touches the file system.
   io: 6,
-  model: 7, // the Classifier
-  // The package entry (the curated library surface), and the apps below the command line.
-  "index.ts": 8,
+  model: 7, // the Classifier (browser-safe: its file access is handed in by the Node entry)
+  // The browser entry (the curated library surface minus files), and the apps below the
+  // command line.
+  "browser.ts": 8,
   experiments: 8,
   bench: 8,
-  // The command-line program: runs experiments and bench workloads; nothing imports it.
+  // The package entry for Node (the browser entry's names plus files), and the command-line
+  // program (runs experiments and bench workloads); nothing imports either.
+  "index.ts": 9,
   cli: 9,
 };
 
@@ -133,6 +136,8 @@ function rankBreaches(imports: readonly Import[]): string[] {
     }
     if (to === "index.ts")
       return [`${describeImport(i)}: nothing in src/ imports the package entry`];
+    if (to === "browser.ts" && from !== "index.ts")
+      return [`${describeImport(i)}: only the package entry imports the browser entry`];
     return b < a
       ? []
       : [`${describeImport(i)}: ${from} (rank ${a}) may not import ${to} (rank ${b})`];
@@ -163,6 +168,15 @@ describe("layers (DESIGN.md: arrows point down only)", () => {
       (i) =>
         unitOf(i.file) === "data" &&
         (i.specifier.startsWith("node:") || ["io", "nn"].includes(unitOf(i.target ?? "") ?? "")),
+    );
+    expect(offenders.map(describeImport)).toEqual([]);
+  });
+
+  it("model/ is browser-safe: no import of io/, cli/ or node:* (its file access is handed in)", () => {
+    const offenders = srcImports.filter(
+      (i) =>
+        unitOf(i.file) === "model" &&
+        (i.specifier.startsWith("node:") || ["io", "cli"].includes(unitOf(i.target ?? "") ?? "")),
     );
     expect(offenders.map(describeImport)).toEqual([]);
   });
