@@ -31,11 +31,13 @@ export default tseslint.config(
     files: ["examples/browser/**/*.js"],
     languageOptions: {
       globals: {
+        Blob: "readonly",
+        clearInterval: "readonly",
         document: "readonly",
+        DOMException: "readonly",
         fetch: "readonly",
-        setInterval: "readonly",
-        window: "readonly",
         performance: "readonly",
+        setInterval: "readonly",
       },
     },
   },
