@@ -14,4 +14,31 @@ export default tseslint.config(
       "prefer-const": "error",
     },
   },
+  // The examples are plain JavaScript for Node (ES modules and CommonJS) and for a page.
+  {
+    files: ["examples/**/*.{js,mjs,cjs}"],
+    languageOptions: { globals: { URL: "readonly", AbortController: "readonly" } },
+  },
+  {
+    files: ["examples/**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", __dirname: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
+    files: ["examples/browser/**/*.js"],
+    languageOptions: {
+      globals: {
+        Blob: "readonly",
+        clearInterval: "readonly",
+        document: "readonly",
+        DOMException: "readonly",
+        fetch: "readonly",
+        performance: "readonly",
+        setInterval: "readonly",
+      },
+    },
+  },
 );

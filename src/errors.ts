@@ -11,6 +11,9 @@ export class HandgradError extends Error {
   override name = "HandgradError";
 }
 
+/** The kind of error a reading fault becomes (DataError for data, ModelFileError for models). */
+export type FaultType = new (message: string) => HandgradError;
+
 /**
  * A command-line flag or a hyper-parameter is missing, unknown or out of range, or a library
  * argument is of the wrong kind (a nested array where a Matrix is expected, an unknown name).

@@ -4,13 +4,27 @@
  *   z1 = X W1 + b1,  a1 = f(z1),  z2 = a1 W2 + b2,  p = σ(z2),  L = mean BCE(z2, y)
  *   (or, with W2 H×K, P = softmax(z2) and L = mean softmax cross-entropy over K classes)
  *
- * The entry point exports the network's API by name, as explicit lists: what a user needs, no
- * internals. The array kernels are also under the `linalg` namespace (`linalg.matmul`, …), so
- * that generic names like `map` or `sub` do not crowd a user's own.
+ * The package entry for Node (`import` and `require`): every name of the browser entry
+ * (src/browser.ts, which a bundler building for the web loads instead), plus the ones that
+ * need Node's file system: CSV, model and checkpoint files, atomic writes. Loading it also
+ * gives every Classifier its file access, so that save(path) and Classifier.load(path) work
+ * (see model/files.ts for why it is handed in here rather than imported by model/).
+ *
+ * In a browser (package.json's "browser" condition, or `"handgrad/browser"` anywhere) the
+ * package has the same names minus dataFingerprint, loadCheckpoint, loadCsv, loadFeatureCsv,
+ * loadModel, saveCheckpoint, saveModel and writeFileAtomic, and the Classifier's save() and
+ * load() throw a UsageError: use toJSON() and Classifier.fromJSON() there.
+ *
+ * The names are exported by explicit lists: what a user needs, no internals. The array
+ * kernels are also under the `linalg` namespace (`linalg.matmul`, …), so that generic names
+ * like `map` or `sub` do not crowd a user's own.
  *
  * @packageDocumentation
  */
-import * as linalg from "./linalg/namespace.js";
+import { loadModel, saveModel } from "./io/index.js";
+import { useModelFiles } from "./model/index.js";
+
+useModelFiles({ save: saveModel, load: loadModel });
 
 export {
   bceWithLogits,
@@ -22,9 +36,7 @@ export {
   logSigmoid,
   sigmoid,
   softplus,
-} from "./numerics/index.js";
-export { linalg };
-export {
+  linalg,
   addRow,
   colSums,
   fromRows,
@@ -38,8 +50,6 @@ export {
   type RectifierKernels,
   type TanhKernels,
   type ThreadsOption,
-} from "./linalg/index.js";
-export {
   accuracy,
   ACTIVATION_NAMES,
   ACTIVATIONS,
@@ -66,8 +76,6 @@ export {
   type OutputName,
   type ParamName,
   type Params,
-} from "./nn/index.js";
-export {
   DivergenceError,
   gradientDescentStep,
   train,
@@ -92,14 +100,10 @@ export {
   type OptimizerOptions,
   type RunRecord,
   type TrainingRecord,
-} from "./train/index.js";
-export {
   gradientCheck,
   type GradientCheckOptions,
   type GradientCheckReport,
   type ParamCheck,
-} from "./check/index.js";
-export {
   applyStandardizer,
   fitStandardizer,
   makeDataset,
@@ -114,40 +118,40 @@ export {
   type Standardizer,
   type ToyName,
   type ToyOptions,
-} from "./data/index.js";
-export {
-  dataFingerprint,
-  loadCheckpoint,
-  loadCsv,
-  loadFeatureCsv,
-  loadModel,
   parseCheckpoint,
   parseModel,
-  saveCheckpoint,
-  saveModel,
   serializeCheckpoint,
   serializeModel,
-  writeFileAtomic,
   type Checkpoint,
   type ClassLabel,
-  type CsvFileLimits,
   type DataFingerprint,
   type Model,
   type OptionValue,
-} from "./io/index.js";
-export {
   Classifier,
   type ClassifierOptions,
   type FitAsyncOptions,
   type FitOptions,
   type Rows,
-} from "./model/index.js";
-export {
   DataError,
   FileError,
   HandgradError,
   ModelFileError,
   ShapeError,
   UsageError,
-} from "./errors.js";
-export { Rng, streamSeed, type RngState, type RngStream } from "./rng.js";
+  Rng,
+  streamSeed,
+  type RngState,
+  type RngStream,
+} from "./browser.js";
+// Node only: files (the browser entry leaves these out).
+export {
+  dataFingerprint,
+  loadCheckpoint,
+  loadCsv,
+  loadFeatureCsv,
+  loadModel,
+  saveCheckpoint,
+  saveModel,
+  writeFileAtomic,
+  type CsvFileLimits,
+} from "./io/index.js";

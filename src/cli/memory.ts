@@ -33,7 +33,7 @@ import {
   type SizeKnob,
   type TrainEngine,
 } from "../train/index.js";
-import type { Model } from "../io/index.js";
+import type { Model } from "../formats/index.js";
 import type { ThreadsOption } from "../linalg/index.js";
 import { DEFAULT_HIDDEN, type DataChoice, type NetworkChoice } from "./setup.js";
 

@@ -19,7 +19,7 @@
  * drawn from an experiment. The same holds for `--patience` without `--validation`: there is
  * no validation loss to watch.
  */
-import type { OptionValue } from "../io/index.js";
+import type { OptionValue } from "../formats/index.js";
 import {
   DEFAULT_ADAM_EPS,
   DEFAULT_BETA1,

@@ -36,11 +36,10 @@ import {
   loadCsv,
   loadModel,
   lockAllForWriting,
-  type Checkpoint,
   type FileKind,
   type FileRole,
-  type Model,
 } from "../io/index.js";
+import { type Checkpoint, type Model } from "../formats/index.js";
 import { allFinite, type Matrix } from "../linalg/index.js";
 import {
   ACTIVATION_NAMES,

@@ -5,10 +5,7 @@
 import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
-import type { HandgradError } from "../errors.js";
-
-/** The kind of error a read failure becomes (DataError for data, ModelFileError for models). */
-export type FaultType = new (message: string) => HandgradError;
+import type { FaultType, HandgradError } from "../errors.js";
 
 /** The largest file readUtf8File reads whole (a model file is far smaller). */
 export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;

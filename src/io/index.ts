@@ -1,4 +1,7 @@
-/** Files in and out: CSV data files, model files, checkpoints, atomic writes, locks. */
+/**
+ * Files in and out: CSV data files, model files, checkpoints, atomic writes, locks. The text
+ * of model files and checkpoints (serialise, parse) is formats/'s; io/ adds the files.
+ */
 export {
   loadCsv,
   loadFeatureCsv,
@@ -17,21 +20,5 @@ export {
   writeToUnusedPath,
 } from "./paths.js";
 export { type FileLock, lockAllForWriting, lockForWriting } from "./lock.js";
-export {
-  type ClassLabel,
-  loadModel,
-  type Model,
-  parseModel,
-  saveModel,
-  serializeModel,
-} from "./model-file.js";
-export {
-  type Checkpoint,
-  dataFingerprint,
-  type DataFingerprint,
-  loadCheckpoint,
-  type OptionValue,
-  parseCheckpoint,
-  saveCheckpoint,
-  serializeCheckpoint,
-} from "./checkpoint-file.js";
+export { loadModel, saveModel } from "./model-file.js";
+export { dataFingerprint, loadCheckpoint, saveCheckpoint } from "./checkpoint-file.js";

@@ -1,10 +1,8 @@
-/** Model files on disk: the format of model-format.ts, read and written (atomically). */
+/** Model files on disk: the format of formats/model-format.ts, read and written (atomically). */
 import { ModelFileError } from "../errors.js";
+import { parseModel, serializeModel, type Model } from "../formats/index.js";
 import { readUtf8File } from "./files.js";
 import { writeFileAtomic } from "./write.js";
-import { parseModel, serializeModel, type Model } from "./model-format.js";
-
-export { type ClassLabel, parseModel, serializeModel, type Model } from "./model-format.js";
 
 /** Writes the model file atomically (a temporary file renamed over `path`). */
 export function saveModel(path: string, model: Model): void {

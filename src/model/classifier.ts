@@ -16,8 +16,10 @@
  * the CLI give the same model bit for bit. Two classes use the sigmoid head (class 1, the
  * positive one, is the second in sorted order unless `positive` names it), more the softmax.
  *
- * Browser use: everything but save() and load() (which read and write files through io/)
- * runs in a browser; fitAsync trains in slices and yields to the event loop between them.
+ * Browser use: the whole Classifier runs in a browser (model/ imports no io/ and no node:*);
+ * fitAsync trains in slices and yields to the event loop between them. save() and load() use
+ * the file functions the Node entry hands in (files.ts); in a browser, where nothing does,
+ * they throw a UsageError pointing to toJSON() and Classifier.fromJSON().
  */
 import {
   applyStandardizer,
@@ -47,7 +49,6 @@ import {
   type InitName,
   type Params,
 } from "../nn/index.js";
-import { loadModel, saveModel } from "../io/model-file.js";
 import {
   labelKey,
   modelFromJson,
@@ -55,8 +56,9 @@ import {
   serializeModel,
   type ClassLabel,
   type Model,
-} from "../io/model-format.js";
+} from "../formats/index.js";
 import { streamSeed } from "../rng.js";
+import { modelFiles } from "./files.js";
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_EPOCHS,
@@ -357,9 +359,12 @@ export class Classifier {
     return serializeModel(this.toModel());
   }
 
-  /** Writes the model file (version 2) to `path`, atomically (Node). */
+  /**
+   * Writes the model file (version 2) to `path`, atomically. Node only: in a browser it throws
+   * a UsageError (use toJSON() or toModelText() there).
+   */
   save(path: string): void {
-    saveModel(path, this.toModel());
+    modelFiles("save").save(path, this.toModel());
   }
 
   /**
@@ -372,9 +377,12 @@ export class Classifier {
     return Classifier.fromModel(model);
   }
 
-  /** Reads a model file (Node); see fromJSON. */
+  /**
+   * Reads a model file; see fromJSON. Node only: in a browser it throws a UsageError (pass the
+   * file's text to Classifier.fromJSON there).
+   */
   static load(path: string): Classifier {
-    return Classifier.fromModel(loadModel(path));
+    return Classifier.fromModel(modelFiles("load").load(path));
   }
 
   /** A fitted Classifier holding `model` (see fromJSON). */

@@ -6,3 +6,4 @@ export {
   type FitOptions,
   type Rows,
 } from "./classifier.js";
+export { type ModelFiles, useModelFiles } from "./files.js";

@@ -1,5 +1,5 @@
 /**
- * What trained a model, as its file records it (io/model-format.ts writes and checks the
+ * What trained a model, as its file records it (formats/model-format.ts writes and checks the
  * "training" key): the update rule and η with the hyper-parameters the rule uses, λ, the
  * schedule with its own parameters, and the warm-up, clipping and early stopping when on.
  * One function builds it from TrainOptions, for every app that saves a model (the CLI's

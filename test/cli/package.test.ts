@@ -108,14 +108,19 @@ describe("package manifest", () => {
     }
   });
 
-  it("requires Node 20.19 (require of an ES module), exports import and require, names its repository", () => {
+  it("requires Node 20.19 (require of an ES module), exports import, require and a browser entry, names its repository", () => {
     expect(pkg.engines.node).toBe(">=20.19");
     expect(pkg.exports["./package.json"]).toBe("./package.json");
+    const browser = { types: "./dist/browser.d.ts", default: "./dist/browser.js" };
     expect(pkg.exports["."]).toEqual({
+      browser,
       types: "./dist/index.d.ts",
       import: "./dist/index.js",
       require: "./dist/index.js",
     });
+    // "browser" first: a bundler building for the web stops at the first condition it knows
+    expect(Object.keys(pkg.exports["."])[0]).toBe("browser");
+    expect(pkg.exports["./browser"]).toEqual(browser);
     expect(pkg.repository.url).toMatch(/^git\+https:\/\//);
     expect(pkg.homepage).toMatch(/^https:\/\//);
   });

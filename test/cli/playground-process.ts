@@ -22,7 +22,19 @@ export function startPlayground(
   args: readonly string[] = ["--port", "0"],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<PlaygroundProcess> {
-  const child = spawn(process.execPath, [bin, "playground", ...args], {
+  return startServing([bin, "playground", ...args], env);
+}
+
+/**
+ * Starts `node ARGS` (a program that prints "serving http://127.0.0.1:PORT/…" on stderr, as
+ * the playground and examples/browser/serve.mjs do) and resolves once it serves.
+ */
+export function startServing(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<PlaygroundProcess> {
+  const command = args.join(" ");
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -32,7 +44,7 @@ export function startPlayground(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`handgrad playground printed no URL in 30 s; stderr:\n${stderr}`));
+      reject(new Error(`${command} printed no URL in 30 s; stderr:\n${stderr}`));
     }, 30_000);
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (text: string) => {
@@ -52,9 +64,7 @@ export function startPlayground(
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(
-        new Error(`handgrad playground exited with ${code} before serving; stderr:\n${stderr}`),
-      );
+      reject(new Error(`${command} exited with ${code} before serving; stderr:\n${stderr}`));
     });
   });
 }

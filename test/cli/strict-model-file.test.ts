@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { serializeModel } from "../../src/io/index.js";
+import { serializeModel } from "../../src/formats/index.js";
 import { initParams } from "../../src/nn/index.js";
 import { runMain } from "./run.js";
 

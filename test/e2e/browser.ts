@@ -87,8 +87,15 @@ export interface Playground {
 
 /** Serves the playground, opens it (with `query`, e.g. "?seed=1") and waits for its load. */
 export async function openPlayground(query = ""): Promise<Playground> {
+  return openServed(await startPlayground(["--port", "0"]), query);
+}
+
+/**
+ * Opens `path` (relative to the server's URL) of a served page in Chromium and waits for its
+ * load; closing the result stops `server` too (also when opening fails).
+ */
+export async function openServed(server: PlaygroundProcess, path: string): Promise<Playground> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const server = await startPlayground(["--port", "0"]);
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({
@@ -113,7 +120,7 @@ export async function openPlayground(query = ""): Promise<Playground> {
       const url = request.url();
       if (!url.startsWith(server.url) && !/^(data|blob):/.test(url)) foreignRequests.push(url);
     });
-    await page.goto(`${server.url}${query}`, { waitUntil: "load" });
+    await page.goto(`${server.url}${path}`, { waitUntil: "load" });
     const opened = browser;
     return {
       server,

@@ -6,12 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { fitStandardizer, makeDataset, splitDataset } from "../../src/data/index.js";
 import { ModelFileError } from "../../src/errors.js";
-import {
-  dataFingerprint,
-  parseCheckpoint,
-  serializeCheckpoint,
-  type Checkpoint,
-} from "../../src/io/index.js";
+import { dataFingerprint } from "../../src/io/index.js";
+import { parseCheckpoint, serializeCheckpoint, type Checkpoint } from "../../src/formats/index.js";
 import { initParams } from "../../src/nn/index.js";
 import { train } from "../../src/train/index.js";
 import { bits } from "../helpers.js";

@@ -4,14 +4,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ModelFileError } from "../../src/errors.js";
-import {
-  loadModel,
-  parseModel,
-  saveModel,
-  serializeModel,
-  writeFileAtomic,
-  type Model,
-} from "../../src/io/index.js";
+import { loadModel, saveModel, writeFileAtomic } from "../../src/io/index.js";
+import { parseModel, serializeModel, type Model } from "../../src/formats/index.js";
 import { fromRows, matrix } from "../../src/linalg/index.js";
 import { initParams } from "../../src/nn/index.js";
 

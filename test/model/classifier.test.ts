@@ -14,9 +14,12 @@ import {
   splitDataset,
 } from "../../src/data/index.js";
 import { DataError, UsageError } from "../../src/errors.js";
-import { loadCsv, parseModel, serializeModel } from "../../src/io/index.js";
+import { loadCsv } from "../../src/io/index.js";
+import { parseModel, serializeModel } from "../../src/formats/index.js";
 import { fromRows, toRows, type Matrix } from "../../src/linalg/index.js";
-import { Classifier } from "../../src/model/index.js";
+// From the Node entry, which hands the Classifier its file access (save, load); the browser
+// entry's Classifier, without it, is tested in test/browser.test.ts.
+import { Classifier } from "../../src/index.js";
 import { defaultInitFor, forward, initParams, type Params } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
 import { train } from "../../src/train/index.js";

@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { makeDataset, splitDataset } from "../../src/data/index.js";
-import { parseCheckpoint, serializeCheckpoint } from "../../src/io/index.js";
+import { parseCheckpoint, serializeCheckpoint } from "../../src/formats/index.js";
 import { ACTIVATION_NAMES, initParams } from "../../src/nn/index.js";
 import {
   DivergenceError,

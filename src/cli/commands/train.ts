@@ -6,13 +6,11 @@ import {
   dataFingerprint,
   saveCheckpoint,
   saveModel,
-  type Checkpoint,
-  type Model,
-  type OptionValue,
   unusedPath,
   writeTarget,
   writeToUnusedPath,
 } from "../../io/index.js";
+import { type Checkpoint, type Model, type OptionValue } from "../../formats/index.js";
 import { maxAbs, type Matrix } from "../../linalg/index.js";
 import { outputHeadFor } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";

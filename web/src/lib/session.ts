@@ -15,7 +15,7 @@ import {
 } from "../../../src/data/index.js";
 import { gradientCheck } from "../../../src/check/gradcheck.js";
 import { DataError, ModelFileError } from "../../../src/errors.js";
-import { parseModel, serializeModel, type Model } from "../../../src/io/model-format.js";
+import { parseModel, serializeModel, type Model } from "../../../src/formats/index.js";
 import { fastestBackend, gatherRows, jsBackend, type Backend } from "../../../src/linalg/index.js";
 import {
   accuracy,

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ModelFileError } from "../../src/errors.js";
-import { parseModel, serializeModel, type Model } from "../../src/io/index.js";
+import { parseModel, serializeModel, type Model } from "../../src/formats/index.js";
 import type { TrainingRecord } from "../../src/train/index.js";
 import { initParams } from "../../src/nn/index.js";
 

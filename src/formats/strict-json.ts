@@ -18,8 +18,7 @@
  * It costs about what JSON.parse does: on a 784×256 model file (4.5 MB) each takes ~30 ms.
  */
 
-// A type only (erased when compiled): this module loads nothing from files.ts, which uses node:fs.
-import type { FaultType } from "./files.js";
+import type { FaultType } from "../errors.js";
 
 /**
  * The value of the JSON text `text`, read strictly: not valid JSON or a duplicated key throws

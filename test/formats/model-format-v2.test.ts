@@ -7,7 +7,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ModelFileError } from "../../src/errors.js";
-import { parseModel, serializeModel, type ClassLabel, type Model } from "../../src/io/index.js";
+import {
+  parseModel,
+  serializeModel,
+  type ClassLabel,
+  type Model,
+} from "../../src/formats/index.js";
 import { toRows } from "../../src/linalg/index.js";
 import { initParams } from "../../src/nn/index.js";
 import { trainingRecord } from "../../src/train/index.js";

@@ -8,7 +8,7 @@ import {
   CHECKPOINT_VERSION,
   parseCheckpoint,
   serializeCheckpoint,
-} from "../../src/io/checkpoint-file.js";
+} from "../../src/formats/checkpoint-format.js";
 import { initParams } from "../../src/nn/index.js";
 import { train, type TrainOptions } from "../../src/train/index.js";
 import { bits } from "../helpers.js";

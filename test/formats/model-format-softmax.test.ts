@@ -1,7 +1,7 @@
 /** Softmax models in the model file: the "output" key, bit-for-bit round trips, and refusals. */
 import { describe, expect, it } from "vitest";
 import { ModelFileError } from "../../src/errors.js";
-import { parseModel, serializeModel, type Model } from "../../src/io/index.js";
+import { parseModel, serializeModel, type Model } from "../../src/formats/index.js";
 import { initParams } from "../../src/nn/index.js";
 
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");

@@ -11,7 +11,7 @@ import {
   keyPathText,
   parseJsonStrictly,
   requiredKey,
-} from "../../src/io/strict-json.js";
+} from "../../src/formats/strict-json.js";
 
 const found = (text: string) => {
   const duplicate = findDuplicateKey(text);

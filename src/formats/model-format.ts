@@ -44,7 +44,7 @@
  * bit for bit.
  *
  * This module holds the format alone (text in, text out: no file access, so a browser can use
- * it); model-file.ts adds reading and writing files.
+ * it); io/model-file.ts adds reading and writing files.
  */
 import type { Standardizer } from "../data/index.js";
 import { ModelFileError } from "../errors.js";

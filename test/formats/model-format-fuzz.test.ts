@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ModelFileError } from "../../src/errors.js";
-import { parseModel, serializeModel, type Model } from "../../src/io/index.js";
+import { parseModel, serializeModel, type Model } from "../../src/formats/index.js";
 import { matrix } from "../../src/linalg/index.js";
 import { ACTIVATION_NAMES, type ActivationName } from "../../src/nn/index.js";
 
