@@ -31,16 +31,16 @@ export function delimiterName(delimiter: string): string {
 
 /**
  * The delimiter `text` names: the character itself, or comma, semicolon, tab (also `\t`) or
- * pipe; a UsageError otherwise.
+ * pipe; a UsageError otherwise, starting with `what` (the option's name).
  */
-export function delimiterByName(text: string): string {
+export function delimiterByName(text: string, what = "the delimiter"): string {
   const name = text.trim().toLowerCase();
   for (const delimiter of CSV_DELIMITERS) {
     if (text === delimiter || name === NAMES[delimiter]) return delimiter;
   }
   if (name === "\\t") return "\t";
   throw new UsageError(
-    `the delimiter must be one of ${CSV_DELIMITERS.map(delimiterName).join(", ")}, got ${JSON.stringify(text)}`,
+    `${what} must be one of ${CSV_DELIMITERS.map(delimiterName).join(", ")}, got ${JSON.stringify(text)}`,
   );
 }
 

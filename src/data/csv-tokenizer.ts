@@ -317,3 +317,13 @@ export function byteSize(bytes: number): string {
   }
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
+
+/**
+ * `text` as a cell of a comma-separated file this tokenizer reads back as `text`: quoted (with
+ * quotes doubled) when it holds a delimiter, a quote or a line break, starts with a quote, or
+ * has spaces or tabs at either end; else as it is.
+ */
+export function csvCell(text: string): string {
+  const plain = !/[,;|\t"\r\n]/.test(text) && text.trim() === text && !text.startsWith('"');
+  return plain ? text : `"${text.replace(/"/g, '""')}"`;
+}

@@ -69,4 +69,4 @@ export {
   type Table,
   type TableOptions,
 } from "./csv-text.js";
-export { byteSize, CSV_DELIMITERS, CsvTokenizer } from "./csv-tokenizer.js";
+export { byteSize, csvCell, CSV_DELIMITERS, CsvTokenizer } from "./csv-tokenizer.js";
