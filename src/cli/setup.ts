@@ -20,11 +20,17 @@
 import {
   applyStandardizer,
   DEFAULT_SAMPLES,
+  delimiterByName,
   fitStandardizer,
+  integerClasses,
+  labelList,
+  labelOfCell,
   makeDataset,
+  MAX_CLASSES,
   MAX_NOISE,
   MAX_SAMPLES,
   splitDataset,
+  type ClassLabel,
   type Dataset,
   type Standardizer,
 } from "../data/index.js";
@@ -84,12 +90,27 @@ export const DATA_FLAGS: FlagSpecs = {
   label: {
     kind: "string",
     value: "COL",
-    help: "the CSV's label column (default: the last column)",
+    help: "the CSV's label column, by name or 0-based index (default: the last column)",
+  },
+  delimiter: {
+    kind: "string",
+    value: "D",
+    help: "the CSV's cell delimiter: , ; | or tab, or comma, semicolon, pipe (default: detected)",
+  },
+  ignore: {
+    kind: "string",
+    value: "COL,…",
+    help: "CSV columns not read, by name or 0-based index (ids; pandas' unnamed index: --ignore 0)",
+  },
+  positive: {
+    kind: "string",
+    value: "LABEL",
+    help: "with two classes found from the labels, the positive one (default: the second in sorted order)",
   },
   classes: {
     kind: "string",
     value: "K",
-    help: `classes K, labels 0..K−1 (2; spirals and blobs, or a CSV; K ≥ 3 means a softmax output)`,
+    help: `integer labels 0..K−1, all K classes (spirals and blobs; a CSV's classes are otherwise its labels; K ≥ 3 means a softmax output)`,
   },
   standardize: {
     kind: "boolean",
@@ -118,9 +139,6 @@ export const NETWORK_FLAGS: FlagSpecs = {
   },
 };
 
-/** The most classes --classes accepts. */
-const MAX_CLASSES = 1000;
-
 /** The network a fresh model gets without --hidden and --activation: the library's. */
 export { DEFAULT_HIDDEN };
 
@@ -138,7 +156,14 @@ export function fileRole(
 export interface DataChoice {
   readonly file?: string;
   readonly dataset?: string;
+  /** --label: a name, or a 0-based index in digits. */
   readonly label?: string;
+  /** --delimiter, as a character. */
+  readonly delimiter?: string;
+  /** --ignore's columns (names or 0-based indices in digits). */
+  readonly ignore?: readonly string[];
+  /** --positive's label (a number when it is one in the CSV grammar). */
+  readonly positive?: ClassLabel;
   readonly samples?: number;
   readonly noise?: number;
   readonly seed: number;
@@ -163,10 +188,14 @@ export function dataChoice(flags: Flags): DataChoice {
       throw new UsageError(`--${toyOnly} applies to --dataset, not to --data`);
     }
   }
-  if (dataset !== undefined && flags.has("label")) {
-    throw new UsageError("--label applies to --data, not to --dataset");
+  for (const csvOnly of ["label", "delimiter", "ignore", "positive"]) {
+    if (dataset !== undefined && flags.has(csvOnly)) {
+      throw new UsageError(`--${csvOnly} applies to --data, not to --dataset`);
+    }
   }
   const label = stringFlag(flags, "label");
+  const { delimiter, ignore } = csvFlags(flags);
+  const positive = optionalFlag(flags, "positive", () => positiveFlag(flags));
   const optional = <T>(name: string, read: () => T): T | undefined =>
     optionalFlag(flags, name, read);
   const samples = optional("samples", () => integerFlag(flags, "samples", 0, 2, MAX_SAMPLES));
@@ -187,6 +216,9 @@ export function dataChoice(flags: Flags): DataChoice {
     ...(file === undefined ? {} : { file }),
     ...(dataset === undefined ? {} : { dataset }),
     ...(label === undefined ? {} : { label }),
+    ...(delimiter === undefined ? {} : { delimiter }),
+    ...(ignore === undefined ? {} : { ignore }),
+    ...(positive === undefined ? {} : { positive }),
     ...(samples === undefined ? {} : { samples }),
     ...(noise === undefined ? {} : { noise }),
     ...(validation === undefined ? {} : { validation }),
@@ -194,6 +226,33 @@ export function dataChoice(flags: Flags): DataChoice {
     seed: seedFlag(flags),
     standardize: booleanFlag(flags, "standardize"),
   };
+}
+
+/** --delimiter (by character or name) and --ignore (a comma-separated list), checked. */
+export function csvFlags(flags: Flags): { delimiter?: string; ignore?: string[] } {
+  const delimiterText = stringFlag(flags, "delimiter");
+  const ignoreText = stringFlag(flags, "ignore");
+  const delimiter =
+    delimiterText === undefined ? undefined : delimiterByName(delimiterText, "--delimiter");
+  const ignore = ignoreText?.split(",").map((c) => c.trim());
+  if (ignore?.some((c) => c === "")) {
+    throw new UsageError(
+      `--ignore takes column names or 0-based indices separated by commas, got ${JSON.stringify(ignoreText)}`,
+    );
+  }
+  return {
+    ...(delimiter === undefined ? {} : { delimiter }),
+    ...(ignore === undefined ? {} : { ignore }),
+  };
+}
+
+/** --positive's label: a number when it is one in the CSV grammar (as a label cell), else the text. */
+function positiveFlag(flags: Flags): ClassLabel {
+  const text = stringFlag(flags, "positive") ?? "";
+  const label = labelOfCell(text);
+  if (typeof label === "object")
+    throw new UsageError(`--positive ${JSON.stringify(text)} ${label.fault}`);
+  return label;
 }
 
 export function seedFlag(flags: Flags): number {
@@ -246,6 +305,8 @@ export interface PreparedRun<Own> {
   readonly modelName: string;
   /** --resume's checkpoint: the state to continue. */
   readonly checkpoint?: Checkpoint;
+  /** Lines for the user about the data (a header of numbers, columns not read), for stderr. */
+  readonly warnings: readonly string[];
   /** Releases the outputs' locks (the run holds them from before its first read). */
   release(): void;
 }
@@ -265,6 +326,14 @@ export function prepareRun<Own>(flags: Flags, needs: RunNeeds<Own>): PreparedRun
     ...optionalPath("resume", pathFlag(flags, "resume")),
   };
   refuseFreshModelFlags(flags, files.resume, modelFile, needs.modelFlag);
+  if (
+    choice.positive !== undefined &&
+    (modelFile ?? files.resume ?? choice.classes) !== undefined
+  ) {
+    throw new UsageError(
+      `--positive applies to the classes found from a CSV's labels, not to ${choice.classes !== undefined ? "--classes K" : "a saved model's classes"}`,
+    );
+  }
 
   // No output may replace an input or another output; each must be writable before any work.
   assertNoCollisions([
@@ -290,20 +359,27 @@ export function prepareRun<Own>(flags: Flags, needs: RunNeeds<Own>): PreparedRun
       typeof needs.size === "function"
         ? trainingCheck(choice, network, saved, needs.size(options))
         : commandCheck(needs.size, choice, network, saved);
-    const { data, source } = loadData(choice, labelClasses(choice, network, saved), size);
+    const loaded = loadData(choice, classRule(choice, saved), saved?.features, size);
+    const { data, source } = loaded;
     const split: { train: Dataset; validation?: Dataset } =
       choice.validation === undefined
         ? { train: data }
         : splitDataset(data, choice.validation, streamSeed(choice.seed, "split"));
     const start = saved
       ? checkedModel(saved, network, data.X.cols, savedFile as string)
-      : freshModel(network, data.X.cols, choice.seed, outputsFor(choice, network, data));
+      : freshModel(network, data.X.cols, choice.seed, outputsFor(network, loaded.classes, source));
     const standardizer = saved
       ? saved.standardizer
       : choice.standardize
         ? fitStandardizer(split.train.X)
         : undefined;
-    const model = { ...start, ...(standardizer ? { standardizer } : {}) };
+    // The names and labels a saved model file gets: the model's own, else the data's.
+    const model: Model = {
+      ...start,
+      features: saved?.features ?? data.featureNames,
+      classes: saved?.classes ?? loaded.classes,
+      ...(standardizer ? { standardizer } : {}),
+    };
     const train = standardized(split.train, standardizer, source);
     const modelName = savedFile ?? "the initial model";
     const { z2 } = forward(model.params, train.X, activationByName(model.activation));
@@ -320,6 +396,7 @@ export function prepareRun<Own>(flags: Flags, needs: RunNeeds<Own>): PreparedRun
       ...optionalPath("modelFile", savedFile),
       modelName,
       ...(checkpoint ? { checkpoint } : {}),
+      warnings: loaded.warnings,
       release,
     };
   } catch (error) {
@@ -334,51 +411,58 @@ function optionalPath<K extends string>(key: K, path: string | undefined): { [P 
 }
 
 /**
- * The classes the labels may name: a saved model's own (2 for sigmoid, K for softmax), else
- * --classes K, else "any" for a fresh softmax model without --classes (a CSV's labels then
- * set K = max label + 1), else 2 (binary 0/1).
+ * How the labels become classes: a saved model's own classes (by label; a model file without
+ * them: the integers 0..K−1 of its head), --classes K's integers 0..K−1, else found from the
+ * CSV's labels (loadCsv's rule: 0/1 stay 0 and 1, other labels sorted, --positive).
  */
-function labelClasses(
+function classRule(
   choice: DataChoice,
-  network: NetworkChoice,
   saved: Model | undefined,
-): number | "any" {
-  if (saved) return classCount(saved.params.W2.cols);
-  if (choice.classes !== undefined) return choice.classes;
-  return network.output === "softmax" ? "any" : 2;
+): { classes?: readonly ClassLabel[]; maxClasses?: number } {
+  if (saved) {
+    return saved.classes
+      ? { classes: saved.classes }
+      : { maxClasses: classCount(saved.params.W2.cols) };
+  }
+  return choice.classes === undefined ? {} : { maxClasses: choice.classes };
+}
+
+/** The data the choice names, its classes, how to name it in messages, and its warnings. */
+interface LoadedData {
+  readonly data: Dataset;
+  readonly classes: readonly ClassLabel[];
+  readonly source: string;
+  readonly warnings: readonly string[];
 }
 
 /**
- * The data set the choice names (labels 0..classes−1), and how to name it in messages. Its
- * size is checked first (cli/memory.ts): a toy set's before it is generated, a CSV file's
- * once its rows are counted, before they are read (and again once its labels are known when
- * the classes were not).
+ * The data set the choice names (labels as class indices), with the columns a saved model
+ * names (`features`) found by name. Its size is checked first (cli/memory.ts): a toy set's
+ * before it is generated, a CSV file's once its rows are counted, before they are read (and
+ * again once its classes are known when there are more than the estimate assumed).
  */
 function loadData(
   choice: DataChoice,
-  classes: number | "any",
+  rule: { classes?: readonly ClassLabel[]; maxClasses?: number },
+  features: readonly string[] | undefined,
   check: SizeCheck,
-): { data: Dataset; source: string } {
-  const knownClasses = classes === "any" ? 2 : classes;
+): LoadedData {
+  const knownClasses = rule.classes?.length ?? rule.maxClasses ?? 2;
   if (choice.file !== undefined) {
-    const options = {
-      maxClasses: classes === "any" ? MAX_CLASSES : classes,
+    const data = loadCsv(choice.file, {
+      ...rule,
+      ...(features === undefined ? {} : { features }),
       ...(choice.label === undefined ? {} : { label: choice.label }),
+      ...(choice.delimiter === undefined ? {} : { delimiter: choice.delimiter }),
+      ...(choice.ignore === undefined ? {} : { ignore: choice.ignore }),
+      ...(choice.positive === undefined ? {} : { positive: choice.positive }),
       onCensus: (rows: number, columns: number) =>
         check({ rows, features: Math.max(0, columns - 1), classes: knownClasses }),
-    };
-    try {
-      const data = loadCsv(choice.file, options);
-      if (classes === "any") {
-        check({ rows: data.X.rows, features: data.X.cols, classes: maxLabel(data.y) + 1 });
-      }
-      return { data, source: choice.file };
-    } catch (error) {
-      if (error instanceof DataError && classes === 2 && / label /.test(error.message)) {
-        error.message += " (labels 0..K−1 of K classes need --classes K or --output softmax)";
-      }
-      throw error;
+    });
+    if (data.classes.length > knownClasses) {
+      check({ rows: data.X.rows, features: data.X.cols, classes: data.classes.length });
     }
+    return { data, classes: data.classes, source: choice.file, warnings: data.warnings };
   }
   const name = choice.dataset as string;
   check({ rows: choice.samples ?? DEFAULT_SAMPLES, features: 2, classes: knownClasses });
@@ -386,23 +470,32 @@ function loadData(
     seed: streamSeed(choice.seed, "data"),
     ...(choice.samples === undefined ? {} : { samples: choice.samples }),
     ...(choice.noise === undefined ? {} : { noise: choice.noise }),
-    ...(classes === "any" || classes === 2 ? {} : { classes }),
+    ...(knownClasses === 2 ? {} : { classes: knownClasses }),
   });
-  return { data, source: name };
+  return {
+    data,
+    classes: rule.classes ?? integerClasses(knownClasses),
+    source: name,
+    warnings: [],
+  };
 }
 
 /**
- * The output logits K of a fresh model: the softmax head over --classes K (or, for a CSV
- * without --classes, over max label + 1 classes) when --output softmax or K ≥ 3; else 1,
- * the sigmoid head.
+ * The output logits of a fresh model: the softmax head over the K classes when --output
+ * softmax or K ≥ 3; else 1, the sigmoid head (refused for K ≥ 3 with --output sigmoid).
  */
-function outputsFor(choice: DataChoice, network: NetworkChoice, data: Dataset): number {
-  const K = choice.classes ?? Math.max(2, maxLabel(data.y) + 1);
+function outputsFor(
+  network: NetworkChoice,
+  classes: readonly ClassLabel[],
+  source: string,
+): number {
+  const K = classes.length;
+  if (network.output === "sigmoid" && K > 2) {
+    throw new UsageError(
+      `--output sigmoid is binary, but ${source} has ${K} classes (${labelList(classes.slice(0, 5))}${K > 5 ? ", …" : ""}); use --output softmax`,
+    );
+  }
   return network.output === "softmax" || K > 2 ? K : 1;
-}
-
-function maxLabel(y: Matrix): number {
-  return y.data.reduce((a, b) => Math.max(a, b), 0);
 }
 
 /**

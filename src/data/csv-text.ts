@@ -8,17 +8,44 @@
  * offending text, cut to 40 characters):
  *   - a UTF-8 byte-order mark is ignored; lines end in LF, CRLF or CR; cells may be quoted
  *     as in RFC 4180 (see csv-tokenizer.ts);
- *   - the header is the first line; every name is non-empty and unique (names are trimmed);
+ *   - the delimiter is given (`delimiter`) or detected (csv-delimiter.ts);
+ *   - the header is the first line; which column is what (features, label, ignored, extra)
+ *     is csv-columns.ts's plan: names are trimmed, non-empty and unique unless ignored;
  *   - blank lines at the end are ignored; a blank line before a data row is an error (it
  *     usually means two files were joined or a row was lost, so it is not skipped silently);
  *   - every row has as many cells as the header;
- *   - every feature cell is a finite number in the strict grammar of decimal.ts;
- *   - the label column (the one named by `label`, else the last column) holds integers
- *     0..maxClasses−1, written in the same grammar ("1", "1.0" and "1e0" are all 1).
+ *   - every feature cell is a finite number in the strict grammar of decimal.ts; ignored and
+ *     extra cells are not read;
+ *   - the label column holds labels (classes.ts: a cell in the same grammar is a number, so
+ *     "1", "1.0" and "1e0" are one class; anything else a string). The classes are, in this
+ *     order of precedence: the ones given (`classes`, a model's); the integers
+ *     0..maxClasses−1 (`maxClasses`: labels must be those integers as written); else found
+ *     from the labels: 0 and 1 when every label is 0 or 1, otherwise the distinct labels
+ *     sorted (numbers before strings; with two, `positive` names class 1). More than
+ *     MAX_CLASSES distinct labels, or more than 10 with fewer than two rows a class on
+ *     average, is refused: such a column looks like a continuous target, not classes.
  */
-import { DataError } from "../errors.js";
-import { quote, suggestion } from "../suggest.js";
+import { DataError, UsageError } from "../errors.js";
+import { quote } from "../suggest.js";
 import { matrix, type Matrix } from "../linalg/index.js";
+import {
+  classesOf,
+  classIndexer,
+  labelList,
+  labelKey,
+  labelOfCell,
+  MAX_CLASSES,
+  withPositive,
+  type ClassLabel,
+} from "./classes.js";
+import {
+  columnName,
+  planColumns,
+  type ColumnPlan,
+  type ColumnPlanOptions,
+  type ColumnRef,
+} from "./csv-columns.js";
+import { delimiterByName, detectDelimiter } from "./csv-delimiter.js";
 import { forEachCsvRecord, type CellLocator, type RecordHandler } from "./csv-tokenizer.js";
 import {
   checkMaxClasses,
@@ -34,126 +61,234 @@ import { denotesInteger, parseDecimal } from "./decimal.js";
 export interface FeatureCsvOptions {
   /** The file name (or any description) that starts every error message. */
   readonly source?: string | undefined;
+  /**
+   * The cell delimiter: "," ";" "\t" or "|", or its name (comma, semicolon, tab, pipe);
+   * default: detected from the header and the first rows (see csv-delimiter.ts).
+   */
+  readonly delimiter?: string | undefined;
+  /**
+   * Columns never read, by header name or 0-based index: ids, dates, pandas' unnamed index
+   * column (whose empty header cell is allowed only when it is ignored).
+   */
+  readonly ignore?: readonly ColumnRef[] | undefined;
 }
 
-/** How to read a labelled CSV (parseLabelledCsv, loadCsv): the label column and classes. */
+/** How to read a labelled CSV (parseLabelledCsv, loadCsv): the columns and the classes. */
 export interface LabelledCsvOptions extends FeatureCsvOptions {
-  /** The header name of the label column (exact match); default: the last column. */
-  readonly label?: string | undefined;
-  /** Labels must be integers 0..maxClasses−1 (default 2: labels 0 and 1). */
+  /** The label column: a header name (exact match) or a 0-based index; default: the last column. */
+  readonly label?: ColumnRef | undefined;
+  /**
+   * Labels must be the integers 0..maxClasses−1, as written (`--classes K`): the classes are
+   * those K, even when one is absent. Default: the classes are found from the labels.
+   */
   readonly maxClasses?: number | undefined;
+  /** The classes the labels must be among, in class-index order (a saved model's). */
+  readonly classes?: readonly ClassLabel[] | undefined;
+  /** With two classes found from the labels, the positive one (class 1); default: the second in sorted order. */
+  readonly positive?: ClassLabel | undefined;
+  /**
+   * The feature columns by header name, in this order (a saved model's features): any column
+   * order works, a missing one is refused, and columns left over are not read (a warning
+   * lists them). Default: every column but the label and the ignored ones, in file order.
+   */
+  readonly features?: readonly string[] | undefined;
 }
 
-/** A labelled data set from CSV text: every column but the label column is a feature. */
-export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {}): Dataset {
-  const maxClasses = checkMaxClasses(options.maxClasses);
-  const table = parseTable(
-    text,
-    options.source,
-    (names, at) => labelColumnOf(names, options.label, at),
-    maxClasses,
-  );
-  return labelledDataset(table, maxClasses, options.source);
+/** What the CSV readers return beside the data. */
+export interface CsvReport {
+  /** The cell delimiter used: given, or detected. */
+  readonly delimiter: string;
+  /**
+   * Lines for the user, each complete (data/ prints nothing; the CLI puts them on stderr):
+   * a header of numbers only, columns a model does not use, labels not used.
+   */
+  readonly warnings: readonly string[];
 }
 
-/** The data set of a table with a label column, validated. */
-export function labelledDataset(
-  table: Table,
-  maxClasses: number,
-  source: string | undefined,
-): Dataset {
-  const labelIndex = table.labelIndex as number;
-  const dataset: Dataset = {
-    X: table.X,
-    y: matrix(table.X.rows, 1, table.labels),
-    featureNames: table.names.filter((_, j) => j !== labelIndex),
-    labelName: table.names[labelIndex] as string,
-  };
-  validateDataset(dataset, { maxClasses, source });
-  return dataset;
+/** A labelled data set from a CSV: y holds class indices, `classes` their labels. */
+export interface LabelledCsv extends Dataset, CsvReport {
+  /** The labels of the classes, in class-index order: a y of k means classes[k]. */
+  readonly classes: readonly ClassLabel[];
 }
 
-/** Unlabelled rows from CSV text: every column is a feature. */
-export function parseFeatureCsv(text: string, options: FeatureCsvOptions = {}): FeatureTable {
-  const table = parseTable(text, options.source, () => undefined, 2);
-  return { X: table.X, featureNames: table.names };
+/** Unlabelled rows from a CSV. */
+export interface FeatureCsv extends FeatureTable, CsvReport {}
+
+/** Rows to predict, and their class indices when the file has a label column the model's classes cover. */
+export interface PredictionCsv extends FeatureCsv {
+  /** The class indices of the rows (N×1), when there is a usable label column. */
+  readonly y?: Matrix;
+  /** The label column's name, when there is one. */
+  readonly labelName?: string;
+}
+
+/** A labelled data set from CSV text (see the header for the rules). */
+export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {}): LabelledCsv {
+  const table = parseTable(text, tableOptions("labelled", options, text));
+  return labelledResult(table, options.source);
+}
+
+/** Unlabelled rows from CSV text: every column not ignored is a feature. */
+export function parseFeatureCsv(text: string, options: FeatureCsvOptions = {}): FeatureCsv {
+  return featureResult(parseTable(text, tableOptions("features", options, text)));
 }
 
 /**
- * Rows to predict with a model of D inputs: a file of D feature columns, or of D + 1 columns
- * one of which (`label`, else the last) is the label; labels are then returned too.
+ * Rows to predict with a model of D inputs. With `features` (the model's names) the columns
+ * are found by name and a label column is optional (`label`, else the last column when it is
+ * not a feature); without, by position: D feature columns, or D + 1 one of which (`label`,
+ * else the last) is the label. Labels outside the classes (`classes`, else 0..maxClasses−1,
+ * default 0 and 1) are not refused: y is then absent and a warning says why.
  */
 export function parsePredictionCsv(
   text: string,
   D: number,
   options: LabelledCsvOptions = {},
-): { X: Matrix; y?: Matrix } {
-  const labelled = options.label !== undefined || headerWidth(text, options.source) === D + 1;
-  const { X, y } = labelled
-    ? parseLabelledCsv(text, options)
-    : { ...parseFeatureCsv(text, options), y: undefined };
-  assertPredictionWidth(X, D, labelled, options.source);
-  return y ? { X, y } : { X };
+): PredictionCsv {
+  return predictionResult(parseTable(text, tableOptions("prediction", options, text, D)));
 }
 
-export function assertPredictionWidth(
-  X: Matrix,
-  D: number,
-  labelled: boolean,
-  source: string | undefined,
-): void {
-  if (X.cols !== D) {
-    const what = labelled ? `${X.cols} feature columns and a label` : `${X.cols} columns`;
-    throw new DataError(
-      `${source ?? "the data"} has ${what}, but the model expects ${D} features (or ${D + 1} columns with a label)`,
-    );
-  }
-}
-
-/** The number of cells in the first record (the header), without reading further. */
-function headerWidth(text: string, source: string | undefined): number {
-  const stop = new Error("header read");
-  const prefix = source === undefined ? "" : `${source} `;
-  let width = 0;
-  try {
-    forEachCsvRecord(
-      text,
-      (cells) => {
-        width = cells.length;
-        throw stop;
-      },
-      (line, cellIndex) => `${prefix}line ${line}, cell ${cellIndex + 1}`,
-    );
-  } catch (error) {
-    if (error !== stop) throw error;
-  }
-  return width;
-}
 // ---------------------------------------------------------------------------------------
+// The pieces io/csv-file.ts streams a file through.
 
-/** Where a table's label column is, given the header names (undefined: no label column). */
-export type LabelColumnChooser = (names: readonly string[], at: string) => number | undefined;
+/** What a read is for: a labelled data set, features only, or rows to predict. */
+export type CsvKind = "labelled" | "features" | "prediction";
 
-/** A parsed table: names of all columns, the features X (N×D) and the labels (N). */
-export interface Table {
-  readonly names: string[];
-  readonly labelIndex: number | undefined;
-  readonly X: Matrix; // N×D
-  readonly labels: Float64Array;
+/** How labels become class indices. */
+export type LabelRule =
+  /** The integers 0..K−1, as written. */
+  | { readonly kind: "integers"; readonly K: number; readonly unknown: "refuse" | "drop" }
+  /** Among these classes. */
+  | {
+      readonly kind: "classes";
+      readonly classes: readonly ClassLabel[];
+      readonly unknown: "refuse" | "drop";
+    }
+  /** Found from the labels. */
+  | { readonly kind: "discover"; readonly positive: ClassLabel | undefined }
+  /** No label column. */
+  | { readonly kind: "none" };
+
+/** Everything the table builder needs to know. */
+export interface TableOptions {
+  readonly source: string | undefined;
+  readonly delimiter: string;
+  readonly columns: ColumnPlanOptions;
+  readonly labels: LabelRule;
 }
 
-/** The shared tokenizer-and-validator behind both parsers, over text held whole. */
-function parseTable(
-  text: string,
-  source: string | undefined,
-  chooseLabel: LabelColumnChooser,
-  maxClasses: number,
-): Table {
-  const builder = tableBuilder(source, chooseLabel, maxClasses);
+/** The longest start of a text that delimiter detection looks at. */
+const DETECTION_UNITS = 64 * 1024;
+
+/**
+ * The table options of a read of `kind` with these options; `start` is the start of the text
+ * (for detecting the delimiter when none is given; `atEnd` when it is the whole text).
+ */
+export function tableOptions(
+  kind: CsvKind,
+  options: LabelledCsvOptions,
+  start: string,
+  D?: number,
+  atEnd = start.length <= DETECTION_UNITS,
+): TableOptions {
+  const text = start.charCodeAt(0) === 0xfeff ? start.slice(1) : start;
+  const delimiter =
+    options.delimiter === undefined
+      ? detectDelimiter(text.slice(0, DETECTION_UNITS), atEnd, options.source ?? "the data")
+      : delimiterByName(options.delimiter);
+  const ignore = options.ignore;
+  if (kind === "features") {
+    return {
+      source: options.source,
+      delimiter,
+      columns: { labelColumn: "none", ignore },
+      labels: { kind: "none" },
+    };
+  }
+  const columns: ColumnPlanOptions = {
+    label: options.label,
+    labelColumn: kind === "labelled" ? "required" : "optional",
+    ignore,
+    features: options.features,
+    featureCount: kind === "prediction" && options.features === undefined ? D : undefined,
+  };
+  return { source: options.source, delimiter, columns, labels: labelRule(kind, options) };
+}
+
+/** The label rule of the options (see the header's order of precedence). */
+function labelRule(kind: CsvKind, options: LabelledCsvOptions): LabelRule {
+  const unknown = kind === "prediction" ? "drop" : "refuse";
+  const fixed = options.classes !== undefined || options.maxClasses !== undefined;
+  if (options.positive !== undefined && (fixed || kind === "prediction"))
+    throw new UsageError(
+      "positive applies to classes found from the labels, not to given classes or maxClasses",
+    );
+  if (options.classes !== undefined) {
+    if (!Array.isArray(options.classes) || options.classes.length < 2)
+      throw new UsageError("classes must be an array of at least two labels");
+    return { kind: "classes", classes: options.classes, unknown };
+  }
+  if (options.maxClasses !== undefined || kind === "prediction")
+    return { kind: "integers", K: checkMaxClasses(options.maxClasses), unknown };
+  return { kind: "discover", positive: options.positive };
+}
+
+/** A parsed table: its column plan, the features X (N×D) and the class indices of the labels. */
+export interface Table {
+  readonly plan: ColumnPlan;
+  readonly X: Matrix; // N×D
+  /** The class index of each row; undefined without a label column, or when labels were dropped. */
+  readonly labels: Float64Array | undefined;
+  /** The classes, in class-index order, when there are labels. */
+  readonly classes: readonly ClassLabel[] | undefined;
+  readonly delimiter: string;
+  readonly warnings: readonly string[];
+}
+
+/** A labelled table as a data set, validated. */
+export function labelledResult(table: Table, source: string | undefined): LabelledCsv {
+  const { plan } = table;
+  const classes = table.classes as readonly ClassLabel[];
+  const dataset: Dataset = {
+    X: table.X,
+    y: matrix(table.X.rows, 1, table.labels),
+    featureNames: plan.features.map((j) => plan.names[j] as string),
+    labelName: plan.names[plan.label as number] as string,
+  };
+  validateDataset(dataset, { maxClasses: Math.max(2, classes.length), source });
+  return { ...dataset, classes, delimiter: table.delimiter, warnings: table.warnings };
+}
+
+/** A table of features only. */
+export function featureResult(table: Table): FeatureCsv {
+  const { plan } = table;
+  return {
+    X: table.X,
+    featureNames: plan.features.map((j) => plan.names[j] as string),
+    delimiter: table.delimiter,
+    warnings: table.warnings,
+  };
+}
+
+/** A table of rows to predict, with their labels when there are usable ones. */
+export function predictionResult(table: Table): PredictionCsv {
+  const { plan, labels } = table;
+  return {
+    ...featureResult(table),
+    ...(labels ? { y: matrix(table.X.rows, 1, labels) } : {}),
+    ...(plan.label === undefined ? {} : { labelName: plan.names[plan.label] as string }),
+  };
+}
+
+/** The tokenizer-and-validator behind the parsers, over text held whole. */
+function parseTable(text: string, options: TableOptions): Table {
+  const builder = tableBuilder(options);
   forEachCsvRecord(
     text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
     builder.onRecord,
     builder.locate,
+    1,
+    options.delimiter,
   );
   return builder.finish();
 }
@@ -166,26 +301,28 @@ interface TableBuilder {
   finish(): Table;
 }
 
+/** A cell's role in a row: a feature's position (≥ 0), the label, or not read. */
+const LABEL = -2;
+const SKIPPED = -1;
+
 /** A table builder; `expectedRows` sizes its arrays (they grow if more rows come). */
-export function tableBuilder(
-  source: string | undefined,
-  chooseLabel: LabelColumnChooser,
-  maxClasses: number,
-  expectedRows = 0,
-): TableBuilder {
+export function tableBuilder(options: TableOptions, expectedRows = 0): TableBuilder {
+  const { source } = options;
   const prefix = source === undefined ? "" : `${source} `; // starts messages about a line
   const subject = source ?? "the data"; // starts messages about the whole text
-  let names: string[] | undefined;
-  let labelIndex: number | undefined;
+  let plan: ColumnPlan | undefined;
+  let roles = new Int32Array(0);
+  let row = new Float64Array(0);
   let features = new FloatArrayBuilder(0);
   let labels = new FloatArrayBuilder(0);
   let blankLine: number | undefined; // the first blank line not yet followed by a row
   let rows = 0;
 
   const locate: CellLocator = (line, cellIndex) => {
-    const name = names?.[cellIndex];
-    return `${prefix}line ${line}, ${name === undefined ? `cell ${cellIndex + 1}` : `column ${quote(name)}`}`;
+    const name = plan?.names[cellIndex];
+    return `${prefix}line ${line}, ${name === undefined ? `cell ${cellIndex + 1}` : name === "" ? `column ${cellIndex + 1}` : `column ${quote(name)}`}`;
   };
+  const labelReader = labelCellReader(options.labels, locate, subject);
 
   const onHeader = (cells: string[], line: number): void => {
     if (cells.length === 0) {
@@ -193,14 +330,16 @@ export function tableBuilder(
         `${prefix}line ${line} is blank: the first line must be the header (the column names)`,
       );
     }
-    names = headerNames(cells, `${prefix}line ${line}`);
-    labelIndex = chooseLabel(names, subject);
-    features = new FloatArrayBuilder(
-      expectedRows * (names.length - (labelIndex === undefined ? 0 : 1)),
-    );
-    labels = new FloatArrayBuilder(labelIndex === undefined ? 0 : expectedRows);
+    plan = planColumns(cells, options.columns, `${prefix}line ${line}`, subject);
+    labelReader.name(columnName(plan.names, plan.label ?? 0));
+    roles = new Int32Array(cells.length).fill(SKIPPED);
+    plan.features.forEach((j, f) => (roles[j] = f));
+    if (plan.label !== undefined) roles[plan.label] = LABEL;
+    row = new Float64Array(plan.features.length);
+    features = new FloatArrayBuilder(expectedRows * plan.features.length);
+    labels = new FloatArrayBuilder(plan.label === undefined ? 0 : expectedRows);
   };
-  const onRow = (cells: string[], line: number, header: string[]): void => {
+  const onRow = (cells: string[], line: number, width: number): void => {
     if (cells.length === 0) {
       blankLine ??= line;
       return;
@@ -210,47 +349,196 @@ export function tableBuilder(
         `${prefix}line ${blankLine} is blank; blank lines are allowed only at the end of the file`,
       );
     }
-    if (cells.length !== header.length) {
+    if (cells.length !== width) {
       throw new DataError(
         `${prefix}line ${line} has ${cells.length} ${cells.length === 1 ? "cell" : "cells"} ` +
-          `but the header has ${header.length} columns`,
+          `but the header has ${width} columns`,
       );
     }
     for (let j = 0; j < cells.length; j++) {
+      const role = roles[j] as number;
+      if (role === SKIPPED) continue;
       const cell = cells[j] as string;
-      const value = parseDecimal(cell);
-      if (j === labelIndex) {
-        if (!isClassLabel(value, maxClasses) || !denotesInteger(cell)) {
-          throw new DataError(
-            `${locate(line, j)}: the label ${quote(cell)} is not ${classList(maxClasses)}`,
-          );
-        }
-        labels.push(value === 0 ? 0 : value); // −0 is stored as 0
-      } else {
-        if (Number.isNaN(value)) {
-          throw new DataError(`${locate(line, j)}: ${quote(cell)} is not a number`);
-        }
-        if (!Number.isFinite(value)) {
-          throw new DataError(
-            `${locate(line, j)}: ${quote(cell)} is not a finite number (it overflows a double)`,
-          );
-        }
-        features.push(value);
+      if (role === LABEL) {
+        const k = labelReader.read(cell, line, j);
+        if (k !== undefined) labels.push(k);
+        continue;
       }
+      const value = parseDecimal(cell);
+      if (Number.isNaN(value)) {
+        throw new DataError(`${locate(line, j)}: ${quote(cell)} is not a number`);
+      }
+      if (!Number.isFinite(value)) {
+        throw new DataError(
+          `${locate(line, j)}: ${quote(cell)} is not a finite number (it overflows a double)`,
+        );
+      }
+      row[role] = value;
     }
+    for (let f = 0; f < row.length; f++) features.push(row[f] as number);
     rows++;
   };
 
   const onRecord: RecordHandler = (cells, line) =>
-    names === undefined ? onHeader(cells, line) : onRow(cells, line, names);
+    plan === undefined ? onHeader(cells, line) : onRow(cells, line, plan.names.length);
 
   const finish = (): Table => {
-    if (names === undefined) throw new DataError(`${subject} is empty: expected a header row`);
+    if (plan === undefined) throw new DataError(`${subject} is empty: expected a header row`);
     if (rows === 0) throw new DataError(`${subject} has no data rows (only a header)`);
-    const D = names.length - (labelIndex === undefined ? 0 : 1);
-    return { names, labelIndex, X: matrix(rows, D, features.values()), labels: labels.values() };
+    const X = matrix(rows, plan.features.length, features.values());
+    const warnings = [...plan.warnings];
+    if (plan.label === undefined) {
+      return {
+        plan,
+        X,
+        labels: undefined,
+        classes: undefined,
+        delimiter: options.delimiter,
+        warnings,
+      };
+    }
+    const found = labelReader.finish(labels.values(), rows);
+    if (found.warning !== undefined) warnings.push(found.warning);
+    return { plan, X, ...found, delimiter: options.delimiter, warnings };
   };
   return { onRecord, locate, finish };
+}
+
+/** Reads label cells into class indices by a LabelRule (see the header). */
+interface LabelCellReader {
+  /** Sets the label column's name for messages. */
+  name(column: string): void;
+  /** The class index of a label cell; undefined once labels are dropped. */
+  read(cell: string, line: number, j: number): number | undefined;
+  /** The labels' class indices and classes (undefined when dropped, with a warning saying why). */
+  finish(
+    labels: Float64Array,
+    rows: number,
+  ): {
+    labels: Float64Array | undefined;
+    classes: readonly ClassLabel[] | undefined;
+    warning?: string;
+  };
+}
+
+function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string): LabelCellReader {
+  let column = "";
+  let dropped: string | undefined; // why the labels are not used
+  const refuseOrDrop = (unknown: "refuse" | "drop", message: string): undefined => {
+    if (unknown === "refuse") throw new DataError(message);
+    dropped ??= message;
+    return undefined;
+  };
+  const keep = (
+    labels: Float64Array,
+    classes: readonly ClassLabel[],
+  ): ReturnType<LabelCellReader["finish"]> =>
+    dropped === undefined
+      ? { labels, classes }
+      : {
+          labels: undefined,
+          classes: undefined,
+          warning: `note: ${dropped}; the labels are not used`,
+        };
+
+  if (rule.kind === "integers") {
+    const { K, unknown } = rule;
+    return {
+      name: (c) => (column = c),
+      read(cell, line, j) {
+        if (dropped !== undefined) return undefined;
+        const value = parseDecimal(cell);
+        if (!isClassLabel(value, K) || !denotesInteger(cell)) {
+          return refuseOrDrop(
+            unknown,
+            `${locate(line, j)}: the label ${quote(cell)} is not ${classList(K)}`,
+          );
+        }
+        return value === 0 ? 0 : value; // −0 is stored as 0
+      },
+      finish: (labels) =>
+        keep(
+          labels,
+          Array.from({ length: K }, (_, k) => k),
+        ),
+    };
+  }
+  if (rule.kind === "classes") {
+    const { classes, unknown } = rule;
+    const indexOf = classIndexer(classes);
+    return {
+      name: (c) => (column = c),
+      read(cell, line, j) {
+        if (dropped !== undefined) return undefined;
+        const label = labelOfCell(cell);
+        const k = typeof label === "object" ? -1 : indexOf(label);
+        if (k < 0) {
+          return refuseOrDrop(
+            unknown,
+            `${locate(line, j)}: the label ${quote(cell)} is not one of the model's classes (${labelList(classes)})`,
+          );
+        }
+        return k;
+      },
+      finish: (labels) => keep(labels, classes),
+    };
+  }
+  if (rule.kind === "none") {
+    return {
+      name: () => undefined,
+      read: () => undefined,
+      finish: () => ({ labels: undefined, classes: undefined }),
+    };
+  }
+  // Found from the labels: each new label gets the next slot; finish sorts them into classes.
+  const slots: ClassLabel[] = [];
+  const slotOf = new Map<string, number>();
+  return {
+    name: (c) => (column = c),
+    read(cell, line, j) {
+      const label = labelOfCell(cell);
+      if (typeof label === "object") {
+        throw new DataError(`${locate(line, j)}: the label ${quote(cell)} ${label.fault}`);
+      }
+      if (typeof label === "number" && Number.isInteger(label) && !denotesInteger(cell)) {
+        throw new DataError(
+          `${locate(line, j)}: the label ${quote(cell)} only rounds to the number ${label}; write the class as it is`,
+        );
+      }
+      const key = labelKey(label);
+      let slot = slotOf.get(key);
+      if (slot === undefined) {
+        if (slots.length === MAX_CLASSES) {
+          throw new DataError(
+            `${locate(line, j)}: column ${column} has more than ${MAX_CLASSES} different labels by this line: ` +
+              `it looks like a continuous target (a number to predict), not classes; handgrad classifies into at most ${MAX_CLASSES} classes`,
+          );
+        }
+        slot = slots.length;
+        slots.push(label);
+        slotOf.set(key, slot);
+      }
+      return slot;
+    },
+    finish(labels, rows) {
+      const from = { op: subject, what: `column ${column}` };
+      const zeroOne = slots.every((c) => c === 0 || c === 1);
+      const sorted = zeroOne ? [0, 1] : classesOf(slots, undefined, from);
+      if (sorted.length > 10 && 2 * sorted.length > rows) {
+        throw new DataError(
+          `${subject}: column ${column} has ${sorted.length} different labels in ${rows} rows (${labelList(sorted.slice(0, 3))}, …): ` +
+            `it looks like a continuous target (a number to predict), not classes; a class needs rows to learn from`,
+        );
+      }
+      const classes =
+        rule.positive === undefined ? sorted : withPositive(sorted, rule.positive, from);
+      const indexOf = classIndexer(classes);
+      const classOfSlot = slots.map(indexOf);
+      for (let i = 0; i < labels.length; i++)
+        labels[i] = classOfSlot[labels[i] as number] as number;
+      return { labels, classes };
+    },
+  };
 }
 
 /** A Float64Array filled by push: sized up front when the count is known, else doubled. */
@@ -275,46 +563,4 @@ class FloatArrayBuilder {
   values(): Float64Array {
     return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
   }
-}
-
-/** The trimmed header names; a DataError for an empty or a repeated name. */
-function headerNames(cells: readonly string[], at: string): string[] {
-  const names = cells.map((cell) => cell.trim());
-  const firstColumn = new Map<string, number>();
-  names.forEach((name, j) => {
-    if (name === "") {
-      throw new DataError(
-        `${at}, column ${j + 1}: the header cell is empty; every column needs a name`,
-      );
-    }
-    const earlier = firstColumn.get(name);
-    if (earlier !== undefined) {
-      throw new DataError(
-        `${at}: the column name ${quote(name)} appears twice (columns ${earlier + 1} and ${j + 1})`,
-      );
-    }
-    firstColumn.set(name, j);
-  });
-  return names;
-}
-
-/** The label column: the one named `label`, else the last; at least one feature must remain. */
-export function labelColumnOf(
-  names: readonly string[],
-  label: string | undefined,
-  at: string,
-): number {
-  if (names.length < 2) {
-    throw new DataError(
-      `${at} has ${names.length} column; a labelled data set needs feature columns and a label column`,
-    );
-  }
-  if (label === undefined) return names.length - 1;
-  const index = names.indexOf(label);
-  if (index === -1) {
-    throw new DataError(
-      `${at} has no column ${quote(label)}${suggestion(label, names, quote)}; its columns are ${names.map((n) => quote(n)).join(", ")}`,
-    );
-  }
-  return index;
 }

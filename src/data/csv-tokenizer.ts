@@ -8,14 +8,17 @@
  *     without decoding them (io/csv-file.ts's first pass). The bytes are given as a latin1
  *     string, one code unit per byte: every character the rules below depend on (, " CR LF
  *     space tab) is ASCII, and no byte of a multi-byte UTF-8 character is, so the machine
- *     finds the same records in the bytes as in the decoded text, and positions are bytes.
+ *     finds the same records in the bytes as in the decoded text, and positions are bytes
+ *     (every delimiter is ASCII too).
  *
  * The rules:
- *   - cells are separated by "," and records end in LF, CRLF or a lone CR;
+ *   - cells are separated by the delimiter ("," unless the options name ";", tab or "|": see
+ *     csv-delimiter.ts) and records end in LF, CRLF or a lone CR;
  *   - a cell that starts with a quote (after optional spaces and tabs) is quoted: it may
  *     contain commas, line breaks and doubled quotes (""), and only spaces and tabs may follow
  *     its closing quote; a quote inside an unquoted cell is kept as an ordinary character;
- *   - a line of nothing but spaces and tabs is a blank record: zero cells.
+ *   - a line of nothing but spaces and tabs is a blank record: zero cells (with the tab as
+ *     the delimiter, tabs separate cells and only spaces are blank).
  * Cells are returned as written (unquoted, not trimmed); deciding what they mean is the
  * caller's job. When cells are wanted, a quoted cell never closed and text after a closing
  * quote are DataErrors; when only counting, they are read on as ordinary text (a first pass
@@ -26,7 +29,7 @@
  * next. Its one look-ahead is at a CR that ends a piece, which is left for the next piece
  * (an LF may follow it). The time is linear in the length of the input; no regular expressions.
  */
-import { DataError } from "../errors.js";
+import { DataError, UsageError } from "../errors.js";
 
 /** Where a cell is, for messages: e.g. `data.csv line 3, column "x2"`. */
 export type CellLocator = (line: number, cellIndex: number) => string;
@@ -38,7 +41,6 @@ export type RecordHandler = (cells: string[], line: number) => void;
 export const locateByIndex: CellLocator = (line, cellIndex) =>
   `line ${line}, cell ${cellIndex + 1}`;
 
-const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -68,6 +70,8 @@ export interface CsvTokenizerOptions {
   readonly maxRecordUnits?: number | undefined;
   /** The file name that starts the message of a record too long. */
   readonly source?: string | undefined;
+  /** The cell delimiter, one of "," ";" "\t" "|" (default ","). */
+  readonly delimiter?: string | undefined;
 }
 
 export class CsvTokenizer {
@@ -99,8 +103,11 @@ export class CsvTokenizer {
   private readonly locate: CellLocator;
   private readonly maxRecordUnits: number;
   private readonly source: string;
+  /** The delimiter's code unit. */
+  private readonly delimiter: number;
 
   constructor(options: CsvTokenizerOptions = {}) {
+    this.delimiter = delimiterCode(options.delimiter);
     this.onRecord = options.onRecord;
     this.locate = options.locate ?? locateByIndex;
     this.line = this.recordLine = options.firstLine ?? 1;
@@ -125,6 +132,7 @@ export class CsvTokenizer {
    */
   feed(text: string, start: number, end: number, atEnd: boolean): number {
     const keep = this.onRecord !== undefined; // cells are wanted
+    const DELIMITER = this.delimiter; // a comma unless the options said otherwise
     let { state, cellCount, nonBlank, line, value } = this;
     let recordStart = start - this.recordUnits; // where the current record starts (may be < 0)
     let cellStart = start; // where the current cell's text in this piece starts
@@ -132,20 +140,20 @@ export class CsvTokenizer {
 
     for (; p < end; p++) {
       const c = text.charCodeAt(p);
-      if (c > COMMA || (c > QUOTE && c !== COMMA)) {
+      if (c > QUOTE && c !== DELIMITER) {
         // The common case: a unit of a number or a name.
         if (state !== QUOTED) {
           if (state >= QUOTE_IN_QUOTED) this.afterClosingQuote(line, cellCount);
           state = UNQUOTED;
           nonBlank = true;
         }
-        // The rest of the cell at the pace of one comparison or three: in an unquoted cell
-        // only , CR and LF change the state; in a quoted cell only " CR and LF.
+        // The rest of the cell at the pace of three comparisons: in an unquoted cell only the
+        // delimiter, CR and LF change the state; in a quoted cell only " CR and LF.
         let q = p + 1;
         if (state === UNQUOTED) {
           for (; q < end; q++) {
             const d = text.charCodeAt(q);
-            if (d === COMMA || d === LF || d === CR) break;
+            if (d === DELIMITER || d === LF || d === CR) break;
           }
         } else {
           for (; q < end; q++) {
@@ -154,7 +162,7 @@ export class CsvTokenizer {
           }
         }
         p = q - 1;
-      } else if (c === COMMA) {
+      } else if (c === DELIMITER) {
         if (state !== QUOTED) {
           if (keep) this.cells.push(state <= UNQUOTED ? value + text.slice(cellStart, p) : value);
           value = "";
@@ -269,6 +277,19 @@ export class CsvTokenizer {
   }
 }
 
+/** The code unit of a delimiter: one of , ; tab | (default ","). */
+function delimiterCode(delimiter: string | undefined): number {
+  if (delimiter === undefined) return 44;
+  if (!(CSV_DELIMITERS as readonly string[]).includes(delimiter))
+    throw new UsageError(
+      `the CSV delimiter must be one of ${CSV_DELIMITERS.map((d) => JSON.stringify(d)).join(", ")}, got ${JSON.stringify(delimiter)}`,
+    );
+  return delimiter.charCodeAt(0);
+}
+
+/** The cell delimiters a CSV may use: comma, semicolon, tab and vertical bar. */
+export const CSV_DELIMITERS = [",", ";", "\t", "|"] as const;
+
 /**
  * Calls `onRecord` for each record of `text` in order, numbering lines from `firstLine`, and
  * returns the line after the last: CsvTokenizer over text held whole.
@@ -278,8 +299,9 @@ export function forEachCsvRecord(
   onRecord: RecordHandler,
   locate: CellLocator = locateByIndex,
   firstLine = 1,
+  delimiter?: string,
 ): number {
-  const tokenizer = new CsvTokenizer({ onRecord, locate, firstLine });
+  const tokenizer = new CsvTokenizer({ onRecord, locate, firstLine, delimiter });
   tokenizer.feed(text, 0, text.length, true);
   return tokenizer.line;
 }
@@ -294,4 +316,14 @@ export function byteSize(bytes: number): string {
     unit++;
   }
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * `text` as a cell of a comma-separated file this tokenizer reads back as `text`: quoted (with
+ * quotes doubled) when it holds a delimiter, a quote or a line break, starts with a quote, or
+ * has spaces or tabs at either end; else as it is.
+ */
+export function csvCell(text: string): string {
+  const plain = !/[,;|\t"\r\n]/.test(text) && text.trim() === text && !text.startsWith('"');
+  return plain ? text : `"${text.replace(/"/g, '""')}"`;
 }

@@ -23,9 +23,35 @@ export {
   parseFeatureCsv,
   parseLabelledCsv,
   parsePredictionCsv,
+  type CsvReport,
+  type FeatureCsv,
   type FeatureCsvOptions,
+  type LabelledCsv,
   type LabelledCsvOptions,
+  type PredictionCsv,
 } from "./csv-text.js";
+export {
+  classesOf,
+  classIndexer,
+  compareLabels,
+  integerClasses,
+  labelIndices,
+  labelKey,
+  labelList,
+  labelOfCell,
+  MAX_CLASSES,
+  withPositive,
+  type ClassLabel,
+  type LabelSource,
+} from "./classes.js";
+export {
+  columnName,
+  planColumns,
+  type ColumnPlan,
+  type ColumnPlanOptions,
+  type ColumnRef,
+} from "./csv-columns.js";
+export { delimiterByName, delimiterName, detectDelimiter } from "./csv-delimiter.js";
 export { applyStandardizer, fitStandardizer, type Standardizer } from "./standardize.js";
 export { splitDataset, splitIndices } from "./split.js";
 export { parseDecimal } from "./decimal.js";
@@ -33,11 +59,14 @@ export { parseDecimal } from "./decimal.js";
 // The pieces io/csv-file.ts streams a file through (the same tokenizer and table builder as
 // the text parsers above, so a file and its text give the same result and the same errors).
 export {
-  assertPredictionWidth,
-  labelColumnOf,
-  labelledDataset,
+  featureResult,
+  labelledResult,
+  predictionResult,
   tableBuilder,
-  type LabelColumnChooser,
+  tableOptions,
+  type CsvKind,
+  type LabelRule,
   type Table,
+  type TableOptions,
 } from "./csv-text.js";
-export { byteSize, CsvTokenizer } from "./csv-tokenizer.js";
+export { byteSize, csvCell, CSV_DELIMITERS, CsvTokenizer } from "./csv-tokenizer.js";

@@ -5,7 +5,6 @@
  */
 export {
   type ClassLabel,
-  labelKey,
   type Model,
   modelFromJson,
   parseModel,

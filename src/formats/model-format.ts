@@ -46,7 +46,7 @@
  * This module holds the format alone (text in, text out: no file access, so a browser can use
  * it); io/model-file.ts adds reading and writing files.
  */
-import type { Standardizer } from "../data/index.js";
+import { labelKey, type ClassLabel, type Standardizer } from "../data/index.js";
 import { ModelFileError } from "../errors.js";
 import { fromRows, rowVector, toRows, type Matrix } from "../linalg/index.js";
 import {
@@ -66,8 +66,7 @@ export const MODEL_VERSION = 2;
 /** The versions read. */
 const READABLE_VERSIONS: readonly number[] = [1, 2];
 
-/** A class label as it appeared in the data: a string or a finite number. */
-export type ClassLabel = string | number;
+export type { ClassLabel };
 
 /** A trained network: what a model file holds. */
 export interface Model {
@@ -385,14 +384,6 @@ function classesFromJson(json: unknown, K: number, output: string, fail: Fail): 
     seen.set(text, k);
   });
   return json as ClassLabel[];
-}
-
-/**
- * The text a label is compared by: two labels with the same text (1 and "1") would be one
- * value in a CSV file, so a model may not hold both.
- */
-export function labelKey(label: ClassLabel): string {
-  return typeof label === "number" ? numberText(label) : label;
 }
 
 function stringsText(values: readonly string[]): string {

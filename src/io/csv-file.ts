@@ -6,21 +6,23 @@
  * records to the table builder. Both passes use data/'s one CSV tokenizer.
  */
 import {
-  assertPredictionWidth,
   byteSize,
-  checkMaxClasses,
   CsvTokenizer,
-  labelColumnOf,
-  labelledDataset,
+  featureResult,
+  labelledResult,
+  predictionResult,
   tableBuilder,
-  type Dataset,
-  type FeatureTable,
-  type LabelColumnChooser,
+  tableOptions,
+  type CsvKind,
+  type FeatureCsv,
+  type FeatureCsvOptions,
+  type LabelledCsv,
   type LabelledCsvOptions,
+  type PredictionCsv,
   type Table,
+  type TableOptions,
 } from "../data/index.js";
 import { DataError } from "../errors.js";
-import type { Matrix } from "../linalg/index.js";
 import { readFileInChunks, Utf8FileDecoder, utf8CharacterBoundary } from "./files.js";
 
 /** The most numbers (rows × columns, labels included) a CSV file may hold: 1 GiB of float64. */
@@ -29,6 +31,8 @@ export const MAX_CSV_VALUES = 2 ** 27;
 export const MAX_CSV_RECORD_BYTES = 16 * 1024 * 1024;
 /** The bytes read from a CSV file at a time. */
 export const CSV_CHUNK_BYTES = 1024 * 1024;
+/** The bytes at the start of a CSV file that delimiter detection looks at. */
+const DETECTION_BYTES = 64 * 1024;
 
 /**
  * How a CSV file is streamed: in chunks, with bounded memory, refusing before reading on a
@@ -56,23 +60,16 @@ export interface CsvFileLimits {
 export function loadCsv(
   path: string,
   options: Omit<LabelledCsvOptions, "source"> & CsvFileLimits = {},
-): Dataset {
-  const maxClasses = checkMaxClasses(options.maxClasses);
-  const census = countCsvFile(path, options);
-  const table = readCsvFile(
-    path,
-    census,
-    (names, at) => labelColumnOf(names, options.label, at),
-    maxClasses,
-    options,
-  );
-  return labelledDataset(table, maxClasses, path);
+): LabelledCsv {
+  return labelledResult(readCsvFile(path, "labelled", options), path);
 }
 
 /** Unlabelled rows from the CSV file at `path` (see parseFeatureCsv), streamed like loadCsv. */
-export function loadFeatureCsv(path: string, options: CsvFileLimits = {}): FeatureTable {
-  const table = readCsvFile(path, countCsvFile(path, options), () => undefined, 2, options);
-  return { X: table.X, featureNames: table.names };
+export function loadFeatureCsv(
+  path: string,
+  options: Omit<FeatureCsvOptions, "source"> & CsvFileLimits = {},
+): FeatureCsv {
+  return featureResult(readCsvFile(path, "features", options));
 }
 
 /** Rows to predict from the CSV file at `path` (see parsePredictionCsv), streamed like loadCsv. */
@@ -80,24 +77,47 @@ export function loadPredictionCsv(
   path: string,
   D: number,
   options: Omit<LabelledCsvOptions, "source"> & CsvFileLimits = {},
-): { X: Matrix; y?: Matrix } {
-  const census = countCsvFile(path, options);
-  const labelled = options.label !== undefined || census.headerCells === D + 1;
-  let X: Matrix;
-  let y: Matrix | undefined;
-  if (labelled) {
-    const maxClasses = checkMaxClasses(options.maxClasses);
-    const choose: LabelColumnChooser = (names, at) => labelColumnOf(names, options.label, at);
-    ({ X, y } = labelledDataset(
-      readCsvFile(path, census, choose, maxClasses, options),
-      maxClasses,
-      path,
-    ));
-  } else {
-    X = readCsvFile(path, census, () => undefined, 2, options).X;
+): PredictionCsv {
+  return predictionResult(readCsvFile(path, "prediction", options, D));
+}
+
+/** The table of a CSV file: its delimiter found, its records counted, then read. */
+function readCsvFile(
+  path: string,
+  kind: CsvKind,
+  options: Omit<LabelledCsvOptions, "source"> & CsvFileLimits,
+  D?: number,
+): Table {
+  const start = options.delimiter === undefined ? fileStart(path) : { text: "", atEnd: true };
+  const table = tableOptions(kind, { ...options, source: path }, start.text, D, start.atEnd);
+  const census = countCsvFile(path, table.delimiter, options);
+  return readRecords(path, census, table, options);
+}
+
+/**
+ * The text of the first DETECTION_BYTES bytes of the file, and whether that is the whole file;
+ * no text when they are not UTF-8 (the first pass then names the invalid byte).
+ */
+function fileStart(path: string): { text: string; atEnd: boolean } {
+  let start = { text: "", atEnd: true };
+  const enough = new Error("enough bytes");
+  try {
+    readFileInChunks(path, DataError, DETECTION_BYTES, (buffer, filled, atEnd) => {
+      if (filled < DETECTION_BYTES && !atEnd) return 0; // wait for more bytes
+      const bytes = buffer.subarray(0, Math.min(filled, DETECTION_BYTES));
+      const whole = atEnd && filled <= DETECTION_BYTES;
+      try {
+        const decoder = new TextDecoder("utf-8", { fatal: true });
+        start = { text: decoder.decode(bytes, { stream: !whole }), atEnd: whole };
+      } catch {
+        // Not UTF-8: no detection (a comma); the first pass names the invalid byte.
+      }
+      throw enough;
+    });
+  } catch (error) {
+    if (error !== enough) throw error;
   }
-  assertPredictionWidth(X, D, labelled, path);
-  return y ? { X, y } : { X };
+  return start;
 }
 
 /** What a first pass over a CSV file finds: its data rows and the cells of its header. */
@@ -113,11 +133,12 @@ interface CsvCensus {
  * for an invalid byte, or as soon as the count shows that its numbers would exceed maxValues,
  * or a record maxRecordBytes.
  */
-function countCsvFile(path: string, limits: CsvFileLimits): CsvCensus {
+function countCsvFile(path: string, delimiter: string, limits: CsvFileLimits): CsvCensus {
   const maxValues = limits.maxValues ?? MAX_CSV_VALUES;
   const tokenizer = new CsvTokenizer({
     maxRecordUnits: limits.maxRecordBytes ?? MAX_CSV_RECORD_BYTES,
     source: path,
+    delimiter,
   });
   const rowsOf = (t: CsvTokenizer): number => Math.max(0, t.nonBlankRecords - 1);
   const utf8 = new Utf8FileDecoder(path, DataError);
@@ -177,15 +198,18 @@ function leadingByteOrderMarks(
  * The second pass: decodes the CSV file at `path` a chunk at a time and feeds the text to the
  * tokenizer, whose records fill a table sized by the census.
  */
-function readCsvFile(
+function readRecords(
   path: string,
   census: CsvCensus,
-  chooseLabel: LabelColumnChooser,
-  maxClasses: number,
+  options: TableOptions,
   limits: CsvFileLimits,
 ): Table {
-  const builder = tableBuilder(path, chooseLabel, maxClasses, census.rows);
-  const tokenizer = new CsvTokenizer({ onRecord: builder.onRecord, locate: builder.locate });
+  const builder = tableBuilder(options, census.rows);
+  const tokenizer = new CsvTokenizer({
+    onRecord: builder.onRecord,
+    locate: builder.locate,
+    delimiter: options.delimiter,
+  });
   const decoder = new Utf8FileDecoder(path, DataError);
   let carried = ""; // a CR the tokenizer left at the end of the last text (an LF may follow)
   let atStart = true; // no text seen yet: a second byte-order mark may follow the first

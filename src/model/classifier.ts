@@ -23,8 +23,11 @@
  */
 import {
   applyStandardizer,
+  classesOf,
   fitStandardizer,
+  labelIndices,
   splitDataset,
+  type ClassLabel,
   type Dataset,
   type Standardizer,
 } from "../data/index.js";
@@ -49,14 +52,7 @@ import {
   type InitName,
   type Params,
 } from "../nn/index.js";
-import {
-  labelKey,
-  modelFromJson,
-  parseModel,
-  serializeModel,
-  type ClassLabel,
-  type Model,
-} from "../formats/index.js";
+import { modelFromJson, parseModel, serializeModel, type Model } from "../formats/index.js";
 import { streamSeed } from "../rng.js";
 import { modelFiles } from "./files.js";
 import {
@@ -257,7 +253,7 @@ export class Classifier {
     const { model } = fitted;
     const rows = rowsMatrix(X, op);
     assertFeatureCount(rows, model.features.length, op);
-    const labels = labelIndices(y, rows.rows, model.classes, op);
+    const labels = labelIndices(labelsOf(y, rows.rows, op), model.classes, op);
     const settings = this.settings();
     const run = this.prepareRun(rows, labels, model.features, model.classes, settings, {
       standardizer: model.standardizer,
@@ -299,7 +295,7 @@ export class Classifier {
   score(X: Rows, y: ArrayLike<ClassLabel>): number {
     const { model } = this.require("score");
     const rows = rowsMatrix(X, "score");
-    const truth = labelIndices(y, rows.rows, model.classes, "score");
+    const truth = labelIndices(labelsOf(y, rows.rows, "score"), model.classes, "score");
     const predicted = classify(this.probabilities(rows, "score"));
     let right = 0;
     for (let i = 0; i < rows.rows; i++) if (predicted.data[i] === truth[i]) right++;
@@ -433,10 +429,11 @@ export class Classifier {
       throw new UsageError(`${op}: options must be an object, got ${describeValue(options)}`);
     const rows = rowsMatrix(X, op);
     const settings = this.settings();
-    const classes = classesOf(y, rows.rows, settings.positive, op);
-    const labels = labelIndices(y, rows.rows, classes, op);
+    const labels = labelsOf(y, rows.rows, op);
+    const classes = classesOf(labels, settings.positive, { op, what: "y" });
+    const indices = labelIndices(labels, classes, op);
     const features = featureNames(options.features, rows.cols, op);
-    return this.prepareRun(rows, labels, features, classes, settings, undefined);
+    return this.prepareRun(rows, indices, features, classes, settings, undefined);
   }
 
   /**
@@ -653,74 +650,6 @@ function labelsOf(y: ArrayLike<ClassLabel>, N: number, op: string): ArrayLike<Cl
   if (y.length !== N) throw new DataError(`${op}: y has ${y.length} labels, but X has ${N} rows`);
   for (let i = 0; i < N; i++) assertLabel(y[i], `${op}: y[${i}]`);
   return y;
-}
-
-/**
- * The distinct labels, sorted: numbers numerically, then strings by code unit; with two and
- * `positive`, the other first. One class only, or two labels with the same text, is refused.
- */
-function classesOf(
-  y: ArrayLike<ClassLabel>,
-  N: number,
-  positive: ClassLabel | undefined,
-  op: string,
-): ClassLabel[] {
-  const labels = labelsOf(y, N, op);
-  const byText = new Map<string, ClassLabel>();
-  for (let i = 0; i < N; i++) {
-    const label = labels[i] as ClassLabel;
-    const text = labelKey(label);
-    const seen = byText.get(text);
-    if (seen === undefined) byText.set(text, label);
-    else if (typeof seen !== typeof label)
-      throw new DataError(
-        `${op}: y holds both ${JSON.stringify(seen)} and ${JSON.stringify(label)}, a number and a string with the same text; use one kind`,
-      );
-  }
-  const classes = [...byText.values()].sort(compareLabels);
-  if (classes.length < 2)
-    throw new DataError(
-      `${op}: every label in y is ${JSON.stringify(classes[0])}: a classifier needs at least two classes`,
-    );
-  if (positive === undefined) return classes;
-  if (classes.length !== 2)
-    throw new UsageError(`${op}: positive applies to two classes, but y has ${classes.length}`);
-  const k = classes.findIndex((c) => labelKey(c) === labelKey(positive));
-  if (k < 0)
-    throw new DataError(
-      `${op}: positive ${JSON.stringify(positive)} is not a label in y (${classes.map((c) => JSON.stringify(c)).join(", ")})`,
-    );
-  return k === 1 ? classes : [classes[1] as ClassLabel, classes[0] as ClassLabel];
-}
-
-function compareLabels(a: ClassLabel, b: ClassLabel): number {
-  if (typeof a === "number" && typeof b === "number")
-    return a - b || (Object.is(a, -0) ? -1 : Object.is(b, -0) ? 1 : 0);
-  if (typeof a === "number") return -1;
-  if (typeof b === "number") return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Each label's index in `classes`; a label not among them is refused, naming it. */
-function labelIndices(
-  y: ArrayLike<ClassLabel>,
-  N: number,
-  classes: readonly ClassLabel[],
-  op: string,
-): Float64Array {
-  const labels = labelsOf(y, N, op);
-  const index = new Map(classes.map((c, k) => [labelKey(c), k]));
-  const out = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    const label = labels[i] as ClassLabel;
-    const k = index.get(labelKey(label));
-    if (k === undefined || typeof classes[k] !== typeof label)
-      throw new DataError(
-        `${op}: y[${i}] is ${JSON.stringify(label)}, not one of the model's classes (${classes.map((c) => JSON.stringify(c)).join(", ")})`,
-      );
-    out[i] = k;
-  }
-  return out;
 }
 
 /** The D feature names: given (D different strings) or x1…xD. */

@@ -112,7 +112,7 @@ describe("handgrad train", () => {
     expect(model.standardizer?.mean).toHaveLength(30);
     // predict applies the stored standardisation: its accuracy on the file matches training's.
     const p = handgrad(
-      ["predict", "--model", "bc.json", "--data", breastCancer, "--out", "pred.csv"],
+      ["predict", "--model", "bc.json", "--data", breastCancer, "--out", "pred.csv", "--json"],
       work,
     );
     expect(p.code, p.stderr).toBe(0);
@@ -295,9 +295,9 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
       /line 3.*Infinity/,
     ],
     [
-      "a non-binary label",
-      () => ["train", "--data", csv("label.csv", "x1,y\n1,0\n2,2\n")],
-      /line 3.*"y".*"2"/,
+      "a label column of one class",
+      () => ["train", "--data", csv("label.csv", "x1,y\n1,M\n2,M\n")],
+      /label\.csv: every label in column "y" is "M": a classifier needs at least two classes/,
     ],
     ["an empty data file", () => ["train", "--data", csv("empty.csv", "")], /empty|header/i],
     ["a header only", () => ["train", "--data", csv("header.csv", "x1,y\n")], /no data rows/],
@@ -356,7 +356,7 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     [
       "a model for other data",
       () => ["predict", "--model", "m2.json", "--data", breastCancer],
-      /breast_cancer\.csv has 31 columns, but the model expects 2 features \(or 3 columns with a label\)/,
+      /breast_cancer\.csv has no column "x1", a feature of the model \(and 1 more: "x2"\); the model takes 2 features by name/,
     ],
     [
       "a malformed model file",
@@ -366,7 +366,7 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     [
       "a model whose width differs (gradcheck)",
       () => ["gradcheck", "--model", "m2.json", "--data", breastCancer],
-      /expects 2 features but the data has 30/,
+      /breast_cancer\.csv has no column "x1", a feature of the model/,
     ],
     [
       "an unwritable --save folder",
@@ -459,7 +459,7 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     [
       "grad with a bad label",
       () => ["grad", "--model", "m2.json", "--data", csv("lab.csv", "x1,x2,y\n1,2,M\n")],
-      /line 2, column "y": the label "M" is not 0 or 1/,
+      /line 2, column "y": the label "M" is not one of the model's classes \(0, 1\)/,
     ],
     [
       "predict with a bad cell",

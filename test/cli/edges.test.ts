@@ -76,7 +76,8 @@ describe.runIf(isRoot)("outputs on devices and FIFOs (mknod needs root)", () => 
     const model = join(dir, "fifo-model.json");
     expect((await runMain(["train", ...QUICK, "--save", model])).code).toBe(0);
     const csv = join(dir, "fifo-data.csv");
-    writeFileSync(csv, "a,b\n0,1\n1,0\n");
+    // The model (moons) takes its features by name: x1, x2.
+    writeFileSync(csv, "x1,x2\n0,1\n1,0\n");
     const fifo = join(dir, "fifo");
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
     const reader = spawn("cat", [fifo]);
@@ -304,7 +305,7 @@ describe("messages", () => {
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toMatch(/saved .*line\\nbreak\/m\.json$/);
     const csv = join(folder, "x.csv");
-    writeFileSync(csv, "a,b\n0,1\n");
+    writeFileSync(csv, "x1,x2\n0,1\n");
     const p = await runMain([
       "predict",
       "--model",

@@ -20,6 +20,8 @@ beforeAll(() => {
   writeFileSync(join(work, "points.csv"), "x1,x2,label\n2.3,0,0\n-1.15,2,1\n-1.15,-2,2\n");
   writeFileSync(join(work, "features.csv"), "x1,x2\n2.3,0\n-1.15,2\n");
   writeFileSync(join(work, "four.csv"), "a,b,y\n0,0,0\n1,0,1\n0,1,2\n1,1,3\n0.1,0,0\n1,0.1,1\n");
+  // The same rows under the feature names of the toy sets' models (x1, x2).
+  writeFileSync(join(work, "four-x.csv"), "x1,x2,y\n0,0,0\n1,0,1\n0,1,2\n1,1,3\n");
 });
 
 describe("handgrad train --classes K, then predict", () => {
@@ -45,7 +47,7 @@ describe("handgrad train --classes K, then predict", () => {
     expect(readFileSync(join(work, "m.json"), "utf8")).toMatch(/"output": "softmax"/);
 
     const predict = handgrad(
-      ["predict", "--model", "m.json", "--data", "points.csv", "--out", "p.csv"],
+      ["predict", "--model", "m.json", "--data", "points.csv", "--out", "p.csv", "--json"],
       work,
     );
     expect(predict.code, predict.stderr).toBe(0);
@@ -60,7 +62,7 @@ describe("handgrad train --classes K, then predict", () => {
       expect(row.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 14);
     }
     const csv = readFileSync(join(work, "p.csv"), "utf8").trim().split("\n");
-    expect(csv[0]).toBe("probability_0,probability_1,probability_2,class");
+    expect(csv[0]).toBe("p_0,p_1,p_2,class");
     expect(csv.map((line) => line.split(",").at(-1))).toEqual(["class", "0", "1", "2"]);
     expect(Number(csv[1]?.split(",")[0])).toBe(out.probabilities[0][0]);
 
@@ -84,10 +86,10 @@ describe("handgrad train --classes K, then predict", () => {
     expect(check.stderr).toMatch(/^b2 +3 +3 /m);
     expect(check.stderr).toMatch(/passed: max relError/);
 
-    const bad = handgrad(["grad", "--model", "g.json", "--data", "four.csv"], work);
+    const bad = handgrad(["grad", "--model", "g.json", "--data", "four-x.csv"], work);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /^handgrad grad: four\.csv line 5, column "y": the label "3" is not an integer from 0 to 2$/m,
+      /^handgrad grad: four-x\.csv line 5, column "y": the label "3" is not one of the model's classes \(0, 1, 2\)$/m,
     );
     const contradicts = handgrad(
       ["gradcheck", "--model", "g.json", "--dataset", "blobs", "--classes", "4"],
@@ -110,14 +112,8 @@ describe("handgrad train --classes K, then predict", () => {
 });
 
 describe("a CSV with labels 0..K−1", () => {
-  it("is binary and refused by default, with a hint; --classes K or --output softmax trains a softmax network", () => {
-    const plain = handgrad(["train", "--data", "four.csv", "--epochs", "1"], work);
-    expect(plain.code).toBe(2);
-    expect(plain.stderr).toMatch(/the label "2" is not 0 or 1 .*--classes K or --output softmax/);
-    for (const flags of [
-      ["--classes", "4"],
-      ["--output", "softmax"],
-    ]) {
+  it("trains a softmax network over its K classes, with or without --classes K or --output softmax", () => {
+    for (const flags of [[], ["--classes", "4"], ["--output", "softmax"]]) {
       const r = handgrad(["train", "--data", "four.csv", "--epochs", "20", ...flags], work);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/2→16→4 softmax on four.csv/);

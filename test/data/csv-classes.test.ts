@@ -26,6 +26,11 @@ describe("CSV labels with K classes", () => {
   it("lets predict read labels of K classes", () => {
     const { y } = parsePredictionCsv(text, 2, { maxClasses: 3 });
     expect(Array.from(y?.data ?? [])).toEqual([0, 2, 1, 2]);
-    expect(() => parsePredictionCsv(text, 2)).toThrow(DataError);
+    // Predict needs no labels: labels outside the classes are not used, and a warning says so.
+    const binary = parsePredictionCsv(text, 2, { source: "c.csv" });
+    expect(binary.y).toBeUndefined();
+    expect(binary.warnings).toEqual([
+      'note: c.csv line 3, column "class": the label "2" is not 0 or 1; the labels are not used',
+    ]);
   });
 });

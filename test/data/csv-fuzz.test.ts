@@ -39,8 +39,8 @@ function loadBothWays(text: string, options: { label?: string } = {}): Dataset |
       return message.replace(`${path} line`, "line").replace(path, "the data");
     }
   };
-  const whole = run(() => parseLabelledCsv(text, { ...options, source: path }));
-  const streamed = run(() => loadCsv(path, { ...options, chunkBytes: 7 }));
+  const whole = run(() => parseLabelledCsv(text, { maxClasses: 2, ...options, source: path }));
+  const streamed = run(() => loadCsv(path, { maxClasses: 2, ...options, chunkBytes: 7 }));
   if (typeof whole === "string" || typeof streamed === "string") expect(streamed).toEqual(whole);
   else {
     expect(bits(streamed.X.data)).toBe(bits(whole.X.data));
@@ -228,7 +228,8 @@ const commonMutations: fc.Arbitrary<Mutate> = fc.oneof(
       (lines[0] as string[])[0] = "  ";
       return {
         lines,
-        expected: "line 1, column 1: the header cell is empty; every column needs a name",
+        expected:
+          "line 1, column 1: the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)",
       };
     },
     // A --label that is not a column.

@@ -64,11 +64,14 @@ describe("denotesInteger", () => {
 
   it("a CSV label that only rounds to 0 or 1 is refused, naming the cell", () => {
     for (const label of ["1e-400", "0.99999999999999999"]) {
-      expect(() => parseLabelledCsv(`a,y\n1,0\n2,${label}\n`, { source: "d.csv" })).toThrow(
-        DataError,
-      );
-      expect(() => parseLabelledCsv(`a,y\n1,0\n2,${label}\n`, { source: "d.csv" })).toThrow(
+      const text = `a,y\n1,0\n2,${label}\n`;
+      expect(() => parseLabelledCsv(text, { source: "d.csv", maxClasses: 2 })).toThrow(DataError);
+      expect(() => parseLabelledCsv(text, { source: "d.csv", maxClasses: 2 })).toThrow(
         `the label "${label}" is not 0 or 1`,
+      );
+      // Classes found from the labels: refused too, not merged into the class it rounds to.
+      expect(() => parseLabelledCsv(text, { source: "d.csv" })).toThrow(
+        `d.csv line 3, column "y": the label "${label}" only rounds to the number`,
       );
     }
     expect(() => parseLabelledCsv("a,y\n1,0\n2,10e-1\n", { source: "d.csv" })).not.toThrow();

@@ -36,7 +36,8 @@ describe("loading files", () => {
     expect(ds.labelName).toBe("class");
     expect(loadCsv(path, { label: "x1" }).featureNames).toEqual(["x2", "class"]);
     const bad = file("bad.csv", "x1,y\n1,0\n2,7\n");
-    expect(dataErrorOf(() => loadCsv(bad))).toBe(
+    expect(loadCsv(bad).classes).toEqual([0, 7]); // classes found from the labels
+    expect(dataErrorOf(() => loadCsv(bad, { maxClasses: 2 }))).toBe(
       `${bad} line 3, column "y": the label "7" is not 0 or 1`,
     );
   });

@@ -50,6 +50,7 @@ export function gradcheckCommand(flags: Flags, output: Output): number {
     size: "gradcheck",
   });
   const { model, options, choice } = run;
+  for (const warning of run.warnings) output.log(warning);
   const { X, y } = run.train;
   const report = gradientCheck(model.params, X, y, model.activation, {
     eps: options.eps,

@@ -1,37 +1,55 @@
 /**
  * `handgrad predict`: the probability and class of every row of a CSV file; for a softmax
- * model, the K class probabilities of every row and the most probable class.
+ * model, the K class probabilities of every row and the most probable class. Columns are
+ * found by the model's feature names (any order; extra columns are not read), or by position
+ * for a model file without names; a label column is optional (loss and accuracy when there
+ * is one whose labels are the model's classes). Classes are printed as the model's labels.
  */
-import { loadPredictionCsv } from "../../io/index.js";
+import { csvCell, integerClasses, labelKey } from "../../data/index.js";
 import { UsageError } from "../../errors.js";
-import { assertNoCollisions, assertWritable, loadModel, writeFileAtomic } from "../../io/index.js";
+import {
+  assertNoCollisions,
+  assertWritable,
+  loadModel,
+  loadPredictionCsv,
+  writeFileAtomic,
+} from "../../io/index.js";
 import { toRows } from "../../linalg/index.js";
 import { accuracy, activationByName, classCount, classify, forward, loss } from "../../nn/index.js";
-import { pathFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
+import { booleanFlag, pathFlag, stringFlag, type Flags, type FlagSpecs } from "../flags.js";
 import { predictionCheck } from "../memory.js";
 import { shown, type Output } from "../output.js";
-import { assertFiniteOutputs, fileRole, standardizedFeatures } from "../setup.js";
+import { percent } from "../report.js";
+import {
+  assertFiniteOutputs,
+  csvFlags,
+  DATA_FLAGS,
+  fileRole,
+  standardizedFeatures,
+} from "../setup.js";
 
 export const PREDICT_FLAGS: FlagSpecs = {
   model: { kind: "string", value: "FILE", help: "the model file (required)" },
   data: {
     kind: "string",
     value: "FILE.csv",
-    help: "a CSV file: D feature columns, or D + 1 with a label column (required)",
+    help: "a CSV file with the model's feature columns (by name; any order), a label column optional (required)",
   },
   label: {
     kind: "string",
     value: "COL",
-    help: "the label column, when the file has one (default: the last of D + 1 columns)",
+    help: "the label column, by name or 0-based index, when the file has one (default: the last column, when it is not a feature)",
   },
+  delimiter: DATA_FLAGS["delimiter"]!,
+  ignore: DATA_FLAGS["ignore"]!,
   out: {
     kind: "string",
     value: "FILE.csv",
-    help: "also write probability,class per row (softmax: probability_0..K−1,class) to this CSV file (atomically)",
+    help: "write the predictions to this CSV file (atomically): probability (softmax: p_<class> for each class), then class, one row per input row",
   },
   json: {
     kind: "boolean",
-    help: "print JSON on stdout (always on: this command's output is JSON)",
+    help: "print JSON on stdout (the default without --out; with --out, only when given)",
   },
 };
 
@@ -41,6 +59,9 @@ export function predictCommand(flags: Flags, output: Output): number {
   const out = pathFlag(flags, "out");
   if (modelPath === undefined) throw new UsageError("no model: give --model FILE");
   if (dataPath === undefined) throw new UsageError("no data: give --data FILE.csv");
+  const label = stringFlag(flags, "label");
+  const { delimiter, ignore } = csvFlags(flags);
+  const json = out === undefined || booleanFlag(flags, "json");
   assertNoCollisions([
     ...fileRole("input", "--model", modelPath, "model"),
     ...fileRole("input", "--data", dataPath, "data"),
@@ -48,33 +69,43 @@ export function predictCommand(flags: Flags, output: Output): number {
   ]);
   if (out !== undefined) assertWritable(out);
   const model = loadModel(modelPath);
-  const label = stringFlag(flags, "label");
-  const { X, y } = loadPredictionCsv(dataPath, model.params.W1.rows, {
-    maxClasses: classCount(model.params.W2.cols),
+  const K = classCount(model.params.W2.cols);
+  const classes = model.classes ?? integerClasses(K);
+  const read = loadPredictionCsv(dataPath, model.params.W1.rows, {
+    ...(model.features ? { features: model.features } : {}),
+    ...(model.classes ? { classes: model.classes } : { maxClasses: K }),
     onCensus: predictionCheck(model, dataPath, out !== undefined),
     ...(label === undefined ? {} : { label }),
+    ...(delimiter === undefined ? {} : { delimiter }),
+    ...(ignore === undefined ? {} : { ignore }),
   });
+  for (const warning of read.warnings) output.log(warning);
+  const { X, y } = read;
   const features = standardizedFeatures(X, model.standardizer, dataPath);
   const cache = forward(model.params, features, activationByName(model.activation));
   assertFiniteOutputs(cache.z2, modelPath, dataPath);
-  const classes = classify(cache.p); // N×1
-  const K = cache.p.cols; // 1 for a sigmoid model, else the classes of the softmax
-  const probabilities = K === 1 ? Array.from(cache.p.data) : toRows(cache.p);
+  const predicted = Array.from(classify(cache.p).data, (k) => classes[k] as string | number);
+  const outputs = cache.p.cols; // 1 for a sigmoid model, else the classes of the softmax
+  const probabilities = outputs === 1 ? Array.from(cache.p.data) : toRows(cache.p);
   if (out !== undefined) {
     const header =
-      K === 1 ? ["probability"] : Array.from({ length: K }, (_, k) => `probability_${k}`);
+      outputs === 1 ? ["probability"] : classes.map((c) => csvCell(`p_${labelKey(c)}`));
     const lines = [[...header, "class"].join(",")];
-    toRows(cache.p).forEach((row, i) => lines.push([...row, classes.data[i]].join(",")));
+    toRows(cache.p).forEach((row, i) =>
+      lines.push(
+        [...row.map(String), csvCell(labelKey(predicted[i] as string | number))].join(","),
+      ),
+    );
     writeFileAtomic(out, `${lines.join("\n")}\n`);
   }
+  const scores = y ? { loss: loss(cache, y), accuracy: accuracy(cache.p, y) } : undefined;
   output.log(
-    `predicted ${X.rows} rows with ${shown(modelPath)}${out !== undefined ? `; wrote ${shown(out)}` : ""}`,
+    `predicted ${X.rows} rows with ${shown(modelPath)}` +
+      (scores ? `: accuracy ${percent(scores.accuracy)} on the labels of ${shown(dataPath)}` : "") +
+      (out !== undefined ? `; wrote ${shown(out)}` : ""),
   );
-  output.json({
-    rows: X.rows,
-    ...(y ? { loss: loss(cache, y), accuracy: accuracy(cache.p, y) } : {}),
-    probabilities,
-    classes: Array.from(classes.data),
-  });
+  if (json) {
+    output.json({ rows: X.rows, ...scores, probabilities, classes: predicted });
+  }
   return 0;
 }

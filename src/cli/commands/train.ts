@@ -231,6 +231,7 @@ async function trainPrepared(
   const { divergenceFactor, checkpointEvery, optimizerOptions: optimizer } = run.options;
   const { save, checkpoint: checkpointPath, resume: resumePath } = run.files;
   const trainData = run.train;
+  for (const warning of run.warnings) output.log(warning);
   // Where a signal's checkpoint goes without --checkpoint: beside a --save file (not a
   // device or stream), else in the working folder; never over an existing file.
   const signalBase =
@@ -253,10 +254,13 @@ async function trainPrepared(
   );
   // What trained the model: its file records it (not the --init-model's own record).
   const training = trainingRecord(optimizer, learningRate);
-  const { activation, standardizer } = run.model;
+  const { activation, standardizer, features, classes } = run.model;
+  // Every model written (--save, checkpoints) names its features and classes.
   const bare = (params: Model["params"]): Model => ({
     activation,
     params,
+    ...(features ? { features } : {}),
+    ...(classes ? { classes } : {}),
     ...(standardizer ? { standardizer } : {}),
   });
   const model = (params: Model["params"]): Model => ({ ...bare(params), training });
@@ -269,6 +273,9 @@ async function trainPrepared(
     noise: choice.noise ?? null,
     data: choice.file ?? null,
     label: choice.label ?? null,
+    delimiter: choice.delimiter ?? null,
+    ignore: choice.ignore?.join(",") ?? null,
+    positive: choice.positive ?? null,
     classes: choice.classes ?? null,
     validation: choice.validation ?? null,
     standardize: choice.standardize,

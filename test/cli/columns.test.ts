@@ -1,0 +1,391 @@
+/**
+ * Columns by name and real-world CSVs through the command line (main() in-process): fixtures
+ * made from data/breast_cancer.csv with string labels (diagnosis M/B for malignant 1/0), an id
+ * column, other delimiters, reordered, missing and extra columns; train --save writes the
+ * features and classes, and predict, grad, gradcheck and train --init-model find the columns
+ * by those names.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadModel } from "../../src/io/index.js";
+import { runMain } from "./run.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const dir = mkdtempSync(join(tmpdir(), "handgrad-columns-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The breast-cancer table: 30 feature names, the rows' features as written, and labels 0/1. */
+const source = readFileSync(join(root, "data/breast_cancer.csv"), "utf8").trim().split("\n");
+const names = (source[0] as string).split(",").slice(0, -1);
+const rows = source.slice(1).map((line) => {
+  const cells = line.split(",");
+  return { features: cells.slice(0, -1), malignant: cells.at(-1) as string };
+});
+
+/** A CSV of the table: `columns` in that order (feature names, "id", "diagnosis", …), joined by `d`. */
+function fixture(
+  file: string,
+  columns: readonly string[],
+  d = ",",
+  cell: (name: string, i: number) => string | undefined = () => undefined,
+): string {
+  const value = (name: string, i: number): string => {
+    const row = rows[i] as (typeof rows)[number];
+    const own = cell(name, i);
+    if (own !== undefined) return own;
+    if (name === "id") return `P${String(i).padStart(4, "0")}`;
+    if (name === "diagnosis") return row.malignant === "1" ? "M" : "B";
+    if (name === "malignant") return row.malignant;
+    return row.features[names.indexOf(name)] as string;
+  };
+  const lines = [columns.join(d), ...rows.map((_, i) => columns.map((c) => value(c, i)).join(d))];
+  const path = join(dir, file);
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+}
+
+const at = (file: string): string => join(dir, file);
+const json = (text: string | undefined): Record<string, unknown> =>
+  JSON.parse(text ?? "null") as Record<string, unknown>;
+const QUICK = ["--epochs", "5", "--hidden", "4", "--standardize"];
+
+let strings: string; // id;features…;diagnosis, ";" delimited
+let model: string; // trained on it with --ignore id
+
+beforeAll(async () => {
+  strings = fixture("strings.csv", ["id", ...names, "diagnosis"], ";");
+  model = at("m.json");
+  const r = await runMain([
+    "train",
+    "--data",
+    strings,
+    "--ignore",
+    "id",
+    ...QUICK,
+    "--save",
+    model,
+  ]);
+  expect(r.code, r.stderr.join("\n")).toBe(0);
+});
+
+describe("train --save writes the features and the classes", () => {
+  it("the CSV's feature names (the id ignored) and the labels as they appeared", () => {
+    const m = loadModel(model);
+    expect(m.features).toEqual(names);
+    expect(m.classes).toEqual(["B", "M"]);
+    const text = readFileSync(model, "utf8");
+    expect(text).toContain('"classes": ["B", "M"]');
+  });
+
+  it("a toy set's features are x1…xD and its classes 0..K−1; --positive orders two classes", async () => {
+    const toy = at("toy.json");
+    expect(
+      (await runMain(["train", "--dataset", "moons", "--epochs", "1", "--save", toy])).code,
+    ).toBe(0);
+    expect(loadModel(toy).features).toEqual(["x1", "x2"]);
+    expect(loadModel(toy).classes).toEqual([0, 1]);
+    const flipped = at("flipped.json");
+    const r = await runMain([
+      "train",
+      "--data",
+      strings,
+      "--ignore",
+      "0",
+      "--positive",
+      "B",
+      "--epochs",
+      "1",
+      "--save",
+      flipped,
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(loadModel(flipped).classes).toEqual(["M", "B"]);
+  });
+
+  it("the checkpoint's model names them too, and a resumed run's saved model keeps them", async () => {
+    const checkpoint = at("run.checkpoint.json");
+    const args = [
+      "train",
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      ...QUICK,
+      "--checkpoint",
+      checkpoint,
+    ];
+    expect((await runMain(args)).code).toBe(0);
+    const text = readFileSync(checkpoint, "utf8");
+    expect(text).toContain('"classes": ["B", "M"]');
+    expect(text).toContain('"features": ["mean_radius"');
+    const resumed = at("resumed.json");
+    const r = await runMain([...args.slice(0, -2), "--resume", checkpoint, "--save", resumed]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(loadModel(resumed).classes).toEqual(["B", "M"]);
+    expect(loadModel(resumed).features).toEqual(names);
+  });
+});
+
+describe("predict finds the columns by name", () => {
+  it("a reordered file (other delimiter, label first, id inside) predicts bit for bit the same", async () => {
+    const original = await runMain([
+      "predict",
+      "--model",
+      model,
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+    ]);
+    expect(original.code, original.stderr.join("\n")).toBe(0);
+    const reversed = [...names].reverse();
+    const shuffled = fixture(
+      "reordered.csv",
+      ["diagnosis", ...reversed.slice(0, 10), "id", ...reversed.slice(10)],
+      "\t",
+    );
+    const r = await runMain([
+      "predict",
+      "--model",
+      model,
+      "--data",
+      shuffled,
+      "--label",
+      "0",
+      "--ignore",
+      "id",
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(r.stdout).toEqual(original.stdout); // probabilities, classes, loss, accuracy: same text
+    const out = json(r.stdout[0]);
+    expect(out["accuracy"]).toBeGreaterThan(0.9);
+    expect((out["classes"] as string[]).slice(0, 3).every((c) => c === "M" || c === "B")).toBe(
+      true,
+    );
+  });
+
+  it("a missing feature: exit 2 naming it (and a near name); predict, grad, gradcheck, --init-model", async () => {
+    const missing = fixture("missing.csv", [
+      ...names.filter((n) => n !== "mean_area"),
+      "diagnosis",
+    ]);
+    const typo = fixture("typo.csv", [...names, "diagnosis"], ",", () => undefined);
+    writeFileSync(typo, readFileSync(typo, "utf8").replace("worst_area", "worst_aera"));
+    for (const command of [
+      ["predict", "--model", model],
+      ["grad", "--model", model],
+      ["gradcheck", "--model", model],
+      ["train", "--init-model", model, "--epochs", "1"],
+    ]) {
+      const r = await runMain([...command, "--data", missing]);
+      expect(r.code, command[0]).toBe(2);
+      expect(r.stderr).toEqual([
+        `handgrad ${command[0]}: ${missing} has no column "mean_area", a feature of the model; the model takes 30 features by name`,
+      ]);
+      const t = await runMain([...command, "--data", typo]);
+      expect(t.code).toBe(2);
+      expect(t.stderr[0]).toContain('has no column "worst_area" (did you mean "worst_aera"?)');
+    }
+  });
+
+  it("grad, gradcheck and train --init-model on a reordered file equal the original order", async () => {
+    const shuffled = fixture("reordered2.csv", ["id", ...[...names].reverse(), "diagnosis"]);
+    for (const command of [
+      ["grad", "--model", model],
+      ["gradcheck", "--model", model, "--entries", "3", "--json"],
+      ["train", "--init-model", model, "--epochs", "2", "--json"],
+    ]) {
+      const a = await runMain([...command, "--data", strings, "--ignore", "id"]);
+      const b = await runMain([...command, "--data", shuffled, "--ignore", "id"]);
+      expect(a.code, a.stderr.join("\n")).toBe(0);
+      expect(b.code).toBe(0);
+      const strip = (text: string | undefined) => text?.replace(/"source": "[^"]*"/, "");
+      expect(strip(b.stdout[0])).toEqual(strip(a.stdout[0]));
+    }
+  });
+
+  it("extra columns are not read and are listed on one stderr line", async () => {
+    const extra = fixture("extra.csv", ["id", ...names, "note", "diagnosis"], ",", (name) =>
+      name === "note" ? "hello" : undefined,
+    );
+    const r = await runMain(["predict", "--model", model, "--data", extra]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(r.stderr.filter((line) => line.includes("does not use"))).toEqual([
+      `note: ${extra}: 2 columns the model does not use, not read: "id", "note"`,
+    ]);
+  });
+
+  it("without a label column: no accuracy; a label column of other labels: not used, with a note", async () => {
+    const unlabelled = fixture("unlabelled.csv", names);
+    const r = await runMain(["predict", "--model", model, "--data", unlabelled]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    const out = json(r.stdout[0]);
+    expect(out["accuracy"]).toBeUndefined();
+    expect(out["rows"]).toBe(569);
+    const numeric = fixture("numeric.csv", [...names, "malignant"]);
+    const n = await runMain(["predict", "--model", model, "--data", numeric]);
+    expect(n.code).toBe(0);
+    expect(json(n.stdout[0])["accuracy"]).toBeUndefined();
+    expect(n.stderr[0]).toMatch(
+      /the label "[01]" is not one of the model's classes \("B", "M"\); the labels are not used$/,
+    );
+  });
+});
+
+describe("predict --out", () => {
+  it("writes probability and class per row, the same numbers as --json, bit for bit", async () => {
+    const out = at("pred.csv");
+    const r = await runMain([
+      "predict",
+      "--model",
+      model,
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--out",
+      out,
+      "--json",
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    const result = json(r.stdout[0]);
+    const lines = readFileSync(out, "utf8").trimEnd().split("\n");
+    expect(lines[0]).toBe("probability,class");
+    expect(lines).toHaveLength(570);
+    lines.slice(1).forEach((line, i) => {
+      const [p, label] = line.split(",");
+      expect(Object.is(Number(p), (result["probabilities"] as number[])[i])).toBe(true);
+      expect(label).toBe((result["classes"] as string[])[i]);
+    });
+    // Without --json, stdout is empty and stderr has one summary line.
+    const quiet = await runMain([
+      "predict",
+      "--model",
+      model,
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--out",
+      out,
+    ]);
+    expect(quiet.stdout).toEqual([]);
+    expect(quiet.stderr).toHaveLength(1);
+    expect(quiet.stderr[0]).toMatch(
+      /^predicted 569 rows with .*: accuracy \d+\.\d% on the labels of .*; wrote .*pred\.csv$/,
+    );
+  });
+
+  it("never over an input: --out naming --data is refused, the file kept", async () => {
+    const before = readFileSync(strings, "utf8");
+    const r = await runMain([
+      "predict",
+      "--model",
+      model,
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--out",
+      strings,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr[0]).toMatch(/--out/);
+    expect(readFileSync(strings, "utf8")).toBe(before);
+  });
+
+  it("a softmax model of string classes: one p_<class> column per class, then class", async () => {
+    // Three classes of mean_area (column 3): under 500, under 1000, and above.
+    const size = (i: number): string => {
+      const area = Number(rows[i]?.features[3]);
+      return area < 500 ? "small" : area < 1000 ? "medium" : "large";
+    };
+    const three = fixture("three.csv", [...names.slice(0, 4), "size"], ",", (name, i) =>
+      name === "size" ? size(i) : undefined,
+    );
+    const m3 = at("m3.json");
+    const t = await runMain(["train", "--data", three, ...QUICK, "--save", m3]);
+    expect(t.code, t.stderr.join("\n")).toBe(0);
+    expect(loadModel(m3).classes).toEqual(["large", "medium", "small"]);
+    const out = at("three-pred.csv");
+    const r = await runMain(["predict", "--model", m3, "--data", three, "--out", out, "--json"]);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, "utf8").trimEnd().split("\n");
+    expect(lines[0]).toBe("p_large,p_medium,p_small,class");
+    const probabilities = json(r.stdout[0])["probabilities"] as number[][];
+    const first = (lines[1] as string).split(",");
+    expect(first.slice(0, 3).map(Number)).toEqual(probabilities[0]);
+    expect(["large", "medium", "small"]).toContain(first[3]);
+  });
+});
+
+describe("real-world CSVs through train", () => {
+  it("pandas' unnamed index column: refused suggesting --ignore 0; trains when ignored", async () => {
+    const pandas = fixture("pandas.csv", ["", ...names, "diagnosis"], ",", (name, i) =>
+      name === "" ? String(i) : undefined,
+    );
+    const refused = await runMain(["train", "--data", pandas, "--epochs", "1"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toEqual([
+      `handgrad train: ${pandas} line 1, column 1: the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)`,
+    ]);
+    const r = await runMain(["train", "--data", pandas, "--ignore", "0", "--epochs", "1"]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+  });
+
+  it("an id column is refused as a feature (not silently used); --label by index; --delimiter given", async () => {
+    const idFirst = fixture("id.csv", ["diagnosis", "id", ...names], "|");
+    const refused = await runMain(["train", "--data", idFirst, "--label", "0", "--epochs", "1"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr[0]).toContain('line 2, column "id": "P0000" is not a number');
+    const r = await runMain([
+      "train",
+      "--data",
+      idFirst,
+      "--label",
+      "0",
+      "--ignore",
+      "id",
+      "--delimiter",
+      "pipe",
+      "--epochs",
+      "1",
+      "--json",
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(json(r.stdout[0])["data"]).toMatchObject({ features: 30 });
+    const bad = await runMain(["train", "--data", idFirst, "--delimiter", "space"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr[0]).toMatch(/--delimiter must be one of/);
+  });
+
+  it("a file without a header row gets a warning on stderr", async () => {
+    const headerless = join(dir, "headerless.csv");
+    writeFileSync(headerless, "1,2,0\n3,4,1\n5,6,0\n7,8,1\n");
+    const r = await runMain(["train", "--data", headerless, "--epochs", "1"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr[0]).toMatch(
+      /^warning: .*headerless\.csv line 1 \(the header\) holds only numbers/,
+    );
+  });
+
+  it("--positive is refused with --classes K or a saved model", async () => {
+    const r = await runMain([
+      "train",
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--classes",
+      "2",
+      "--positive",
+      "M",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr[0]).toMatch(
+      /--positive applies to the classes found from a CSV's labels, not to --classes K/,
+    );
+  });
+});

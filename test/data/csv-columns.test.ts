@@ -1,0 +1,277 @@
+/**
+ * Real-world CSVs: delimiters (detected and given), ignored columns (by name and index, pandas'
+ * unnamed index), the label by name or index, string, numeric and mixed labels becoming
+ * classes, `positive`, a header that looks like data, and features found by name (reordered,
+ * missing, extra). Each case is checked on text and on the same bytes streamed from a file.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  detectDelimiter,
+  delimiterByName,
+  parseFeatureCsv,
+  parseLabelledCsv,
+  parsePredictionCsv,
+  type LabelledCsv,
+  type LabelledCsvOptions,
+} from "../../src/data/index.js";
+import { DataError, UsageError } from "../../src/errors.js";
+import { loadCsv, loadPredictionCsv } from "../../src/io/index.js";
+
+const folder = mkdtempSync(join(tmpdir(), "handgrad-csv-columns-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+let files = 0;
+
+/** parseLabelledCsv on the text, checked equal (data, classes, warnings) to loadCsv on its file. */
+function both(text: string, options: LabelledCsvOptions = {}): LabelledCsv {
+  const path = join(folder, `c${files++}.csv`);
+  writeFileSync(path, text);
+  const whole = parseLabelledCsv(text, { ...options, source: path });
+  const streamed = loadCsv(path, { ...options, chunkBytes: 5 });
+  expect(streamed).toEqual(whole);
+  return whole;
+}
+
+/** The DataError message of `run`, with the file name cut out. */
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DataError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a DataError");
+}
+
+describe("delimiters", () => {
+  const rows = [
+    ["a", "b", "y"],
+    ["1", "2", "0"],
+    ["3", "4.5", "1"],
+  ];
+  for (const [name, d] of [
+    ["comma", ","],
+    ["semicolon", ";"],
+    ["tab", "\t"],
+    ["pipe", "|"],
+  ] as const) {
+    it(`${name}: detected, and given by its character or its name, read the same`, () => {
+      const text = rows.map((r) => r.join(d)).join("\n") + "\n";
+      const detected = both(text);
+      expect(detected.delimiter).toBe(d);
+      expect(detected.featureNames).toEqual(["a", "b"]);
+      expect(Array.from(detected.X.data)).toEqual([1, 2, 3, 4.5]);
+      expect(Array.from(detected.y.data)).toEqual([0, 1]);
+      expect(both(text, { delimiter: d })).toEqual(detected);
+      expect(both(text, { delimiter: name })).toEqual(detected);
+    });
+  }
+
+  it("a quoted cell holding another delimiter does not count for it", () => {
+    // Split by ";" the quoted cells would be followed by text: only "," fits.
+    const text = 'id,x,y\n"a;b",1,B\n"c;d",2,M\n"e;f",3,B\n';
+    expect(detectDelimiter(text, true)).toBe(",");
+    const ds = both(text, { ignore: ["id"] });
+    expect(Array.from(ds.X.data)).toEqual([1, 2, 3]);
+    // And a ";" file whose quoted cells hold commas.
+    const semi = 'x;name;y\n1;"Smith, J";0\n2;"Doe, A";1\n';
+    expect(both(semi, { ignore: ["name"] }).delimiter).toBe(";");
+  });
+
+  it("none fits: a comma; more than one fits: refused, naming them and --delimiter", () => {
+    expect(detectDelimiter("a\n1\n", true)).toBe(",");
+    expect(errorOf(() => parseLabelledCsv("a,b;c\n1,2;3\n", { source: "d.csv" }))).toBe(
+      'd.csv: cannot tell the delimiter: "," (comma) and ";" (semicolon) each split the header and the first rows evenly; give it (--delimiter comma or --delimiter semicolon)',
+    );
+    // Given, the same text reads.
+    const given = parseFeatureCsv("a,b;c\n1,2;3\n", { delimiter: ";", ignore: ["a,b"] });
+    expect(given.featureNames).toEqual(["c"]);
+    expect(Array.from(given.X.data)).toEqual([3]);
+  });
+
+  it("a semicolon file with decimal commas is not mistaken for a comma file", () => {
+    // "," splits the header into 1 cell and the rows into 2: only ";" fits, and the decimal
+    // comma is then refused as a number, naming the cell.
+    const text = "a;b;y\n1,5;2;0\n";
+    expect(detectDelimiter(text, true)).toBe(";");
+    expect(errorOf(() => parseLabelledCsv(text, { source: "d.csv" }))).toBe(
+      'd.csv line 2, column "a": "1,5" is not a number',
+    );
+  });
+
+  it("a delimiter name that is none of them is a UsageError listing them", () => {
+    expect(() => delimiterByName("space")).toThrow(UsageError);
+    expect(() => delimiterByName("space")).toThrow(
+      'the delimiter must be one of "," (comma), ";" (semicolon), tab, "|" (pipe), got "space"',
+    );
+    expect(delimiterByName("\\t")).toBe("\t");
+    expect(delimiterByName("TAB")).toBe("\t");
+  });
+});
+
+describe("columns: ignored, the label by name or index", () => {
+  it("--ignore by name or index drops an id column, which may hold anything", () => {
+    const text = "id,x,y\nP-1,1,0\nP-2,2,1\n";
+    expect(errorOf(() => parseLabelledCsv(text, { source: "d.csv" }))).toBe(
+      'd.csv line 2, column "id": "P-1" is not a number',
+    );
+    const byName = both(text, { ignore: ["id"] });
+    expect(byName.featureNames).toEqual(["x"]);
+    expect(both(text, { ignore: [0] })).toEqual(byName);
+    expect(both(text, { ignore: ["0"] })).toEqual(byName);
+  });
+
+  it("pandas' unnamed index column: refused suggesting --ignore 0, read when ignored", () => {
+    const text = ",x1,x2,y\n0,1,2,0\n1,3,4,1\n";
+    expect(errorOf(() => parseLabelledCsv(text, { source: "p.csv" }))).toBe(
+      "p.csv line 1, column 1: the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)",
+    );
+    const ds = both(text, { ignore: [0] });
+    expect(ds.featureNames).toEqual(["x1", "x2"]);
+    expect(Array.from(ds.X.data)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("an ignored name or index that is not a column is refused", () => {
+    expect(errorOf(() => parseLabelledCsv("a,y\n1,0\n", { ignore: ["ib"], source: "d.csv" }))).toBe(
+      'd.csv has no column "ib"; its columns are "a", "y"',
+    );
+    expect(errorOf(() => parseLabelledCsv("a,y\n1,0\n", { ignore: [5], source: "d.csv" }))).toBe(
+      "d.csv has 2 columns, numbered 0 to 1: --ignore 5 is none of them",
+    );
+  });
+
+  it("--label by 0-based index, and by name; the label cannot also be ignored", () => {
+    const text = "y,a,b\n1,2,3\n0,4,5\n";
+    const byIndex = both(text, { label: 0 });
+    expect(byIndex.labelName).toBe("y");
+    expect(byIndex.featureNames).toEqual(["a", "b"]);
+    expect(Array.from(byIndex.y.data)).toEqual([1, 0]);
+    expect(both(text, { label: "0" })).toEqual(byIndex);
+    expect(both(text, { label: "y" })).toEqual(byIndex);
+    expect(errorOf(() => parseLabelledCsv(text, { label: 0, ignore: ["y"] }))).toBe(
+      'the data: the label column "y" is also ignored; drop it from --ignore',
+    );
+  });
+
+  it("a header of numbers only gets a warning (no header row?), and is still read as names", () => {
+    const ds = both("1,2,0\n3,4,1\n5,6,0\n");
+    expect(ds.featureNames).toEqual(["1", "2"]);
+    expect(ds.warnings).toHaveLength(1);
+    expect(ds.warnings[0]).toMatch(
+      /^warning: .*c\d+\.csv line 1 \(the header\) holds only numbers: if the file has no header row/,
+    );
+    expect(both("a,b,y\n3,4,1\n5,6,0\n").warnings).toEqual([]);
+  });
+});
+
+describe("labels become classes", () => {
+  it("string labels: two are binary, the positive the second in sorted order", () => {
+    const ds = both("x,diagnosis\n1,M\n2,B\n3,M\n");
+    expect(ds.classes).toEqual(["B", "M"]);
+    expect(Array.from(ds.y.data)).toEqual([1, 0, 1]);
+    const flipped = both("x,diagnosis\n1,M\n2,B\n3,M\n", { positive: "B" });
+    expect(flipped.classes).toEqual(["M", "B"]);
+    expect(Array.from(flipped.y.data)).toEqual([0, 1, 0]);
+  });
+
+  it("more string labels: K classes sorted, no maxClasses needed", () => {
+    const ds = both("x,species\n1,virginica\n2,setosa\n3,versicolor\n4,setosa\n");
+    expect(ds.classes).toEqual(["setosa", "versicolor", "virginica"]);
+    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0]);
+  });
+
+  it('numbers in any spelling are one class ("1", "1.0", "1e0"); 0/1 stay classes 0 and 1', () => {
+    const ds = both("x,y\n1,1\n2,1.0\n3,1e0\n4, 0\n");
+    expect(ds.classes).toEqual([0, 1]);
+    expect(Array.from(ds.y.data)).toEqual([1, 1, 1, 0]);
+    // Only one of 0 and 1 present: still the classes 0 and 1 (as before labels became classes).
+    expect(both("x,y\n1,1\n2,1\n").classes).toEqual([0, 1]);
+    // Other numbers: sorted numerically.
+    const ds2 = both("x,grade\n1,10\n2,2\n3,2.5\n");
+    expect(ds2.classes).toEqual([2, 2.5, 10]);
+    expect(Array.from(ds2.y.data)).toEqual([2, 0, 1]);
+  });
+
+  it("mixed numbers and strings: numbers first", () => {
+    const ds = both("x,y\n1,b\n2,1\n3,a\n4,1.0\n");
+    expect(ds.classes).toEqual([1, "a", "b"]);
+    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0]);
+  });
+
+  it("maxClasses keeps integer labels 0..K−1 with every class, even an absent one", () => {
+    const ds = both("x,y\n1,0\n2,2\n", { maxClasses: 4 });
+    expect(ds.classes).toEqual([0, 1, 2, 3]);
+    expect(errorOf(() => parseLabelledCsv("x,y\n1,B\n", { maxClasses: 2, source: "d.csv" }))).toBe(
+      'd.csv line 2, column "y": the label "B" is not 0 or 1',
+    );
+  });
+
+  it("one class, an empty label, positive that is not a label, or a continuous target are refused", () => {
+    expect(errorOf(() => parseLabelledCsv("x,y\n1,M\n2,M\n", { source: "d.csv" }))).toBe(
+      'd.csv: every label in column "y" is "M": a classifier needs at least two classes',
+    );
+    expect(errorOf(() => parseLabelledCsv("x,y\n1,M\n2,\n", { source: "d.csv" }))).toBe(
+      'd.csv line 3, column "y": the label "" is empty: every row needs a label',
+    );
+    expect(
+      errorOf(() => parseLabelledCsv("x,y\n1,M\n2,B\n", { positive: "X", source: "d.csv" })),
+    ).toBe('d.csv: positive "X" is not a label in column "y" ("B", "M")');
+    expect(() => parseLabelledCsv("x,y\n1,a\n2,b\n3,c\n", { positive: "a" })).toThrow(UsageError);
+    const continuous = ["x,price", ...Array.from({ length: 30 }, (_, i) => `${i},${i * 1.25}`)];
+    expect(errorOf(() => parseLabelledCsv(continuous.join("\n"), { source: "d.csv" }))).toMatch(
+      /^d\.csv: column "price" has 30 different labels in 30 rows \(0, 1\.25, 2\.5, …\): it looks like a continuous target/,
+    );
+  });
+});
+
+describe("features by name (a model's)", () => {
+  const features = ["a", "b", "c"];
+  const original = "a,b,c,y\n1,2,3,B\n4,5,6,M\n";
+  const reordered = "y,c,a,b\nB,3,1,2\nM,6,4,5\n";
+
+  it("any column order gives the same rows; the label is found (the last column, or --label)", () => {
+    const expected = both(original, { features, classes: ["B", "M"] });
+    const ds = both(reordered, { features, classes: ["B", "M"], label: "y" });
+    expect(Array.from(ds.X.data)).toEqual(Array.from(expected.X.data));
+    expect(Array.from(ds.y.data)).toEqual([0, 1]);
+    expect(ds.featureNames).toEqual(features);
+  });
+
+  it("a missing feature is refused naming it, with a near name when there is one", () => {
+    const names = ["radius", "texture", "area"];
+    const text = "radius,txture,y\n1,2,0\n";
+    expect(errorOf(() => parseLabelledCsv(text, { features: names, source: "d.csv" }))).toBe(
+      'd.csv has no column "texture" (did you mean "txture"?), a feature of the model (and 1 more: "area"); the model takes 3 features by name',
+    );
+  });
+
+  it("extra columns are not read and are listed in one warning", () => {
+    const text = "id,c,note,a,b,y\nX,3,hello,1,2,B\nY,6,bye,4,5,M\n";
+    const ds = both(text, { features, classes: ["B", "M"] });
+    expect(Array.from(ds.X.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(ds.warnings).toHaveLength(1);
+    expect(ds.warnings[0]).toMatch(/: 2 columns the model does not use, not read: "id", "note"$/);
+  });
+
+  it("predict: the label column is optional; labels outside the model's classes are not used", () => {
+    const noLabel = parsePredictionCsv("c,b,a\n3,2,1\n", 3, { features });
+    expect(Array.from(noLabel.X.data)).toEqual([1, 2, 3]);
+    expect(noLabel.y).toBeUndefined();
+    const strings = parsePredictionCsv(reordered, 3, { features, classes: ["B", "M"], label: "y" });
+    expect(Array.from(strings.y?.data ?? [])).toEqual([0, 1]);
+    // A model of classes 0 and 1 on a file of B/M labels: rows predicted, labels not used.
+    const path = join(folder, "p.csv");
+    writeFileSync(path, original);
+    const loaded = loadPredictionCsv(path, 3, { features, classes: [0, 1] });
+    expect(loaded.y).toBeUndefined();
+    expect(loaded.warnings).toEqual([
+      `note: ${path} line 2, column "y": the label "B" is not one of the model's classes (0, 1); the labels are not used`,
+    ]);
+  });
+
+  it("a feature table reads every column not ignored", () => {
+    expect(parseFeatureCsv(";x;y\n0;1;2\n", { ignore: [0] }).featureNames).toEqual(["x", "y"]);
+  });
+});
