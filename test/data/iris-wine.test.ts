@@ -39,7 +39,12 @@ describe("the iris and wine data sets (data/iris.csv, data/wine.csv)", () => {
     expect(ds.X.data[12]).toBe(1065);
   });
 
-  it("their labels go up to 2: read as binary (the default), they are refused", () => {
-    expect(() => loadCsv(path("iris.csv"))).toThrow(DataError);
+  it("their labels 0..2 are read as three classes by default, and refused as binary", () => {
+    for (const file of ["iris.csv", "wine.csv"]) {
+      const byDefault = loadCsv(path(file));
+      expect(byDefault.classes).toEqual([0, 1, 2]);
+      expect(byDefault.y.data).toEqual(loadCsv(path(file), { maxClasses: 3 }).y.data);
+      expect(() => loadCsv(path(file), { maxClasses: 2 })).toThrow(DataError);
+    }
   });
 });
