@@ -201,7 +201,7 @@ function explainText(
     matrixBlock(equation, shape, dims, m, note);
   const lines: string[] = [];
   const headName = softmax ? `${K} (softmax)` : "1 (sigmoid)";
-  const rowsText = what.N === 1 ? "row 1" : `rows 1–${what.N}`;
+  const rowsText = what.N === 1 ? "the first row" : `the first ${what.N} rows`;
   const ofAll = what.N < what.rows ? ` of ${what.rows} (--rows N)` : "";
   lines.push(
     `worked example: ${shown(what.modelName)} on ${shown(what.source)}`,
@@ -328,10 +328,15 @@ function matrixBlock(
     Array.from({ length: cols }, (_, j) => number(m.data[i * m.cols + j] as number)),
   );
   const width = Math.max(...cells.flat().map((cell) => cell.length));
-  const more = m.cols > cols ? `  … ${m.cols - cols} more columns` : "";
+  const more = m.cols > cols ? `  … ${plural(m.cols - cols, "more column")}` : "";
   const body = cells.map((row) => `    ${row.map((x) => x.padStart(width)).join("  ")}${more}`);
-  if (m.rows > rows) body.push(`    … ${m.rows - rows} more rows`);
+  if (m.rows > rows) body.push(`    … ${plural(m.rows - rows, "more row")}`);
   return [head, ...body].join("\n");
+}
+
+/** "1 more row", "2 more rows". */
+function plural(count: number, what: string): string {
+  return `${count} ${what}${count === 1 ? "" : "s"}`;
 }
 
 /** x to 6 significant digits in its shortest form ("0.622459", "-0.5", "1.5e-7"); −0 as 0. */
