@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { HandgradError } from "../errors.js";
 import { didYouMean, quote } from "../suggest.js";
 import { benchCommand, BENCH_FLAGS } from "./commands/bench.js";
+import { checkGradsCommand, CHECK_GRADS_FLAGS } from "./commands/check-grads.js";
 import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
 import { experimentCommand, EXPERIMENT_FLAGS } from "./commands/experiment.js";
 import { explainCommand, EXPLAIN_FLAGS } from "./commands/explain.js";
@@ -52,6 +53,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "a worked example: every step of forward, backward and the update, with its numbers",
     flags: EXPLAIN_FLAGS,
     run: explainCommand,
+  },
+  "check-grads": {
+    summary: "compare your own gradients (--grads FILE, as grad prints them) with handgrad's",
+    flags: CHECK_GRADS_FLAGS,
+    run: checkGradsCommand,
   },
   predict: {
     summary: "probability and class of every row of a CSV file",
