@@ -108,7 +108,7 @@ function gradientOf(
   if (!Array.isArray(value) || value.length !== param.rows) {
     const got = Array.isArray(value) ? `has ${value.length} rows` : `is ${describeValue(value)}`;
     return fail(
-      `${keyPathText(["grads", name])} ${got}, expected ${param.rows} rows of ${param.cols} numbers (${shape})`,
+      `${keyPathText(["grads", name])} ${got}, expected ${param.rows} rows of ${param.cols} number${param.cols === 1 ? "" : "s"} (${shape})`,
     );
   }
   return fromRows(value.map((cells: unknown, i) => row(cells, ["grads", name, i], param.cols)));
