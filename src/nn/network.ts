@@ -141,13 +141,21 @@ export function backward(
  * step by step, in the derivation's order (docs/derivation.md §3; `handgrad explain` prints
  * them).
  */
-export interface BackwardSteps extends Grads {
+export interface BackwardSteps {
   /** N×K, δ2 = ∂L/∂z2 = (P − Y)/N. */
   readonly dz2: Matrix;
+  /** H×K, ∂L/∂W2 = a1ᵀ δ2 (+ λ W2 with the L2 penalty). */
+  readonly dW2: Matrix;
+  /** 1×K, ∂L/∂b2 = Σ_n δ2. */
+  readonly db2: Matrix;
   /** N×H, ∂L/∂a1 = δ2 W2ᵀ. */
   readonly da1: Matrix;
   /** N×H, δ1 = ∂L/∂z1 = (δ2 W2ᵀ) ⊙ f′(z1). */
   readonly dz1: Matrix;
+  /** D×H, ∂L/∂W1 = Xᵀ δ1 (+ λ W1 with the L2 penalty). */
+  readonly dW1: Matrix;
+  /** 1×H, ∂L/∂b1 = Σ_n δ1. */
+  readonly db1: Matrix;
 }
 
 /**
