@@ -27,6 +27,11 @@ export default tseslint.config(
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  // The exercise skeletons leave the helpers and arguments for the learner to use.
+  {
+    files: ["examples/exercises/*.ts"],
+    rules: { "@typescript-eslint/no-unused-vars": "off" },
+  },
   {
     files: ["examples/browser/**/*.js"],
     languageOptions: {

@@ -34,9 +34,7 @@ import {
   assertMatrix,
   assertSameShape,
   clone,
-  columnVector,
-  norm,
-  sub,
+  matrix,
   sumAll,
   zipWith,
   type Matrix,
@@ -59,6 +57,7 @@ import {
   type Params,
 } from "../nn/index.js";
 import { Rng } from "../rng.js";
+import { DEFAULT_THRESHOLD, entryErrors, entryName } from "./compare.js";
 
 /** gradientCheck's options: the step, the pass threshold and which entries to check. */
 export interface GradientCheckOptions {
@@ -113,8 +112,9 @@ export interface GradientCheckReport {
   readonly params: Record<ParamName, ParamCheck>;
 }
 
+/** The finite-difference step ε by default (see the header for why). */
 export const DEFAULT_EPS = 1e-5;
-export const DEFAULT_THRESHOLD = 1e-7;
+export { DEFAULT_THRESHOLD };
 
 /**
  * Checks backward() against central differences of the mean loss on (X, y), the activation
@@ -132,31 +132,12 @@ export function gradientCheck(
   activationOrName: Activation | ActivationName,
   options: GradientCheckOptions = {},
 ): GradientCheckReport {
-  const activation = resolveActivation(activationOrName, "gradientCheck");
-  assertInputs(params, X, "gradientCheck");
-  assertMatrix(y, "y", "gradientCheck");
-  if (y.rows !== X.rows || y.cols !== 1) {
-    throw new ShapeError(
-      `gradientCheck: y is ${y.rows}×${y.cols} but X is ${X.rows}×${X.cols}: y must be ${X.rows}×1`,
-    );
-  }
-  if (!paramsAreFinite(params)) {
-    throw new UsageError("gradientCheck: the parameters contain NaN or ±Infinity");
-  }
-  assertFinite(X, "X", "gradientCheck");
-  const eps = options.eps ?? DEFAULT_EPS;
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  if (!(Number.isFinite(eps) && eps > 0))
-    throw new UsageError(`eps must be a finite number > 0, got ${eps}`);
-  if (!(Number.isFinite(threshold) && threshold > 0)) {
-    throw new UsageError(`threshold must be a finite number > 0, got ${threshold}`);
-  }
+  const { problem, threshold } = checkedProblem(params, X, y, activationOrName, options);
+  const { activation, eps, l2 } = problem;
   const limit = options.maxEntriesPerParam;
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
     throw new UsageError(`the number of entries to check must be a positive integer, got ${limit}`);
   }
-  const l2 = options.l2 ?? 0;
-  assertL2(l2, "gradientCheck");
   const rng = new Rng(options.seed ?? 0);
 
   const cache = forward(params, X, activation);
@@ -178,7 +159,6 @@ export function gradientCheck(
 
   for (const name of PARAM_NAMES) assertSameShape(analytic[name], params[name], `d${name}`);
 
-  const problem: Problem = { params, X, y, activation, eps, l2 };
   const results = {} as Record<ParamName, ParamCheck>;
   for (const name of PARAM_NAMES) {
     const total = params[name].data.length;
@@ -190,6 +170,81 @@ export function gradientCheck(
   const unchecked = PARAM_NAMES.filter((name) => results[name].checked === 0);
   const passed = maxRelError <= threshold && unchecked.length === 0;
   return { eps, threshold, passed, unchecked, maxRelError, params: results };
+}
+
+/**
+ * The problem gradientCheck and centralDifferenceGradients difference, checked: what
+ * gradientCheck's doc comment lists as refused, but the entries option.
+ */
+function checkedProblem(
+  params: Params,
+  X: Matrix,
+  y: Matrix,
+  activationOrName: Activation | ActivationName,
+  options: { readonly eps?: number; readonly threshold?: number; readonly l2?: number },
+): { problem: Problem; threshold: number } {
+  const activation = resolveActivation(activationOrName, "gradientCheck");
+  assertInputs(params, X, "gradientCheck");
+  assertMatrix(y, "y", "gradientCheck");
+  if (y.rows !== X.rows || y.cols !== 1) {
+    throw new ShapeError(
+      `gradientCheck: y is ${y.rows}×${y.cols} but X is ${X.rows}×${X.cols}: y must be ${X.rows}×1`,
+    );
+  }
+  if (!paramsAreFinite(params)) {
+    throw new UsageError("gradientCheck: the parameters contain NaN or ±Infinity");
+  }
+  assertFinite(X, "X", "gradientCheck");
+  const eps = options.eps ?? DEFAULT_EPS;
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  if (!(Number.isFinite(eps) && eps > 0))
+    throw new UsageError(`eps must be a finite number > 0, got ${eps}`);
+  if (!(Number.isFinite(threshold) && threshold > 0)) {
+    throw new UsageError(`threshold must be a finite number > 0, got ${threshold}`);
+  }
+  const l2 = options.l2 ?? 0;
+  assertL2(l2, "gradientCheck");
+  return { problem: { params, X, y, activation, eps, l2 }, threshold };
+}
+
+/** Every entry's central difference (centralDifferenceGradients' result). */
+export interface CentralDifferences {
+  /** The step ε used. */
+  readonly eps: number;
+  /**
+   * g_n = (L(θ + ε) − L(θ − ε)) / 2ε for every entry, in the parameters' shapes (dW1 like W1,
+   * …); NaN where θ ± ε put a hidden pre-activation on both sides of a kink.
+   */
+  readonly grads: Grads;
+  /** Per parameter, the entries (row-major indices) whose ±ε evaluations crossed a kink. */
+  readonly kinks: Record<ParamName, number[]>;
+}
+
+/**
+ * The central difference of the mean loss (+ the L2 penalty with `options.l2`) for every
+ * entry of W1, b1, W2, b2, with gradientCheck's step (ε = `options.eps`, default 1e-5) and
+ * kink rule; the numbers gradientCheck compares, one per entry (`handgrad explain` prints
+ * them). Refuses what gradientCheck refuses.
+ */
+export function centralDifferenceGradients(
+  params: Params,
+  X: Matrix,
+  y: Matrix,
+  activationOrName: Activation | ActivationName,
+  options: { readonly eps?: number; readonly l2?: number } = {},
+): CentralDifferences {
+  const { problem } = checkedProblem(params, X, y, activationOrName, options);
+  loss(forward(params, X, problem.activation), y); // refuses labels the head does not take, naming the row
+  const shaped = {} as Record<ParamName, Matrix>;
+  const kinks = {} as Record<ParamName, number[]>;
+  for (const name of PARAM_NAMES) {
+    const { rows, cols } = params[name];
+    const differences = centralDifferences(problem, name, range(rows * cols));
+    shaped[name] = matrix(rows, cols, differences.numeric); // every entry, in row-major order
+    kinks[name] = Array.from(differences.entries).filter((_, e) => differences.kink[e] === 1);
+  }
+  const grads = { dW1: shaped.W1, db1: shaped.b1, dW2: shaped.W2, db2: shaped.b2 };
+  return { eps: problem.eps, grads, kinks };
 }
 
 /** The loss L(θ; X, y) (+ the L2 penalty with λ = l2) whose gradient is checked, and the step ε. */
@@ -264,38 +319,19 @@ function compare(analytic: Matrix, differences: Differences): ParamCheck {
   const { entries, numeric, kink } = differences;
   const exact: number[] = [];
   const approximate: number[] = [];
-  let maxEntryRelError = 0;
   for (let e = 0; e < entries.length; e++) {
     if (kink[e]) continue;
-    const ga = analytic.data[entries[e] as number] as number;
-    const gn = numeric[e] as number;
-    exact.push(ga);
-    approximate.push(gn);
-    maxEntryRelError = Math.max(maxEntryRelError, relativeError(ga - gn, ga, gn));
+    exact.push(analytic.data[entries[e] as number] as number);
+    approximate.push(numeric[e] as number);
   }
-  const ga = columnVector(exact);
-  const gn = columnVector(approximate);
-  const kinks = entries.length - exact.length;
+  const { relError, maxEntryRelError } = entryErrors(exact, approximate);
   return {
-    relError: relativeError(norm(sub(ga, gn)), norm(ga), norm(gn)),
+    relError,
     maxEntryRelError,
-    kinks,
+    kinks: entries.length - exact.length,
     checked: exact.length,
     total: differences.total,
   };
-}
-
-/** "W1[2][3]" for a matrix parameter, "b1[3]" for a bias (a row vector). */
-function entryName(name: ParamName, index: number, cols: number): string {
-  return name.startsWith("b")
-    ? `${name}[${index}]`
-    : `${name}[${Math.floor(index / cols)}][${index % cols}]`;
-}
-
-/** |difference| / (|a| + |b|), defined as 0 when a and b are both 0. */
-function relativeError(difference: number, a: number, b: number): number {
-  const scale = Math.abs(a) + Math.abs(b);
-  return scale === 0 ? 0 : Math.abs(difference) / scale;
 }
 
 /** True when some hidden pre-activation is > 0 in one evaluation and ≤ 0 in the other. */

@@ -1,8 +1,19 @@
 export {
+  centralDifferenceGradients,
+  type CentralDifferences,
   DEFAULT_EPS,
-  DEFAULT_THRESHOLD,
   gradientCheck,
   type GradientCheckOptions,
   type GradientCheckReport,
   type ParamCheck,
 } from "./gradcheck.js";
+export {
+  compareGradients,
+  DEFAULT_THRESHOLD,
+  entryErrors,
+  type EntryErrors,
+  entryName,
+  type GradientComparison,
+  type ParamComparison,
+  relativeError,
+} from "./compare.js";

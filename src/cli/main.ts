@@ -8,8 +8,10 @@ import { readFileSync } from "node:fs";
 import { HandgradError } from "../errors.js";
 import { didYouMean, quote } from "../suggest.js";
 import { benchCommand, BENCH_FLAGS } from "./commands/bench.js";
+import { checkGradsCommand, CHECK_GRADS_FLAGS } from "./commands/check-grads.js";
 import { demoCommand, DEMO_FLAGS } from "./commands/demo.js";
 import { experimentCommand, EXPERIMENT_FLAGS } from "./commands/experiment.js";
+import { explainCommand, EXPLAIN_FLAGS } from "./commands/explain.js";
 import { gradCommand, GRAD_FLAGS } from "./commands/grad.js";
 import { gradcheckCommand, GRADCHECK_FLAGS } from "./commands/gradcheck.js";
 import { playgroundCommand, PLAYGROUND_FLAGS } from "./commands/playground.js";
@@ -46,6 +48,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "print the loss and the gradients of a model on a data set",
     flags: GRAD_FLAGS,
     run: gradCommand,
+  },
+  explain: {
+    summary: "a worked example: every step of forward, backward and the update, with its numbers",
+    flags: EXPLAIN_FLAGS,
+    run: explainCommand,
+  },
+  "check-grads": {
+    summary: "compare your own gradients (--grads FILE, as grad prints them) with handgrad's",
+    flags: CHECK_GRADS_FLAGS,
+    run: checkGradsCommand,
   },
   predict: {
     summary: "probability and class of every row of a CSV file",

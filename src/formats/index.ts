@@ -17,3 +17,4 @@ export {
   parseCheckpoint,
   serializeCheckpoint,
 } from "./checkpoint-format.js";
+export { type GradsFile, parseGrads } from "./grads-format.js";

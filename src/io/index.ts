@@ -20,5 +20,5 @@ export {
   writeToUnusedPath,
 } from "./paths.js";
 export { type FileLock, lockAllForWriting, lockForWriting } from "./lock.js";
-export { loadModel, saveModel } from "./model-file.js";
+export { loadGrads, loadModel, saveModel } from "./model-file.js";
 export { dataFingerprint, loadCheckpoint, saveCheckpoint } from "./checkpoint-file.js";

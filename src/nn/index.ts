@@ -30,6 +30,8 @@ export {
   assertInputs,
   assertLabelledBatch,
   backward,
+  backwardSteps,
+  type BackwardSteps,
   type Cache,
   classify,
   forward,

@@ -132,6 +132,44 @@ export function backward(
   activationOrName: Activation | ActivationName,
   l2 = 0,
 ): Grads {
+  const { dW1, db1, dW2, db2 } = backwardSteps(params, cache, X, y, activationOrName, l2);
+  return { dW1, db1, dW2, db2 };
+}
+
+/**
+ * The backward pass's intermediates as well as the four gradients: what backward computes,
+ * step by step, in the derivation's order (docs/derivation.md §3; `handgrad explain` prints
+ * them).
+ */
+export interface BackwardSteps {
+  /** N×K, δ2 = ∂L/∂z2 = (P − Y)/N. */
+  readonly dz2: Matrix;
+  /** H×K, ∂L/∂W2 = a1ᵀ δ2 (+ λ W2 with the L2 penalty). */
+  readonly dW2: Matrix;
+  /** 1×K, ∂L/∂b2 = Σ_n δ2. */
+  readonly db2: Matrix;
+  /** N×H, ∂L/∂a1 = δ2 W2ᵀ. */
+  readonly da1: Matrix;
+  /** N×H, δ1 = ∂L/∂z1 = (δ2 W2ᵀ) ⊙ f′(z1). */
+  readonly dz1: Matrix;
+  /** D×H, ∂L/∂W1 = Xᵀ δ1 (+ λ W1 with the L2 penalty). */
+  readonly dW1: Matrix;
+  /** 1×H, ∂L/∂b1 = Σ_n δ1. */
+  readonly db1: Matrix;
+}
+
+/**
+ * backward's arithmetic, returning every intermediate (δ2, ∂L/∂a1, δ1) beside the gradients;
+ * the same arguments, refusals and bits as backward, which returns the gradients of this.
+ */
+export function backwardSteps(
+  params: Params,
+  cache: Cache,
+  X: Matrix,
+  y: Matrix,
+  activationOrName: Activation | ActivationName,
+  l2 = 0,
+): BackwardSteps {
   assertInputs(params, X, "backward");
   assertCache(cache, "backward", ["z1", "a1", "z2"]);
   assertMatrix(y, "y", "backward");
@@ -161,10 +199,11 @@ export function backward(
   const dz1 = hadamard(da1, fPrime); // N×H, δ1 = ∂L/∂z1 = (δ2 W2ᵀ) ⊙ f′(z1)
   const dW1 = matmulTransA(X, dz1); // D×H, ∂L/∂W1 = Xᵀ δ1
   const db1 = colSums(dz1); // 1×H, ∂L/∂b1 = Σ_n δ1
-  if (l2 === 0) return { dW1, db1, dW2, db2 }; // no penalty (not even + 0 λ W, which turns −0 into +0)
+  const steps = { dz2, da1, dz1 };
+  if (l2 === 0) return { ...steps, dW1, db1, dW2, db2 }; // no penalty (not even + 0 λ W, which turns −0 into +0)
   const dW1Penalised = zipWith(dW1, params.W1, (g, w) => g + l2 * w); // D×H, + ∂/∂W1 (λ/2)‖W1‖² = λ W1
   const dW2Penalised = zipWith(dW2, params.W2, (g, w) => g + l2 * w); // H×K, + ∂/∂W2 (λ/2)‖W2‖² = λ W2
-  return { dW1: dW1Penalised, db1, dW2: dW2Penalised, db2 }; // biases are not penalised
+  return { ...steps, dW1: dW1Penalised, db1, dW2: dW2Penalised, db2 }; // biases are not penalised
 }
 
 /** A UsageError unless the L2 coefficient λ is a finite number ≥ 0. */

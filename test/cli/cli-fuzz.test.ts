@@ -188,7 +188,7 @@ const argument = fc.oneof(
 function bounded(command: string, args: string[]): string[] {
   const has = (flag: string) => args.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
   const extra: string[] = [];
-  if (command === "train" || command === "gradcheck") {
+  if (command === "train" || command === "gradcheck" || command === "explain") {
     if (!has("samples") && !has("data")) extra.push("--samples", "20");
     if (!has("epochs") && command === "train") extra.push("--epochs", "2");
     if (!has("hidden")) extra.push("--hidden", "3");
@@ -196,7 +196,10 @@ function bounded(command: string, args: string[]): string[] {
   return [...args, ...extra];
 }
 
-const COMMANDS = ["train", "gradcheck", "grad", "predict", "experiment", "nonsense", ""];
+const COMMANDS = [
+  ...["train", "gradcheck", "grad", "explain", "check-grads", "predict", "experiment"],
+  ...["nonsense", ""],
+];
 
 describe("the command line, fuzzed", () => {
   it("any arguments: exit 0–3, exit 2 with one stderr line, stdout empty or one JSON document (numRuns 600)", async () => {

@@ -203,7 +203,7 @@ describe("did you mean", () => {
     const r = await runMain(["tarin"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
-      'handgrad: unknown command "tarin" (did you mean train? commands: demo, train, gradcheck, grad, predict, experiment, bench, playground; see handgrad --help)',
+      'handgrad: unknown command "tarin" (did you mean train? commands: demo, train, gradcheck, grad, explain, check-grads, predict, experiment, bench, playground; see handgrad --help)',
     ]);
     expect((await runMain(["help", "gradchek"])).stderr[0]).toMatch(/\(did you mean gradcheck\? /);
     expect((await runMain(["zzz"])).stderr[0]).toMatch(
