@@ -1,6 +1,13 @@
 /** The messages between the page and the training worker (structured-clone data only). */
 import type { Settings } from "./settings.js";
 
+/**
+ * A command and its sequence number (1, 2, …, in the order the page sends them): a snapshot
+ * names the last command handled before it, so the page can tell a snapshot made before its
+ * Play from one made after.
+ */
+export type Numbered<C extends Command = Command> = C & { readonly seq: number };
+
 export type Command =
   | {
       readonly type: "configure";
@@ -21,7 +28,9 @@ export type Command =
   | { readonly type: "load-model"; readonly name: string; readonly text: string }
   | { readonly type: "export-model" }
   | { readonly type: "export-data" }
-  | { readonly type: "gradcheck" };
+  | { readonly type: "gradcheck" }
+  /** Steps per second while playing (Infinity: as fast as it goes); the run goes on as it was. */
+  | { readonly type: "speed"; readonly stepsPerSecond: number };
 
 /** The points to plot: the raw features (N×D, D = 2 to be drawn), labels and the test mark. */
 export interface PointsMessage {
@@ -40,6 +49,8 @@ export interface PointsMessage {
   /** The network's shape and activation, for the controls (an imported model sets them). */
   readonly hidden: number;
   readonly activation: string;
+  /** The file name of the model these points come with, when a model import sent them. */
+  readonly model?: string;
 }
 
 export interface HistoryPoint {
@@ -69,10 +80,28 @@ export interface HistogramView {
   readonly counts: Uint32Array;
   readonly dead: Uint8Array;
   readonly saturated: Uint8Array;
+  /** The training rows the histograms count (at most HISTOGRAM_ROWS), of `trainRows`. */
+  readonly rows: number;
+  readonly trainRows: number;
+}
+
+/** The last gradient step: what moves on every Step. */
+export interface StepView {
+  /** The epoch it belongs to (1 for the first). */
+  readonly epoch: number;
+  /** Its place in the epoch: 1..stepsPerEpoch. */
+  readonly stepInEpoch: number;
+  readonly stepsPerEpoch: number;
+  /** The batch's mean loss (with the L2 penalty, if any) at the parameters before the step. */
+  readonly batchLoss: number;
+  /** Rows in the batch. */
+  readonly batchRows: number;
 }
 
 export interface SnapshotMessage {
   readonly type: "snapshot";
+  /** The last command the worker handled before this snapshot (see Numbered). */
+  readonly seq: number;
   readonly running: boolean;
   /** The index of history[0] in the run's records (the page keeps those before it). */
   readonly historyFrom: number;
@@ -86,6 +115,8 @@ export interface SnapshotMessage {
   /** η of the last step (schedule and warm-up included); absent before the first step. */
   readonly learningRate?: number;
   readonly history: readonly HistoryPoint[];
+  /** The last step, absent before the first (and after a reset). */
+  readonly lastStep?: StepView;
   readonly params: ParamsView;
   readonly histograms: HistogramView;
   /** R×R RGBA heat map and R²×C probabilities, when the data are 2-D. */
@@ -112,6 +143,10 @@ export type Reply =
       readonly type: "error";
       readonly where: "csv" | "model" | "train" | "gradcheck" | "settings";
       readonly message: string;
+      /** The classes K with which a refused CSV's labels would be read (a label ≥ K). */
+      readonly suggestedClasses?: number;
+      /** True when training diverged (the library's DivergenceError). */
+      readonly divergence?: boolean;
     }
   | { readonly type: "model-text"; readonly text: string }
   | { readonly type: "data-csv"; readonly text: string }

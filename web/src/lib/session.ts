@@ -44,8 +44,9 @@ import type {
   PointsMessage,
   Reply,
   SnapshotMessage,
+  StepView,
 } from "./protocol.js";
-import { MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
+import { LIMITS, MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
 
 /** A run without a length (Epochs blank) never ends on its own: this many epochs is the limit. */
 export { MAX_EPOCHS };
@@ -54,6 +55,11 @@ export const HISTOGRAM_BINS = 20;
 /** The gradient check uses at most this many training rows and entries per parameter. */
 export const GRADCHECK_ROWS = 64;
 export const GRADCHECK_ENTRIES = 40;
+/**
+ * The histograms count the hidden units' values on at most this many training rows (the first
+ * of the seeded split, a random sample): a snapshot's cost stays bounded with 50 000 rows.
+ */
+export const HISTOGRAM_ROWS = 2000;
 /** Stop when the loss exceeds this many times its best (as the CLI's default). */
 const DIVERGENCE_FACTOR = 1000;
 
@@ -76,6 +82,12 @@ export class Session {
   private trainer: Trainer | undefined;
   /** η of the run's last step (the schedule's), undefined before the first. */
   private lastLearningRate: number | undefined;
+  /** The run's last step (undefined before the first). */
+  private lastStep: StepView | undefined;
+  /** The training rows the histograms count (see HISTOGRAM_ROWS). */
+  private histogramX!: Dataset["X"];
+  /** The model file the current starting point came from (undefined: the seed's weights). */
+  private modelName: string | undefined;
   private bounds: Bounds | undefined;
   private grid: ReturnType<typeof gridPoints> | undefined;
   private classes = 2;
@@ -138,7 +150,8 @@ export class Session {
     this.evaluator = undefined;
     this.splitAndScale();
     this.initial = model.params;
-    this.trainer = undefined;
+    this.modelName = name;
+    this.reset();
   }
 
   private useData(data: Dataset, source: string, classes: number, standardize: boolean): void {
@@ -157,6 +170,8 @@ export class Session {
     this.bounds = data.X.cols === 2 ? boundsOf(data.X) : undefined;
     this.grid = this.bounds && gridPoints(this.bounds, GRID);
     this.evaluator = undefined;
+    this.modelName = undefined;
+    this.lastStep = undefined;
     this.initial = initParams({
       inputs: data.X.cols,
       hidden: this.settings.hidden,
@@ -180,6 +195,11 @@ export class Session {
       this.standardizer ? { ...d, X: applyStandardizer(d.X, this.standardizer) } : d;
     this.train = scale(train);
     this.test = scale(validation);
+    const sampled = Math.min(HISTOGRAM_ROWS, this.train.X.rows);
+    this.histogramX = gatherRows(
+      this.train.X,
+      Uint32Array.from({ length: sampled }, (_, i) => i),
+    );
     // Mark the test rows in the data's own order: the split draws the same permutation.
     this.isTest = testMask(N, validation.X.rows, streamSeed(this.settings.seed, "split"));
   }
@@ -188,6 +208,7 @@ export class Session {
   reset(): void {
     this.trainer = undefined;
     this.lastLearningRate = undefined;
+    this.lastStep = undefined;
   }
 
   /**
@@ -200,15 +221,19 @@ export class Session {
 
   private newTrainer(): Trainer {
     this.lastLearningRate = undefined;
+    this.lastStep = undefined;
     return new Trainer(this.initial, this.train, this.options());
   }
 
   private options(): TrainerOptions {
+    const N = this.train.X.rows;
+    const batchSize = Math.min(this.settings.batchSize, N);
+    const stepsPerEpoch = Math.ceil(N / batchSize);
     return {
       activation: this.activation,
       learningRate: this.settings.learningRate,
       epochs: this.settings.epochs ?? MAX_EPOCHS,
-      batchSize: Math.min(this.settings.batchSize, this.train.X.rows),
+      batchSize,
       shuffle: true,
       seed: streamSeed(this.settings.seed, "shuffle"),
       validation: this.test,
@@ -216,6 +241,14 @@ export class Session {
       ...optimizerOptions(this.settings),
       onStep: (step) => {
         this.lastLearningRate = step.learningRate;
+        const stepInEpoch = Math.ceil(step.row / batchSize);
+        this.lastStep = {
+          epoch: step.epoch,
+          stepInEpoch,
+          stepsPerEpoch,
+          batchLoss: step.loss,
+          batchRows: step.row - (stepInEpoch - 1) * batchSize,
+        };
       },
       ...(this.trainBackend === jsBackend ? { backend: jsBackend } : {}),
     };
@@ -246,6 +279,7 @@ export class Session {
         const { lastGood } = error;
         this.trainer = new Trainer(lastGood.params, this.train, this.options(), lastGood);
         this.lastLearningRate = undefined;
+        this.lastStep = undefined;
       }
       throw error;
     }
@@ -314,6 +348,7 @@ export class Session {
       featureNames: [...this.data.featureNames],
       hidden: this.params.W1.cols,
       activation: this.activation,
+      ...(this.modelName === undefined ? {} : { model: this.modelName }),
     };
   }
 
@@ -321,7 +356,7 @@ export class Session {
    * What the page draws now, with the epoch records from index `historyFrom` on (the page
    * keeps the earlier ones); the arrays are fresh, to be transferred.
    */
-  snapshot(running: boolean, historyFrom = 0): SnapshotMessage {
+  snapshot(running: boolean, historyFrom = 0, seq = 0): SnapshotMessage {
     const params = this.params;
     const activation = activationByName(this.activation);
     const recorded = this.trainer?.history ?? [];
@@ -352,13 +387,14 @@ export class Session {
         penalty: l2Penalty(params, l2),
       });
     }
-    const { z1 } = forward(params, this.train.X, activation);
+    const { z1 } = forward(params, this.histogramX, activation);
     const h = hiddenHistograms(z1, activation, HISTOGRAM_BINS);
     const H = params.W1.cols;
     const counts = new Uint32Array(H * HISTOGRAM_BINS);
     h.units.forEach((u, j) => counts.set(u.counts, j * HISTOGRAM_BINS));
     const snapshot: SnapshotMessage = {
       type: "snapshot",
+      seq,
       running,
       historyFrom,
       epoch: Math.max(0, recorded.at(-1)?.epoch ?? 0),
@@ -367,6 +403,7 @@ export class Session {
       l2: this.settings.l2,
       ...(this.lastLearningRate === undefined ? {} : { learningRate: this.lastLearningRate }),
       history,
+      ...(this.lastStep ? { lastStep: this.lastStep } : {}),
       params: {
         W1: params.W1.data.slice(),
         W2: params.W2.data.slice(),
@@ -381,6 +418,8 @@ export class Session {
         counts,
         dead: Uint8Array.from(h.units, (u) => (u.dead ? 1 : 0)),
         saturated: Uint8Array.from(h.units, (u) => (u.saturated ? 1 : 0)),
+        rows: this.histogramX.rows,
+        trainRows: this.train.X.rows,
       },
     };
     if (!this.grid) return snapshot;
@@ -414,6 +453,21 @@ export class Session {
       rows: table,
       examples: n,
     };
+  }
+}
+
+/**
+ * The classes K with which a CSV refused with `classes` would load: its largest label + 1,
+ * when the labels are whole numbers up to the page's largest K; else undefined (nothing to
+ * suggest). Run only after a refusal, to say which K to choose.
+ */
+export function suggestClasses(name: string, text: string, classes: number): number | undefined {
+  try {
+    const { y } = parseLabelledCsv(text, { source: name, maxClasses: LIMITS.classes.max });
+    const K = y.data.reduce((m, label) => Math.max(m, label), 0) + 1;
+    return K > classes ? K : undefined;
+  } catch {
+    return undefined;
   }
 }
 
