@@ -728,7 +728,9 @@ function render(now: number): void {
       "epoch-step",
       step
         ? `step ${step.stepInEpoch} of ${step.stepsPerEpoch} in epoch ${step.epoch}`
-        : "— (no step yet)",
+        : s.steps === 0
+          ? "— (no step yet)"
+          : "—",
     );
     if (step)
       shown("batch-loss", step.batchLoss, `${step.batchLoss.toFixed(4)} (${step.batchRows} rows)`);

@@ -17,7 +17,7 @@ const SLICE_MS = 8;
  * at most this often (ms): the page draws at most one per frame, and one made in between
  * would only delay the next command.
  */
-const SNAPSHOT_MS = 30;
+const SNAPSHOT_MS = 20;
 
 interface WorkerScope {
   postMessage(message: Reply, transfer?: Transferable[]): void;
