@@ -9,7 +9,7 @@ import { initParams } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
 import { DivergenceError, train, Trainer } from "../../src/train/index.js";
 import { makeDataset } from "../../src/data/toy.js";
-import { MAX_EPOCHS, Session } from "../../web/src/lib/session.js";
+import { HISTOGRAM_ROWS, MAX_EPOCHS, Session, suggestClasses } from "../../web/src/lib/session.js";
 import { handgrad } from "../cli/run.js";
 import { consistent, DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
 
@@ -307,5 +307,51 @@ describe("Session", () => {
     expect(report.passed).toBe(true);
     expect(report.rows.map((r) => r.name)).toEqual(["W1", "b1", "W2", "b2"]);
     expect(report.rows.every((r) => r.relError <= report.threshold && r.checked > 0)).toBe(true);
+  });
+});
+
+describe("Session's step figures, histograms and K hint", () => {
+  it("report each step's batch loss and place in the epoch, as the Trainer's onStep gives them", () => {
+    const session = new Session({ ...settings, samples: 100, batchSize: 16 }); // 70 training rows
+    expect(session.snapshot(false).lastStep).toBeUndefined();
+    const seen: number[] = [];
+    for (let i = 1; i <= 5; i++) {
+      session.step();
+      const step = session.snapshot(false).lastStep!;
+      expect(step.stepInEpoch).toBe(i);
+      expect(step.stepsPerEpoch).toBe(5);
+      expect(step.epoch).toBe(1);
+      expect(step.batchRows).toBe(i < 5 ? 16 : 70 - 64);
+      seen.push(step.batchLoss);
+    }
+    // The same batch losses as a Trainer of the same run reports.
+    const twin = new Session({ ...settings, samples: 100, batchSize: 16 });
+    const losses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      twin.step();
+      losses.push(twin.snapshot(false).lastStep!.batchLoss);
+    }
+    expect(losses).toEqual(seen);
+    session.step();
+    expect(session.snapshot(false).lastStep).toMatchObject({ epoch: 2, stepInEpoch: 1 });
+    session.reset();
+    expect(session.snapshot(false).lastStep).toBeUndefined();
+  });
+
+  it("count at most HISTOGRAM_ROWS training rows in the histograms", () => {
+    for (const samples of [200, 5000]) {
+      const h = new Session({ ...settings, samples }).snapshot(false).histograms;
+      const rows = Math.min(HISTOGRAM_ROWS, h.trainRows);
+      expect(h.rows).toBe(rows);
+      expect(h.counts.subarray(0, h.bins).reduce((a, b) => a + b, 0)).toBe(rows);
+    }
+  });
+
+  it("suggest the K a refused CSV's labels need, and nothing when no K would do", () => {
+    const csv = "a,b,label\n0,1,0\n1,0,2\n2,2,1\n";
+    expect(suggestClasses("c.csv", csv, 2)).toBe(3);
+    expect(suggestClasses("c.csv", csv, 3)).toBeUndefined();
+    expect(suggestClasses("c.csv", "a,label\n0,0\n1,0.5\n", 2)).toBeUndefined();
+    expect(suggestClasses("c.csv", "a,label\n0,0\n1,9\n", 2)).toBeUndefined(); // above K = 8
   });
 });
