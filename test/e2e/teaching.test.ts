@@ -173,13 +173,24 @@ describe("the playground holds up", () => {
     expect(await pressed()).toEqual(["false", "false"]);
   });
 
+  it("keeps saying where the run is after a refused CSV (not idle at step 0)", async () => {
+    const page = await openAt("");
+    for (let i = 0; i < 3; i++) await page.click("#step");
+    await expect.poll(() => stepsOf(page)).toBe(3);
+    await page.setInputFiles("#csv-file", csvFile("refused.csv", "x1,x2,label\n1,2,0\n3,x,1\n"));
+    await expect.poll(() => textOf(page, "#csv-error")).toContain("is not a number");
+    await expect.poll(() => textOf(page, "#run-state")).toBe("Paused at step 3");
+    expect(await page.getAttribute("body", "data-state")).toBe("paused");
+    expect(await textOf(page, "#steps")).toBe("3");
+  });
+
   it("names a diverged run (screenshot 15-divergence)", async () => {
     const page = await openAt("?data=xor&lr=10&optimizer=momentum&momentum=0.999&b=400&h=256");
     await page.click("#play");
     await expect.poll(() => textOf(page, "#train-error"), { timeout: 30_000 }).toMatch(/diverged/);
     expect(await page.getAttribute("#train-error", "class")).toContain("divergence");
     expect(await page.getAttribute("body", "data-diverged")).toBe("true");
-    expect(await page.getAttribute("body", "data-state")).toBe("paused");
+    await expect.poll(() => page.getAttribute("body", "data-state")).toBe("paused");
     await page.locator("#train-error").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, "15-divergence.png") });
     await page.click("#reset");

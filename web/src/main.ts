@@ -484,12 +484,20 @@ let model: string | undefined;
 let pendingCsv: { name: string; text: string; classes: number } | undefined;
 let lastCsv: { name: string; text: string } | undefined;
 
+/**
+ * A load stops the run: "paused" until the worker's snapshot says where the run is (step 0 of
+ * the new data or model; where it was, after a refused file).
+ */
+function stopShowing(): void {
+  if (document.body.dataset["state"] === "training") setState("paused");
+}
+
 /** Asks the worker to load the CSV with the classes of the Classes input. */
 function loadCsv(file: { name: string; text: string }): void {
   byId("csv-error").replaceChildren();
   text("settings-error", "");
   showSource(); // Classes K is the CSV's to set now
-  setState("idle");
+  stopShowing();
   pendingCsv = { ...file, classes: csvClasses() };
   send({ type: "load-csv", ...pendingCsv });
 }
@@ -503,7 +511,7 @@ byId<HTMLInputElement>("model-file").addEventListener("change", async (event) =>
   const loaded = await fileText(event.target as HTMLInputElement);
   if (!loaded) return;
   byId("model-error").replaceChildren();
-  setState("idle");
+  stopShowing();
   send({ type: "load-model", ...loaded });
 });
 
@@ -618,7 +626,7 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
         } else {
           error.textContent = reply.message;
         }
-        setState("paused");
+        // The snapshot the worker sends after it says the run stopped (see render).
       }
       return;
     case "model-text":
@@ -746,10 +754,13 @@ function render(now: number): void {
     if (s.learningRate === undefined) shown("current-lr", NaN, "— (no step yet)");
     else shown("current-lr", s.learningRate, s.learningRate.toPrecision(4));
     text("run-status", s.complete ? `Run complete: ${s.epoch} epochs.` : "");
-    // A snapshot made before the last Play (still on its way) does not say the run stopped.
-    const state = document.body.dataset["state"];
-    if (!s.running && s.seq >= runSeq && state === "training") setState("paused");
-    else if (state === "paused") text("run-state", `Paused at step ${s.steps}`);
+    // The worker's state after the last command that starts, stops or replaces the run (a
+    // snapshot made before it, still on its way, says nothing about it).
+    if (s.seq >= runSeq) {
+      const truth: RunState = s.running ? "training" : s.steps === 0 ? "idle" : "paused";
+      if (document.body.dataset["state"] !== truth) setState(truth);
+      else if (truth === "paused") text("run-state", `Paused at step ${s.steps}`);
+    }
     if (s.grid && points?.D === 2) {
       boundary.draw(s.grid.R, s.grid.rgba, points);
       stats.boundaryDraws++;

@@ -295,6 +295,16 @@ export function drawCurves(
  * own diverging scale (the colour bar under them gives both).
  */
 export function drawWeights(canvas: HTMLCanvasElement, p: ParamsView): void {
+  // As tall as its rows need (cells at most 28 px high), between 120 and 400 px.
+  const cssWidth = canvas.getBoundingClientRect().width;
+  if (cssWidth > 0) {
+    const cell = Math.min(((cssWidth - 50) / p.H) * 1.5, 28);
+    const wanted = Math.round(Math.min(400, Math.max(120, 16 + (p.D + p.K) * cell + 10 + 44)));
+    if (canvas.style.height !== `${wanted}px`) {
+      canvas.style.aspectRatio = "auto";
+      canvas.style.height = `${wanted}px`;
+    }
+  }
   const surface = fitCanvas(canvas);
   const { ctx, width, height } = surface;
   ctx.clearRect(0, 0, width, height);
