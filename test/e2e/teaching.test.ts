@@ -373,3 +373,64 @@ describe("watchable speed", () => {
     expect(pg.errors).toEqual([]);
   });
 });
+
+describe("the network diagram (issue 15, part 1)", () => {
+  it("draws H = 1 to 64 units with their maps, and a summary beyond", async () => {
+    for (const H of [1, 64]) {
+      const page = await openAt(`?h=${H}`);
+      const diagram = page.getByRole("group", { name: "network diagram" });
+      await expect.poll(() => diagram.locator(".unit").count()).toBe(H);
+      expect(await diagram.locator(".edge").count()).toBe(2 * H + H);
+      const href = await diagram.locator("image").first().getAttribute("href");
+      expect(href).toMatch(/^data:image\/png/);
+    }
+    const big = await openAt("?h=100");
+    await expect
+      .poll(() => textOf(big, "#diagram"))
+      .toContain("the diagram draws up to 16 inputs and 64 hidden units");
+  });
+
+  it("shows an edge's w and ∂L/∂w by backprop and central differences, and sets w (screenshot 15-network-diagram)", async () => {
+    const page = await openAt("?h=4");
+    for (let i = 0; i < 5; i++) await page.click("#step");
+    await expect.poll(() => stepsOf(page)).toBe(5);
+    const edge = page.locator('svg.diagram .edge[data-param="W1"][data-index="6"]'); // x2 → h3
+    await edge.focus();
+    const numbers = page.locator("#edge-numbers");
+    await expect.poll(() => numbers.getAttribute("data-gradient")).not.toBeNull();
+    expect(await numbers.textContent()).toContain("W1 x2 → h3");
+    const gradient = Number(await numbers.getAttribute("data-gradient"));
+    const estimate = Number(await numbers.getAttribute("data-estimate"));
+    expect(Math.abs(gradient - estimate)).toBeLessThanOrEqual(
+      1e-6 * (Math.abs(gradient) + Math.abs(estimate)) + 1e-12,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, "15-network-diagram.png"), fullPage: true });
+
+    // The same entry as the model file has it (W1 row 2, column 3).
+    const exported = async (): Promise<{ W1: number[][] }> => {
+      const [file] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("#export-model"),
+      ]);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+      return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    };
+    expect((await exported()).W1[1]![2]).toBe(Number(await numbers.getAttribute("data-value")));
+
+    await page.fill("#weight-value", "2.5");
+    await page.click("#set-weight");
+    await expect.poll(() => numbers.getAttribute("data-value")).toBe("2.5");
+    expect((await exported()).W1[1]![2]).toBe(2.5);
+    // Training goes on from it: the run's steps continue.
+    await page.click("#step");
+    await expect.poll(() => stepsOf(page)).toBe(6);
+    expect((await exported()).W1[1]![2]).not.toBe(2.5); // one step moved it
+
+    // A unit: its state and histogram.
+    await page.focus('svg.diagram .unit[data-unit="0"]');
+    await expect
+      .poll(() => textOf(page, "#unit-detail"))
+      .toMatch(/^Hidden unit h1: (active|dead|saturated)/);
+  });
+});

@@ -355,3 +355,42 @@ describe("Session's step figures, histograms and K hint", () => {
     expect(suggestClasses("c.csv", "a,label\n0,0\n1,9\n", 2)).toBeUndefined(); // above K = 8
   });
 });
+
+describe("Session's network-diagram numbers", () => {
+  it("inspect: backprop's ∂L/∂θ agrees with the central difference, for every parameter", () => {
+    const session = new Session({ ...settings, hidden: 3, l2: 0.01 });
+    runSteps(session, 20, 20);
+    for (const param of ["W1", "b1", "W2", "b2"] as const) {
+      const r = session.inspect(param, 1 % session.params[param].data.length);
+      expect(r.value).toBe(session.params[param].data[1 % session.params[param].data.length]);
+      expect(Math.abs(r.gradient - r.estimate)).toBeLessThanOrEqual(
+        1e-6 * (Math.abs(r.gradient) + Math.abs(r.estimate)) + 1e-12,
+      );
+      expect(r.steps).toBe(20);
+    }
+    expect(() => session.inspect("W1", 99)).toThrow(/W1 has no entry 99/);
+  });
+
+  it("setWeight: training goes on from the set value, as a Trainer resumed from that state", () => {
+    const session = new Session({ ...settings, hidden: 3 });
+    runSteps(session, 10, 10);
+    session.setWeight("W2", 2, 1.5);
+    expect(session.params.W2.data[2]).toBe(1.5);
+    expect(session.steps).toBe(10);
+    session.step();
+    expect(session.steps).toBe(11);
+    expect(session.params.W2.data[2]).not.toBe(1.5);
+    // Before the first step, the starting weights change.
+    const fresh = new Session({ ...settings, hidden: 3 });
+    fresh.setWeight("b1", 0, -2);
+    expect(fresh.params.b1.data[0]).toBe(-2);
+    expect(() => fresh.setWeight("b1", 0, NaN)).toThrow(/finite number/);
+  });
+
+  it("maps each hidden unit over the plot for 2-D data up to 64 units", () => {
+    const units = new Session({ ...settings, hidden: 5 }).snapshot(false).units!;
+    expect(units.values).toHaveLength(5 * units.R * units.R);
+    for (const v of units.values) expect(Math.abs(v)).toBeLessThanOrEqual(1); // tanh
+    expect(new Session({ ...settings, hidden: 65 }).snapshot(false).units).toBeUndefined();
+  });
+});

@@ -31,7 +31,8 @@ import {
   type TrainingKey,
 } from "./lib/settings.js";
 import type { OptimizerName, ScheduleName } from "../../src/train/index.js";
-import { BoundaryView, drawCurves, drawHistograms, drawWeights } from "./views.js";
+import { BoundaryView, drawCurves, drawHistograms, drawWeights, fitCanvas } from "./views.js";
+import { edgeName, NetworkDiagram, type Selection } from "./diagram.js";
 
 interface PlaygroundStats {
   /** Animation frames rendered. */
@@ -365,6 +366,12 @@ function clearResults(): void {
   }
   byId("train-error").classList.remove("divergence");
   delete document.body.dataset["diverged"];
+  // The diagram's selection was of the earlier network.
+  selection = undefined;
+  diagram.mark(undefined);
+  const detail = byId("diagram-detail");
+  detail.replaceChildren();
+  delete detail.dataset["selected"];
 }
 
 /** What the loss display includes (the L2 penalty), and whether η_t is shown. */
@@ -613,6 +620,9 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
         text("model-error", reply.message);
       } else if (reply.where === "settings") {
         text("settings-error", reply.message);
+      } else if (reply.where === "diagram") {
+        const error = document.getElementById("diagram-error");
+        if (error) error.textContent = reply.message;
       } else if (reply.where === "gradcheck") {
         const result = byId("gradcheck-result");
         result.dataset["status"] = "fail";
@@ -637,6 +647,9 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       return;
     case "gradcheck":
       showGradcheck(reply);
+      return;
+    case "inspect":
+      showInspected(reply);
       return;
   }
 });
@@ -792,6 +805,8 @@ function drawViews(s: SnapshotMessage): void {
     { title: "Accuracy", yTitle: "accuracy", range: [0, 1] },
   );
   drawWeights(byId("weights"), s.params);
+  diagram.update(s);
+  showSelection(s);
   drawHistograms(byId("histograms"), s.histograms);
   const dead = s.histograms.dead.reduce((n, d) => n + d, 0);
   const saturated = s.histograms.saturated.reduce((n, d) => n + d, 0);
@@ -828,6 +843,123 @@ function drawViews(s: SnapshotMessage): void {
     `W1 is ${D}×${H} (largest |w| ${maxAbs(s.params.W1)}); W2 is ${H}×${K} (largest |w| ${maxAbs(s.params.W2)}).`,
   );
   text("boundary-summary", boundarySummary(s));
+}
+
+/** The network diagram, what is selected in it, and when its numbers were last asked for. */
+const diagram = new NetworkDiagram(byId("diagram"), (next) => {
+  const same =
+    selection?.kind === next.kind &&
+    (next.kind === "unit"
+      ? selection.kind === "unit" && selection.unit === next.unit
+      : selection.kind === "edge" &&
+        selection.param === next.param &&
+        selection.index === next.index);
+  if (same) return;
+  selection = next;
+  inspectedAt = -1;
+  diagram.mark(selection);
+  if (latest) showSelection(latest);
+});
+let selection: Selection | undefined;
+/** The step at which the selected edge's numbers were asked for (-1: not yet). */
+let inspectedAt = -1;
+
+/**
+ * The selection's details: for an edge, its weight (the numbers come from the worker, asked
+ * for again when the run has moved) and a field to set it; for a unit, its state and histogram.
+ */
+function showSelection(s: SnapshotMessage): void {
+  const detail = byId("diagram-detail");
+  if (!selection) return;
+  const p = s.params;
+  if (selection.kind === "edge") {
+    const { param, index } = selection;
+    const name = `${param} ${edgeName(param, index, p)}`;
+    if (detail.dataset["selected"] !== `${param}:${index}`) {
+      detail.dataset["selected"] = `${param}:${index}`;
+      const heading = document.createElement("p");
+      heading.id = "edge-numbers";
+      const form = document.createElement("form");
+      form.className = "set-weight";
+      form.innerHTML =
+        '<label for="weight-value">Set w to</label> <input id="weight-value" type="number" step="any" /> ' +
+        '<button id="set-weight" type="submit">Set w</button> <span id="diagram-error" class="error" role="alert"></span>';
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const input = byId<HTMLInputElement>("weight-value");
+        const value = input.value.trim() === "" ? NaN : Number(input.value);
+        if (!Number.isFinite(value)) {
+          text("diagram-error", "enter a number");
+          return;
+        }
+        text("diagram-error", "");
+        if (selection?.kind === "edge") {
+          inspectedAt = -1;
+          send({ type: "set-weight", param: selection.param, index: selection.index, value });
+        }
+      });
+      detail.replaceChildren(heading, form);
+      text("edge-numbers", `${name}: w = ${p[param][index]!.toPrecision(6)}`);
+    }
+    if (inspectedAt !== s.steps) {
+      inspectedAt = s.steps;
+      send({ type: "inspect", param, index });
+    }
+    return;
+  }
+  const j = selection.unit;
+  const h = s.histograms;
+  const state = h.dead[j]
+    ? "dead: f′(z1) = 0 on every row, so no gradient reaches its weights"
+    : h.saturated[j]
+      ? "saturated: f′(z1) near 0 on most rows, so it learns slowly"
+      : "active";
+  if (detail.dataset["selected"] !== `unit:${j}`) {
+    detail.dataset["selected"] = `unit:${j}`;
+    const line = document.createElement("p");
+    line.id = "unit-detail";
+    const canvas = document.createElement("canvas");
+    canvas.id = "unit-histogram";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `histogram of unit h${j + 1}'s a = f(z1)`);
+    detail.replaceChildren(line, canvas);
+  }
+  text(
+    "unit-detail",
+    `Hidden unit h${j + 1}: ${state}; b1 = ${p.b1[j]!.toPrecision(4)}. Its a = f(z1) over ` +
+      `${h.rows} training rows, from ${h.lo.toPrecision(3)} to ${h.hi.toPrecision(3)}:`,
+  );
+  const canvas = byId<HTMLCanvasElement>("unit-histogram");
+  const { ctx, width, height } = fitCanvas(canvas);
+  ctx.clearRect(0, 0, width, height);
+  const counts = h.counts.subarray(j * h.bins, (j + 1) * h.bins);
+  const most = Math.max(1, ...counts);
+  ctx.fillStyle = h.dead[j] ? "#b00020" : h.saturated[j] ? "#c77700" : "#1f77b4";
+  const bar = width / h.bins;
+  counts.forEach((c, b) => {
+    const tall = (c / most) * (height - 2);
+    ctx.fillRect(b * bar + 0.5, height - tall, bar - 1, tall);
+  });
+}
+
+/** The selected edge's numbers, when the worker's answer is about it. */
+function showInspected(r: Extract<Reply, { type: "inspect" }>): void {
+  if (selection?.kind !== "edge" || selection.param !== r.param || selection.index !== r.index)
+    return;
+  const p = latest?.params;
+  const name = p ? `${r.param} ${edgeName(r.param as "W1" | "W2", r.index, p)}` : r.param;
+  const gap =
+    Math.abs(r.gradient - r.estimate) / (Math.abs(r.gradient) + Math.abs(r.estimate) || 1);
+  text(
+    "edge-numbers",
+    `${name}: w = ${r.value.toPrecision(6)}; ∂L/∂w = ${r.gradient.toPrecision(6)} by backprop, ` +
+      `${r.estimate.toPrecision(6)} by central differences (ε = 1e-5), relative gap ${gap.toExponential(1)}; ` +
+      `on the first ${r.rows} training rows at step ${r.steps}.`,
+  );
+  const numbers = byId("edge-numbers");
+  numbers.dataset["value"] = String(r.value);
+  numbers.dataset["gradient"] = String(r.gradient);
+  numbers.dataset["estimate"] = String(r.estimate);
 }
 
 /** The boundary in words: the share of the plotted area each class is predicted on. */

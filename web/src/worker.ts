@@ -62,7 +62,10 @@ function sendSnapshot(): void {
     snapshot.params.W1.buffer,
     snapshot.params.W2.buffer,
     snapshot.histograms.counts.buffer,
+    snapshot.params.b1.buffer,
+    snapshot.params.b2.buffer,
   ];
+  if (snapshot.units) transfer.push(snapshot.units.values.buffer);
   if (snapshot.grid) transfer.push(snapshot.grid.rgba.buffer, snapshot.grid.probabilities.buffer);
   post(snapshot, transfer);
 }
@@ -219,6 +222,13 @@ scope.onmessage = ({ data: command }) => {
       case "gradcheck":
         if (session) post(session.gradcheck());
         return;
+      case "inspect":
+        if (session) post(session.inspect(command.param, command.index));
+        return;
+      case "set-weight":
+        session?.setWeight(command.param, command.index, command.value);
+        sendSnapshot();
+        return;
     }
   } catch (error) {
     const csv =
@@ -233,7 +243,9 @@ scope.onmessage = ({ data: command }) => {
         ? "model"
         : command.type === "gradcheck"
           ? "gradcheck"
-          : "train";
+          : command.type === "inspect" || command.type === "set-weight"
+            ? "diagram"
+            : "train";
     if (!(error instanceof HandgradError) && where === "train") console.error(error);
     const suggested = csv && suggestClasses(csv.name, csv.text, csv.classes);
     post({

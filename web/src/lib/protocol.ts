@@ -1,4 +1,5 @@
 /** The messages between the page and the training worker (structured-clone data only). */
+import type { ParamName } from "../../../src/nn/index.js";
 import type { Settings } from "./settings.js";
 
 /**
@@ -30,7 +31,30 @@ export type Command =
   | { readonly type: "export-data" }
   | { readonly type: "gradcheck" }
   /** Steps per second while playing (Infinity: as fast as it goes); the run goes on as it was. */
-  | { readonly type: "speed"; readonly stepsPerSecond: number };
+  | { readonly type: "speed"; readonly stepsPerSecond: number }
+  /** One entry's value, ∂L/∂θ and central difference (the network diagram's edge). */
+  | { readonly type: "inspect"; readonly param: ParamName; readonly index: number }
+  /** Sets one entry; training goes on from it. */
+  | {
+      readonly type: "set-weight";
+      readonly param: ParamName;
+      readonly index: number;
+      readonly value: number;
+    };
+
+/** An entry of W1, b1, W2 or b2 as the network diagram shows it. */
+export interface InspectReply {
+  readonly type: "inspect";
+  readonly param: ParamName;
+  readonly index: number;
+  readonly value: number;
+  /** Backprop's ∂L/∂θ and the central difference, on the first `rows` training rows. */
+  readonly gradient: number;
+  readonly estimate: number;
+  readonly rows: number;
+  /** The run's step when it was computed. */
+  readonly steps: number;
+}
 
 /** The points to plot: the raw features (N×D, D = 2 to be drawn), labels and the test mark. */
 export interface PointsMessage {
@@ -67,6 +91,8 @@ export interface ParamsView {
   /** W1 D×H, b1 H, W2 H×K, b2 K (row-major). */
   readonly W1: Float64Array;
   readonly W2: Float64Array;
+  readonly b1: Float64Array;
+  readonly b2: Float64Array;
   readonly D: number;
   readonly H: number;
   readonly K: number;
@@ -119,6 +145,8 @@ export interface SnapshotMessage {
   readonly lastStep?: StepView;
   readonly params: ParamsView;
   readonly histograms: HistogramView;
+  /** Each hidden unit's a = f(z1) on an R×R grid over the plot (2-D data, H ≤ 64): H×R² values. */
+  readonly units?: { readonly R: number; readonly values: Float32Array };
   /** R×R RGBA heat map and R²×C probabilities, when the data are 2-D. */
   readonly grid?: {
     readonly R: number;
@@ -141,13 +169,14 @@ export type Reply =
   | SnapshotMessage
   | {
       readonly type: "error";
-      readonly where: "csv" | "model" | "train" | "gradcheck" | "settings";
+      readonly where: "csv" | "model" | "train" | "gradcheck" | "settings" | "diagram";
       readonly message: string;
       /** The classes K with which a refused CSV's labels would be read (a label ≥ K). */
       readonly suggestedClasses?: number;
       /** True when training diverged (the library's DivergenceError). */
       readonly divergence?: boolean;
     }
+  | InspectReply
   | { readonly type: "model-text"; readonly text: string }
   | { readonly type: "data-csv"; readonly text: string }
   | {

@@ -14,7 +14,7 @@ import {
   type Standardizer,
 } from "../../../src/data/index.js";
 import { gradientCheck } from "../../../src/check/gradcheck.js";
-import { DataError, ModelFileError } from "../../../src/errors.js";
+import { DataError, ModelFileError, UsageError } from "../../../src/errors.js";
 import { parseModel, serializeModel, type Model } from "../../../src/io/model-format.js";
 import { fastestBackend, gatherRows, jsBackend, type Backend } from "../../../src/linalg/index.js";
 import {
@@ -26,7 +26,10 @@ import {
   l2Penalty,
   lossAt,
   PARAM_NAMES,
+  backward,
+  cloneParams,
   type ActivationName,
+  type ParamName,
   type Params,
 } from "../../../src/nn/index.js";
 import { Rng, streamSeed } from "../../../src/rng.js";
@@ -40,6 +43,7 @@ import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./bounda
 import { hiddenHistograms } from "./histogram.js";
 import type {
   GradcheckRow,
+  InspectReply,
   HistoryPoint,
   PointsMessage,
   Reply,
@@ -60,6 +64,11 @@ export const GRADCHECK_ENTRIES = 40;
  * of the seeded split, a random sample): a snapshot's cost stays bounded with 50 000 rows.
  */
 export const HISTOGRAM_ROWS = 2000;
+/** The network diagram draws each hidden unit's map (a R×R grid over the inputs) up to this H. */
+export const DIAGRAM_UNITS = 64;
+export const UNIT_GRID = 16;
+/** The step of the diagram's central differences (gradcheck's ε, derived there). */
+export const INSPECT_EPS = 1e-5;
 /** Stop when the loss exceeds this many times its best (as the CLI's default). */
 const DIVERGENCE_FACTOR = 1000;
 
@@ -202,6 +211,84 @@ export class Session {
     );
     // Mark the test rows in the data's own order: the split draws the same permutation.
     this.isTest = testMask(N, validation.X.rows, streamSeed(this.settings.seed, "split"));
+  }
+
+  /**
+   * The rows the diagram's gradients are computed on: the first GRADCHECK_ROWS training rows
+   * (the gradient check's), the same at every step, so that a number can be compared.
+   */
+  private inspectRows(): { X: Dataset["X"]; y: Dataset["y"] } {
+    const n = Math.min(GRADCHECK_ROWS, this.train.X.rows);
+    const rows = Uint32Array.from({ length: n }, (_, i) => i);
+    return { X: gatherRows(this.train.X, rows), y: gatherRows(this.train.y, rows) };
+  }
+
+  /**
+   * One parameter entry as the diagram shows it: its value, backprop's ∂L/∂θ and the central
+   * difference (L(θ + ε) − L(θ − ε)) / 2ε, both of the training loss (with the L2 penalty) on
+   * the inspected rows.
+   */
+  inspect(param: ParamName, index: number): InspectReply {
+    const params = this.params;
+    const entries = params[param].data;
+    if (!(Number.isInteger(index) && index >= 0 && index < entries.length))
+      throw new UsageError(`${param} has no entry ${index}`);
+    const { X, y } = this.inspectRows();
+    const activation = activationByName(this.activation);
+    const { l2 } = this.settings;
+    const grads = backward(params, forward(params, X, activation), X, y, activation, l2);
+    const moved = (delta: number): number => {
+      const p = cloneParams(params);
+      p[param].data[index] = entries[index]! + delta;
+      return lossAt(p, X, y, activation, l2);
+    };
+    return {
+      type: "inspect",
+      param,
+      index,
+      value: entries[index]!,
+      gradient: grads[`d${param}`].data[index]!,
+      estimate: (moved(INSPECT_EPS) - moved(-INSPECT_EPS)) / (2 * INSPECT_EPS),
+      rows: X.rows,
+      steps: this.steps,
+    };
+  }
+
+  /**
+   * Sets one parameter entry; training goes on from there (the same run: its step count,
+   * history, optimizer state and shuffling continue). Throws a UsageError for a value that is
+   * not a finite number.
+   */
+  setWeight(param: ParamName, index: number, value: number): void {
+    if (!Number.isFinite(value))
+      throw new UsageError(`a weight must be a finite number, got ${value}`);
+    if (!(Number.isInteger(index) && index >= 0 && index < this.params[param].data.length))
+      throw new UsageError(`${param} has no entry ${index}`);
+    if (!this.trainer) {
+      const initial = cloneParams(this.initial);
+      initial[param].data[index] = value;
+      this.initial = initial;
+      return;
+    }
+    const state = this.trainer.state();
+    const params = cloneParams(state.params);
+    params[param].data[index] = value;
+    this.trainer = new Trainer(params, this.train, this.options(), { ...state, params });
+  }
+
+  /** Each hidden unit's a = f(z1) on a UNIT_GRID² grid over the plotted box (2-D data, H ≤ DIAGRAM_UNITS). */
+  private unitMaps(params: Params): SnapshotMessage["units"] {
+    const H = params.W1.cols;
+    if (!this.bounds || H > DIAGRAM_UNITS) return undefined;
+    const points = gridPoints(this.bounds, UNIT_GRID);
+    const X = this.standardizer ? applyStandardizer(points, this.standardizer) : points;
+    const { a1 } = forward(params, X, activationByName(this.activation));
+    const n = UNIT_GRID * UNIT_GRID;
+    const values = new Float32Array(H * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < H; j++) values[j * n + i] = a1.data[i * H + j]!;
+    }
+    return { R: UNIT_GRID, values };
   }
 
   /** Back to the starting model of these settings (step 0). */
@@ -407,6 +494,8 @@ export class Session {
       params: {
         W1: params.W1.data.slice(),
         W2: params.W2.data.slice(),
+        b1: params.b1.data.slice(),
+        b2: params.b2.data.slice(),
         D: params.W1.rows,
         H,
         K: params.W2.cols,
@@ -422,6 +511,8 @@ export class Session {
         trainRows: this.train.X.rows,
       },
     };
+    const units = this.unitMaps(params);
+    if (units) Object.assign(snapshot, { units });
     if (!this.grid) return snapshot;
     if (!this.evaluator?.fits(params)) {
       this.evaluator = new GridEvaluator(
