@@ -427,6 +427,15 @@ describe("the network diagram (issue 15, part 1)", () => {
     await expect.poll(() => stepsOf(page)).toBe(6);
     expect((await exported()).W1[1]![2]).not.toBe(2.5); // one step moved it
 
+    // The keyboard: from unit h3, ← to its first incoming edge, ↓ to the next one.
+    await page.focus('svg.diagram .unit[data-unit="2"]');
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => textOf(page, "#edge-numbers")).toContain("W1 x1 → h3");
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(() => textOf(page, "#edge-numbers")).toContain("W1 x2 → h3");
+    await page.keyboard.press("ArrowRight");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-unit"))).toBe("2");
+
     // A unit: its state and histogram.
     await page.focus('svg.diagram .unit[data-unit="0"]');
     await expect

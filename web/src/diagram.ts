@@ -118,7 +118,7 @@ export class NetworkDiagram {
         y1: from[1],
         x2: to[0],
         y2: to[1],
-        tabindex: 0,
+        tabindex: -1,
         class: "edge",
         "data-param": param,
         "data-index": index,
@@ -186,6 +186,7 @@ export class NetworkDiagram {
     };
     root.addEventListener("pointerover", select);
     root.addEventListener("focusin", select);
+    root.addEventListener("keydown", (event) => this.move(event, D, H, K));
     this.svgRoot = root;
     this.container.replaceChildren(root);
   }
@@ -240,6 +241,46 @@ export class NetworkDiagram {
       img.setAttribute("height", String(R));
       img.setAttribute("href", url);
     });
+  }
+
+  /**
+   * The keyboard: Tab goes from unit to unit (one stop each); on a unit, ← and → go to its
+   * first incoming and outgoing edge, ↑ and ↓ to the unit before and after; on an edge, ↑ and ↓
+   * go to the unit's edge before and after on that side, and ← or → back to the unit.
+   */
+  private move(event: KeyboardEvent, D: number, H: number, K: number): void {
+    const target = event.target as SVGElement;
+    const param = target.getAttribute("data-param");
+    const unitText = target.getAttribute("data-unit");
+    const edge = (p: "W1" | "W2", index: number): SVGElement | undefined =>
+      this.edges.find((e) => e.param === p && e.index === index)?.line;
+    let next: SVGElement | undefined;
+    if (unitText !== null) {
+      const j = Number(unitText);
+      next = {
+        ArrowLeft: edge("W1", j),
+        ArrowRight: edge("W2", j * K),
+        ArrowUp: this.units[j - 1],
+        ArrowDown: this.units[j + 1],
+      }[event.key];
+    } else if (param === "W1" || param === "W2") {
+      const index = Number(target.getAttribute("data-index"));
+      const [j, along, count] =
+        param === "W1"
+          ? [index % H, Math.floor(index / H), D]
+          : [Math.floor(index / K), index % K, K];
+      const at = (a: number): number => (param === "W1" ? a * H + j : j * K + a);
+      next = {
+        ArrowUp: along > 0 ? edge(param, at(along - 1)) : undefined,
+        ArrowDown: along < count - 1 ? edge(param, at(along + 1)) : undefined,
+        ArrowLeft: param === "W2" ? this.units[j] : undefined,
+        ArrowRight: param === "W1" ? this.units[j] : undefined,
+      }[event.key];
+    }
+    if (next) {
+      event.preventDefault();
+      (next as SVGElement & { focus(): void }).focus();
+    }
   }
 
   /** Marks the selected element (class "selected"). */
