@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { logTicks, niceTicks, tickLabel } from "../../web/src/lib/axes.js";
+import { logRange, logTicks, niceTicks, tickLabel } from "../../web/src/lib/axes.js";
 
 describe("axis ticks", () => {
   it("are 1, 2 or 5 × 10^k apart, inside the range, about as many as asked", () => {
@@ -28,6 +28,22 @@ describe("axis ticks", () => {
     expect(logTicks(1e-4, 3)).toEqual([1e-4, 1e-3, 1e-2, 0.1, 1]);
     expect(logTicks(0.03, 0.7)).toEqual([0.05, 0.1, 0.2, 0.5]);
     expect(logTicks(0, 1)).toEqual([]);
+  });
+
+  it("on a narrow log range widen to the 1-2-5 values around it (at least two ticks)", () => {
+    expect(logRange(0.852939, 0.860819)).toEqual([0.5, 1]);
+    expect(logRange(0.0031, 0.0032)).toEqual([0.002, 0.005]);
+    expect(logRange(0.01, 3)).toEqual([0.01, 3]);
+    for (const [lo, hi] of [
+      [0.852939, 0.860819],
+      [7e-5, 7.1e-5],
+      [1, 1],
+    ] as const) {
+      const [a, b] = logRange(lo, hi);
+      expect(a).toBeLessThanOrEqual(lo);
+      expect(b).toBeGreaterThanOrEqual(hi);
+      expect(logTicks(a, b).length).toBeGreaterThanOrEqual(2);
+    }
   });
 
   it("are labelled in short text", () => {

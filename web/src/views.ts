@@ -3,7 +3,7 @@
  * histograms, each with axes, ticks and a title. Every canvas is drawn at the screen's
  * resolution (backing store = CSS size × devicePixelRatio), in CSS pixels.
  */
-import { logTicks, niceTicks, tickLabel } from "./lib/axes.js";
+import { logRange, logTicks, niceTicks, tickLabel } from "./lib/axes.js";
 import { classColour, divergingColour } from "./lib/colour.js";
 import type { HistogramView, HistoryPoint, ParamsView, PointsMessage } from "./lib/protocol.js";
 
@@ -246,6 +246,7 @@ export function drawCurves(
     if (!Number.isFinite(lo)) [lo, hi] = options.log ? [0.1, 1] : [0, 1];
     if (!options.log) lo = Math.min(0, lo);
     if (!(hi > lo)) hi = options.log ? lo * 10 : lo + 1;
+    if (options.log) [lo, hi] = logRange(lo, hi);
   }
   const f = options.log ? Math.log10 : (v: number) => v;
   const [flo, fhi] = [f(lo), f(hi)];
@@ -253,8 +254,7 @@ export function drawCurves(
   const px = (epoch: number): number => area.left + (epoch / last) * area.width;
   const py = (v: number): number =>
     area.top + area.height - ((f(v) - flo) / (fhi - flo)) * area.height;
-  let yTicks = options.log ? logTicks(lo, hi) : niceTicks(lo, hi, 4);
-  if (options.log && yTicks.length < 2) yTicks = [lo, hi];
+  const yTicks = options.log ? logTicks(lo, hi) : niceTicks(lo, hi, 4);
   drawAxes(ctx, area, {
     x: niceTicks(0, last, Math.max(2, Math.floor(area.width / 60))).filter(Number.isInteger),
     y: yTicks,

@@ -34,6 +34,22 @@ export function logTicks(lo: number, hi: number): number[] {
   return ticks;
 }
 
+/**
+ * [lo, hi] (lo > 0) widened to the 1, 2 or 5 × 10^k values around it, so that a log axis has
+ * at least two ticks however narrow the data's range.
+ */
+export function logRange(lo: number, hi: number): [number, number] {
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) return [lo, hi];
+  if (logTicks(lo, hi).length >= 2) return [lo, hi];
+  const steps = (k: number): number[] =>
+    [1, 2, 5].map((m) => Number((m * 10 ** k).toPrecision(12)));
+  const k = Math.floor(Math.log10(lo));
+  const candidates = [...steps(k - 1), ...steps(k), ...steps(k + 1), ...steps(k + 2)];
+  const below = candidates.filter((t) => t <= lo).at(-1) ?? lo;
+  const above = candidates.find((t) => t >= hi && t > below) ?? hi;
+  return [below, above];
+}
+
 /** A tick's label: plain for 0.001 ≤ |x| < 10^5, else 1e-4 style. */
 export function tickLabel(x: number): string {
   if (x === 0) return "0";
