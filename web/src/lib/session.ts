@@ -14,7 +14,7 @@ import {
   type Standardizer,
 } from "../../../src/data/index.js";
 import { gradientCheck } from "../../../src/check/gradcheck.js";
-import { DataError, ModelFileError, UsageError } from "../../../src/errors.js";
+import { DataError, ModelFileError } from "../../../src/errors.js";
 import { parseModel, serializeModel, type Model } from "../../../src/io/model-format.js";
 import { fastestBackend, gatherRows, jsBackend, type Backend } from "../../../src/linalg/index.js";
 import {
@@ -51,6 +51,8 @@ import type {
   StepView,
 } from "./protocol.js";
 import { LIMITS, MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
+// (apart from the errors above, so that this change stays off the lines beside the formats import)
+import { UsageError } from "../../../src/errors.js";
 
 /** A run without a length (Epochs blank) never ends on its own: this many epochs is the limit. */
 export { MAX_EPOCHS };
