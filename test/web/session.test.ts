@@ -394,3 +394,15 @@ describe("Session's network-diagram numbers", () => {
     expect(new Session({ ...settings, hidden: 65 }).snapshot(false).units).toBeUndefined();
   });
 });
+
+describe("Session's model file", () => {
+  it("names the features and the classes, as train --save does", () => {
+    const model = JSON.parse(new Session(settings).modelText());
+    expect(model.features).toEqual(["x1", "x2"]);
+    expect(model.classes).toEqual([0, 1]);
+    const three = JSON.parse(
+      new Session({ ...settings, dataset: "spirals", classes: 3 }).modelText(),
+    );
+    expect(three.classes).toEqual([0, 1, 2]);
+  });
+});
