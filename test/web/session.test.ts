@@ -10,7 +10,7 @@ import { initParams } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
 import { DivergenceError, train, Trainer } from "../../src/train/index.js";
 import { makeDataset } from "../../src/data/toy.js";
-import { MAX_EPOCHS, Session } from "../../web/src/lib/session.js";
+import { HISTOGRAM_ROWS, MAX_EPOCHS, Session, suggestClasses } from "../../web/src/lib/session.js";
 import { handgrad } from "../cli/run.js";
 import { consistent, DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
 
@@ -308,5 +308,102 @@ describe("Session", () => {
     expect(report.passed).toBe(true);
     expect(report.rows.map((r) => r.name)).toEqual(["W1", "b1", "W2", "b2"]);
     expect(report.rows.every((r) => r.relError <= report.threshold && r.checked > 0)).toBe(true);
+  });
+});
+
+describe("Session's step figures, histograms and K hint", () => {
+  it("report each step's batch loss and place in the epoch, as the Trainer's onStep gives them", () => {
+    const session = new Session({ ...settings, samples: 100, batchSize: 16 }); // 70 training rows
+    expect(session.snapshot(false).lastStep).toBeUndefined();
+    const seen: number[] = [];
+    for (let i = 1; i <= 5; i++) {
+      session.step();
+      const step = session.snapshot(false).lastStep!;
+      expect(step.stepInEpoch).toBe(i);
+      expect(step.stepsPerEpoch).toBe(5);
+      expect(step.epoch).toBe(1);
+      expect(step.batchRows).toBe(i < 5 ? 16 : 70 - 64);
+      seen.push(step.batchLoss);
+    }
+    // The same batch losses as a Trainer of the same run reports.
+    const twin = new Session({ ...settings, samples: 100, batchSize: 16 });
+    const losses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      twin.step();
+      losses.push(twin.snapshot(false).lastStep!.batchLoss);
+    }
+    expect(losses).toEqual(seen);
+    session.step();
+    expect(session.snapshot(false).lastStep).toMatchObject({ epoch: 2, stepInEpoch: 1 });
+    session.reset();
+    expect(session.snapshot(false).lastStep).toBeUndefined();
+  });
+
+  it("count at most HISTOGRAM_ROWS training rows in the histograms", () => {
+    for (const samples of [200, 5000]) {
+      const h = new Session({ ...settings, samples }).snapshot(false).histograms;
+      const rows = Math.min(HISTOGRAM_ROWS, h.trainRows);
+      expect(h.rows).toBe(rows);
+      expect(h.counts.subarray(0, h.bins).reduce((a, b) => a + b, 0)).toBe(rows);
+    }
+  });
+
+  it("suggest the K a refused CSV's labels need, and nothing when no K would do", () => {
+    const csv = "a,b,label\n0,1,0\n1,0,2\n2,2,1\n";
+    expect(suggestClasses("c.csv", csv, 2)).toBe(3);
+    expect(suggestClasses("c.csv", csv, 3)).toBeUndefined();
+    expect(suggestClasses("c.csv", "a,label\n0,0\n1,0.5\n", 2)).toBeUndefined();
+    expect(suggestClasses("c.csv", "a,label\n0,0\n1,9\n", 2)).toBeUndefined(); // above K = 8
+  });
+});
+
+describe("Session's network-diagram numbers", () => {
+  it("inspect: backprop's ∂L/∂θ agrees with the central difference, for every parameter", () => {
+    const session = new Session({ ...settings, hidden: 3, l2: 0.01 });
+    runSteps(session, 20, 20);
+    for (const param of ["W1", "b1", "W2", "b2"] as const) {
+      const r = session.inspect(param, 1 % session.params[param].data.length);
+      expect(r.value).toBe(session.params[param].data[1 % session.params[param].data.length]);
+      expect(Math.abs(r.gradient - r.estimate)).toBeLessThanOrEqual(
+        1e-6 * (Math.abs(r.gradient) + Math.abs(r.estimate)) + 1e-12,
+      );
+      expect(r.steps).toBe(20);
+    }
+    expect(() => session.inspect("W1", 99)).toThrow(/W1 has no entry 99/);
+  });
+
+  it("setWeight: training goes on from the set value, as a Trainer resumed from that state", () => {
+    const session = new Session({ ...settings, hidden: 3 });
+    runSteps(session, 10, 10);
+    session.setWeight("W2", 2, 1.5);
+    expect(session.params.W2.data[2]).toBe(1.5);
+    expect(session.steps).toBe(10);
+    session.step();
+    expect(session.steps).toBe(11);
+    expect(session.params.W2.data[2]).not.toBe(1.5);
+    // Before the first step, the starting weights change.
+    const fresh = new Session({ ...settings, hidden: 3 });
+    fresh.setWeight("b1", 0, -2);
+    expect(fresh.params.b1.data[0]).toBe(-2);
+    expect(() => fresh.setWeight("b1", 0, NaN)).toThrow(/finite number/);
+  });
+
+  it("maps each hidden unit over the plot for 2-D data up to 64 units", () => {
+    const units = new Session({ ...settings, hidden: 5 }).snapshot(false).units!;
+    expect(units.values).toHaveLength(5 * units.R * units.R);
+    for (const v of units.values) expect(Math.abs(v)).toBeLessThanOrEqual(1); // tanh
+    expect(new Session({ ...settings, hidden: 65 }).snapshot(false).units).toBeUndefined();
+  });
+});
+
+describe("Session's model file", () => {
+  it("names the features and the classes, as train --save does", () => {
+    const model = JSON.parse(new Session(settings).modelText());
+    expect(model.features).toEqual(["x1", "x2"]);
+    expect(model.classes).toEqual([0, 1]);
+    const three = JSON.parse(
+      new Session({ ...settings, dataset: "spirals", classes: 3 }).modelText(),
+    );
+    expect(three.classes).toEqual([0, 1, 2]);
   });
 });

@@ -14,6 +14,7 @@ import {
   MULTICLASS_SETS,
   optimizerOptions,
   parseTrainingText,
+  readLink,
   trainingProblems,
   usedTrainingKeys,
   type Settings,
@@ -257,5 +258,34 @@ describe("numbers in links and controls", () => {
     expect(decodeSettings("lr=0x10").learningRate).toBe(DEFAULT_SETTINGS.learningRate);
     expect(parseTrainingText("warmup", "1e1")).toEqual({ value: 10 });
     expect(decodeSettings("clip-norm=2.5e0").clipNorm).toBe(2.5);
+  });
+});
+
+describe("a link's refused values", () => {
+  it("are none for every link the page writes", () => {
+    fc.assert(
+      fc.property(settingsArbitrary, (s) => {
+        expect(readLink(encodeSettings(s)).refused).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("name each value that did not become its setting, why, and what is used instead", () => {
+    const { settings, refused } = readLink(
+      "data=csv&h=abc&lr=50&k=3&b=2.5&act=gelu&momentum=0.5&beta1=1&optimizer=adam&foo=1",
+    );
+    expect(settings.hidden).toBe(DEFAULT_SETTINGS.hidden);
+    expect(refused).toEqual([
+      "data=csv: a link cannot carry a CSV file (load it again with “Choose a CSV file”); using moons",
+      'h=abc: "abc" is not a number; using 16',
+      "lr=50: outside 0.0001 to 10; using 10",
+      "k=3: moons has two classes; using 2",
+      "b=2.5: not a whole number; using 3",
+      "act=gelu: not one of relu, leaky-relu, tanh, sigmoid; using tanh",
+      "momentum=0.5: not used with optimizer adam and schedule constant; using 0.9",
+      "beta1=1: beta1 must be a number in [0, 1), got 1; using 0.9",
+      "foo=1: not a setting; ignored",
+    ]);
   });
 });

@@ -7,10 +7,12 @@ import type {
   Command,
   GradcheckRow,
   HistoryPoint,
+  Numbered,
   PointsMessage,
   Reply,
   SnapshotMessage,
 } from "./lib/protocol.js";
+import { classColour } from "./lib/colour.js";
 import { DEFAULT_NOISE, type ToyName } from "../../src/data/index.js";
 import { naiveBce, stableBce } from "./lib/numerics.js";
 import {
@@ -20,6 +22,8 @@ import {
   encodeSettings,
   MULTICLASS_SETS,
   parseTrainingText,
+  queryKey,
+  readLink,
   TRAINING_KEYS,
   trainingProblems,
   usedTrainingKeys,
@@ -27,7 +31,8 @@ import {
   type TrainingKey,
 } from "./lib/settings.js";
 import type { OptimizerName, ScheduleName } from "../../src/train/index.js";
-import { BoundaryView, drawCurves, drawHistograms, drawWeights } from "./views.js";
+import { BoundaryView, drawCurves, drawHistograms, drawWeights, fitCanvas } from "./views.js";
+import { edgeName, NetworkDiagram, type Selection } from "./diagram.js";
 
 interface PlaygroundStats {
   /** Animation frames rendered. */
@@ -39,13 +44,22 @@ interface PlaygroundStats {
   boundaryDraws: number;
   /** Milliseconds spent drawing, over all frames. */
   renderMs: number;
+  /** The epoch and the step within it of the latest snapshot (0 before the first step). */
+  stepInEpoch: number;
 }
 declare global {
   interface Window {
     __playgroundStats: PlaygroundStats;
   }
 }
-const stats: PlaygroundStats = { frames: 0, steps: 0, snapshots: 0, boundaryDraws: 0, renderMs: 0 };
+const stats: PlaygroundStats = {
+  frames: 0,
+  steps: 0,
+  snapshots: 0,
+  boundaryDraws: 0,
+  renderMs: 0,
+  stepInEpoch: 0,
+};
 /** The curves, weights and histograms are redrawn at most this often (ms); the boundary every frame. */
 const VIEWS_INTERVAL_MS = 100;
 let viewsDrawnAt = -Infinity;
@@ -113,7 +127,9 @@ const shown = (id: string, value: number, rounded: string): void => {
   }
 };
 
-let settings: Settings = decodeSettings(location.search);
+const link = readLink(location.search);
+let settings: Settings = link.settings;
+showRefused(link.refused);
 /** The user's CSV and its classes K (the Classes input; the URL's settings keep the toy data set's). */
 let csv: { name: string; text: string; classes: number } | undefined;
 let points: PointsMessage | undefined;
@@ -123,10 +139,45 @@ let records: HistoryPoint[] = [];
 const boundary = new BoundaryView(byId<HTMLCanvasElement>("boundary"));
 
 const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-const send = (command: Command): void => worker.postMessage(command);
+/** The last command's number, and that of the last one that started or stopped the run. */
+let seq = 0;
+let runSeq = 0;
+const send = (command: Command): void => {
+  seq++;
+  if (command.type !== "speed" && command.type !== "export-model" && command.type !== "export-data")
+    runSeq = seq;
+  worker.postMessage({ ...command, seq } satisfies Numbered);
+};
 
-function setState(state: "idle" | "training" | "paused"): void {
+type RunState = "idle" | "training" | "paused";
+const STATE_TEXT: Record<RunState, string> = {
+  idle: "Idle: at step 0",
+  training: "Training…",
+  paused: "Paused",
+};
+/** The run's state: body[data-state], Play and Pause's aria-pressed, and the state's words. */
+function setState(state: RunState): void {
   document.body.dataset["state"] = state;
+  byId("play").setAttribute("aria-pressed", String(state === "training"));
+  byId("pause").setAttribute("aria-pressed", String(state === "paused"));
+  text("run-state", state === "paused" ? `Paused at step ${stats.steps}` : STATE_TEXT[state]);
+}
+
+/** A link's refused values, listed above the page (none: the notice is hidden). */
+function showRefused(refused: readonly string[]): void {
+  const notice = byId("link-notice");
+  notice.hidden = refused.length === 0;
+  if (refused.length === 0) return;
+  const list = document.createElement("ul");
+  for (const line of refused) {
+    const item = document.createElement("li");
+    item.textContent = line;
+    list.append(item);
+  }
+  notice.replaceChildren(
+    `This link asked for ${refused.length === 1 ? "a value" : "values"} the page cannot use:`,
+    list,
+  );
 }
 
 /** The controls show the settings. */
@@ -215,10 +266,10 @@ function readSettings(): ReturnType<typeof readTraining> {
   const set = (key: string, value: string): void => {
     if (value.trim() !== "") query.set(key, value);
   };
-  set("data", controls.dataset.value);
+  if (controls.dataset.value !== CSV_OPTION) set("data", controls.dataset.value);
   set("noise", controls.noise.value);
   set("n", controls.samples.value);
-  set("k", controls.classes.value);
+  if (!csv) set("k", controls.classes.value);
   set("test", controls.testFraction.value);
   set("h", controls.hidden.value);
   set("act", controls.activation.value);
@@ -234,14 +285,93 @@ function applySettings(next: Settings): void {
   showProblems({});
   text("settings-error", "");
   showSettings(settings);
-  const query = encodeSettings(settings);
-  window.history.replaceState(null, "", `?${query}`);
-  byId<HTMLAnchorElement>("share-link").href = `?${query}`;
-  text("train-error", "");
+  model = undefined;
+  showSource();
+  clearResults();
   setState("idle");
   showLossLabels(settings);
-  if (csv) controls.classes.value = String(csv.classes);
   send({ type: "configure", settings, ...(csv ? { csv } : {}) });
+}
+
+/** The value of the data-set selector's option for a loaded CSV. */
+const CSV_OPTION = "csv";
+
+/**
+ * What is loaded, everywhere it shows: the data-set selector (an option naming the CSV), the
+ * noise and samples sliders (not a CSV's), Classes K (the CSV's; fixed at 2 for the data sets
+ * with two), the URL and "Link to this run", and what the link cannot carry.
+ */
+function showSource(): void {
+  let option = controls.dataset.querySelector<HTMLOptionElement>(`option[value="${CSV_OPTION}"]`);
+  if (csv) {
+    if (!option) {
+      option = document.createElement("option");
+      option.value = CSV_OPTION;
+      controls.dataset.append(option);
+    }
+    option.textContent = `CSV: ${csv.name}`;
+    controls.dataset.value = CSV_OPTION;
+    controls.classes.value = String(csv.classes);
+    text("noise-value", "— (not a CSV's)");
+    text("samples-value", points ? `${points.y.length} (the CSV's rows)` : "the CSV's rows");
+  } else {
+    option?.remove();
+    controls.dataset.value = settings.dataset;
+    text("noise-value", String(settings.noise));
+    text("samples-value", String(settings.samples));
+  }
+  controls.noise.disabled = csv !== undefined;
+  controls.samples.disabled = csv !== undefined;
+  const twoClasses = !MULTICLASS_SETS.includes(settings.dataset);
+  controls.classes.disabled = twoClasses && !csv && !lastCsv;
+  text(
+    "classes-help",
+    csv
+      ? `The CSV's labels are read as 0..${csv.classes - 1}; K ≥ 3 trains a softmax head.`
+      : twoClasses && !lastCsv
+        ? `${settings.dataset} has two classes (a sigmoid head). Spirals, blobs or a CSV take K ≥ 3.`
+        : "K ≥ 3 (spirals, blobs, or a CSV) trains a softmax head.",
+  );
+  writeLink();
+}
+
+/** The URL and "Link to this run": the settings, with what is loaded (a CSV, a model) named. */
+function writeLink(): void {
+  const query = new URLSearchParams(encodeSettings(settings));
+  if (csv) {
+    query.set(queryKey("dataset"), CSV_OPTION);
+    query.delete(queryKey("noise"));
+    query.delete(queryKey("samples"));
+    query.set(queryKey("classes"), String(csv.classes));
+  }
+  const href = `?${query.toString()}`;
+  if (location.search !== href) window.history.replaceState(null, "", href);
+  byId<HTMLAnchorElement>("share-link").href = href;
+  const scope = [
+    csv && `The link holds the settings, not ${csv.name}: whoever opens it loads the file again.`,
+    model &&
+      `It starts from the seed's weights, not from the imported model ${model} (export the model to share it).`,
+  ].filter(Boolean);
+  byId("link-scope").hidden = scope.length === 0;
+  text("link-scope", scope.join(" "));
+}
+
+/** The results of an earlier model or data: the gradient check, and every error shown. */
+function clearResults(): void {
+  const result = byId("gradcheck-result");
+  result.replaceChildren();
+  result.removeAttribute("data-status");
+  for (const id of ["csv-error", "model-error", "train-error", "settings-error"]) {
+    byId(id).replaceChildren();
+  }
+  byId("train-error").classList.remove("divergence");
+  delete document.body.dataset["diverged"];
+  // The diagram's selection was of the earlier network.
+  selection = undefined;
+  diagram.mark(undefined);
+  const detail = byId("diagram-detail");
+  detail.replaceChildren();
+  delete detail.dataset["selected"];
 }
 
 /** What the loss display includes (the L2 penalty), and whether η_t is shown. */
@@ -269,6 +399,7 @@ for (const [key, element] of [...Object.entries(controls), ...Object.entries(tra
 ][]) {
   element.addEventListener("change", () => {
     if (key === "dataset") {
+      if (controls.dataset.value === CSV_OPTION) return; // the CSV loaded, chosen again
       csv = undefined; // choosing a toy data set leaves the CSV
       lastCsv = undefined;
       byId<HTMLInputElement>("csv-file").value = "";
@@ -282,6 +413,7 @@ for (const [key, element] of [...Object.entries(controls), ...Object.entries(tra
       return;
     }
     if (key === "classes" && !MULTICLASS_SETS.includes(settings.dataset)) return; // for a CSV to come
+    showRefused([]); // the page's own settings from now on
     if (key === "optimizer" || key === "schedule") showTrainingFields();
     applyControls();
   });
@@ -295,6 +427,22 @@ for (const [id, output] of [
     text(output, (event.target as HTMLInputElement).value);
   });
 }
+
+/** The speed control's steps per second, slowest first (Infinity: full speed). */
+const SPEEDS = [1, 2, 5, 10, 30, 100, 300, 1000, Infinity];
+const speedInput = byId<HTMLInputElement>("speed");
+speedInput.max = String(SPEEDS.length - 1);
+function sendSpeed(): void {
+  const stepsPerSecond = SPEEDS[Number(speedInput.value)] ?? Infinity;
+  const words =
+    stepsPerSecond === Infinity
+      ? "full speed"
+      : `${stepsPerSecond} step${stepsPerSecond === 1 ? "" : "s"} per second`;
+  text("speed-value", words);
+  speedInput.setAttribute("aria-valuetext", words);
+  send({ type: "speed", stepsPerSecond });
+}
+speedInput.addEventListener("input", sendSpeed);
 
 byId("play").addEventListener("click", () => {
   setState("training");
@@ -311,15 +459,24 @@ byId("step").addEventListener("click", () => {
 });
 byId("reset").addEventListener("click", () => {
   setState("idle");
-  text("train-error", "");
+  clearResults();
   send({ type: "reset" });
 });
 
+/**
+ * The chosen file's name and text; the input is emptied after, so that choosing the same file
+ * again (after editing it, say) is a change too.
+ */
 async function fileText(
   input: HTMLInputElement,
 ): Promise<{ name: string; text: string } | undefined> {
   const file = input.files?.[0];
-  return file ? { name: file.name, text: await file.text() } : undefined;
+  if (!file) return undefined;
+  try {
+    return { name: file.name, text: await file.text() };
+  } finally {
+    input.value = "";
+  }
 }
 
 byId<HTMLInputElement>("csv-file").addEventListener("change", async (event) => {
@@ -328,15 +485,26 @@ byId<HTMLInputElement>("csv-file").addEventListener("change", async (event) => {
   lastCsv = loaded;
   loadCsv(loaded);
 });
+/** The imported model's file name, while training starts from it. */
+let model: string | undefined;
 /** The CSV being loaded, and the last one chosen (loaded or refused). */
 let pendingCsv: { name: string; text: string; classes: number } | undefined;
 let lastCsv: { name: string; text: string } | undefined;
 
+/**
+ * A load stops the run: "paused" until the worker's snapshot says where the run is (step 0 of
+ * the new data or model; where it was, after a refused file).
+ */
+function stopShowing(): void {
+  if (document.body.dataset["state"] === "training") setState("paused");
+}
+
 /** Asks the worker to load the CSV with the classes of the Classes input. */
 function loadCsv(file: { name: string; text: string }): void {
-  text("csv-error", "");
+  byId("csv-error").replaceChildren();
   text("settings-error", "");
-  setState("idle");
+  showSource(); // Classes K is the CSV's to set now
+  stopShowing();
   pendingCsv = { ...file, classes: csvClasses() };
   send({ type: "load-csv", ...pendingCsv });
 }
@@ -349,8 +517,8 @@ function csvClasses(): number {
 byId<HTMLInputElement>("model-file").addEventListener("change", async (event) => {
   const loaded = await fileText(event.target as HTMLInputElement);
   if (!loaded) return;
-  text("model-error", "");
-  setState("idle");
+  byId("model-error").replaceChildren();
+  stopShowing();
   send({ type: "load-model", ...loaded });
 });
 
@@ -377,7 +545,7 @@ function showGradcheck(reply: Extract<Reply, { type: "gradcheck" }>): void {
   const result = byId("gradcheck-result");
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();
-  for (const title of ["parameter", "rel. error", "max entry", "kinks", "checked"]) {
+  for (const title of ["parameter", "rel. error", "worst entry", "kinks", "checked"]) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = title;
@@ -401,12 +569,28 @@ function showGradcheck(reply: Extract<Reply, { type: "gradcheck" }>): void {
   }
   const verdict = document.createElement("p");
   verdict.className = "verdict";
-  verdict.textContent =
-    `${reply.passed ? "Pass" : "Fail"}: every relative error ≤ ${reply.threshold} ` +
-    `(central differences on ${reply.examples} training rows)`;
-  if (!reply.passed)
-    verdict.textContent = `Fail: some relative error > ${reply.threshold} or a parameter had only kinks`;
-  result.replaceChildren(verdict, table);
+  const worst = Math.max(...reply.rows.map((r) => r.relError));
+  const over = reply.rows.filter((r) => !(r.relError <= reply.threshold)).map((r) => r.name);
+  const unchecked = reply.rows.filter((r) => r.checked === 0 && r.total > 0).map((r) => r.name);
+  verdict.textContent = reply.passed
+    ? `Pass: each parameter's rel. error is ≤ ${reply.threshold} (the largest, ` +
+      `${worst.toExponential(2)}), from central differences on ${reply.examples} training rows at step ${stats.steps}.`
+    : `Fail: ${[
+        over.length > 0 && `rel. error above ${reply.threshold} for ${over.join(", ")}`,
+        unchecked.length > 0 && `only kinks for ${unchecked.join(", ")}`,
+      ]
+        .filter(Boolean)
+        .join(
+          "; ",
+        )} (central differences on ${reply.examples} training rows at step ${stats.steps}).`;
+  const note = document.createElement("p");
+  note.className = "note";
+  note.textContent =
+    "rel. error = ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) over a parameter's checked entries (g: backprop's " +
+    "gradient, ĝ: the central difference); the verdict tests this column. “Worst entry” is " +
+    "the largest |g − ĝ| / (|g| + |ĝ|) of one entry: not tested, since an entry whose " +
+    "gradient is near 0 has a large relative error from rounding alone.";
+  result.replaceChildren(verdict, table, note);
   result.dataset["status"] = reply.passed ? "pass" : "fail";
 }
 
@@ -414,10 +598,11 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
   switch (reply.type) {
     case "points":
       points = reply;
-      if (pendingCsv && reply.source === pendingCsv.name) {
+      if (pendingCsv && reply.source === pendingCsv.name && reply.model === undefined) {
         csv = pendingCsv;
         pendingCsv = undefined;
       }
+      clearResults();
       showPoints(reply);
       return;
     case "snapshot":
@@ -430,18 +615,28 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
     case "error":
       if (reply.where === "csv") {
         pendingCsv = undefined;
-        text("csv-error", reply.message);
+        showCsvError(reply.message, reply.suggestedClasses);
       } else if (reply.where === "model") {
         text("model-error", reply.message);
       } else if (reply.where === "settings") {
         text("settings-error", reply.message);
+      } else if (reply.where === "diagram") {
+        const error = document.getElementById("diagram-error");
+        if (error) error.textContent = reply.message;
       } else if (reply.where === "gradcheck") {
         const result = byId("gradcheck-result");
         result.dataset["status"] = "fail";
         result.textContent = reply.message;
       } else {
-        text("train-error", reply.message);
-        setState("paused");
+        const error = byId("train-error");
+        error.classList.toggle("divergence", reply.divergence === true);
+        if (reply.divergence) {
+          document.body.dataset["diverged"] = "true";
+          error.textContent = `⚠ Training diverged and was stopped. ${reply.message}`;
+        } else {
+          error.textContent = reply.message;
+        }
+        // The snapshot the worker sends after it says the run stopped (see render).
       }
       return;
     case "model-text":
@@ -453,8 +648,49 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
     case "gradcheck":
       showGradcheck(reply);
       return;
+    case "inspect":
+      showInspected(reply);
+      return;
   }
 });
+
+/** The CSV's refusal, with a button that reads it again with the classes its labels need. */
+function showCsvError(message: string, suggested: number | undefined): void {
+  const error = byId("csv-error");
+  error.replaceChildren(message);
+  if (suggested === undefined || !lastCsv) return;
+  const file = lastCsv;
+  const hint = document.createElement("p");
+  hint.append(`Its labels go up to ${suggested - 1}: set Classes K to ${suggested}. `);
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = "use-suggested-classes";
+  button.textContent = `Read it with K = ${suggested}`;
+  button.addEventListener("click", () => {
+    controls.classes.value = String(suggested);
+    loadCsv(file);
+  });
+  hint.append(button);
+  error.append(hint);
+  showSource();
+}
+
+/** One legend entry per class: its colour and its label. */
+function showLegend(classes: number): void {
+  const legend = byId("boundary-legend");
+  if (legend.childElementCount === classes) return;
+  legend.replaceChildren(
+    ...Array.from({ length: classes }, (_, k) => {
+      const item = document.createElement("li");
+      const dot = document.createElement("span");
+      dot.className = "dot";
+      const [r, g, b] = classColour(k);
+      dot.style.background = `rgb(${r} ${g} ${b})`;
+      item.append(dot, `class ${k}`);
+      return item;
+    }),
+  );
+}
 
 function showPoints(p: PointsMessage): void {
   const note = byId("boundary-note");
@@ -475,11 +711,25 @@ function showPoints(p: PointsMessage): void {
       `${p.D} features, ${p.classes} classes; training on ${p.backend === "webassembly" ? "WebAssembly SIMD" : "JavaScript (WebAssembly unavailable)"}`,
   );
   document.body.dataset["backend"] = p.backend;
-  if (String(p.hidden) !== controls.hidden.value || p.activation !== controls.activation.value) {
-    // An imported model sets the network.
-    controls.hidden.value = String(p.hidden);
-    controls.activation.value = p.activation;
+  showLegend(Math.max(2, p.classes));
+  if (p.model !== undefined) {
+    // An imported model sets the network: the controls, the settings and the link say so.
+    model = p.model;
+    settings = {
+      ...settings,
+      hidden: clampSetting("hidden", p.hidden) ?? settings.hidden,
+      activation: p.activation as Settings["activation"],
+    };
+    showSettings(settings);
+    text(
+      "model-source",
+      `Training from ${p.model}: H = ${p.hidden}, ${p.activation}, ${p.classes} classes.`,
+    );
+  } else {
+    model = undefined;
+    text("model-source", "");
   }
+  showSource();
 }
 
 /** Draws the latest snapshot, once per frame at most. */
@@ -491,8 +741,21 @@ function render(now: number): void {
     viewsDirty = true;
     const s = latest;
     stats.steps = s.steps;
+    stats.stepInEpoch = s.lastStep?.stepInEpoch ?? 0;
     text("epoch", String(s.epoch));
     text("steps", String(s.steps));
+    const step = s.lastStep;
+    text(
+      "epoch-step",
+      step
+        ? `step ${step.stepInEpoch} of ${step.stepsPerEpoch} in epoch ${step.epoch}`
+        : s.steps === 0
+          ? "— (no step yet)"
+          : "—",
+    );
+    if (step)
+      shown("batch-loss", step.batchLoss, `${step.batchLoss.toFixed(4)} (${step.batchRows} rows)`);
+    else shown("batch-loss", NaN, "—");
     const last = records[records.length - 1];
     if (last) {
       text("train-accuracy", last.accuracy.toFixed(3));
@@ -504,7 +767,13 @@ function render(now: number): void {
     if (s.learningRate === undefined) shown("current-lr", NaN, "— (no step yet)");
     else shown("current-lr", s.learningRate, s.learningRate.toPrecision(4));
     text("run-status", s.complete ? `Run complete: ${s.epoch} epochs.` : "");
-    if (!s.running && document.body.dataset["state"] === "training") setState("paused");
+    // The worker's state after the last command that starts, stops or replaces the run (a
+    // snapshot made before it, still on its way, says nothing about it).
+    if (s.seq >= runSeq) {
+      const truth: RunState = s.running ? "training" : s.steps === 0 ? "idle" : "paused";
+      if (document.body.dataset["state"] !== truth) setState(truth);
+      else if (truth === "paused") text("run-state", `Paused at step ${s.steps}`);
+    }
     if (s.grid && points?.D === 2) {
       boundary.draw(s.grid.R, s.grid.rgba, points);
       stats.boundaryDraws++;
@@ -513,32 +782,205 @@ function render(now: number): void {
   if (viewsDirty && latest && now - viewsDrawnAt >= VIEWS_INTERVAL_MS) {
     viewsDirty = false;
     viewsDrawnAt = now;
-    const s = latest;
-    drawCurves(
-      byId("loss-curve"),
-      records,
-      (h) => h.loss,
-      (h) => h.testLoss,
-    );
-    drawCurves(
-      byId("accuracy-curve"),
-      records,
-      (h) => h.accuracy,
-      (h) => h.testAccuracy,
-      [0, 1],
-    );
-    drawWeights(byId("weights"), s.params);
-    drawHistograms(byId("histograms"), s.histograms);
-    const dead = s.histograms.dead.reduce((n, d) => n + d, 0);
-    const saturated = s.histograms.saturated.reduce((n, d) => n + d, 0);
-    text(
-      "unit-flags",
-      `${s.params.H} units: ${dead} dead (never active, red), ${saturated} saturated (amber). ` +
-        `Shared range [${s.histograms.lo.toPrecision(3)}, ${s.histograms.hi.toPrecision(3)}].`,
-    );
+    drawViews(latest);
   }
   stats.renderMs += performance.now() - started;
   requestAnimationFrame(render);
+}
+
+/** The curves, weights and histograms, and the text alternative of every plot. */
+function drawViews(s: SnapshotMessage): void {
+  drawCurves(
+    byId("loss-curve"),
+    records,
+    (h) => h.loss,
+    (h) => h.testLoss,
+    { title: "Loss (log scale)", yTitle: "cross-entropy", log: true },
+  );
+  drawCurves(
+    byId("accuracy-curve"),
+    records,
+    (h) => h.accuracy,
+    (h) => h.testAccuracy,
+    { title: "Accuracy", yTitle: "accuracy", range: [0, 1] },
+  );
+  drawWeights(byId("weights"), s.params);
+  diagram.update(s);
+  showSelection(s);
+  drawHistograms(byId("histograms"), s.histograms);
+  const dead = s.histograms.dead.reduce((n, d) => n + d, 0);
+  const saturated = s.histograms.saturated.reduce((n, d) => n + d, 0);
+  const rows =
+    s.histograms.rows < s.histograms.trainRows
+      ? `${s.histograms.rows} of the ${s.histograms.trainRows} training rows`
+      : `the ${s.histograms.rows} training rows`;
+  text(
+    "unit-flags",
+    `${s.params.H} units, over ${rows}: ${dead} dead (never active, red), ${saturated} saturated (amber). ` +
+      `Shared range [${s.histograms.lo.toPrecision(3)}, ${s.histograms.hi.toPrecision(3)}].`,
+  );
+  const last = records[records.length - 1];
+  if (last) {
+    const best = records.reduce(
+      (b, h) => (Number.isFinite(h.testLoss) && h.testLoss < b.testLoss ? h : b),
+      last,
+    );
+    text(
+      "loss-summary",
+      `Loss at epoch ${last.epoch}: train ${last.loss.toPrecision(4)}, test ${last.testLoss.toPrecision(4)}; ` +
+        `lowest test loss ${best.testLoss.toPrecision(4)} at epoch ${best.epoch}.`,
+    );
+    text(
+      "accuracy-summary",
+      `Accuracy at epoch ${last.epoch}: train ${last.accuracy.toFixed(3)}, test ${last.testAccuracy.toFixed(3)}.`,
+    );
+  }
+  const maxAbs = (a: Float64Array): string =>
+    a.reduce((m, v) => Math.max(m, Math.abs(v)), 0).toPrecision(3);
+  const { D, H, K } = s.params;
+  text(
+    "weights-summary",
+    `W1 is ${D}×${H} (largest |w| ${maxAbs(s.params.W1)}); W2 is ${H}×${K} (largest |w| ${maxAbs(s.params.W2)}).`,
+  );
+  text("boundary-summary", boundarySummary(s));
+}
+
+/** The network diagram, what is selected in it, and when its numbers were last asked for. */
+const diagram = new NetworkDiagram(byId("diagram"), (next) => {
+  const same =
+    selection?.kind === next.kind &&
+    (next.kind === "unit"
+      ? selection.kind === "unit" && selection.unit === next.unit
+      : selection.kind === "edge" &&
+        selection.param === next.param &&
+        selection.index === next.index);
+  if (same) return;
+  selection = next;
+  inspectedAt = -1;
+  diagram.mark(selection);
+  if (latest) showSelection(latest);
+});
+let selection: Selection | undefined;
+/** The step at which the selected edge's numbers were asked for (-1: not yet). */
+let inspectedAt = -1;
+
+/**
+ * The selection's details: for an edge, its weight (the numbers come from the worker, asked
+ * for again when the run has moved) and a field to set it; for a unit, its state and histogram.
+ */
+function showSelection(s: SnapshotMessage): void {
+  const detail = byId("diagram-detail");
+  if (!selection) return;
+  const p = s.params;
+  if (selection.kind === "edge") {
+    const { param, index } = selection;
+    const name = `${param} ${edgeName(param, index, p)}`;
+    if (detail.dataset["selected"] !== `${param}:${index}`) {
+      detail.dataset["selected"] = `${param}:${index}`;
+      const heading = document.createElement("p");
+      heading.id = "edge-numbers";
+      const form = document.createElement("form");
+      form.className = "set-weight";
+      form.innerHTML =
+        '<label for="weight-value">Set w to</label> <input id="weight-value" type="number" step="any" /> ' +
+        '<button id="set-weight" type="submit">Set w</button> <span id="diagram-error" class="error" role="alert"></span>';
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const input = byId<HTMLInputElement>("weight-value");
+        const value = input.value.trim() === "" ? NaN : Number(input.value);
+        if (!Number.isFinite(value)) {
+          text("diagram-error", "enter a number");
+          return;
+        }
+        text("diagram-error", "");
+        if (selection?.kind === "edge") {
+          inspectedAt = -1;
+          send({ type: "set-weight", param: selection.param, index: selection.index, value });
+        }
+      });
+      detail.replaceChildren(heading, form);
+      text("edge-numbers", `${name}: w = ${p[param][index]!.toPrecision(6)}`);
+    }
+    if (inspectedAt !== s.steps) {
+      inspectedAt = s.steps;
+      send({ type: "inspect", param, index });
+    }
+    return;
+  }
+  const j = selection.unit;
+  const h = s.histograms;
+  const state = h.dead[j]
+    ? "dead: f′(z1) = 0 on every row, so no gradient reaches its weights"
+    : h.saturated[j]
+      ? "saturated: f′(z1) near 0 on most rows, so it learns slowly"
+      : "active";
+  if (detail.dataset["selected"] !== `unit:${j}`) {
+    detail.dataset["selected"] = `unit:${j}`;
+    const line = document.createElement("p");
+    line.id = "unit-detail";
+    const canvas = document.createElement("canvas");
+    canvas.id = "unit-histogram";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `histogram of unit h${j + 1}'s a = f(z1)`);
+    detail.replaceChildren(line, canvas);
+  }
+  text(
+    "unit-detail",
+    `Hidden unit h${j + 1}: ${state}; b1 = ${p.b1[j]!.toPrecision(4)}. Its a = f(z1) over ` +
+      `${h.rows} training rows, from ${h.lo.toPrecision(3)} to ${h.hi.toPrecision(3)}:`,
+  );
+  const canvas = byId<HTMLCanvasElement>("unit-histogram");
+  const { ctx, width, height } = fitCanvas(canvas);
+  ctx.clearRect(0, 0, width, height);
+  const counts = h.counts.subarray(j * h.bins, (j + 1) * h.bins);
+  const most = Math.max(1, ...counts);
+  ctx.fillStyle = h.dead[j] ? "#b00020" : h.saturated[j] ? "#c77700" : "#1f77b4";
+  const bar = width / h.bins;
+  counts.forEach((c, b) => {
+    const tall = (c / most) * (height - 2);
+    ctx.fillRect(b * bar + 0.5, height - tall, bar - 1, tall);
+  });
+}
+
+/** The selected edge's numbers, when the worker's answer is about it. */
+function showInspected(r: Extract<Reply, { type: "inspect" }>): void {
+  if (selection?.kind !== "edge" || selection.param !== r.param || selection.index !== r.index)
+    return;
+  const p = latest?.params;
+  const name = p ? `${r.param} ${edgeName(r.param as "W1" | "W2", r.index, p)}` : r.param;
+  const gap =
+    Math.abs(r.gradient - r.estimate) / (Math.abs(r.gradient) + Math.abs(r.estimate) || 1);
+  text(
+    "edge-numbers",
+    `${name}: w = ${r.value.toPrecision(6)}; ∂L/∂w = ${r.gradient.toPrecision(6)} by backprop, ` +
+      `${r.estimate.toPrecision(6)} by central differences (ε = 1e-5), relative gap ${gap.toExponential(1)}; ` +
+      `on the first ${r.rows} training rows at step ${r.steps}.`,
+  );
+  const numbers = byId("edge-numbers");
+  numbers.dataset["value"] = String(r.value);
+  numbers.dataset["gradient"] = String(r.gradient);
+  numbers.dataset["estimate"] = String(r.estimate);
+}
+
+/** The boundary in words: the share of the plotted area each class is predicted on. */
+function boundarySummary(s: SnapshotMessage): string {
+  if (!points || points.D !== 2 || !s.grid) return "";
+  const { probabilities, R } = s.grid;
+  const C = probabilities.length / (R * R);
+  const areas = new Array<number>(C).fill(0);
+  for (let i = 0; i < R * R; i++) {
+    let best = 0;
+    for (let k = 1; k < C; k++)
+      if (probabilities[i * C + k]! > probabilities[i * C + best]!) best = k;
+    areas[best]!++;
+  }
+  const shares = areas.map((a, k) => `class ${k} on ${Math.round((100 * a) / (R * R))}%`);
+  const N = points.y.length;
+  const drawn = boundary.drawnOf(points);
+  return (
+    `At step ${s.steps} the network predicts ${shares.join(", ")} of the plotted area. ` +
+    `${drawn < N ? `${drawn} of the ${N} points are drawn (an even sample).` : `All ${N} points are drawn.`}`
+  );
 }
 
 function showNumerics(): void {
@@ -550,6 +992,13 @@ function showNumerics(): void {
 byId("logit").addEventListener("input", showNumerics);
 byId("logit-label").addEventListener("change", showNumerics);
 
+/** A new size (a window resized, a phone turned): every canvas is drawn again at it. */
+new ResizeObserver(() => {
+  if (latest) dirty = true;
+  viewsDrawnAt = -Infinity;
+}).observe(document.querySelector("main")!);
+
 showNumerics();
 applySettings(settings);
+sendSpeed();
 requestAnimationFrame(render);

@@ -1,57 +1,221 @@
-/** Canvas drawings of a snapshot: the boundary with the points, curves, weights, histograms. */
+/**
+ * Canvas drawings of a snapshot: the boundary with the points, the curves, the weights and the
+ * histograms, each with axes, ticks and a title. Every canvas is drawn at the screen's
+ * resolution (backing store = CSS size × devicePixelRatio), in CSS pixels.
+ */
+import { logRange, logTicks, niceTicks, tickLabel } from "./lib/axes.js";
 import { classColour, divergingColour } from "./lib/colour.js";
 import type { HistogramView, HistoryPoint, ParamsView, PointsMessage } from "./lib/protocol.js";
 
-function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+/** At most this many points are drawn (a sample spread evenly over the rows). */
+export const POINTS_CAP = 2500;
+const FONT = "11px system-ui, sans-serif";
+const INK = "#333";
+
+/** A canvas fitted to its CSS size at the screen's resolution, with its context in CSS pixels. */
+export interface Surface {
+  readonly ctx: CanvasRenderingContext2D;
+  /** CSS pixels. */
+  readonly width: number;
+  readonly height: number;
+  /** Backing-store pixels per CSS pixel. */
+  readonly scale: number;
+}
+
+/**
+ * Sets the canvas's backing store to its CSS size × devicePixelRatio (when it changed) and
+ * the context's transform to draw in CSS pixels. A canvas not laid out (hidden) keeps its size.
+ */
+export function fitCanvas(canvas: HTMLCanvasElement): Surface {
   const ctx = canvas.getContext("2d");
   if (!ctx) throw new Error(`no 2-D context for #${canvas.id}`);
-  return ctx;
+  const ratio = window.devicePixelRatio || 1;
+  const rect = canvas.getBoundingClientRect();
+  const [width, height] =
+    rect.width > 0 && rect.height > 0
+      ? [rect.width, rect.height]
+      : [canvas.width / ratio, canvas.height / ratio];
+  const [w, h] = [Math.round(width * ratio), Math.round(height * ratio)];
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  ctx.setTransform(w / width, 0, 0, h / height, 0, 0);
+  return { ctx, width, height, scale: w / width };
 }
 
 const rgb = ([r, g, b]: readonly number[]): string => `rgb(${r} ${g} ${b})`;
 
-/** Draws the R×R heat map scaled to the canvas, then the points (train: circles, test: squares). */
-export class BoundaryView {
-  private readonly ctx: CanvasRenderingContext2D;
-  private readonly image = document.createElement("canvas");
+/** A plot's area inside its canvas (CSS pixels). */
+interface Area {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
 
-  constructor(private readonly canvas: HTMLCanvasElement) {
-    this.ctx = context(canvas);
+function areaOf(s: Surface, margin: { l: number; r: number; t: number; b: number }): Area {
+  return {
+    left: margin.l,
+    top: margin.t,
+    width: Math.max(1, s.width - margin.l - margin.r),
+    height: Math.max(1, s.height - margin.t - margin.b),
+  };
+}
+
+/**
+ * The frame of `area`, the ticks on its left and bottom edges (each at its position from
+ * `x(t)`, `y(t)`), their labels and the axis titles.
+ */
+function drawAxes(
+  ctx: CanvasRenderingContext2D,
+  area: Area,
+  ticks: {
+    readonly x: readonly number[];
+    readonly y: readonly number[];
+    readonly xAt: (t: number) => number;
+    readonly yAt: (t: number) => number;
+    readonly xTitle: string;
+    readonly yTitle: string;
+  },
+): void {
+  const { left, top, width, height } = area;
+  const bottom = top + height;
+  ctx.save();
+  ctx.strokeStyle = "#888";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(left + 0.5, top + 0.5, width - 1, height - 1);
+  ctx.fillStyle = INK;
+  ctx.font = FONT;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  ctx.beginPath();
+  for (const t of ticks.x) {
+    const x = ticks.xAt(t);
+    ctx.moveTo(x, bottom);
+    ctx.lineTo(x, bottom + 4);
+    ctx.fillText(tickLabel(t), x, bottom + 5);
+  }
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const t of ticks.y) {
+    const y = ticks.yAt(t);
+    ctx.moveTo(left, y);
+    ctx.lineTo(left - 4, y);
+    ctx.fillText(tickLabel(t), left - 6, y);
+  }
+  ctx.stroke();
+  ctx.textAlign = "center";
+  ctx.textBaseline = "bottom";
+  ctx.fillText(ticks.xTitle, left + width / 2, area.top + height + 32);
+  ctx.translate(10, top + height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textBaseline = "middle";
+  ctx.fillText(ticks.yTitle, 0, 0);
+  ctx.restore();
+}
+
+/**
+ * The boundary: the R×R heat map scaled into the plot, the points (train: circles, test:
+ * squares; at most POINTS_CAP of them, drawn once into a layer of their own and copied each
+ * frame) and the axes in the data's units.
+ */
+export class BoundaryView {
+  private readonly heat = document.createElement("canvas");
+  private readonly layer = document.createElement("canvas");
+  /** The points and canvas size the layer was drawn for. */
+  private layerFor: { points: PointsMessage; width: number; height: number } | undefined;
+  /** The rows drawn (a sample when there are more than POINTS_CAP). */
+  private sample: Uint32Array = new Uint32Array(0);
+  private sampledFor: PointsMessage | undefined;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {}
+
+  /** How many of the points are drawn (all, or POINTS_CAP of them). */
+  drawnOf(points: PointsMessage): number {
+    return Math.min(points.y.length, POINTS_CAP);
   }
 
   draw(R: number, rgba: Uint8ClampedArray, points: PointsMessage): void {
-    const { width, height } = this.canvas;
-    if (this.image.width !== R) [this.image.width, this.image.height] = [R, R];
-    const small = context(this.image);
+    const surface = fitCanvas(this.canvas);
+    const { ctx } = surface;
+    const area = areaOf(surface, { l: 46, r: 10, t: 8, b: 38 });
+    if (this.heat.width !== R) [this.heat.width, this.heat.height] = [R, R];
+    const small = this.heat.getContext("2d");
+    if (!small) return;
     small.putImageData(new ImageData(new Uint8ClampedArray(rgba), R, R), 0, 0);
-    this.ctx.imageSmoothingEnabled = true;
-    this.ctx.drawImage(this.image, 0, 0, width, height);
+    ctx.clearRect(0, 0, surface.width, surface.height);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(this.heat, area.left, area.top, area.width, area.height);
     const b = points.bounds;
     if (!b) return;
-    const N = points.y.length;
-    for (let i = 0; i < N; i++) {
-      const x = ((points.X[2 * i]! - b.lo1) / (b.hi1 - b.lo1)) * width;
-      const y = ((b.hi2 - points.X[2 * i + 1]!) / (b.hi2 - b.lo2)) * height;
-      this.ctx.fillStyle = rgb(classColour(points.y[i]!));
+    if (
+      this.layerFor?.points !== points ||
+      this.layerFor.width !== this.canvas.width ||
+      this.layerFor.height !== this.canvas.height
+    ) {
+      this.drawPoints(points, surface, area);
+      this.layerFor = { points, width: this.canvas.width, height: this.canvas.height };
+    }
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.layer, 0, 0);
+    ctx.restore();
+    const [x1, x2] = [points.featureNames[0] ?? "x1", points.featureNames[1] ?? "x2"];
+    drawAxes(ctx, area, {
+      x: niceTicks(b.lo1, b.hi1, Math.max(2, Math.floor(area.width / 70))),
+      y: niceTicks(b.lo2, b.hi2, Math.max(2, Math.floor(area.height / 50))),
+      xAt: (t) => area.left + ((t - b.lo1) / (b.hi1 - b.lo1)) * area.width,
+      yAt: (t) => area.top + ((b.hi2 - t) / (b.hi2 - b.lo2)) * area.height,
+      xTitle: x1,
+      yTitle: x2,
+    });
+  }
+
+  /** Draws the sampled points into the layer (the canvas's backing size). */
+  private drawPoints(points: PointsMessage, surface: Surface, area: Area): void {
+    const b = points.bounds!;
+    if (this.sampledFor !== points) {
+      const N = points.y.length;
+      const n = Math.min(N, POINTS_CAP);
+      this.sample = Uint32Array.from({ length: n }, (_, i) => Math.floor((i * N) / n));
+      this.sampledFor = points;
+    }
+    [this.layer.width, this.layer.height] = [this.canvas.width, this.canvas.height];
+    const ctx = this.layer.getContext("2d");
+    if (!ctx) return;
+    ctx.setTransform(surface.scale, 0, 0, surface.scale, 0, 0);
+    ctx.beginPath();
+    ctx.rect(area.left, area.top, area.width, area.height);
+    ctx.clip();
+    const size = this.sample.length > 1000 ? 2 : 3;
+    for (const i of this.sample) {
+      const x = area.left + ((points.X[2 * i]! - b.lo1) / (b.hi1 - b.lo1)) * area.width;
+      const y = area.top + ((b.hi2 - points.X[2 * i + 1]!) / (b.hi2 - b.lo2)) * area.height;
+      ctx.fillStyle = rgb(classColour(points.y[i]!));
       if (points.isTest[i]) {
-        this.ctx.strokeStyle = "#111";
-        this.ctx.lineWidth = 1.5;
-        this.ctx.fillRect(x - 3, y - 3, 6, 6);
-        this.ctx.strokeRect(x - 3, y - 3, 6, 6);
+        ctx.strokeStyle = "#111";
+        ctx.lineWidth = 1.25;
+        ctx.fillRect(x - size, y - size, 2 * size, 2 * size);
+        ctx.strokeRect(x - size, y - size, 2 * size, 2 * size);
       } else {
-        this.ctx.strokeStyle = "#fff";
-        this.ctx.lineWidth = 1;
-        this.ctx.beginPath();
-        this.ctx.arc(x, y, 3, 0, 2 * Math.PI);
-        this.ctx.fill();
-        this.ctx.stroke();
+        ctx.strokeStyle = "#fff";
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        ctx.arc(x, y, size, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.stroke();
       }
     }
   }
+}
 
-  clear(): void {
-    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-  }
+/** How a curve figure is drawn: its title, and whether its y axis is logarithmic. */
+export interface CurveOptions {
+  readonly title: string;
+  readonly yTitle: string;
+  /** A log10 y axis (the values ≤ 0 are left out). */
+  readonly log?: boolean;
+  /** A fixed y range (else the data's). */
+  readonly range?: readonly [number, number];
 }
 
 /** Two curves (train, test) of one figure per epoch, at most one point per pixel column. */
@@ -60,97 +224,162 @@ export function drawCurves(
   history: readonly HistoryPoint[],
   train: (h: HistoryPoint) => number,
   test: (h: HistoryPoint) => number,
-  fixedRange?: [number, number],
+  options: CurveOptions,
 ): void {
-  const ctx = context(canvas);
-  const { width, height } = canvas;
-  const pad = 24;
-  ctx.clearRect(0, 0, width, height);
+  const surface = fitCanvas(canvas);
+  const { ctx } = surface;
+  ctx.clearRect(0, 0, surface.width, surface.height);
+  const area = areaOf(surface, { l: 50, r: 10, t: 20, b: 36 });
+  ctx.fillStyle = INK;
+  ctx.font = `bold ${FONT}`;
+  ctx.textBaseline = "top";
+  ctx.fillText(options.title, area.left, 3);
   if (history.length === 0) return;
-  let [lo, hi] = fixedRange ?? [Infinity, -Infinity];
-  if (!fixedRange) {
+  const usable = (v: number): boolean => Number.isFinite(v) && (!options.log || v > 0);
+  let [lo, hi] = options.range ?? [Infinity, -Infinity];
+  if (!options.range) {
     for (const h of history) {
       for (const v of [train(h), test(h)]) {
-        if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+        if (usable(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
       }
     }
-    lo = Math.min(0, lo);
-    if (!(hi > lo)) hi = lo + 1;
+    if (!Number.isFinite(lo)) [lo, hi] = options.log ? [0.1, 1] : [0, 1];
+    if (!options.log) lo = Math.min(0, lo);
+    if (!(hi > lo)) hi = options.log ? lo * 10 : lo + 1;
+    if (options.log) [lo, hi] = logRange(lo, hi);
   }
+  const f = options.log ? Math.log10 : (v: number) => v;
+  const [flo, fhi] = [f(lo), f(hi)];
   const last = history[history.length - 1]!.epoch || 1;
-  const px = (epoch: number): number => pad + (epoch / last) * (width - pad - 4);
-  const py = (v: number): number => height - pad - ((v - lo) / (hi - lo)) * (height - pad - 6);
-  ctx.strokeStyle = "#999";
-  ctx.lineWidth = 1;
-  ctx.strokeRect(pad, 6, width - pad - 4, height - pad - 6);
-  ctx.fillStyle = "#333";
-  ctx.font = "10px system-ui, sans-serif";
-  ctx.fillText(hi.toPrecision(3), 1, 14);
-  ctx.fillText(lo.toPrecision(3), 1, height - pad);
-  ctx.textAlign = "right";
-  ctx.fillText(`epoch ${last}`, width - 4, height - 6);
-  ctx.textAlign = "left";
-  const stride = Math.max(1, Math.floor(history.length / (width - pad)));
-  for (const [figure, colour] of [
-    [train, "#1f77b4"],
-    [test, "#d4570b"],
+  const px = (epoch: number): number => area.left + (epoch / last) * area.width;
+  const py = (v: number): number =>
+    area.top + area.height - ((f(v) - flo) / (fhi - flo)) * area.height;
+  const yTicks = options.log ? logTicks(lo, hi) : niceTicks(lo, hi, 4);
+  drawAxes(ctx, area, {
+    x: niceTicks(0, last, Math.max(2, Math.floor(area.width / 60))).filter(Number.isInteger),
+    y: yTicks,
+    xAt: px,
+    yAt: py,
+    xTitle: "epoch",
+    yTitle: options.yTitle,
+  });
+  const stride = Math.max(1, Math.floor(history.length / area.width));
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(area.left, area.top, area.width, area.height);
+  ctx.clip();
+  for (const [figure, colour, dash] of [
+    [train, "#1f77b4", []],
+    [test, "#d4570b", [5, 3]],
   ] as const) {
     ctx.strokeStyle = colour;
-    ctx.lineWidth = 1.5;
+    ctx.lineWidth = 1.75;
+    ctx.setLineDash(dash);
     ctx.beginPath();
     let started = false;
     for (const i of sampledIndices(history.length, stride)) {
       const h = history[i]!;
       const v = figure(h);
-      if (!Number.isFinite(v)) continue;
+      if (!usable(v)) continue;
       if (started) ctx.lineTo(px(h.epoch), py(v));
       else ctx.moveTo(px(h.epoch), py(v));
       started = true;
     }
     ctx.stroke();
   }
+  ctx.restore();
 }
 
-/** W1 (D×H) above W2ᵀ (K×H): one cell per weight, hidden unit j in column j. */
+/**
+ * W1 (D×H) above W2ᵀ (K×H): one cell per weight, hidden unit j in column j, each matrix on its
+ * own diverging scale (the colour bar under them gives both).
+ */
 export function drawWeights(canvas: HTMLCanvasElement, p: ParamsView): void {
-  const ctx = context(canvas);
-  const { width, height } = canvas;
+  // As tall as its rows need (cells at most 28 px high), between 120 and 400 px.
+  const cssWidth = canvas.getBoundingClientRect().width;
+  if (cssWidth > 0) {
+    const cell = Math.min(((cssWidth - 50) / p.H) * 1.5, 28);
+    const wanted = Math.round(Math.min(400, Math.max(120, 16 + (p.D + p.K) * cell + 10 + 44)));
+    if (canvas.style.height !== `${wanted}px`) {
+      canvas.style.aspectRatio = "auto";
+      canvas.style.height = `${wanted}px`;
+    }
+  }
+  const surface = fitCanvas(canvas);
+  const { ctx, width, height } = surface;
   ctx.clearRect(0, 0, width, height);
   const rows = p.D + p.K;
-  const gap = 8;
-  const cell = Math.max(1, Math.min((width - 40) / p.H, (height - gap - 20) / rows));
+  const gap = 10;
+  const left = 44;
+  const legendHeight = 34;
+  const cellW = (width - left - 6) / p.H;
+  const cellH = Math.min(cellW * 1.5, 28, (height - gap - 20 - legendHeight) / rows);
   const maxAbs = (a: Float64Array): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const [s1, s2] = [maxAbs(p.W1), maxAbs(p.W2)];
-  ctx.font = "10px system-ui, sans-serif";
-  ctx.fillStyle = "#333";
-  ctx.fillText("W1", 0, 12);
+  ctx.font = FONT;
+  ctx.fillStyle = INK;
+  ctx.textBaseline = "middle";
+  ctx.textAlign = "right";
+  const top1 = 16;
+  const top2 = top1 + p.D * cellH + gap;
+  const labelEvery = (n: number, size: number): number => Math.max(1, Math.ceil(12 / size)) || n;
+  for (let i = 0; i < p.D; i += labelEvery(p.D, cellH))
+    ctx.fillText(`W1 x${i + 1}`, left - 4, top1 + (i + 0.5) * cellH);
+  for (let k = 0; k < p.K; k += labelEvery(p.K, cellH))
+    ctx.fillText(p.K === 1 ? "W2ᵀ" : `W2ᵀ ${k}`, left - 4, top2 + (k + 0.5) * cellH);
+  ctx.textAlign = "center";
+  ctx.textBaseline = "bottom";
+  const every = Math.max(1, Math.ceil(22 / cellW));
+  for (let j = 0; j < p.H; j += every) ctx.fillText(String(j + 1), left + (j + 0.5) * cellW, 14);
   for (let i = 0; i < p.D; i++) {
     for (let j = 0; j < p.H; j++) {
       ctx.fillStyle = rgb(divergingColour(p.W1[i * p.H + j]!, s1));
-      ctx.fillRect(30 + j * cell, 4 + i * cell, cell, cell);
+      ctx.fillRect(left + j * cellW, top1 + i * cellH, Math.max(1, cellW - 0.5), cellH - 0.5);
     }
   }
-  const top = 4 + p.D * cell + gap;
-  ctx.fillStyle = "#333";
-  ctx.fillText("W2ᵀ", 0, top + 10);
   for (let k = 0; k < p.K; k++) {
     for (let j = 0; j < p.H; j++) {
       ctx.fillStyle = rgb(divergingColour(p.W2[j * p.K + k]!, s2));
-      ctx.fillRect(30 + j * cell, top + k * cell, cell, cell);
+      ctx.fillRect(left + j * cellW, top2 + k * cellH, Math.max(1, cellW - 0.5), cellH - 0.5);
     }
+  }
+  // The colour bar: −scale … 0 … +scale, each matrix's scale named under it.
+  const barTop = top2 + p.K * cellH + 10;
+  const barWidth = Math.min(200, width - left - 6);
+  for (let x = 0; x < barWidth; x++) {
+    ctx.fillStyle = rgb(divergingColour((2 * x) / (barWidth - 1) - 1, 1));
+    ctx.fillRect(left + x, barTop, 1.5, 8);
+  }
+  ctx.strokeStyle = "#888";
+  ctx.strokeRect(left + 0.5, barTop + 0.5, barWidth - 1, 8);
+  ctx.fillStyle = INK;
+  ctx.textBaseline = "top";
+  ctx.textAlign = "left";
+  ctx.fillText(`−max|w|`, left, barTop + 10);
+  ctx.textAlign = "center";
+  ctx.fillText("0", left + barWidth / 2, barTop + 10);
+  ctx.textAlign = "right";
+  ctx.fillText(`+max|w|`, left + barWidth, barTop + 10);
+  ctx.textAlign = "left";
+  if (left + barWidth + 8 < width - 60) {
+    ctx.fillText(`W1: ${s1.toPrecision(3)}`, left + barWidth + 8, barTop - 2);
+    ctx.fillText(`W2: ${s2.toPrecision(3)}`, left + barWidth + 8, barTop + 11);
   }
 }
 
 /** One small histogram per hidden unit in a grid; dead units in red, saturated in amber. */
 export function drawHistograms(canvas: HTMLCanvasElement, h: HistogramView): void {
-  const ctx = context(canvas);
-  const { width, height } = canvas;
-  ctx.clearRect(0, 0, width, height);
+  const surface = fitCanvas(canvas);
+  const { ctx } = surface;
+  const width = surface.width;
+  const height = surface.height - 16; // the axis note under the grid
+  ctx.clearRect(0, 0, surface.width, surface.height);
   const H = h.dead.length;
   const columns = Math.ceil(Math.sqrt(H * (width / height)));
   const rowsOfCells = Math.ceil(H / columns);
   const w = width / columns;
   const ht = height / rowsOfCells;
+  ctx.font = FONT;
   for (let j = 0; j < H; j++) {
     const x0 = (j % columns) * w;
     const y0 = Math.floor(j / columns) * ht;
@@ -169,7 +398,21 @@ export function drawHistograms(canvas: HTMLCanvasElement, h: HistogramView): voi
       const bar = (counts[b]! / top) * (ht - 8);
       ctx.fillRect(x0 + 3 + b * bw, y0 + ht - 4 - bar, Math.max(1, bw - 0.5), bar);
     }
+    if (w >= 28 && ht >= 22) {
+      ctx.fillStyle = "#555";
+      ctx.textBaseline = "top";
+      ctx.textAlign = "left";
+      ctx.fillText(String(j + 1), x0 + 4, y0 + 3);
+    }
   }
+  ctx.fillStyle = INK;
+  ctx.textBaseline = "bottom";
+  ctx.textAlign = "left";
+  ctx.fillText(
+    `a = f(z1) of each unit over ${tickLabel(h.lo)} … ${tickLabel(h.hi)}`,
+    2,
+    surface.height - 1,
+  );
 }
 
 /** 0, stride, 2·stride, … below n, and n − 1. */

@@ -1,5 +1,13 @@
 /** The messages between the page and the training worker (structured-clone data only). */
+import type { ParamName } from "../../../src/nn/index.js";
 import type { Settings } from "./settings.js";
+
+/**
+ * A command and its sequence number (1, 2, …, in the order the page sends them): a snapshot
+ * names the last command handled before it, so the page can tell a snapshot made before its
+ * Play from one made after.
+ */
+export type Numbered<C extends Command = Command> = C & { readonly seq: number };
 
 export type Command =
   | {
@@ -21,7 +29,32 @@ export type Command =
   | { readonly type: "load-model"; readonly name: string; readonly text: string }
   | { readonly type: "export-model" }
   | { readonly type: "export-data" }
-  | { readonly type: "gradcheck" };
+  | { readonly type: "gradcheck" }
+  /** Steps per second while playing (Infinity: as fast as it goes); the run goes on as it was. */
+  | { readonly type: "speed"; readonly stepsPerSecond: number }
+  /** One entry's value, ∂L/∂θ and central difference (the network diagram's edge). */
+  | { readonly type: "inspect"; readonly param: ParamName; readonly index: number }
+  /** Sets one entry; training goes on from it. */
+  | {
+      readonly type: "set-weight";
+      readonly param: ParamName;
+      readonly index: number;
+      readonly value: number;
+    };
+
+/** An entry of W1, b1, W2 or b2 as the network diagram shows it. */
+export interface InspectReply {
+  readonly type: "inspect";
+  readonly param: ParamName;
+  readonly index: number;
+  readonly value: number;
+  /** Backprop's ∂L/∂θ and the central difference, on the first `rows` training rows. */
+  readonly gradient: number;
+  readonly estimate: number;
+  readonly rows: number;
+  /** The run's step when it was computed. */
+  readonly steps: number;
+}
 
 /** The points to plot: the raw features (N×D, D = 2 to be drawn), labels and the test mark. */
 export interface PointsMessage {
@@ -40,6 +73,8 @@ export interface PointsMessage {
   /** The network's shape and activation, for the controls (an imported model sets them). */
   readonly hidden: number;
   readonly activation: string;
+  /** The file name of the model these points come with, when a model import sent them. */
+  readonly model?: string;
 }
 
 export interface HistoryPoint {
@@ -56,6 +91,8 @@ export interface ParamsView {
   /** W1 D×H, b1 H, W2 H×K, b2 K (row-major). */
   readonly W1: Float64Array;
   readonly W2: Float64Array;
+  readonly b1: Float64Array;
+  readonly b2: Float64Array;
   readonly D: number;
   readonly H: number;
   readonly K: number;
@@ -69,10 +106,28 @@ export interface HistogramView {
   readonly counts: Uint32Array;
   readonly dead: Uint8Array;
   readonly saturated: Uint8Array;
+  /** The training rows the histograms count (at most HISTOGRAM_ROWS), of `trainRows`. */
+  readonly rows: number;
+  readonly trainRows: number;
+}
+
+/** The last gradient step: what moves on every Step. */
+export interface StepView {
+  /** The epoch it belongs to (1 for the first). */
+  readonly epoch: number;
+  /** Its place in the epoch: 1..stepsPerEpoch. */
+  readonly stepInEpoch: number;
+  readonly stepsPerEpoch: number;
+  /** The batch's mean loss (with the L2 penalty, if any) at the parameters before the step. */
+  readonly batchLoss: number;
+  /** Rows in the batch. */
+  readonly batchRows: number;
 }
 
 export interface SnapshotMessage {
   readonly type: "snapshot";
+  /** The last command the worker handled before this snapshot (see Numbered). */
+  readonly seq: number;
   readonly running: boolean;
   /** The index of history[0] in the run's records (the page keeps those before it). */
   readonly historyFrom: number;
@@ -86,8 +141,12 @@ export interface SnapshotMessage {
   /** η of the last step (schedule and warm-up included); absent before the first step. */
   readonly learningRate?: number;
   readonly history: readonly HistoryPoint[];
+  /** The last step, absent before the first (and after a reset). */
+  readonly lastStep?: StepView;
   readonly params: ParamsView;
   readonly histograms: HistogramView;
+  /** Each hidden unit's a = f(z1) on an R×R grid over the plot (2-D data, H ≤ 64): H×R² values. */
+  readonly units?: { readonly R: number; readonly values: Float32Array };
   /** R×R RGBA heat map and R²×C probabilities, when the data are 2-D. */
   readonly grid?: {
     readonly R: number;
@@ -110,9 +169,14 @@ export type Reply =
   | SnapshotMessage
   | {
       readonly type: "error";
-      readonly where: "csv" | "model" | "train" | "gradcheck" | "settings";
+      readonly where: "csv" | "model" | "train" | "gradcheck" | "settings" | "diagram";
       readonly message: string;
+      /** The classes K with which a refused CSV's labels would be read (a label ≥ K). */
+      readonly suggestedClasses?: number;
+      /** True when training diverged (the library's DivergenceError). */
+      readonly divergence?: boolean;
     }
+  | InspectReply
   | { readonly type: "model-text"; readonly text: string }
   | { readonly type: "data-csv"; readonly text: string }
   | {

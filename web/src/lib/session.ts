@@ -26,7 +26,10 @@ import {
   l2Penalty,
   lossAt,
   PARAM_NAMES,
+  backward,
+  cloneParams,
   type ActivationName,
+  type ParamName,
   type Params,
 } from "../../../src/nn/index.js";
 import { Rng, streamSeed } from "../../../src/rng.js";
@@ -40,12 +43,16 @@ import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./bounda
 import { hiddenHistograms } from "./histogram.js";
 import type {
   GradcheckRow,
+  InspectReply,
   HistoryPoint,
   PointsMessage,
   Reply,
   SnapshotMessage,
+  StepView,
 } from "./protocol.js";
-import { MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
+import { LIMITS, MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
+// (apart from the errors above, so that this change stays off the lines beside the formats import)
+import { UsageError } from "../../../src/errors.js";
 
 /** A run without a length (Epochs blank) never ends on its own: this many epochs is the limit. */
 export { MAX_EPOCHS };
@@ -54,6 +61,16 @@ export const HISTOGRAM_BINS = 20;
 /** The gradient check uses at most this many training rows and entries per parameter. */
 export const GRADCHECK_ROWS = 64;
 export const GRADCHECK_ENTRIES = 40;
+/**
+ * The histograms count the hidden units' values on at most this many training rows (the first
+ * of the seeded split, a random sample): a snapshot's cost stays bounded with 50 000 rows.
+ */
+export const HISTOGRAM_ROWS = 2000;
+/** The network diagram draws each hidden unit's map (a R×R grid over the inputs) up to this H. */
+export const DIAGRAM_UNITS = 64;
+export const UNIT_GRID = 16;
+/** The step of the diagram's central differences (gradcheck's ε, derived there). */
+export const INSPECT_EPS = 1e-5;
 /** Stop when the loss exceeds this many times its best (as the CLI's default). */
 const DIVERGENCE_FACTOR = 1000;
 
@@ -76,6 +93,12 @@ export class Session {
   private trainer: Trainer | undefined;
   /** η of the run's last step (the schedule's), undefined before the first. */
   private lastLearningRate: number | undefined;
+  /** The run's last step (undefined before the first). */
+  private lastStep: StepView | undefined;
+  /** The training rows the histograms count (see HISTOGRAM_ROWS). */
+  private histogramX!: Dataset["X"];
+  /** The model file the current starting point came from (undefined: the seed's weights). */
+  private modelName: string | undefined;
   private bounds: Bounds | undefined;
   private grid: ReturnType<typeof gridPoints> | undefined;
   private classes = 2;
@@ -138,7 +161,8 @@ export class Session {
     this.evaluator = undefined;
     this.splitAndScale();
     this.initial = model.params;
-    this.trainer = undefined;
+    this.modelName = name;
+    this.reset();
   }
 
   private useData(data: Dataset, source: string, classes: number, standardize: boolean): void {
@@ -157,6 +181,8 @@ export class Session {
     this.bounds = data.X.cols === 2 ? boundsOf(data.X) : undefined;
     this.grid = this.bounds && gridPoints(this.bounds, GRID);
     this.evaluator = undefined;
+    this.modelName = undefined;
+    this.lastStep = undefined;
     this.initial = initParams({
       inputs: data.X.cols,
       hidden: this.settings.hidden,
@@ -180,14 +206,98 @@ export class Session {
       this.standardizer ? { ...d, X: applyStandardizer(d.X, this.standardizer) } : d;
     this.train = scale(train);
     this.test = scale(validation);
+    const sampled = Math.min(HISTOGRAM_ROWS, this.train.X.rows);
+    this.histogramX = gatherRows(
+      this.train.X,
+      Uint32Array.from({ length: sampled }, (_, i) => i),
+    );
     // Mark the test rows in the data's own order: the split draws the same permutation.
     this.isTest = testMask(N, validation.X.rows, streamSeed(this.settings.seed, "split"));
+  }
+
+  /**
+   * The rows the diagram's gradients are computed on: the first GRADCHECK_ROWS training rows
+   * (the gradient check's), the same at every step, so that a number can be compared.
+   */
+  private inspectRows(): { X: Dataset["X"]; y: Dataset["y"] } {
+    const n = Math.min(GRADCHECK_ROWS, this.train.X.rows);
+    const rows = Uint32Array.from({ length: n }, (_, i) => i);
+    return { X: gatherRows(this.train.X, rows), y: gatherRows(this.train.y, rows) };
+  }
+
+  /**
+   * One parameter entry as the diagram shows it: its value, backprop's ∂L/∂θ and the central
+   * difference (L(θ + ε) − L(θ − ε)) / 2ε, both of the training loss (with the L2 penalty) on
+   * the inspected rows.
+   */
+  inspect(param: ParamName, index: number): InspectReply {
+    const params = this.params;
+    const entries = params[param].data;
+    if (!(Number.isInteger(index) && index >= 0 && index < entries.length))
+      throw new UsageError(`${param} has no entry ${index}`);
+    const { X, y } = this.inspectRows();
+    const activation = activationByName(this.activation);
+    const { l2 } = this.settings;
+    const grads = backward(params, forward(params, X, activation), X, y, activation, l2);
+    const moved = (delta: number): number => {
+      const p = cloneParams(params);
+      p[param].data[index] = entries[index]! + delta;
+      return lossAt(p, X, y, activation, l2);
+    };
+    return {
+      type: "inspect",
+      param,
+      index,
+      value: entries[index]!,
+      gradient: grads[`d${param}`].data[index]!,
+      estimate: (moved(INSPECT_EPS) - moved(-INSPECT_EPS)) / (2 * INSPECT_EPS),
+      rows: X.rows,
+      steps: this.steps,
+    };
+  }
+
+  /**
+   * Sets one parameter entry; training goes on from there (the same run: its step count,
+   * history, optimizer state and shuffling continue). Throws a UsageError for a value that is
+   * not a finite number.
+   */
+  setWeight(param: ParamName, index: number, value: number): void {
+    if (!Number.isFinite(value))
+      throw new UsageError(`a weight must be a finite number, got ${value}`);
+    if (!(Number.isInteger(index) && index >= 0 && index < this.params[param].data.length))
+      throw new UsageError(`${param} has no entry ${index}`);
+    if (!this.trainer) {
+      const initial = cloneParams(this.initial);
+      initial[param].data[index] = value;
+      this.initial = initial;
+      return;
+    }
+    const state = this.trainer.state();
+    const params = cloneParams(state.params);
+    params[param].data[index] = value;
+    this.trainer = new Trainer(params, this.train, this.options(), { ...state, params });
+  }
+
+  /** Each hidden unit's a = f(z1) on a UNIT_GRID² grid over the plotted box (2-D data, H ≤ DIAGRAM_UNITS). */
+  private unitMaps(params: Params): SnapshotMessage["units"] {
+    const H = params.W1.cols;
+    if (!this.bounds || H > DIAGRAM_UNITS) return undefined;
+    const points = gridPoints(this.bounds, UNIT_GRID);
+    const X = this.standardizer ? applyStandardizer(points, this.standardizer) : points;
+    const { a1 } = forward(params, X, activationByName(this.activation));
+    const n = UNIT_GRID * UNIT_GRID;
+    const values = new Float32Array(H * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < H; j++) values[j * n + i] = a1.data[i * H + j]!;
+    }
+    return { R: UNIT_GRID, values };
   }
 
   /** Back to the starting model of these settings (step 0). */
   reset(): void {
     this.trainer = undefined;
     this.lastLearningRate = undefined;
+    this.lastStep = undefined;
   }
 
   /**
@@ -200,15 +310,19 @@ export class Session {
 
   private newTrainer(): Trainer {
     this.lastLearningRate = undefined;
+    this.lastStep = undefined;
     return new Trainer(this.initial, this.train, this.options());
   }
 
   private options(): TrainerOptions {
+    const N = this.train.X.rows;
+    const batchSize = Math.min(this.settings.batchSize, N);
+    const stepsPerEpoch = Math.ceil(N / batchSize);
     return {
       activation: this.activation,
       learningRate: this.settings.learningRate,
       epochs: this.settings.epochs ?? MAX_EPOCHS,
-      batchSize: Math.min(this.settings.batchSize, this.train.X.rows),
+      batchSize,
       shuffle: true,
       seed: streamSeed(this.settings.seed, "shuffle"),
       validation: this.test,
@@ -216,6 +330,14 @@ export class Session {
       ...optimizerOptions(this.settings),
       onStep: (step) => {
         this.lastLearningRate = step.learningRate;
+        const stepInEpoch = Math.ceil(step.row / batchSize);
+        this.lastStep = {
+          epoch: step.epoch,
+          stepInEpoch,
+          stepsPerEpoch,
+          batchLoss: step.loss,
+          batchRows: step.row - (stepInEpoch - 1) * batchSize,
+        };
       },
       ...(this.trainBackend === jsBackend ? { backend: jsBackend } : {}),
     };
@@ -246,6 +368,7 @@ export class Session {
         const { lastGood } = error;
         this.trainer = new Trainer(lastGood.params, this.train, this.options(), lastGood);
         this.lastLearningRate = undefined;
+        this.lastStep = undefined;
       }
       throw error;
     }
@@ -275,6 +398,9 @@ export class Session {
     const model: Model = {
       activation: this.activation,
       params: this.params,
+      // Named as train --save names them: the data's columns, and classes 0..K−1.
+      features: [...this.data.featureNames],
+      classes: Array.from({ length: Math.max(2, this.classes) }, (_, k) => k),
       ...(this.standardizer ? { standardizer: this.standardizer } : {}),
       // What trained it, as the CLI's train --save records it (the same function).
       training: trainingRecord(optimizerOptions(this.settings), this.settings.learningRate),
@@ -314,6 +440,7 @@ export class Session {
       featureNames: [...this.data.featureNames],
       hidden: this.params.W1.cols,
       activation: this.activation,
+      ...(this.modelName === undefined ? {} : { model: this.modelName }),
     };
   }
 
@@ -321,7 +448,7 @@ export class Session {
    * What the page draws now, with the epoch records from index `historyFrom` on (the page
    * keeps the earlier ones); the arrays are fresh, to be transferred.
    */
-  snapshot(running: boolean, historyFrom = 0): SnapshotMessage {
+  snapshot(running: boolean, historyFrom = 0, seq = 0): SnapshotMessage {
     const params = this.params;
     const activation = activationByName(this.activation);
     const recorded = this.trainer?.history ?? [];
@@ -352,13 +479,14 @@ export class Session {
         penalty: l2Penalty(params, l2),
       });
     }
-    const { z1 } = forward(params, this.train.X, activation);
+    const { z1 } = forward(params, this.histogramX, activation);
     const h = hiddenHistograms(z1, activation, HISTOGRAM_BINS);
     const H = params.W1.cols;
     const counts = new Uint32Array(H * HISTOGRAM_BINS);
     h.units.forEach((u, j) => counts.set(u.counts, j * HISTOGRAM_BINS));
     const snapshot: SnapshotMessage = {
       type: "snapshot",
+      seq,
       running,
       historyFrom,
       epoch: Math.max(0, recorded.at(-1)?.epoch ?? 0),
@@ -367,9 +495,12 @@ export class Session {
       l2: this.settings.l2,
       ...(this.lastLearningRate === undefined ? {} : { learningRate: this.lastLearningRate }),
       history,
+      ...(this.lastStep ? { lastStep: this.lastStep } : {}),
       params: {
         W1: params.W1.data.slice(),
         W2: params.W2.data.slice(),
+        b1: params.b1.data.slice(),
+        b2: params.b2.data.slice(),
         D: params.W1.rows,
         H,
         K: params.W2.cols,
@@ -381,8 +512,12 @@ export class Session {
         counts,
         dead: Uint8Array.from(h.units, (u) => (u.dead ? 1 : 0)),
         saturated: Uint8Array.from(h.units, (u) => (u.saturated ? 1 : 0)),
+        rows: this.histogramX.rows,
+        trainRows: this.train.X.rows,
       },
     };
+    const units = this.unitMaps(params);
+    if (units) Object.assign(snapshot, { units });
     if (!this.grid) return snapshot;
     if (!this.evaluator?.fits(params)) {
       this.evaluator = new GridEvaluator(
@@ -414,6 +549,21 @@ export class Session {
       rows: table,
       examples: n,
     };
+  }
+}
+
+/**
+ * The classes K with which a CSV refused with `classes` would load: its largest label + 1,
+ * when the labels are whole numbers up to the page's largest K; else undefined (nothing to
+ * suggest). Run only after a refusal, to say which K to choose.
+ */
+export function suggestClasses(name: string, text: string, classes: number): number | undefined {
+  try {
+    const { y } = parseLabelledCsv(text, { source: name, maxClasses: LIMITS.classes.max });
+    const K = y.data.reduce((m, label) => Math.max(m, label), 0) + 1;
+    return K > classes ? K : undefined;
+  } catch {
+    return undefined;
   }
 }
 

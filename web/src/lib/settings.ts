@@ -231,6 +231,80 @@ export function encodeSettings(s: Settings): string {
  * setting the library refuses (β1 = 1, λ < 0, …) also gives way to its default.
  */
 export function decodeSettings(query: string): Settings {
+  return readLink(query).settings;
+}
+
+/**
+ * A link's settings (decodeSettings') and, in the order of the query, one line for each of
+ * its values that did not become the setting as written: what was refused, why, and what is
+ * used instead (`h=abc: not a number; using 16`). A link never falls back silently: the page
+ * shows these lines.
+ */
+export function readLink(query: string): { settings: Settings; refused: string[] } {
+  const settings = decodeQuery(query);
+  const byKey = new Map(
+    (Object.entries(KEYS) as [keyof Settings, string][]).map(([key, name]) => [name, key]),
+  );
+  const refused: string[] = [];
+  for (const [name, text] of new URLSearchParams(query)) {
+    const key = byKey.get(name);
+    const shown = `${name}=${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
+    if (key === undefined) {
+      refused.push(`${shown}: not a setting; ignored`);
+      continue;
+    }
+    const used = settings[key];
+    const why = refusal(key, text.trim(), settings);
+    if (why !== undefined)
+      refused.push(`${shown}: ${why}; using ${used === null ? "none" : String(used)}`);
+  }
+  return { settings, refused };
+}
+
+/** Why `text` did not become setting `key` (undefined when it did). */
+function refusal(key: keyof Settings, text: string, s: Settings): string | undefined {
+  const used = s[key];
+  if (
+    key === "dataset" ||
+    key === "activation" ||
+    key === "init" ||
+    key === "optimizer" ||
+    key === "schedule"
+  ) {
+    if (text === used) return undefined;
+    if (key === "dataset" && text === "csv")
+      return "a link cannot carry a CSV file (load it again with “Choose a CSV file”)";
+    const known = {
+      dataset: TOY_NAMES,
+      activation: ACTIVATION_NAMES,
+      init: INIT_NAMES,
+      optimizer: OPTIMIZER_NAMES,
+      schedule: SCHEDULE_NAMES,
+    }[key];
+    return `not one of ${known.join(", ")}`;
+  }
+  if (key in LIMITS) {
+    const value = parseDecimal(text);
+    if (!Number.isFinite(value)) return `"${text}" is not a number`;
+    if (Object.is(value, used)) return undefined;
+    const { min, max } = LIMITS[key as keyof typeof LIMITS];
+    if (value < min || value > max) return `outside ${min} to ${max}`;
+    if (INTEGER_SETTINGS.has(key) && !Number.isInteger(value)) return "not a whole number";
+    if (key === "classes") return `${s.dataset} has two classes`;
+    if (key === "samples") return `${s.dataset} needs a row per class`;
+    return "changed";
+  }
+  const trainingKey = key as TrainingKey;
+  const parsed = parseTrainingText(trainingKey, text);
+  if ("problem" in parsed) return parsed.problem;
+  if (Object.is(parsed.value, used)) return undefined;
+  if (!usedTrainingKeys(s.optimizer, s.schedule).includes(trainingKey))
+    return `not used with optimizer ${s.optimizer} and schedule ${s.schedule}`;
+  return trainingProblems({ ...s, [trainingKey]: parsed.value })[trainingKey] ?? "changed";
+}
+
+/** The settings of a query string (see decodeSettings). */
+function decodeQuery(query: string): Settings {
   const params = new URLSearchParams(query);
   const read = <K extends keyof Settings>(
     key: K,
