@@ -42,6 +42,19 @@ function r(x) {
   return String(Number(x.toPrecision(6)) + 0);
 }
 
+/**
+ * An entry in the derivation's index notation (docs/derivation.md, "Notation"): `z1_{nj}` for a
+ * matrix entry, `b1_j` for a vector's, counted from 0 as the program counts.
+ */
+function ix(...indices) {
+  return indices.length === 1 ? `_${indices[0]}` : `_{${indices.join("")}}`;
+}
+
+/** A line's left-hand side, padded so that the `=` of its continuation lines align. */
+function lhs(name) {
+  return name.padEnd(8);
+}
+
 /** One entry of each step of the worked example, with its operands, from explain --json. */
 function byHand() {
   const j = JSON.parse(handgrad([...WORKED_EXAMPLE, "--json"]).stdout);
@@ -63,28 +76,28 @@ function byHand() {
   const [i, k] = off ?? [N - 1, H - 1];
   const lines = [
     "forward",
-    `z1[0][0] = ${sum(ds.map((d) => `X[0][${d}]·W1[${d}][0]`))} + b1[0]`,
-    `         = ${sum(ds.map((d) => `${n(X[0][d])}·${n(W1[d][0])}`))} + ${n(b1[0])} = ${r(z1[0][0])}`,
-    `a1[${i}][${k}] = ${f}(z1[${i}][${k}]) = ${f}(${r(z1[i][k])}) = ${r(a1[i][k])}`,
-    `z2[0]    = ${sum(hs.map((h) => `a1[0][${h}]·W2[${h}]`))} + b2`,
-    `         = ${sum(hs.map((h) => `${n(a1[0][h])}·${n(W2[h][0])}`))} + ${n(b2[0])} = ${r(z2[0][0])}`,
-    `p[0]     = 1/(1 + e^−z2[0]) = 1/(1 + e^−${n(z2[0][0])}) = ${r(p[0][0])}`,
-    `L        = (1/N) Σ_n [ln(1 + e^z2[n]) − y[n]·z2[n]]`,
-    `         = (${rows.map((m) => `[ln(1 + e^${n(z2[m][0])}) − ${n(y[m])}·${n(z2[m][0])}]`).join(" + ")})/${N} = ${r(loss)}`,
+    `${lhs(`z1${ix(0, 0)}`)} = ${sum(ds.map((d) => `X${ix(0, d)}·W1${ix(d, 0)}`))} + b1${ix(0)}`,
+    `${lhs("")} = ${sum(ds.map((d) => `${n(X[0][d])}·${n(W1[d][0])}`))} + ${n(b1[0])} = ${r(z1[0][0])}`,
+    `${lhs(`a1${ix(i, k)}`)} = ${f}(z1${ix(i, k)}) = ${f}(${r(z1[i][k])}) = ${r(a1[i][k])}`,
+    `${lhs(`z2${ix(0)}`)} = ${sum(hs.map((h) => `a1${ix(0, h)}·W2${ix(h)}`))} + b2`,
+    `${lhs("")} = ${sum(hs.map((h) => `${n(a1[0][h])}·${n(W2[h][0])}`))} + ${n(b2[0])} = ${r(z2[0][0])}`,
+    `${lhs(`p${ix(0)}`)} = 1/(1 + e^{−z2${ix(0)}}) = 1/(1 + e^{−${n(z2[0][0])}}) = ${r(p[0][0])}`,
+    `${lhs("L")} = (1/N) Σ_n [ln(1 + e^{z2_n}) − y_n·z2_n]`,
+    `${lhs("")} = (${rows.map((m) => `[ln(1 + e^{${n(z2[m][0])}}) − ${n(y[m])}·${n(z2[m][0])}]`).join(" + ")})/${N} = ${r(loss)}`,
     "",
     "backward",
-    `dz2[0]   = (p[0] − y[0])/N = (${r(p[0][0])} − ${r(y[0])})/${N} = ${r(dz2[0][0])}`,
-    `dW2[0]   = ${sum(rows.map((m) => `a1[${m}][0]·dz2[${m}]`))}`,
-    `         = ${sum(rows.map((m) => `${n(a1[m][0])}·${n(dz2[m][0])}`))} = ${r(dW2[0][0])}`,
-    `db2      = ${sum(rows.map((m) => `dz2[${m}]`))} = ${sum(rows.map((m) => n(dz2[m][0])))} = ${r(db2[0])}`,
-    `da1[${i}][${k}] = dz2[${i}]·W2[${k}] = ${n(dz2[i][0])}·${n(W2[k][0])} = ${r(da1[i][k])}`,
-    `dz1[${i}][${k}] = da1[${i}][${k}]·${f}′(z1[${i}][${k}]) = ${n(da1[i][k])}·${f}′(${r(z1[i][k])}) = ${r(dz1[i][k])}`,
-    `dW1[${D - 1}][0] = ${sum(rows.map((m) => `X[${m}][${D - 1}]·dz1[${m}][0]`))}`,
-    `         = ${sum(rows.map((m) => `${n(X[m][D - 1])}·${n(dz1[m][0])}`))} = ${r(dW1[D - 1][0])}`,
-    `db1[${k}]   = ${sum(rows.map((m) => `dz1[${m}][${k}]`))} = ${sum(rows.map((m) => n(dz1[m][k])))} = ${r(db1[k])}`,
+    `${lhs(`dz2${ix(0)}`)} = (p${ix(0)} − y${ix(0)})/N = (${r(p[0][0])} − ${r(y[0])})/${N} = ${r(dz2[0][0])}`,
+    `${lhs(`dW2${ix(0)}`)} = ${sum(rows.map((m) => `a1${ix(m, 0)}·dz2${ix(m)}`))}`,
+    `${lhs("")} = ${sum(rows.map((m) => `${n(a1[m][0])}·${n(dz2[m][0])}`))} = ${r(dW2[0][0])}`,
+    `${lhs("db2")} = ${sum(rows.map((m) => `dz2${ix(m)}`))} = ${sum(rows.map((m) => n(dz2[m][0])))} = ${r(db2[0])}`,
+    `${lhs(`da1${ix(i, k)}`)} = dz2${ix(i)}·W2${ix(k)} = ${n(dz2[i][0])}·${n(W2[k][0])} = ${r(da1[i][k])}`,
+    `${lhs(`dz1${ix(i, k)}`)} = da1${ix(i, k)}·${f}′(z1${ix(i, k)}) = ${n(da1[i][k])}·${f}′(${r(z1[i][k])}) = ${r(dz1[i][k])}`,
+    `${lhs(`dW1${ix(D - 1, 0)}`)} = ${sum(rows.map((m) => `X${ix(m, D - 1)}·dz1${ix(m, 0)}`))}`,
+    `${lhs("")} = ${sum(rows.map((m) => `${n(X[m][D - 1])}·${n(dz1[m][0])}`))} = ${r(dW1[D - 1][0])}`,
+    `${lhs(`db1${ix(k)}`)} = ${sum(rows.map((m) => `dz1${ix(m, k)}`))} = ${sum(rows.map((m) => n(dz1[m][k])))} = ${r(db1[k])}`,
     "",
     `update, η = ${r(j.update.learningRate)}`,
-    `W1[${D - 1}][0] ← W1[${D - 1}][0] − η·dW1[${D - 1}][0] = ${r(W1[D - 1][0])} − ${r(j.update.learningRate)}·${n(dW1[D - 1][0])} = ${r(j.update.W1[D - 1][0])}`,
+    `${lhs(`W1${ix(D - 1, 0)}`)} ← W1${ix(D - 1, 0)} − η·dW1${ix(D - 1, 0)} = ${r(W1[D - 1][0])} − ${r(j.update.learningRate)}·${n(dW1[D - 1][0])} = ${r(j.update.W1[D - 1][0])}`,
   ];
   return ["```text", ...lines, "```"].join("\n");
 }

@@ -28,9 +28,9 @@ describe("docs/ pages that quote command output", () => {
 
   it("the worked example's by-hand lines hold the printed numbers", () => {
     const text = readFileSync(join(docs, "worked-example.md"), "utf8");
-    expect(text).toContain("z1[0][0] = X[0][0]·W1[0][0] + X[0][1]·W1[1][0] + b1[0]");
+    expect(text).toContain("z1_{00}  = X_{00}·W1_{00} + X_{01}·W1_{10} + b1_0");
     expect(text).toContain("= 1·0.5 + 2·0.25 + 0.5 = 1.5");
-    expect(text).toContain("dz1[1][1] = da1[1][1]·relu′(z1[1][1])");
+    expect(text).toContain("dz1_{11} = da1_{11}·relu′(z1_{11})");
   });
 });
 
