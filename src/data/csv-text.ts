@@ -92,6 +92,12 @@ export interface LabelledCsvOptions extends FeatureCsvOptions {
    * lists them). Default: every column but the label and the ignored ones, in file order.
    */
   readonly features?: readonly string[] | undefined;
+  /**
+   * With `features`: the name of the saved model's label column (its file's "label"). The
+   * label column is `label` if given, else the column of this name when the file has it,
+   * else none (a labelled read is refused, asking for `label`); never the last column.
+   */
+  readonly modelLabel?: string | undefined;
 }
 
 /** What the CSV readers return beside the data. */
@@ -135,8 +141,8 @@ export function parseFeatureCsv(text: string, options: FeatureCsvOptions = {}): 
 
 /**
  * Rows to predict with a model of D inputs. With `features` (the model's names) the columns
- * are found by name and a label column is optional (`label`, else the last column when it is
- * not a feature); without, by position: D feature columns, or D + 1 one of which (`label`,
+ * are found by name and a label column is optional (`label`, else the column named
+ * `modelLabel` when the file has it; else none, with a note saying why); without, by position: D feature columns, or D + 1 one of which (`label`,
  * else the last) is the label. Labels outside the classes (`classes`, else 0..maxClasses−1,
  * default 0 and 1) are not refused: y is then absent and a warning says why.
  */
@@ -210,6 +216,7 @@ export function tableOptions(
     labelColumn: kind === "labelled" ? "required" : "optional",
     ignore,
     features: options.features,
+    modelLabel: options.modelLabel,
     featureCount: kind === "prediction" && options.features === undefined ? D : undefined,
   };
   return { source: options.source, delimiter, columns, labels: labelRule(kind, options) };
@@ -320,7 +327,7 @@ export function tableBuilder(options: TableOptions, expectedRows = 0): TableBuil
 
   const locate: CellLocator = (line, cellIndex) => {
     const name = plan?.names[cellIndex];
-    return `${prefix}line ${line}, ${name === undefined ? `cell ${cellIndex + 1}` : name === "" ? `column ${cellIndex + 1}` : `column ${quote(name)}`}`;
+    return `${prefix}line ${line}, ${name === undefined ? `cell ${cellIndex + 1}` : name === "" ? `column ${cellIndex + 1} (index ${cellIndex})` : `column ${quote(name)}`}`;
   };
   const labelReader = labelCellReader(options.labels, locate, subject);
 

@@ -117,6 +117,11 @@ export interface ClassifierOptions extends OptimizerOptions {
 export interface FitOptions {
   /** The D feature names, in column order (default x1…xD). */
   readonly features?: readonly string[];
+  /**
+   * The name of the label column y came from (loadCsv's `labelName`), recorded in the model
+   * file so that the CLI finds that column in a CSV (not one of `features`; default: none).
+   */
+  readonly label?: string;
 }
 
 /** fitAsync's third argument: fit's, with a hook per epoch and an AbortSignal. */
@@ -255,11 +260,19 @@ export class Classifier {
     assertFeatureCount(rows, model.features.length, op);
     const labels = labelIndices(labelsOf(y, rows.rows, op), model.classes, op);
     const settings = this.settings();
-    const run = this.prepareRun(rows, labels, model.features, model.classes, settings, {
-      standardizer: model.standardizer,
-      params: model.params,
-      fits: fitted.fits,
-    });
+    const run = this.prepareRun(
+      rows,
+      labels,
+      model.features,
+      model.label,
+      model.classes,
+      settings,
+      {
+        standardizer: model.standardizer,
+        params: model.params,
+        fits: fitted.fits,
+      },
+    );
     const result = new Trainer(run.start, run.data, run.options).run();
     const next = run.finish(result);
     const last = fitted.history.at(-1)?.epoch ?? 0;
@@ -433,7 +446,8 @@ export class Classifier {
     const classes = classesOf(labels, settings.positive, { op, what: "y" });
     const indices = labelIndices(labels, classes, op);
     const features = featureNames(options.features, rows.cols, op);
-    return this.prepareRun(rows, indices, features, classes, settings, undefined);
+    const label = labelName(options.label, features, op);
+    return this.prepareRun(rows, indices, features, label, classes, settings, undefined);
   }
 
   /**
@@ -444,6 +458,7 @@ export class Classifier {
     X: Matrix,
     labels: Float64Array,
     features: readonly string[],
+    label: string | undefined,
     classes: readonly ClassLabel[],
     s: Settings,
     from: { standardizer: Standardizer | undefined; params: Params; fits: number } | undefined,
@@ -508,6 +523,7 @@ export class Classifier {
           activation: s.activation,
           params: result.params,
           features,
+          ...(label === undefined ? {} : { label }),
           classes,
           ...(standardizer ? { standardizer } : {}),
           training,
@@ -650,6 +666,22 @@ function labelsOf(y: ArrayLike<ClassLabel>, N: number, op: string): ArrayLike<Cl
   if (y.length !== N) throw new DataError(`${op}: y has ${y.length} labels, but X has ${N} rows`);
   for (let i = 0; i < N; i++) assertLabel(y[i], `${op}: y[${i}]`);
   return y;
+}
+
+/** The label column's name: given (a non-empty string, not one of the features), or none. */
+function labelName(
+  name: string | undefined,
+  features: readonly string[],
+  op: string,
+): string | undefined {
+  if (name === undefined) return undefined;
+  if (typeof name !== "string" || name.trim() === "" || name.trim() !== name)
+    throw new UsageError(
+      `${op}: label must be a column name (a non-empty string without spaces around it), got ${describeValue(name)}`,
+    );
+  if (features.includes(name))
+    throw new UsageError(`${op}: label "${name}" is also one of the features`);
+  return name;
 }
 
 /** The D feature names: given (D different strings) or x1…xD. */

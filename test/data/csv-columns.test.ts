@@ -126,7 +126,7 @@ describe("columns: ignored, the label by name or index", () => {
   it("pandas' unnamed index column: refused suggesting --ignore 0, read when ignored", () => {
     const text = ",x1,x2,y\n0,1,2,0\n1,3,4,1\n";
     expect(errorOf(() => parseLabelledCsv(text, { source: "p.csv" }))).toBe(
-      "p.csv line 1, column 1: the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)",
+      "p.csv line 1, column 1 (index 0): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)",
     );
     const ds = both(text, { ignore: [0] });
     expect(ds.featureNames).toEqual(["x1", "x2"]);
@@ -160,7 +160,7 @@ describe("columns: ignored, the label by name or index", () => {
     expect(ds.featureNames).toEqual(["1", "2"]);
     expect(ds.warnings).toHaveLength(1);
     expect(ds.warnings[0]).toMatch(
-      /^warning: .*c\d+\.csv line 1 \(the header\) holds only numbers: if the file has no header row/,
+      /^warning: .*c\d+\.csv line 1 \(the header\) holds only numbers in its feature columns: if the file has no header row/,
     );
     expect(both("a,b,y\n3,4,1\n5,6,0\n").warnings).toEqual([]);
   });
@@ -231,8 +231,12 @@ describe("features by name (a model's)", () => {
   const original = "a,b,c,y\n1,2,3,B\n4,5,6,M\n";
   const reordered = "y,c,a,b\nB,3,1,2\nM,6,4,5\n";
 
-  it("any column order gives the same rows; the label is found (the last column, or --label)", () => {
-    const expected = both(original, { features, classes: ["B", "M"] });
+  it("any column order gives the same rows; the label is found (the model's label column, or --label)", () => {
+    const expected = both(original, { features, classes: ["B", "M"], modelLabel: "y" });
+    expect(both(reordered, { features, classes: ["B", "M"], modelLabel: "y" })).toEqual({
+      ...expected,
+      delimiter: ",",
+    });
     const ds = both(reordered, { features, classes: ["B", "M"], label: "y" });
     expect(Array.from(ds.X.data)).toEqual(Array.from(expected.X.data));
     expect(Array.from(ds.y.data)).toEqual([0, 1]);
@@ -249,7 +253,7 @@ describe("features by name (a model's)", () => {
 
   it("extra columns are not read and are listed in one warning", () => {
     const text = "id,c,note,a,b,y\nX,3,hello,1,2,B\nY,6,bye,4,5,M\n";
-    const ds = both(text, { features, classes: ["B", "M"] });
+    const ds = both(text, { features, classes: ["B", "M"], modelLabel: "y" });
     expect(Array.from(ds.X.data)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(ds.warnings).toHaveLength(1);
     expect(ds.warnings[0]).toMatch(/: 2 columns the model does not use, not read: "id", "note"$/);
@@ -259,12 +263,16 @@ describe("features by name (a model's)", () => {
     const noLabel = parsePredictionCsv("c,b,a\n3,2,1\n", 3, { features });
     expect(Array.from(noLabel.X.data)).toEqual([1, 2, 3]);
     expect(noLabel.y).toBeUndefined();
+    expect(noLabel.warnings).toEqual([]); // every column a feature: nothing to say
+    expect(parsePredictionCsv("c,b,a,y\n3,2,1,0\n", 3, { features }).warnings).toContain(
+      "note: no accuracy: the model file does not record its label column (handgrad does not guess one); give --label COL to score against a column",
+    );
     const strings = parsePredictionCsv(reordered, 3, { features, classes: ["B", "M"], label: "y" });
     expect(Array.from(strings.y?.data ?? [])).toEqual([0, 1]);
     // A model of classes 0 and 1 on a file of B/M labels: rows predicted, labels not used.
     const path = join(folder, "p.csv");
     writeFileSync(path, original);
-    const loaded = loadPredictionCsv(path, 3, { features, classes: [0, 1] });
+    const loaded = loadPredictionCsv(path, 3, { features, classes: [0, 1], modelLabel: "y" });
     expect(loaded.y).toBeUndefined();
     expect(loaded.warnings).toEqual([
       `note: ${path} line 2, column "y": the label "B" is not one of the model's classes (0, 1); the labels are not used`,
@@ -273,5 +281,121 @@ describe("features by name (a model's)", () => {
 
   it("a feature table reads every column not ignored", () => {
     expect(parseFeatureCsv(";x;y\n0;1;2\n", { ignore: [0] }).featureNames).toEqual(["x", "y"]);
+  });
+});
+
+describe("a model's label column (its file's \"label\"), never a guess", () => {
+  const features = ["a", "b"];
+  const classes = [0, 1];
+
+  it("the column named modelLabel is the label, in any position; a trailing extra column is not", () => {
+    const ds = both("y,b,a,smoker\n1,2,1,0\n0,-2,-1,1\n", { features, classes, modelLabel: "y" });
+    expect(ds.labelName).toBe("y");
+    expect(Array.from(ds.y.data)).toEqual([1, 0]);
+    expect(ds.warnings).toEqual([
+      expect.stringMatching(/1 column the model does not use, not read: "smoker"$/),
+    ]);
+    const p = parsePredictionCsv("a,b,y,smoker\n1,2,1,0\n", 2, {
+      features,
+      classes,
+      modelLabel: "y",
+    });
+    expect(p.labelName).toBe("y");
+    expect(Array.from(p.y?.data ?? [])).toEqual([1]);
+  });
+
+  it("without the model's label column: predict has none (a note says why); a labelled read is refused", () => {
+    const text = "a,b,smoker\n1,2,0\n-1,-2,1\n";
+    const p = parsePredictionCsv(text, 2, { features, classes, modelLabel: "y", source: "d.csv" });
+    expect(p.y).toBeUndefined();
+    expect(p.labelName).toBeUndefined();
+    expect(p.warnings).toContain(
+      'note: no accuracy: d.csv has no column "y", the model\'s label column; give --label COL to score against a column',
+    );
+    expect(
+      errorOf(() =>
+        parseLabelledCsv(text, { features, classes, modelLabel: "y", source: "d.csv" }),
+      ),
+    ).toBe(
+      'd.csv: no label column: d.csv has no column "y", the model\'s label column; give --label COL',
+    );
+    expect(errorOf(() => parseLabelledCsv(text, { features, classes, source: "d.csv" }))).toBe(
+      "d.csv: no label column: the model file does not record its label column (handgrad does not guess one); give --label COL",
+    );
+    // --label still picks any column.
+    expect(both(text, { features, classes, label: "smoker" }).labelName).toBe("smoker");
+  });
+
+  it("a missing feature is named before a missing label; an ignored feature says so", () => {
+    expect(
+      errorOf(() =>
+        parseLabelledCsv("id,b\nP0,2\n", { features, classes, modelLabel: "y", source: "d.csv" }),
+      ),
+    ).toBe('d.csv has no column "a", a feature of the model; the model takes 2 features by name');
+    expect(
+      errorOf(() =>
+        parsePredictionCsv("a,b,y\n1,2,1\n", 2, {
+          features,
+          classes,
+          ignore: ["a"],
+          source: "d.csv",
+        }),
+      ),
+    ).toBe(
+      'd.csv: the column "a" is ignored (--ignore), but the model needs it: it is one of the model\'s features',
+    );
+  });
+
+  it("columns not read need no name: an unnamed or repeated extra column is just extra", () => {
+    const p = parsePredictionCsv(",a,b,note,note\n0,1,2,x,y\n", 2, { features, classes });
+    expect(Array.from(p.X.data)).toEqual([1, 2]);
+    expect(p.warnings.at(-1)).toMatch(
+      /3 columns the model does not use, not read: column 1 \(index 0, unnamed\), "note", "note"$/,
+    );
+    // A repeated feature name is ambiguous: refused.
+    expect(errorOf(() => parsePredictionCsv("a,a,b\n1,2,3\n", 2, { features, classes }))).toMatch(
+      /the column name "a" appears twice \(columns 1 and 2, indices 0 and 1\)/,
+    );
+  });
+});
+
+describe("column references: #N is an index, digits a name first (with a note)", () => {
+  const pandas = ",0,1,2\n0,1,2,1\n1,3,4,0\n2,5,6,1\n";
+
+  it("pandas' header ,0,1,2: the empty-header error suggests '#0'; #0 ignores the index column", () => {
+    expect(errorOf(() => parseLabelledCsv(pandas, { source: "p.csv" }))).toBe(
+      "p.csv line 1, column 1 (index 0): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore '#0'); if the file has no header row, add one (handgrad needs column names)",
+    );
+    const ds = both(pandas, { ignore: ["#0"] });
+    expect(ds.featureNames).toEqual(["0", "1"]);
+    expect(ds.labelName).toBe("2");
+    // "0" is the column named 0 (index 1), with a note; the empty column stays and is refused.
+    expect(errorOf(() => parseLabelledCsv(pandas, { ignore: ["0"], source: "p.csv" }))).toMatch(
+      /^p\.csv line 1, column 1 \(index 0\): the header cell is empty/,
+    );
+  });
+
+  it("digits that name another column than their index get a note; #N out of range is refused", () => {
+    const ds = both("x,0,y\n5,1,0\n6,2,1\n", { label: "0" });
+    expect(ds.labelName).toBe("0");
+    expect(ds.warnings).toContain(
+      'note: --label 0 is the column named "0" (index 1); for index 0 write #0',
+    );
+    expect(both("x,0,y\n5,1,0\n6,2,1\n", { label: "#0" }).labelName).toBe("x");
+    expect(both("0,x,y\n5,1,0\n6,2,1\n", { label: "0" }).warnings).toEqual([]);
+    expect(errorOf(() => parseLabelledCsv("a,y\n1,0\n", { ignore: ["#7"], source: "d.csv" }))).toBe(
+      "d.csv has 2 columns, numbered 0 to 1: --ignore #7 is none of them",
+    );
+  });
+
+  it("headerless files: a warning when every feature name is a number, ids and string labels aside", () => {
+    const wdbc = "842302,M,17.99,10.38\n842517,M,20.57,17.77\n84300903,B,11.42,20.38\n";
+    const ds = both(wdbc, { ignore: [0], label: 1 });
+    expect(ds.featureNames).toEqual(["17.99", "10.38"]);
+    expect(ds.warnings[0]).toMatch(/\(the header\) holds only numbers in its feature columns/);
+    // A repeated numeric name hints at the missing header.
+    expect(errorOf(() => parseLabelledCsv("0,0,1\n1,0,0\n0,1,1\n", { source: "nh.csv" }))).toBe(
+      'nh.csv line 1: the column name "0" appears twice (columns 1 and 2, indices 0 and 1); if the file has no header row, add one (handgrad needs column names)',
+    );
   });
 });

@@ -291,3 +291,33 @@ describe("Classifier", () => {
     ).toThrow('score: y[0] is "maybe", not one of the model\'s classes ("no", "yes")');
   });
 });
+
+describe("Classifier labels and names (fixes of issue 14's review)", () => {
+  const rows = [[1], [2], [3], [4], [5], [6]];
+
+  it("−0 and 0 are one class, as in a CSV cell (classes [0, 1], the sigmoid head)", () => {
+    const clf = new Classifier({ epochs: 1 }).fit(rows, [-0, 0, 0, 1, 1, 1]);
+    expect(clf.classes).toEqual([0, 1]);
+    expect(Object.is(clf.classes[0], 0)).toBe(true);
+    expect(clf.params.W2.cols).toBe(1);
+    expect(clf.score(rows, [0, -0, 0, 1, 1, 1])).toBe(clf.score(rows, [0, 0, 0, 1, 1, 1]));
+  });
+
+  it("fit's label option is recorded in the model file; refused when empty or a feature", () => {
+    const clf = new Classifier({ epochs: 1 }).fit(rows, [0, 0, 0, 1, 1, 1], {
+      features: ["a"],
+      label: "y",
+    });
+    expect(clf.toModel().label).toBe("y");
+    expect(clf.toModelText()).toContain('"label": "y"');
+    expect(
+      Classifier.fromJSON(clf.toModelText()).partialFit(rows, [0, 0, 0, 1, 1, 1]).toModel().label,
+    ).toBe("y");
+    expect(() => new Classifier().fit(rows, [0, 1, 0, 1, 0, 1], { label: "" })).toThrow(
+      "fit: label must be a column name",
+    );
+    expect(() =>
+      new Classifier().fit(rows, [0, 1, 0, 1, 0, 1], { features: ["a"], label: "a" }),
+    ).toThrow('fit: label "a" is also one of the features');
+  });
+});

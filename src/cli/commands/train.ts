@@ -231,7 +231,7 @@ async function trainPrepared(
   const { divergenceFactor, checkpointEvery, optimizerOptions: optimizer } = run.options;
   const { save, checkpoint: checkpointPath, resume: resumePath } = run.files;
   const trainData = run.train;
-  for (const warning of run.warnings) output.log(warning);
+  for (const warning of run.warnings) output.log(shown(warning));
   // Where a signal's checkpoint goes without --checkpoint: beside a --save file (not a
   // device or stream), else in the working folder; never over an existing file.
   const signalBase =
@@ -254,12 +254,13 @@ async function trainPrepared(
   );
   // What trained the model: its file records it (not the --init-model's own record).
   const training = trainingRecord(optimizer, learningRate);
-  const { activation, standardizer, features, classes } = run.model;
-  // Every model written (--save, checkpoints) names its features and classes.
+  const { activation, standardizer, features, label, classes } = run.model;
+  // Every model written (--save, checkpoints) names its features, label column and classes.
   const bare = (params: Model["params"]): Model => ({
     activation,
     params,
     ...(features ? { features } : {}),
+    ...(label === undefined ? {} : { label }),
     ...(classes ? { classes } : {}),
     ...(standardizer ? { standardizer } : {}),
   });
