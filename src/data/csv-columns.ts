@@ -83,7 +83,7 @@ export function planColumns(
     for (const j of resolveColumns(ref, names, subject, "--ignore", warnings)) ignored.add(j);
   }
   const kept = names.map((_, j) => j).filter((j) => !ignored.has(j));
-  assertNamed(names, kept, at, options);
+  assertNamed(names, kept, at, options, warnings);
   const { label, missing } = labelColumn(names, kept, ignored, options, subject, warnings);
   let features: number[];
   let extra: number[] = [];
@@ -202,6 +202,7 @@ function assertNamed(
   kept: readonly number[],
   at: string,
   options: ColumnPlanOptions,
+  notes: readonly string[],
 ): void {
   const read =
     options.features === undefined
@@ -211,25 +212,26 @@ function assertNamed(
           ...(options.modelLabel === undefined ? [] : [options.modelLabel]),
           ...(typeof options.label === "string" ? [options.label.trim()] : []),
         ]);
-  const noHeader = kept.every((j) => names[j] === "" || isNumber(names[j] as string))
-    ? "; if the file has no header row, add one (handgrad needs column names)"
-    : "";
   const firstColumn = new Map<string, number>();
   for (const j of kept) {
     const name = names[j] as string;
     if (read !== undefined && !read.has(name)) continue;
     if (name === "") {
+      // A note of how --ignore was read (digits that named another column) explains the error.
       const ignore = names.includes(String(j)) ? `'#${j}'` : String(j);
       throw new DataError(
         `${at}, column ${j + 1} (index ${j}): the header cell is empty; every column needs a name` +
-          ` (an index column, as pandas writes? ignore it: --ignore ${ignore})${noHeader}`,
+          ` (an index column, as pandas writes? ignore it: --ignore ${ignore})` +
+          notes.map((note) => `; ${note.replace(/^note: /, "")}`).join(""),
       );
     }
     const earlier = firstColumn.get(name);
     if (earlier !== undefined) {
       throw new DataError(
         `${at}: the column name ${quote(name)} appears twice (columns ${earlier + 1} and ${j + 1}, indices ${earlier} and ${j})` +
-          (isNumber(name) ? noHeader || "; if the file has no header row, add one" : ""),
+          (isNumber(name)
+            ? "; if the file has no header row, add one (handgrad needs column names)"
+            : ""),
       );
     }
     firstColumn.set(name, j);

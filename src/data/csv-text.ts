@@ -22,8 +22,10 @@
  *     0..maxClasses−1 (`maxClasses`: labels must be those integers as written); else found
  *     from the labels: 0 and 1 when every label is 0 or 1, otherwise the distinct labels
  *     sorted (numbers before strings; with two, `positive` names class 1). More than
- *     MAX_CLASSES distinct labels, or more than 10 with fewer than two rows a class on
- *     average, is refused: such a column looks like a continuous target, not classes.
+ *     MAX_CLASSES distinct labels, or more than 2 with fewer than two rows a class on
+ *     average, is refused: such a column looks like a continuous target (numbers) or an id
+ *     or free text (strings), not classes. Numbers mixed with text, and labels that differ
+ *     only in case, are read (each a class) with a warning.
  */
 import { DataError, UsageError } from "../errors.js";
 import { quote } from "../suggest.js";
@@ -404,8 +406,8 @@ export function tableBuilder(options: TableOptions, expectedRows = 0): TableBuil
         warnings,
       };
     }
-    const found = labelReader.finish(labels.values(), rows);
-    if (found.warning !== undefined) warnings.push(found.warning);
+    const { warnings: labelWarnings = [], ...found } = labelReader.finish(labels.values(), rows);
+    warnings.push(...labelWarnings);
     return { plan, X, ...found, delimiter: options.delimiter, warnings };
   };
   return { onRecord, locate, finish };
@@ -417,14 +419,18 @@ interface LabelCellReader {
   name(column: string): void;
   /** The class index of a label cell; undefined once labels are dropped. */
   read(cell: string, line: number, j: number): number | undefined;
-  /** The labels' class indices and classes (undefined when dropped, with a warning saying why). */
+  /**
+   * The labels' class indices and classes (undefined when dropped, with a warning saying why),
+   * and warnings about labels that may not be what was meant (numbers mixed with text, labels
+   * differing only in case).
+   */
   finish(
     labels: Float64Array,
     rows: number,
   ): {
     labels: Float64Array | undefined;
     classes: readonly ClassLabel[] | undefined;
-    warning?: string;
+    warnings?: readonly string[];
   };
 }
 
@@ -445,7 +451,7 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       : {
           labels: undefined,
           classes: undefined,
-          warning: `note: ${dropped}; the labels are not used`,
+          warnings: [`note: ${dropped}; the labels are not used`],
         };
 
   if (rule.kind === "integers") {
@@ -518,7 +524,7 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
         if (slots.length === MAX_CLASSES) {
           throw new DataError(
             `${locate(line, j)}: column ${column} has more than ${MAX_CLASSES} different labels by this line: ` +
-              `it looks like a continuous target (a number to predict), not classes; handgrad classifies into at most ${MAX_CLASSES} classes`,
+              `${notClasses(slots)}; handgrad classifies into at most ${MAX_CLASSES} classes`,
           );
         }
         slot = slots.length;
@@ -531,10 +537,10 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       const from = { op: subject, what: `column ${column}` };
       const zeroOne = slots.every((c) => c === 0 || c === 1);
       const sorted = zeroOne ? [0, 1] : classesOf(slots, undefined, from);
-      if (sorted.length > 10 && 2 * sorted.length > rows) {
+      if (sorted.length > 2 && MIN_ROWS_PER_CLASS * sorted.length > rows) {
         throw new DataError(
           `${subject}: column ${column} has ${sorted.length} different labels in ${rows} rows (${labelList(sorted.slice(0, 3))}, …): ` +
-            `it looks like a continuous target (a number to predict), not classes; a class needs rows to learn from`,
+            `${notClasses(sorted)}; a class needs rows to learn from (at least ${MIN_ROWS_PER_CLASS} a class on average)`,
         );
       }
       const classes =
@@ -543,9 +549,52 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       const classOfSlot = slots.map(indexOf);
       for (let i = 0; i < labels.length; i++)
         labels[i] = classOfSlot[labels[i] as number] as number;
-      return { labels, classes };
+      return { labels, classes, warnings: labelWarnings(sorted, `column ${column}`, subject) };
     },
   };
+}
+
+/**
+ * The fewest rows a class must have on average for a label column of more than two classes:
+ * fewer, and the column looks like an id, free text or a continuous target, not classes.
+ */
+const MIN_ROWS_PER_CLASS = 2;
+
+/** What a column of too many different labels looks like, for its refusal. */
+function notClasses(labels: readonly ClassLabel[]): string {
+  return labels.some((label) => typeof label === "string")
+    ? "it looks like an id or free text, not classes; --ignore it, or name the label column with --label"
+    : "it looks like a continuous target (a number to predict), not classes";
+}
+
+/**
+ * Warnings about classes found from labels that may not be what was meant: numbers mixed
+ * with text (`NA` cells in a 0/1 column), and labels that differ only in case (Yes, yes).
+ */
+function labelWarnings(classes: readonly ClassLabel[], what: string, subject: string): string[] {
+  const warnings: string[] = [];
+  const texts = classes.filter((c): c is string => typeof c === "string");
+  if (texts.length > 0 && texts.length < classes.length) {
+    warnings.push(
+      `warning: ${subject}: ${what} mixes numbers and text (${labelList(texts.slice(0, 3))}${texts.length > 3 ? ", …" : ""}): ` +
+        `each is a class of its own, ${classes.length} in all; if the text marks missing values, remove those rows`,
+    );
+  }
+  const byCase = new Map<string, string[]>();
+  for (const text of texts) {
+    const key = text.toLowerCase();
+    byCase.set(key, [...(byCase.get(key) ?? []), text]);
+  }
+  const clashes = [...byCase.values()].filter((group) => group.length > 1);
+  if (clashes.length > 0) {
+    warnings.push(
+      `warning: ${subject}: ${what} has labels that differ only in case (${clashes
+        .slice(0, 3)
+        .map((group) => labelList(group))
+        .join("; ")}): each is a class of its own; write each label one way if they mean the same`,
+    );
+  }
+  return warnings;
 }
 
 /** A Float64Array filled by push: sized up front when the count is known, else doubled. */

@@ -490,7 +490,7 @@ describe("the model's label column (issue 14 review)", () => {
   });
 
   it("pandas' header ,0,1,2: the hint is --ignore '#0', which works; --label 0 is the name, with a note", async () => {
-    const pd = small("f4-pd.csv", ",0,1,2\n0,1,2,1\n1,-1,-2,0\n2,2,1,1\n3,-2,-1,0\n");
+    const pd = small("f4-pd.csv", ",1,2,0\n0,1,2,1\n1,-1,-2,0\n2,2,1,1\n3,-2,-1,0\n");
     const refused = await runMain(["train", "--data", pd, "--epochs", "1"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr[0]).toContain("ignore it: --ignore '#0')");
@@ -507,7 +507,7 @@ describe("the model's label column (issue 14 review)", () => {
     ]);
     expect(r.code, r.stderr.join("\n")).toBe(0);
     expect(r.stderr).toContain(
-      'note: --label 0 is the column named "0" (index 1); for index 0 write #0',
+      'note: --label 0 is the column named "0" (index 3); for index 0 write #0',
     );
   });
 });

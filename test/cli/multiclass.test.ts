@@ -19,7 +19,10 @@ beforeAll(() => {
   // Rows near the centres of the K = 3 blobs (radius 4/√3 ≈ 2.31 at angles 0, 120°, 240°).
   writeFileSync(join(work, "points.csv"), "x1,x2,label\n2.3,0,0\n-1.15,2,1\n-1.15,-2,2\n");
   writeFileSync(join(work, "features.csv"), "x1,x2\n2.3,0\n-1.15,2\n");
-  writeFileSync(join(work, "four.csv"), "a,b,y\n0,0,0\n1,0,1\n0,1,2\n1,1,3\n0.1,0,0\n1,0.1,1\n");
+  writeFileSync(
+    join(work, "four.csv"),
+    "a,b,y\n0,0,0\n1,0,1\n0,1,2\n1,1,3\n0.1,0,0\n1,0.1,1\n0,1.1,2\n1.1,1,3\n",
+  );
   // The same rows under the feature names of the toy sets' models (x1, x2).
   writeFileSync(join(work, "four-x.csv"), "x1,x2,label\n0,0,0\n1,0,1\n0,1,2\n1,1,3\n");
 });

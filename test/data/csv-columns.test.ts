@@ -177,9 +177,11 @@ describe("labels become classes", () => {
   });
 
   it("more string labels: K classes sorted, no maxClasses needed", () => {
-    const ds = both("x,species\n1,virginica\n2,setosa\n3,versicolor\n4,setosa\n");
+    const ds = both(
+      "x,species\n1,virginica\n2,setosa\n3,versicolor\n4,setosa\n5,virginica\n6,versicolor\n",
+    );
     expect(ds.classes).toEqual(["setosa", "versicolor", "virginica"]);
-    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0]);
+    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0, 2, 1]);
   });
 
   it('numbers in any spelling are one class ("1", "1.0", "1e0"); 0/1 stay classes 0 and 1', () => {
@@ -189,15 +191,18 @@ describe("labels become classes", () => {
     // Only one of 0 and 1 present: still the classes 0 and 1 (as before labels became classes).
     expect(both("x,y\n1,1\n2,1\n").classes).toEqual([0, 1]);
     // Other numbers: sorted numerically.
-    const ds2 = both("x,grade\n1,10\n2,2\n3,2.5\n");
+    const ds2 = both("x,grade\n1,10\n2,2\n3,2.5\n4,10\n5,2\n6,2.5\n");
     expect(ds2.classes).toEqual([2, 2.5, 10]);
-    expect(Array.from(ds2.y.data)).toEqual([2, 0, 1]);
+    expect(Array.from(ds2.y.data)).toEqual([2, 0, 1, 2, 0, 1]);
   });
 
   it("mixed numbers and strings: numbers first", () => {
-    const ds = both("x,y\n1,b\n2,1\n3,a\n4,1.0\n");
+    const ds = both("x,y\n1,b\n2,1\n3,a\n4,1.0\n5,a\n6,b\n");
     expect(ds.classes).toEqual([1, "a", "b"]);
-    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0]);
+    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0, 1, 2]);
+    expect(ds.warnings[0]).toMatch(
+      /column "y" mixes numbers and text \("a", "b"\): each is a class of its own, 3 in all/,
+    );
   });
 
   it("maxClasses keeps integer labels 0..K−1 with every class, even an absent one", () => {
@@ -218,7 +223,9 @@ describe("labels become classes", () => {
     expect(
       errorOf(() => parseLabelledCsv("x,y\n1,M\n2,B\n", { positive: "X", source: "d.csv" })),
     ).toBe('d.csv: positive "X" is not a label in column "y" ("B", "M")');
-    expect(() => parseLabelledCsv("x,y\n1,a\n2,b\n3,c\n", { positive: "a" })).toThrow(UsageError);
+    expect(() =>
+      parseLabelledCsv("x,y\n1,a\n2,b\n3,c\n4,a\n5,b\n6,c\n", { positive: "a" }),
+    ).toThrow(UsageError);
     const continuous = ["x,price", ...Array.from({ length: 30 }, (_, i) => `${i},${i * 1.25}`)];
     expect(errorOf(() => parseLabelledCsv(continuous.join("\n"), { source: "d.csv" }))).toMatch(
       /^d\.csv: column "price" has 30 different labels in 30 rows \(0, 1\.25, 2\.5, …\): it looks like a continuous target/,
@@ -364,14 +371,15 @@ describe("column references: #N is an index, digits a name first (with a note)",
 
   it("pandas' header ,0,1,2: the empty-header error suggests '#0'; #0 ignores the index column", () => {
     expect(errorOf(() => parseLabelledCsv(pandas, { source: "p.csv" }))).toBe(
-      "p.csv line 1, column 1 (index 0): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore '#0'); if the file has no header row, add one (handgrad needs column names)",
+      "p.csv line 1, column 1 (index 0): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore '#0')",
     );
     const ds = both(pandas, { ignore: ["#0"] });
     expect(ds.featureNames).toEqual(["0", "1"]);
     expect(ds.labelName).toBe("2");
     // "0" is the column named 0 (index 1), with a note; the empty column stays and is refused.
-    expect(errorOf(() => parseLabelledCsv(pandas, { ignore: ["0"], source: "p.csv" }))).toMatch(
-      /^p\.csv line 1, column 1 \(index 0\): the header cell is empty/,
+    expect(errorOf(() => parseLabelledCsv(pandas, { ignore: ["0"], source: "p.csv" }))).toBe(
+      "p.csv line 1, column 1 (index 0): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore '#0'); " +
+        '--ignore 0 is the column named "0" (index 1); for index 0 write #0',
     );
   });
 
@@ -397,5 +405,44 @@ describe("column references: #N is an index, digits a name first (with a note)",
     expect(errorOf(() => parseLabelledCsv("0,0,1\n1,0,0\n0,1,1\n", { source: "nh.csv" }))).toBe(
       'nh.csv line 1: the column name "0" appears twice (columns 1 and 2, indices 0 and 1); if the file has no header row, add one (handgrad needs column names)',
     );
+  });
+});
+
+describe("labels that may not be what was meant", () => {
+  it("−0 and 0 cells are one class (the label 0)", () => {
+    const ds = both("x,y\n1,-0\n2,0\n3,2\n4,2\n5,3\n6,3\n");
+    expect(ds.classes).toEqual([0, 2, 3]);
+    expect(Object.is(ds.classes[0], 0)).toBe(true);
+    expect(Array.from(ds.y.data)).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+
+  it("a string column of one value per row is an id or free text; a few rows per class is refused", () => {
+    const names = ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ida", "jon"];
+    const text = ["x,name", ...names.map((n, i) => `${i},${n}`)].join("\n");
+    expect(errorOf(() => parseLabelledCsv(text, { source: "d.csv" }))).toBe(
+      'd.csv: column "name" has 10 different labels in 10 rows ("ann", "bob", "cat", …): it looks like an id or free text, not classes; ' +
+        "--ignore it, or name the label column with --label; a class needs rows to learn from (at least 2 a class on average)",
+    );
+    // Three classes in five rows: refused; in six: read.
+    expect(() => parseLabelledCsv("x,y\n1,a\n2,b\n3,c\n4,a\n5,b\n")).toThrow(DataError);
+    expect(both("x,y\n1,a\n2,b\n3,c\n4,a\n5,b\n6,c\n").classes).toEqual(["a", "b", "c"]);
+  });
+
+  it("warns when numbers mix with text (NA) or labels differ only in case", () => {
+    const na = both("x,y\n1,0\n2,1\n3,NA\n4,0\n5,1\n6,NA\n", { source: "d.csv" });
+    expect(na.classes).toEqual([0, 1, "NA"]);
+    expect(na.warnings).toEqual([
+      expect.stringMatching(
+        /: column "y" mixes numbers and text \("NA"\): each is a class of its own, 3 in all; if the text marks missing values, remove those rows$/,
+      ),
+    ]);
+    const yes = both("x,y\n1,Yes\n2,yes\n3,No\n4,no\n5,Yes\n6,no\n7,No\n8,yes\n");
+    expect(yes.classes).toHaveLength(4);
+    expect(yes.warnings).toEqual([
+      expect.stringMatching(
+        /: column "y" has labels that differ only in case \("No", "no"; "Yes", "yes"\): each is a class of its own/,
+      ),
+    ]);
+    expect(both("x,y\n1,B\n2,M\n").warnings).toEqual([]);
   });
 });

@@ -231,7 +231,7 @@ const commonMutations: fc.Arbitrary<Mutate> = fc.oneof(
       return {
         lines,
         expected:
-          /line 1, column 1 \(index 0\): the header cell is empty; every column needs a name \(an index column, as pandas writes\? ignore it: --ignore (0|'#0')\)(; if the file has no header row, add one \(handgrad needs column names\))?$/,
+          /line 1, column 1 \(index 0\): the header cell is empty; every column needs a name \(an index column, as pandas writes\? ignore it: --ignore (0|'#0')\)$/,
       };
     },
     // A --label that is not a column.
