@@ -28,7 +28,7 @@
  *     only in case, are read (each a class) with a warning.
  */
 import { DataError, UsageError } from "../errors.js";
-import { quote } from "../suggest.js";
+import { assertKnownKeys, quote } from "../suggest.js";
 import { matrix, type Matrix } from "../linalg/index.js";
 import {
   classesOf,
@@ -130,14 +130,33 @@ export interface PredictionCsv extends FeatureCsv {
   readonly labelName?: string;
 }
 
+/** The keys of FeatureCsvOptions, and of LabelledCsvOptions: any other is refused. */
+export const FEATURE_CSV_KEYS: readonly (keyof FeatureCsvOptions)[] = [
+  "source",
+  "delimiter",
+  "ignore",
+];
+/** The keys of LabelledCsvOptions (see FEATURE_CSV_KEYS). */
+export const LABELLED_CSV_KEYS: readonly (keyof LabelledCsvOptions)[] = [
+  ...FEATURE_CSV_KEYS,
+  "label",
+  "maxClasses",
+  "classes",
+  "positive",
+  "features",
+  "modelLabel",
+];
+
 /** A labelled data set from CSV text (see the header for the rules). */
 export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {}): LabelledCsv {
+  assertKnownKeys(options, LABELLED_CSV_KEYS, "parseLabelledCsv");
   const table = parseTable(text, tableOptions("labelled", options, text));
   return labelledResult(table, options.source);
 }
 
 /** Unlabelled rows from CSV text: every column not ignored is a feature. */
 export function parseFeatureCsv(text: string, options: FeatureCsvOptions = {}): FeatureCsv {
+  assertKnownKeys(options, FEATURE_CSV_KEYS, "parseFeatureCsv");
   return featureResult(parseTable(text, tableOptions("features", options, text)));
 }
 
@@ -153,6 +172,7 @@ export function parsePredictionCsv(
   D: number,
   options: LabelledCsvOptions = {},
 ): PredictionCsv {
+  assertKnownKeys(options, LABELLED_CSV_KEYS, "parsePredictionCsv");
   return predictionResult(parseTable(text, tableOptions("prediction", options, text, D)));
 }
 

@@ -9,7 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModel } from "../../src/io/index.js";
+import { Classifier } from "../../src/index.js";
+import { loadCsv, loadModel } from "../../src/io/index.js";
+import { toRows } from "../../src/linalg/index.js";
+import { HANDGRAD_VERSION } from "../../src/version.js";
 import { runMain } from "./run.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -289,7 +292,7 @@ describe("predict --out", () => {
     expect(quiet.stdout).toEqual([]);
     expect(quiet.stderr).toHaveLength(1);
     expect(quiet.stderr[0]).toMatch(
-      /^predicted 569 rows with .*: accuracy \d+\.\d% on column "diagnosis" of .*; wrote .*pred\.csv$/,
+      /^predicted 569 rows with .*: accuracy \d+\.\d% on column "diagnosis" of .*; wrote .*pred\.csv \(probability = P\(class "M"\)\)$/,
     );
   });
 
@@ -509,5 +512,86 @@ describe("the model's label column (issue 14 review)", () => {
     expect(r.stderr).toContain(
       'note: --label 0 is the column named "0" (index 3); for index 0 write #0',
     );
+  });
+});
+
+describe("train --save and the Classifier write the same file (issue 14 review, F7)", () => {
+  it("the same settings give the same model file byte for byte, its training record complete", async () => {
+    const file = fixture("same.csv", [...names.slice(0, 4), "diagnosis"]);
+    const saved = at("same-cli.json");
+    const r = await runMain([
+      "train",
+      "--data",
+      file,
+      "--standardize",
+      "--hidden",
+      "4",
+      "--epochs",
+      "7",
+      "--batch-size",
+      "16",
+      "--validation",
+      "0.25",
+      "--seed",
+      "5",
+      "--save",
+      saved,
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    const cli = readFileSync(saved, "utf8");
+    const training = loadModel(saved).training;
+    expect(training).toMatchObject({ handgrad: HANDGRAD_VERSION, epochs: 7, batchSize: 16 });
+    expect(training).toMatchObject({ validationFraction: 0.25, seed: 5 });
+    const data = loadCsv(file);
+    const labels = Array.from(data.y.data, (k) => data.classes[k] as string);
+    const clf = new Classifier({ hidden: 4, epochs: 7, batchSize: 16, validation: 0.25, seed: 5 });
+    clf.fit(toRows(data.X), labels, { features: data.featureNames, label: data.labelName });
+    expect(clf.toModelText()).toBe(cli);
+  });
+});
+
+describe("which class a probability belongs to (F10), and --out - (F13)", () => {
+  it("predict --json lists classLabels; --out says probability = P(class …); train names the classes", async () => {
+    const out = at("f10.csv");
+    const r = await runMain([
+      "predict",
+      "--model",
+      model,
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--out",
+      out,
+      "--json",
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    const result = json(r.stdout[0]);
+    expect(result["classLabels"]).toEqual(["B", "M"]);
+    expect((result["classes"] as unknown[]).length).toBe(569); // the per-row predictions, as before
+    expect(r.stderr.at(-1)).toMatch(/; wrote .*f10\.csv \(probability = P\(class "M"\)\)$/);
+    const t = await runMain([
+      "train",
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--epochs",
+      "1",
+      "--json",
+    ]);
+    expect(t.code).toBe(0);
+    expect(t.stderr[0]).toMatch(/; classes "B", "M" \(positive "M"\)$/);
+    expect(json(t.stdout[0])["data"]).toMatchObject({ classes: ["B", "M"], positive: "M" });
+    const blobs = await runMain(["train", "--dataset", "blobs", "--classes", "3", "--epochs", "1"]);
+    expect(blobs.stderr[0]).toMatch(/; 3 classes 0, 1, 2$/);
+  });
+
+  it("--out - is refused (it would create a file named -), before anything is read", async () => {
+    const r = await runMain(["predict", "--model", model, "--data", strings, "--out", "-"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      'handgrad predict: --out - would create a file named "-": --out takes a file name (for the predictions on stdout, use --json; or --out ./- for that file name)',
+    ]);
   });
 });

@@ -429,7 +429,7 @@ describe("labels that may not be what was meant", () => {
   });
 
   it("warns when numbers mix with text (NA) or labels differ only in case", () => {
-    const na = both("x,y\n1,0\n2,1\n3,NA\n4,0\n5,1\n6,NA\n", { source: "d.csv" });
+    const na = both("x,y\n1,0\n2,1\n3,NA\n4,0\n5,1\n6,NA\n");
     expect(na.classes).toEqual([0, 1, "NA"]);
     expect(na.warnings).toEqual([
       expect.stringMatching(
@@ -444,5 +444,23 @@ describe("labels that may not be what was meant", () => {
       ),
     ]);
     expect(both("x,y\n1,B\n2,M\n").warnings).toEqual([]);
+  });
+});
+
+describe("reader options are checked (F9)", () => {
+  it("an unknown key is refused with a did-you-mean, by the text and the file readers", () => {
+    expect(() => parseLabelledCsv("a,y\n1,0\n", { lable: "y" } as never)).toThrow(
+      'parseLabelledCsv: unknown option "lable" (did you mean "label"?',
+    );
+    expect(() => parseFeatureCsv("a\n1\n", { ignor: ["a"] } as never)).toThrow(UsageError);
+    const path = join(folder, "opts.csv");
+    writeFileSync(path, "a,y\n1,0\n2,1\n");
+    expect(() => loadCsv(path, { feature: ["a"] } as never)).toThrow(
+      'loadCsv: unknown option "feature" (did you mean "features"?',
+    );
+    expect(() => loadCsv(path, { source: "x" } as never)).toThrow(
+      'loadCsv: unknown option "source"',
+    );
+    expect(loadCsv(path, { chunkBytes: 3 }).classes).toEqual([0, 1]);
   });
 });

@@ -197,6 +197,13 @@ describe("Classifier", () => {
     expect(clf.classes).toEqual([0, 1]);
     const { p } = forward(params, moons.X, "tanh");
     expect(clf.predictProba(X).map((r) => r[1])).toEqual(Array.from(p.data));
+    // It worked by position: its file names no features (nor does a fit without them).
+    expect(clf.toModel().features).toBeUndefined();
+    expect(clf.toModelText()).not.toContain('"features"');
+    const unnamed = new Classifier({ ...settings, epochs: 1 }).fit(X, words);
+    expect(unnamed.features).toEqual(["x1", "x2"]);
+    expect(unnamed.toModelText()).not.toContain('"features"');
+    expect(Classifier.fromJSON(unnamed.toModelText()).toModel().features).toBeUndefined();
   });
 
   it("fits the breast-cancer data: accuracy well above chance on held-out rows", () => {
@@ -319,5 +326,56 @@ describe("Classifier labels and names (fixes of issue 14's review)", () => {
     expect(() =>
       new Classifier().fit(rows, [0, 1, 0, 1, 0, 1], { features: ["a"], label: "a" }),
     ).toThrow('fit: label "a" is also one of the features');
+  });
+});
+
+describe("Classifier options are checked when given (F9)", () => {
+  it.each([
+    [
+      () => new Classifier({ lr: 0.1 } as never),
+      'Classifier: unknown option "lr" (did you mean "learningRate"?',
+    ],
+    [
+      () => new Classifier({ hiden: 3 } as never),
+      'Classifier: unknown option "hiden" (did you mean "hidden"?',
+    ],
+    [
+      () => new Classifier({ hidden: 0 }),
+      "Classifier: hidden size must be a positive integer, got 0",
+    ],
+    [
+      () => new Classifier({ learningRate: -1 }),
+      "Classifier: learning rate must be a finite number > 0, got -1",
+    ],
+    [
+      () => new Classifier({ epochs: 1.5 }),
+      "Classifier: epochs must be a non-negative integer, got 1.5",
+    ],
+    [
+      () => new Classifier({ batchSize: 0 }),
+      'Classifier: batch size must be a positive integer or "full", got 0',
+    ],
+    [
+      () => new Classifier({ validation: 1 }),
+      "Classifier: the validation fraction must be a number between 0 and 1",
+    ],
+    [() => new Classifier({ seed: -1 }), "Classifier: seed must be a non-negative integer, got -1"],
+    [() => new Classifier({ biasInit: Infinity }), "Classifier: bias init must be a finite number"],
+    [() => new Classifier({ l2: -1 }), "Classifier: "],
+    [() => new Classifier({ momentum: 0.5 }), "Classifier: momentum has no effect"],
+  ])("refuses a bad option at construction (%#)", (run, message) => {
+    expect(run).toThrow(UsageError);
+    expect(run).toThrow(message);
+  });
+
+  it("fit and fitAsync refuse unknown keys, with a did-you-mean", async () => {
+    const rows = [[1], [2], [3], [4]];
+    const y = [0, 1, 0, 1];
+    expect(() => new Classifier().fit(rows, y, { feature: ["a"] } as never)).toThrow(
+      'fit: unknown option "feature" (did you mean "features"? known: features, label)',
+    );
+    await expect(
+      new Classifier().fitAsync(rows, y, { onepoch: () => undefined } as never),
+    ).rejects.toThrow('fitAsync: unknown option "onepoch" (did you mean "onEpoch"?');
   });
 });

@@ -60,6 +60,11 @@ export function predictCommand(flags: Flags, output: Output): number {
   const out = pathFlag(flags, "out");
   if (modelPath === undefined) throw new UsageError("no model: give --model FILE");
   if (dataPath === undefined) throw new UsageError("no data: give --data FILE.csv");
+  if (out === "-") {
+    throw new UsageError(
+      '--out - would create a file named "-": --out takes a file name (for the predictions on stdout, use --json; or --out ./- for that file name)',
+    );
+  }
   const label = stringFlag(flags, "label");
   const { delimiter, ignore } = csvFlags(flags);
   const json = out === undefined || booleanFlag(flags, "json");
@@ -106,10 +111,20 @@ export function predictCommand(flags: Flags, output: Output): number {
       (scores
         ? `: accuracy ${percent(scores.accuracy)} on column ${shown(quote(read.labelName ?? ""))} of ${shown(dataPath)}`
         : "") +
-      (out !== undefined ? `; wrote ${shown(out)}` : ""),
+      (out !== undefined
+        ? `; wrote ${shown(out)}` +
+          (outputs === 1 ? ` (probability = P(class ${shown(JSON.stringify(classes[1]))}))` : "")
+        : ""),
   );
   if (json) {
-    output.json({ rows: X.rows, ...scores, probabilities, classes: predicted });
+    // "classLabels": the model's classes in probability order (a sigmoid's p is the second's).
+    output.json({
+      rows: X.rows,
+      ...scores,
+      probabilities,
+      classes: predicted,
+      classLabels: classes,
+    });
   }
   return 0;
 }
