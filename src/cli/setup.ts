@@ -631,13 +631,20 @@ function checkedModel(model: Model, network: NetworkChoice, D: number, path: str
 
 /**
  * Throws a UsageError when --classes contradicts the saved model's classes (2 for a sigmoid
- * model, K for a softmax model over K).
+ * model, K for a softmax model over K), or when the model's classes are not the labels
+ * 0..K−1 that --classes K means.
  */
 function assertSameClasses(choice: DataChoice, model: Model, modelPath: string): void {
   const K = classCount(model.params.W2.cols);
   if (choice.classes !== undefined && choice.classes !== K) {
     throw new UsageError(
       `--classes ${choice.classes} contradicts ${modelPath}, which has ${K} classes`,
+    );
+  }
+  // --classes K means the labels 0..K−1, with a saved model as without one.
+  if (choice.classes !== undefined && model.classes?.some((c, k) => c !== k)) {
+    throw new UsageError(
+      `--classes ${choice.classes} means the integer labels 0..${choice.classes - 1}, but ${modelPath}'s classes are ${labelList(model.classes)}; leave --classes out`,
     );
   }
 }

@@ -700,6 +700,10 @@ function assertFeatureCount(X: Matrix, D: number, op: string): void {
 function assertLabel(label: unknown, what: string): asserts label is ClassLabel {
   if (!(typeof label === "string" || (typeof label === "number" && Number.isFinite(label))))
     throw new DataError(`${what} must be a string or a finite number, got ${describeValue(label)}`);
+  if (typeof label === "string" && label.trim() === "")
+    throw new DataError(
+      `${what} is ${JSON.stringify(label)}, an empty label (a CSV cell could not hold it)`,
+    );
 }
 
 /** The labels y (N of them), checked. */

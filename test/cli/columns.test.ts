@@ -595,3 +595,44 @@ describe("which class a probability belongs to (F10), and --out - (F13)", () => 
     ]);
   });
 });
+
+describe("polish (issue 14 review)", () => {
+  it("a model file without feature names: predict notes that columns are taken by position", async () => {
+    const m = loadModel(model);
+    const text = readFileSync(model, "utf8")
+      .replace(/\n {2}"features": \[[^\]]*\],/, "")
+      .replace(/\n {2}"label": "[^"]*",/, "");
+    const positional = at("positional.json");
+    writeFileSync(positional, text);
+    expect(loadModel(positional).features).toBeUndefined();
+    const file = fixture("positional.csv", [...names, "diagnosis"]);
+    const r = await runMain(["predict", "--model", positional, "--data", file]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(r.stderr[0]).toBe(
+      `note: ${file}: columns taken by position (the model file names no features)`,
+    );
+    expect(m.features).toEqual(names);
+  });
+});
+
+describe("--classes K with a saved model of other labels", () => {
+  it("is refused, as without --init-model", async () => {
+    const r = await runMain([
+      "train",
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--init-model",
+      model,
+      "--classes",
+      "2",
+      "--epochs",
+      "1",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      `handgrad train: --classes 2 means the integer labels 0..1, but ${model}'s classes are "B", "M"; leave --classes out`,
+    ]);
+  });
+});

@@ -320,6 +320,9 @@ describe("Classifier labels and names (fixes of issue 14's review)", () => {
     expect(
       Classifier.fromJSON(clf.toModelText()).partialFit(rows, [0, 0, 0, 1, 1, 1]).toModel().label,
     ).toBe("y");
+    expect(() => new Classifier().fit(rows, ["a", "b", " ", "a", "b", "a"])).toThrow(
+      'fit: y[2] is " ", an empty label',
+    );
     expect(() => new Classifier().fit(rows, [0, 1, 0, 1, 0, 1], { label: "" })).toThrow(
       "fit: label must be a column name",
     );

@@ -86,6 +86,11 @@ export function predictCommand(flags: Flags, output: Output): number {
     ...(delimiter === undefined ? {} : { delimiter }),
     ...(ignore === undefined ? {} : { ignore }),
   });
+  if (!model.features) {
+    output.log(
+      `note: ${shown(dataPath)}: columns taken by position (the model file names no features)`,
+    );
+  }
   for (const warning of read.warnings) output.log(shown(warning));
   const { X, y } = read;
   const features = standardizedFeatures(X, model.standardizer, dataPath);
