@@ -6,9 +6,14 @@
  * edits and at most a third of the longer word's length (so "x" never suggests "y", "mons"
  * suggests "moons", and "spirals" never suggests "circles").
  *
+ * And the refusal of an options object's unknown keys (assertKnownKeys), with the known key
+ * closest to a typo or the one a common alias means (`lr` → learningRate).
+ *
  * And the one cut of a user's text in messages (quote): a CSV cell, a column name, a flag's
  * value, an argument, quoted whole up to 40 characters, else cut there with its length.
  */
+
+import { UsageError } from "./errors.js";
 
 /** The fewest single-character insertions, deletions, substitutions or neighbour swaps from a to b. */
 export function editDistance(a: string, b: string): number {
@@ -103,4 +108,25 @@ function characterCount(text: string): number {
     if (unit < 0xdc00 || unit > 0xdfff) count++;
   }
   return count;
+}
+
+/**
+ * Throws a UsageError for the first key of `options` not in `known`: `${op}: unknown option
+ * "feature" (did you mean "features"?; known: …)`. `aliases` maps other names a user may type
+ * (`lr`, the CLI's flag) to the key they mean; otherwise the closest known key is suggested.
+ * Nothing is checked when `options` is not an object (the caller refuses that itself).
+ */
+export function assertKnownKeys(
+  options: unknown,
+  known: readonly string[],
+  op: string,
+  aliases: Readonly<Record<string, string>> = {},
+): void {
+  if (typeof options !== "object" || options === null) return;
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const meant = Object.hasOwn(aliases, key) ? aliases[key] : closest(key, known);
+    const hint = meant === undefined ? "" : `did you mean ${JSON.stringify(meant)}? `;
+    throw new UsageError(`${op}: unknown option ${quote(key)} (${hint}known: ${known.join(", ")})`);
+  }
 }

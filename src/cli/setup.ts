@@ -90,7 +90,7 @@ export const DATA_FLAGS: FlagSpecs = {
   label: {
     kind: "string",
     value: "COL",
-    help: "the CSV's label column, by name or 0-based index (default: the last column)",
+    help: "the CSV's label column, by name or 0-based index; #N is always index N (default: the last column; with a saved model, the model's label column)",
   },
   delimiter: {
     kind: "string",
@@ -100,7 +100,7 @@ export const DATA_FLAGS: FlagSpecs = {
   ignore: {
     kind: "string",
     value: "COL,…",
-    help: "CSV columns not read, by name or 0-based index (ids; pandas' unnamed index: --ignore 0)",
+    help: "CSV columns not read, by name or 0-based index; #N is always index N, digits a column's name first (ids; pandas' unnamed index: --ignore '#0')",
   },
   positive: {
     kind: "string",
@@ -359,7 +359,7 @@ export function prepareRun<Own>(flags: Flags, needs: RunNeeds<Own>): PreparedRun
       typeof needs.size === "function"
         ? trainingCheck(choice, network, saved, needs.size(options))
         : commandCheck(needs.size, choice, network, saved);
-    const loaded = loadData(choice, classRule(choice, saved), saved?.features, size);
+    const loaded = loadData(choice, classRule(choice, saved), saved, size);
     const { data, source } = loaded;
     const split: { train: Dataset; validation?: Dataset } =
       choice.validation === undefined
@@ -373,10 +373,12 @@ export function prepareRun<Own>(flags: Flags, needs: RunNeeds<Own>): PreparedRun
       : choice.standardize
         ? fitStandardizer(split.train.X)
         : undefined;
-    // The names and labels a saved model file gets: the model's own, else the data's.
+    // The names and labels a saved model file gets: the model's own, else the data's; the
+    // label column is the one this run trained on.
     const model: Model = {
       ...start,
       features: saved?.features ?? data.featureNames,
+      label: data.labelName,
       classes: saved?.classes ?? loaded.classes,
       ...(standardizer ? { standardizer } : {}),
     };
@@ -437,21 +439,23 @@ interface LoadedData {
 
 /**
  * The data set the choice names (labels as class indices), with the columns a saved model
- * names (`features`) found by name. Its size is checked first (cli/memory.ts): a toy set's
+ * names (its features, and its label column unless --label) found by name. Its size is checked first (cli/memory.ts): a toy set's
  * before it is generated, a CSV file's once its rows are counted, before they are read (and
  * again once its classes are known when there are more than the estimate assumed).
  */
 function loadData(
   choice: DataChoice,
   rule: { classes?: readonly ClassLabel[]; maxClasses?: number },
-  features: readonly string[] | undefined,
+  saved: Model | undefined,
   check: SizeCheck,
 ): LoadedData {
+  const features = saved?.features;
   const knownClasses = rule.classes?.length ?? rule.maxClasses ?? 2;
   if (choice.file !== undefined) {
     const data = loadCsv(choice.file, {
       ...rule,
       ...(features === undefined ? {} : { features }),
+      ...(saved?.label === undefined ? {} : { modelLabel: saved.label }),
       ...(choice.label === undefined ? {} : { label: choice.label }),
       ...(choice.delimiter === undefined ? {} : { delimiter: choice.delimiter }),
       ...(choice.ignore === undefined ? {} : { ignore: choice.ignore }),
@@ -627,13 +631,20 @@ function checkedModel(model: Model, network: NetworkChoice, D: number, path: str
 
 /**
  * Throws a UsageError when --classes contradicts the saved model's classes (2 for a sigmoid
- * model, K for a softmax model over K).
+ * model, K for a softmax model over K), or when the model's classes are not the labels
+ * 0..K−1 that --classes K means.
  */
 function assertSameClasses(choice: DataChoice, model: Model, modelPath: string): void {
   const K = classCount(model.params.W2.cols);
   if (choice.classes !== undefined && choice.classes !== K) {
     throw new UsageError(
       `--classes ${choice.classes} contradicts ${modelPath}, which has ${K} classes`,
+    );
+  }
+  // --classes K means the labels 0..K−1, with a saved model as without one.
+  if (choice.classes !== undefined && model.classes?.some((c, k) => c !== k)) {
+    throw new UsageError(
+      `--classes ${choice.classes} means the integer labels 0..${choice.classes - 1}, but ${modelPath}'s classes are ${labelList(model.classes)}; leave --classes out`,
     );
   }
 }

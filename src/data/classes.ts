@@ -3,8 +3,9 @@
  * class indices 0..K−1 the network is trained on, used by the Classifier (labels in arrays),
  * the CSV readers (labels in cells) and the model file (its "classes").
  *
- *   classes  = the distinct labels, sorted: numbers numerically (−0 before 0), then strings
- *              by code unit; with two classes and a positive label, the other one first
+ *   classes  = the distinct labels, sorted: numbers numerically, then strings by code unit;
+ *              with two classes and a positive label, the other one first (−0 is the label
+ *              0, here as in a CSV cell: one class, written 0)
  *   index    = a label's position in classes (class 1 of two is the positive one, p = σ(z2))
  *
  * Two labels are one class when they have the same text (labelKey): a CSV cell cannot tell the
@@ -28,14 +29,17 @@ export const MAX_CLASSES = 1000;
  * value in a CSV file, so a model may not hold both.
  */
 export function labelKey(label: ClassLabel): string {
-  if (typeof label === "string") return label;
-  return Object.is(label, -0) ? "-0" : String(label);
+  return typeof label === "string" ? label : String(label); // String(-0) is "0"
 }
 
-/** The order of classes: numbers numerically (−0 before 0), before strings by code unit. */
+/** A label as a class holds it: −0 is 0 (one class, as in a CSV cell); anything else as given. */
+export function normalLabel(label: ClassLabel): ClassLabel {
+  return label === 0 ? 0 : label;
+}
+
+/** The order of classes: numbers numerically, before strings by code unit. */
 export function compareLabels(a: ClassLabel, b: ClassLabel): number {
-  if (typeof a === "number" && typeof b === "number")
-    return a - b || (Object.is(a, -0) ? -1 : Object.is(b, -0) ? 1 : 0);
+  if (typeof a === "number" && typeof b === "number") return a - b;
   if (typeof a === "number") return -1;
   if (typeof b === "number") return 1;
   return a < b ? -1 : a > b ? 1 : 0;
@@ -61,7 +65,7 @@ export function classesOf(
 ): ClassLabel[] {
   const byText = new Map<string, ClassLabel>();
   for (let i = 0; i < labels.length; i++) {
-    const label = labels[i] as ClassLabel;
+    const label = normalLabel(labels[i] as ClassLabel);
     const text = labelKey(label);
     const seen = byText.get(text);
     if (seen === undefined) byText.set(text, label);
@@ -93,7 +97,7 @@ export function withPositive(
     throw new DataError(
       `${from.op}: positive ${JSON.stringify(positive)} is not a label in ${from.what} (${labelList(classes)})`,
     );
-  const [first, second] = classes as [ClassLabel, ClassLabel];
+  const [first, second] = classes.map(normalLabel) as [ClassLabel, ClassLabel];
   return k === 1 ? [first, second] : [second, first];
 }
 
@@ -144,7 +148,7 @@ export function labelOfCell(cell: string): ClassLabel | { readonly fault: string
   const value = parseDecimal(cell);
   if (!Number.isNaN(value)) {
     if (!Number.isFinite(value)) return { fault: "is not a finite number (it overflows a double)" };
-    return value === 0 ? 0 : value;
+    return normalLabel(value);
   }
   const text = cell.trim();
   return text === "" ? { fault: "is empty: every row needs a label" } : text;

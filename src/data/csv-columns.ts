@@ -4,20 +4,25 @@
  * saved model does not use). One function, planColumns, used by the text parser (csv-text.ts)
  * and the streamed file reader (io/csv-file.ts) alike.
  *
- *   ignored   the columns `ignore` names (by name or 0-based index): never read, so they may
- *             hold anything (ids, dates) and their header cell may be empty (pandas' index);
- *   names     every other header cell is a name: non-empty and unique (trimmed);
- *   label     `label` (a name or a 0-based index), else the last column not ignored; with a
- *             model's feature names, that last column is the label only when it is not one of
- *             them, and a label column may be optional (predict);
+ *   ignored   the columns `ignore` names: never read, so they may hold anything (ids, dates)
+ *             and their header cell may be empty (pandas' index);
+ *   names     every other header cell is a name: non-empty and unique (trimmed); with a
+ *             model's feature names, only the columns read need one (an unnamed or repeated
+ *             column the model does not use is just an extra column);
+ *   label     `label`, else, with a model's feature names, the column named `modelLabel` (the
+ *             model's own label column) when the file has it and otherwise none: never a
+ *             guess; without feature names, the last column not ignored (a saved model
+ *             without names: the last of D + 1 columns, optional for predict);
  *   features  by name (`features`: a model's, in its order: any column order works, a missing
  *             one is refused naming it and a near name) or, without names, every column left
  *             in file order; with `featureCount` (a model without names) D columns by
  *             position, plus a label when there are D + 1;
- *   extra     with feature names: the columns left, listed in a warning (they are not read).
+ *   extra     with feature names: the columns left, listed in a note (they are not read).
  *
- * A column reference (ColumnRef) is a number (a 0-based index) or a string: the column of
- * that name, or, when no column has it, a 0-based index written in digits ("0").
+ * A column reference (ColumnRef) is a number (a 0-based index) or a string: `#N` is always
+ * the 0-based index N; any other text is the column of that name, or, when no column has it
+ * and it is written in digits ("0"), that 0-based index. Digits that name a column while the
+ * index they write is another column get a note (data/ prints nothing: it is a warning).
  */
 import { DataError } from "../errors.js";
 import { quote, suggestion } from "../suggest.js";
@@ -28,7 +33,7 @@ export type ColumnRef = string | number;
 
 /** What planColumns needs to know beyond the header. */
 export interface ColumnPlanOptions {
-  /** The label column (default: the last column, see the header). */
+  /** The label column (default: see the header). */
   readonly label?: ColumnRef | undefined;
   /** Whether a label column must be there, may be (predict), or is not wanted. */
   readonly labelColumn: "required" | "optional" | "none";
@@ -36,6 +41,11 @@ export interface ColumnPlanOptions {
   readonly ignore?: readonly ColumnRef[] | undefined;
   /** The feature names, in order, to find by name (a saved model's). */
   readonly features?: readonly string[] | undefined;
+  /**
+   * With `features`: the name of the model's label column (its file's "label"), the label
+   * column when `label` is not given and the file has it; absent or missing, there is none.
+   */
+  readonly modelLabel?: string | undefined;
   /** Without names: the features a model takes, by position (a label when one more column is left). */
   readonly featureCount?: number | undefined;
 }
@@ -67,25 +77,26 @@ export function planColumns(
   subject: string,
 ): ColumnPlan {
   const names = cells.map((cell) => cell.trim());
+  const warnings: string[] = [];
   const ignored = new Set<number>();
   for (const ref of options.ignore ?? []) {
-    for (const j of resolveColumns(ref, names, subject, "--ignore")) ignored.add(j);
+    for (const j of resolveColumns(ref, names, subject, "--ignore", warnings)) ignored.add(j);
   }
   const kept = names.map((_, j) => j).filter((j) => !ignored.has(j));
-  assertNamed(names, kept, at);
-  const warnings: string[] = [];
-  if (names.every((name) => name !== "" && Number.isFinite(parseDecimal(name)))) {
-    warnings.push(
-      `warning: ${at} (the header) holds only numbers: if the file has no header row, its first row is being read as column names`,
-    );
-  }
-  const label = labelColumn(names, kept, ignored, options, subject);
+  assertNamed(names, kept, at, options, warnings);
+  const { label, missing } = labelColumn(names, kept, ignored, options, subject, warnings);
   let features: number[];
   let extra: number[] = [];
   if (options.features !== undefined) {
-    features = namedFeatures(names, kept, label, options.features, subject);
+    features = namedFeatures(names, kept, label, ignored, options.features, subject);
+    if (missing !== undefined && options.labelColumn === "required") {
+      throw new DataError(`${subject}: no label column: ${missing}; give --label COL`); // after a missing feature
+    }
     const used = new Set([...features, ...(label === undefined ? [] : [label])]);
     extra = kept.filter((j) => !used.has(j));
+    if (missing !== undefined && extra.length > 0) {
+      warnings.push(`note: no accuracy: ${missing}; give --label COL to score against a column`);
+    }
     if (extra.length > 0) {
       warnings.push(
         `note: ${subject}: ${extra.length === 1 ? "1 column" : `${extra.length} columns`} the model does not use, not read: ` +
@@ -101,6 +112,11 @@ export function planColumns(
         `${label === undefined ? "" : `, the label ${columnName(names, label)}`})`,
     );
   }
+  if (features.every((j) => isNumber(names[j] as string))) {
+    warnings.unshift(
+      `warning: ${at} (the header) holds only numbers in its feature columns: if the file has no header row, its first row is being read as column names`,
+    );
+  }
   if (options.featureCount !== undefined && features.length !== options.featureCount) {
     const D = options.featureCount;
     const what =
@@ -114,80 +130,131 @@ export function planColumns(
   return { names, features, label, ignored: [...ignored].sort((a, b) => a - b), extra, warnings };
 }
 
-/** A column for messages: `"x2"`, or `column 1 (unnamed)` for an empty header cell. */
+/** A column for messages: `"x2"`, or `column 1 (index 0, unnamed)` for an empty header cell. */
 export function columnName(names: readonly string[], j: number): string {
   const name = names[j] ?? "";
-  return name === "" ? `column ${j + 1} (unnamed)` : quote(name);
+  return name === "" ? `column ${j + 1} (index ${j}, unnamed)` : quote(name);
 }
 
-/** The columns `ref` names: every column of that name, else the index it writes; else refused. */
+/** A header cell that is a number (a headerless file's first row has only those). */
+function isNumber(name: string): boolean {
+  return name !== "" && Number.isFinite(parseDecimal(name));
+}
+
+/**
+ * The columns `ref` names: `#N` the index N; else every column of that name, else the index
+ * its digits write; else refused. Digits naming a column while their index is another get a note.
+ */
 function resolveColumns(
   ref: ColumnRef,
   names: readonly string[],
   subject: string,
   flag: string,
+  warnings: string[],
 ): number[] {
-  if (typeof ref === "string") {
-    const matches = names.flatMap((name, j) => (name === ref.trim() && name !== "" ? [j] : []));
-    if (matches.length > 0) return matches;
-    if (/^\d+$/.test(ref.trim())) return [indexColumn(Number(ref.trim()), names, subject, flag)];
-    const named = names.filter((n) => n !== "");
-    throw new DataError(
-      `${subject} has no column ${quote(ref)}${suggestion(ref, named, quote)}; its columns are ${names
-        .map((_, j) => columnName(names, j))
-        .join(", ")}`,
-    );
+  if (typeof ref !== "string") return [indexColumn(ref, String(ref), names, subject, flag)];
+  const text = ref.trim();
+  const hash = /^#(\d+)$/.exec(text);
+  if (hash) return [indexColumn(Number(hash[1]), text, names, subject, flag)];
+  const matches = names.flatMap((name, j) => (name === text && name !== "" ? [j] : []));
+  const digits = /^\d+$/.test(text);
+  if (matches.length > 0) {
+    const n = Number(text);
+    if (digits && n < names.length && !matches.includes(n)) {
+      warnings.push(
+        `note: ${flag} ${text} is the column named ${quote(text)} (index ${matches[0]}); for index ${n} write #${n}`,
+      );
+    }
+    return matches;
   }
-  return [indexColumn(ref, names, subject, flag)];
+  if (digits) return [indexColumn(Number(text), text, names, subject, flag)];
+  const named = names.filter((n) => n !== "");
+  throw new DataError(
+    `${subject} has no column ${quote(ref)}${suggestion(ref, named, quote)}; its columns are ${names
+      .map((_, j) => columnName(names, j))
+      .join(", ")}`,
+  );
 }
 
-/** A 0-based index, checked to be a column. */
+/** A 0-based index (written `text`), checked to be a column. */
 function indexColumn(
   index: number,
+  text: string,
   names: readonly string[],
   subject: string,
   flag: string,
 ): number {
   if (!Number.isSafeInteger(index) || index < 0 || index >= names.length) {
     throw new DataError(
-      `${subject} has ${names.length} columns, numbered 0 to ${names.length - 1}: ${flag} ${String(index)} is none of them`,
+      `${subject} has ${names.length} columns, numbered 0 to ${names.length - 1}: ${flag} ${text} is none of them`,
     );
   }
   return index;
 }
 
-/** Every kept header cell is a non-empty name used once among the kept columns. */
-function assertNamed(names: readonly string[], kept: readonly number[], at: string): void {
+/**
+ * Every kept header cell that is read is a non-empty name used once among the kept columns.
+ * With a model's feature names only those and the label's must be unambiguous: other columns
+ * are not read, so they need no name.
+ */
+function assertNamed(
+  names: readonly string[],
+  kept: readonly number[],
+  at: string,
+  options: ColumnPlanOptions,
+  notes: readonly string[],
+): void {
+  const read =
+    options.features === undefined
+      ? undefined
+      : new Set([
+          ...options.features,
+          ...(options.modelLabel === undefined ? [] : [options.modelLabel]),
+          ...(typeof options.label === "string" ? [options.label.trim()] : []),
+        ]);
   const firstColumn = new Map<string, number>();
   for (const j of kept) {
     const name = names[j] as string;
+    if (read !== undefined && !read.has(name)) continue;
     if (name === "") {
+      // A note of how --ignore was read (digits that named another column) explains the error.
+      const ignore = names.includes(String(j)) ? `'#${j}'` : String(j);
       throw new DataError(
-        `${at}, column ${j + 1}: the header cell is empty; every column needs a name` +
-          ` (an index column, as pandas writes? ignore it: --ignore ${j})`,
+        `${at}, column ${j + 1} (index ${j}): the header cell is empty; every column needs a name` +
+          ` (an index column, as pandas writes? ignore it: --ignore ${ignore})` +
+          notes.map((note) => `; ${note.replace(/^note: /, "")}`).join(""),
       );
     }
     const earlier = firstColumn.get(name);
     if (earlier !== undefined) {
       throw new DataError(
-        `${at}: the column name ${quote(name)} appears twice (columns ${earlier + 1} and ${j + 1})`,
+        `${at}: the column name ${quote(name)} appears twice (columns ${earlier + 1} and ${j + 1}, indices ${earlier} and ${j})` +
+          (isNumber(name)
+            ? "; if the file has no header row, add one (handgrad needs column names)"
+            : ""),
       );
     }
     firstColumn.set(name, j);
   }
 }
 
-/** The label column by the rules in the file's header, or undefined when there is none. */
+/**
+ * The label column by the rules in the file's header (undefined: none). With a model's feature
+ * names, `missing` says why there is none: planColumns refuses a required label column once
+ * the features are found (so that a missing feature is named first), and for an optional one
+ * notes it when the file has columns not read (one of them may be the labels).
+ */
 function labelColumn(
   names: readonly string[],
   kept: readonly number[],
   ignored: ReadonlySet<number>,
   options: ColumnPlanOptions,
   subject: string,
-): number | undefined {
-  if (options.labelColumn === "none") return undefined;
+  warnings: string[],
+): { label?: number; missing?: string } {
+  if (options.labelColumn === "none") return {};
   if (options.label !== undefined) {
-    const [j] = resolveColumns(options.label, names, subject, "--label") as [number];
+    const [j] = resolveColumns(options.label, names, subject, "--label", warnings) as [number];
     if (ignored.has(j)) {
       throw new DataError(
         `${subject}: the label column ${columnName(names, j)} is also ignored; drop it from --ignore`,
@@ -198,7 +265,19 @@ function labelColumn(
         `${subject}: the label column ${columnName(names, j)} is one of the model's features`,
       );
     }
-    return j;
+    return { label: j };
+  }
+  if (options.features !== undefined) {
+    const name = options.modelLabel;
+    const j = name === undefined ? undefined : kept.find((k) => names[k] === name);
+    if (j !== undefined) return { label: j };
+    const why =
+      name === undefined
+        ? "the model file does not record its label column (handgrad does not guess one)"
+        : names.some((n, k) => n === name && ignored.has(k))
+          ? `the model's label column ${quote(name)} is ignored (--ignore)`
+          : `${subject} has no column ${quote(name)}, the model's label column`;
+    return { missing: why };
   }
   if (options.labelColumn === "required" && kept.length < 2) {
     throw new DataError(
@@ -207,20 +286,11 @@ function labelColumn(
     );
   }
   const last = kept[kept.length - 1];
-  if (last === undefined) return undefined;
-  if (options.features !== undefined) {
-    if (!options.features.includes(names[last] as string)) return last;
-    if (options.labelColumn === "required") {
-      throw new DataError(
-        `${subject}: no label column: the last column, ${columnName(names, last)}, is one of the model's features; give --label COL`,
-      );
-    }
-    return undefined;
-  }
+  if (last === undefined) return {};
   if (options.featureCount !== undefined && options.labelColumn === "optional") {
-    return kept.length === options.featureCount + 1 ? last : undefined;
+    return kept.length === options.featureCount + 1 ? { label: last } : {};
   }
-  return last;
+  return { label: last };
 }
 
 /** The header index of each of the model's features, found by name; a missing one is refused. */
@@ -228,13 +298,23 @@ function namedFeatures(
   names: readonly string[],
   kept: readonly number[],
   label: number | undefined,
+  ignored: ReadonlySet<number>,
   features: readonly string[],
   subject: string,
 ): number[] {
-  const index = new Map(kept.filter((j) => j !== label).map((j) => [names[j] as string, j]));
+  const index = new Map<string, number>();
+  for (const j of kept) {
+    const name = names[j] as string;
+    if (j !== label && name !== "" && !index.has(name)) index.set(name, j);
+  }
   const missing = features.filter((name) => !index.has(name));
   if (missing.length > 0) {
     const first = missing[0] as string;
+    if (names.some((name, j) => name === first && ignored.has(j))) {
+      throw new DataError(
+        `${subject}: the column ${quote(first)} is ignored (--ignore), but the model needs it: it is one of the model's features`,
+      );
+    }
     const candidates = [...index.keys()].filter((name) => !features.includes(name));
     const more =
       missing.length > 1

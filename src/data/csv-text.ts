@@ -22,11 +22,13 @@
  *     0..maxClasses−1 (`maxClasses`: labels must be those integers as written); else found
  *     from the labels: 0 and 1 when every label is 0 or 1, otherwise the distinct labels
  *     sorted (numbers before strings; with two, `positive` names class 1). More than
- *     MAX_CLASSES distinct labels, or more than 10 with fewer than two rows a class on
- *     average, is refused: such a column looks like a continuous target, not classes.
+ *     MAX_CLASSES distinct labels, or more than 2 with fewer than two rows a class on
+ *     average, is refused: such a column looks like a continuous target (numbers) or an id
+ *     or free text (strings), not classes. Numbers mixed with text, and labels that differ
+ *     only in case, are read (each a class) with a warning.
  */
 import { DataError, UsageError } from "../errors.js";
-import { quote } from "../suggest.js";
+import { assertKnownKeys, quote } from "../suggest.js";
 import { matrix, type Matrix } from "../linalg/index.js";
 import {
   classesOf,
@@ -92,6 +94,12 @@ export interface LabelledCsvOptions extends FeatureCsvOptions {
    * lists them). Default: every column but the label and the ignored ones, in file order.
    */
   readonly features?: readonly string[] | undefined;
+  /**
+   * With `features`: the name of the saved model's label column (its file's "label"). The
+   * label column is `label` if given, else the column of this name when the file has it,
+   * else none (a labelled read is refused, asking for `label`); never the last column.
+   */
+  readonly modelLabel?: string | undefined;
 }
 
 /** What the CSV readers return beside the data. */
@@ -122,21 +130,40 @@ export interface PredictionCsv extends FeatureCsv {
   readonly labelName?: string;
 }
 
+/** The keys of FeatureCsvOptions, and of LabelledCsvOptions: any other is refused. */
+export const FEATURE_CSV_KEYS: readonly (keyof FeatureCsvOptions)[] = [
+  "source",
+  "delimiter",
+  "ignore",
+];
+/** The keys of LabelledCsvOptions (see FEATURE_CSV_KEYS). */
+export const LABELLED_CSV_KEYS: readonly (keyof LabelledCsvOptions)[] = [
+  ...FEATURE_CSV_KEYS,
+  "label",
+  "maxClasses",
+  "classes",
+  "positive",
+  "features",
+  "modelLabel",
+];
+
 /** A labelled data set from CSV text (see the header for the rules). */
 export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {}): LabelledCsv {
+  assertKnownKeys(options, LABELLED_CSV_KEYS, "parseLabelledCsv");
   const table = parseTable(text, tableOptions("labelled", options, text));
   return labelledResult(table, options.source);
 }
 
 /** Unlabelled rows from CSV text: every column not ignored is a feature. */
 export function parseFeatureCsv(text: string, options: FeatureCsvOptions = {}): FeatureCsv {
+  assertKnownKeys(options, FEATURE_CSV_KEYS, "parseFeatureCsv");
   return featureResult(parseTable(text, tableOptions("features", options, text)));
 }
 
 /**
  * Rows to predict with a model of D inputs. With `features` (the model's names) the columns
- * are found by name and a label column is optional (`label`, else the last column when it is
- * not a feature); without, by position: D feature columns, or D + 1 one of which (`label`,
+ * are found by name and a label column is optional (`label`, else the column named
+ * `modelLabel` when the file has it; else none, with a note saying why); without, by position: D feature columns, or D + 1 one of which (`label`,
  * else the last) is the label. Labels outside the classes (`classes`, else 0..maxClasses−1,
  * default 0 and 1) are not refused: y is then absent and a warning says why.
  */
@@ -145,6 +172,7 @@ export function parsePredictionCsv(
   D: number,
   options: LabelledCsvOptions = {},
 ): PredictionCsv {
+  assertKnownKeys(options, LABELLED_CSV_KEYS, "parsePredictionCsv");
   return predictionResult(parseTable(text, tableOptions("prediction", options, text, D)));
 }
 
@@ -210,6 +238,7 @@ export function tableOptions(
     labelColumn: kind === "labelled" ? "required" : "optional",
     ignore,
     features: options.features,
+    modelLabel: options.modelLabel,
     featureCount: kind === "prediction" && options.features === undefined ? D : undefined,
   };
   return { source: options.source, delimiter, columns, labels: labelRule(kind, options) };
@@ -320,7 +349,7 @@ export function tableBuilder(options: TableOptions, expectedRows = 0): TableBuil
 
   const locate: CellLocator = (line, cellIndex) => {
     const name = plan?.names[cellIndex];
-    return `${prefix}line ${line}, ${name === undefined ? `cell ${cellIndex + 1}` : name === "" ? `column ${cellIndex + 1}` : `column ${quote(name)}`}`;
+    return `${prefix}line ${line}, ${name === undefined ? `cell ${cellIndex + 1}` : name === "" ? `column ${cellIndex + 1} (index ${cellIndex})` : `column ${quote(name)}`}`;
   };
   const labelReader = labelCellReader(options.labels, locate, subject);
 
@@ -397,8 +426,8 @@ export function tableBuilder(options: TableOptions, expectedRows = 0): TableBuil
         warnings,
       };
     }
-    const found = labelReader.finish(labels.values(), rows);
-    if (found.warning !== undefined) warnings.push(found.warning);
+    const { warnings: labelWarnings = [], ...found } = labelReader.finish(labels.values(), rows);
+    warnings.push(...labelWarnings);
     return { plan, X, ...found, delimiter: options.delimiter, warnings };
   };
   return { onRecord, locate, finish };
@@ -410,14 +439,18 @@ interface LabelCellReader {
   name(column: string): void;
   /** The class index of a label cell; undefined once labels are dropped. */
   read(cell: string, line: number, j: number): number | undefined;
-  /** The labels' class indices and classes (undefined when dropped, with a warning saying why). */
+  /**
+   * The labels' class indices and classes (undefined when dropped, with a warning saying why),
+   * and warnings about labels that may not be what was meant (numbers mixed with text, labels
+   * differing only in case).
+   */
   finish(
     labels: Float64Array,
     rows: number,
   ): {
     labels: Float64Array | undefined;
     classes: readonly ClassLabel[] | undefined;
-    warning?: string;
+    warnings?: readonly string[];
   };
 }
 
@@ -438,7 +471,7 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       : {
           labels: undefined,
           classes: undefined,
-          warning: `note: ${dropped}; the labels are not used`,
+          warnings: [`note: ${dropped}; the labels are not used`],
         };
 
   if (rule.kind === "integers") {
@@ -511,7 +544,7 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
         if (slots.length === MAX_CLASSES) {
           throw new DataError(
             `${locate(line, j)}: column ${column} has more than ${MAX_CLASSES} different labels by this line: ` +
-              `it looks like a continuous target (a number to predict), not classes; handgrad classifies into at most ${MAX_CLASSES} classes`,
+              `${notClasses(slots)}; handgrad classifies into at most ${MAX_CLASSES} classes`,
           );
         }
         slot = slots.length;
@@ -524,10 +557,10 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       const from = { op: subject, what: `column ${column}` };
       const zeroOne = slots.every((c) => c === 0 || c === 1);
       const sorted = zeroOne ? [0, 1] : classesOf(slots, undefined, from);
-      if (sorted.length > 10 && 2 * sorted.length > rows) {
+      if (sorted.length > 2 && MIN_ROWS_PER_CLASS * sorted.length > rows) {
         throw new DataError(
           `${subject}: column ${column} has ${sorted.length} different labels in ${rows} rows (${labelList(sorted.slice(0, 3))}, …): ` +
-            `it looks like a continuous target (a number to predict), not classes; a class needs rows to learn from`,
+            `${notClasses(sorted)}; a class needs rows to learn from (at least ${MIN_ROWS_PER_CLASS} a class on average)`,
         );
       }
       const classes =
@@ -536,9 +569,52 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       const classOfSlot = slots.map(indexOf);
       for (let i = 0; i < labels.length; i++)
         labels[i] = classOfSlot[labels[i] as number] as number;
-      return { labels, classes };
+      return { labels, classes, warnings: labelWarnings(sorted, `column ${column}`, subject) };
     },
   };
+}
+
+/**
+ * The fewest rows a class must have on average for a label column of more than two classes:
+ * fewer, and the column looks like an id, free text or a continuous target, not classes.
+ */
+const MIN_ROWS_PER_CLASS = 2;
+
+/** What a column of too many different labels looks like, for its refusal. */
+function notClasses(labels: readonly ClassLabel[]): string {
+  return labels.some((label) => typeof label === "string")
+    ? "it looks like an id or free text, not classes; --ignore it, or name the label column with --label"
+    : "it looks like a continuous target (a number to predict), not classes";
+}
+
+/**
+ * Warnings about classes found from labels that may not be what was meant: numbers mixed
+ * with text (`NA` cells in a 0/1 column), and labels that differ only in case (Yes, yes).
+ */
+function labelWarnings(classes: readonly ClassLabel[], what: string, subject: string): string[] {
+  const warnings: string[] = [];
+  const texts = classes.filter((c): c is string => typeof c === "string");
+  if (texts.length > 0 && texts.length < classes.length) {
+    warnings.push(
+      `warning: ${subject}: ${what} mixes numbers and text (${labelList(texts.slice(0, 3))}${texts.length > 3 ? ", …" : ""}): ` +
+        `each is a class of its own, ${classes.length} in all; if the text marks missing values, remove those rows`,
+    );
+  }
+  const byCase = new Map<string, string[]>();
+  for (const text of texts) {
+    const key = text.toLowerCase();
+    byCase.set(key, [...(byCase.get(key) ?? []), text]);
+  }
+  const clashes = [...byCase.values()].filter((group) => group.length > 1);
+  if (clashes.length > 0) {
+    warnings.push(
+      `warning: ${subject}: ${what} has labels that differ only in case (${clashes
+        .slice(0, 3)
+        .map((group) => labelList(group))
+        .join("; ")}): each is a class of its own; write each label one way if they mean the same`,
+    );
+  }
+  return warnings;
 }
 
 /** A Float64Array filled by push: sized up front when the count is known, else doubled. */

@@ -53,13 +53,15 @@ export {
 } from "./csv-columns.js";
 export { delimiterByName, delimiterName, detectDelimiter } from "./csv-delimiter.js";
 export { applyStandardizer, fitStandardizer, type Standardizer } from "./standardize.js";
-export { splitDataset, splitIndices } from "./split.js";
+export { assertValidationFraction, splitDataset, splitIndices } from "./split.js";
 export { parseDecimal } from "./decimal.js";
 
 // The pieces io/csv-file.ts streams a file through (the same tokenizer and table builder as
 // the text parsers above, so a file and its text give the same result and the same errors).
 export {
+  FEATURE_CSV_KEYS,
   featureResult,
+  LABELLED_CSV_KEYS,
   labelledResult,
   predictionResult,
   tableBuilder,

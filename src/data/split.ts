@@ -61,11 +61,7 @@ export function splitIndices(
   if (!(Number.isSafeInteger(N) && N >= 0)) {
     throw new UsageError(`splitIndices: N must be a non-negative integer, got ${describeValue(N)}`);
   }
-  if (!(Number.isFinite(validationFraction) && validationFraction > 0 && validationFraction < 1)) {
-    throw new UsageError(
-      `the validation fraction must be a number between 0 and 1 (exclusive), got ${validationFraction}`,
-    );
-  }
+  assertValidationFraction(validationFraction);
   const validationRows = Math.round(N * validationFraction);
   if (validationRows < 1 || validationRows > N - 1) {
     throw new UsageError(
@@ -75,4 +71,13 @@ export function splitIndices(
   }
   const order = new Rng(seed).permutation(N);
   return { validation: order.subarray(0, validationRows), train: order.subarray(validationRows) };
+}
+
+/** Refuses (UsageError) a validation fraction that is not a number in (0, 1). */
+export function assertValidationFraction(validationFraction: number): void {
+  if (!(Number.isFinite(validationFraction) && validationFraction > 0 && validationFraction < 1)) {
+    throw new UsageError(
+      `the validation fraction must be a number between 0 and 1 (exclusive), got ${validationFraction}`,
+    );
+  }
 }

@@ -5,6 +5,7 @@
  *
  *   {"format": "handgrad-model", "version": 2, "activation": "tanh", "output": "sigmoid",
  *    "features": ["mean_radius", …D names],          (optional: absent, columns by position)
+ *    "label": "diagnosis",                            (optional: the label column's name)
  *    "classes": ["B", "M"],                           (optional: absent, classes 0..K−1)
  *    "W1": [[…H numbers] × D rows], "b1": [H], "W2": [[one number] × H rows], "b2": [1],
  *    "standardize": {"mean": [D], "std": [D]},       (only when used)
@@ -12,13 +13,15 @@
  *
  * "output" is "sigmoid" (binary: W2 H×1, b2 one number, two classes) or "softmax" (K ≥ 2
  * classes: W2 rows of K numbers, K numbers in b2). "features" names the D columns of W1's
- * rows, in order, all different. "classes" holds the labels as they appeared in the data,
+ * rows, in order, all different. "label" names the column the model was trained to predict
+ * (a CSV header name, not one of "features"): a reader of a file with feature names takes that
+ * column as the labels when the file has it, and never guesses another. "classes" holds the labels as they appeared in the data,
  * strings or numbers, in class-index order (the label of class 0 first; for the sigmoid head,
  * class 1 is the positive one, p = σ(z2)), two for the sigmoid head and K for a softmax; no
  * two with the same text (1 and "1" would be one value in a CSV).
  *
- * Version 1 (every file written before version 2) still reads: it has no "features" and no
- * "classes" (a model read from it has neither, and the readers take its columns by position
+ * Version 1 (every file written before version 2) still reads: it has no "features", no
+ * "label" and no "classes" (a model read from it has neither, and the readers take its columns by position
  * and its classes as 0..K−1), and "output" is optional (absent: "sigmoid"). Everything
  * written now is version 2.
  *
@@ -79,6 +82,12 @@ export interface Model {
    * version 1 file, or a model built without them): the columns are taken by position.
    */
   readonly features?: readonly string[];
+  /**
+   * The name of the label column the model was trained on (version 2; a CSV header name, not
+   * one of `features`). With feature names, readers take the column of this name as the
+   * labels when the file has it (and no other column unless asked). Absent: not recorded.
+   */
+  readonly label?: string;
   /**
    * The class labels as they appeared in the data, in class-index order: two for the sigmoid
    * head (the negative class, then the positive), K for a softmax over K (version 2). Absent:
@@ -209,6 +218,7 @@ function modelText(model: Model): string {
     `  "activation": ${JSON.stringify(model.activation)}`,
     `  "output": ${JSON.stringify(outputHeadFor(W2.cols).name)}`,
     ...(model.features ? [`  "features": ${stringsText(model.features)}`] : []),
+    ...(model.label === undefined ? [] : [`  "label": ${JSON.stringify(model.label)}`]),
     ...(model.classes ? [`  "classes": ${labelsText(model.classes)}`] : []),
     `  "W1": ${matrixText(W1)}`,
     `  "b1": ${vectorText(b1.data)}`,
@@ -229,6 +239,7 @@ const KNOWN_KEYS = new Set([
   "activation",
   "output",
   "features",
+  "label",
   "classes",
   "W1",
   "b1",
@@ -239,7 +250,7 @@ const KNOWN_KEYS = new Set([
 ]);
 const STANDARDIZE_KEYS = new Set(["mean", "std"]);
 /** The keys version 1 does not have. */
-const VERSION_2_KEYS = new Set(["features", "classes"]);
+const VERSION_2_KEYS = new Set(["features", "label", "classes"]);
 
 /**
  * Parses and validates the text of a model file (`source` names it in errors): valid JSON
@@ -302,6 +313,8 @@ export function modelFromJson(json: unknown, source: string): Model {
 
   const features =
     json["features"] === undefined ? undefined : featuresFromJson(json["features"], D, fail);
+  const label =
+    json["label"] === undefined ? undefined : labelFromJson(json["label"], features, fail);
   const classes =
     json["classes"] === undefined
       ? undefined
@@ -314,6 +327,7 @@ export function modelFromJson(json: unknown, source: string): Model {
     activation: activation as ActivationName,
     params,
     ...(features ? { features } : {}),
+    ...(label === undefined ? {} : { label }),
     ...(classes ? { classes } : {}),
     ...(training ? { training } : {}),
   };
@@ -365,6 +379,18 @@ function featuresFromJson(json: unknown, D: number, fail: Fail): string[] {
     seen.set(name as string, j);
   });
   return json as string[];
+}
+
+/** "label": a non-empty name, not one of "features" (a column is a feature or the label). */
+function labelFromJson(json: unknown, features: readonly string[] | undefined, fail: Fail): string {
+  if (typeof json !== "string" || json.trim() === "" || json.trim() !== json)
+    return fail(
+      `"label" must be a column name (a non-empty string, trimmed), got ${describe(json)}`,
+    );
+  const j = features?.indexOf(json) ?? -1;
+  if (j >= 0)
+    fail(`"label" ${describe(json)} is also "features"[${j}]: a column is a feature or the label`);
+  return json;
 }
 
 /** "classes": the labels of the head's classes (2 for sigmoid, K for softmax), all different. */

@@ -8,7 +8,9 @@
 import {
   byteSize,
   CsvTokenizer,
+  FEATURE_CSV_KEYS,
   featureResult,
+  LABELLED_CSV_KEYS,
   labelledResult,
   predictionResult,
   tableBuilder,
@@ -23,6 +25,7 @@ import {
   type TableOptions,
 } from "../data/index.js";
 import { DataError } from "../errors.js";
+import { assertKnownKeys } from "../suggest.js";
 import { readFileInChunks, Utf8FileDecoder, utf8CharacterBoundary } from "./files.js";
 
 /** The most numbers (rows × columns, labels included) a CSV file may hold: 1 GiB of float64. */
@@ -61,6 +64,7 @@ export function loadCsv(
   path: string,
   options: Omit<LabelledCsvOptions, "source"> & CsvFileLimits = {},
 ): LabelledCsv {
+  assertKnownKeys(options, [...LABELLED_FILE_KEYS], "loadCsv");
   return labelledResult(readCsvFile(path, "labelled", options), path);
 }
 
@@ -69,6 +73,7 @@ export function loadFeatureCsv(
   path: string,
   options: Omit<FeatureCsvOptions, "source"> & CsvFileLimits = {},
 ): FeatureCsv {
+  assertKnownKeys(options, [...FEATURE_FILE_KEYS], "loadFeatureCsv");
   return featureResult(readCsvFile(path, "features", options));
 }
 
@@ -78,8 +83,20 @@ export function loadPredictionCsv(
   D: number,
   options: Omit<LabelledCsvOptions, "source"> & CsvFileLimits = {},
 ): PredictionCsv {
+  assertKnownKeys(options, [...LABELLED_FILE_KEYS], "loadPredictionCsv");
   return predictionResult(readCsvFile(path, "prediction", options, D));
 }
+
+/** The keys of CsvFileLimits. */
+const LIMIT_KEYS: readonly (keyof CsvFileLimits)[] = [
+  "maxValues",
+  "maxRecordBytes",
+  "chunkBytes",
+  "onCensus",
+];
+/** The keys the file readers take: the text readers' but "source" (the path), and the limits. */
+const FEATURE_FILE_KEYS = [...FEATURE_CSV_KEYS.filter((k) => k !== "source"), ...LIMIT_KEYS];
+const LABELLED_FILE_KEYS = [...LABELLED_CSV_KEYS.filter((k) => k !== "source"), ...LIMIT_KEYS];
 
 /** The table of a CSV file: its delimiter found, its records counted, then read. */
 function readCsvFile(

@@ -23,6 +23,7 @@
  */
 import {
   applyStandardizer,
+  assertValidationFraction,
   classesOf,
   fitStandardizer,
   labelIndices,
@@ -41,6 +42,7 @@ import {
 } from "../linalg/index.js";
 import {
   ACTIVATION_NAMES,
+  assertInitOptions,
   classify,
   cloneParams,
   DEFAULT_ACTIVATION,
@@ -54,6 +56,7 @@ import {
 } from "../nn/index.js";
 import { modelFromJson, parseModel, serializeModel, type Model } from "../formats/index.js";
 import { streamSeed } from "../rng.js";
+import { assertKnownKeys } from "../suggest.js";
 import { modelFiles } from "./files.js";
 import {
   DEFAULT_BATCH_SIZE,
@@ -61,6 +64,7 @@ import {
   DEFAULT_LEARNING_RATE,
   DEFAULT_SEED,
   OPTION_NAMES,
+  assertTrainOptionValues,
   Trainer,
   trainingRecord,
   type EarlyStop,
@@ -117,6 +121,11 @@ export interface ClassifierOptions extends OptimizerOptions {
 export interface FitOptions {
   /** The D feature names, in column order (default x1…xD). */
   readonly features?: readonly string[];
+  /**
+   * The name of the label column y came from (loadCsv's `labelName`), recorded in the model
+   * file so that the CLI finds that column in a CSV (not one of `features`; default: none).
+   */
+  readonly label?: string;
 }
 
 /** fitAsync's third argument: fit's, with a hook per epoch and an AbortSignal. */
@@ -150,10 +159,8 @@ const OPTION_KEYS: readonly (keyof ClassifierOptions)[] = [
 
 /** What a fitted Classifier holds. */
 interface Fitted {
-  readonly model: Model & {
-    readonly features: readonly string[];
-    readonly classes: readonly ClassLabel[];
-  };
+  /** Its features only when they were named (fit's `features`, a model file's). */
+  readonly model: Model & { readonly classes: readonly ClassLabel[] };
   readonly history: readonly EpochRecord[];
   readonly earlyStop?: EarlyStop;
   /** Fits so far: 1 after fit, + 1 per partialFit (the shuffling stream of the next). */
@@ -184,12 +191,7 @@ export class Classifier {
   constructor(options: ClassifierOptions = {}) {
     if (typeof options !== "object" || options === null || Array.isArray(options))
       throw new UsageError(`Classifier: options must be an object, got ${describeValue(options)}`);
-    for (const key of Object.keys(options)) {
-      if (!(OPTION_KEYS as readonly string[]).includes(key))
-        throw new UsageError(
-          `Classifier: unknown option "${key}" (known: ${OPTION_KEYS.join(", ")})`,
-        );
-    }
+    assertKnownKeys(options, OPTION_KEYS, "Classifier", OPTION_ALIASES);
     const { activation, standardize, positive } = options;
     if (activation !== undefined && !ACTIVATION_NAMES.includes(activation))
       throw new UsageError(
@@ -201,6 +203,17 @@ export class Classifier {
       );
     if (positive !== undefined) assertLabel(positive, "Classifier: positive");
     this.options = { ...options };
+    // Each value in range, by the checks fit runs (initParams's, the Trainer's, the split's).
+    const settings = this.settings();
+    try {
+      assertInitOptions(settings);
+      assertTrainOptionValues(trainerSettings(settings));
+      if (settings.validation !== undefined) assertValidationFraction(settings.validation);
+      streamSeed(settings.seed, "init"); // refuses a seed that is not an integer in [0, 2^53)
+    } catch (error) {
+      if (error instanceof UsageError) error.message = `Classifier: ${error.message}`;
+      throw error;
+    }
   }
 
   /** Trains from fresh weights on rows X (N×D) and their N labels; returns this. */
@@ -216,6 +229,7 @@ export class Classifier {
    * aborted, leaving the Classifier as it was.
    */
   async fitAsync(X: Rows, y: ArrayLike<ClassLabel>, options: FitAsyncOptions = {}): Promise<this> {
+    assertKnownKeys(options, FIT_ASYNC_KEYS, "fitAsync");
     const { onEpoch, signal, sliceMs = DEFAULT_SLICE_MS, ...fitOptions } = options;
     if (onEpoch !== undefined && typeof onEpoch !== "function")
       throw new UsageError(`fitAsync: onEpoch must be a function, got ${describeValue(onEpoch)}`);
@@ -252,14 +266,22 @@ export class Classifier {
     const op = "partialFit";
     const { model } = fitted;
     const rows = rowsMatrix(X, op);
-    assertFeatureCount(rows, model.features.length, op);
+    assertFeatureCount(rows, model.params.W1.rows, op);
     const labels = labelIndices(labelsOf(y, rows.rows, op), model.classes, op);
     const settings = this.settings();
-    const run = this.prepareRun(rows, labels, model.features, model.classes, settings, {
-      standardizer: model.standardizer,
-      params: model.params,
-      fits: fitted.fits,
-    });
+    const run = this.prepareRun(
+      rows,
+      labels,
+      model.features,
+      model.label,
+      model.classes,
+      settings,
+      {
+        standardizer: model.standardizer,
+        params: model.params,
+        fits: fitted.fits,
+      },
+    );
     const result = new Trainer(run.start, run.data, run.options).run();
     const next = run.finish(result);
     const last = fitted.history.at(-1)?.epoch ?? 0;
@@ -307,9 +329,13 @@ export class Classifier {
     return this.require("classes").model.classes;
   }
 
-  /** The feature names, in column order: fit's `features`, or x1…xD. */
+  /**
+   * The feature names, in column order: fit's `features` (or the model file's), else x1…xD;
+   * the model file names them only when they were given (see toModel).
+   */
   get features(): readonly string[] {
-    return this.require("features").model.features;
+    const { model } = this.require("features");
+    return model.features ?? defaultNames(model.params.W1.rows);
   }
 
   /** The loss and accuracy after every epoch (0: before the first step) of every fit so far. */
@@ -337,7 +363,12 @@ export class Classifier {
     return this.fitted !== undefined;
   }
 
-  /** The model (what its file holds): activation, parameters, features, classes, standardisation, training. */
+  /**
+   * The model (what its file holds): activation, parameters, classes, standardisation,
+   * training; the features and the label column when they were given (fit's `features` and
+   * `label`, or the model file's). Without feature names the file names none, and readers
+   * take its columns by position.
+   */
   toModel(): Model {
     return this.require("toModel").model;
   }
@@ -364,8 +395,8 @@ export class Classifier {
   }
 
   /**
-   * A fitted Classifier from a model file's text or parsed object (version 1 or 2; a version 1
-   * model gets features x1…xD and classes 0..K−1). Its settings are those the file's
+   * A fitted Classifier from a model file's text or parsed object (version 1 or 2; a model
+   * without names shows features x1…xD but saves none; without classes, it has 0..K−1). Its settings are those the file's
    * "training" records, so partialFit continues as the model was trained.
    */
   static fromJSON(json: unknown, source = "model"): Classifier {
@@ -395,7 +426,6 @@ export class Classifier {
     classifier.fitted = {
       model: {
         ...model,
-        features: model.features ?? Array.from({ length: W1.rows }, (_, j) => `x${j + 1}`),
         classes: model.classes ?? Array.from({ length: Math.max(2, W2.cols) }, (_, k) => k),
       },
       history: Object.freeze([]),
@@ -427,13 +457,16 @@ export class Classifier {
   private prepareFit(X: Rows, y: ArrayLike<ClassLabel>, options: FitOptions, op: string): Prepared {
     if (typeof options !== "object" || options === null)
       throw new UsageError(`${op}: options must be an object, got ${describeValue(options)}`);
+    assertKnownKeys(options, FIT_KEYS, op);
     const rows = rowsMatrix(X, op);
     const settings = this.settings();
     const labels = labelsOf(y, rows.rows, op);
     const classes = classesOf(labels, settings.positive, { op, what: "y" });
     const indices = labelIndices(labels, classes, op);
-    const features = featureNames(options.features, rows.cols, op);
-    return this.prepareRun(rows, indices, features, classes, settings, undefined);
+    const features =
+      options.features === undefined ? undefined : featureNames(options.features, rows.cols, op);
+    const label = labelName(options.label, features ?? [], op);
+    return this.prepareRun(rows, indices, features, label, classes, settings, undefined);
   }
 
   /**
@@ -443,7 +476,8 @@ export class Classifier {
   private prepareRun(
     X: Matrix,
     labels: Float64Array,
-    features: readonly string[],
+    features: readonly string[] | undefined,
+    label: string | undefined,
     classes: readonly ClassLabel[],
     s: Settings,
     from: { standardizer: Standardizer | undefined; params: Params; fits: number } | undefined,
@@ -452,8 +486,8 @@ export class Classifier {
     const data: Dataset = {
       X,
       y: matrix(N, 1, labels),
-      featureNames: [...features],
-      labelName: "label",
+      featureNames: [...(features ?? defaultNames(X.cols))],
+      labelName: label ?? "label",
     };
     const split: { train: Dataset; validation?: Dataset } =
       s.validation === undefined
@@ -483,11 +517,9 @@ export class Classifier {
       from === undefined
         ? streamSeed(s.seed, "shuffle")
         : streamSeed(s.seed + from.fits, "shuffle");
-    // The Trainer's options: the settings but the network's, the data's and the labels' own.
-    const { hidden, init, biasInit, standardize, positive, validation, ...rest } = s;
-    void [hidden, init, biasInit, standardize, positive];
+    const { validation } = s;
     const options: TrainerOptions = {
-      ...rest,
+      ...trainerSettings(s),
       seed: shuffleSeed,
       ...(split.validation ? { validation: standardized(split.validation) } : {}),
     };
@@ -507,7 +539,8 @@ export class Classifier {
         model: {
           activation: s.activation,
           params: result.params,
-          features,
+          ...(features === undefined ? {} : { features }),
+          ...(label === undefined ? {} : { label }),
           classes,
           ...(standardizer ? { standardizer } : {}),
           training,
@@ -523,7 +556,7 @@ export class Classifier {
   private probabilities(X: Rows, op: string): Matrix {
     const { model } = this.require(op);
     const rows = rowsMatrix(X, op);
-    assertFeatureCount(rows, model.features.length, op);
+    assertFeatureCount(rows, model.params.W1.rows, op);
     const input = model.standardizer ? applyStandardizer(rows, model.standardizer) : rows;
     return forward(model.params, input, model.activation).p;
   }
@@ -533,6 +566,34 @@ export class Classifier {
       throw new UsageError(`${op}: this Classifier is not fitted yet; call fit(X, y) first`);
     return this.fitted;
   }
+}
+
+/** The keys of fit's options, and of fitAsync's. */
+const FIT_KEYS: readonly (keyof FitOptions)[] = ["features", "label"];
+const FIT_ASYNC_KEYS: readonly (keyof FitAsyncOptions)[] = [
+  ...FIT_KEYS,
+  "onEpoch",
+  "signal",
+  "sliceMs",
+];
+
+/** Names a user may type for an option (the CLI's flags), and the option they mean. */
+const OPTION_ALIASES: Readonly<Record<string, string>> = {
+  lr: "learningRate",
+  "learning-rate": "learningRate",
+  "batch-size": "batchSize",
+  "bias-init": "biasInit",
+  "adam-eps": "adamEps",
+  "clip-norm": "clipNorm",
+  "lr-min": "lrMin",
+  validationFraction: "validation",
+};
+
+/** The Trainer's options among the settings: all but the network's, the data's and the labels' own. */
+function trainerSettings(s: Settings): Omit<TrainerOptions, "seed"> & { seed: number } {
+  const { hidden, init, biasInit, standardize, positive, validation, ...rest } = s;
+  void [hidden, init, biasInit, standardize, positive, validation];
+  return rest;
 }
 
 /** The options with their defaults. */
@@ -639,6 +700,10 @@ function assertFeatureCount(X: Matrix, D: number, op: string): void {
 function assertLabel(label: unknown, what: string): asserts label is ClassLabel {
   if (!(typeof label === "string" || (typeof label === "number" && Number.isFinite(label))))
     throw new DataError(`${what} must be a string or a finite number, got ${describeValue(label)}`);
+  if (typeof label === "string" && label.trim() === "")
+    throw new DataError(
+      `${what} is ${JSON.stringify(label)}, an empty label (a CSV cell could not hold it)`,
+    );
 }
 
 /** The labels y (N of them), checked. */
@@ -652,9 +717,29 @@ function labelsOf(y: ArrayLike<ClassLabel>, N: number, op: string): ArrayLike<Cl
   return y;
 }
 
-/** The D feature names: given (D different strings) or x1…xD. */
-function featureNames(names: readonly string[] | undefined, D: number, op: string): string[] {
-  if (names === undefined) return Array.from({ length: D }, (_, j) => `x${j + 1}`);
+/** The label column's name: given (a non-empty string, not one of the features), or none. */
+function labelName(
+  name: string | undefined,
+  features: readonly string[],
+  op: string,
+): string | undefined {
+  if (name === undefined) return undefined;
+  if (typeof name !== "string" || name.trim() === "" || name.trim() !== name)
+    throw new UsageError(
+      `${op}: label must be a column name (a non-empty string without spaces around it), got ${describeValue(name)}`,
+    );
+  if (features.includes(name))
+    throw new UsageError(`${op}: label "${name}" is also one of the features`);
+  return name;
+}
+
+/** x1…xD: the names of D features never named. */
+function defaultNames(D: number): string[] {
+  return Array.from({ length: D }, (_, j) => `x${j + 1}`);
+}
+
+/** The D feature names given: D different strings. */
+function featureNames(names: readonly string[], D: number, op: string): string[] {
   if (!Array.isArray(names) || names.length !== D)
     throw new UsageError(
       `${op}: features must be an array of ${D} names (X has ${D} columns), got ${describeValue(names)}`,

@@ -12,6 +12,7 @@ export {
   assertParamShapes,
   cloneParams,
   DEFAULT_ACTIVATION,
+  assertInitOptions,
   DEFAULT_HIDDEN,
   defaultInitFor,
   type Grads,

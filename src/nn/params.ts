@@ -76,6 +76,25 @@ export function defaultInitFor(activation: string): InitName {
 }
 
 /**
+ * Refuses (UsageError) a hidden size H that is not a positive integer, an unknown init and a
+ * bias init that is not finite: initParams's checks of the network's own options, which the
+ * Classifier's constructor also runs (before any data is seen).
+ */
+export function assertInitOptions(
+  options: Pick<InitOptions, "hidden" | "init" | "biasInit">,
+): void {
+  const { hidden: H, init } = options;
+  const biasInit = options.biasInit ?? 0;
+  if (!Number.isInteger(H) || H < 1)
+    throw new UsageError(`hidden size must be a positive integer, got ${H}`);
+  if (!INIT_NAMES.includes(init)) {
+    throw new UsageError(`unknown init "${String(init)}" (known: ${INIT_NAMES.join(", ")})`);
+  }
+  if (!Number.isFinite(biasInit))
+    throw new UsageError(`bias init must be a finite number, got ${biasInit}`);
+}
+
+/**
  * Fresh parameters: weights drawn from the seeded RNG by `init`, biases set to biasInit.
  * Refuses (UsageError) options that are not an object, sizes D, H, K that are not positive
  * integers, an unknown init, a bias init that is not finite, and a seed that is not a
@@ -92,15 +111,9 @@ export function initParams(options: InitOptions): Params {
   const biasInit = options.biasInit ?? 0;
   if (!Number.isInteger(D) || D < 1)
     throw new UsageError(`inputs (D) must be a positive integer, got ${D}`);
-  if (!Number.isInteger(H) || H < 1)
-    throw new UsageError(`hidden size must be a positive integer, got ${H}`);
+  assertInitOptions(options);
   if (!Number.isSafeInteger(K) || K < 1)
     throw new UsageError(`outputs (K) must be a positive integer, got ${K}`);
-  if (!INIT_NAMES.includes(init)) {
-    throw new UsageError(`unknown init "${String(init)}" (known: ${INIT_NAMES.join(", ")})`);
-  }
-  if (!Number.isFinite(biasInit))
-    throw new UsageError(`bias init must be a finite number, got ${biasInit}`);
   const rng = new Rng(seed);
   return {
     W1: initWeights(rng, D, H, init),

@@ -418,51 +418,14 @@ export function trainSettings(
   const activation = resolveActivation(options.activation, "train");
   assertParams(initial, "train");
   assertMatrix(data.X, "X", "train");
-  assertOptionKinds(options);
+  assertTrainOptionValues(options);
   const { learningRate, epochs } = options;
   const N = data.X.rows;
   const batchSize = resolveBatchSize(options.batchSize, N);
-  if (!(typeof learningRate === "number" && Number.isFinite(learningRate) && learningRate > 0)) {
-    throw new UsageError(`learning rate must be a finite number > 0, got ${shown(learningRate)}`);
-  }
-  if (!(typeof epochs === "number" && Number.isInteger(epochs) && epochs >= 0)) {
-    throw new UsageError(`epochs must be a non-negative integer, got ${shown(epochs)}`);
-  }
-  if (options.engine !== undefined && !TRAIN_ENGINES.includes(options.engine)) {
-    throw new UsageError(
-      `unknown engine "${String(options.engine)}" (known: ${TRAIN_ENGINES.join(", ")})`,
-    );
-  }
-  const threads = options.threads ?? "auto";
-  if (
-    threads !== "auto" &&
-    !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)
-  ) {
-    throw new UsageError(
-      `threads must be "auto" or an integer from 1 to ${MAX_THREADS}, got ${shown(threads)}`,
-    );
-  }
-  assertBackend(options.backend);
   if (!paramsAreFinite(initial))
     throw new UsageError("the starting parameters contain NaN or ±Infinity");
   const divergenceFactor = options.divergenceFactor ?? 0;
-  if (!(divergenceFactor === 0 || divergenceFactor > 1)) {
-    throw new UsageError(
-      `the divergence factor must be 0 (off) or > 1, got ${shown(divergenceFactor)}`,
-    );
-  }
-  const every = options.checkpointEvery ?? "epoch";
-  if (every !== "epoch" && !(Number.isSafeInteger(every) && every >= 1)) {
-    throw new UsageError(
-      `checkpointEvery must be a positive integer or "epoch", got ${shown(every)}`,
-    );
-  }
   const evaluate = options.evaluate ?? "every-epoch";
-  if (!EVALUATION_SCHEDULES.includes(evaluate)) {
-    throw new UsageError(
-      `unknown evaluation schedule "${String(evaluate)}" (known: ${EVALUATION_SCHEDULES.join(", ")})`,
-    );
-  }
   const recordsEpoch = (epoch: number): boolean =>
     evaluate === "every-epoch" || epoch === 0 || epoch === epochs;
   assertLabelledBatch(initial, data.X, data.y, "train");
@@ -477,15 +440,10 @@ export function trainSettings(
   }
   const optimizer = optimizerSettings(options);
   const l2 = options.l2 ?? DEFAULT_L2;
-  assertL2(l2, "train");
   const stepsPerEpoch = Math.ceil(N / batchSize);
   const schedule = learningRateSchedule(options, epochs * stepsPerEpoch, stepsPerEpoch);
   const clipNorm = options.clipNorm ?? 0;
-  if (options.clipNorm !== undefined && !(Number.isFinite(clipNorm) && clipNorm > 0)) {
-    throw new UsageError(`clipNorm must be a finite number > 0, got ${String(options.clipNorm)}`);
-  }
   const earlyStopping = earlyStoppingSettings(options, evaluate);
-  assertEffective(options);
   if (resumeFrom !== undefined) {
     assertStateFields(resumeFrom);
     assertResumable(resumeFrom, initial, N, batchSize, epochs, recordsEpoch);
@@ -507,6 +465,68 @@ export function trainSettings(
     clipNorm,
     earlyStopping,
   };
+}
+
+/**
+ * Refuses (UsageError) every option of `options` whose value is out of range on its own,
+ * before any data is seen: the kinds of values, η, the epochs, the batch size's form, the
+ * engine, threads, backend, divergence factor, checkpointEvery, the evaluation schedule, the
+ * update rule's hyper-parameters, λ, clipNorm, and options given where they have no effect.
+ * trainSettings starts with it; the Classifier's constructor calls it on its settings, so a
+ * bad value is refused when it is given, by the same checks as at fit.
+ */
+export function assertTrainOptionValues(options: TrainOptions): void {
+  assertOptionKinds(options);
+  const { learningRate, epochs } = options;
+  if (!(typeof learningRate === "number" && Number.isFinite(learningRate) && learningRate > 0)) {
+    throw new UsageError(`learning rate must be a finite number > 0, got ${shown(learningRate)}`);
+  }
+  if (!(typeof epochs === "number" && Number.isInteger(epochs) && epochs >= 0)) {
+    throw new UsageError(`epochs must be a non-negative integer, got ${shown(epochs)}`);
+  }
+  resolveBatchSize(options.batchSize, Infinity); // its form; the rows are not known yet
+  if (options.engine !== undefined && !TRAIN_ENGINES.includes(options.engine)) {
+    throw new UsageError(
+      `unknown engine "${String(options.engine)}" (known: ${TRAIN_ENGINES.join(", ")})`,
+    );
+  }
+  const threads = options.threads ?? "auto";
+  if (
+    threads !== "auto" &&
+    !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)
+  ) {
+    throw new UsageError(
+      `threads must be "auto" or an integer from 1 to ${MAX_THREADS}, got ${shown(threads)}`,
+    );
+  }
+  assertBackend(options.backend);
+  const divergenceFactor = options.divergenceFactor ?? 0;
+  if (!(divergenceFactor === 0 || divergenceFactor > 1)) {
+    throw new UsageError(
+      `the divergence factor must be 0 (off) or > 1, got ${shown(divergenceFactor)}`,
+    );
+  }
+  const every = options.checkpointEvery ?? "epoch";
+  if (every !== "epoch" && !(Number.isSafeInteger(every) && every >= 1)) {
+    throw new UsageError(
+      `checkpointEvery must be a positive integer or "epoch", got ${shown(every)}`,
+    );
+  }
+  const evaluate = options.evaluate ?? "every-epoch";
+  if (!EVALUATION_SCHEDULES.includes(evaluate)) {
+    throw new UsageError(
+      `unknown evaluation schedule "${String(evaluate)}" (known: ${EVALUATION_SCHEDULES.join(", ")})`,
+    );
+  }
+  optimizerSettings(options);
+  assertL2(options.l2 ?? DEFAULT_L2, "train");
+  if (
+    options.clipNorm !== undefined &&
+    !(Number.isFinite(options.clipNorm) && options.clipNorm > 0)
+  ) {
+    throw new UsageError(`clipNorm must be a finite number > 0, got ${String(options.clipNorm)}`);
+  }
+  assertEffective(options);
 }
 
 /** Early stopping's settings, or undefined without patience; refuses patience without validation. */

@@ -458,8 +458,8 @@ describe("bad input: one clear line on stderr, exit code 2, nothing written", ()
     ],
     [
       "grad with a bad label",
-      () => ["grad", "--model", "m2.json", "--data", csv("lab.csv", "x1,x2,y\n1,2,M\n")],
-      /line 2, column "y": the label "M" is not one of the model's classes \(0, 1\)/,
+      () => ["grad", "--model", "m2.json", "--data", csv("lab.csv", "x1,x2,label\n1,2,M\n")],
+      /line 2, column "label": the label "M" is not one of the model's classes \(0, 1\)/,
     ],
     [
       "predict with a bad cell",

@@ -9,7 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModel } from "../../src/io/index.js";
+import { Classifier } from "../../src/index.js";
+import { loadCsv, loadModel } from "../../src/io/index.js";
+import { toRows } from "../../src/linalg/index.js";
+import { HANDGRAD_VERSION } from "../../src/version.js";
 import { runMain } from "./run.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -228,7 +231,22 @@ describe("predict finds the columns by name", () => {
     const n = await runMain(["predict", "--model", model, "--data", numeric]);
     expect(n.code).toBe(0);
     expect(json(n.stdout[0])["accuracy"]).toBeUndefined();
-    expect(n.stderr[0]).toMatch(
+    // The model's label column is "diagnosis": the file has none, and "malignant" is not a guess.
+    expect(n.stderr).toContain(
+      `note: no accuracy: ${numeric} has no column "diagnosis", the model's label column; give --label COL to score against a column`,
+    );
+    const other = await runMain([
+      "predict",
+      "--model",
+      model,
+      "--data",
+      numeric,
+      "--label",
+      "malignant",
+    ]);
+    expect(other.code).toBe(0);
+    expect(json(other.stdout[0])["accuracy"]).toBeUndefined();
+    expect(other.stderr[0]).toMatch(
       /the label "[01]" is not one of the model's classes \("B", "M"\); the labels are not used$/,
     );
   });
@@ -274,7 +292,7 @@ describe("predict --out", () => {
     expect(quiet.stdout).toEqual([]);
     expect(quiet.stderr).toHaveLength(1);
     expect(quiet.stderr[0]).toMatch(
-      /^predicted 569 rows with .*: accuracy \d+\.\d% on the labels of .*; wrote .*pred\.csv$/,
+      /^predicted 569 rows with .*: accuracy \d+\.\d% on column "diagnosis" of .*; wrote .*pred\.csv \(probability = P\(class "M"\)\)$/,
     );
   });
 
@@ -329,7 +347,7 @@ describe("real-world CSVs through train", () => {
     const refused = await runMain(["train", "--data", pandas, "--epochs", "1"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toEqual([
-      `handgrad train: ${pandas} line 1, column 1: the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)`,
+      `handgrad train: ${pandas} line 1, column 1 (index 0): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)`,
     ]);
     const r = await runMain(["train", "--data", pandas, "--ignore", "0", "--epochs", "1"]);
     expect(r.code, r.stderr.join("\n")).toBe(0);
@@ -387,5 +405,234 @@ describe("real-world CSVs through train", () => {
     expect(r.stderr[0]).toMatch(
       /--positive applies to the classes found from a CSV's labels, not to --classes K/,
     );
+  });
+});
+
+describe("the model's label column (issue 14 review)", () => {
+  const small = (file: string, text: string): string => {
+    writeFileSync(at(file), text);
+    return at(file);
+  };
+  let m: string;
+  beforeAll(async () => {
+    const train = small(
+      "f1-train.csv",
+      "a,b,y\n1,2,1\n-1,-2,0\n2,1,1\n-2,-1,0\n1.5,1,1\n-1,-1.5,0\n",
+    );
+    m = at("f1.json");
+    const r = await runMain(["train", "--data", train, "--epochs", "200", "--save", m]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(readFileSync(m, "utf8")).toContain('"label": "y"');
+  });
+
+  it("a trailing extra column is not the label: predict scores column y, --init-model trains on y", async () => {
+    const more = small(
+      "f1-more.csv",
+      "a,b,y,smoker\n1,2,1,0\n-1,-2,0,1\n2,1,1,0\n-2,-1,0,1\n1.5,1,1,0\n-1,-1.5,0,1\n",
+    );
+    const p = await runMain(["predict", "--model", m, "--data", more]);
+    expect(p.code, p.stderr.join("\n")).toBe(0);
+    expect(json(p.stdout[0])["accuracy"]).toBe(1);
+    expect(p.stderr.at(-1)).toMatch(/accuracy 100\.0% on column "y" of /);
+    const t = await runMain([
+      "train",
+      "--init-model",
+      m,
+      "--data",
+      more,
+      "--epochs",
+      "1",
+      "--json",
+    ]);
+    expect(t.code, t.stderr.join("\n")).toBe(0);
+    expect(t.stderr[0]).toMatch(/1 column the model does not use, not read: "smoker"$/);
+    // The label first is found by name too.
+    const first = small("f1-first.csv", "y,b,a\n1,2,1\n0,-2,-1\n");
+    const f = await runMain(["predict", "--model", m, "--data", first]);
+    expect(json(f.stdout[0])["accuracy"]).toBe(1);
+    expect((await runMain(["grad", "--model", m, "--data", first])).code).toBe(0);
+  });
+
+  it("no label column: predict says why; grad, gradcheck and --init-model refuse, after a missing feature", async () => {
+    const noY = small("f1-noy.csv", "a,b,smoker\n1,2,0\n-1,-2,1\n");
+    const p = await runMain(["predict", "--model", m, "--data", noY]);
+    expect(p.code).toBe(0);
+    expect(json(p.stdout[0])["accuracy"]).toBeUndefined();
+    expect(p.stderr).toContain(
+      `note: no accuracy: ${noY} has no column "y", the model's label column; give --label COL to score against a column`,
+    );
+    for (const command of [
+      ["grad", "--model", m],
+      ["gradcheck", "--model", m],
+      ["train", "--epochs", "1", "--init-model", m],
+    ]) {
+      const r = await runMain([...command, "--data", noY]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toEqual([
+        `handgrad ${command[0]}: ${noY}: no label column: ${noY} has no column "y", the model's label column; give --label COL`,
+      ]);
+      const idb = small("f5-idb.csv", "id,b\nP0,2\nP1,-2\n");
+      const missing = await runMain([...command, "--data", idb]);
+      expect(missing.stderr).toEqual([
+        `handgrad ${command[0]}: ${idb} has no column "a", a feature of the model; the model takes 2 features by name`,
+      ]);
+    }
+    const ignored = await runMain(["predict", "--model", m, "--data", noY, "--ignore", "a"]);
+    expect(ignored.code).toBe(2);
+    expect(ignored.stderr[0]).toContain(
+      `the column "a" is ignored (--ignore), but the model needs it: it is one of the model's features`,
+    );
+  });
+
+  it("an unnamed column the model does not read needs no --ignore at predict time", async () => {
+    const pandas = small("f4-pandas.csv", ",a,b,y\n0,1,2,1\n1,-1,-2,0\n");
+    const p = await runMain(["predict", "--model", m, "--data", pandas]);
+    expect(p.code, p.stderr.join("\n")).toBe(0);
+    expect(p.stderr[0]).toMatch(/not read: column 1 \(index 0, unnamed\)$/);
+    expect(json(p.stdout[0])["accuracy"]).toBe(1);
+  });
+
+  it("pandas' header ,0,1,2: the hint is --ignore '#0', which works; --label 0 is the name, with a note", async () => {
+    const pd = small("f4-pd.csv", ",1,2,0\n0,1,2,1\n1,-1,-2,0\n2,2,1,1\n3,-2,-1,0\n");
+    const refused = await runMain(["train", "--data", pd, "--epochs", "1"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr[0]).toContain("ignore it: --ignore '#0')");
+    const r = await runMain([
+      "train",
+      "--data",
+      pd,
+      "--ignore",
+      "#0",
+      "--label",
+      "0",
+      "--epochs",
+      "1",
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(r.stderr).toContain(
+      'note: --label 0 is the column named "0" (index 3); for index 0 write #0',
+    );
+  });
+});
+
+describe("train --save and the Classifier write the same file (issue 14 review, F7)", () => {
+  it("the same settings give the same model file byte for byte, its training record complete", async () => {
+    const file = fixture("same.csv", [...names.slice(0, 4), "diagnosis"]);
+    const saved = at("same-cli.json");
+    const r = await runMain([
+      "train",
+      "--data",
+      file,
+      "--standardize",
+      "--hidden",
+      "4",
+      "--epochs",
+      "7",
+      "--batch-size",
+      "16",
+      "--validation",
+      "0.25",
+      "--seed",
+      "5",
+      "--save",
+      saved,
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    const cli = readFileSync(saved, "utf8");
+    const training = loadModel(saved).training;
+    expect(training).toMatchObject({ handgrad: HANDGRAD_VERSION, epochs: 7, batchSize: 16 });
+    expect(training).toMatchObject({ validationFraction: 0.25, seed: 5 });
+    const data = loadCsv(file);
+    const labels = Array.from(data.y.data, (k) => data.classes[k] as string);
+    const clf = new Classifier({ hidden: 4, epochs: 7, batchSize: 16, validation: 0.25, seed: 5 });
+    clf.fit(toRows(data.X), labels, { features: data.featureNames, label: data.labelName });
+    expect(clf.toModelText()).toBe(cli);
+  });
+});
+
+describe("which class a probability belongs to (F10), and --out - (F13)", () => {
+  it("predict --json lists classLabels; --out says probability = P(class …); train names the classes", async () => {
+    const out = at("f10.csv");
+    const r = await runMain([
+      "predict",
+      "--model",
+      model,
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--out",
+      out,
+      "--json",
+    ]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    const result = json(r.stdout[0]);
+    expect(result["classLabels"]).toEqual(["B", "M"]);
+    expect((result["classes"] as unknown[]).length).toBe(569); // the per-row predictions, as before
+    expect(r.stderr.at(-1)).toMatch(/; wrote .*f10\.csv \(probability = P\(class "M"\)\)$/);
+    const t = await runMain([
+      "train",
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--epochs",
+      "1",
+      "--json",
+    ]);
+    expect(t.code).toBe(0);
+    expect(t.stderr[0]).toMatch(/; classes "B", "M" \(positive "M"\)$/);
+    expect(json(t.stdout[0])["data"]).toMatchObject({ classes: ["B", "M"], positive: "M" });
+    const blobs = await runMain(["train", "--dataset", "blobs", "--classes", "3", "--epochs", "1"]);
+    expect(blobs.stderr[0]).toMatch(/; 3 classes 0, 1, 2$/);
+  });
+
+  it("--out - is refused (it would create a file named -), before anything is read", async () => {
+    const r = await runMain(["predict", "--model", model, "--data", strings, "--out", "-"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      'handgrad predict: --out - would create a file named "-": --out takes a file name (for the predictions on stdout, use --json; or --out ./- for that file name)',
+    ]);
+  });
+});
+
+describe("polish (issue 14 review)", () => {
+  it("a model file without feature names: predict notes that columns are taken by position", async () => {
+    const m = loadModel(model);
+    const text = readFileSync(model, "utf8")
+      .replace(/\n {2}"features": \[[^\]]*\],/, "")
+      .replace(/\n {2}"label": "[^"]*",/, "");
+    const positional = at("positional.json");
+    writeFileSync(positional, text);
+    expect(loadModel(positional).features).toBeUndefined();
+    const file = fixture("positional.csv", [...names, "diagnosis"]);
+    const r = await runMain(["predict", "--model", positional, "--data", file]);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
+    expect(r.stderr[0]).toBe(
+      `note: ${file}: columns taken by position (the model file names no features)`,
+    );
+    expect(m.features).toEqual(names);
+  });
+});
+
+describe("--classes K with a saved model of other labels", () => {
+  it("is refused, as without --init-model", async () => {
+    const r = await runMain([
+      "train",
+      "--data",
+      strings,
+      "--ignore",
+      "id",
+      "--init-model",
+      model,
+      "--classes",
+      "2",
+      "--epochs",
+      "1",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      `handgrad train: --classes 2 means the integer labels 0..1, but ${model}'s classes are "B", "M"; leave --classes out`,
+    ]);
   });
 });

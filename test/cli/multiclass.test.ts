@@ -19,9 +19,12 @@ beforeAll(() => {
   // Rows near the centres of the K = 3 blobs (radius 4/√3 ≈ 2.31 at angles 0, 120°, 240°).
   writeFileSync(join(work, "points.csv"), "x1,x2,label\n2.3,0,0\n-1.15,2,1\n-1.15,-2,2\n");
   writeFileSync(join(work, "features.csv"), "x1,x2\n2.3,0\n-1.15,2\n");
-  writeFileSync(join(work, "four.csv"), "a,b,y\n0,0,0\n1,0,1\n0,1,2\n1,1,3\n0.1,0,0\n1,0.1,1\n");
+  writeFileSync(
+    join(work, "four.csv"),
+    "a,b,y\n0,0,0\n1,0,1\n0,1,2\n1,1,3\n0.1,0,0\n1,0.1,1\n0,1.1,2\n1.1,1,3\n",
+  );
   // The same rows under the feature names of the toy sets' models (x1, x2).
-  writeFileSync(join(work, "four-x.csv"), "x1,x2,y\n0,0,0\n1,0,1\n0,1,2\n1,1,3\n");
+  writeFileSync(join(work, "four-x.csv"), "x1,x2,label\n0,0,0\n1,0,1\n0,1,2\n1,1,3\n");
 });
 
 describe("handgrad train --classes K, then predict", () => {
@@ -89,7 +92,7 @@ describe("handgrad train --classes K, then predict", () => {
     const bad = handgrad(["grad", "--model", "g.json", "--data", "four-x.csv"], work);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /^handgrad grad: four-x\.csv line 5, column "y": the label "3" is not one of the model's classes \(0, 1, 2\)$/m,
+      /^handgrad grad: four-x\.csv line 5, column "label": the label "3" is not one of the model's classes \(0, 1, 2\)$/m,
     );
     const contradicts = handgrad(
       ["gradcheck", "--model", "g.json", "--dataset", "blobs", "--classes", "4"],

@@ -28,6 +28,7 @@ import {
   type TrainOptions,
 } from "../../src/train/index.js";
 import { progressBar } from "../../src/cli/progress.js";
+import { HANDGRAD_VERSION } from "../../src/version.js";
 import { runMain } from "./run.js";
 
 let dir: string;
@@ -301,6 +302,11 @@ describe("train: what the run says and saves", () => {
       lrMin: 0,
       warmup: 10,
       clipNorm: 1,
+      // The run's own settings (model file version 2), as the Classifier records them.
+      handgrad: HANDGRAD_VERSION,
+      epochs: 5,
+      batchSize: 32,
+      seed: 0,
     });
     const sgd = await trainJson(["--epochs", "1"]);
     expect(sgd.line).toMatch(/, 13 steps of sgd \(η 0\.5\): loss [\d.]+ → [\d.]+, train/);
@@ -359,11 +365,18 @@ describe("train: what the run says and saves", () => {
     for (const [flags, training] of cases) {
       const save = path("m.json");
       await trainJson(["--epochs", "3", ...flags, "--save", save]);
-      expect(loadModel(save).training).toEqual(training);
+      const run = {
+        handgrad: HANDGRAD_VERSION,
+        epochs: 3,
+        batchSize: 32,
+        ...(flags.includes("--validation") ? { validationFraction: 0.25 } : {}),
+        seed: 0,
+      };
+      expect(loadModel(save).training).toEqual({ ...training, ...run });
       // One line, keys in a fixed order: the same run writes the same bytes.
       const text = readFileSync(save, "utf8");
       expect(text).toMatch(
-        /\n {2}"training": \{"optimizer": "[a-z]+", "learningRate": [\d.]+, .*\}\n\}\n$/,
+        /\n {2}"training": \{"handgrad": "[^"]+", "optimizer": "[a-z]+", "learningRate": [\d.]+, .*, "seed": 0\}\n\}\n$/,
       );
     }
   });

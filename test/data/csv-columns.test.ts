@@ -126,7 +126,7 @@ describe("columns: ignored, the label by name or index", () => {
   it("pandas' unnamed index column: refused suggesting --ignore 0, read when ignored", () => {
     const text = ",x1,x2,y\n0,1,2,0\n1,3,4,1\n";
     expect(errorOf(() => parseLabelledCsv(text, { source: "p.csv" }))).toBe(
-      "p.csv line 1, column 1: the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)",
+      "p.csv line 1, column 1 (index 0): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)",
     );
     const ds = both(text, { ignore: [0] });
     expect(ds.featureNames).toEqual(["x1", "x2"]);
@@ -160,7 +160,7 @@ describe("columns: ignored, the label by name or index", () => {
     expect(ds.featureNames).toEqual(["1", "2"]);
     expect(ds.warnings).toHaveLength(1);
     expect(ds.warnings[0]).toMatch(
-      /^warning: .*c\d+\.csv line 1 \(the header\) holds only numbers: if the file has no header row/,
+      /^warning: .*c\d+\.csv line 1 \(the header\) holds only numbers in its feature columns: if the file has no header row/,
     );
     expect(both("a,b,y\n3,4,1\n5,6,0\n").warnings).toEqual([]);
   });
@@ -177,9 +177,11 @@ describe("labels become classes", () => {
   });
 
   it("more string labels: K classes sorted, no maxClasses needed", () => {
-    const ds = both("x,species\n1,virginica\n2,setosa\n3,versicolor\n4,setosa\n");
+    const ds = both(
+      "x,species\n1,virginica\n2,setosa\n3,versicolor\n4,setosa\n5,virginica\n6,versicolor\n",
+    );
     expect(ds.classes).toEqual(["setosa", "versicolor", "virginica"]);
-    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0]);
+    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0, 2, 1]);
   });
 
   it('numbers in any spelling are one class ("1", "1.0", "1e0"); 0/1 stay classes 0 and 1', () => {
@@ -189,15 +191,18 @@ describe("labels become classes", () => {
     // Only one of 0 and 1 present: still the classes 0 and 1 (as before labels became classes).
     expect(both("x,y\n1,1\n2,1\n").classes).toEqual([0, 1]);
     // Other numbers: sorted numerically.
-    const ds2 = both("x,grade\n1,10\n2,2\n3,2.5\n");
+    const ds2 = both("x,grade\n1,10\n2,2\n3,2.5\n4,10\n5,2\n6,2.5\n");
     expect(ds2.classes).toEqual([2, 2.5, 10]);
-    expect(Array.from(ds2.y.data)).toEqual([2, 0, 1]);
+    expect(Array.from(ds2.y.data)).toEqual([2, 0, 1, 2, 0, 1]);
   });
 
   it("mixed numbers and strings: numbers first", () => {
-    const ds = both("x,y\n1,b\n2,1\n3,a\n4,1.0\n");
+    const ds = both("x,y\n1,b\n2,1\n3,a\n4,1.0\n5,a\n6,b\n");
     expect(ds.classes).toEqual([1, "a", "b"]);
-    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0]);
+    expect(Array.from(ds.y.data)).toEqual([2, 0, 1, 0, 1, 2]);
+    expect(ds.warnings[0]).toMatch(
+      /column "y" mixes numbers and text \("a", "b"\): each is a class of its own, 3 in all/,
+    );
   });
 
   it("maxClasses keeps integer labels 0..K−1 with every class, even an absent one", () => {
@@ -218,7 +223,9 @@ describe("labels become classes", () => {
     expect(
       errorOf(() => parseLabelledCsv("x,y\n1,M\n2,B\n", { positive: "X", source: "d.csv" })),
     ).toBe('d.csv: positive "X" is not a label in column "y" ("B", "M")');
-    expect(() => parseLabelledCsv("x,y\n1,a\n2,b\n3,c\n", { positive: "a" })).toThrow(UsageError);
+    expect(() =>
+      parseLabelledCsv("x,y\n1,a\n2,b\n3,c\n4,a\n5,b\n6,c\n", { positive: "a" }),
+    ).toThrow(UsageError);
     const continuous = ["x,price", ...Array.from({ length: 30 }, (_, i) => `${i},${i * 1.25}`)];
     expect(errorOf(() => parseLabelledCsv(continuous.join("\n"), { source: "d.csv" }))).toMatch(
       /^d\.csv: column "price" has 30 different labels in 30 rows \(0, 1\.25, 2\.5, …\): it looks like a continuous target/,
@@ -231,8 +238,12 @@ describe("features by name (a model's)", () => {
   const original = "a,b,c,y\n1,2,3,B\n4,5,6,M\n";
   const reordered = "y,c,a,b\nB,3,1,2\nM,6,4,5\n";
 
-  it("any column order gives the same rows; the label is found (the last column, or --label)", () => {
-    const expected = both(original, { features, classes: ["B", "M"] });
+  it("any column order gives the same rows; the label is found (the model's label column, or --label)", () => {
+    const expected = both(original, { features, classes: ["B", "M"], modelLabel: "y" });
+    expect(both(reordered, { features, classes: ["B", "M"], modelLabel: "y" })).toEqual({
+      ...expected,
+      delimiter: ",",
+    });
     const ds = both(reordered, { features, classes: ["B", "M"], label: "y" });
     expect(Array.from(ds.X.data)).toEqual(Array.from(expected.X.data));
     expect(Array.from(ds.y.data)).toEqual([0, 1]);
@@ -249,7 +260,7 @@ describe("features by name (a model's)", () => {
 
   it("extra columns are not read and are listed in one warning", () => {
     const text = "id,c,note,a,b,y\nX,3,hello,1,2,B\nY,6,bye,4,5,M\n";
-    const ds = both(text, { features, classes: ["B", "M"] });
+    const ds = both(text, { features, classes: ["B", "M"], modelLabel: "y" });
     expect(Array.from(ds.X.data)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(ds.warnings).toHaveLength(1);
     expect(ds.warnings[0]).toMatch(/: 2 columns the model does not use, not read: "id", "note"$/);
@@ -259,12 +270,16 @@ describe("features by name (a model's)", () => {
     const noLabel = parsePredictionCsv("c,b,a\n3,2,1\n", 3, { features });
     expect(Array.from(noLabel.X.data)).toEqual([1, 2, 3]);
     expect(noLabel.y).toBeUndefined();
+    expect(noLabel.warnings).toEqual([]); // every column a feature: nothing to say
+    expect(parsePredictionCsv("c,b,a,y\n3,2,1,0\n", 3, { features }).warnings).toContain(
+      "note: no accuracy: the model file does not record its label column (handgrad does not guess one); give --label COL to score against a column",
+    );
     const strings = parsePredictionCsv(reordered, 3, { features, classes: ["B", "M"], label: "y" });
     expect(Array.from(strings.y?.data ?? [])).toEqual([0, 1]);
     // A model of classes 0 and 1 on a file of B/M labels: rows predicted, labels not used.
     const path = join(folder, "p.csv");
     writeFileSync(path, original);
-    const loaded = loadPredictionCsv(path, 3, { features, classes: [0, 1] });
+    const loaded = loadPredictionCsv(path, 3, { features, classes: [0, 1], modelLabel: "y" });
     expect(loaded.y).toBeUndefined();
     expect(loaded.warnings).toEqual([
       `note: ${path} line 2, column "y": the label "B" is not one of the model's classes (0, 1); the labels are not used`,
@@ -273,5 +288,179 @@ describe("features by name (a model's)", () => {
 
   it("a feature table reads every column not ignored", () => {
     expect(parseFeatureCsv(";x;y\n0;1;2\n", { ignore: [0] }).featureNames).toEqual(["x", "y"]);
+  });
+});
+
+describe("a model's label column (its file's \"label\"), never a guess", () => {
+  const features = ["a", "b"];
+  const classes = [0, 1];
+
+  it("the column named modelLabel is the label, in any position; a trailing extra column is not", () => {
+    const ds = both("y,b,a,smoker\n1,2,1,0\n0,-2,-1,1\n", { features, classes, modelLabel: "y" });
+    expect(ds.labelName).toBe("y");
+    expect(Array.from(ds.y.data)).toEqual([1, 0]);
+    expect(ds.warnings).toEqual([
+      expect.stringMatching(/1 column the model does not use, not read: "smoker"$/),
+    ]);
+    const p = parsePredictionCsv("a,b,y,smoker\n1,2,1,0\n", 2, {
+      features,
+      classes,
+      modelLabel: "y",
+    });
+    expect(p.labelName).toBe("y");
+    expect(Array.from(p.y?.data ?? [])).toEqual([1]);
+  });
+
+  it("without the model's label column: predict has none (a note says why); a labelled read is refused", () => {
+    const text = "a,b,smoker\n1,2,0\n-1,-2,1\n";
+    const p = parsePredictionCsv(text, 2, { features, classes, modelLabel: "y", source: "d.csv" });
+    expect(p.y).toBeUndefined();
+    expect(p.labelName).toBeUndefined();
+    expect(p.warnings).toContain(
+      'note: no accuracy: d.csv has no column "y", the model\'s label column; give --label COL to score against a column',
+    );
+    expect(
+      errorOf(() =>
+        parseLabelledCsv(text, { features, classes, modelLabel: "y", source: "d.csv" }),
+      ),
+    ).toBe(
+      'd.csv: no label column: d.csv has no column "y", the model\'s label column; give --label COL',
+    );
+    expect(errorOf(() => parseLabelledCsv(text, { features, classes, source: "d.csv" }))).toBe(
+      "d.csv: no label column: the model file does not record its label column (handgrad does not guess one); give --label COL",
+    );
+    // --label still picks any column.
+    expect(both(text, { features, classes, label: "smoker" }).labelName).toBe("smoker");
+  });
+
+  it("a missing feature is named before a missing label; an ignored feature says so", () => {
+    expect(
+      errorOf(() =>
+        parseLabelledCsv("id,b\nP0,2\n", { features, classes, modelLabel: "y", source: "d.csv" }),
+      ),
+    ).toBe('d.csv has no column "a", a feature of the model; the model takes 2 features by name');
+    expect(
+      errorOf(() =>
+        parsePredictionCsv("a,b,y\n1,2,1\n", 2, {
+          features,
+          classes,
+          ignore: ["a"],
+          source: "d.csv",
+        }),
+      ),
+    ).toBe(
+      'd.csv: the column "a" is ignored (--ignore), but the model needs it: it is one of the model\'s features',
+    );
+  });
+
+  it("columns not read need no name: an unnamed or repeated extra column is just extra", () => {
+    const p = parsePredictionCsv(",a,b,note,note\n0,1,2,x,y\n", 2, { features, classes });
+    expect(Array.from(p.X.data)).toEqual([1, 2]);
+    expect(p.warnings.at(-1)).toMatch(
+      /3 columns the model does not use, not read: column 1 \(index 0, unnamed\), "note", "note"$/,
+    );
+    // A repeated feature name is ambiguous: refused.
+    expect(errorOf(() => parsePredictionCsv("a,a,b\n1,2,3\n", 2, { features, classes }))).toMatch(
+      /the column name "a" appears twice \(columns 1 and 2, indices 0 and 1\)/,
+    );
+  });
+});
+
+describe("column references: #N is an index, digits a name first (with a note)", () => {
+  const pandas = ",0,1,2\n0,1,2,1\n1,3,4,0\n2,5,6,1\n";
+
+  it("pandas' header ,0,1,2: the empty-header error suggests '#0'; #0 ignores the index column", () => {
+    expect(errorOf(() => parseLabelledCsv(pandas, { source: "p.csv" }))).toBe(
+      "p.csv line 1, column 1 (index 0): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore '#0')",
+    );
+    const ds = both(pandas, { ignore: ["#0"] });
+    expect(ds.featureNames).toEqual(["0", "1"]);
+    expect(ds.labelName).toBe("2");
+    // "0" is the column named 0 (index 1), with a note; the empty column stays and is refused.
+    expect(errorOf(() => parseLabelledCsv(pandas, { ignore: ["0"], source: "p.csv" }))).toBe(
+      "p.csv line 1, column 1 (index 0): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore '#0'); " +
+        '--ignore 0 is the column named "0" (index 1); for index 0 write #0',
+    );
+  });
+
+  it("digits that name another column than their index get a note; #N out of range is refused", () => {
+    const ds = both("x,0,y\n5,1,0\n6,2,1\n", { label: "0" });
+    expect(ds.labelName).toBe("0");
+    expect(ds.warnings).toContain(
+      'note: --label 0 is the column named "0" (index 1); for index 0 write #0',
+    );
+    expect(both("x,0,y\n5,1,0\n6,2,1\n", { label: "#0" }).labelName).toBe("x");
+    expect(both("0,x,y\n5,1,0\n6,2,1\n", { label: "0" }).warnings).toEqual([]);
+    expect(errorOf(() => parseLabelledCsv("a,y\n1,0\n", { ignore: ["#7"], source: "d.csv" }))).toBe(
+      "d.csv has 2 columns, numbered 0 to 1: --ignore #7 is none of them",
+    );
+  });
+
+  it("headerless files: a warning when every feature name is a number, ids and string labels aside", () => {
+    const wdbc = "842302,M,17.99,10.38\n842517,M,20.57,17.77\n84300903,B,11.42,20.38\n";
+    const ds = both(wdbc, { ignore: [0], label: 1 });
+    expect(ds.featureNames).toEqual(["17.99", "10.38"]);
+    expect(ds.warnings[0]).toMatch(/\(the header\) holds only numbers in its feature columns/);
+    // A repeated numeric name hints at the missing header.
+    expect(errorOf(() => parseLabelledCsv("0,0,1\n1,0,0\n0,1,1\n", { source: "nh.csv" }))).toBe(
+      'nh.csv line 1: the column name "0" appears twice (columns 1 and 2, indices 0 and 1); if the file has no header row, add one (handgrad needs column names)',
+    );
+  });
+});
+
+describe("labels that may not be what was meant", () => {
+  it("−0 and 0 cells are one class (the label 0)", () => {
+    const ds = both("x,y\n1,-0\n2,0\n3,2\n4,2\n5,3\n6,3\n");
+    expect(ds.classes).toEqual([0, 2, 3]);
+    expect(Object.is(ds.classes[0], 0)).toBe(true);
+    expect(Array.from(ds.y.data)).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+
+  it("a string column of one value per row is an id or free text; a few rows per class is refused", () => {
+    const names = ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ida", "jon"];
+    const text = ["x,name", ...names.map((n, i) => `${i},${n}`)].join("\n");
+    expect(errorOf(() => parseLabelledCsv(text, { source: "d.csv" }))).toBe(
+      'd.csv: column "name" has 10 different labels in 10 rows ("ann", "bob", "cat", …): it looks like an id or free text, not classes; ' +
+        "--ignore it, or name the label column with --label; a class needs rows to learn from (at least 2 a class on average)",
+    );
+    // Three classes in five rows: refused; in six: read.
+    expect(() => parseLabelledCsv("x,y\n1,a\n2,b\n3,c\n4,a\n5,b\n")).toThrow(DataError);
+    expect(both("x,y\n1,a\n2,b\n3,c\n4,a\n5,b\n6,c\n").classes).toEqual(["a", "b", "c"]);
+  });
+
+  it("warns when numbers mix with text (NA) or labels differ only in case", () => {
+    const na = both("x,y\n1,0\n2,1\n3,NA\n4,0\n5,1\n6,NA\n");
+    expect(na.classes).toEqual([0, 1, "NA"]);
+    expect(na.warnings).toEqual([
+      expect.stringMatching(
+        /: column "y" mixes numbers and text \("NA"\): each is a class of its own, 3 in all; if the text marks missing values, remove those rows$/,
+      ),
+    ]);
+    const yes = both("x,y\n1,Yes\n2,yes\n3,No\n4,no\n5,Yes\n6,no\n7,No\n8,yes\n");
+    expect(yes.classes).toHaveLength(4);
+    expect(yes.warnings).toEqual([
+      expect.stringMatching(
+        /: column "y" has labels that differ only in case \("No", "no"; "Yes", "yes"\): each is a class of its own/,
+      ),
+    ]);
+    expect(both("x,y\n1,B\n2,M\n").warnings).toEqual([]);
+  });
+});
+
+describe("reader options are checked (F9)", () => {
+  it("an unknown key is refused with a did-you-mean, by the text and the file readers", () => {
+    expect(() => parseLabelledCsv("a,y\n1,0\n", { lable: "y" } as never)).toThrow(
+      'parseLabelledCsv: unknown option "lable" (did you mean "label"?',
+    );
+    expect(() => parseFeatureCsv("a\n1\n", { ignor: ["a"] } as never)).toThrow(UsageError);
+    const path = join(folder, "opts.csv");
+    writeFileSync(path, "a,y\n1,0\n2,1\n");
+    expect(() => loadCsv(path, { feature: ["a"] } as never)).toThrow(
+      'loadCsv: unknown option "feature" (did you mean "features"?',
+    );
+    expect(() => loadCsv(path, { source: "x" } as never)).toThrow(
+      'loadCsv: unknown option "source"',
+    );
+    expect(loadCsv(path, { chunkBytes: 3 }).classes).toEqual([0, 1]);
   });
 });

@@ -220,7 +220,9 @@ const commonMutations: fc.Arbitrary<Mutate> = fc.oneof(
       if (t.names.length < 2) return undefined;
       return {
         lines,
-        expected: new RegExp(`the column name ".*" appears twice \\(columns 1 and 2\\)$`),
+        expected: new RegExp(
+          `the column name ".*" appears twice \\(columns 1 and 2, indices 0 and 1\\)(; if the file has no header row, add one.*)?$`,
+        ),
       };
     },
     // An empty column name.
@@ -229,7 +231,7 @@ const commonMutations: fc.Arbitrary<Mutate> = fc.oneof(
       return {
         lines,
         expected:
-          "line 1, column 1: the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 0)",
+          /line 1, column 1 \(index 0\): the header cell is empty; every column needs a name \(an index column, as pandas writes\? ignore it: --ignore (0|'#0')\)$/,
       };
     },
     // A --label that is not a column.

@@ -219,17 +219,17 @@ describe("every bad input is a DataError naming the line, the column and the tex
     [
       "an empty header cell",
       "x1,,y\n1,2,0\n",
-      "data.csv line 1, column 2: the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 1)",
+      "data.csv line 1, column 2 (index 1): the header cell is empty; every column needs a name (an index column, as pandas writes? ignore it: --ignore 1)",
     ],
     [
       "a repeated name",
       "x1,x2,x1,y\n1,2,3,0\n",
-      'data.csv line 1: the column name "x1" appears twice (columns 1 and 3)',
+      'data.csv line 1: the column name "x1" appears twice (columns 1 and 3, indices 0 and 2)',
     ],
     [
       "a repeated name after trimming",
       "x1, x1 ,y\n1,2,0\n",
-      'data.csv line 1: the column name "x1" appears twice (columns 1 and 2)',
+      'data.csv line 1: the column name "x1" appears twice (columns 1 and 2, indices 0 and 1)',
     ],
     [
       "a single column",

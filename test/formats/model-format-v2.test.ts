@@ -92,8 +92,7 @@ describe("model file version 2", () => {
 
   it("round-trips names, labels (strings and numbers, −0 included), parameters and the run record bit for bit", () => {
     const label = fc.oneof(fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }));
-    const key = (l: ClassLabel) =>
-      typeof l === "number" ? (Object.is(l, -0) ? "-0" : String(l)) : l;
+    const key = (l: ClassLabel) => String(l); // −0 and 0 are one label (String(-0) is "0")
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.string(), { minLength: 3, maxLength: 3 }),
@@ -210,11 +209,40 @@ describe("model file version 2", () => {
     ],
     ["an unknown key", edit((j) => (j["labels"] = [0, 1])), ': unknown key "labels"'],
     [
+      'a "label" that is not a string',
+      edit((j) => (j["label"] = 3)),
+      ': "label" must be a column name (a non-empty string, trimmed), got 3',
+    ],
+    [
+      'an empty "label"',
+      edit((j) => (j["label"] = " ")),
+      ': "label" must be a column name (a non-empty string, trimmed), got " "',
+    ],
+    [
+      'a "label" that is one of the features',
+      edit((j) => (j["label"] = "b")),
+      ': "label" "b" is also "features"[1]: a column is a feature or the label',
+    ],
+    [
+      '"label" in a version 1 file',
+      VERSION_1.replace('"version": 1,', '"version": 1, "label": "y",'),
+      ': "label" needs "version": 2 (this file says 1)',
+    ],
+    [
       "a duplicated key, with its line",
       v2.replace('"classes": [0, 1],', '"classes": [0, 1],\n  "classes": [1, 0],'),
       ' line 8: duplicated key "classes" (JSON keeps only the last; remove one)',
     ],
   ])("refuses %s, naming it", (_, text, message) => refuse(text, message)());
+
+  it('writes "label" (the label column\'s name) after "features" and reads it back', () => {
+    const text = serializeModel({ ...binary(["a", "b", "c"], ["B", "M"]), label: "diagnosis" });
+    expect(text).toContain(
+      '  "features": ["a", "b", "c"],\n  "label": "diagnosis",\n  "classes": ["B", "M"],\n',
+    );
+    expect(parseModel(text).label).toBe("diagnosis");
+    expect(parseModel(v2).label).toBeUndefined();
+  });
 
   it("refuses to write what it could not read: features of the wrong count", () => {
     expect(() => serializeModel(binary(["a"]))).toThrow(

@@ -197,6 +197,13 @@ describe("Classifier", () => {
     expect(clf.classes).toEqual([0, 1]);
     const { p } = forward(params, moons.X, "tanh");
     expect(clf.predictProba(X).map((r) => r[1])).toEqual(Array.from(p.data));
+    // It worked by position: its file names no features (nor does a fit without them).
+    expect(clf.toModel().features).toBeUndefined();
+    expect(clf.toModelText()).not.toContain('"features"');
+    const unnamed = new Classifier({ ...settings, epochs: 1 }).fit(X, words);
+    expect(unnamed.features).toEqual(["x1", "x2"]);
+    expect(unnamed.toModelText()).not.toContain('"features"');
+    expect(Classifier.fromJSON(unnamed.toModelText()).toModel().features).toBeUndefined();
   });
 
   it("fits the breast-cancer data: accuracy well above chance on held-out rows", () => {
@@ -289,5 +296,89 @@ describe("Classifier", () => {
         words.map(() => "maybe"),
       ),
     ).toThrow('score: y[0] is "maybe", not one of the model\'s classes ("no", "yes")');
+  });
+});
+
+describe("Classifier labels and names (fixes of issue 14's review)", () => {
+  const rows = [[1], [2], [3], [4], [5], [6]];
+
+  it("−0 and 0 are one class, as in a CSV cell (classes [0, 1], the sigmoid head)", () => {
+    const clf = new Classifier({ epochs: 1 }).fit(rows, [-0, 0, 0, 1, 1, 1]);
+    expect(clf.classes).toEqual([0, 1]);
+    expect(Object.is(clf.classes[0], 0)).toBe(true);
+    expect(clf.params.W2.cols).toBe(1);
+    expect(clf.score(rows, [0, -0, 0, 1, 1, 1])).toBe(clf.score(rows, [0, 0, 0, 1, 1, 1]));
+  });
+
+  it("fit's label option is recorded in the model file; refused when empty or a feature", () => {
+    const clf = new Classifier({ epochs: 1 }).fit(rows, [0, 0, 0, 1, 1, 1], {
+      features: ["a"],
+      label: "y",
+    });
+    expect(clf.toModel().label).toBe("y");
+    expect(clf.toModelText()).toContain('"label": "y"');
+    expect(
+      Classifier.fromJSON(clf.toModelText()).partialFit(rows, [0, 0, 0, 1, 1, 1]).toModel().label,
+    ).toBe("y");
+    expect(() => new Classifier().fit(rows, ["a", "b", " ", "a", "b", "a"])).toThrow(
+      'fit: y[2] is " ", an empty label',
+    );
+    expect(() => new Classifier().fit(rows, [0, 1, 0, 1, 0, 1], { label: "" })).toThrow(
+      "fit: label must be a column name",
+    );
+    expect(() =>
+      new Classifier().fit(rows, [0, 1, 0, 1, 0, 1], { features: ["a"], label: "a" }),
+    ).toThrow('fit: label "a" is also one of the features');
+  });
+});
+
+describe("Classifier options are checked when given (F9)", () => {
+  it.each([
+    [
+      () => new Classifier({ lr: 0.1 } as never),
+      'Classifier: unknown option "lr" (did you mean "learningRate"?',
+    ],
+    [
+      () => new Classifier({ hiden: 3 } as never),
+      'Classifier: unknown option "hiden" (did you mean "hidden"?',
+    ],
+    [
+      () => new Classifier({ hidden: 0 }),
+      "Classifier: hidden size must be a positive integer, got 0",
+    ],
+    [
+      () => new Classifier({ learningRate: -1 }),
+      "Classifier: learning rate must be a finite number > 0, got -1",
+    ],
+    [
+      () => new Classifier({ epochs: 1.5 }),
+      "Classifier: epochs must be a non-negative integer, got 1.5",
+    ],
+    [
+      () => new Classifier({ batchSize: 0 }),
+      'Classifier: batch size must be a positive integer or "full", got 0',
+    ],
+    [
+      () => new Classifier({ validation: 1 }),
+      "Classifier: the validation fraction must be a number between 0 and 1",
+    ],
+    [() => new Classifier({ seed: -1 }), "Classifier: seed must be a non-negative integer, got -1"],
+    [() => new Classifier({ biasInit: Infinity }), "Classifier: bias init must be a finite number"],
+    [() => new Classifier({ l2: -1 }), "Classifier: "],
+    [() => new Classifier({ momentum: 0.5 }), "Classifier: momentum has no effect"],
+  ])("refuses a bad option at construction (%#)", (run, message) => {
+    expect(run).toThrow(UsageError);
+    expect(run).toThrow(message);
+  });
+
+  it("fit and fitAsync refuse unknown keys, with a did-you-mean", async () => {
+    const rows = [[1], [2], [3], [4]];
+    const y = [0, 1, 0, 1];
+    expect(() => new Classifier().fit(rows, y, { feature: ["a"] } as never)).toThrow(
+      'fit: unknown option "feature" (did you mean "features"? known: features, label)',
+    );
+    await expect(
+      new Classifier().fitAsync(rows, y, { onepoch: () => undefined } as never),
+    ).rejects.toThrow('fitAsync: unknown option "onepoch" (did you mean "onEpoch"?');
   });
 });

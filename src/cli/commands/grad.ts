@@ -33,7 +33,7 @@ export function gradCommand(flags: Flags, output: Output): number {
     size: "grad",
   });
   const { model, modelName, source } = run;
-  for (const warning of run.warnings) output.log(warning);
+  for (const warning of run.warnings) output.log(shown(warning));
   const { l2 } = run.options;
   const { X, y } = run.train;
   const activation = activationByName(model.activation);

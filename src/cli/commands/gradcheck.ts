@@ -10,7 +10,7 @@ import {
   type FlagSpecs,
 } from "../flags.js";
 import { L2_FLAG } from "../optimizer-flags.js";
-import type { Output } from "../output.js";
+import { shown, type Output } from "../output.js";
 import { gradientCheckText } from "../report.js";
 import { DATA_FLAGS, NETWORK_FLAGS, prepareRun } from "../setup.js";
 import { l2Flag } from "./grad.js";
@@ -50,7 +50,7 @@ export function gradcheckCommand(flags: Flags, output: Output): number {
     size: "gradcheck",
   });
   const { model, options, choice } = run;
-  for (const warning of run.warnings) output.log(warning);
+  for (const warning of run.warnings) output.log(shown(warning));
   const { X, y } = run.train;
   const report = gradientCheck(model.params, X, y, model.activation, {
     eps: options.eps,

@@ -7,6 +7,7 @@
  */
 import { csvCell, integerClasses, labelKey } from "../../data/index.js";
 import { UsageError } from "../../errors.js";
+import { quote } from "../../suggest.js";
 import {
   assertNoCollisions,
   assertWritable,
@@ -38,7 +39,7 @@ export const PREDICT_FLAGS: FlagSpecs = {
   label: {
     kind: "string",
     value: "COL",
-    help: "the label column, by name or 0-based index, when the file has one (default: the last column, when it is not a feature)",
+    help: "the label column, by name or 0-based index (#N: always the index), when the file has one (default: the model's label column when the file has it; a model without feature names: the last of D + 1 columns)",
   },
   delimiter: DATA_FLAGS["delimiter"]!,
   ignore: DATA_FLAGS["ignore"]!,
@@ -59,6 +60,11 @@ export function predictCommand(flags: Flags, output: Output): number {
   const out = pathFlag(flags, "out");
   if (modelPath === undefined) throw new UsageError("no model: give --model FILE");
   if (dataPath === undefined) throw new UsageError("no data: give --data FILE.csv");
+  if (out === "-") {
+    throw new UsageError(
+      '--out - would create a file named "-": --out takes a file name (for the predictions on stdout, use --json; or --out ./- for that file name)',
+    );
+  }
   const label = stringFlag(flags, "label");
   const { delimiter, ignore } = csvFlags(flags);
   const json = out === undefined || booleanFlag(flags, "json");
@@ -73,13 +79,19 @@ export function predictCommand(flags: Flags, output: Output): number {
   const classes = model.classes ?? integerClasses(K);
   const read = loadPredictionCsv(dataPath, model.params.W1.rows, {
     ...(model.features ? { features: model.features } : {}),
+    ...(model.label === undefined ? {} : { modelLabel: model.label }),
     ...(model.classes ? { classes: model.classes } : { maxClasses: K }),
     onCensus: predictionCheck(model, dataPath, out !== undefined),
     ...(label === undefined ? {} : { label }),
     ...(delimiter === undefined ? {} : { delimiter }),
     ...(ignore === undefined ? {} : { ignore }),
   });
-  for (const warning of read.warnings) output.log(warning);
+  if (!model.features) {
+    output.log(
+      `note: ${shown(dataPath)}: columns taken by position (the model file names no features)`,
+    );
+  }
+  for (const warning of read.warnings) output.log(shown(warning));
   const { X, y } = read;
   const features = standardizedFeatures(X, model.standardizer, dataPath);
   const cache = forward(model.params, features, activationByName(model.activation));
@@ -101,11 +113,23 @@ export function predictCommand(flags: Flags, output: Output): number {
   const scores = y ? { loss: loss(cache, y), accuracy: accuracy(cache.p, y) } : undefined;
   output.log(
     `predicted ${X.rows} rows with ${shown(modelPath)}` +
-      (scores ? `: accuracy ${percent(scores.accuracy)} on the labels of ${shown(dataPath)}` : "") +
-      (out !== undefined ? `; wrote ${shown(out)}` : ""),
+      (scores
+        ? `: accuracy ${percent(scores.accuracy)} on column ${shown(quote(read.labelName ?? ""))} of ${shown(dataPath)}`
+        : "") +
+      (out !== undefined
+        ? `; wrote ${shown(out)}` +
+          (outputs === 1 ? ` (probability = P(class ${shown(JSON.stringify(classes[1]))}))` : "")
+        : ""),
   );
   if (json) {
-    output.json({ rows: X.rows, ...scores, probabilities, classes: predicted });
+    // "classLabels": the model's classes in probability order (a sigmoid's p is the second's).
+    output.json({
+      rows: X.rows,
+      ...scores,
+      probabilities,
+      classes: predicted,
+      classLabels: classes,
+    });
   }
   return 0;
 }

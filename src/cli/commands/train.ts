@@ -1,5 +1,6 @@
 /** `handgrad train`: fits the network to a data set and optionally saves the model. */
 import { parseDecimal } from "../../data/decimal.js";
+import { integerClasses, labelList, type ClassLabel } from "../../data/index.js";
 import { DataError, FileError, UsageError } from "../../errors.js";
 import {
   assertWritable,
@@ -12,7 +13,7 @@ import {
 } from "../../io/index.js";
 import { type Checkpoint, type Model, type OptionValue } from "../../formats/index.js";
 import { maxAbs, type Matrix } from "../../linalg/index.js";
-import { outputHeadFor } from "../../nn/index.js";
+import { classCount, outputHeadFor } from "../../nn/index.js";
 import { streamSeed } from "../../rng.js";
 import { quote } from "../../suggest.js";
 import {
@@ -231,7 +232,7 @@ async function trainPrepared(
   const { divergenceFactor, checkpointEvery, optimizerOptions: optimizer } = run.options;
   const { save, checkpoint: checkpointPath, resume: resumePath } = run.files;
   const trainData = run.train;
-  for (const warning of run.warnings) output.log(warning);
+  for (const warning of run.warnings) output.log(shown(warning));
   // Where a signal's checkpoint goes without --checkpoint: beside a --save file (not a
   // device or stream), else in the working folder; never over an existing file.
   const signalBase =
@@ -252,14 +253,22 @@ async function trainPrepared(
     epochs,
     Math.ceil(N / (batchSize === "full" ? N : Math.min(batchSize, N))),
   );
-  // What trained the model: its file records it (not the --init-model's own record).
-  const training = trainingRecord(optimizer, learningRate);
-  const { activation, standardizer, features, classes } = run.model;
-  // Every model written (--save, checkpoints) names its features and classes.
+  // What trained the model: its file records it (not the --init-model's own record), with
+  // the run's settings, as the Classifier records them (the same settings, the same file).
+  const training = trainingRecord(optimizer, learningRate, {
+    epochs,
+    batchSize,
+    shuffle,
+    ...(choice.validation === undefined ? {} : { validationFraction: choice.validation }),
+    seed: choice.seed,
+  });
+  const { activation, standardizer, features, label, classes } = run.model;
+  // Every model written (--save, checkpoints) names its features, label column and classes.
   const bare = (params: Model["params"]): Model => ({
     activation,
     params,
     ...(features ? { features } : {}),
+    ...(label === undefined ? {} : { label }),
     ...(classes ? { classes } : {}),
     ...(standardizer ? { standardizer } : {}),
   });
@@ -595,11 +604,13 @@ export async function trainCommand(flags: Flags, output: Output): Promise<number
   const K = W2.cols;
   const head = outputHeadFor(K);
   const save = stringFlag(flags, "save");
+  const classes = run.model.classes ?? integerClasses(classCount(K));
   output.log(
     `trained ${run.model.activation} ${W1.rows}→${W1.cols}→${K}${K > 1 ? ` ${head.name}` : ""} on ${shown(run.source)} ` +
       `(${plural(run.trainData.X.rows, "training row")}${run.validationRows ? `, ${plural(run.validationRows, "validation row")}` : ""}), ` +
       `${plural(history.length - 1, "epoch")}, ${plural(steps, "step")} of ${optimizerText(training)}: ${trainingOutcomeText(first, final)}` +
       (earlyStop ? `; ${earlyStopText(earlyStop, training)}` : "") +
+      `; ${classesText(classes)}` +
       (save !== undefined ? `; saved ${shown(save)}` : ""),
   );
   if (run.hint !== undefined) output.log(run.hint);
@@ -617,6 +628,10 @@ export async function trainCommand(flags: Flags, output: Output): Promise<number
         trainRows: run.trainData.X.rows,
         validationRows: run.validationRows,
         features: W1.rows,
+        // The labels of the classes in class-index order (the columns of the probabilities),
+        // and with two the positive one (the class whose probability the sigmoid gives).
+        classes,
+        ...(classes.length === 2 ? { positive: classes[1] } : {}),
       },
       network: {
         activation: run.model.activation,
@@ -697,6 +712,14 @@ export function earlyStopText(stop: EarlyStop, training: TrainingRecord): string
   return stop.restored
     ? `${why}; restored ${best}`
     : `${why}; kept epoch ${stop.epoch}'s weights (--no-restore-best; best: ${best})`;
+}
+
+/** The classes for the summary: `classes "B", "M" (positive "M")`, `3 classes 0, 1, 2`. */
+function classesText(classes: readonly ClassLabel[]): string {
+  const list = labelList(classes.slice(0, 10)) + (classes.length > 10 ? ", …" : "");
+  return classes.length === 2
+    ? `classes ${shown(list)} (positive ${shown(JSON.stringify(classes[1]))})`
+    : `${classes.length} classes ${shown(list)}`;
 }
 
 /** "1 epoch", "2 epochs". */
