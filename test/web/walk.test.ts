@@ -11,7 +11,13 @@ import { fromRows, gatherRows, matrix } from "../../src/linalg/index.js";
 import { backwardSteps, forward, initParams, lossAt } from "../../src/nn/index.js";
 import { parseLabelledCsv } from "../../src/data/index.js";
 import { preActivationHistograms, Session } from "../../web/src/lib/session.js";
-import { sourcesOf, walkNumbers, walkSteps, type WalkShape } from "../../web/src/lib/walk.js";
+import {
+  parseRows,
+  sourcesOf,
+  walkSteps,
+  type WalkShape,
+} from "../../web/src/lib/walk.js";
+import { walkNumbers } from "../../web/src/lib/walk-numbers.js";
 import { DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
 import { handgrad } from "../cli/run.js";
 
@@ -190,5 +196,16 @@ describe("preActivationHistograms", () => {
     expect([...h.hi]).toEqual([2, 5]);
     expect([...h.counts.subarray(0, 4)]).toEqual([1, 0, 1, 1]);
     expect([...h.counts.subarray(4, 8)]).toEqual([2, 0, 0, 1]); // −4 is in the first quarter of [−5, 5]
+  });
+});
+
+describe("parseRows", () => {
+  it("reads 1 to 8 row numbers, and says what is wrong", () => {
+    expect(parseRows(" 3, 17 42;0 ", 50)).toEqual({ rows: [3, 17, 42, 0] });
+    expect(parseRows("", 50).problem).toContain("1 to 8 rows");
+    expect(parseRows("1 2 3 4 5 6 7 8 9", 50).problem).toBe("at most 8 rows, got 9");
+    expect(parseRows("3, 50", 50).problem).toBe('"50" is not a row: the data has rows 0 to 49');
+    expect(parseRows("-1", 50).problem).toContain('"-1" is not a row');
+    expect(parseRows("2.5", 50).problem).toContain('"2.5" is not a row');
   });
 });

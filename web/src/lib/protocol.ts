@@ -31,8 +31,11 @@ export type Command =
   | { readonly type: "export-model" }
   /** All rows as CSV, or only the data rows `rows` (the step-through's). */
   | { readonly type: "export-data"; readonly rows?: readonly number[] }
-  /** Backprop step by step on these data rows (≤ 8), or on the last batch. */
-  | { readonly type: "walk"; readonly rows: readonly number[] | "last" }
+  /** Backprop step by step on these data rows (≤ 8), the last batch, or rows drawn (draw n). */
+  | {
+      readonly type: "walk";
+      readonly rows: readonly number[] | "last" | { readonly draw: number };
+    }
   /** The central difference of one gradient entry on the step-through's rows. */
   | {
       readonly type: "walk-check";
@@ -185,8 +188,9 @@ export interface WalkReply extends WalkNumbers {
   /** The data rows (from 0), in the batch's order; which of them are test rows. */
   readonly rows: readonly number[];
   readonly test: readonly boolean[];
-  /** True when these are the last step's batch. */
+  /** True when these are the last step's batch; when they were drawn at random (seeded). */
   readonly lastBatch: boolean;
+  readonly drawn: boolean;
   /** The run's step at which it was computed. */
   readonly steps: number;
   /** The run's update rule (the walk shows plain gradient descent's). */

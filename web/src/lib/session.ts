@@ -42,7 +42,8 @@ import {
 } from "../../../src/train/index.js";
 import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
 import { binCounts, hiddenHistograms } from "./histogram.js";
-import { MAX_WALK_ROWS, walkNumbers } from "./walk.js";
+import { MAX_WALK_ROWS } from "./walk.js";
+import { walkNumbers } from "./walk-numbers.js";
 import type {
   GradcheckRow,
   InspectReply,
@@ -75,6 +76,8 @@ export const DIAGRAM_UNITS = 64;
 export const UNIT_GRID = 16;
 /** The step of the diagram's central differences (gradcheck's ε, derived there). */
 export const INSPECT_EPS = 1e-5;
+/** The step-through draws this many training rows. */
+export const DRAWN_ROWS = 4;
 /** Stop when the loss exceeds this many times its best (as the CLI's default). */
 const DIVERGENCE_FACTOR = 1000;
 
@@ -353,8 +356,9 @@ export class Session {
    * parameters: every number of forward, backward and the update (lib/walk.ts), with the run's
    * λ and η. Training is not moved. "last" takes the last step's batch (when it is that small).
    */
-  walk(rows: readonly number[] | "last"): WalkReply {
-    const chosen = rows === "last" ? this.lastBatchDataRows() : rows;
+  walk(rows: readonly number[] | "last" | { readonly draw: number }): WalkReply {
+    const chosen =
+      rows === "last" ? this.lastBatchDataRows() : "draw" in rows ? this.drawRows(rows.draw) : rows;
     if (!chosen) throw new UsageError("there is no last batch yet: take a step first");
     if (rows === "last" && chosen.length > MAX_WALK_ROWS)
       throw new UsageError(
@@ -375,10 +379,21 @@ export class Session {
       rows: [...chosen],
       test: chosen.map((r) => this.isTest[r] === 1),
       lastBatch: rows === "last",
+      drawn: typeof rows === "object" && "draw" in rows,
       steps: this.steps,
       optimizer: this.settings.optimizer,
       ...numbers,
     };
+  }
+
+  /**
+   * DRAWN_ROWS training rows (their data rows) for draw number `draw` (0, 1, …): a seeded draw,
+   * the same for the same seed and draw.
+   */
+  drawRows(draw: number): number[] {
+    const n = this.trainRows.length;
+    const order = new Rng(streamSeed(this.settings.seed, "check") + draw).permutation(n);
+    return Array.from(order.subarray(0, Math.min(DRAWN_ROWS, n)), (i) => this.trainRows[i]!);
   }
 
   /**

@@ -1,20 +1,10 @@
 /**
- * Backprop, step by step (issue 15, part 2), without the DOM: every number of one forward and
- * backward pass on a small batch (B ≤ MAX_WALK_ROWS rows), computed by the library's own
- * `forward` and `backwardSteps` (src/nn) and its `gradientDescentStep` (src/train); the walk's
- * steps, one equation each, as docs/derivation.md writes them; and, for any entry, the entries
- * it was computed from (what the page highlights).
+ * Backprop, step by step (issue 15, part 2), without the DOM: the walk's steps, one equation
+ * each, as docs/derivation.md writes them; for any entry, the entries it was computed from
+ * (what the page highlights); the rows typed. Its numbers come from walk-numbers.ts (in the
+ * worker), so that the page's bundle does not carry the library's network.
  */
-import type { Matrix } from "../../../src/linalg/index.js";
-import {
-  backwardSteps,
-  forward,
-  lossAt,
-  resolveActivation,
-  type ActivationName,
-  type Params,
-} from "../../../src/nn/index.js";
-import { gradientDescentStep } from "../../../src/train/index.js";
+import type { ActivationName } from "../../../src/nn/index.js";
 
 /** The step-through takes at most this many rows. */
 export const MAX_WALK_ROWS = 8;
@@ -62,55 +52,6 @@ export interface WalkNumbers {
   readonly l2: number;
   /** η of the update θ ← θ − η ∂L/∂θ. */
   readonly learningRate: number;
-}
-
-const copy = (m: Matrix): WalkMatrix => ({ rows: m.rows, cols: m.cols, data: m.data.slice() });
-
-/**
- * The walk's numbers on the batch (X, y) at `params`: forward (src/nn), the loss (with the L2
- * penalty λ = l2), backwardSteps (src/nn) and one plain gradient-descent step with η
- * (src/train), the same functions the CLI's `handgrad grad` and the trainer call.
- */
-export function walkNumbers(
-  params: Params,
-  X: Matrix,
-  y: Matrix,
-  activation: ActivationName,
-  l2: number,
-  learningRate: number,
-): WalkNumbers {
-  const f = resolveActivation(activation, "walk");
-  const cache = forward(params, X, f);
-  const steps = backwardSteps(params, cache, X, y, f, l2);
-  const L = lossAt(params, X, y, f, l2);
-  const fPrime = cache.z1.data.map((z, i) => f.df(z, cache.a1.data[i]!)); // f′(z1), as backward forms it
-  const next = gradientDescentStep(params, steps, learningRate);
-  const matrices: Record<WalkName, WalkMatrix> = {
-    X: copy(X),
-    y: copy(y),
-    W1: copy(params.W1),
-    b1: copy(params.b1),
-    W2: copy(params.W2),
-    b2: copy(params.b2),
-    z1: copy(cache.z1),
-    a1: copy(cache.a1),
-    z2: copy(cache.z2),
-    p: copy(cache.p),
-    L: { rows: 1, cols: 1, data: Float64Array.of(L) },
-    dz2: copy(steps.dz2),
-    dW2: copy(steps.dW2),
-    db2: copy(steps.db2),
-    da1: copy(steps.da1),
-    fPrime: { rows: cache.z1.rows, cols: cache.z1.cols, data: fPrime },
-    dz1: copy(steps.dz1),
-    dW1: copy(steps.dW1),
-    db1: copy(steps.db1),
-    W1new: copy(next.W1),
-    b1new: copy(next.b1),
-    W2new: copy(next.W2),
-    b2new: copy(next.b2),
-  };
-  return { matrices, activation, l2, learningRate };
 }
 
 /** The gradients the walk can check by central differences, and their parameters. */
@@ -389,4 +330,26 @@ export function sourcesOf(name: WalkName, r: number, c: number, s: WalkShape): C
     default:
       return [];
   }
+}
+
+/**
+ * The rows typed in the step-through's field: whole numbers from 0 to N − 1, separated by
+ * commas or spaces, 1 to MAX_WALK_ROWS of them; or what is wrong with them.
+ */
+export function parseRows(
+  text: string,
+  N: number,
+): { rows: number[]; problem?: never } | { problem: string } {
+  const words = text.split(/[\s,;]+/).filter((w) => w !== "");
+  if (words.length === 0) return { problem: "type the numbers of 1 to 8 rows, e.g. 3, 17, 42" };
+  if (words.length > MAX_WALK_ROWS)
+    return { problem: `at most ${MAX_WALK_ROWS} rows, got ${words.length}` };
+  const rows: number[] = [];
+  for (const word of words) {
+    const r = /^\d+$/.test(word) ? Number(word) : NaN;
+    if (!(Number.isSafeInteger(r) && r < N))
+      return { problem: `"${word}" is not a row: the data has rows 0 to ${N - 1}` };
+    rows.push(r);
+  }
+  return { rows };
 }
