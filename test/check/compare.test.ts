@@ -129,9 +129,9 @@ describe("centralDifferenceGradients", () => {
     expect(some.grads.db2.data[0]).toBe(all.grads.db2.data[0]);
     expect(some.grads.dW1.data[0]).toBeNaN();
     expect([...some.grads.dW2.data].every(Number.isNaN)).toBe(true);
-    expect(() => centralDifferenceGradients(params, X, y, "tanh", { entries: { b1: [3] } })).toThrow(
-      "b1 has no entry 3",
-    );
+    expect(() =>
+      centralDifferenceGradients(params, X, y, "tanh", { entries: { b1: [3] } }),
+    ).toThrow("b1 has no entry 3");
   });
 
   it("marks the entries whose ±ε crosses relu's kink, as NaN", () => {

@@ -11,12 +11,7 @@ import { fromRows, gatherRows, matrix } from "../../src/linalg/index.js";
 import { backwardSteps, forward, initParams, lossAt } from "../../src/nn/index.js";
 import { parseLabelledCsv } from "../../src/data/index.js";
 import { preActivationHistograms, Session } from "../../web/src/lib/session.js";
-import {
-  parseRows,
-  sourcesOf,
-  walkSteps,
-  type WalkShape,
-} from "../../web/src/lib/walk.js";
+import { parseRows, sourcesOf, walkSteps, type WalkShape } from "../../web/src/lib/walk.js";
 import { walkNumbers } from "../../web/src/lib/walk-numbers.js";
 import { DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
 import { handgrad } from "../cli/run.js";
