@@ -122,7 +122,7 @@ export class BackpropWalk {
       `row${reply.rows.length === 1 ? "" : "s"} (${rows}), at the run's step ${reply.steps}; ` +
       `f = ${reply.activation}, η = ${reply.learningRate}` +
       (reply.l2 > 0 ? `, λ = ${reply.l2}` : "") +
-      ". Training is paused; the numbers are those of `handgrad grad` on this model and these rows." +
+      ". Training is paused; the numbers come from the library's forward and backward, the functions `handgrad grad` calls (export the model and rows to run it)." +
       (reply.optimizer === "sgd"
         ? ""
         : ` The run's optimizer is ${reply.optimizer}; the last step shows plain gradient descent's update.`);
