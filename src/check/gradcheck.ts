@@ -224,14 +224,20 @@ export interface CentralDifferences {
  * The central difference of the mean loss (+ the L2 penalty with `options.l2`) for every
  * entry of W1, b1, W2, b2, with gradientCheck's step (ε = `options.eps`, default 1e-5) and
  * kink rule; the numbers gradientCheck compares, one per entry (`handgrad explain` prints
- * them). Refuses what gradientCheck refuses.
+ * them). With `options.entries`, only the listed entries (row-major indices) of the parameters
+ * it names are differenced, the others left NaN (the playground checks one entry at a time).
+ * Refuses what gradientCheck refuses, and an entry that is not an index of its parameter.
  */
 export function centralDifferenceGradients(
   params: Params,
   X: Matrix,
   y: Matrix,
   activationOrName: Activation | ActivationName,
-  options: { readonly eps?: number; readonly l2?: number } = {},
+  options: {
+    readonly eps?: number;
+    readonly l2?: number;
+    readonly entries?: Partial<Record<ParamName, readonly number[]>>;
+  } = {},
 ): CentralDifferences {
   const { problem } = checkedProblem(params, X, y, activationOrName, options);
   loss(forward(params, X, problem.activation), y); // refuses labels the head does not take, naming the row
@@ -239,8 +245,15 @@ export function centralDifferenceGradients(
   const kinks = {} as Record<ParamName, number[]>;
   for (const name of PARAM_NAMES) {
     const { rows, cols } = params[name];
-    const differences = centralDifferences(problem, name, range(rows * cols));
-    shaped[name] = matrix(rows, cols, differences.numeric); // every entry, in row-major order
+    const only = options.entries && (options.entries[name] ?? []);
+    for (const e of only ?? []) {
+      if (!(Number.isInteger(e) && e >= 0 && e < rows * cols))
+        throw new UsageError(`${name} has no entry ${e} (it has ${rows * cols})`);
+    }
+    const differences = centralDifferences(problem, name, only ?? range(rows * cols));
+    const numeric = only ? new Float64Array(rows * cols).fill(NaN) : differences.numeric;
+    if (only) only.forEach((index, e) => (numeric[index] = differences.numeric[e]!));
+    shaped[name] = matrix(rows, cols, numeric); // every entry, in row-major order
     kinks[name] = Array.from(differences.entries).filter((_, e) => differences.kink[e] === 1);
   }
   const grads = { dW1: shaped.W1, db1: shaped.b1, dW2: shaped.W2, db2: shaped.b2 };

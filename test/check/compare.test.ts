@@ -117,6 +117,23 @@ describe("centralDifferenceGradients", () => {
     expect(compareGradients(analytic, numeric.grads).passed).toBe(true);
   });
 
+  it("differences only the entries asked for, the same bits as all of them", () => {
+    const { X, y } = randomBatch(4, 2, 5);
+    const params = initParams({ inputs: 2, hidden: 3, init: "xavier", seed: 9, biasInit: 0.1 });
+    const all = centralDifferenceGradients(params, X, y, "tanh", { l2: 0.01 });
+    const some = centralDifferenceGradients(params, X, y, "tanh", {
+      l2: 0.01,
+      entries: { W1: [4], b2: [0] },
+    });
+    expect(some.grads.dW1.data[4]).toBe(all.grads.dW1.data[4]);
+    expect(some.grads.db2.data[0]).toBe(all.grads.db2.data[0]);
+    expect(some.grads.dW1.data[0]).toBeNaN();
+    expect([...some.grads.dW2.data].every(Number.isNaN)).toBe(true);
+    expect(() =>
+      centralDifferenceGradients(params, X, y, "tanh", { entries: { b1: [3] } }),
+    ).toThrow("b1 has no entry 3");
+  });
+
   it("marks the entries whose ±ε crosses relu's kink, as NaN", () => {
     // One input, one hidden unit with z1 = x w + b = 1·1e-6 + 0: ε = 1e-5 crosses 0.
     const params = {

@@ -15,10 +15,11 @@ const MAX_UNITS = 64;
 /** Hidden units per column of the diagram. */
 const UNITS_PER_COLUMN = 16;
 
-/** What is selected: an edge (an entry of W1 or W2) or a hidden unit. */
+/** What is selected: an edge (an entry of W1 or W2), a hidden unit (b1) or an output (b2). */
 export type Selection =
   | { readonly kind: "edge"; readonly param: "W1" | "W2"; readonly index: number }
-  | { readonly kind: "unit"; readonly unit: number };
+  | { readonly kind: "unit"; readonly unit: number }
+  | { readonly kind: "output"; readonly output: number };
 
 const rgb = ([r, g, b]: readonly [number, number, number]): string =>
   `rgb(${Math.round(r)} ${Math.round(g)} ${Math.round(b)})`;
@@ -44,6 +45,7 @@ export class NetworkDiagram {
   private svgRoot: SVGSVGElement | undefined;
   private edges: { param: "W1" | "W2"; index: number; line: SVGLineElement }[] = [];
   private units: SVGRectElement[] = [];
+  private outputs: SVGCircleElement[] = [];
   private images: SVGImageElement[] = [];
   private readonly sprite = document.createElement("canvas");
 
@@ -106,6 +108,7 @@ export class NetworkDiagram {
     });
     this.edges = [];
     this.units = [];
+    this.outputs = [];
     this.images = [];
     const edgeLine = (
       param: "W1" | "W2",
@@ -148,7 +151,16 @@ export class NetworkDiagram {
       label(xIn - 16, y(i, D) + 4, `x${i + 1}`, "end");
     }
     for (let k = 0; k < K; k++) {
-      root.append(svg("circle", { cx: xOut, cy: y(k, K), r: 12, class: "node" }));
+      const node = svg("circle", {
+        cx: xOut,
+        cy: y(k, K),
+        r: 12,
+        class: "node output-node",
+        tabindex: 0,
+        "data-output": k,
+      });
+      root.append(node);
+      this.outputs.push(node);
       label(xOut + 16, y(k, K) + 4, K === 1 ? "p" : `class ${k}`, "start");
     }
     for (let j = 0; j < H; j++) {
@@ -180,9 +192,11 @@ export class NetworkDiagram {
       const target = event.target as SVGElement;
       const param = target.getAttribute("data-param");
       const unit = target.getAttribute("data-unit");
+      const output = target.getAttribute("data-output");
       if (param === "W1" || param === "W2")
         this.onSelect({ kind: "edge", param, index: Number(target.getAttribute("data-index")) });
       else if (unit !== null) this.onSelect({ kind: "unit", unit: Number(unit) });
+      else if (output !== null) this.onSelect({ kind: "output", output: Number(output) });
     };
     root.addEventListener("pointerover", select);
     root.addEventListener("focusin", select);
@@ -212,6 +226,12 @@ export class NetworkDiagram {
         `hidden unit h${j + 1}: ${state}, b1 = ${p.b1[j]!.toPrecision(4)}`,
       );
     });
+    this.outputs.forEach((node, k) =>
+      node.setAttribute(
+        "aria-label",
+        `output ${p.K === 1 ? "p" : `class ${k}`}: b2 = ${p.b2[k]!.toPrecision(4)}`,
+      ),
+    );
     if (!s.units) return;
     const { R, values } = s.units;
     const n = R * R;
@@ -252,10 +272,18 @@ export class NetworkDiagram {
     const target = event.target as SVGElement;
     const param = target.getAttribute("data-param");
     const unitText = target.getAttribute("data-unit");
+    const outputText = target.getAttribute("data-output");
     const edge = (p: "W1" | "W2", index: number): SVGElement | undefined =>
       this.edges.find((e) => e.param === p && e.index === index)?.line;
     let next: SVGElement | undefined;
-    if (unitText !== null) {
+    if (outputText !== null) {
+      const k = Number(outputText);
+      next = {
+        ArrowLeft: edge("W2", k),
+        ArrowUp: this.outputs[k - 1],
+        ArrowDown: this.outputs[k + 1],
+      }[event.key];
+    } else if (unitText !== null) {
       const j = Number(unitText);
       next = {
         ArrowLeft: edge("W1", j),
@@ -274,7 +302,7 @@ export class NetworkDiagram {
         ArrowUp: along > 0 ? edge(param, at(along - 1)) : undefined,
         ArrowDown: along < count - 1 ? edge(param, at(along + 1)) : undefined,
         ArrowLeft: param === "W2" ? this.units[j] : undefined,
-        ArrowRight: param === "W1" ? this.units[j] : undefined,
+        ArrowRight: param === "W1" ? this.units[j] : this.outputs[along],
       }[event.key];
     }
     if (next) {
@@ -291,7 +319,10 @@ export class NetworkDiagram {
     const element =
       selection.kind === "unit"
         ? this.units[selection.unit]
-        : this.edges.find((e) => e.param === selection.param && e.index === selection.index)?.line;
+        : selection.kind === "output"
+          ? this.outputs[selection.output]
+          : this.edges.find((e) => e.param === selection.param && e.index === selection.index)
+              ?.line;
     element?.classList.add("selected");
   }
 }

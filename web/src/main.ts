@@ -33,6 +33,8 @@ import {
 import type { OptimizerName, ScheduleName } from "../../src/train/index.js";
 import { BoundaryView, drawCurves, drawHistograms, drawWeights, fitCanvas } from "./views.js";
 import { edgeName, NetworkDiagram, type Selection } from "./diagram.js";
+import { BackpropWalk } from "./backprop.js";
+import { MAX_WALK_ROWS, parseRows } from "./lib/walk.js";
 
 interface PlaygroundStats {
   /** Animation frames rendered. */
@@ -366,7 +368,10 @@ function clearResults(): void {
   }
   byId("train-error").classList.remove("divergence");
   delete document.body.dataset["diverged"];
-  // The diagram's selection was of the earlier network.
+  // The step-through and the diagram's selection were of the earlier network.
+  walk.close();
+  boundary.marked = [];
+  byId("walk-error").replaceChildren();
   selection = undefined;
   diagram.mark(undefined);
   const detail = byId("diagram-detail");
@@ -611,6 +616,11 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       records.push(...reply.history);
       latest = reply;
       dirty = true;
+      // The model moved (Step, a set weight): the step-through shows it on the same rows.
+      if (walk.open && !reply.running && reply.seq >= runSeq && walkedAt !== reply.steps) {
+        walkedAt = reply.steps;
+        send({ type: "walk", rows: walk.rows });
+      }
       return;
     case "error":
       if (reply.where === "csv") {
@@ -620,6 +630,8 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
         text("model-error", reply.message);
       } else if (reply.where === "settings") {
         text("settings-error", reply.message);
+      } else if (reply.where === "walk") {
+        text("walk-error", reply.message);
       } else if (reply.where === "diagram") {
         const error = document.getElementById("diagram-error");
         if (error) error.textContent = reply.message;
@@ -643,7 +655,17 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       download("handgrad-model.json", "application/json", reply.text);
       return;
     case "data-csv":
-      download("handgrad-data.csv", "text/csv", reply.text);
+      download(reply.rows ? "handgrad-rows.csv" : "handgrad-data.csv", "text/csv", reply.text);
+      return;
+    case "walk":
+      text("walk-error", "");
+      walk.show(reply);
+      byId<HTMLInputElement>("walk-rows").value = reply.rows.join(", ");
+      boundary.marked = reply.rows;
+      if (latest) dirty = true; // the rings on the boundary
+      return;
+    case "walk-check":
+      walk.showCheck(reply);
       return;
     case "gradcheck":
       showGradcheck(reply);
@@ -847,13 +869,7 @@ function drawViews(s: SnapshotMessage): void {
 
 /** The network diagram, what is selected in it, and when its numbers were last asked for. */
 const diagram = new NetworkDiagram(byId("diagram"), (next) => {
-  const same =
-    selection?.kind === next.kind &&
-    (next.kind === "unit"
-      ? selection.kind === "unit" && selection.unit === next.unit
-      : selection.kind === "edge" &&
-        selection.param === next.param &&
-        selection.index === next.index);
+  const same = selection !== undefined && JSON.stringify(selection) === JSON.stringify(next);
   if (same) return;
   selection = next;
   inspectedAt = -1;
@@ -864,75 +880,99 @@ let selection: Selection | undefined;
 /** The step at which the selected edge's numbers were asked for (-1: not yet). */
 let inspectedAt = -1;
 
+/** The parameter entry a selection edits: a weight (edge), b1_j (unit) or b2_k (output). */
+function targetOf(
+  sel: Selection,
+  p: SnapshotMessage["params"],
+): { param: "W1" | "W2" | "b1" | "b2"; index: number; name: string } {
+  if (sel.kind === "edge")
+    return {
+      param: sel.param,
+      index: sel.index,
+      name: `${sel.param} ${edgeName(sel.param, sel.index, p)}`,
+    };
+  if (sel.kind === "unit") return { param: "b1", index: sel.unit, name: `b1 of h${sel.unit + 1}` };
+  return {
+    param: "b2",
+    index: sel.output,
+    name: `b2 of ${p.K === 1 ? "p" : `class ${sel.output}`}`,
+  };
+}
+
 /**
- * The selection's details: for an edge, its weight (the numbers come from the worker, asked
- * for again when the run has moved) and a field to set it; for a unit, its state and histogram.
+ * The selection's details: its parameter (a weight, or a unit's or an output's bias) with
+ * ∂L/∂θ (the numbers come from the worker, asked for again when the run has moved) and a
+ * field to set it; for a unit, also its state and the histogram of its pre-activation z1.
  */
 function showSelection(s: SnapshotMessage): void {
   const detail = byId("diagram-detail");
   if (!selection) return;
   const p = s.params;
-  if (selection.kind === "edge") {
-    const { param, index } = selection;
-    const name = `${param} ${edgeName(param, index, p)}`;
-    if (detail.dataset["selected"] !== `${param}:${index}`) {
-      detail.dataset["selected"] = `${param}:${index}`;
-      const heading = document.createElement("p");
-      heading.id = "edge-numbers";
-      const form = document.createElement("form");
-      form.className = "set-weight";
-      form.innerHTML =
-        '<label for="weight-value">Set w to</label> <input id="weight-value" type="number" step="any" /> ' +
-        '<button id="set-weight" type="submit">Set w</button> <span id="diagram-error" class="error" role="alert"></span>';
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const input = byId<HTMLInputElement>("weight-value");
-        const value = input.value.trim() === "" ? NaN : Number(input.value);
-        if (!Number.isFinite(value)) {
-          text("diagram-error", "enter a number");
-          return;
-        }
-        text("diagram-error", "");
-        if (selection?.kind === "edge") {
-          inspectedAt = -1;
-          send({ type: "set-weight", param: selection.param, index: selection.index, value });
-        }
-      });
-      detail.replaceChildren(heading, form);
-      text("edge-numbers", `${name}: w = ${p[param][index]!.toPrecision(6)}`);
+  const { param, index, name } = targetOf(selection, p);
+  const key = selection.kind === "unit" ? `unit:${index}` : `${param}:${index}`;
+  const symbol = param.startsWith("W") ? "w" : "b";
+  if (detail.dataset["selected"] !== key) {
+    detail.dataset["selected"] = key;
+    const heading = document.createElement("p");
+    heading.id = "edge-numbers";
+    const form = document.createElement("form");
+    form.className = "set-weight";
+    form.innerHTML =
+      `<label for="weight-value">Set ${symbol} to</label> <input id="weight-value" type="number" step="any" /> ` +
+      `<button id="set-weight" type="submit">Set ${symbol}</button> <span id="diagram-error" class="error" role="alert"></span>`;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = byId<HTMLInputElement>("weight-value");
+      const value = input.value.trim() === "" ? NaN : Number(input.value);
+      if (!Number.isFinite(value)) {
+        text("diagram-error", "enter a number");
+        return;
+      }
+      text("diagram-error", "");
+      if (selection && latest) {
+        const target = targetOf(selection, latest.params);
+        inspectedAt = -1;
+        walkedAt = -1; // the step-through shows the new value too
+        send({ type: "set-weight", param: target.param, index: target.index, value });
+      }
+    });
+    const parts: HTMLElement[] = [heading, form];
+    if (selection.kind === "unit") {
+      const line = document.createElement("p");
+      line.id = "unit-detail";
+      const canvas = document.createElement("canvas");
+      canvas.id = "unit-histogram";
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", `histogram of unit h${index + 1}'s pre-activation z1`);
+      canvas.setAttribute("aria-describedby", "unit-detail");
+      parts.unshift(line, canvas);
     }
-    if (inspectedAt !== s.steps) {
-      inspectedAt = s.steps;
-      send({ type: "inspect", param, index });
-    }
-    return;
+    detail.replaceChildren(...parts);
+    text("edge-numbers", `${name}: ${symbol} = ${p[param][index]!.toPrecision(6)}`);
   }
-  const j = selection.unit;
+  if (inspectedAt !== s.steps) {
+    inspectedAt = s.steps;
+    send({ type: "inspect", param, index });
+  }
+  if (selection.kind !== "unit") return;
+  const j = index;
   const h = s.histograms;
+  const z = h.z1;
   const state = h.dead[j]
-    ? "dead: f′(z1) = 0 on every row, so no gradient reaches its weights"
+    ? "dead: z1 ≤ 0 on every row, so f′(z1) = 0 and no gradient reaches its weights"
     : h.saturated[j]
-      ? "saturated: f′(z1) near 0 on most rows, so it learns slowly"
+      ? "saturated: |z1| large on most rows, so f′(z1) is near 0 and it learns slowly"
       : "active";
-  if (detail.dataset["selected"] !== `unit:${j}`) {
-    detail.dataset["selected"] = `unit:${j}`;
-    const line = document.createElement("p");
-    line.id = "unit-detail";
-    const canvas = document.createElement("canvas");
-    canvas.id = "unit-histogram";
-    canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", `histogram of unit h${j + 1}'s a = f(z1)`);
-    detail.replaceChildren(line, canvas);
-  }
   text(
     "unit-detail",
-    `Hidden unit h${j + 1}: ${state}; b1 = ${p.b1[j]!.toPrecision(4)}. Its a = f(z1) over ` +
-      `${h.rows} training rows, from ${h.lo.toPrecision(3)} to ${h.hi.toPrecision(3)}:`,
+    `Hidden unit h${j + 1}: ${state}. Its pre-activation z1 = x·W1[:, ${j}] + b1 over ${h.rows} ` +
+      `training rows, from ${z.lo[j]!.toPrecision(3)} to ${z.hi[j]!.toPrecision(3)}` +
+      `${z.lo[j]! < 0 && z.hi[j]! > 0 ? " (the line marks z1 = 0)" : ""}:`,
   );
   const canvas = byId<HTMLCanvasElement>("unit-histogram");
   const { ctx, width, height } = fitCanvas(canvas);
   ctx.clearRect(0, 0, width, height);
-  const counts = h.counts.subarray(j * h.bins, (j + 1) * h.bins);
+  const counts = z.counts.subarray(j * h.bins, (j + 1) * h.bins);
   const most = Math.max(1, ...counts);
   ctx.fillStyle = h.dead[j] ? "#b00020" : h.saturated[j] ? "#c77700" : "#1f77b4";
   const bar = width / h.bins;
@@ -940,26 +980,38 @@ function showSelection(s: SnapshotMessage): void {
     const tall = (c / most) * (height - 2);
     ctx.fillRect(b * bar + 0.5, height - tall, bar - 1, tall);
   });
+  const [lo, hi] = [z.lo[j]!, z.hi[j]!];
+  if (lo < 0 && hi > 0) {
+    const x0 = ((0 - lo) / (hi - lo)) * width;
+    ctx.fillStyle = "#111";
+    ctx.fillRect(x0 - 0.5, 0, 1, height);
+  }
 }
 
 /** The selected edge's numbers, when the worker's answer is about it. */
 function showInspected(r: Extract<Reply, { type: "inspect" }>): void {
-  if (selection?.kind !== "edge" || selection.param !== r.param || selection.index !== r.index)
-    return;
-  const p = latest?.params;
-  const name = p ? `${r.param} ${edgeName(r.param as "W1" | "W2", r.index, p)}` : r.param;
+  const target = selection && latest && targetOf(selection, latest.params);
+  if (!target || target.param !== r.param || target.index !== r.index) return;
+  const name = target.name;
   const gap =
     Math.abs(r.gradient - r.estimate) / (Math.abs(r.gradient) + Math.abs(r.estimate) || 1);
+  const symbol = r.param.startsWith("W") ? "w" : "b";
+  const rows =
+    r.batch === "last"
+      ? `on the last batch (the ${r.rows} rows of step ${r.steps}${r.dataRows ? `: data rows ${r.dataRows.join(", ")}` : ""})`
+      : `on the first ${r.rows} training rows (no step taken yet, so no batch)`;
   text(
     "edge-numbers",
-    `${name}: w = ${r.value.toPrecision(6)}; ∂L/∂w = ${r.gradient.toPrecision(6)} by backprop, ` +
+    `${name}: ${symbol} = ${r.value.toPrecision(6)}; ∂L/∂${symbol} = ${r.gradient.toPrecision(6)} by backprop, ` +
       `${r.estimate.toPrecision(6)} by central differences (ε = 1e-5), relative gap ${gap.toExponential(1)}; ` +
-      `on the first ${r.rows} training rows at step ${r.steps}.`,
+      `${rows}. Training loss at these weights: ${r.trainLoss.toPrecision(6)}.`,
   );
   const numbers = byId("edge-numbers");
   numbers.dataset["value"] = String(r.value);
   numbers.dataset["gradient"] = String(r.gradient);
   numbers.dataset["estimate"] = String(r.estimate);
+  numbers.dataset["batch"] = r.batch;
+  numbers.dataset["trainLoss"] = String(r.trainLoss);
 }
 
 /** The boundary in words: the share of the plotted area each class is predicted on. */
@@ -997,6 +1049,84 @@ new ResizeObserver(() => {
   if (latest) dirty = true;
   viewsDrawnAt = -Infinity;
 }).observe(document.querySelector("main")!);
+
+/** Backprop, step by step: the rows chosen, the walk shown, and the step it was made at. */
+const walk = new BackpropWalk(
+  {
+    panel: byId("walk"),
+    equation: byId("walk-equation"),
+    position: byId("walk-position"),
+    matrices: byId("walk-matrices"),
+    entry: byId("walk-entry"),
+    check: byId<HTMLButtonElement>("walk-check"),
+    checkResult: byId("walk-check-result"),
+    rows: byId("walk-batch"),
+    prev: byId<HTMLButtonElement>("walk-prev"),
+    next: byId<HTMLButtonElement>("walk-next"),
+  },
+  (param, index) => send({ type: "walk-check", rows: walk.rows, param, index }),
+);
+let walkedAt = -1;
+let draws = 0;
+const walkRows = byId<HTMLInputElement>("walk-rows");
+
+/** Walks the rows typed in the field (or says what is wrong with them). */
+function walkTyped(): void {
+  if (!points) return;
+  const read = parseRows(walkRows.value, points.y.length);
+  if (read.problem !== undefined) {
+    text("walk-error", read.problem);
+    return;
+  }
+  startWalk(read.rows);
+}
+function startWalk(rows: readonly number[] | "last" | { draw: number }): void {
+  text("walk-error", "");
+  walkedAt = latest?.steps ?? -1;
+  send({ type: "walk", rows });
+}
+byId("step-through").addEventListener("click", () => {
+  if (walkRows.value.trim() !== "") walkTyped();
+  else if (latest?.lastStep && latest.lastStep.batchRows <= MAX_WALK_ROWS) startWalk("last");
+  else startWalk({ draw: draws++ });
+});
+byId("walk-draw").addEventListener("click", () => startWalk({ draw: draws++ }));
+byId("walk-last").addEventListener("click", () => startWalk("last"));
+walkRows.addEventListener("keydown", (event) => {
+  if (event.key === "Enter") walkTyped();
+});
+byId("walk-export").addEventListener("click", () => {
+  send({ type: "export-model" });
+  send({ type: "export-data", rows: walk.rows });
+});
+/** ← and → step through backprop, unless an input, a matrix or the diagram has the keys. */
+document.addEventListener("keydown", (event) => {
+  if (!walk.open || (event.key !== "ArrowLeft" && event.key !== "ArrowRight")) return;
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  const target = event.target as Element;
+  if (target.closest("input, select, textarea, svg, td")) return;
+  event.preventDefault();
+  walk.go(event.key === "ArrowRight" ? 1 : -1);
+});
+/** A click on a point adds its row to the step-through's rows (or takes it out). */
+byId("boundary").addEventListener("click", (event) => {
+  if (!points) return;
+  const row = boundary.rowAt(event.clientX, event.clientY, points);
+  if (row === undefined) return;
+  const read = parseRows(walkRows.value, points.y.length);
+  const rows = read.problem === undefined ? read.rows : [];
+  const at = rows.indexOf(row);
+  if (at >= 0) rows.splice(at, 1);
+  else if (rows.length < MAX_WALK_ROWS) rows.push(row);
+  else {
+    text("walk-error", `at most ${MAX_WALK_ROWS} rows: click a chosen point to take it out first`);
+    return;
+  }
+  walkRows.value = rows.join(", ");
+  boundary.marked = rows;
+  if (latest) dirty = true;
+  if (walk.open && rows.length > 0) startWalk(rows);
+});
 
 showNumerics();
 applySettings(settings);

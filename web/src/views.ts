@@ -126,8 +126,41 @@ export class BoundaryView {
   /** The rows drawn (a sample when there are more than POINTS_CAP). */
   private sample: Uint32Array = new Uint32Array(0);
   private sampledFor: PointsMessage | undefined;
+  /** The plot's area in CSS pixels, as last drawn (for rowAt). */
+  private area: Area | undefined;
+  /** Data rows drawn with a ring (the step-through's batch). */
+  marked: readonly number[] = [];
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
+
+  /**
+   * The data row of the drawn point nearest to (clientX, clientY), within 10 CSS pixels; else
+   * undefined.
+   */
+  rowAt(clientX: number, clientY: number, points: PointsMessage): number | undefined {
+    const area = this.area;
+    const b = points.bounds;
+    if (!area || !b || this.sampledFor !== points) return undefined;
+    const rect = this.canvas.getBoundingClientRect();
+    const [x, y] = [clientX - rect.left, clientY - rect.top]; // the area is in CSS pixels
+    let best: number | undefined;
+    let nearest = 10 * 10;
+    for (const i of this.sample) {
+      const [px, py] = this.at(points, i, area);
+      const d = (px - x) ** 2 + (py - y) ** 2;
+      if (d <= nearest) [best, nearest] = [i, d];
+    }
+    return best;
+  }
+
+  /** Where data row i is drawn, in CSS pixels. */
+  private at(points: PointsMessage, i: number, area: Area): [number, number] {
+    const b = points.bounds!;
+    return [
+      area.left + ((points.X[2 * i]! - b.lo1) / (b.hi1 - b.lo1)) * area.width,
+      area.top + ((b.hi2 - points.X[2 * i + 1]!) / (b.hi2 - b.lo2)) * area.height,
+    ];
+  }
 
   /** How many of the points are drawn (all, or POINTS_CAP of them). */
   drawnOf(points: PointsMessage): number {
@@ -159,6 +192,16 @@ export class BoundaryView {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.layer, 0, 0);
     ctx.restore();
+    this.area = area;
+    for (const i of this.marked) {
+      if (i >= points.y.length) continue;
+      const [x, y] = this.at(points, i, area);
+      ctx.strokeStyle = "#111";
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.arc(x, y, 7, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
     const [x1, x2] = [points.featureNames[0] ?? "x1", points.featureNames[1] ?? "x2"];
     drawAxes(ctx, area, {
       x: niceTicks(b.lo1, b.hi1, Math.max(2, Math.floor(area.width / 70))),

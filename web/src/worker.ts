@@ -62,6 +62,9 @@ function sendSnapshot(): void {
     snapshot.params.W1.buffer,
     snapshot.params.W2.buffer,
     snapshot.histograms.counts.buffer,
+    snapshot.histograms.z1.counts.buffer,
+    snapshot.histograms.z1.lo.buffer,
+    snapshot.histograms.z1.hi.buffer,
     snapshot.params.b1.buffer,
     snapshot.params.b2.buffer,
   ];
@@ -217,7 +220,24 @@ scope.onmessage = ({ data: command }) => {
         if (session) post({ type: "model-text", text: session.modelText() });
         return;
       case "export-data":
-        if (session) post({ type: "data-csv", text: session.dataCsv() });
+        if (session)
+          post({
+            type: "data-csv",
+            text: session.dataCsv(command.rows),
+            ...(command.rows ? { rows: [...command.rows] } : {}),
+          });
+        return;
+      case "walk":
+        // The step-through freezes training: it shows one step on the model as it is now.
+        if (running) {
+          running = false;
+          unschedule();
+          sendSnapshot();
+        }
+        if (session) post(session.walk(command.rows));
+        return;
+      case "walk-check":
+        if (session) post(session.walkCheck(command.rows, command.param, command.index));
         return;
       case "gradcheck":
         if (session) post(session.gradcheck());
@@ -245,7 +265,11 @@ scope.onmessage = ({ data: command }) => {
           ? "gradcheck"
           : command.type === "inspect" || command.type === "set-weight"
             ? "diagram"
-            : "train";
+            : command.type === "walk" || command.type === "walk-check"
+              ? "walk"
+              : command.type === "export-data" && command.rows
+                ? "walk"
+                : "train";
     if (!(error instanceof HandgradError) && where === "train") console.error(error);
     const suggested = csv && suggestClasses(csv.name, csv.text, csv.classes);
     post({

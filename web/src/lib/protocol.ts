@@ -1,6 +1,7 @@
 /** The messages between the page and the training worker (structured-clone data only). */
 import type { ParamName } from "../../../src/nn/index.js";
 import type { Settings } from "./settings.js";
+import type { WalkNumbers } from "./walk.js";
 
 /**
  * A command and its sequence number (1, 2, …, in the order the page sends them): a snapshot
@@ -28,7 +29,20 @@ export type Command =
     }
   | { readonly type: "load-model"; readonly name: string; readonly text: string }
   | { readonly type: "export-model" }
-  | { readonly type: "export-data" }
+  /** All rows as CSV, or only the data rows `rows` (the step-through's). */
+  | { readonly type: "export-data"; readonly rows?: readonly number[] }
+  /** Backprop step by step on these data rows (≤ 8), the last batch, or rows drawn (draw n). */
+  | {
+      readonly type: "walk";
+      readonly rows: readonly number[] | "last" | { readonly draw: number };
+    }
+  /** The central difference of one gradient entry on the step-through's rows. */
+  | {
+      readonly type: "walk-check";
+      readonly rows: readonly number[];
+      readonly param: ParamName;
+      readonly index: number;
+    }
   | { readonly type: "gradcheck" }
   /** Steps per second while playing (Infinity: as fast as it goes); the run goes on as it was. */
   | { readonly type: "speed"; readonly stepsPerSecond: number }
@@ -48,10 +62,16 @@ export interface InspectReply {
   readonly param: ParamName;
   readonly index: number;
   readonly value: number;
-  /** Backprop's ∂L/∂θ and the central difference, on the first `rows` training rows. */
+  /** Backprop's ∂L/∂θ and the central difference, on `rows` training rows: the last batch. */
   readonly gradient: number;
   readonly estimate: number;
   readonly rows: number;
+  /** "last": the last step's batch; "first": the first training rows (before any step). */
+  readonly batch: "last" | "first";
+  /** The data rows (from 0) of those rows, when there are at most 16. */
+  readonly dataRows?: readonly number[];
+  /** The training loss (with the L2 penalty) on every training row, at these parameters. */
+  readonly trainLoss: number;
   /** The run's step when it was computed. */
   readonly steps: number;
 }
@@ -109,6 +129,13 @@ export interface HistogramView {
   /** The training rows the histograms count (at most HISTOGRAM_ROWS), of `trainRows`. */
   readonly rows: number;
   readonly trainRows: number;
+  /** Each unit's histogram of its pre-activation z1, over its own range [lo_j, hi_j]. */
+  readonly z1: {
+    readonly lo: Float64Array;
+    readonly hi: Float64Array;
+    /** H×bins counts, row-major. */
+    readonly counts: Uint32Array;
+  };
 }
 
 /** The last gradient step: what moves on every Step. */
@@ -155,6 +182,34 @@ export interface SnapshotMessage {
   };
 }
 
+/** Backprop step by step: every number (lib/walk.ts) on the data rows `rows`. */
+export interface WalkReply extends WalkNumbers {
+  readonly type: "walk";
+  /** The data rows (from 0), in the batch's order; which of them are test rows. */
+  readonly rows: readonly number[];
+  readonly test: readonly boolean[];
+  /** True when these are the last step's batch; when they were drawn at random (seeded). */
+  readonly lastBatch: boolean;
+  readonly drawn: boolean;
+  /** The run's step at which it was computed. */
+  readonly steps: number;
+  /** The run's update rule (the walk shows plain gradient descent's). */
+  readonly optimizer: string;
+}
+
+/** One gradient entry's central difference on the step-through's rows. */
+export interface WalkCheckReply {
+  readonly type: "walk-check";
+  readonly rows: readonly number[];
+  readonly param: ParamName;
+  readonly index: number;
+  /** NaN when θ ± ε crosses a kink (kink: true). */
+  readonly estimate: number;
+  readonly kink: boolean;
+  readonly eps: number;
+  readonly steps: number;
+}
+
 export interface GradcheckRow {
   readonly name: string;
   readonly relError: number;
@@ -169,7 +224,7 @@ export type Reply =
   | SnapshotMessage
   | {
       readonly type: "error";
-      readonly where: "csv" | "model" | "train" | "gradcheck" | "settings" | "diagram";
+      readonly where: "csv" | "model" | "train" | "gradcheck" | "settings" | "diagram" | "walk";
       readonly message: string;
       /** The classes K with which a refused CSV's labels would be read (a label ≥ K). */
       readonly suggestedClasses?: number;
@@ -177,8 +232,11 @@ export type Reply =
       readonly divergence?: boolean;
     }
   | InspectReply
+  | WalkReply
+  | WalkCheckReply
   | { readonly type: "model-text"; readonly text: string }
-  | { readonly type: "data-csv"; readonly text: string }
+  /** The data as CSV; `rows` when only those were asked for. */
+  | { readonly type: "data-csv"; readonly text: string; readonly rows?: readonly number[] }
   | {
       readonly type: "gradcheck";
       readonly passed: boolean;

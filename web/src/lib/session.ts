@@ -10,10 +10,11 @@ import {
   makeDataset,
   parseLabelledCsv,
   splitDataset,
+  splitIndices,
   type Dataset,
   type Standardizer,
 } from "../../../src/data/index.js";
-import { gradientCheck } from "../../../src/check/gradcheck.js";
+import { centralDifferenceGradients, gradientCheck } from "../../../src/check/gradcheck.js";
 import { DataError, ModelFileError } from "../../../src/errors.js";
 import { parseModel, serializeModel, type Model } from "../../../src/formats/index.js";
 import { fastestBackend, gatherRows, jsBackend, type Backend } from "../../../src/linalg/index.js";
@@ -32,7 +33,7 @@ import {
   type ParamName,
   type Params,
 } from "../../../src/nn/index.js";
-import { Rng, streamSeed } from "../../../src/rng.js";
+import { Rng, streamSeed, type RngState } from "../../../src/rng.js";
 import {
   DivergenceError,
   Trainer,
@@ -40,7 +41,9 @@ import {
   type TrainerOptions,
 } from "../../../src/train/index.js";
 import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
-import { hiddenHistograms } from "./histogram.js";
+import { binCounts, hiddenHistograms } from "./histogram.js";
+import { MAX_WALK_ROWS } from "./walk.js";
+import { walkNumbers } from "./walk-numbers.js";
 import type {
   GradcheckRow,
   InspectReply,
@@ -49,6 +52,8 @@ import type {
   Reply,
   SnapshotMessage,
   StepView,
+  WalkCheckReply,
+  WalkReply,
 } from "./protocol.js";
 import { LIMITS, MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
 // (apart from the errors above, so that this change stays off the lines beside the formats import)
@@ -71,6 +76,8 @@ export const DIAGRAM_UNITS = 64;
 export const UNIT_GRID = 16;
 /** The step of the diagram's central differences (gradcheck's ε, derived there). */
 export const INSPECT_EPS = 1e-5;
+/** The step-through draws this many training rows. */
+export const DRAWN_ROWS = 4;
 /** Stop when the loss exceeds this many times its best (as the CLI's default). */
 const DIVERGENCE_FACTOR = 1000;
 
@@ -86,6 +93,13 @@ export class Session {
   private train!: Dataset; // standardised when `standardizer` is set
   private test!: Dataset;
   private isTest!: Uint8Array;
+  /** The data row of each training row (the split's order, the trainer's row numbers). */
+  private trainRows!: Uint32Array;
+  /**
+   * The generator state an epoch's shuffle was drawn from (captured at the epoch's first step),
+   * and that epoch's order once redrawn: what the last batch was.
+   */
+  private shuffleOf: { epoch: number; rng: RngState; order?: Uint32Array } | undefined;
   private standardizer: Standardizer | undefined;
   private activation: ActivationName = "tanh";
   private initial!: Params;
@@ -206,6 +220,7 @@ export class Session {
       this.standardizer ? { ...d, X: applyStandardizer(d.X, this.standardizer) } : d;
     this.train = scale(train);
     this.test = scale(validation);
+    this.trainRows = splitIndices(N, fraction, streamSeed(this.settings.seed, "split")).train;
     const sampled = Math.min(HISTOGRAM_ROWS, this.train.X.rows);
     this.histogramX = gatherRows(
       this.train.X,
@@ -216,13 +231,49 @@ export class Session {
   }
 
   /**
-   * The rows the diagram's gradients are computed on: the first GRADCHECK_ROWS training rows
-   * (the gradient check's), the same at every step, so that a number can be compared.
+   * The rows the diagram's gradients are computed on: the trainer's last batch (the rows of
+   * the last step, in its order), or before the first step the first GRADCHECK_ROWS training
+   * rows (the gradient check's).
    */
-  private inspectRows(): { X: Dataset["X"]; y: Dataset["y"] } {
+  private inspectRows(): {
+    X: Dataset["X"];
+    y: Dataset["y"];
+    batch: "last" | "first";
+    dataRows: number[];
+  } {
+    const last = this.lastBatch();
     const n = Math.min(GRADCHECK_ROWS, this.train.X.rows);
-    const rows = Uint32Array.from({ length: n }, (_, i) => i);
-    return { X: gatherRows(this.train.X, rows), y: gatherRows(this.train.y, rows) };
+    const rows = last ?? Uint32Array.from({ length: n }, (_, i) => i);
+    return {
+      X: gatherRows(this.train.X, rows),
+      y: gatherRows(this.train.y, rows),
+      batch: last ? "last" : "first",
+      dataRows: Array.from(rows, (i) => this.trainRows[i]!),
+    };
+  }
+
+  /**
+   * The training rows of the last step's batch, in the order the trainer took them; undefined
+   * before the first step (and after a reset or a divergence).
+   */
+  lastBatch(): Uint32Array | undefined {
+    const step = this.lastStep;
+    if (!step) return undefined;
+    const N = this.train.X.rows;
+    const batchSize = Math.min(this.settings.batchSize, N);
+    const start = (step.stepInEpoch - 1) * batchSize;
+    const end = start + step.batchRows;
+    if (batchSize === N) return Uint32Array.from({ length: N }, (_, i) => i); // a full batch is never shuffled
+    const shuffle = this.shuffleOf;
+    if (!shuffle || shuffle.epoch !== step.epoch) return undefined;
+    shuffle.order ??= Rng.fromState(shuffle.rng).permutation(N);
+    return shuffle.order.slice(start, end);
+  }
+
+  /** The data rows (numbered as in the data set, from 0) of the last batch, if any. */
+  lastBatchDataRows(): number[] | undefined {
+    const rows = this.lastBatch();
+    return rows && Array.from(rows, (i) => this.trainRows[i]!);
   }
 
   /**
@@ -235,7 +286,7 @@ export class Session {
     const entries = params[param].data;
     if (!(Number.isInteger(index) && index >= 0 && index < entries.length))
       throw new UsageError(`${param} has no entry ${index}`);
-    const { X, y } = this.inspectRows();
+    const { X, y, batch, dataRows } = this.inspectRows();
     const activation = activationByName(this.activation);
     const { l2 } = this.settings;
     const grads = backward(params, forward(params, X, activation), X, y, activation, l2);
@@ -252,7 +303,10 @@ export class Session {
       gradient: grads[`d${param}`].data[index]!,
       estimate: (moved(INSPECT_EPS) - moved(-INSPECT_EPS)) / (2 * INSPECT_EPS),
       rows: X.rows,
+      batch,
+      ...(dataRows.length <= 16 ? { dataRows } : {}),
       steps: this.steps,
+      trainLoss: lossAt(params, this.train.X, this.train.y, activation, l2),
     };
   }
 
@@ -278,6 +332,92 @@ export class Session {
     this.trainer = new Trainer(params, this.train, this.options(), { ...state, params });
   }
 
+  /**
+   * The rows `rows` of the data set (numbered from 0, as "Export data" writes them), as the
+   * network sees them (standardised when the model is): X B×D and y B×1. Throws a UsageError
+   * for no rows, more than MAX_WALK_ROWS, or a row that is not in the data.
+   */
+  private walkBatch(rows: readonly number[]): { X: Dataset["X"]; y: Dataset["y"] } {
+    const N = this.data.X.rows;
+    if (rows.length === 0 || rows.length > MAX_WALK_ROWS)
+      throw new UsageError(`the step-through takes 1 to ${MAX_WALK_ROWS} rows, got ${rows.length}`);
+    for (const r of rows) {
+      if (!(Number.isInteger(r) && r >= 0 && r < N))
+        throw new UsageError(`there is no row ${r}: the data has rows 0 to ${N - 1}`);
+    }
+    const indices = Uint32Array.from(rows);
+    const raw = gatherRows(this.data.X, indices);
+    const X = this.standardizer ? applyStandardizer(raw, this.standardizer) : raw;
+    return { X, y: gatherRows(this.data.y, indices) };
+  }
+
+  /**
+   * Backprop step by step on the data rows `rows` (at most MAX_WALK_ROWS) at the current
+   * parameters: every number of forward, backward and the update (lib/walk.ts), with the run's
+   * λ and η. Training is not moved. "last" takes the last step's batch (when it is that small).
+   */
+  walk(rows: readonly number[] | "last" | { readonly draw: number }): WalkReply {
+    const chosen =
+      rows === "last" ? this.lastBatchDataRows() : "draw" in rows ? this.drawRows(rows.draw) : rows;
+    if (!chosen) throw new UsageError("there is no last batch yet: take a step first");
+    if (rows === "last" && chosen.length > MAX_WALK_ROWS)
+      throw new UsageError(
+        `the last batch has ${chosen.length} rows, more than the ${MAX_WALK_ROWS} the step-through shows: ` +
+          `choose rows, draw some, or set Batch size to ${MAX_WALK_ROWS} or less`,
+      );
+    const { X, y } = this.walkBatch(chosen);
+    const numbers = walkNumbers(
+      this.params,
+      X,
+      y,
+      this.activation,
+      this.settings.l2,
+      this.settings.learningRate,
+    );
+    return {
+      type: "walk",
+      rows: [...chosen],
+      test: chosen.map((r) => this.isTest[r] === 1),
+      lastBatch: rows === "last",
+      drawn: typeof rows === "object" && "draw" in rows,
+      steps: this.steps,
+      optimizer: this.settings.optimizer,
+      ...numbers,
+    };
+  }
+
+  /**
+   * DRAWN_ROWS training rows (their data rows) for draw number `draw` (0, 1, …): a seeded draw,
+   * the same for the same seed and draw.
+   */
+  drawRows(draw: number): number[] {
+    const n = this.trainRows.length;
+    const order = new Rng(streamSeed(this.settings.seed, "check") + draw).permutation(n);
+    return Array.from(order.subarray(0, Math.min(DRAWN_ROWS, n)), (i) => this.trainRows[i]!);
+  }
+
+  /**
+   * The central difference (L(θ + ε) − L(θ − ε)) / 2ε of one entry on the walk's rows, by the
+   * library's centralDifferenceGradients (gradcheck's ε and kink rule); NaN at a kink.
+   */
+  walkCheck(rows: readonly number[], param: ParamName, index: number): WalkCheckReply {
+    const { X, y } = this.walkBatch(rows);
+    const differences = centralDifferenceGradients(this.params, X, y, this.activation, {
+      l2: this.settings.l2,
+      entries: { [param]: [index] },
+    });
+    return {
+      type: "walk-check",
+      rows: [...rows],
+      param,
+      index,
+      estimate: differences.grads[`d${param}`].data[index]!,
+      kink: differences.kinks[param].includes(index),
+      eps: differences.eps,
+      steps: this.steps,
+    };
+  }
+
   /** Each hidden unit's a = f(z1) on a UNIT_GRID² grid over the plotted box (2-D data, H ≤ DIAGRAM_UNITS). */
   private unitMaps(params: Params): SnapshotMessage["units"] {
     const H = params.W1.cols;
@@ -296,6 +436,7 @@ export class Session {
   /** Back to the starting model of these settings (step 0). */
   reset(): void {
     this.trainer = undefined;
+    this.shuffleOf = undefined;
     this.lastLearningRate = undefined;
     this.lastStep = undefined;
   }
@@ -309,6 +450,7 @@ export class Session {
   }
 
   private newTrainer(): Trainer {
+    this.shuffleOf = undefined;
     this.lastLearningRate = undefined;
     this.lastStep = undefined;
     return new Trainer(this.initial, this.train, this.options());
@@ -338,6 +480,10 @@ export class Session {
           batchLoss: step.loss,
           batchRows: step.row - (stepInEpoch - 1) * batchSize,
         };
+        // The epoch's first step, the epoch going on: the trainer's state holds the generator
+        // state its order was drawn from (see lastBatch).
+        if (stepInEpoch === 1 && step.row < N && this.trainer)
+          this.shuffleOf = { epoch: step.epoch, rng: this.trainer.state().rng };
       },
       ...(this.trainBackend === jsBackend ? { backend: jsBackend } : {}),
     };
@@ -408,11 +554,15 @@ export class Session {
     return serializeModel(model);
   }
 
-  /** All rows as CSV, the features raw and the label last (a file `handgrad train --data` reads). */
-  dataCsv(): string {
+  /**
+   * All rows as CSV (or the data rows `only`, in that order), the features raw and the label
+   * last (a file `handgrad train --data` reads).
+   */
+  dataCsv(only?: readonly number[]): string {
     const { X, y, featureNames, labelName } = this.data;
     const lines = [[...featureNames, labelName].join(",")];
-    for (let i = 0; i < X.rows; i++) {
+    if (only) this.walkBatch(only); // refuses rows that are not in the data
+    for (const i of only ?? Array.from({ length: X.rows }, (_, i) => i)) {
       const row: string[] = [];
       for (let j = 0; j < X.cols; j++) row.push(numberText(X.data[i * X.cols + j]!));
       row.push(String(y.data[i]));
@@ -482,6 +632,7 @@ export class Session {
     const { z1 } = forward(params, this.histogramX, activation);
     const h = hiddenHistograms(z1, activation, HISTOGRAM_BINS);
     const H = params.W1.cols;
+    const pre = preActivationHistograms(z1, HISTOGRAM_BINS);
     const counts = new Uint32Array(H * HISTOGRAM_BINS);
     h.units.forEach((u, j) => counts.set(u.counts, j * HISTOGRAM_BINS));
     const snapshot: SnapshotMessage = {
@@ -514,6 +665,7 @@ export class Session {
         saturated: Uint8Array.from(h.units, (u) => (u.saturated ? 1 : 0)),
         rows: this.histogramX.rows,
         trainRows: this.train.X.rows,
+        z1: pre,
       },
     };
     const units = this.unitMaps(params);
@@ -574,6 +726,33 @@ export function suggestClasses(name: string, text: string, classes: number): num
  */
 function usableBackend(): Backend | undefined {
   return fastestBackend(1024) === jsBackend ? jsBackend : undefined;
+}
+
+/**
+ * Each hidden unit's histogram of its pre-activation z1 (a column of the N×H z1), over the
+ * unit's own range [lo_j, hi_j]: what f is applied to, so where a unit sits on f (relu's flat
+ * side, tanh's plateaus) shows.
+ */
+export function preActivationHistograms(
+  z1: Dataset["X"],
+  bins: number,
+): { lo: Float64Array; hi: Float64Array; counts: Uint32Array } {
+  const { rows: N, cols: H } = z1;
+  const lo = new Float64Array(H).fill(Infinity);
+  const hi = new Float64Array(H).fill(-Infinity);
+  const counts = new Uint32Array(H * bins);
+  const column = new Float64Array(N);
+  for (let j = 0; j < H; j++) {
+    for (let n = 0; n < N; n++) {
+      const z = z1.data[n * H + j]!;
+      column[n] = z;
+      lo[j] = Math.min(lo[j]!, z);
+      hi[j] = Math.max(hi[j]!, z);
+    }
+    if (N === 0) [lo[j], hi[j]] = [0, 0];
+    counts.set(binCounts(column, lo[j]!, hi[j]!, bins), j * bins);
+  }
+  return { lo, hi, counts };
 }
 
 /** 1 for the rows splitDataset(·, m/N, seed) holds out: the first m of its permutation. */

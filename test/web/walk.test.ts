@@ -1,0 +1,206 @@
+/**
+ * Backprop step by step (web/src/lib/walk.ts and Session.walk): its numbers are those of the
+ * library's forward/backwardSteps and of `handgrad grad` on the same model and rows, bit for
+ * bit; the sources of an entry follow its equation; the last batch is the trainer's.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { fromRows, gatherRows, matrix } from "../../src/linalg/index.js";
+import { backwardSteps, forward, initParams, lossAt } from "../../src/nn/index.js";
+import { parseLabelledCsv } from "../../src/data/index.js";
+import { preActivationHistograms, Session } from "../../web/src/lib/session.js";
+import { parseRows, sourcesOf, walkSteps, type WalkShape } from "../../web/src/lib/walk.js";
+import { walkNumbers } from "../../web/src/lib/walk-numbers.js";
+import { DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
+import { handgrad } from "../cli/run.js";
+
+const folder = mkdtempSync(join(tmpdir(), "handgrad-walk-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const settings: Settings = { ...DEFAULT_SETTINGS, samples: 200, seed: 7, hidden: 5 };
+
+describe("walkNumbers", () => {
+  it("are forward's, backwardSteps', the loss and θ − η ∂L/∂θ", () => {
+    const params = initParams({ inputs: 2, hidden: 3, init: "xavier", seed: 2, biasInit: 0.1 });
+    const X = fromRows([
+      [0.5, -1],
+      [2, 0.25],
+      [-0.75, 1.5],
+    ]);
+    const y = matrix(3, 1, Float64Array.of(1, 0, 1));
+    const w = walkNumbers(params, X, y, "tanh", 0.01, 0.3);
+    const cache = forward(params, X, "tanh");
+    const steps = backwardSteps(params, cache, X, y, "tanh", 0.01);
+    expect(w.matrices.z1.data).toEqual(cache.z1.data);
+    expect(w.matrices.p.data).toEqual(cache.p.data);
+    expect(w.matrices.dz1.data).toEqual(steps.dz1.data);
+    expect(w.matrices.dW1.data).toEqual(steps.dW1.data);
+    expect(w.matrices.L.data[0]).toBe(lossAt(params, X, y, "tanh", 0.01));
+    expect(w.matrices.W2new.data[1]).toBe(params.W2.data[1]! - 0.3 * steps.dW2.data[1]!);
+    // δ1 = (δ2 W2ᵀ) ⊙ f′(z1), entry by entry
+    w.matrices.dz1.data.forEach((d, i) =>
+      expect(d).toBe(w.matrices.da1.data[i]! * w.matrices.fPrime.data[i]!),
+    );
+  });
+
+  it("walks 5 forward, 8 backward steps and the update, each with its equation", () => {
+    const steps = walkSteps({ N: 4, D: 2, H: 3, K: 1, l2: 0, activation: "relu" });
+    expect(steps.map((s) => s.phase)).toEqual([
+      ...Array<string>(5).fill("forward"),
+      ...Array<string>(8).fill("backward"),
+      "update",
+    ]);
+    expect(steps[0]!.equation).toMatch(/^z1 = X W1 \+ b1 .*\(4×2\)\(2×3\) \+ \(1×3\) → 4×3$/);
+    expect(steps[10]!.equation).toMatch(/^δ1 = \(δ2 W2ᵀ\) ⊙ f′\(z1\)/);
+    expect(steps[9]!.entry).toContain("relu′(0) = 0");
+  });
+
+  it("names the entries an entry is computed from", () => {
+    const s: WalkShape = { N: 3, D: 2, H: 4, K: 1, l2: 0, activation: "tanh" };
+    expect(sourcesOf("z1", 1, 2, s)).toEqual([
+      ["X", 1, 0],
+      ["X", 1, 1],
+      ["W1", 0, 2],
+      ["W1", 1, 2],
+      ["b1", 0, 2],
+    ]);
+    expect(sourcesOf("dW1", 1, 3, s)).toEqual([
+      ["X", 0, 1],
+      ["X", 1, 1],
+      ["X", 2, 1],
+      ["dz1", 0, 3],
+      ["dz1", 1, 3],
+      ["dz1", 2, 3],
+    ]);
+    expect(sourcesOf("dW1", 1, 3, { ...s, l2: 0.1 })).toContainEqual(["W1", 1, 3]);
+    expect(sourcesOf("dz1", 2, 0, s)).toEqual([
+      ["da1", 2, 0],
+      ["fPrime", 2, 0],
+    ]);
+    expect(sourcesOf("W2new", 3, 0, s)).toEqual([
+      ["W2", 3, 0],
+      ["dW2", 3, 0],
+    ]);
+    expect(sourcesOf("X", 0, 0, s)).toEqual([]);
+  });
+});
+
+describe("Session.walk", () => {
+  it("equals `handgrad grad` on the exported model and rows, bit for bit", () => {
+    const session = new Session(settings);
+    session.run(() => session.steps >= 23);
+    const rows = [3, 150, 17, 42];
+    const walk = session.walk(rows);
+    const model = join(folder, "model.json");
+    const data = join(folder, "rows.csv");
+    writeFileSync(model, session.modelText());
+    writeFileSync(data, session.dataCsv(rows));
+    const result = handgrad(["grad", "--model", model, "--data", data, "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const cli = JSON.parse(result.stdout) as {
+      loss: number;
+      grads: { W1: number[][]; b1: number[]; W2: number[][]; b2: number[] };
+    };
+    expect(walk.matrices.L.data[0]).toBe(cli.loss);
+    expect([...walk.matrices.dW1.data]).toEqual(cli.grads.W1.flat());
+    expect([...walk.matrices.db1.data]).toEqual(cli.grads.b1);
+    expect([...walk.matrices.dW2.data]).toEqual(cli.grads.W2.flat());
+    expect([...walk.matrices.db2.data]).toEqual(cli.grads.b2);
+    expect(session.steps).toBe(23); // the walk does not train
+  });
+
+  it("takes the rows of a CSV's standardised features as the trainer sees them", () => {
+    const csv =
+      "a,b,label\n" +
+      Array.from({ length: 30 }, (_, i) => `${i * 10},${(i % 7) - 3},${i % 2}`).join("\n");
+    const session = new Session(settings);
+    session.loadCsv("s.csv", csv, 2);
+    const walk = session.walk([0, 29]);
+    const { X } = parseLabelledCsv(csv, { source: "s.csv", maxClasses: 2 });
+    expect(walk.matrices.X.data[2]).not.toBe(X.data[58]); // standardised, not raw
+    const model = join(folder, "s-model.json");
+    const data = join(folder, "s-rows.csv");
+    writeFileSync(model, session.modelText());
+    writeFileSync(data, session.dataCsv([0, 29]));
+    const cli = JSON.parse(handgrad(["grad", "--model", model, "--data", data, "--json"]).stdout);
+    expect([...walk.matrices.dW1.data]).toEqual((cli.grads.W1 as number[][]).flat());
+  });
+
+  it("refuses no rows, more than 8 and a row not in the data", () => {
+    const session = new Session(settings);
+    expect(() => session.walk([])).toThrow("1 to 8 rows");
+    expect(() => session.walk([0, 1, 2, 3, 4, 5, 6, 7, 8])).toThrow("1 to 8 rows, got 9");
+    expect(() => session.walk([200])).toThrow("there is no row 200: the data has rows 0 to 199");
+    expect(() => session.walk("last")).toThrow("no last batch");
+  });
+
+  it("checks one gradient entry by central differences", () => {
+    const session = new Session(settings);
+    session.run(() => session.steps >= 5);
+    const walk = session.walk([1, 2, 3]);
+    for (const [param, index] of [
+      ["W1", 7],
+      ["b1", 2],
+      ["W2", 4],
+      ["b2", 0],
+    ] as const) {
+      const check = session.walkCheck([1, 2, 3], param, index);
+      const g = walk.matrices[`d${param}`].data[index]!;
+      expect(Math.abs(check.estimate - g)).toBeLessThan(1e-7 * (Math.abs(g) + 1e-3));
+    }
+  });
+});
+
+describe("the last batch", () => {
+  it("is the batch the trainer stepped on: its loss is the step's batch loss", () => {
+    const session = new Session({ ...settings, batchSize: 6 });
+    for (let step = 1; step <= 30; step++) {
+      const before = session.params;
+      session.step();
+      const rows = session.lastBatch()!;
+      expect(rows.length).toBe(step % 24 === 0 ? 140 - 23 * 6 : 6); // 140 training rows: 24 steps an epoch
+      const snapshot = session.snapshot(false);
+      const dataRows = session.lastBatchDataRows()!;
+      const walk = session.walk(dataRows.length <= 8 ? dataRows : dataRows.slice(0, 8));
+      expect(walk.rows).toEqual(dataRows.slice(0, 8));
+      // The trainer's batch loss at the parameters before the step, on these rows.
+      const train = session["train"] as {
+        X: Parameters<typeof gatherRows>[0];
+        y: Parameters<typeof gatherRows>[0];
+      };
+      const X = gatherRows(train.X, rows);
+      const y = gatherRows(train.y, rows);
+      expect(snapshot.lastStep!.batchLoss).toBeCloseTo(lossAt(before, X, y, "tanh"), 14);
+    }
+    expect(session.walk("last").lastBatch).toBe(true);
+    session.reset();
+    expect(session.lastBatch()).toBeUndefined();
+  });
+});
+
+describe("preActivationHistograms", () => {
+  it("counts every row of each unit's z1 over its own range", () => {
+    const z1 = fromRows([
+      [0, -5],
+      [1, -4],
+      [2, 5],
+    ]);
+    const h = preActivationHistograms(z1, 4);
+    expect([...h.lo]).toEqual([0, -5]);
+    expect([...h.hi]).toEqual([2, 5]);
+    expect([...h.counts.subarray(0, 4)]).toEqual([1, 0, 1, 1]);
+    expect([...h.counts.subarray(4, 8)]).toEqual([2, 0, 0, 1]); // −4 is in the first quarter of [−5, 5]
+  });
+});
+
+describe("parseRows", () => {
+  it("reads 1 to 8 row numbers, and says what is wrong", () => {
+    expect(parseRows(" 3, 17 42;0 ", 50)).toEqual({ rows: [3, 17, 42, 0] });
+    expect(parseRows("", 50).problem).toContain("1 to 8 rows");
+    expect(parseRows("1 2 3 4 5 6 7 8 9", 50).problem).toBe("at most 8 rows, got 9");
+    expect(parseRows("3, 50", 50).problem).toBe('"50" is not a row: the data has rows 0 to 49');
+    expect(parseRows("-1", 50).problem).toContain('"-1" is not a row');
+    expect(parseRows("2.5", 50).problem).toContain('"2.5" is not a row');
+  });
+});

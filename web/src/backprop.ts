@@ -1,0 +1,324 @@
+/**
+ * Backprop, step by step (issue 15, part 2): the page's view of one forward and backward pass
+ * on a few rows (the numbers: lib/walk.ts, computed in the worker by the library). One
+ * equation per step (← / → keys, or the buttons), as docs/derivation.md writes it, with the
+ * matrices it reads and computes; hovering or focusing an entry highlights it and the entries
+ * it was computed from; a gradient entry can be checked by central differences. Every entry
+ * shows a rounded value and carries its full float64 value in data-value (and its tooltip).
+ */
+import type { WalkCheckReply, WalkReply } from "./lib/protocol.js";
+import {
+  GRADIENT_OF,
+  sourcesOf,
+  walkLabel,
+  walkSteps,
+  type Cell,
+  type WalkName,
+  type WalkShape,
+  type WalkStep,
+} from "./lib/walk.js";
+
+/** The rows of these matrices are the batch's rows (labelled with their data row). */
+const BATCH_ROWS: readonly WalkName[] = [
+  "X",
+  "y",
+  "z1",
+  "a1",
+  "z2",
+  "p",
+  "dz2",
+  "da1",
+  "fPrime",
+  "dz1",
+];
+
+/** A number in at most 5 significant digits (the cell's title has all of it). */
+export function rounded(x: number): string {
+  if (x === 0 || !Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a >= 1e-3 && a < 1e5 ? String(Number(x.toPrecision(4))) : x.toExponential(2);
+}
+
+const PHASE: Record<WalkStep["phase"], string> = {
+  forward: "forward pass",
+  backward: "backward pass",
+  update: "the update",
+};
+
+export class BackpropWalk {
+  private reply: WalkReply | undefined;
+  private shape: WalkShape | undefined;
+  private steps: WalkStep[] = [];
+  private at = 0;
+  private selected: Cell | undefined;
+
+  constructor(
+    private readonly parts: {
+      readonly panel: HTMLElement;
+      readonly equation: HTMLElement;
+      readonly position: HTMLElement;
+      readonly matrices: HTMLElement;
+      readonly entry: HTMLElement;
+      readonly check: HTMLButtonElement;
+      readonly checkResult: HTMLElement;
+      readonly rows: HTMLElement;
+      readonly prev: HTMLButtonElement;
+      readonly next: HTMLButtonElement;
+    },
+    /** Asks the worker for the central difference of one gradient entry. */
+    private readonly askCheck: (param: "W1" | "b1" | "W2" | "b2", index: number) => void,
+  ) {
+    const { matrices, prev, next, check } = parts;
+    prev.addEventListener("click", () => this.go(-1));
+    next.addEventListener("click", () => this.go(1));
+    const pick = (event: Event): void => {
+      const cell = (event.target as HTMLElement).closest<HTMLElement>("td[data-name]");
+      if (cell) this.select(cellOf(cell));
+    };
+    matrices.addEventListener("pointerover", pick);
+    matrices.addEventListener("focusin", pick);
+    matrices.addEventListener("keydown", (event) => this.move(event));
+    check.addEventListener("click", () => {
+      const cell = this.selected;
+      const param = cell && GRADIENT_OF[cell[0]];
+      if (!cell || !param || !this.reply) return;
+      parts.checkResult.textContent = "Differencing…";
+      delete parts.checkResult.dataset["estimate"];
+      this.askCheck(param, cell[1] * this.reply.matrices[cell[0]].cols + cell[2]);
+    });
+  }
+
+  /** True while a walk is shown. */
+  get open(): boolean {
+    return this.reply !== undefined;
+  }
+
+  /** The rows of the walk shown (data rows, from 0). */
+  get rows(): readonly number[] {
+    return this.reply?.rows ?? [];
+  }
+
+  /** Shows a new walk (new rows or a new model), at the step it was at. */
+  show(reply: WalkReply): void {
+    const m = reply.matrices;
+    this.reply = reply;
+    this.shape = {
+      N: m.X.rows,
+      D: m.X.cols,
+      H: m.W1.cols,
+      K: m.W2.cols,
+      l2: reply.l2,
+      activation: reply.activation,
+    };
+    this.steps = walkSteps(this.shape);
+    this.at = Math.min(this.at, this.steps.length - 1);
+    this.selected = undefined;
+    this.parts.panel.hidden = false;
+    const rows = reply.rows
+      .map((r, n) => `n = ${n}: row ${r}${reply.test[n] ? " (a test row)" : ""}`)
+      .join(", ");
+    this.parts.rows.textContent =
+      `${reply.lastBatch ? "The last batch" : reply.drawn ? "A batch drawn at random" : "The batch"} of ${reply.rows.length} ` +
+      `row${reply.rows.length === 1 ? "" : "s"} (${rows}), at the run's step ${reply.steps}; ` +
+      `f = ${reply.activation}, η = ${reply.learningRate}` +
+      (reply.l2 > 0 ? `, λ = ${reply.l2}` : "") +
+      ". Training is paused; the numbers come from the library's forward and backward, the functions `handgrad grad` calls (export the model and rows to run it)." +
+      (reply.optimizer === "sgd"
+        ? ""
+        : ` The run's optimizer is ${reply.optimizer}; the last step shows plain gradient descent's update.`);
+    this.render();
+  }
+
+  /** Closes the walk (a new data set or network). */
+  close(): void {
+    this.reply = undefined;
+    this.parts.panel.hidden = true;
+  }
+
+  /** The next (+1) or previous (−1) step. */
+  go(delta: number): void {
+    if (!this.reply) return;
+    const at = Math.max(0, Math.min(this.steps.length - 1, this.at + delta));
+    if (at === this.at) return;
+    this.at = at;
+    this.selected = undefined;
+    this.render();
+  }
+
+  /** The step shown, from 0. */
+  get stepIndex(): number {
+    return this.at;
+  }
+
+  /** The central difference of the selected entry, when it is the one asked about. */
+  showCheck(r: WalkCheckReply): void {
+    const cell = this.selected;
+    const reply = this.reply;
+    if (!cell || !reply || GRADIENT_OF[cell[0]] !== r.param) return;
+    const m = reply.matrices[cell[0]];
+    if (cell[1] * m.cols + cell[2] !== r.index || r.rows.join() !== reply.rows.join()) return;
+    const g = m.data[r.index]!;
+    const out = this.parts.checkResult;
+    out.dataset["estimate"] = String(r.estimate);
+    out.dataset["gradient"] = String(g);
+    if (r.kink) {
+      out.textContent = `θ ± ε crosses the activation's kink at 0: the difference quotient is not a derivative here.`;
+      return;
+    }
+    const gap = Math.abs(g - r.estimate) / (Math.abs(g) + Math.abs(r.estimate) || 1);
+    out.textContent =
+      `Central difference (L(θ + ε) − L(θ − ε)) / 2ε with ε = ${r.eps}: ${r.estimate.toPrecision(10)}; ` +
+      `backprop: ${g.toPrecision(10)}; relative gap ${gap.toExponential(1)}.`;
+  }
+
+  private render(): void {
+    const reply = this.reply;
+    const shape = this.shape;
+    if (!reply || !shape) return;
+    const step = this.steps[this.at]!;
+    const { equation, position, matrices, prev, next, entry, check, checkResult } = this.parts;
+    position.textContent = `Step ${this.at + 1} of ${this.steps.length}: ${PHASE[step.phase]}`;
+    prev.disabled = this.at === 0;
+    next.disabled = this.at === this.steps.length - 1;
+    equation.dataset["step"] = String(this.at);
+    equation.dataset["phase"] = step.phase;
+    const formula = document.createElement("pre");
+    formula.className = "formula";
+    formula.textContent = step.equation;
+    const perEntry = document.createElement("pre");
+    perEntry.className = "formula entry";
+    perEntry.textContent = step.entry;
+    const says = document.createElement("p");
+    says.textContent = `Step ${this.at + 1} of ${this.steps.length} (${PHASE[step.phase]}): ${step.says}.`;
+    equation.replaceChildren(says, formula, perEntry);
+    const figures: HTMLElement[] = [];
+    for (const name of step.reads) figures.push(this.table(name, false));
+    const arrow = document.createElement("div");
+    arrow.className = "walk-arrow";
+    arrow.setAttribute("aria-hidden", "true");
+    arrow.textContent = "→";
+    figures.push(arrow);
+    for (const name of step.computes) figures.push(this.table(name, true));
+    matrices.replaceChildren(...figures);
+    entry.textContent =
+      "Hover or focus an entry (Tab into a matrix, then the arrow keys) to see what it was computed from.";
+    check.hidden = true;
+    checkResult.textContent = "";
+  }
+
+  /** One matrix as a table: caption with its name and shape, each entry rounded. */
+  private table(name: WalkName, computed: boolean): HTMLElement {
+    const reply = this.reply!;
+    const m = reply.matrices[name];
+    const figure = document.createElement("figure");
+    figure.className = computed ? "matrix computed" : "matrix";
+    const caption = document.createElement("figcaption");
+    const label = walkLabel(name, reply.matrices.W2.cols);
+    caption.textContent = `${label}  ${m.rows}×${m.cols}`;
+    const table = document.createElement("table");
+    table.dataset["name"] = name;
+    table.setAttribute("aria-label", `${label}, ${m.rows} by ${m.cols}`);
+    const head = table.createTHead().insertRow();
+    head.append(document.createElement("th"));
+    for (let c = 0; c < m.cols; c++) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = String(c);
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (let r = 0; r < m.rows; r++) {
+      const tr = body.insertRow();
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = String(r);
+      if (BATCH_ROWS.includes(name)) th.title = `data row ${reply.rows[r]}`;
+      tr.append(th);
+      for (let c = 0; c < m.cols; c++) {
+        const value = m.data[r * m.cols + c]!;
+        const td = tr.insertCell();
+        td.textContent = rounded(value);
+        td.dataset["name"] = name;
+        td.dataset["r"] = String(r);
+        td.dataset["c"] = String(c);
+        td.dataset["value"] = String(value);
+        td.title = `${label}[${r}][${c}] = ${value}`;
+        td.tabIndex = r === 0 && c === 0 ? 0 : -1;
+      }
+    }
+    figure.append(caption, table);
+    return figure;
+  }
+
+  /** Marks `cell` and its sources, and says what it is and what it came from. */
+  private select(cell: Cell): void {
+    const reply = this.reply;
+    const shape = this.shape;
+    if (!reply || !shape) return;
+    const same = this.selected?.join() === cell.join();
+    this.selected = cell;
+    const { matrices, entry, check, checkResult } = this.parts;
+    for (const e of matrices.querySelectorAll(".current, .source"))
+      e.classList.remove("current", "source");
+    const td = (c: Cell): HTMLElement | null =>
+      matrices.querySelector(`td[data-name="${c[0]}"][data-r="${c[1]}"][data-c="${c[2]}"]`);
+    td(cell)?.classList.add("current");
+    const sources = sourcesOf(cell[0], cell[1], cell[2], shape);
+    for (const s of sources) td(s)?.classList.add("source");
+    const K = reply.matrices.W2.cols;
+    const value = reply.matrices[cell[0]].data[cell[1] * reply.matrices[cell[0]].cols + cell[2]]!;
+    const name = `${walkLabel(cell[0], K)}[${cell[1]}][${cell[2]}]`;
+    entry.dataset["value"] = String(value);
+    entry.textContent =
+      `${name} = ${value}` +
+      (sources.length === 0
+        ? " (an input of this step)."
+        : `, computed from ${describe(sources, K)}.`);
+    const gradient = GRADIENT_OF[cell[0]];
+    check.hidden = gradient === undefined;
+    if (gradient) check.textContent = `Check ${name} by central differences`;
+    if (!same) {
+      checkResult.textContent = "";
+      delete checkResult.dataset["estimate"];
+    }
+  }
+
+  /** Arrow keys move between the entries of a matrix. */
+  private move(event: KeyboardEvent): void {
+    const from = (event.target as HTMLElement).closest<HTMLElement>("td[data-name]");
+    if (!from) return;
+    const [dr, dc] =
+      (
+        {
+          ArrowUp: [-1, 0],
+          ArrowDown: [1, 0],
+          ArrowLeft: [0, -1],
+          ArrowRight: [0, 1],
+        } as Record<string, [number, number]>
+      )[event.key] ?? [];
+    if (dr === undefined || dc === undefined) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const [name, r, c] = cellOf(from);
+    const to = this.parts.matrices.querySelector<HTMLElement>(
+      `td[data-name="${name}"][data-r="${r + dr}"][data-c="${c + dc}"]`,
+    );
+    if (!to) return;
+    from.tabIndex = -1;
+    to.tabIndex = 0;
+    to.focus();
+  }
+}
+
+function cellOf(td: HTMLElement): Cell {
+  return [td.dataset["name"] as WalkName, Number(td.dataset["r"]), Number(td.dataset["c"])];
+}
+
+/** The sources in words: each entry up to 8, else the count per matrix. */
+function describe(sources: readonly Cell[], K: number): string {
+  if (sources.length <= 8)
+    return sources.map(([n, r, c]) => `${walkLabel(n, K)}[${r}][${c}]`).join(", ");
+  const counts = new Map<WalkName, number>();
+  for (const [n] of sources) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return [...counts].map(([n, k]) => `${k} entries of ${walkLabel(n, K)}`).join(", ");
+}

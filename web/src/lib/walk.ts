@@ -1,0 +1,355 @@
+/**
+ * Backprop, step by step (issue 15, part 2), without the DOM: the walk's steps, one equation
+ * each, as docs/derivation.md writes them; for any entry, the entries it was computed from
+ * (what the page highlights); the rows typed. Its numbers come from walk-numbers.ts (in the
+ * worker), so that the page's bundle does not carry the library's network.
+ */
+import type { ActivationName } from "../../../src/nn/index.js";
+
+/** The step-through takes at most this many rows. */
+export const MAX_WALK_ROWS = 8;
+
+/** Every matrix the walk shows, by the code's names. */
+export const WALK_NAMES = [
+  "X",
+  "y",
+  "W1",
+  "b1",
+  "W2",
+  "b2",
+  "z1",
+  "a1",
+  "z2",
+  "p",
+  "L",
+  "dz2",
+  "dW2",
+  "db2",
+  "da1",
+  "fPrime",
+  "dz1",
+  "dW1",
+  "db1",
+  "W1new",
+  "b1new",
+  "W2new",
+  "b2new",
+] as const;
+export type WalkName = (typeof WALK_NAMES)[number];
+
+/** A matrix as the worker sends it: row-major float64 entries. */
+export interface WalkMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+/** One pass on the batch, every intermediate, and how it was set up. */
+export interface WalkNumbers {
+  readonly matrices: Record<WalkName, WalkMatrix>;
+  readonly activation: ActivationName;
+  /** λ of the L2 penalty (0: none); the loss L and the weight gradients include it. */
+  readonly l2: number;
+  /** η of the update θ ← θ − η ∂L/∂θ. */
+  readonly learningRate: number;
+}
+
+/** The gradients the walk can check by central differences, and their parameters. */
+export const GRADIENT_OF: Partial<Record<WalkName, "W1" | "b1" | "W2" | "b2">> = {
+  dW1: "W1",
+  db1: "b1",
+  dW2: "W2",
+  db2: "b2",
+};
+
+export interface WalkStep {
+  readonly phase: "forward" | "backward" | "update";
+  /** The equation as docs/derivation.md writes it (matrix form, with its shapes). */
+  readonly equation: string;
+  /** The same entry by entry. */
+  readonly entry: string;
+  /** What it computes, in a few words. */
+  readonly says: string;
+  /** The matrices shown: those it reads, then those it computes. */
+  readonly reads: readonly WalkName[];
+  readonly computes: readonly WalkName[];
+}
+
+/** The shape words of the walk's setting: N, D, H, K as numbers. */
+export interface WalkShape {
+  readonly N: number;
+  readonly D: number;
+  readonly H: number;
+  readonly K: number;
+  readonly l2: number;
+  readonly activation: ActivationName;
+}
+
+/** f′ as section 4 of the derivation writes it, per activation. */
+const DERIVATIVE: Record<ActivationName, string> = {
+  relu: "relu′(z) = 1 for z > 0,   0 for z < 0,   and we take relu′(0) = 0",
+  "leaky-relu": "leaky′(z) = 1 for z > 0,   0.01 otherwise, so leaky′(0) = 0.01",
+  tanh: "tanh′(z) = 1 − tanh²(z) = 1 − a²",
+  sigmoid: "σ′(z) = σ(z) (1 − σ(z)) = a σ(−z)",
+};
+
+/** The walk's steps for this shape: forward (5), backward (8), the update (1). */
+export function walkSteps(s: WalkShape): WalkStep[] {
+  const { N, D, H, K } = s;
+  const one = K === 1;
+  const dims = (rows: number | string, cols: number | string): string => `${rows}×${cols}`;
+  const penalty = s.l2 > 0;
+  return [
+    {
+      phase: "forward",
+      equation: `z1 = X W1 + b1      (N×D)(D×H) + (1×H)   → N×H     (${dims(N, D)})(${dims(D, H)}) + (${dims(1, H)}) → ${dims(N, H)}`,
+      entry: "z1_{nj} = Σ_d X_{nd} W1_{dj} + b1_j",
+      says: "hidden pre-activations",
+      reads: ["X", "W1", "b1"],
+      computes: ["z1"],
+    },
+    {
+      phase: "forward",
+      equation: `a1 = f(z1)          f entry by entry      → N×H     ${dims(N, H)}, f = ${s.activation}`,
+      entry: "a1_{nj} = f(z1_{nj})",
+      says: "hidden activations",
+      reads: ["z1"],
+      computes: ["a1"],
+    },
+    {
+      phase: "forward",
+      equation: one
+        ? `z2 = a1 W2 + b2     (N×H)(H×1) + (1×1)   → N×1     (${dims(N, H)})(${dims(H, 1)}) + (1×1) → ${dims(N, 1)}`
+        : `z2 = a1 W2 + b2     (N×H)(H×K) + (1×K)   → N×K     (${dims(N, H)})(${dims(H, K)}) + (${dims(1, K)}) → ${dims(N, K)}`,
+      entry: one ? "z2_n = Σ_j a1_{nj} W2_j + b2" : "z2_{nk} = Σ_j a1_{nj} W2_{jk} + b2_k",
+      says: "output logits",
+      reads: ["a1", "W2", "b2"],
+      computes: ["z2"],
+    },
+    {
+      phase: "forward",
+      equation: one
+        ? `p  = σ(z2)          σ entry by entry      → N×1     ${dims(N, 1)}`
+        : `P  = softmax(z2)    per row               → N×K     ${dims(N, K)}`,
+      entry: one ? "p_n = σ(z2_n) = 1 / (1 + e^{−z2_n})" : "P_{nk} = e^{z2_{nk}} / Σ_i e^{z2_{ni}}",
+      says: one ? "probabilities of class 1" : "class probabilities",
+      reads: ["z2"],
+      computes: ["p"],
+    },
+    {
+      phase: "forward",
+      equation: penalty
+        ? "L = (1/N) Σ_n ℓ(z2_n, y_n) + (λ/2)(‖W1‖² + ‖W2‖²)"
+        : "L = (1/N) Σ_n ℓ(z2_n, y_n)",
+      entry: one ? "ℓ(z, y) = softplus(z) − y z" : "ℓ(z, y) = logSumExp(z) − z_y",
+      says: "the mean loss, computed from the logit",
+      reads: penalty ? ["z2", "y", "W1", "W2"] : ["z2", "y"],
+      computes: ["L"],
+    },
+    {
+      phase: "backward",
+      equation: one
+        ? `δ2 = (p − y) / N                                            N×1     ${dims(N, 1)}`
+        : `δ2 = (P − onehot(y)) / N                                    N×K     ${dims(N, K)}`,
+      entry: one
+        ? "δ2_n = ∂L/∂z2_n = (1/N) ∂ℓ/∂z (z2_n, y_n) = (σ(z2_n) − y_n) / N"
+        : "δ2_{nk} = ∂L/∂z2_{nk} = (P_{nk} − [y_n = k]) / N",
+      says: "the gradient at the logits (3.1)",
+      reads: ["p", "y"],
+      computes: ["dz2"],
+    },
+    {
+      phase: "backward",
+      equation: `${penalty ? "∂L_λ/∂W2 = a1ᵀ δ2 + λ W2" : "∂L/∂W2 = a1ᵀ δ2"}                 (H×N)(N×${one ? 1 : "K"}) = H×${one ? 1 : "K"}     (${dims(H, N)})(${dims(N, K)}) = ${dims(H, K)}`,
+      entry: one
+        ? "∂L/∂W2_j = Σ_n δ2_n a1_{nj} = Σ_n (a1ᵀ)_{jn} δ2_n = (a1ᵀ δ2)_j"
+        : "∂L/∂W2_{jk} = Σ_n a1_{nj} δ2_{nk}",
+      says: "output weights (3.2)",
+      reads: penalty ? ["a1", "dz2", "W2"] : ["a1", "dz2"],
+      computes: ["dW2"],
+    },
+    {
+      phase: "backward",
+      equation: `∂L/∂b2 = 1_Nᵀ δ2          (1×N)(N×${one ? 1 : "K"}) = 1×${one ? 1 : "K"}     (${dims(1, N)})(${dims(N, K)}) = ${dims(1, K)}`,
+      entry: one ? "∂L/∂b2 = Σ_n δ2_n · 1" : "∂L/∂b2_k = Σ_n δ2_{nk}",
+      says: "output bias (3.3)",
+      reads: ["dz2"],
+      computes: ["db2"],
+    },
+    {
+      phase: "backward",
+      equation: `∂L/∂a1 = δ2 W2ᵀ                 (N×${one ? 1 : "K"})(${one ? 1 : "K"}×H) = N×H     (${dims(N, K)})(${dims(K, H)}) = ${dims(N, H)}`,
+      entry: one ? "∂L/∂a1_{nj} = δ2_n W2_j = (δ2 W2ᵀ)_{nj}" : "∂L/∂a1_{nj} = Σ_k δ2_{nk} W2_{jk}",
+      says: "back through W2 to the hidden activations (3.4)",
+      reads: ["dz2", "W2"],
+      computes: ["da1"],
+    },
+    {
+      phase: "backward",
+      equation: `f′(z1)              f′ entry by entry     → N×H     ${dims(N, H)}`,
+      entry: DERIVATIVE[s.activation],
+      says: "the activation's slope at each pre-activation (section 4)",
+      reads: ["z1"],
+      computes: ["fPrime"],
+    },
+    {
+      phase: "backward",
+      equation: `δ1 = (δ2 W2ᵀ) ⊙ f′(z1)          (N×H) ⊙ (N×H) = N×H     ${dims(N, H)}`,
+      entry: "δ1_{nj} = ∂L/∂z1_{nj} = ∂L/∂a1_{nj} · f′(z1_{nj})",
+      says: "the gradient at the hidden pre-activations (3.5)",
+      reads: ["da1", "fPrime"],
+      computes: ["dz1"],
+    },
+    {
+      phase: "backward",
+      equation: `${penalty ? "∂L_λ/∂W1 = Xᵀ δ1 + λ W1" : "∂L/∂W1 = Xᵀ δ1"}                  (D×N)(N×H) = D×H     (${dims(D, N)})(${dims(N, H)}) = ${dims(D, H)}`,
+      entry: "∂L/∂W1_{dj} = Σ_n δ1_{nj} X_{nd} = Σ_n (Xᵀ)_{dn} δ1_{nj} = (Xᵀ δ1)_{dj}",
+      says: "input weights (3.6)",
+      reads: penalty ? ["X", "dz1", "W1"] : ["X", "dz1"],
+      computes: ["dW1"],
+    },
+    {
+      phase: "backward",
+      equation: `∂L/∂b1 = 1_Nᵀ δ1                (1×N)(N×H) = 1×H     (${dims(1, N)})(${dims(N, H)}) = ${dims(1, H)}`,
+      entry: "∂L/∂b1_j = Σ_n δ1_{nj}",
+      says: "hidden biases (3.7)",
+      reads: ["dz1"],
+      computes: ["db1"],
+    },
+    {
+      phase: "update",
+      equation:
+        "θ ← θ − η ∂L/∂θ          for θ = W1, b1, W2, b2 (each the same shape as its gradient)",
+      entry: "W1_{dj} ← W1_{dj} − η ∂L/∂W1_{dj}, and so for b1, W2, b2",
+      says: "one step of plain gradient descent (section 7)",
+      reads: ["W1", "dW1", "b1", "db1", "W2", "dW2", "b2", "db2"],
+      computes: ["W1new", "b1new", "W2new", "b2new"],
+    },
+  ];
+}
+
+/** A matrix's name as the derivation writes it. */
+export function walkLabel(name: WalkName, K: number): string {
+  const labels: Record<WalkName, string> = {
+    X: "X",
+    y: "y",
+    W1: "W1",
+    b1: "b1",
+    W2: "W2",
+    b2: "b2",
+    z1: "z1",
+    a1: "a1",
+    z2: "z2",
+    p: K === 1 ? "p" : "P",
+    L: "L",
+    dz2: "δ2",
+    dW2: "∂L/∂W2",
+    db2: "∂L/∂b2",
+    da1: "∂L/∂a1 = δ2 W2ᵀ",
+    fPrime: "f′(z1)",
+    dz1: "δ1",
+    dW1: "∂L/∂W1",
+    db1: "∂L/∂b1",
+    W1new: "W1 after the step",
+    b1new: "b1 after the step",
+    W2new: "W2 after the step",
+    b2new: "b2 after the step",
+  };
+  return labels[name];
+}
+
+/** One entry of a walk matrix: [name, row, column] (from 0). */
+export type Cell = readonly [WalkName, number, number];
+
+const row = (name: WalkName, r: number, cols: number): Cell[] =>
+  Array.from({ length: cols }, (_, c) => [name, r, c] as const);
+const column = (name: WalkName, c: number, rows: number): Cell[] =>
+  Array.from({ length: rows }, (_, r) => [name, r, c] as const);
+
+/**
+ * The entries that `name`[r][c] was computed from, by the equation of the step that computes
+ * it (z1_{nj} ← row n of X, column j of W1, b1_j; δ1_{nj} ← ∂L/∂a1_{nj}, f′(z1_{nj}); …).
+ * Empty for the inputs (X, y and the parameters before the step).
+ */
+export function sourcesOf(name: WalkName, r: number, c: number, s: WalkShape): Cell[] {
+  const { N, D, H, K, l2 } = s;
+  switch (name) {
+    case "z1":
+      return [...row("X", r, D), ...column("W1", c, D), ["b1", 0, c]];
+    case "a1":
+      return [["z1", r, c]];
+    case "z2":
+      return [...row("a1", r, H), ...column("W2", c, H), ["b2", 0, c]];
+    case "p":
+      return K === 1 ? [["z2", r, c]] : row("z2", r, K);
+    case "L": {
+      const cells: Cell[] = [];
+      for (let n = 0; n < N; n++) cells.push(...row("z2", n, K), ["y", n, 0]);
+      return cells;
+    }
+    case "dz2":
+      return [
+        ["p", r, c],
+        ["y", r, 0],
+      ];
+    case "dW2":
+      return [
+        ...column("a1", r, N),
+        ...column("dz2", c, N),
+        ...(l2 > 0 ? [["W2", r, c] as const] : []),
+      ];
+    case "db2":
+      return column("dz2", c, N);
+    case "da1":
+      return [...row("dz2", r, K), ...row("W2", c, K)];
+    case "fPrime":
+      return [["z1", r, c]];
+    case "dz1":
+      return [
+        ["da1", r, c],
+        ["fPrime", r, c],
+      ];
+    case "dW1":
+      return [
+        ...column("X", r, N),
+        ...column("dz1", c, N),
+        ...(l2 > 0 ? [["W1", r, c] as const] : []),
+      ];
+    case "db1":
+      return column("dz1", c, N);
+    case "W1new":
+    case "b1new":
+    case "W2new":
+    case "b2new": {
+      const param = name.slice(0, 2) as "W1" | "b1" | "W2" | "b2";
+      return [
+        [param, r, c],
+        [`d${param}` as WalkName, r, c],
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * The rows typed in the step-through's field: whole numbers from 0 to N − 1, separated by
+ * commas or spaces, 1 to MAX_WALK_ROWS of them; or what is wrong with them.
+ */
+export function parseRows(
+  text: string,
+  N: number,
+): { rows: number[]; problem?: never } | { problem: string } {
+  const words = text.split(/[\s,;]+/).filter((w) => w !== "");
+  if (words.length === 0) return { problem: "type the numbers of 1 to 8 rows, e.g. 3, 17, 42" };
+  if (words.length > MAX_WALK_ROWS)
+    return { problem: `at most ${MAX_WALK_ROWS} rows, got ${words.length}` };
+  const rows: number[] = [];
+  for (const word of words) {
+    const r = /^\d+$/.test(word) ? Number(word) : NaN;
+    if (!(Number.isSafeInteger(r) && r < N))
+      return { problem: `"${word}" is not a row: the data has rows 0 to ${N - 1}` };
+    rows.push(r);
+  }
+  return { rows };
+}
