@@ -52,6 +52,6 @@ it("examples/cli/run.sh trains on string labels with an id column and predicts n
     if (label === truth[i]) right++;
   });
   expect(right / truth.length).toBeGreaterThanOrEqual(0.95);
-  const printed = /accuracy ([\d.]+)% on the labels/.exec(r.stderr)?.[1];
+  const printed = /accuracy ([\d.]+)% on column "diagnosis"/.exec(r.stderr)?.[1];
   expect(Number(printed)).toBeCloseTo((100 * right) / truth.length, 1);
 });

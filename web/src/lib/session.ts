@@ -544,8 +544,9 @@ export class Session {
     const model: Model = {
       activation: this.activation,
       params: this.params,
-      // Named as train --save names them: the data's columns, and classes 0..K−1.
+      // Named as train --save names them: the data's columns, its label column, classes 0..K−1.
       features: [...this.data.featureNames],
+      label: this.data.labelName,
       classes: Array.from({ length: Math.max(2, this.classes) }, (_, k) => k),
       ...(this.standardizer ? { standardizer: this.standardizer } : {}),
       // What trained it, as the CLI's train --save records it (the same function).
