@@ -1,4 +1,4 @@
-// Regenerates everything in docs/ that an experiment produces: runs every experiment from its
+// Regenerates everything in docs/ that an experiment produces (and the numbers README.md quotes): runs every experiment from its
 // default seed, writes docs/figures/*.svg, and rewrites each doc's quoted numbers and tables
 // (see src/experiments/docs.ts). Run through `npm run docs`, which builds first, then re-syncs
 // the code links (docs:links) and formats docs/.
@@ -28,11 +28,12 @@ for (const experiment of EXPERIMENTS) {
   }
   console.log(`${experiment.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
-for (const file of readdirSync(docs).filter((f) => f.endsWith(".md"))) {
-  const path = join(docs, file);
+const pages = readdirSync(docs).filter((f) => f.endsWith(".md"));
+for (const file of [...pages.map((f) => `docs/${f}`), "README.md"]) {
+  const path = join(docs, "..", file);
   const text = readFileSync(path, "utf8");
   const stale = docDrift(text, results);
   writeFileSync(path, syncDoc(text, results));
-  console.log(`docs/${file}: ${stale.length === 0 ? "in step" : `${stale.length} quotes updated`}`);
+  console.log(`${file}: ${stale.length === 0 ? "in step" : `${stale.length} quotes updated`}`);
 }
 console.log(`all experiments and docs: ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -36,6 +36,13 @@ describe("docs/ and the experiments agree", () => {
     });
   }
 
+  it("every number README.md quotes is what the experiments print now", () => {
+    const readme = readFileSync(resolve(docs, "../README.md"), "utf8");
+    expect([...quotedExperiments(readme)]).toContain("softmax"); // it does quote some
+    const drift = docDrift(readme, results);
+    expect(drift, `run npm run docs to regenerate:\n${drift.join("\n")}`).toEqual([]);
+  });
+
   it("every figure in docs/figures is the current rendering of an experiment's figure", async () => {
     for (const experiment of EXPERIMENTS) {
       for (const figure of (results.get(experiment.name) as ExperimentResult).figures) {
