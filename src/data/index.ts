@@ -46,9 +46,11 @@ export {
 } from "./classes.js";
 export {
   columnName,
+  modelColumnsProblem,
   planColumns,
   type ColumnPlan,
   type ColumnPlanOptions,
+  type ColumnNamesStyle,
   type ColumnRef,
 } from "./csv-columns.js";
 export { delimiterByName, delimiterName, detectDelimiter } from "./csv-delimiter.js";

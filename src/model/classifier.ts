@@ -27,6 +27,7 @@ import {
   classesOf,
   fitStandardizer,
   labelIndices,
+  modelColumnsProblem,
   splitDataset,
   type ClassLabel,
   type Dataset,
@@ -119,11 +120,15 @@ export interface ClassifierOptions extends OptimizerOptions {
 
 /** fit's third argument. */
 export interface FitOptions {
-  /** The D feature names, in column order (default x1…xD). */
+  /**
+   * The D feature names, in column order: each trimmed and non-empty (a CSV header cell, as
+   * the CLI reads it), all different (default x1…xD, not recorded in the model file).
+   */
   readonly features?: readonly string[];
   /**
    * The name of the label column y came from (loadCsv's `labelName`), recorded in the model
-   * file so that the CLI finds that column in a CSV (not one of `features`; default: none).
+   * file so that the CLI finds that column in a CSV (not one of `features`, and only with
+   * them: without names the CLI takes columns by position; default: none).
    */
   readonly label?: string;
 }
@@ -463,10 +468,15 @@ export class Classifier {
     const labels = labelsOf(y, rows.rows, op);
     const classes = classesOf(labels, settings.positive, { op, what: "y" });
     const indices = labelIndices(labels, classes, op);
-    const features =
-      options.features === undefined ? undefined : featureNames(options.features, rows.cols, op);
-    const label = labelName(options.label, features ?? [], op);
-    return this.prepareRun(rows, indices, features, label, classes, settings, undefined);
+    const { features, label } = options;
+    const namesProblem = modelColumnsProblem(features, label, rows.cols, {
+      key: (name, j) => (j === undefined ? name : `${name}[${j}]`),
+      count: `X has ${rows.cols} columns`,
+      describe: describeValue,
+    });
+    if (namesProblem !== undefined) throw new UsageError(`${op}: ${namesProblem}`);
+    const names = features === undefined ? undefined : [...features];
+    return this.prepareRun(rows, indices, names, label, classes, settings, undefined);
   }
 
   /**
@@ -717,43 +727,7 @@ function labelsOf(y: ArrayLike<ClassLabel>, N: number, op: string): ArrayLike<Cl
   return y;
 }
 
-/** The label column's name: given (a non-empty string, not one of the features), or none. */
-function labelName(
-  name: string | undefined,
-  features: readonly string[],
-  op: string,
-): string | undefined {
-  if (name === undefined) return undefined;
-  if (typeof name !== "string" || name.trim() === "" || name.trim() !== name)
-    throw new UsageError(
-      `${op}: label must be a column name (a non-empty string without spaces around it), got ${describeValue(name)}`,
-    );
-  if (features.includes(name))
-    throw new UsageError(`${op}: label "${name}" is also one of the features`);
-  return name;
-}
-
 /** x1…xD: the names of D features never named. */
 function defaultNames(D: number): string[] {
   return Array.from({ length: D }, (_, j) => `x${j + 1}`);
-}
-
-/** The D feature names given: D different strings. */
-function featureNames(names: readonly string[], D: number, op: string): string[] {
-  if (!Array.isArray(names) || names.length !== D)
-    throw new UsageError(
-      `${op}: features must be an array of ${D} names (X has ${D} columns), got ${describeValue(names)}`,
-    );
-  const seen = new Map<string, number>();
-  names.forEach((name: unknown, j) => {
-    if (typeof name !== "string")
-      throw new UsageError(`${op}: features[${j}] must be a string, got ${describeValue(name)}`);
-    const before = seen.get(name);
-    if (before !== undefined)
-      throw new UsageError(
-        `${op}: features[${j}] "${name}" repeats features[${before}]: names must differ`,
-      );
-    seen.set(name, j);
-  });
-  return [...names];
 }

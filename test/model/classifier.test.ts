@@ -328,8 +328,37 @@ describe("Classifier labels and names (fixes of issue 14's review)", () => {
     );
     expect(() =>
       new Classifier().fit(rows, [0, 1, 0, 1, 0, 1], { features: ["a"], label: "a" }),
-    ).toThrow('fit: label "a" is also one of the features');
+    ).toThrow('fit: label "a" is also features[0]: a column is a feature or the label');
   });
+
+  it("refuses label without features (the CLI would read the label column as a feature)", async () => {
+    const y = [0, 0, 0, 1, 1, 1];
+    const message =
+      'fit: label needs features: without feature names the columns are taken by position, and the label column "y" would be read as a feature';
+    expect(() => new Classifier({ epochs: 1 }).fit(rows, y, { label: "y" })).toThrow(UsageError);
+    expect(() => new Classifier({ epochs: 1 }).fit(rows, y, { label: "y" })).toThrow(message);
+    await expect(new Classifier({ epochs: 1 }).fitAsync(rows, y, { label: "y" })).rejects.toThrow(
+      message.replace("fit:", "fitAsync:"),
+    );
+  });
+
+  it.each([[" a"], ["a "], [""]])(
+    "refuses the feature name %j, which no trimmed CSV header cell could match",
+    (name) => {
+      expect(() =>
+        new Classifier({ epochs: 1 }).fit(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [0, 1],
+          { features: ["x", name] },
+        ),
+      ).toThrow(
+        `fit: features[1] must be a column name (a non-empty string without spaces around it), got the string ${JSON.stringify(name)}`,
+      );
+    },
+  );
 });
 
 describe("Classifier options are checked when given (F9)", () => {
