@@ -29,7 +29,7 @@
  */
 import { DataError, UsageError } from "../errors.js";
 import { assertKnownKeys, quote } from "../suggest.js";
-import { matrix, type Matrix } from "../linalg/index.js";
+import { describeValue, matrix, type Matrix } from "../linalg/index.js";
 import {
   classesOf,
   classIndexer,
@@ -147,16 +147,60 @@ export const LABELLED_CSV_KEYS: readonly (keyof LabelledCsvOptions)[] = [
   "modelLabel",
 ];
 
+/**
+ * The one check of a CSV reader's options (the text parsers' and io/csv-file.ts's): an
+ * object (or undefined), with only the `known` keys, each value of its type — `source`,
+ * `delimiter` and `modelLabel` strings, `label` a string or a number, `ignore` an array of
+ * strings and numbers, `features` an array of strings, `positive` a string or a finite
+ * number. Anything else is a UsageError starting with `op` (a string `ignore` would
+ * otherwise be read as the list of its characters).
+ */
+export function assertCsvOptions(options: unknown, known: readonly string[], op: string): void {
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new UsageError(`${op}: options must be an object, got ${describeValue(options)}`);
+  assertKnownKeys(options, known, op);
+  const o = options as Record<string, unknown>;
+  const isString = (v: unknown) => typeof v === "string";
+  const isRef = (v: unknown) => typeof v === "string" || typeof v === "number";
+  const checks: readonly [string, (v: unknown) => boolean, string][] = [
+    ["source", isString, "a string"],
+    ["delimiter", isString, 'a string (",", ";", "\\t", "|" or its name)'],
+    ["modelLabel", isString, "a string (a column name)"],
+    ["label", isRef, "a column name (a string) or a 0-based index (a number)"],
+    [
+      "ignore",
+      (v) => Array.isArray(v) && v.every(isRef),
+      "an array of column names (strings) and 0-based indices (numbers)",
+    ],
+    [
+      "features",
+      (v) => Array.isArray(v) && v.every(isString),
+      "an array of column names (strings)",
+    ],
+    [
+      "positive",
+      (v) => isString(v) || (typeof v === "number" && Number.isFinite(v)),
+      "a class label (a string or a finite number)",
+    ],
+  ];
+  for (const [key, valid, rule] of checks) {
+    const value = o[key];
+    if (value !== undefined && !valid(value))
+      throw new UsageError(`${op}: ${key} must be ${rule}, got ${describeValue(value)}`);
+  }
+}
+
 /** A labelled data set from CSV text (see the header for the rules). */
 export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {}): LabelledCsv {
-  assertKnownKeys(options, LABELLED_CSV_KEYS, "parseLabelledCsv");
+  assertCsvOptions(options, LABELLED_CSV_KEYS, "parseLabelledCsv");
   const table = parseTable(text, tableOptions("labelled", options, text));
   return labelledResult(table, options.source);
 }
 
 /** Unlabelled rows from CSV text: every column not ignored is a feature. */
 export function parseFeatureCsv(text: string, options: FeatureCsvOptions = {}): FeatureCsv {
-  assertKnownKeys(options, FEATURE_CSV_KEYS, "parseFeatureCsv");
+  assertCsvOptions(options, FEATURE_CSV_KEYS, "parseFeatureCsv");
   return featureResult(parseTable(text, tableOptions("features", options, text)));
 }
 
@@ -172,7 +216,7 @@ export function parsePredictionCsv(
   D: number,
   options: LabelledCsvOptions = {},
 ): PredictionCsv {
-  assertKnownKeys(options, LABELLED_CSV_KEYS, "parsePredictionCsv");
+  assertCsvOptions(options, LABELLED_CSV_KEYS, "parsePredictionCsv");
   return predictionResult(parseTable(text, tableOptions("prediction", options, text, D)));
 }
 

@@ -61,6 +61,7 @@ export { parseDecimal } from "./decimal.js";
 // The pieces io/csv-file.ts streams a file through (the same tokenizer and table builder as
 // the text parsers above, so a file and its text give the same result and the same errors).
 export {
+  assertCsvOptions,
   FEATURE_CSV_KEYS,
   featureResult,
   LABELLED_CSV_KEYS,
