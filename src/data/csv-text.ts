@@ -31,8 +31,12 @@ import { DataError, UsageError } from "../errors.js";
 import { assertKnownKeys, quote } from "../suggest.js";
 import { describeValue, matrix, type Matrix } from "../linalg/index.js";
 import {
+  assertClassesLearnable,
+  caseList,
+  caseVariants,
   classesOf,
   classIndexer,
+  compareLabels,
   labelList,
   labelKey,
   labelOfCell,
@@ -570,6 +574,7 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
   // Found from the labels: each new label gets the next slot; finish sorts them into classes.
   const slots: ClassLabel[] = [];
   const slotOf = new Map<string, number>();
+  let rowsRead = 0;
   return {
     name: (c) => (column = c),
     read(cell, line, j) {
@@ -586,27 +591,27 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       let slot = slotOf.get(key);
       if (slot === undefined) {
         if (slots.length === MAX_CLASSES) {
-          throw new DataError(
-            `${locate(line, j)}: column ${column} has more than ${MAX_CLASSES} different labels by this line: ` +
-              `${notClasses(slots)}; handgrad classifies into at most ${MAX_CLASSES} classes`,
+          // Refused as soon as there are too many, not after the whole file (by the one check).
+          const seen = [...slots, label].sort(compareLabels);
+          assertClassesLearnable(
+            seen,
+            rowsRead + 1,
+            { op: locate(line, j), what: `column ${column}` },
+            true,
           );
         }
         slot = slots.length;
         slots.push(label);
         slotOf.set(key, slot);
       }
+      rowsRead++;
       return slot;
     },
     finish(labels, rows) {
       const from = { op: subject, what: `column ${column}` };
       const zeroOne = slots.every((c) => c === 0 || c === 1);
       const sorted = zeroOne ? [0, 1] : classesOf(slots, undefined, from);
-      if (sorted.length > 2 && MIN_ROWS_PER_CLASS * sorted.length > rows) {
-        throw new DataError(
-          `${subject}: column ${column} has ${sorted.length} different labels in ${rows} rows (${labelList(sorted.slice(0, 3))}, …): ` +
-            `${notClasses(sorted)}; a class needs rows to learn from (at least ${MIN_ROWS_PER_CLASS} a class on average)`,
-        );
-      }
+      assertClassesLearnable(sorted, rows, from, true);
       const classes =
         rule.positive === undefined ? sorted : withPositive(sorted, rule.positive, from);
       const indexOf = classIndexer(classes);
@@ -616,19 +621,6 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       return { labels, classes, warnings: labelWarnings(sorted, `column ${column}`, subject) };
     },
   };
-}
-
-/**
- * The fewest rows a class must have on average for a label column of more than two classes:
- * fewer, and the column looks like an id, free text or a continuous target, not classes.
- */
-const MIN_ROWS_PER_CLASS = 2;
-
-/** What a column of too many different labels looks like, for its refusal. */
-function notClasses(labels: readonly ClassLabel[]): string {
-  return labels.some((label) => typeof label === "string")
-    ? "it looks like an id or free text, not classes; --ignore it, or name the label column with --label"
-    : "it looks like a continuous target (a number to predict), not classes";
 }
 
 /**
@@ -644,18 +636,11 @@ function labelWarnings(classes: readonly ClassLabel[], what: string, subject: st
         `each is a class of its own, ${classes.length} in all; if the text marks missing values, remove those rows`,
     );
   }
-  const byCase = new Map<string, string[]>();
-  for (const text of texts) {
-    const key = text.toLowerCase();
-    byCase.set(key, [...(byCase.get(key) ?? []), text]);
-  }
-  const clashes = [...byCase.values()].filter((group) => group.length > 1);
+  const clashes = caseVariants(classes);
   if (clashes.length > 0) {
     warnings.push(
-      `warning: ${subject}: ${what} has labels that differ only in case (${clashes
-        .slice(0, 3)
-        .map((group) => labelList(group))
-        .join("; ")}): each is a class of its own; write each label one way if they mean the same`,
+      `warning: ${subject}: ${what} has labels that differ only in case (${caseList(clashes)}): ` +
+        "each is a class of its own; write each label one way if they mean the same",
     );
   }
   return warnings;

@@ -31,6 +31,7 @@ export {
   type PredictionCsv,
 } from "./csv-text.js";
 export {
+  assertClassesLearnable,
   classesOf,
   classIndexer,
   compareLabels,
@@ -40,6 +41,7 @@ export {
   labelList,
   labelOfCell,
   MAX_CLASSES,
+  MIN_ROWS_PER_CLASS,
   withPositive,
   type ClassLabel,
   type LabelSource,

@@ -23,6 +23,7 @@
  */
 import {
   applyStandardizer,
+  assertClassesLearnable,
   assertValidationFraction,
   classesOf,
   fitStandardizer,
@@ -467,6 +468,7 @@ export class Classifier {
     const settings = this.settings();
     const labels = labelsOf(y, rows.rows, op);
     const classes = classesOf(labels, settings.positive, { op, what: "y" });
+    assertClassesLearnable(classes, rows.rows, { op, what: "y" });
     const indices = labelIndices(labels, classes, op);
     const { features, label } = options;
     const namesProblem = modelColumnsProblem(features, label, rows.cols, {

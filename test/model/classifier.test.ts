@@ -361,6 +361,34 @@ describe("Classifier labels and names (fixes of issue 14's review)", () => {
   );
 });
 
+describe("Classifier fit refuses labels that are no classes, as the CSV readers do (one check)", () => {
+  const rows = [[1], [2], [3], [4], [5]];
+  it("a continuous target: more than two classes with fewer than two rows a class", () => {
+    expect(() => new Classifier({ epochs: 1 }).fit(rows, [0, 1, 2, 0, 1])).toThrow(DataError);
+    expect(() => new Classifier({ epochs: 1 }).fit(rows, [0.5, 1.5, 2.5, 3.5, 4.5])).toThrow(
+      "fit: y has 5 different labels in 5 rows (0.5, 1.5, 2.5, …): it looks like a continuous target (a number to predict), not classes; " +
+        "a class needs rows to learn from (at least 2 a class on average)",
+    );
+  });
+  it("an id or free text, naming case variants; fitAsync alike", async () => {
+    await expect(
+      new Classifier({ epochs: 1 }).fitAsync(rows, ["Yes", "yes", "YES", "No", "no"]),
+    ).rejects.toThrow(
+      'fitAsync: y has 5 different labels in 5 rows ("No", "YES", "Yes", …): it looks like an id or free text, not classes ' +
+        '(labels that differ only in case: "No", "no"; "YES", "Yes", "yes"; write each label one way if they mean the same); ' +
+        "a class needs rows to learn from (at least 2 a class on average)",
+    );
+  });
+  it("two classes, or three in six rows, are read", () => {
+    expect(new Classifier({ epochs: 1 }).fit(rows, ["a", "b", "a", "b", "a"]).classes).toEqual([
+      "a",
+      "b",
+    ]);
+    const six = [...rows, [6]];
+    expect(new Classifier({ epochs: 1 }).fit(six, [0, 1, 2, 0, 1, 2]).classes).toEqual([0, 1, 2]);
+  });
+});
+
 describe("Classifier options are checked when given (F9)", () => {
   it.each([
     [
