@@ -66,6 +66,7 @@ import {
   DEFAULT_LEARNING_RATE,
   DEFAULT_SEED,
   OPTION_NAMES,
+  assertPatienceWatches,
   assertTrainOptionValues,
   Trainer,
   trainingRecord,
@@ -207,14 +208,21 @@ export class Classifier {
       throw new UsageError(
         `Classifier: standardize must be true or false, got ${describeValue(standardize)}`,
       );
-    if (positive !== undefined) assertLabel(positive, "Classifier: positive");
+    if (positive !== undefined) assertLabel(positive, "Classifier: positive", UsageError);
     this.options = { ...options };
     // Each value in range, by the checks fit runs (initParams's, the Trainer's, the split's).
     const settings = this.settings();
     try {
       assertInitOptions(settings);
+      // The schedule's settings and early stopping's values among them (not the warm-up's
+      // length against the run's, which needs the rows).
       assertTrainOptionValues(trainerSettings(settings));
       if (settings.validation !== undefined) assertValidationFraction(settings.validation);
+      assertPatienceWatches(
+        settings.patience,
+        settings.validation !== undefined,
+        ": set validation (the fraction of the rows to hold out)",
+      );
       streamSeed(settings.seed, "init"); // refuses a seed that is not an integer in [0, 2^53)
     } catch (error) {
       if (error instanceof UsageError) error.message = `Classifier: ${error.message}`;
@@ -235,12 +243,22 @@ export class Classifier {
    * aborted, leaving the Classifier as it was.
    */
   async fitAsync(X: Rows, y: ArrayLike<ClassLabel>, options: FitAsyncOptions = {}): Promise<this> {
+    assertOptionsObject(options, "fitAsync");
     assertKnownKeys(options, FIT_ASYNC_KEYS, "fitAsync");
     const { onEpoch, signal, sliceMs = DEFAULT_SLICE_MS, ...fitOptions } = options;
     if (onEpoch !== undefined && typeof onEpoch !== "function")
       throw new UsageError(`fitAsync: onEpoch must be a function, got ${describeValue(onEpoch)}`);
     if (!(typeof sliceMs === "number" && sliceMs > 0))
       throw new UsageError(`fitAsync: sliceMs must be a number > 0, got ${describeValue(sliceMs)}`);
+    if (
+      signal !== undefined &&
+      !(
+        typeof signal === "object" &&
+        signal !== null &&
+        typeof (signal as { throwIfAborted?: unknown }).throwIfAborted === "function"
+      )
+    )
+      throw new UsageError(`fitAsync: signal must be an AbortSignal, got ${describeValue(signal)}`);
     signal?.throwIfAborted();
     const run = this.prepareFit(X, y, fitOptions, "fitAsync");
     const trainer = new Trainer(run.start, run.data, {
@@ -266,7 +284,12 @@ export class Classifier {
    * momentum's state is not kept), the k-th partialFit shuffles with streamSeed(seed + k),
    * and its epochs continue the history.
    */
-  partialFit(X: Rows, y: ArrayLike<ClassLabel>): this {
+  partialFit(X: Rows, y: ArrayLike<ClassLabel>, ...unexpected: never[]): this {
+    if (unexpected.length > 0)
+      throw new UsageError(
+        `partialFit takes X and y only, got a third argument (${describeValue(unexpected[0])}): ` +
+          "the feature names and the label column are the first fit's",
+      );
     const fitted = this.fitted;
     if (fitted === undefined) return this.fit(X, y);
     const op = "partialFit";
@@ -461,8 +484,7 @@ export class Classifier {
 
   /** fit's steps up to the Trainer: the rows, the classes, the names, then prepareRun. */
   private prepareFit(X: Rows, y: ArrayLike<ClassLabel>, options: FitOptions, op: string): Prepared {
-    if (typeof options !== "object" || options === null)
-      throw new UsageError(`${op}: options must be an object, got ${describeValue(options)}`);
+    assertOptionsObject(options, op);
     assertKnownKeys(options, FIT_KEYS, op);
     const rows = rowsMatrix(X, op);
     const settings = this.settings();
@@ -709,11 +731,22 @@ function assertFeatureCount(X: Matrix, D: number, op: string): void {
     );
 }
 
-function assertLabel(label: unknown, what: string): asserts label is ClassLabel {
+/** Refuses an options argument that is not an object (a UsageError, not a TypeError later). */
+function assertOptionsObject(options: unknown, op: string): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new UsageError(`${op}: options must be an object, got ${describeValue(options)}`);
+}
+
+/** Refuses what is no class label, with a DataError (labels in y) or `type` (an option). */
+function assertLabel(
+  label: unknown,
+  what: string,
+  type: typeof DataError | typeof UsageError = DataError,
+): asserts label is ClassLabel {
   if (!(typeof label === "string" || (typeof label === "number" && Number.isFinite(label))))
-    throw new DataError(`${what} must be a string or a finite number, got ${describeValue(label)}`);
+    throw new type(`${what} must be a string or a finite number, got ${describeValue(label)}`);
   if (typeof label === "string" && label.trim() === "")
-    throw new DataError(
+    throw new type(
       `${what} is ${JSON.stringify(label)}, an empty label (a CSV cell could not hold it)`,
     );
 }

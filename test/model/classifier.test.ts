@@ -23,6 +23,7 @@ import { Classifier } from "../../src/index.js";
 import { defaultInitFor, forward, initParams, type Params } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
 import { train } from "../../src/train/index.js";
+import { expectThrows } from "../throws.js";
 
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
 const sameParams = (a: Params, b: Params) => {
@@ -421,11 +422,86 @@ describe("Classifier options are checked when given (F9)", () => {
     ],
     [() => new Classifier({ seed: -1 }), "Classifier: seed must be a non-negative integer, got -1"],
     [() => new Classifier({ biasInit: Infinity }), "Classifier: bias init must be a finite number"],
-    [() => new Classifier({ l2: -1 }), "Classifier: "],
     [() => new Classifier({ momentum: 0.5 }), "Classifier: momentum has no effect"],
   ])("refuses a bad option at construction (%#)", (run, message) => {
     expect(run).toThrow(UsageError);
     expect(run).toThrow(message);
+  });
+
+  // The checks fit runs that need no data, at construction, by the Trainer's own validators;
+  // each message whole (one prefix).
+  it.each([
+    [{ l2: -1 }, "Classifier: the L2 penalty λ must be a finite number ≥ 0, got -1"],
+    [{ warmup: -1 }, "Classifier: warmup must be a non-negative integer (steps), got -1"],
+    [{ warmup: 1.5 }, "Classifier: warmup must be a non-negative integer (steps), got 1.5"],
+    [
+      { schedule: "step", decayEvery: 2, decayRate: 0 },
+      "Classifier: decayRate γ must be a number in (0, 1], got 0",
+    ],
+    [
+      { schedule: "step", decayEvery: 2, decayRate: 1.5 },
+      "Classifier: decayRate γ must be a number in (0, 1], got 1.5",
+    ],
+    [
+      { schedule: "step", decayEvery: 0 },
+      "Classifier: decayEvery must be a positive integer (epochs), got 0",
+    ],
+    [
+      { schedule: "step" },
+      'Classifier: schedule "step" needs decayEvery, the epochs between decays',
+    ],
+    [
+      { schedule: "cosine", learningRate: 0.1, lrMin: 0.2 },
+      "Classifier: lrMin must be a number in [0, 0.1] (the learning rate), got 0.2",
+    ],
+    [
+      { patience: 0, validation: 0.2 },
+      "Classifier: patience must be a positive integer (epochs), got 0",
+    ],
+    [
+      { patience: 2.5, validation: 0.2 },
+      "Classifier: patience must be a positive integer (epochs), got 2.5",
+    ],
+    [
+      { patience: 3 },
+      "Classifier: early stopping (patience) needs validation data to watch: set validation (the fraction of the rows to hold out)",
+    ],
+    [{ positive: {} }, "Classifier: positive must be a string or a finite number, got an object"],
+  ] as const)("refuses %j at construction", (options, message) => {
+    const run = () => new Classifier(options as never);
+    expectThrows(run, UsageError, message);
+  });
+
+  it("accepts the schedules and early stopping it can run", () => {
+    expect(() => new Classifier({ schedule: "step", decayEvery: 3, decayRate: 0.5 })).not.toThrow();
+    expect(() => new Classifier({ schedule: "cosine", warmup: 5, lrMin: 0 })).not.toThrow();
+    expect(() => new Classifier({ patience: 3, validation: 0.25 })).not.toThrow();
+  });
+
+  it("fitAsync refuses a signal that is not an AbortSignal, and options that are not an object", async () => {
+    const rows = [[1], [2], [3], [4]];
+    const y = [0, 1, 0, 1];
+    const clf = new Classifier({ epochs: 1 });
+    await expect(clf.fitAsync(rows, y, { signal: 3 } as never)).rejects.toThrow(
+      new UsageError("fitAsync: signal must be an AbortSignal, got a number (3)"),
+    );
+    await expect(clf.fitAsync(rows, y, null as never)).rejects.toThrow(
+      new UsageError("fitAsync: options must be an object, got null"),
+    );
+    await expect(clf.fitAsync(rows, y, { signal: new AbortController().signal })).resolves.toBe(
+      clf,
+    );
+  });
+
+  it("partialFit refuses a third argument (the names are the first fit's)", () => {
+    const rows = [[1], [2], [3], [4]];
+    const y = [0, 1, 0, 1];
+    const clf = new Classifier({ epochs: 1 }).fit(rows, y, { features: ["a"] });
+    expectThrows(
+      () => clf.partialFit(rows, y, ...([{ features: ["b"] }] as never[])),
+      UsageError,
+      "partialFit takes X and y only, got a third argument (an object): the feature names and the label column are the first fit's",
+    );
   });
 
   it("fit and fitAsync refuse unknown keys, with a did-you-mean", async () => {
