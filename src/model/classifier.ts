@@ -282,12 +282,16 @@ export class Classifier {
    * with the classes, feature names and standardisation of the first fit (a label it has not
    * seen is refused); on an unfitted Classifier, fit. The optimizer starts afresh (Adam's and
    * momentum's state is not kept), the k-th partialFit shuffles with streamSeed(seed + k),
-   * and its epochs continue the history.
+   * and its epochs continue the history. A third argument is refused (the feature names and
+   * the label column are the first fit's).
    */
-  partialFit(X: Rows, y: ArrayLike<ClassLabel>, ...unexpected: never[]): this {
-    if (unexpected.length > 0)
+  partialFit(X: Rows, y: ArrayLike<ClassLabel>): this {
+    // A third argument (fit's options) is refused: the names are the first fit's.
+    // eslint-disable-next-line prefer-rest-params -- the signature stays (X, y)
+    const extra: unknown = arguments.length > 2 ? arguments[2] : undefined;
+    if (arguments.length > 2)
       throw new UsageError(
-        `partialFit takes X and y only, got a third argument (${describeValue(unexpected[0])}): ` +
+        `partialFit takes X and y only, got a third argument (${describeValue(extra)}): ` +
           "the feature names and the label column are the first fit's",
       );
     const fitted = this.fitted;

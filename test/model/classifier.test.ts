@@ -498,7 +498,8 @@ describe("Classifier options are checked when given (F9)", () => {
     const y = [0, 1, 0, 1];
     const clf = new Classifier({ epochs: 1 }).fit(rows, y, { features: ["a"] });
     expectThrows(
-      () => clf.partialFit(rows, y, ...([{ features: ["b"] }] as never[])),
+      () =>
+        (clf.partialFit as (...args: unknown[]) => unknown).call(clf, rows, y, { features: ["b"] }),
       UsageError,
       "partialFit takes X and y only, got a third argument (an object): the feature names and the label column are the first fit's",
     );
