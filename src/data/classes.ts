@@ -158,3 +158,58 @@ export function labelOfCell(cell: string): ClassLabel | { readonly fault: string
 export function integerClasses(K: number): number[] {
   return Array.from({ length: K }, (_, k) => k);
 }
+
+/**
+ * The fewest rows a class must have on average when there are more than two classes: fewer,
+ * and the labels look like an id, free text or a continuous target, not classes.
+ */
+export const MIN_ROWS_PER_CLASS = 2;
+
+/**
+ * The one check that labels are classes, run on the classes found from the labels by the CSV
+ * readers and by the Classifier's fit: at most MAX_CLASSES, and with more than two, at least
+ * MIN_ROWS_PER_CLASS rows a class on average. Refused otherwise (a DataError), saying what
+ * the labels look like (a continuous target, or an id or free text), naming labels that
+ * differ only in case, and, for a CSV (`csv`: the CLI's words), what to do: --ignore the
+ * column or name the label column, or --classes K when the labels are the integers 0..K−1.
+ */
+export function assertClassesLearnable(
+  classes: readonly ClassLabel[],
+  rows: number,
+  from: LabelSource,
+  csv = false,
+): void {
+  const K = classes.length;
+  if (K <= MAX_CLASSES && (K <= 2 || MIN_ROWS_PER_CLASS * K <= rows)) return;
+  const shown = K <= 3 ? labelList(classes) : `${labelList(classes.slice(0, 3))}, …`;
+  const text = classes.some((label) => typeof label === "string");
+  const integers = !text && classes.every((label, k) => label === k);
+  const cases = caseVariants(classes);
+  const looks = text
+    ? `it looks like an id or free text, not classes${cases.length > 0 ? ` (labels that differ only in case: ${caseList(cases)}; write each label one way if they mean the same)` : ""}${csv ? "; --ignore it, or name the label column with --label" : ""}`
+    : `it looks like a continuous target (a number to predict), not classes${csv && integers ? `; if these are ${K} classes, say so with --classes ${K}` : ""}`;
+  const need =
+    K > MAX_CLASSES
+      ? `handgrad classifies into at most ${MAX_CLASSES} classes`
+      : `a class needs rows to learn from (at least ${MIN_ROWS_PER_CLASS} a class on average)`;
+  throw new DataError(
+    `${from.op}: ${from.what} has ${K} different labels in ${rows} rows (${shown}): ${looks}; ${need}`,
+  );
+}
+
+/** The groups of string labels that differ only in case (["Yes", "yes"], …), in label order. */
+export function caseVariants(classes: readonly ClassLabel[]): string[][] {
+  const byCase = new Map<string, string[]>();
+  for (const label of classes) {
+    if (typeof label !== "string") continue;
+    const key = label.toLowerCase();
+    byCase.set(key, [...(byCase.get(key) ?? []), label]);
+  }
+  return [...byCase.values()].filter((group) => group.length > 1);
+}
+
+/** Case-variant groups for a message: `"No", "no"; "YES", "Yes", "yes"` (three at most). */
+export function caseList(groups: readonly (readonly string[])[]): string {
+  const shown = groups.slice(0, 3).map((group) => labelList(group));
+  return `${shown.join("; ")}${groups.length > 3 ? "; …" : ""}`;
+}

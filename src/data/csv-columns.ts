@@ -330,3 +330,57 @@ function namedFeatures(
   }
   return features.map((name) => index.get(name) as number);
 }
+
+/** How a caller names the column names it checks, for modelColumnsProblem's messages. */
+export interface ColumnNamesStyle {
+  /** The name of "features" or "label", or of its j-th entry: `"features"[2]`, `features[2]`. */
+  readonly key: (name: "features" | "label", j?: number) => string;
+  /** Why D names: "D = 3, the rows of W1", "X has 3 columns". */
+  readonly count: string;
+  /** A value for messages. */
+  readonly describe: (value: unknown) => string;
+}
+
+/**
+ * The one rule for the column names a model records (the model file's "features" and
+ * "label", a Classifier's fit options): what is wrong with them, or undefined. The features
+ * are D names, each one a CSV header could hold (the readers trim header cells: a string,
+ * trimmed, non-empty), all different; the label is such a name, not one of the features, and
+ * only with them (without feature names the columns are taken by position, so the label
+ * column would be read as a feature).
+ */
+export function modelColumnsProblem(
+  features: unknown,
+  label: unknown,
+  D: number,
+  style: ColumnNamesStyle,
+): string | undefined {
+  const { key, describe } = style;
+  const isName = (name: unknown): name is string =>
+    typeof name === "string" && name !== "" && name.trim() === name;
+  const nameRule = "a column name (a non-empty string without spaces around it)";
+  if (features !== undefined) {
+    if (!Array.isArray(features) || features.length !== D)
+      return `${key("features")} must be an array of ${D} names (${style.count}), got ${describe(features)}`;
+    const seen = new Map<string, number>();
+    for (let j = 0; j < features.length; j++) {
+      const name: unknown = features[j];
+      if (!isName(name)) return `${key("features", j)} must be ${nameRule}, got ${describe(name)}`;
+      const before = seen.get(name);
+      if (before !== undefined)
+        return `${key("features", j)} ${JSON.stringify(name)} repeats ${key("features", before)}: names must differ`;
+      seen.set(name, j);
+    }
+  }
+  if (label === undefined) return undefined;
+  if (!isName(label)) return `${key("label")} must be ${nameRule}, got ${describe(label)}`;
+  if (features === undefined)
+    return (
+      `${key("label")} needs ${key("features")}: without feature names the columns are taken ` +
+      `by position, and the label column ${JSON.stringify(label)} would be read as a feature`
+    );
+  const j = (features as string[]).indexOf(label);
+  if (j >= 0)
+    return `${key("label")} ${JSON.stringify(label)} is also ${key("features", j)}: a column is a feature or the label`;
+  return undefined;
+}

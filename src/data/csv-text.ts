@@ -29,10 +29,14 @@
  */
 import { DataError, UsageError } from "../errors.js";
 import { assertKnownKeys, quote } from "../suggest.js";
-import { matrix, type Matrix } from "../linalg/index.js";
+import { describeValue, matrix, type Matrix } from "../linalg/index.js";
 import {
+  assertClassesLearnable,
+  caseList,
+  caseVariants,
   classesOf,
   classIndexer,
+  compareLabels,
   labelList,
   labelKey,
   labelOfCell,
@@ -147,16 +151,60 @@ export const LABELLED_CSV_KEYS: readonly (keyof LabelledCsvOptions)[] = [
   "modelLabel",
 ];
 
+/**
+ * The one check of a CSV reader's options (the text parsers' and io/csv-file.ts's): an
+ * object (or undefined), with only the `known` keys, each value of its type — `source`,
+ * `delimiter` and `modelLabel` strings, `label` a string or a number, `ignore` an array of
+ * strings and numbers, `features` an array of strings, `positive` a string or a finite
+ * number. Anything else is a UsageError starting with `op` (a string `ignore` would
+ * otherwise be read as the list of its characters).
+ */
+export function assertCsvOptions(options: unknown, known: readonly string[], op: string): void {
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new UsageError(`${op}: options must be an object, got ${describeValue(options)}`);
+  assertKnownKeys(options, known, op);
+  const o = options as Record<string, unknown>;
+  const isString = (v: unknown) => typeof v === "string";
+  const isRef = (v: unknown) => typeof v === "string" || typeof v === "number";
+  const checks: readonly [string, (v: unknown) => boolean, string][] = [
+    ["source", isString, "a string"],
+    ["delimiter", isString, 'a string (",", ";", "\\t", "|" or its name)'],
+    ["modelLabel", isString, "a string (a column name)"],
+    ["label", isRef, "a column name (a string) or a 0-based index (a number)"],
+    [
+      "ignore",
+      (v) => Array.isArray(v) && v.every(isRef),
+      "an array of column names (strings) and 0-based indices (numbers)",
+    ],
+    [
+      "features",
+      (v) => Array.isArray(v) && v.every(isString),
+      "an array of column names (strings)",
+    ],
+    [
+      "positive",
+      (v) => isString(v) || (typeof v === "number" && Number.isFinite(v)),
+      "a class label (a string or a finite number)",
+    ],
+  ];
+  for (const [key, valid, rule] of checks) {
+    const value = o[key];
+    if (value !== undefined && !valid(value))
+      throw new UsageError(`${op}: ${key} must be ${rule}, got ${describeValue(value)}`);
+  }
+}
+
 /** A labelled data set from CSV text (see the header for the rules). */
 export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {}): LabelledCsv {
-  assertKnownKeys(options, LABELLED_CSV_KEYS, "parseLabelledCsv");
+  assertCsvOptions(options, LABELLED_CSV_KEYS, "parseLabelledCsv");
   const table = parseTable(text, tableOptions("labelled", options, text));
   return labelledResult(table, options.source);
 }
 
 /** Unlabelled rows from CSV text: every column not ignored is a feature. */
 export function parseFeatureCsv(text: string, options: FeatureCsvOptions = {}): FeatureCsv {
-  assertKnownKeys(options, FEATURE_CSV_KEYS, "parseFeatureCsv");
+  assertCsvOptions(options, FEATURE_CSV_KEYS, "parseFeatureCsv");
   return featureResult(parseTable(text, tableOptions("features", options, text)));
 }
 
@@ -172,7 +220,7 @@ export function parsePredictionCsv(
   D: number,
   options: LabelledCsvOptions = {},
 ): PredictionCsv {
-  assertKnownKeys(options, LABELLED_CSV_KEYS, "parsePredictionCsv");
+  assertCsvOptions(options, LABELLED_CSV_KEYS, "parsePredictionCsv");
   return predictionResult(parseTable(text, tableOptions("prediction", options, text, D)));
 }
 
@@ -526,6 +574,7 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
   // Found from the labels: each new label gets the next slot; finish sorts them into classes.
   const slots: ClassLabel[] = [];
   const slotOf = new Map<string, number>();
+  let rowsRead = 0;
   return {
     name: (c) => (column = c),
     read(cell, line, j) {
@@ -542,27 +591,27 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       let slot = slotOf.get(key);
       if (slot === undefined) {
         if (slots.length === MAX_CLASSES) {
-          throw new DataError(
-            `${locate(line, j)}: column ${column} has more than ${MAX_CLASSES} different labels by this line: ` +
-              `${notClasses(slots)}; handgrad classifies into at most ${MAX_CLASSES} classes`,
+          // Refused as soon as there are too many, not after the whole file (by the one check).
+          const seen = [...slots, label].sort(compareLabels);
+          assertClassesLearnable(
+            seen,
+            rowsRead + 1,
+            { op: locate(line, j), what: `column ${column}` },
+            true,
           );
         }
         slot = slots.length;
         slots.push(label);
         slotOf.set(key, slot);
       }
+      rowsRead++;
       return slot;
     },
     finish(labels, rows) {
       const from = { op: subject, what: `column ${column}` };
       const zeroOne = slots.every((c) => c === 0 || c === 1);
       const sorted = zeroOne ? [0, 1] : classesOf(slots, undefined, from);
-      if (sorted.length > 2 && MIN_ROWS_PER_CLASS * sorted.length > rows) {
-        throw new DataError(
-          `${subject}: column ${column} has ${sorted.length} different labels in ${rows} rows (${labelList(sorted.slice(0, 3))}, …): ` +
-            `${notClasses(sorted)}; a class needs rows to learn from (at least ${MIN_ROWS_PER_CLASS} a class on average)`,
-        );
-      }
+      assertClassesLearnable(sorted, rows, from, true);
       const classes =
         rule.positive === undefined ? sorted : withPositive(sorted, rule.positive, from);
       const indexOf = classIndexer(classes);
@@ -572,19 +621,6 @@ function labelCellReader(rule: LabelRule, locate: CellLocator, subject: string):
       return { labels, classes, warnings: labelWarnings(sorted, `column ${column}`, subject) };
     },
   };
-}
-
-/**
- * The fewest rows a class must have on average for a label column of more than two classes:
- * fewer, and the column looks like an id, free text or a continuous target, not classes.
- */
-const MIN_ROWS_PER_CLASS = 2;
-
-/** What a column of too many different labels looks like, for its refusal. */
-function notClasses(labels: readonly ClassLabel[]): string {
-  return labels.some((label) => typeof label === "string")
-    ? "it looks like an id or free text, not classes; --ignore it, or name the label column with --label"
-    : "it looks like a continuous target (a number to predict), not classes";
 }
 
 /**
@@ -600,18 +636,11 @@ function labelWarnings(classes: readonly ClassLabel[], what: string, subject: st
         `each is a class of its own, ${classes.length} in all; if the text marks missing values, remove those rows`,
     );
   }
-  const byCase = new Map<string, string[]>();
-  for (const text of texts) {
-    const key = text.toLowerCase();
-    byCase.set(key, [...(byCase.get(key) ?? []), text]);
-  }
-  const clashes = [...byCase.values()].filter((group) => group.length > 1);
+  const clashes = caseVariants(classes);
   if (clashes.length > 0) {
     warnings.push(
-      `warning: ${subject}: ${what} has labels that differ only in case (${clashes
-        .slice(0, 3)
-        .map((group) => labelList(group))
-        .join("; ")}): each is a class of its own; write each label one way if they mean the same`,
+      `warning: ${subject}: ${what} has labels that differ only in case (${caseList(clashes)}): ` +
+        "each is a class of its own; write each label one way if they mean the same",
     );
   }
   return warnings;

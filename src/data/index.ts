@@ -31,6 +31,7 @@ export {
   type PredictionCsv,
 } from "./csv-text.js";
 export {
+  assertClassesLearnable,
   classesOf,
   classIndexer,
   compareLabels,
@@ -40,15 +41,18 @@ export {
   labelList,
   labelOfCell,
   MAX_CLASSES,
+  MIN_ROWS_PER_CLASS,
   withPositive,
   type ClassLabel,
   type LabelSource,
 } from "./classes.js";
 export {
   columnName,
+  modelColumnsProblem,
   planColumns,
   type ColumnPlan,
   type ColumnPlanOptions,
+  type ColumnNamesStyle,
   type ColumnRef,
 } from "./csv-columns.js";
 export { delimiterByName, delimiterName, detectDelimiter } from "./csv-delimiter.js";
@@ -59,6 +63,7 @@ export { parseDecimal } from "./decimal.js";
 // The pieces io/csv-file.ts streams a file through (the same tokenizer and table builder as
 // the text parsers above, so a file and its text give the same result and the same errors).
 export {
+  assertCsvOptions,
   FEATURE_CSV_KEYS,
   featureResult,
   LABELLED_CSV_KEYS,

@@ -13,8 +13,10 @@
  *
  * "output" is "sigmoid" (binary: W2 H×1, b2 one number, two classes) or "softmax" (K ≥ 2
  * classes: W2 rows of K numbers, K numbers in b2). "features" names the D columns of W1's
- * rows, in order, all different. "label" names the column the model was trained to predict
- * (a CSV header name, not one of "features"): a reader of a file with feature names takes that
+ * rows, in order, all different, each trimmed and non-empty (as the readers trim header
+ * cells). "label" names the column the model was trained to predict (a CSV header name, not
+ * one of "features"), and only with "features" (data/csv-columns.ts, modelColumnsProblem,
+ * holds the rule): a reader of a file with feature names takes that
  * column as the labels when the file has it, and never guesses another. "classes" holds the labels as they appeared in the data,
  * strings or numbers, in class-index order (the label of class 0 first; for the sigmoid head,
  * class 1 is the positive one, p = σ(z2)), two for the sigmoid head and K for a softmax; no
@@ -49,7 +51,12 @@
  * This module holds the format alone (text in, text out: no file access, so a browser can use
  * it); io/model-file.ts adds reading and writing files.
  */
-import { labelKey, type ClassLabel, type Standardizer } from "../data/index.js";
+import {
+  labelKey,
+  modelColumnsProblem,
+  type ClassLabel,
+  type Standardizer,
+} from "../data/index.js";
 import { ModelFileError } from "../errors.js";
 import { fromRows, rowVector, toRows, type Matrix } from "../linalg/index.js";
 import {
@@ -84,8 +91,9 @@ export interface Model {
   readonly features?: readonly string[];
   /**
    * The name of the label column the model was trained on (version 2; a CSV header name, not
-   * one of `features`). With feature names, readers take the column of this name as the
-   * labels when the file has it (and no other column unless asked). Absent: not recorded.
+   * one of `features`; only with `features`, so that no reader takes the columns by position
+   * and reads it as a feature). Readers take the column of this name as the labels when the
+   * file has it (and no other column unless asked). Absent: not recorded.
    */
   readonly label?: string;
   /**
@@ -311,10 +319,14 @@ export function modelFromJson(json: unknown, source: string): Model {
   const b2 = vectorField(json, "b2", K, K === 1 ? "one output" : `K = ${K}, the width of W2`, fail);
   const params: Params = { W1, b1: rowVector(b1), W2, b2: rowVector(b2) };
 
-  const features =
-    json["features"] === undefined ? undefined : featuresFromJson(json["features"], D, fail);
-  const label =
-    json["label"] === undefined ? undefined : labelFromJson(json["label"], features, fail);
+  const features = json["features"] as readonly string[] | undefined;
+  const label = json["label"] as string | undefined;
+  const namesProblem = modelColumnsProblem(features, label, D, {
+    key: (name, j) => (j === undefined ? `"${name}"` : `"${name}"[${j}]`),
+    count: `D = ${D}, the rows of W1`,
+    describe,
+  });
+  if (namesProblem !== undefined) fail(namesProblem);
   const classes =
     json["classes"] === undefined
       ? undefined
@@ -364,33 +376,6 @@ function trainingFromJson(json: unknown, version: number, fail: Fail): TrainingR
     }
   }
   return json as unknown as TrainingRecord;
-}
-
-/** "features": D strings, all different, one per row of W1. */
-function featuresFromJson(json: unknown, D: number, fail: Fail): string[] {
-  if (!Array.isArray(json) || json.length !== D)
-    return fail(`"features" must be an array of ${D} names (D = ${D}, the rows of W1)`);
-  const seen = new Map<string, number>();
-  json.forEach((name: unknown, j) => {
-    if (typeof name !== "string") fail(`"features"[${j}] must be a string, got ${describe(name)}`);
-    const before = seen.get(name as string);
-    if (before !== undefined)
-      fail(`"features"[${j}] ${describe(name)} repeats "features"[${before}]: names must differ`);
-    seen.set(name as string, j);
-  });
-  return json as string[];
-}
-
-/** "label": a non-empty name, not one of "features" (a column is a feature or the label). */
-function labelFromJson(json: unknown, features: readonly string[] | undefined, fail: Fail): string {
-  if (typeof json !== "string" || json.trim() === "" || json.trim() !== json)
-    return fail(
-      `"label" must be a column name (a non-empty string, trimmed), got ${describe(json)}`,
-    );
-  const j = features?.indexOf(json) ?? -1;
-  if (j >= 0)
-    fail(`"label" ${describe(json)} is also "features"[${j}]: a column is a feature or the label`);
-  return json;
 }
 
 /** "classes": the labels of the head's classes (2 for sigmoid, K for softmax), all different. */

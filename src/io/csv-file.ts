@@ -6,6 +6,7 @@
  * records to the table builder. Both passes use data/'s one CSV tokenizer.
  */
 import {
+  assertCsvOptions,
   byteSize,
   CsvTokenizer,
   FEATURE_CSV_KEYS,
@@ -25,7 +26,6 @@ import {
   type TableOptions,
 } from "../data/index.js";
 import { DataError } from "../errors.js";
-import { assertKnownKeys } from "../suggest.js";
 import { readFileInChunks, Utf8FileDecoder, utf8CharacterBoundary } from "./files.js";
 
 /** The most numbers (rows × columns, labels included) a CSV file may hold: 1 GiB of float64. */
@@ -64,7 +64,7 @@ export function loadCsv(
   path: string,
   options: Omit<LabelledCsvOptions, "source"> & CsvFileLimits = {},
 ): LabelledCsv {
-  assertKnownKeys(options, [...LABELLED_FILE_KEYS], "loadCsv");
+  assertCsvOptions(options, LABELLED_FILE_KEYS, "loadCsv");
   return labelledResult(readCsvFile(path, "labelled", options), path);
 }
 
@@ -73,7 +73,7 @@ export function loadFeatureCsv(
   path: string,
   options: Omit<FeatureCsvOptions, "source"> & CsvFileLimits = {},
 ): FeatureCsv {
-  assertKnownKeys(options, [...FEATURE_FILE_KEYS], "loadFeatureCsv");
+  assertCsvOptions(options, FEATURE_FILE_KEYS, "loadFeatureCsv");
   return featureResult(readCsvFile(path, "features", options));
 }
 
@@ -83,7 +83,7 @@ export function loadPredictionCsv(
   D: number,
   options: Omit<LabelledCsvOptions, "source"> & CsvFileLimits = {},
 ): PredictionCsv {
-  assertKnownKeys(options, [...LABELLED_FILE_KEYS], "loadPredictionCsv");
+  assertCsvOptions(options, LABELLED_FILE_KEYS, "loadPredictionCsv");
   return predictionResult(readCsvFile(path, "prediction", options, D));
 }
 

@@ -10,6 +10,9 @@
  * or `--resume ck.json --checkpoint ck.json`), and a character device (`/dev/null`), which
  * is written through and never replaced. Everything else is refused with a UsageError naming
  * both flags and the path.
+ *
+ * And no output is named "-": to many tools it means stdout, but here it would create a file
+ * named "-", so every output flag refuses it (`./-` names that file).
  */
 import { closeSync, lstatSync, openSync, realpathSync, rmSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -38,11 +41,24 @@ const KIND_NOUN: Readonly<Record<FileKind, string>> = {
   figure: "the figure",
 };
 
+/** Where a kind of output goes to stdout instead, for the refusal of "-". */
+const STDOUT_HINT: Partial<Readonly<Record<FileKind, string>>> = {
+  predictions: "for the predictions on stdout, use --json",
+};
+
 /**
- * Throws a UsageError when two of the roles name the same file and at least one of them
+ * Throws a UsageError for an output named "-" (see the header), and when two of the roles name the same file and at least one of them
  * writes it, unless the header allows the pair. Reads nothing but the file system's metadata.
  */
 export function assertNoCollisions(roles: readonly FileRole[]): void {
+  for (const role of roles) {
+    if (role.direction === "output" && role.path === "-") {
+      const stdout = STDOUT_HINT[role.kind];
+      throw new UsageError(
+        `${role.flag} - would create a file named "-": ${role.flag} takes a file name (${stdout === undefined ? "" : `${stdout}; or `}${role.flag} ./- for that file name)`,
+      );
+    }
+  }
   const identified = roles.map((role) => ({ role, ...identify(role.path) }));
   for (const [i, a] of identified.entries()) {
     for (const b of identified.slice(i + 1)) {

@@ -23,10 +23,12 @@
  */
 import {
   applyStandardizer,
+  assertClassesLearnable,
   assertValidationFraction,
   classesOf,
   fitStandardizer,
   labelIndices,
+  modelColumnsProblem,
   splitDataset,
   type ClassLabel,
   type Dataset,
@@ -64,6 +66,7 @@ import {
   DEFAULT_LEARNING_RATE,
   DEFAULT_SEED,
   OPTION_NAMES,
+  assertPatienceWatches,
   assertTrainOptionValues,
   Trainer,
   trainingRecord,
@@ -119,11 +122,15 @@ export interface ClassifierOptions extends OptimizerOptions {
 
 /** fit's third argument. */
 export interface FitOptions {
-  /** The D feature names, in column order (default x1…xD). */
+  /**
+   * The D feature names, in column order: each trimmed and non-empty (a CSV header cell, as
+   * the CLI reads it), all different (default x1…xD, not recorded in the model file).
+   */
   readonly features?: readonly string[];
   /**
    * The name of the label column y came from (loadCsv's `labelName`), recorded in the model
-   * file so that the CLI finds that column in a CSV (not one of `features`; default: none).
+   * file so that the CLI finds that column in a CSV (not one of `features`, and only with
+   * them: without names the CLI takes columns by position; default: none).
    */
   readonly label?: string;
 }
@@ -201,14 +208,21 @@ export class Classifier {
       throw new UsageError(
         `Classifier: standardize must be true or false, got ${describeValue(standardize)}`,
       );
-    if (positive !== undefined) assertLabel(positive, "Classifier: positive");
+    if (positive !== undefined) assertLabel(positive, "Classifier: positive", UsageError);
     this.options = { ...options };
     // Each value in range, by the checks fit runs (initParams's, the Trainer's, the split's).
     const settings = this.settings();
     try {
       assertInitOptions(settings);
+      // The schedule's settings and early stopping's values among them (not the warm-up's
+      // length against the run's, which needs the rows).
       assertTrainOptionValues(trainerSettings(settings));
       if (settings.validation !== undefined) assertValidationFraction(settings.validation);
+      assertPatienceWatches(
+        settings.patience,
+        settings.validation !== undefined,
+        ": set validation (the fraction of the rows to hold out)",
+      );
       streamSeed(settings.seed, "init"); // refuses a seed that is not an integer in [0, 2^53)
     } catch (error) {
       if (error instanceof UsageError) error.message = `Classifier: ${error.message}`;
@@ -229,12 +243,22 @@ export class Classifier {
    * aborted, leaving the Classifier as it was.
    */
   async fitAsync(X: Rows, y: ArrayLike<ClassLabel>, options: FitAsyncOptions = {}): Promise<this> {
+    assertOptionsObject(options, "fitAsync");
     assertKnownKeys(options, FIT_ASYNC_KEYS, "fitAsync");
     const { onEpoch, signal, sliceMs = DEFAULT_SLICE_MS, ...fitOptions } = options;
     if (onEpoch !== undefined && typeof onEpoch !== "function")
       throw new UsageError(`fitAsync: onEpoch must be a function, got ${describeValue(onEpoch)}`);
     if (!(typeof sliceMs === "number" && sliceMs > 0))
       throw new UsageError(`fitAsync: sliceMs must be a number > 0, got ${describeValue(sliceMs)}`);
+    if (
+      signal !== undefined &&
+      !(
+        typeof signal === "object" &&
+        signal !== null &&
+        typeof (signal as { throwIfAborted?: unknown }).throwIfAborted === "function"
+      )
+    )
+      throw new UsageError(`fitAsync: signal must be an AbortSignal, got ${describeValue(signal)}`);
     signal?.throwIfAborted();
     const run = this.prepareFit(X, y, fitOptions, "fitAsync");
     const trainer = new Trainer(run.start, run.data, {
@@ -258,9 +282,18 @@ export class Classifier {
    * with the classes, feature names and standardisation of the first fit (a label it has not
    * seen is refused); on an unfitted Classifier, fit. The optimizer starts afresh (Adam's and
    * momentum's state is not kept), the k-th partialFit shuffles with streamSeed(seed + k),
-   * and its epochs continue the history.
+   * and its epochs continue the history. A third argument is refused (the feature names and
+   * the label column are the first fit's).
    */
   partialFit(X: Rows, y: ArrayLike<ClassLabel>): this {
+    // A third argument (fit's options) is refused: the names are the first fit's.
+    // eslint-disable-next-line prefer-rest-params -- the signature stays (X, y)
+    const extra: unknown = arguments.length > 2 ? arguments[2] : undefined;
+    if (arguments.length > 2)
+      throw new UsageError(
+        `partialFit takes X and y only, got a third argument (${describeValue(extra)}): ` +
+          "the feature names and the label column are the first fit's",
+      );
     const fitted = this.fitted;
     if (fitted === undefined) return this.fit(X, y);
     const op = "partialFit";
@@ -455,18 +488,23 @@ export class Classifier {
 
   /** fit's steps up to the Trainer: the rows, the classes, the names, then prepareRun. */
   private prepareFit(X: Rows, y: ArrayLike<ClassLabel>, options: FitOptions, op: string): Prepared {
-    if (typeof options !== "object" || options === null)
-      throw new UsageError(`${op}: options must be an object, got ${describeValue(options)}`);
+    assertOptionsObject(options, op);
     assertKnownKeys(options, FIT_KEYS, op);
     const rows = rowsMatrix(X, op);
     const settings = this.settings();
     const labels = labelsOf(y, rows.rows, op);
     const classes = classesOf(labels, settings.positive, { op, what: "y" });
+    assertClassesLearnable(classes, rows.rows, { op, what: "y" });
     const indices = labelIndices(labels, classes, op);
-    const features =
-      options.features === undefined ? undefined : featureNames(options.features, rows.cols, op);
-    const label = labelName(options.label, features ?? [], op);
-    return this.prepareRun(rows, indices, features, label, classes, settings, undefined);
+    const { features, label } = options;
+    const namesProblem = modelColumnsProblem(features, label, rows.cols, {
+      key: (name, j) => (j === undefined ? name : `${name}[${j}]`),
+      count: `X has ${rows.cols} columns`,
+      describe: describeValue,
+    });
+    if (namesProblem !== undefined) throw new UsageError(`${op}: ${namesProblem}`);
+    const names = features === undefined ? undefined : [...features];
+    return this.prepareRun(rows, indices, names, label, classes, settings, undefined);
   }
 
   /**
@@ -697,11 +735,22 @@ function assertFeatureCount(X: Matrix, D: number, op: string): void {
     );
 }
 
-function assertLabel(label: unknown, what: string): asserts label is ClassLabel {
+/** Refuses an options argument that is not an object (a UsageError, not a TypeError later). */
+function assertOptionsObject(options: unknown, op: string): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new UsageError(`${op}: options must be an object, got ${describeValue(options)}`);
+}
+
+/** Refuses what is no class label, with a DataError (labels in y) or `type` (an option). */
+function assertLabel(
+  label: unknown,
+  what: string,
+  type: typeof DataError | typeof UsageError = DataError,
+): asserts label is ClassLabel {
   if (!(typeof label === "string" || (typeof label === "number" && Number.isFinite(label))))
-    throw new DataError(`${what} must be a string or a finite number, got ${describeValue(label)}`);
+    throw new type(`${what} must be a string or a finite number, got ${describeValue(label)}`);
   if (typeof label === "string" && label.trim() === "")
-    throw new DataError(
+    throw new type(
       `${what} is ${JSON.stringify(label)}, an empty label (a CSV cell could not hold it)`,
     );
 }
@@ -717,43 +766,7 @@ function labelsOf(y: ArrayLike<ClassLabel>, N: number, op: string): ArrayLike<Cl
   return y;
 }
 
-/** The label column's name: given (a non-empty string, not one of the features), or none. */
-function labelName(
-  name: string | undefined,
-  features: readonly string[],
-  op: string,
-): string | undefined {
-  if (name === undefined) return undefined;
-  if (typeof name !== "string" || name.trim() === "" || name.trim() !== name)
-    throw new UsageError(
-      `${op}: label must be a column name (a non-empty string without spaces around it), got ${describeValue(name)}`,
-    );
-  if (features.includes(name))
-    throw new UsageError(`${op}: label "${name}" is also one of the features`);
-  return name;
-}
-
 /** x1…xD: the names of D features never named. */
 function defaultNames(D: number): string[] {
   return Array.from({ length: D }, (_, j) => `x${j + 1}`);
-}
-
-/** The D feature names given: D different strings. */
-function featureNames(names: readonly string[], D: number, op: string): string[] {
-  if (!Array.isArray(names) || names.length !== D)
-    throw new UsageError(
-      `${op}: features must be an array of ${D} names (X has ${D} columns), got ${describeValue(names)}`,
-    );
-  const seen = new Map<string, number>();
-  names.forEach((name: unknown, j) => {
-    if (typeof name !== "string")
-      throw new UsageError(`${op}: features[${j}] must be a string, got ${describeValue(name)}`);
-    const before = seen.get(name);
-    if (before !== undefined)
-      throw new UsageError(
-        `${op}: features[${j}] "${name}" repeats features[${before}]: names must differ`,
-      );
-    seen.set(name, j);
-  });
-  return [...names];
 }

@@ -206,11 +206,15 @@ export function backwardSteps(
   return { ...steps, dW1: dW1Penalised, db1, dW2: dW2Penalised, db2 }; // biases are not penalised
 }
 
-/** A UsageError unless the L2 coefficient λ is a finite number ≥ 0. */
-export function assertL2(l2: number, op: string): void {
+/**
+ * A UsageError unless the L2 coefficient λ is a finite number ≥ 0; its message starts with
+ * `op` when given (the caller's own prefix otherwise).
+ */
+export function assertL2(l2: number, op?: string): void {
   if (typeof l2 === "number" && Number.isFinite(l2) && l2 >= 0) return;
   const got = typeof l2 === "number" ? String(l2) : describeValue(l2);
-  throw new UsageError(`${op}: the L2 penalty λ must be a finite number ≥ 0, got ${got}`);
+  const prefix = op === undefined ? "" : `${op}: `;
+  throw new UsageError(`${prefix}the L2 penalty λ must be a finite number ≥ 0, got ${got}`);
 }
 
 /**

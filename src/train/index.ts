@@ -52,6 +52,7 @@ export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_EPOCHS,
   DEFAULT_L2,
+  assertPatienceWatches,
   assertTrainOptionValues,
   DEFAULT_LEARNING_RATE,
   DEFAULT_MIN_DELTA,

@@ -418,7 +418,7 @@ export function trainSettings(
   const activation = resolveActivation(options.activation, "train");
   assertParams(initial, "train");
   assertMatrix(data.X, "X", "train");
-  assertTrainOptionValues(options);
+  assertTrainOptionValues(options, "train");
   const { learningRate, epochs } = options;
   const N = data.X.rows;
   const batchSize = resolveBatchSize(options.batchSize, N);
@@ -471,11 +471,14 @@ export function trainSettings(
  * Refuses (UsageError) every option of `options` whose value is out of range on its own,
  * before any data is seen: the kinds of values, η, the epochs, the batch size's form, the
  * engine, threads, backend, divergence factor, checkpointEvery, the evaluation schedule, the
- * update rule's hyper-parameters, λ, clipNorm, and options given where they have no effect.
- * trainSettings starts with it; the Classifier's constructor calls it on its settings, so a
+ * update rule's hyper-parameters, λ, clipNorm, the schedule's settings (learningRateSchedule's
+ * checks but the warm-up's length against the run's), early stopping's values (not whether
+ * there is validation data: assertPatienceWatches), and options given where they have no
+ * effect. trainSettings starts with it (`op` "train" prefixes the L2 penalty's message, as
+ * train's own checks of it do); the Classifier's constructor calls it on its settings, so a
  * bad value is refused when it is given, by the same checks as at fit.
  */
-export function assertTrainOptionValues(options: TrainOptions): void {
+export function assertTrainOptionValues(options: TrainOptions, op?: string): void {
   assertOptionKinds(options);
   const { learningRate, epochs } = options;
   if (!(typeof learningRate === "number" && Number.isFinite(learningRate) && learningRate > 0)) {
@@ -519,18 +522,45 @@ export function assertTrainOptionValues(options: TrainOptions): void {
     );
   }
   optimizerSettings(options);
-  assertL2(options.l2 ?? DEFAULT_L2, "train");
+  assertL2(options.l2 ?? DEFAULT_L2, op);
   if (
     options.clipNorm !== undefined &&
     !(Number.isFinite(options.clipNorm) && options.clipNorm > 0)
   ) {
     throw new UsageError(`clipNorm must be a finite number > 0, got ${String(options.clipNorm)}`);
   }
+  learningRateSchedule(options, Infinity, 1); // the run's length is not known yet
+  earlyStoppingValues(options, evaluate);
   assertEffective(options);
+}
+
+/**
+ * Refuses early stopping (a patience) without validation data to watch: `how` says how to
+ * give it (the Classifier: "; set validation"). trainSettings and the Classifier both ask it.
+ */
+export function assertPatienceWatches(
+  patience: number | undefined,
+  hasValidation: boolean,
+  how = "",
+): void {
+  if (patience !== undefined && !hasValidation)
+    throw new UsageError(`early stopping (patience) needs validation data to watch${how}`);
 }
 
 /** Early stopping's settings, or undefined without patience; refuses patience without validation. */
 function earlyStoppingSettings(
+  options: TrainOptions,
+  evaluate: EvaluationSchedule,
+): EarlyStoppingSettings | undefined {
+  const settings = earlyStoppingValues(options, evaluate);
+  if (settings === undefined) return undefined;
+  // Checked after the values, as before: a bad patience is named before a missing validation.
+  assertPatienceWatches(settings.patience, options.validation !== undefined);
+  return settings;
+}
+
+/** Early stopping's values on their own (patience, minDelta, restoreBest, the evaluation), or undefined without patience. */
+function earlyStoppingValues(
   options: TrainOptions,
   evaluate: EvaluationSchedule,
 ): EarlyStoppingSettings | undefined {
@@ -539,9 +569,6 @@ function earlyStoppingSettings(
   if (patience === undefined) return undefined;
   if (!(Number.isSafeInteger(patience) && patience >= 1)) {
     throw new UsageError(`patience must be a positive integer (epochs), got ${String(patience)}`);
-  }
-  if (options.validation === undefined) {
-    throw new UsageError("early stopping (patience) needs validation data to watch");
   }
   if (evaluate !== "every-epoch") {
     throw new UsageError(

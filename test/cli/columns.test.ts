@@ -5,7 +5,7 @@
  * features and classes, and predict, grad, gradcheck and train --init-model find the columns
  * by those names.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -594,6 +594,23 @@ describe("which class a probability belongs to (F10), and --out - (F13)", () => 
       'handgrad predict: --out - would create a file named "-": --out takes a file name (for the predictions on stdout, use --json; or --out ./- for that file name)',
     ]);
   });
+});
+
+describe('"-" is refused for every output path flag (one rule, in assertNoCollisions)', () => {
+  it.each([
+    ["--save", ["train", "--dataset", "blobs", "--epochs", "1", "--save", "-"]],
+    ["--checkpoint", ["train", "--dataset", "blobs", "--epochs", "1", "--checkpoint", "-"]],
+  ])(
+    "train %s - is refused before anything runs, and no file named - appears",
+    async (flag, args) => {
+      const r = await runMain(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toEqual([
+        `handgrad train: ${flag} - would create a file named "-": ${flag} takes a file name (${flag} ./- for that file name)`,
+      ]);
+      expect(existsSync("-")).toBe(false);
+    },
+  );
 });
 
 describe("polish (issue 14 review)", () => {

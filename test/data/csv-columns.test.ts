@@ -428,6 +428,31 @@ describe("labels that may not be what was meant", () => {
     expect(both("x,y\n1,a\n2,b\n3,c\n4,a\n5,b\n6,c\n").classes).toEqual(["a", "b", "c"]);
   });
 
+  it("the labels 0, 1, 2 in five rows: all listed (no …), and --classes 3 suggested", () => {
+    expect(
+      errorOf(() => parseLabelledCsv("x,y\n1,0\n2,1\n3,2\n4,0\n5,1\n", { source: "d.csv" })),
+    ).toBe(
+      'd.csv: column "y" has 3 different labels in 5 rows (0, 1, 2): it looks like a continuous target (a number to predict), not classes; ' +
+        "if these are 3 classes, say so with --classes 3; a class needs rows to learn from (at least 2 a class on average)",
+    );
+    // Not 0..K−1: no --classes to suggest.
+    expect(
+      errorOf(() => parseLabelledCsv("x,y\n1,1\n2,2\n3,3\n4,1\n5,2\n", { source: "d.csv" })),
+    ).toBe(
+      'd.csv: column "y" has 3 different labels in 5 rows (1, 2, 3): it looks like a continuous target (a number to predict), not classes; ' +
+        "a class needs rows to learn from (at least 2 a class on average)",
+    );
+  });
+
+  it("case variants refused as an id or free text are named", () => {
+    const text = "x,y\n1,Yes\n2,yes\n3,YES\n4,No\n5,no\n6,Yes\n";
+    expect(errorOf(() => parseLabelledCsv(text, { source: "d.csv" }))).toBe(
+      'd.csv: column "y" has 5 different labels in 6 rows ("No", "YES", "Yes", …): it looks like an id or free text, not classes ' +
+        '(labels that differ only in case: "No", "no"; "YES", "Yes", "yes"; write each label one way if they mean the same); ' +
+        "--ignore it, or name the label column with --label; a class needs rows to learn from (at least 2 a class on average)",
+    );
+  });
+
   it("warns when numbers mix with text (NA) or labels differ only in case", () => {
     const na = both("x,y\n1,0\n2,1\n3,NA\n4,0\n5,1\n6,NA\n");
     expect(na.classes).toEqual([0, 1, "NA"]);

@@ -95,7 +95,11 @@ describe("model file version 2", () => {
     const key = (l: ClassLabel) => String(l); // −0 and 0 are one label (String(-0) is "0")
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.string(), { minLength: 3, maxLength: 3 }),
+        // Feature names are column names: trimmed and non-empty (any other text within).
+        fc.uniqueArray(
+          fc.string({ minLength: 1 }).filter((n) => n.trim() === n && n !== ""),
+          { minLength: 3, maxLength: 3 },
+        ),
         fc.uniqueArray(label, { minLength: 2, maxLength: 4, selector: key }),
         fc.integer({ min: 0, max: 2 ** 32 - 1 }),
         fc.oneof(fc.integer({ min: 1, max: 1e6 }), fc.constant("full" as const)),
@@ -185,7 +189,25 @@ describe("model file version 2", () => {
     [
       "a feature name that is not a string",
       edit((j) => (j["features"] = ["a", 2, "c"])),
-      ': "features"[1] must be a string, got 2',
+      ': "features"[1] must be a column name (a non-empty string without spaces around it), got 2',
+    ],
+    [
+      "a feature name with a space around it (a trimmed header cell could never match it)",
+      edit((j) => (j["features"] = ["a", " b", "c"])),
+      ': "features"[1] must be a column name (a non-empty string without spaces around it), got " b"',
+    ],
+    [
+      "an empty feature name",
+      edit((j) => (j["features"] = ["a", "", "c"])),
+      ': "features"[1] must be a column name (a non-empty string without spaces around it), got ""',
+    ],
+    [
+      'a "label" without "features" (the label column would be read as a feature)',
+      edit((j) => {
+        delete j["features"];
+        j["label"] = "y";
+      }),
+      ': "label" needs "features": without feature names the columns are taken by position, and the label column "y" would be read as a feature',
     ],
     [
       "a repeated feature name",
@@ -211,12 +233,12 @@ describe("model file version 2", () => {
     [
       'a "label" that is not a string',
       edit((j) => (j["label"] = 3)),
-      ': "label" must be a column name (a non-empty string, trimmed), got 3',
+      ': "label" must be a column name (a non-empty string without spaces around it), got 3',
     ],
     [
       'an empty "label"',
       edit((j) => (j["label"] = " ")),
-      ': "label" must be a column name (a non-empty string, trimmed), got " "',
+      ': "label" must be a column name (a non-empty string without spaces around it), got " "',
     ],
     [
       'a "label" that is one of the features',

@@ -23,6 +23,7 @@ import { Classifier } from "../../src/index.js";
 import { defaultInitFor, forward, initParams, type Params } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
 import { train } from "../../src/train/index.js";
+import { expectThrows } from "../throws.js";
 
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
 const sameParams = (a: Params, b: Params) => {
@@ -328,7 +329,64 @@ describe("Classifier labels and names (fixes of issue 14's review)", () => {
     );
     expect(() =>
       new Classifier().fit(rows, [0, 1, 0, 1, 0, 1], { features: ["a"], label: "a" }),
-    ).toThrow('fit: label "a" is also one of the features');
+    ).toThrow('fit: label "a" is also features[0]: a column is a feature or the label');
+  });
+
+  it("refuses label without features (the CLI would read the label column as a feature)", async () => {
+    const y = [0, 0, 0, 1, 1, 1];
+    const message =
+      'fit: label needs features: without feature names the columns are taken by position, and the label column "y" would be read as a feature';
+    expect(() => new Classifier({ epochs: 1 }).fit(rows, y, { label: "y" })).toThrow(UsageError);
+    expect(() => new Classifier({ epochs: 1 }).fit(rows, y, { label: "y" })).toThrow(message);
+    await expect(new Classifier({ epochs: 1 }).fitAsync(rows, y, { label: "y" })).rejects.toThrow(
+      message.replace("fit:", "fitAsync:"),
+    );
+  });
+
+  it.each([[" a"], ["a "], [""]])(
+    "refuses the feature name %j, which no trimmed CSV header cell could match",
+    (name) => {
+      expect(() =>
+        new Classifier({ epochs: 1 }).fit(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [0, 1],
+          { features: ["x", name] },
+        ),
+      ).toThrow(
+        `fit: features[1] must be a column name (a non-empty string without spaces around it), got the string ${JSON.stringify(name)}`,
+      );
+    },
+  );
+});
+
+describe("Classifier fit refuses labels that are no classes, as the CSV readers do (one check)", () => {
+  const rows = [[1], [2], [3], [4], [5]];
+  it("a continuous target: more than two classes with fewer than two rows a class", () => {
+    expect(() => new Classifier({ epochs: 1 }).fit(rows, [0, 1, 2, 0, 1])).toThrow(DataError);
+    expect(() => new Classifier({ epochs: 1 }).fit(rows, [0.5, 1.5, 2.5, 3.5, 4.5])).toThrow(
+      "fit: y has 5 different labels in 5 rows (0.5, 1.5, 2.5, …): it looks like a continuous target (a number to predict), not classes; " +
+        "a class needs rows to learn from (at least 2 a class on average)",
+    );
+  });
+  it("an id or free text, naming case variants; fitAsync alike", async () => {
+    await expect(
+      new Classifier({ epochs: 1 }).fitAsync(rows, ["Yes", "yes", "YES", "No", "no"]),
+    ).rejects.toThrow(
+      'fitAsync: y has 5 different labels in 5 rows ("No", "YES", "Yes", …): it looks like an id or free text, not classes ' +
+        '(labels that differ only in case: "No", "no"; "YES", "Yes", "yes"; write each label one way if they mean the same); ' +
+        "a class needs rows to learn from (at least 2 a class on average)",
+    );
+  });
+  it("two classes, or three in six rows, are read", () => {
+    expect(new Classifier({ epochs: 1 }).fit(rows, ["a", "b", "a", "b", "a"]).classes).toEqual([
+      "a",
+      "b",
+    ]);
+    const six = [...rows, [6]];
+    expect(new Classifier({ epochs: 1 }).fit(six, [0, 1, 2, 0, 1, 2]).classes).toEqual([0, 1, 2]);
   });
 });
 
@@ -364,11 +422,87 @@ describe("Classifier options are checked when given (F9)", () => {
     ],
     [() => new Classifier({ seed: -1 }), "Classifier: seed must be a non-negative integer, got -1"],
     [() => new Classifier({ biasInit: Infinity }), "Classifier: bias init must be a finite number"],
-    [() => new Classifier({ l2: -1 }), "Classifier: "],
     [() => new Classifier({ momentum: 0.5 }), "Classifier: momentum has no effect"],
   ])("refuses a bad option at construction (%#)", (run, message) => {
     expect(run).toThrow(UsageError);
     expect(run).toThrow(message);
+  });
+
+  // The checks fit runs that need no data, at construction, by the Trainer's own validators;
+  // each message whole (one prefix).
+  it.each([
+    [{ l2: -1 }, "Classifier: the L2 penalty λ must be a finite number ≥ 0, got -1"],
+    [{ warmup: -1 }, "Classifier: warmup must be a non-negative integer (steps), got -1"],
+    [{ warmup: 1.5 }, "Classifier: warmup must be a non-negative integer (steps), got 1.5"],
+    [
+      { schedule: "step", decayEvery: 2, decayRate: 0 },
+      "Classifier: decayRate γ must be a number in (0, 1], got 0",
+    ],
+    [
+      { schedule: "step", decayEvery: 2, decayRate: 1.5 },
+      "Classifier: decayRate γ must be a number in (0, 1], got 1.5",
+    ],
+    [
+      { schedule: "step", decayEvery: 0 },
+      "Classifier: decayEvery must be a positive integer (epochs), got 0",
+    ],
+    [
+      { schedule: "step" },
+      'Classifier: schedule "step" needs decayEvery, the epochs between decays',
+    ],
+    [
+      { schedule: "cosine", learningRate: 0.1, lrMin: 0.2 },
+      "Classifier: lrMin must be a number in [0, 0.1] (the learning rate), got 0.2",
+    ],
+    [
+      { patience: 0, validation: 0.2 },
+      "Classifier: patience must be a positive integer (epochs), got 0",
+    ],
+    [
+      { patience: 2.5, validation: 0.2 },
+      "Classifier: patience must be a positive integer (epochs), got 2.5",
+    ],
+    [
+      { patience: 3 },
+      "Classifier: early stopping (patience) needs validation data to watch: set validation (the fraction of the rows to hold out)",
+    ],
+    [{ positive: {} }, "Classifier: positive must be a string or a finite number, got an object"],
+  ] as const)("refuses %j at construction", (options, message) => {
+    const run = () => new Classifier(options as never);
+    expectThrows(run, UsageError, message);
+  });
+
+  it("accepts the schedules and early stopping it can run", () => {
+    expect(() => new Classifier({ schedule: "step", decayEvery: 3, decayRate: 0.5 })).not.toThrow();
+    expect(() => new Classifier({ schedule: "cosine", warmup: 5, lrMin: 0 })).not.toThrow();
+    expect(() => new Classifier({ patience: 3, validation: 0.25 })).not.toThrow();
+  });
+
+  it("fitAsync refuses a signal that is not an AbortSignal, and options that are not an object", async () => {
+    const rows = [[1], [2], [3], [4]];
+    const y = [0, 1, 0, 1];
+    const clf = new Classifier({ epochs: 1 });
+    await expect(clf.fitAsync(rows, y, { signal: 3 } as never)).rejects.toThrow(
+      new UsageError("fitAsync: signal must be an AbortSignal, got a number (3)"),
+    );
+    await expect(clf.fitAsync(rows, y, null as never)).rejects.toThrow(
+      new UsageError("fitAsync: options must be an object, got null"),
+    );
+    await expect(clf.fitAsync(rows, y, { signal: new AbortController().signal })).resolves.toBe(
+      clf,
+    );
+  });
+
+  it("partialFit refuses a third argument (the names are the first fit's)", () => {
+    const rows = [[1], [2], [3], [4]];
+    const y = [0, 1, 0, 1];
+    const clf = new Classifier({ epochs: 1 }).fit(rows, y, { features: ["a"] });
+    expectThrows(
+      () =>
+        (clf.partialFit as (...args: unknown[]) => unknown).call(clf, rows, y, { features: ["b"] }),
+      UsageError,
+      "partialFit takes X and y only, got a third argument (an object): the feature names and the label column are the first fit's",
+    );
   });
 
   it("fit and fitAsync refuse unknown keys, with a did-you-mean", async () => {

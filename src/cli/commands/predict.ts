@@ -60,11 +60,6 @@ export function predictCommand(flags: Flags, output: Output): number {
   const out = pathFlag(flags, "out");
   if (modelPath === undefined) throw new UsageError("no model: give --model FILE");
   if (dataPath === undefined) throw new UsageError("no data: give --data FILE.csv");
-  if (out === "-") {
-    throw new UsageError(
-      '--out - would create a file named "-": --out takes a file name (for the predictions on stdout, use --json; or --out ./- for that file name)',
-    );
-  }
   const label = stringFlag(flags, "label");
   const { delimiter, ignore } = csvFlags(flags);
   const json = out === undefined || booleanFlag(flags, "json");
