@@ -658,9 +658,10 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       download(reply.rows ? "handgrad-rows.csv" : "handgrad-data.csv", "text/csv", reply.text);
       return;
     case "walk":
-      text("walk-error", "");
+      // startWalk cleared the error when it asked; a reply that comes after a newer refusal
+      // (typed rows, say) leaves that refusal and the rows being typed alone.
       walk.show(reply);
-      byId<HTMLInputElement>("walk-rows").value = reply.rows.join(", ");
+      if (byId("walk-error").textContent === "") walkRows.value = reply.rows.join(", ");
       boundary.marked = reply.rows;
       if (latest) dirty = true; // the rings on the boundary
       return;
