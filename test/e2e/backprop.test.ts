@@ -258,9 +258,18 @@ describe("Step through backprop", () => {
     expect(added).toMatch(/^\d+$/);
     await page.getByRole("button", { name: "Step through backprop" }).click();
     await expect.poll(() => textOf(page, "#walk-batch")).toContain(`row ${added}`);
-    await page.fill("#walk-rows", "1, 2, 3, 4, 5, 6, 7, 8, 9");
-    await page.getByRole("button", { name: "Step through backprop" }).click();
-    await expect.poll(() => textOf(page, "#walk-error")).toBe("at most 8 rows, got 9");
+    // Nine rows are refused. A late reply to the walk above (or new points) may clear the
+    // page's messages, so the rows are typed again until the refusal shows.
+    await expect
+      .poll(
+        async () => {
+          await page.fill("#walk-rows", "1, 2, 3, 4, 5, 6, 7, 8, 9");
+          await page.getByRole("button", { name: "Step through backprop" }).click();
+          return textOf(page, "#walk-error");
+        },
+        { timeout: 15_000 },
+      )
+      .toBe("at most 8 rows, got 9");
   });
 });
 
@@ -314,7 +323,14 @@ describe("an edited weight (issue 15, part 1)", () => {
       b2: matrix(1, 1, Float64Array.from(model.b2)),
     };
     const expected = lossAt(params, gatherRows(X, train), gatherRows(y, train), "tanh");
-    await expect.poll(() => numbers.getAttribute("data-train-loss")).toBe(String(expected));
+    // The same code as forward's, but in Chromium: its Math.exp may differ from Node's in the
+    // last bit (see examples/README.md), so the loss agrees to a few ulp, not always bit for bit.
+    await expect
+      .poll(async () => {
+        const shown = Number(await numbers.getAttribute("data-train-loss"));
+        return Math.abs(shown - expected) <= 1e-14 * Math.abs(expected);
+      })
+      .toBe(true);
 
     // The step-through shows the new weight too (W2 at step 1).
     await page.fill("#walk-rows", "0, 1");
