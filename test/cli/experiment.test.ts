@@ -50,4 +50,12 @@ describe("handgrad experiment", () => {
     }
     expect(existsSync(missing)).toBe(false);
   });
+
+  it("names the figures' folder, not a figure the experiment does not draw, when the folder is missing", () => {
+    const missing = join(tmpdir(), "handgrad-no-such-folder", "deeper");
+    const r = handgrad(["experiment", "accuracy", "--figures", missing]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write figures to ${missing}: no such folder`);
+    expect(r.stderr).not.toMatch(/\.svg/);
+  });
 });

@@ -6,7 +6,7 @@
  * command says what to install and exits 2 (the list and the check of a name work without).
  */
 import { join } from "node:path";
-import { UsageError } from "../../errors.js";
+import { FileError, UsageError } from "../../errors.js";
 import { CATALOGUE, checkedExperimentName } from "../../experiments/catalogue.js";
 import { assertNoCollisions, assertWritable, writeFileAtomic } from "../../io/index.js";
 import { booleanFlag, pathFlag, type Flags, type FlagSpecs } from "../flags.js";
@@ -55,7 +55,7 @@ export async function experimentCommand(
   const experiment = experimentByName(name);
   const seed = seedFlag(flags);
   const folder = pathFlag(flags, "figures") ?? ".";
-  assertWritable(join(folder, `${name}.svg`)); // fail before the run, not after it
+  assertFolderWritable(folder); // fail before the run, not after it
   const result = experiment.run({ seed });
   const files = result.figures.map((figure) => join(folder, figureFileName(name, figure)));
   assertNoCollisions(files.map((file) => fileRole("output", "a figure", file, "figure")).flat());
@@ -83,6 +83,24 @@ export async function experimentCommand(
     });
   }
   return 0;
+}
+
+/**
+ * Throws a FileError naming the folder (not a figure the experiment may not even draw) when
+ * no file can be created in it: a probe file is created and removed by assertWritable.
+ */
+function assertFolderWritable(folder: string): void {
+  const probe = join(folder, "handgrad-figure-probe.svg");
+  try {
+    assertWritable(probe);
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    const prefix = `cannot write ${probe}: `;
+    const reason = error.message.startsWith(prefix)
+      ? error.message.slice(prefix.length)
+      : error.message;
+    throw new FileError(`cannot write figures to ${folder}: ${reason}`);
+  }
 }
 
 /**
