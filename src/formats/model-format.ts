@@ -36,10 +36,13 @@
  *                "restoreBest": true, "epochs": 200, "batchSize": 32, "validationFraction": 0.25,
  *                "seed": 0}
  *
+ * A run stopped by a signal (SIGINT, SIGTERM) before its last epoch adds "stoppedAfterStep": the
+ * steps it took, so the record still says how to reproduce the weights: the same settings,
+ * stopped after that step.
  * Only the hyper-parameters the rule, the schedule and early stopping use appear; warm-up,
  * clipping and early stopping only when on; "shuffle": false only when the rows were not
- * reshuffled. "handgrad", "epochs", "batchSize", "shuffle", "validationFraction" and "seed"
- * are version 2's (each optional). Nothing that would make two identical runs differ (a date,
+ * reshuffled. "handgrad", "epochs", "batchSize", "shuffle", "validationFraction", "seed" and
+ * "stoppedAfterStep" are version 2's (each optional). Nothing that would make two identical runs differ (a date,
  * the machine, the engine) is recorded. The key is optional: loadModel returns it, checked
  * like the rest.
  *
@@ -205,6 +208,7 @@ const TRAINING_FIELDS: readonly {
       since: 2,
     },
     { key: "seed", valid: integer(0), rule: "a non-negative integer", since: 2 },
+    { key: "stoppedAfterStep", valid: integer(0), rule: "a non-negative integer", since: 2 },
   ];
 })();
 const TRAINING_KEYS = new Set<string>(TRAINING_FIELDS.map((f) => f.key));

@@ -72,6 +72,11 @@ export interface RunRecord {
   readonly validationFraction?: number;
   /** The seed of every random choice (the split, the initial weights, the shuffling). */
   readonly seed: number;
+  /**
+   * The steps taken, when a signal stopped the run before its last epoch (absent: it ran to
+   * its end or to early stopping): the same settings stopped after this step give the weights.
+   */
+  readonly stoppedAfterStep?: number;
 }
 
 /**
@@ -145,6 +150,7 @@ export function trainingRecord(
             ? {}
             : { validationFraction: run.validationFraction }),
           seed: run.seed,
+          ...(run.stoppedAfterStep === undefined ? {} : { stoppedAfterStep: run.stoppedAfterStep }),
         }),
   };
 }

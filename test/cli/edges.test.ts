@@ -21,7 +21,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shellWord } from "../../src/cli/output.js";
-import { loadCheckpoint, saveModel } from "../../src/io/index.js";
+import { loadCheckpoint, loadModel, saveModel } from "../../src/io/index.js";
 import { matrix } from "../../src/linalg/index.js";
 import { bin, root, runMain } from "./run.js";
 
@@ -274,7 +274,14 @@ describe("signals", () => {
     expect(stderr).toMatch(
       /^handgrad train: SIGINT received: stopped in epoch 1 of 50, after step \d+; the checkpoint is in ck\.json and the model so far in m\.json\n/,
     );
-    expect(loadCheckpoint(join(folder, "ck.json")).state.steps).toBeGreaterThan(0);
+    const steps = loadCheckpoint(join(folder, "ck.json")).state.steps;
+    expect(steps).toBeGreaterThan(0);
+    expect(stderr).toContain(`after step ${steps};`);
+    // The model so far records where it stopped (its requested epochs alone would not
+    // reproduce it); a run that ends normally writes no such key (the model-file tests).
+    const saved = loadModel(join(folder, "m.json"));
+    expect(saved.training?.epochs).toBe(50);
+    expect(saved.training?.stoppedAfterStep).toBe(steps);
     expect(existsSync(join(folder, "m.json.lock"))).toBe(false);
   });
 

@@ -121,6 +121,10 @@ describe('model file "training"', () => {
       '"training.seed" must be a non-negative integer, got 1.5',
     ],
     [
+      '"training": {"optimizer": "sgd", "learningRate": 0.5, "stoppedAfterStep": -3}',
+      '"training.stoppedAfterStep" must be a non-negative integer, got -3',
+    ],
+    [
       '"training": {"optimizer": "rmsprop", "learningRate": 0.5}',
       '"training.optimizer" must be one of sgd, momentum, nesterov, adam, got "rmsprop"',
     ],

@@ -399,7 +399,17 @@ async function trainPrepared(
       }
     }
   }
-  if (save !== undefined) saveModel(save, model(result.params));
+  // A model saved by a signal records the step it stopped after: the record then still says
+  // how to reproduce its weights.
+  if (save !== undefined) {
+    const saved = model(result.params);
+    saveModel(
+      save,
+      signal === undefined
+        ? saved
+        : { ...saved, training: { ...training, stoppedAfterStep: result.steps } },
+    );
+  }
   const modelSaved = save === undefined ? "" : ` and the model so far in ${shown(save)}`;
   const interrupted =
     signal === undefined
