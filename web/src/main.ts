@@ -144,10 +144,27 @@ const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "modu
 /** The last command's number, and that of the last one that started or stopped the run. */
 let seq = 0;
 let runSeq = 0;
+/**
+ * The commands that start, stop or replace the run; the worker answers each with a snapshot
+ * (Play with its first). A walk stops a running run (and then sends one). The others (speed,
+ * exports, inspect, checks, a walk while stopped) leave the run as it is and send no
+ * snapshot, so they must not make the page wait for one: a Pause followed by a hover would
+ * otherwise leave it saying "Training…" (found in a review).
+ */
+const RUN_COMMANDS: ReadonlySet<Command["type"]> = new Set([
+  "configure",
+  "play",
+  "pause",
+  "step",
+  "reset",
+  "load-csv",
+  "load-model",
+  "set-weight",
+]);
 const send = (command: Command): void => {
   seq++;
-  if (command.type !== "speed" && command.type !== "export-model" && command.type !== "export-data")
-    runSeq = seq;
+  const stopsRun = command.type === "walk" && document.body.dataset["state"] === "training";
+  if (RUN_COMMANDS.has(command.type) || stopsRun) runSeq = seq;
   worker.postMessage({ ...command, seq } satisfies Numbered);
 };
 
@@ -261,31 +278,48 @@ function showProblems(problems: Partial<Record<TrainingKey, string>>): void {
 
 /**
  * The settings the controls hold (invalid text in the network's and data's fields keeps the
- * current value; the optimizer's are checked, see readTraining).
+ * current value; the optimizer's are checked, see readTraining), and a line for each value
+ * that did not become the setting as typed (H = 0 → 1: "Hidden units H: 0 is outside 1 to
+ * 256; using 1"), in the words readLink uses for a link: a value is never changed silently.
  */
-function readSettings(): ReturnType<typeof readTraining> {
+function readSettings(): ReturnType<typeof readTraining> & { adjusted: string[] } {
   const query = new URLSearchParams(encodeSettings(settings));
-  const set = (key: string, value: string): void => {
-    if (value.trim() !== "") query.set(key, value);
-  };
-  if (controls.dataset.value !== CSV_OPTION) set("data", controls.dataset.value);
-  set("noise", controls.noise.value);
-  set("n", controls.samples.value);
-  if (!csv) set("k", controls.classes.value);
-  set("test", controls.testFraction.value);
-  set("h", controls.hidden.value);
-  set("act", controls.activation.value);
-  set("init", controls.init.value);
-  set("lr", controls.learningRate.value);
-  set("b", controls.batchSize.value);
-  set("seed", controls.seed.value);
-  return readTraining(consistent(decodeSettings(query.toString())));
+  const typed: [string, HTMLInputElement | HTMLSelectElement][] = [
+    ["noise", controls.noise],
+    ["n", controls.samples],
+    ...(csv ? [] : ([["k", controls.classes]] as [string, HTMLInputElement][])),
+    ["test", controls.testFraction],
+    ["h", controls.hidden],
+    ["act", controls.activation],
+    ["init", controls.init],
+    ["lr", controls.learningRate],
+    ["b", controls.batchSize],
+    ["seed", controls.seed],
+  ];
+  if (controls.dataset.value !== CSV_OPTION) query.set("data", controls.dataset.value);
+  const labels = new Map<string, string>();
+  for (const [key, control] of typed) {
+    if (control.value.trim() === "") continue;
+    query.set(key, control.value);
+    labels.set(
+      key,
+      document.querySelector(`label[for="${control.id}"]`)?.textContent?.trim() ?? key,
+    );
+  }
+  const { refused } = readLink(query.toString());
+  const adjusted = refused.flatMap((line) => {
+    const at = line.indexOf("=");
+    const label = labels.get(line.slice(0, at));
+    return label === undefined ? [] : [`${label}: ${line.slice(at + 1).replace(": ", " is ")}`];
+  });
+  return { ...readTraining(consistent(decodeSettings(query.toString()))), adjusted };
 }
 
 function applySettings(next: Settings): void {
   settings = next;
   showProblems({});
   text("settings-error", "");
+  text("settings-note", "");
   showSettings(settings);
   model = undefined;
   showSource();
@@ -396,6 +430,7 @@ function applyControls(): void {
   const read = readSettings();
   if (read.problems) showProblems(read.problems);
   else applySettings(read.settings);
+  text("settings-note", read.adjusted.join(" "));
 }
 
 for (const [key, element] of [...Object.entries(controls), ...Object.entries(trainingControls)] as [
@@ -1036,11 +1071,24 @@ function boundarySummary(s: SnapshotMessage): string {
   );
 }
 
+/**
+ * Both losses at the typed logit. An empty field, or one the browser cannot read as a finite
+ * float64 (1e400 rounds to Infinity: a number input then reports an empty value, which
+ * Number() would read as 0), shows no loss and says why.
+ */
 function showNumerics(): void {
-  const z = Number(byId<HTMLInputElement>("logit").value);
+  const input = byId<HTMLInputElement>("logit");
   const y = Number(byId<HTMLSelectElement>("logit-label").value);
-  text("naive-loss", Number.isFinite(z) ? String(naiveBce(z, y)) : "—");
-  text("stable-loss", Number.isFinite(z) ? String(stableBce(z, y)) : "—");
+  const z = input.value.trim() === "" ? NaN : Number(input.value);
+  const readable = Number.isFinite(z) && !input.validity.badInput;
+  text("naive-loss", readable ? String(naiveBce(z, y)) : "—");
+  text("stable-loss", readable ? String(stableBce(z, y)) : "—");
+  text(
+    "logit-error",
+    readable
+      ? ""
+      : "Type a finite logit z (beyond ±1.8e308 a number rounds to Infinity in float64; the loss is defined for finite z).",
+  );
 }
 byId("logit").addEventListener("input", showNumerics);
 byId("logit-label").addEventListener("change", showNumerics);

@@ -1,0 +1,115 @@
+/**
+ * What a hostile review of the playground found (issue 15), each fixed and checked here in
+ * headless Chromium:
+ * - Pause followed by a command that leaves the run alone (hovering an edge, opening the
+ *   step-through) left the page saying "Training…" with Play pressed.
+ * - The numerics panel read an empty or unreadable logit (1e400 is Infinity in float64, which
+ *   a number input reports as an empty value) as z = 0 and showed ln 2 for both losses.
+ * - The network's and data's number fields moved a value into range (H = 0 → 1, η = 100 →
+ *   10) without a word.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { ACTION_TIMEOUT, openPlayground, type Playground } from "./browser.js";
+
+let pg: Playground;
+const contexts: BrowserContext[] = [];
+const errors: string[] = [];
+
+async function openAt(query: string): Promise<Page> {
+  const context = await pg.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(ACTION_TIMEOUT);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
+  await page.goto(`${pg.server.url}${query}`, { waitUntil: "load" });
+  await expect.poll(() => page.textContent("#data-source")).toMatch(/rows/);
+  return page;
+}
+
+const textOf = async (page: Page, selector: string): Promise<string> =>
+  ((await page.textContent(selector)) ?? "").trim();
+const stepsOf = (page: Page): Promise<number> =>
+  page.evaluate(
+    () => (window as unknown as { __playgroundStats: { steps: number } }).__playgroundStats.steps,
+  );
+
+beforeAll(async () => {
+  pg = await openPlayground();
+}, 60_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await pg?.close();
+});
+
+describe("the review's findings stay fixed", () => {
+  it("says Paused after Pause, whatever is hovered or opened after it", async () => {
+    const page = await openAt("?h=4");
+    for (const after of ["hover an edge", "open the step-through"]) {
+      await page.click("#play");
+      await expect.poll(() => page.getAttribute("body", "data-state")).toBe("training");
+      await page.waitForTimeout(200);
+      await page.click("#pause");
+      if (after === "hover an edge") {
+        await page.locator('svg.diagram .edge[data-param="W2"]').first().focus();
+        await expect.poll(() => page.getAttribute("#edge-numbers", "data-gradient")).not.toBeNull();
+      } else {
+        await page.getByRole("button", { name: "Step through backprop" }).click();
+      }
+      await expect.poll(() => page.getAttribute("body", "data-state")).toBe("paused");
+      expect(await page.getAttribute("#play", "aria-pressed"), after).toBe("false");
+      expect(await page.getAttribute("#pause", "aria-pressed"), after).toBe("true");
+      const steps = await stepsOf(page);
+      await expect.poll(() => textOf(page, "#run-state")).toBe(`Paused at step ${steps}`);
+      await page.keyboard.press("Escape");
+    }
+  });
+
+  it("shows no loss, and says why, for an empty or unreadable logit", async () => {
+    const page = await openAt("");
+    const logit = page.locator("#logit");
+    await page.selectOption("#logit-label", "1");
+    await logit.fill("2");
+    // y = 1: the loss is log(1 + e^{−z})
+    await expect
+      .poll(async () => Number(await textOf(page, "#stable-loss")))
+      .toBeCloseTo(Math.log(1 + Math.exp(-2)), 14);
+    expect(await textOf(page, "#logit-error")).toBe("");
+    for (const typed of ["", "1e400", "-1e400"]) {
+      await logit.fill(typed);
+      await expect.poll(() => textOf(page, "#stable-loss")).toBe("—");
+      expect(await textOf(page, "#naive-loss"), typed).toBe("—");
+      expect(await textOf(page, "#logit-error"), typed).toMatch(/finite logit/);
+    }
+    await logit.fill("-3");
+    await expect.poll(() => textOf(page, "#logit-error")).toBe("");
+    expect(Number(await textOf(page, "#stable-loss"))).toBeCloseTo(Math.log(1 + Math.exp(3)), 13);
+  });
+
+  it("says which typed values it moved into range, and to what", async () => {
+    const page = await openAt("");
+    await page.fill("#hidden", "0");
+    await page.dispatchEvent("#hidden", "change");
+    await expect
+      .poll(() => textOf(page, "#settings-note"))
+      .toMatch(/Hidden units H: 0 is outside 1 to 256; using 1/);
+    expect(await page.inputValue("#hidden")).toBe("1");
+    await page.fill("#learning-rate", "100");
+    await page.dispatchEvent("#learning-rate", "change");
+    await expect
+      .poll(() => textOf(page, "#settings-note"))
+      .toMatch(/Learning rate η: 100 is outside 0\.0001 to 10; using 10/);
+    await page.fill("#hidden", "3");
+    await page.dispatchEvent("#hidden", "change");
+    await expect.poll(() => textOf(page, "#settings-note")).toBe("");
+  });
+
+  it("threw nothing and logged no error", () => {
+    expect(errors).toEqual([]);
+    expect(pg.errors).toEqual([]);
+  });
+});
