@@ -163,7 +163,7 @@ const RUN_COMMANDS: ReadonlySet<Command["type"]> = new Set([
 ]);
 const send = (command: Command): void => {
   seq++;
-  const stopsRun = command.type === "walk" && document.body.dataset["state"] === "training";
+  const stopsRun = command.type === "walk" && latest?.running === true; // as last reported
   if (RUN_COMMANDS.has(command.type) || stopsRun) runSeq = seq;
   worker.postMessage({ ...command, seq } satisfies Numbered);
 };
