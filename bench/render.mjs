@@ -324,11 +324,11 @@ export function fillNotes(text, results) {
 function methodParagraph(results) {
   const common =
     "examples/s = N × epochs / training wall time: only training is timed (not data generation, loading or building the model). GFLOP/s counts the matrix products only: forward 2NDH + 2NH, backward 2NDH + 4NH per epoch; element-wise work is not counted. Peak RSS is the process's `maxRSS` (`process.resourceUsage()` in Node, `getrusage` in Python), data included. `handgrad ÷ peer` above 1 means handgrad is faster.";
-  const cold = `**Cold** is the first training run of a fresh process, so it includes the start-up a short run pays: V8's JIT compilation and WebAssembly tier-up, first-touch memory, OpenBLAS starting its threads; the best of up to ${results.repeats} processes, stopping once ${results.budgetSeconds} s of training is spent (the table's runs column says how many).`;
+  const cold = `**Cold** is the first training run of a fresh process, so it includes the start-up a short run pays: V8's JIT compilation and WebAssembly tier-up, first-touch memory, OpenBLAS starting its threads; the best of up to ${results.repeats} process${results.repeats === 1 ? "" : "es"}, stopping once ${results.budgetSeconds} s of training is spent (the table's runs column says how many).`;
   const steady =
     results.steadyRepeats === undefined
       ? "**Steady state** is the speed once warmed up, measured in the same process after the cold run; this results file was recorded before steady-state runs existed, so every peer has a cold figure only (marked fresh process only) until `npm run bench:peers` measures again."
-      : `**Steady state** is measured in the same processes after their cold run, which warms them up: up to ${results.steadyRepeats} further runs in each (fewer once the ${results.budgetSeconds} s are spent, never none), each from the same seeded start (handgrad and NumPy check that every run ends with the same loss, bit for bit); its figures are the best and the median of all those runs. A peer without one has a cold figure only, marked fresh process only.`;
+      : `**Steady state** is measured in the same processes after their cold run, which warms them up: up to ${results.steadyRepeats} further run${results.steadyRepeats === 1 ? "" : "s"} in each (fewer once the ${results.budgetSeconds} s are spent, never none), each from the same seeded start (handgrad and NumPy check that every run ends with the same loss, bit for bit); its figures are the best and the median of all those runs. A peer without one has a cold figure only, marked fresh process only.`;
   return [common, "", cold, steady].join("\n");
 }
 
