@@ -1,19 +1,52 @@
 // What every peer shares: the workloads' data (from handgrad's build, so every peer trains on
-// the same bits), the final figures computed the same way for all, and the one JSON line a
-// peer prints. A peer script is run as `node bench/peers/NAME.mjs WORKLOAD SEED [EXAMPLES EPOCHS]`.
+// the same bits), its runs in one process (a cold one, then steady-state ones), the final
+// figures computed the same way for all, and the one JSON line a peer prints. A peer script is
+// run as
+//   node bench/peers/NAME.mjs --workload W --seed S --repeat R --budget SECONDS [--examples N --epochs E]
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { makeWorkload } from "../dist/bench/workloads.js";
 import { workloadParams } from "../dist/cli/commands/bench.js";
 import { Rng, streamSeed } from "../dist/rng.js";
 
-/** The command line of a peer: the workload's data, cut to `examples` rows and `epochs` when given. */
+/** A whole number ≥ min from a peer's command line, or an error naming the option. */
+function wholeNumber(name, text, min) {
+  const value = Number(text);
+  if (text === undefined || !/^\d+$/.test(text) || value < min) {
+    throw new Error(`peer: --${name} must be an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/**
+ * The command line of a peer: the workload's data, cut to `examples` rows and `epochs` when
+ * given; `repeat` steady-state runs after the cold one, fewer once `budget` seconds of training
+ * are spent (see timedRuns).
+ */
 export function peerArgs() {
-  const [name, seedText, examplesText, epochsText] = process.argv.slice(2);
-  const seed = Number(seedText ?? 0);
+  const { values } = parseArgs({
+    options: {
+      workload: { type: "string" },
+      seed: { type: "string", default: "0" },
+      repeat: { type: "string", default: "1" },
+      budget: { type: "string", default: "Infinity" },
+      examples: { type: "string" },
+      epochs: { type: "string" },
+    },
+    strict: true,
+  });
+  const name = values.workload;
+  const seed = wholeNumber("seed", values.seed, 0);
   const { X, y, spec } = makeWorkload(name, seed);
-  const N = examplesText === undefined ? spec.N : Math.min(Number(examplesText), spec.N);
-  const epochs = epochsText === undefined ? spec.epochs : Number(epochsText);
+  const N =
+    values.examples === undefined
+      ? spec.N
+      : Math.min(wholeNumber("examples", values.examples, 1), spec.N);
+  const epochs =
+    values.epochs === undefined ? spec.epochs : wholeNumber("epochs", values.epochs, 1);
+  const budget = Number(values.budget);
+  if (!(budget >= 0)) throw new Error(`peer: --budget must be ≥ 0 seconds, got "${values.budget}"`);
   const batch = spec.batch === "full" ? N : Math.min(spec.batch, N);
   return {
     name,
@@ -22,6 +55,8 @@ export function peerArgs() {
     N,
     epochs,
     batch,
+    repeat: wholeNumber("repeat", values.repeat, 1),
+    budget,
     X: X.data.subarray(0, N * spec.D), // N×D row-major
     y: y.data.subarray(0, N), // N
   };
@@ -32,11 +67,28 @@ export function rowsOf(X, N, D) {
   return Array.from({ length: N }, (_, n) => Array.from(X.subarray(n * D, (n + 1) * D)));
 }
 
-/** The wall time of `work()` in seconds, and its result. */
-export async function timed(work) {
-  const start = performance.now();
-  const result = await work();
-  return { seconds: (performance.now() - start) / 1000, result };
+/**
+ * Trains 1 + `args.repeat` times in this process and times each `train(model)` call alone:
+ * the first run is the cold one (JIT compilation, WebAssembly tier-up and first-touch memory
+ * included), the others the steady state it warmed up. `prepare()` (untimed) makes a fresh
+ * model from the same seeded start before every run; `release(model)` (untimed, optional)
+ * frees every model but the last. Once `args.budget` seconds of training are spent, no further
+ * steady-state run starts, but there is always at least one. Returns the runs and the last model.
+ */
+export async function timedRuns(args, { prepare, train, release }) {
+  const runs = [];
+  let spent = 0;
+  let model;
+  for (let i = 0; i <= args.repeat && (i < 2 || spent < args.budget); i++) {
+    if (model !== undefined) await release?.(model);
+    model = await prepare();
+    const start = performance.now();
+    await train(model);
+    const seconds = (performance.now() - start) / 1000;
+    spent += seconds;
+    runs.push({ phase: i === 0 ? "cold" : "steady", seconds });
+  }
+  return { runs, model };
 }
 
 /** Mean binary cross-entropy of probabilities p against labels y, p clamped to [1e-15, 1 − 1e-15]. */
@@ -56,16 +108,22 @@ export function accuracy(score, y, threshold = 0.5) {
   return right / y.length;
 }
 
-/** Prints the peer's measurement as one JSON line on stdout. */
-export function report(args, measured) {
-  const { seconds } = measured;
+/**
+ * Prints the peer's measurement as one JSON line on stdout: `runs` as timedRuns returns them,
+ * each with its examples/s; `seconds` and `examplesPerSecond` are the cold run's.
+ */
+export function report(args, runs, measured) {
+  const rate = (seconds) => (args.N * args.epochs) / seconds;
+  const [cold] = runs;
   process.stdout.write(
     `${JSON.stringify({
       workload: args.name,
       examples: args.N,
       epochs: args.epochs,
       ...measured,
-      examplesPerSecond: (args.N * args.epochs) / seconds,
+      seconds: cold.seconds,
+      examplesPerSecond: rate(cold.seconds),
+      runs: runs.map((run) => ({ ...run, examplesPerSecond: rate(run.seconds) })),
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     })}\n`,
   );

@@ -2,22 +2,23 @@
 // in the order given (no shuffling), minimising squared error, with its activation applied to
 // every layer, the output included; weights in Float32Array, arithmetic in float64.
 // Set to the workload: hidden units, activation, learning rate, `epochs` passes; momentum keeps
-// its default 0.1 (brain.js refuses 0).
+// its default 0.1 (brain.js refuses 0). Every run trains a new network (its own random start).
 import brain from "brain.js";
-import { accuracy, peerArgs, report, rowsOf, timed } from "../workloads.mjs";
+import { accuracy, peerArgs, report, rowsOf, timedRuns } from "../workloads.mjs";
 
 const args = peerArgs();
 const { spec, N, X, y, epochs } = args;
 const rows = rowsOf(X, N, spec.D);
 const data = rows.map((input, n) => ({ input, output: [y[n]] }));
-const net = new brain.NeuralNetwork({ hiddenLayers: [spec.H], activation: spec.activation });
-const { seconds } = await timed(() =>
-  net.train(data, {
-    iterations: epochs,
-    errorThresh: 1e-12, // brain.js refuses 0; its squared error never gets this low, so every pass runs
-    learningRate: spec.learningRate,
-  }),
-);
+const { runs, model: net } = await timedRuns(args, {
+  prepare: () => new brain.NeuralNetwork({ hiddenLayers: [spec.H], activation: spec.activation }),
+  train: (net) =>
+    net.train(data, {
+      iterations: epochs,
+      errorThresh: 1e-12, // brain.js refuses 0; its squared error never gets this low, so every pass runs
+      learningRate: spec.learningRate,
+    }),
+});
 const outputs = rows.map((input) => net.run(input)[0]);
 // tanh outputs lie in (−1, 1): class 1 when ≥ 0.5 still splits the labels 0 and 1 at their middle.
-report(args, { seconds, finalLoss: null, accuracy: accuracy(outputs, y) });
+report(args, runs, { finalLoss: null, accuracy: accuracy(outputs, y) });

@@ -1,8 +1,11 @@
-/** `handgrad bench`: the flop count, the JSON it prints, determinism and bad input. */
+/**
+ * `handgrad bench`: the flop count, the JSON it prints (cold run, steady-state runs), the
+ * runs' identical work, determinism and bad input.
+ */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { flopsPerEpoch } from "../../src/cli/commands/bench.js";
+import { DEFAULT_REPEAT, flopsPerEpoch } from "../../src/cli/commands/bench.js";
 import { makeWorkload } from "../../src/bench/workloads.js";
 import { initParams } from "../../src/nn/index.js";
 import { streamSeed } from "../../src/rng.js";
@@ -72,6 +75,66 @@ describe("handgrad bench", () => {
     expect(Object.is(report.finalLoss, expected.loss)).toBe(true); // JSON round-trips a double exactly
     expect(report.finalAccuracy).toBe(expected.accuracy);
     expect(report.finalLoss).toBeLessThan(0.2); // the teacher's labels are learnable
+
+    // Without --repeat: one cold run, then DEFAULT_REPEAT steady-state runs, all on the same work.
+    expect(report.repeat).toBe(DEFAULT_REPEAT);
+    expect(report.runs.map((run: { phase: string }) => run.phase)).toEqual([
+      "cold",
+      ...Array<string>(DEFAULT_REPEAT).fill("steady"),
+    ]);
+    for (const run of report.runs) expect(Object.is(run.finalLoss, expected.loss)).toBe(true);
+  }, 60_000);
+
+  it("--repeat R: one cold run then R steady-state runs, each the same work (bit-identical final losses); best and median of the R", () => {
+    const R = 3;
+    const r = handgrad(["bench", "--workload", "tab", "--repeat", String(R), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    for (const key of [
+      "coldExamplesPerSecond",
+      "steadyExamplesPerSecond",
+      "steadyMedianExamplesPerSecond",
+      "runs",
+      "repeat",
+    ])
+      expect(report).toHaveProperty(key);
+    expect(report.repeat).toBe(R);
+    const runs = report.runs as {
+      phase: string;
+      seconds: number;
+      examplesPerSecond: number;
+      finalLoss: number;
+      finalAccuracy: number;
+    }[];
+    expect(runs).toHaveLength(R + 1);
+    expect(runs[0]!.phase).toBe("cold");
+    const steady = runs.slice(1);
+    expect(steady.filter((run) => run.phase === "steady")).toHaveLength(R);
+
+    // tab shuffles its mini-batches: identical bits mean the same weights, data and batch order.
+    for (const run of runs) {
+      expect(Object.is(run.finalLoss, report.finalLoss)).toBe(true);
+      expect(run.finalAccuracy).toBe(report.finalAccuracy);
+      expect(run.examplesPerSecond * run.seconds).toBeCloseTo(20_000 * 3, 6);
+    }
+    // The legacy keys are the cold run's; steady state is summarised from the R runs after it.
+    expect(report.coldExamplesPerSecond).toBe(runs[0]!.examplesPerSecond);
+    expect(report.examplesPerSecond).toBe(runs[0]!.examplesPerSecond);
+    expect(report.seconds).toBe(runs[0]!.seconds);
+    const rates = steady.map((run) => run.examplesPerSecond).sort((a, b) => a - b);
+    expect(report.steadyExamplesPerSecond).toBe(rates[R - 1]);
+    expect(report.steadyMedianExamplesPerSecond).toBe(rates[(R - 1) / 2]);
+
+    expect(r.stderr).toMatch(/1 cold run then 3 in steady state, in one process/);
+    expect(r.stderr).toContain(
+      `cold           ${Math.round(report.coldExamplesPerSecond)} examples/s`,
+    );
+    expect(r.stderr).toContain(
+      `steady best    ${Math.round(report.steadyExamplesPerSecond)} examples/s`,
+    );
+    expect(r.stderr).toContain(
+      `steady median  ${Math.round(report.steadyMedianExamplesPerSecond)} examples/s`,
+    );
   }, 60_000);
 
   it("the same seed gives the same final loss, bit for bit; another seed another", () => {
@@ -117,6 +180,18 @@ describe("handgrad bench", () => {
     [["--workload", "toy", "--seed", "-1"], /--seed must be an integer/],
     [["--workload", "toy", "--epochs", "3"], /unknown option --epochs/],
     [["--workload"], /option --workload needs a value/],
+    [["--workload", "toy", "--repeat", "0"], /--repeat must be an integer from 1 to 1000, got 0/],
+    [["--workload", "toy", "--repeat", "-2"], /--repeat must be an integer from 1 to 1000, got -2/],
+    [
+      ["--workload", "toy", "--repeat", "2.5"],
+      /--repeat must be an integer from 1 to 1000, got 2\.5/,
+    ],
+    [
+      ["--workload", "toy", "--repeat", "1001"],
+      /--repeat must be an integer from 1 to 1000, got 1001/,
+    ],
+    [["--workload", "toy", "--repeat", "abc"], /--repeat must be a finite number, got "abc"/],
+    [["--workload", "toy", "--repeat"], /option --repeat needs a value/],
   ] as [string[], RegExp][]) {
     it(`bad input ${JSON.stringify(args)}: exit 2, one line naming the fault, nothing on stdout`, () => {
       const r = handgrad(["bench", ...args]);
