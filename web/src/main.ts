@@ -619,7 +619,7 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       // The model moved (Step, a set weight): the step-through shows it on the same rows.
       if (walk.open && !reply.running && reply.seq >= runSeq && walkedAt !== reply.steps) {
         walkedAt = reply.steps;
-        send({ type: "walk", rows: walk.rows });
+        send({ type: "walk", rows: walk.followsNextBatch ? "next" : walk.rows });
       }
       return;
     case "error":
@@ -1081,7 +1081,7 @@ function walkTyped(): void {
   }
   startWalk(read.rows);
 }
-function startWalk(rows: readonly number[] | "last" | { draw: number }): void {
+function startWalk(rows: readonly number[] | "last" | "next" | { draw: number }): void {
   text("walk-error", "");
   walkedAt = latest?.steps ?? -1;
   send({ type: "walk", rows });
@@ -1093,6 +1093,7 @@ byId("step-through").addEventListener("click", () => {
 });
 byId("walk-draw").addEventListener("click", () => startWalk({ draw: draws++ }));
 byId("walk-last").addEventListener("click", () => startWalk("last"));
+byId("walk-next-batch").addEventListener("click", () => startWalk("next"));
 walkRows.addEventListener("keydown", (event) => {
   if (event.key === "Enter") walkTyped();
 });
