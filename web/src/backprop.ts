@@ -79,6 +79,10 @@ export class BackpropWalk {
     matrices.addEventListener("pointerover", pick);
     matrices.addEventListener("focusin", pick);
     matrices.addEventListener("keydown", (event) => this.move(event));
+    // A new width (a phone turned) changes which boxes scroll.
+    new ResizeObserver(() => {
+      if (this.reply) this.markScrollers();
+    }).observe(matrices);
     check.addEventListener("click", () => {
       const cell = this.selected;
       const param = cell && GRADIENT_OF[cell[0]];
@@ -234,10 +238,29 @@ export class BackpropWalk {
     figures.push(arrow);
     for (const name of step.computes) figures.push(this.table(name, true));
     matrices.replaceChildren(...figures);
+    this.markScrollers();
     entry.textContent =
       "Hover or focus an entry (Tab into a matrix, then the arrow keys) to see what it was computed from.";
     check.hidden = true;
     checkResult.textContent = "";
+  }
+
+  /**
+   * A matrix or formula wider than its box scrolls inside it (the page never scrolls sideways):
+   * such a box is a Tab stop, so the keyboard can scroll it too (its entries are reachable with
+   * the arrow keys as well).
+   */
+  private markScrollers(): void {
+    const { matrices, equation } = this.parts;
+    for (const box of [
+      ...matrices.querySelectorAll<HTMLElement>("figure.matrix"),
+      ...equation.querySelectorAll<HTMLElement>("pre"),
+    ]) {
+      const scrolls = box.scrollWidth > box.clientWidth;
+      if (scrolls) box.tabIndex = 0;
+      else box.removeAttribute("tabindex");
+      box.dataset["scrolls"] = String(scrolls);
+    }
   }
 
   /** One matrix as a table: caption with its name and shape, each entry rounded. */
