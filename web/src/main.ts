@@ -24,6 +24,9 @@ import {
   parseTrainingText,
   queryKey,
   readLink,
+  SPEED_KEY,
+  SPEEDS,
+  speedText,
   TRAINING_KEYS,
   trainingProblems,
   usedTrainingKeys,
@@ -346,6 +349,8 @@ function writeLink(): void {
     query.delete(queryKey("samples"));
     query.set(queryKey("classes"), String(csv.classes));
   }
+  const speed = speedText(SPEEDS[Number(speedInput.value)] ?? Infinity);
+  if (speed !== undefined) query.set(SPEED_KEY, speed); // the pace, not the run: after the run's settings
   const href = `?${query.toString()}`;
   if (location.search !== href) window.history.replaceState(null, "", href);
   byId<HTMLAnchorElement>("share-link").href = href;
@@ -433,10 +438,10 @@ for (const [id, output] of [
   });
 }
 
-/** The speed control's steps per second, slowest first (Infinity: full speed). */
-const SPEEDS = [1, 2, 5, 10, 30, 100, 300, 1000, Infinity];
+/** The speed control: one of SPEEDS (the link's, at first), sent to the worker and kept in the link. */
 const speedInput = byId<HTMLInputElement>("speed");
 speedInput.max = String(SPEEDS.length - 1);
+speedInput.value = String(SPEEDS.indexOf(link.speed));
 function sendSpeed(): void {
   const stepsPerSecond = SPEEDS[Number(speedInput.value)] ?? Infinity;
   const words =
@@ -446,6 +451,7 @@ function sendSpeed(): void {
   text("speed-value", words);
   speedInput.setAttribute("aria-valuetext", words);
   send({ type: "speed", stepsPerSecond });
+  writeLink();
 }
 speedInput.addEventListener("input", sendSpeed);
 
@@ -1030,10 +1036,12 @@ function boundarySummary(s: SnapshotMessage): string {
   const shares = areas.map((a, k) => `class ${k} on ${Math.round((100 * a) / (R * R))}%`);
   const N = points.y.length;
   const drawn = boundary.drawnOf(points);
-  return (
-    `At step ${s.steps} the network predicts ${shares.join(", ")} of the plotted area. ` +
-    `${drawn < N ? `${drawn} of the ${N} points are drawn (an even sample).` : `All ${N} points are drawn.`}`
-  );
+  const sample =
+    drawn === undefined || drawn.n === N
+      ? `All ${N} points are drawn.`
+      : `Showing ${drawn.n} of the ${N} points: a seeded random sample that keeps each class's share ` +
+        `(${drawn.classes.map((n, k) => `class ${k}: ${n}`).join(", ")}).`;
+  return `At step ${s.steps} the network predicts ${shares.join(", ")} of the plotted area. ${sample}`;
 }
 
 function showNumerics(): void {

@@ -7,8 +7,6 @@ import { logRange, logTicks, niceTicks, tickLabel } from "./lib/axes.js";
 import { classColour, divergingColour } from "./lib/colour.js";
 import type { HistogramView, HistoryPoint, ParamsView, PointsMessage } from "./lib/protocol.js";
 
-/** At most this many points are drawn (a sample spread evenly over the rows). */
-export const POINTS_CAP = 2500;
 const FONT = "11px system-ui, sans-serif";
 const INK = "#333";
 
@@ -115,17 +113,18 @@ function drawAxes(
 
 /**
  * The boundary: the R×R heat map scaled into the plot, the points (train: circles, test:
- * squares; at most POINTS_CAP of them, drawn once into a layer of their own and copied each
- * frame) and the axes in the data's units.
+ * squares; the rows of `points.drawn`, at most POINTS_CAP keeping each class's share, drawn
+ * once into a layer of their own and copied each frame, with "showing n of N points" when
+ * that is not all of them) and the axes in the data's units.
  */
 export class BoundaryView {
   private readonly heat = document.createElement("canvas");
   private readonly layer = document.createElement("canvas");
   /** The points and canvas size the layer was drawn for. */
   private layerFor: { points: PointsMessage; width: number; height: number } | undefined;
-  /** The rows drawn (a sample when there are more than POINTS_CAP). */
-  private sample: Uint32Array = new Uint32Array(0);
+  /** The points the layer holds (their `drawn` rows), and each class's count among them. */
   private sampledFor: PointsMessage | undefined;
+  private counts: number[] = [];
   /** The plot's area in CSS pixels, as last drawn (for rowAt). */
   private area: Area | undefined;
   /** Data rows drawn with a ring (the step-through's batch). */
@@ -145,7 +144,7 @@ export class BoundaryView {
     const [x, y] = [clientX - rect.left, clientY - rect.top]; // the area is in CSS pixels
     let best: number | undefined;
     let nearest = 10 * 10;
-    for (const i of this.sample) {
+    for (const i of points.drawn) {
       const [px, py] = this.at(points, i, area);
       const d = (px - x) ** 2 + (py - y) ** 2;
       if (d <= nearest) [best, nearest] = [i, d];
@@ -162,9 +161,15 @@ export class BoundaryView {
     ];
   }
 
-  /** How many of the points are drawn (all, or POINTS_CAP of them). */
-  drawnOf(points: PointsMessage): number {
-    return Math.min(points.y.length, POINTS_CAP);
+  /**
+   * The points drawn of `points` (once drawn): how many, and of each class (counted as the
+   * layer was drawn); undefined before.
+   */
+  drawnOf(
+    points: PointsMessage,
+  ): { readonly n: number; readonly classes: readonly number[] } | undefined {
+    if (this.sampledFor !== points) return undefined;
+    return { n: this.counts.reduce((a, b) => a + b, 0), classes: this.counts };
   }
 
   draw(R: number, rgba: Uint8ClampedArray, points: PointsMessage): void {
@@ -216,12 +221,6 @@ export class BoundaryView {
   /** Draws the sampled points into the layer (the canvas's backing size). */
   private drawPoints(points: PointsMessage, surface: Surface, area: Area): void {
     const b = points.bounds!;
-    if (this.sampledFor !== points) {
-      const N = points.y.length;
-      const n = Math.min(N, POINTS_CAP);
-      this.sample = Uint32Array.from({ length: n }, (_, i) => Math.floor((i * N) / n));
-      this.sampledFor = points;
-    }
     [this.layer.width, this.layer.height] = [this.canvas.width, this.canvas.height];
     const ctx = this.layer.getContext("2d");
     if (!ctx) return;
@@ -229,8 +228,10 @@ export class BoundaryView {
     ctx.beginPath();
     ctx.rect(area.left, area.top, area.width, area.height);
     ctx.clip();
-    const size = this.sample.length > 1000 ? 2 : 3;
-    for (const i of this.sample) {
+    const size = points.drawn.length > 1000 ? 2 : 3;
+    const counts = new Array<number>(Math.max(2, points.classes)).fill(0);
+    for (const i of points.drawn) {
+      counts[points.y[i]!]!++;
       const x = area.left + ((points.X[2 * i]! - b.lo1) / (b.hi1 - b.lo1)) * area.width;
       const y = area.top + ((b.hi2 - points.X[2 * i + 1]!) / (b.hi2 - b.lo2)) * area.height;
       ctx.fillStyle = rgb(classColour(points.y[i]!));
@@ -247,6 +248,25 @@ export class BoundaryView {
         ctx.fill();
         ctx.stroke();
       }
+    }
+    this.counts = counts;
+    this.sampledFor = points;
+    // What is drawn, for a reader of the page's state (the tests): n and each class's count.
+    this.canvas.dataset["drawn"] = String(points.drawn.length);
+    this.canvas.dataset["drawnClasses"] = counts.join(" ");
+    const N = points.y.length;
+    if (points.drawn.length < N) {
+      // "showing n of N points", in the plot's top right corner, on a pale box.
+      const label = `showing ${points.drawn.length} of ${N} points`;
+      ctx.font = FONT;
+      const w = ctx.measureText(label).width + 8;
+      const x = area.left + area.width - w - 4;
+      ctx.fillStyle = "rgb(255 255 255 / 0.85)";
+      ctx.fillRect(x, area.top + 4, w, 16);
+      ctx.fillStyle = INK;
+      ctx.textBaseline = "middle";
+      ctx.textAlign = "left";
+      ctx.fillText(label, x + 4, area.top + 12);
     }
   }
 }

@@ -88,6 +88,11 @@ export interface PointsMessage {
   readonly y: Float64Array;
   /** 1 for a test row, 0 for a training row. */
   readonly isTest: Uint8Array;
+  /**
+   * The rows the boundary plot draws, in drawing order: all of them, or a seeded sample of
+   * POINTS_CAP that keeps each class's share (lib/points.ts).
+   */
+  readonly drawn: Uint32Array;
   readonly bounds?: { lo1: number; hi1: number; lo2: number; hi2: number };
   readonly featureNames: readonly string[];
   /** The network's shape and activation, for the controls (an imported model sets them). */

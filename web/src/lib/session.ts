@@ -42,6 +42,7 @@ import {
 } from "../../../src/train/index.js";
 import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
 import { binCounts, hiddenHistograms } from "./histogram.js";
+import { pointSample } from "./points.js";
 import { MAX_WALK_ROWS } from "./walk.js";
 import { walkNumbers } from "./walk-numbers.js";
 import type {
@@ -623,6 +624,7 @@ export class Session {
       X: this.data.X.data.slice(),
       y: this.data.y.data.slice(),
       isTest: this.isTest.slice(),
+      drawn: pointSample(this.data.y.data),
       ...(this.bounds ? { bounds: { ...this.bounds } } : {}),
       featureNames: [...this.data.featureNames],
       hidden: this.params.W1.cols,
