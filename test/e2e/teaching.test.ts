@@ -7,7 +7,9 @@
  * tests the column it names; K is fixed where a data set has two classes and a CSV's label
  * error says which K reads it; a link's refused values are listed; Step moves the step
  * figures; a slow speed takes about that many steps a second (the rate itself is recorded in
- * test-results/playground-speed.json). Screenshots go to test-results/screenshots/15-*.png.
+ * test-results/playground-speed.json) and is kept in the link (and read back from it); a
+ * 50 000-row CSV sorted by class has its drawn points' class shares within 1/2500 of the
+ * file's. Screenshots go to test-results/screenshots/15-*.png.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -368,10 +370,87 @@ describe("watchable speed", () => {
     expect((await stepsOf(page)) - s2).toBeGreaterThan(50);
   });
 
+  it("keeps the speed in “Link to this run” and takes it back from a link (refused values listed)", async () => {
+    const page = await openAt("?h=8&speed=5");
+    expect(await textOf(page, "#speed-value")).toBe("5 steps per second");
+    expect(await page.inputValue("#speed")).toBe("2");
+    expect(await page.isHidden("#link-notice")).toBe(true);
+    expect(new URL(page.url()).searchParams.get("speed")).toBe("5");
+    expect(await page.getAttribute("#share-link", "href")).toContain("speed=5");
+    // The worker has it: 2 s of Play take about 10 steps (full speed takes thousands).
+    await page.click("#play");
+    await page.waitForTimeout(2000);
+    const steps = await stepsOf(page);
+    await page.click("#pause");
+    figures["stepsIn2sAtSpeed5FromTheLink"] = steps;
+    expect(steps).toBeGreaterThan(2);
+    expect(steps).toBeLessThan(30);
+    // The control writes the link (full speed: no speed in it), and does not restart the run.
+    await page.locator("#speed").fill("4");
+    await expect.poll(() => page.getAttribute("#share-link", "href")).toContain("speed=30");
+    expect(await stepsOf(page)).toBeGreaterThanOrEqual(steps);
+    await page.locator("#speed").fill("8");
+    await expect.poll(() => page.getAttribute("#share-link", "href")).not.toContain("speed");
+    await page.locator("#speed").fill("0");
+    const href = (await page.getAttribute("#share-link", "href"))!;
+    expect(new URLSearchParams(href).get("speed")).toBe("1");
+    const opened = await openAt(href);
+    expect(await textOf(opened, "#speed-value")).toBe("1 step per second");
+    expect(await opened.getAttribute("#share-link", "href")).toBe(href);
+    // A speed the control does not have is listed, and full speed used.
+    const refused = await openAt("?speed=7&h=8");
+    expect(await textOf(refused, "#link-notice")).toContain(
+      "speed=7: not one of 1, 2, 5, 10, 30, 100, 300, 1000 steps per second; using full speed",
+    );
+    expect(await textOf(refused, "#speed-value")).toBe("full speed");
+    expect(new URL(refused.url()).searchParams.has("speed")).toBe(false);
+  });
+
   it("threw nothing and logged no error", () => {
     expect(errors).toEqual([]);
     expect(pg.errors).toEqual([]);
   });
+});
+
+describe("the points drawn from a large CSV (issue 15, part 4)", () => {
+  /** N rows of 3 classes, sorted by class (shares 60 %, 30 %, 10 %), 2-D. */
+  function sortedCsv(N: number): { text: string; counts: number[] } {
+    const counts = [0.6 * N, 0.3 * N, 0.1 * N];
+    const lines = ["x1,x2,label"];
+    let i = 0;
+    counts.forEach((n, k) => {
+      for (let r = 0; r < n; r++, i++) lines.push(`${k + Math.sin(i)},${Math.cos(i * 1.7)},${k}`);
+    });
+    return { text: `${lines.join("\n")}\n`, counts };
+  }
+
+  it("draws a sample keeping each class's share, and says so (screenshot 15-points-sample)", async () => {
+    const N = 50_000;
+    const { text, counts } = sortedCsv(N);
+    const page = await openAt("?data=blobs&k=3");
+    await page.setInputFiles("#csv-file", csvFile("sorted-50000.csv", text));
+    await expect
+      .poll(() => textOf(page, "#data-source"), { timeout: 60_000 })
+      .toMatch(/^sorted-50000\.csv: 50000 rows/);
+    const canvas = page.locator("#boundary");
+    await expect.poll(() => canvas.getAttribute("data-drawn")).toBe("2500");
+    const drawn = (await canvas.getAttribute("data-drawn-classes"))!.split(" ").map(Number);
+    expect(drawn.reduce((a, b) => a + b, 0)).toBe(2500);
+    // Each class's share of the drawn points is the file's within 1/2500 (largest remainder).
+    drawn.forEach((n, k) => expect(Math.abs(n / 2500 - counts[k]! / N)).toBeLessThan(1 / 2500));
+    figures["pointsDrawnPerClass"] = drawn;
+    await expect
+      .poll(() => textOf(page, "#boundary-summary"))
+      .toContain(
+        `Showing 2500 of the 50000 points: a seeded random sample that keeps each class's share (class 0: ${drawn[0]}`,
+      );
+    await canvas.scrollIntoViewIfNeeded();
+    await page.locator("#boundary").screenshot({ path: join(SCREENSHOTS, "15-points-sample.png") });
+    // A small file: every point.
+    const small = await openAt("");
+    await expect.poll(() => small.locator("#boundary").getAttribute("data-drawn")).toBe("400");
+    expect(await textOf(small, "#boundary-summary")).toContain("All 400 points are drawn.");
+  }, 120_000);
 });
 
 describe("the network diagram (issue 15, part 1)", () => {
