@@ -353,16 +353,36 @@ export function drawCurves(
   ctx.restore();
 }
 
+/** The weights panel draws at most this many hidden units per band (more: another band below). */
+export const WEIGHT_BAND = 64;
+/** The smallest histogram cell (CSS px): room for a unit's number and bars of ≥ 2 px. */
+export const HISTOGRAM_CELL = { width: 44, height: 34 } as const;
+
 /**
  * W1 (D×H) above W2ᵀ (K×H): one cell per weight, hidden unit j in column j, each matrix on its
- * own diverging scale (the colour bar under them gives both).
+ * own diverging scale (the colour bar under them gives both). Beyond WEIGHT_BAND units the
+ * columns wrap into bands (units 1–64, 65–128, …) so that a cell stays several pixels wide;
+ * cells are at least 12 px high (a row label each) unless the panel would pass 600 px. The
+ * canvas records its cell size in data-cell-width and data-cell-height.
  */
 export function drawWeights(canvas: HTMLCanvasElement, p: ParamsView): void {
-  // As tall as its rows need (cells at most 28 px high), between 120 and 400 px.
+  const bands = Math.ceil(p.H / WEIGHT_BAND);
+  const perBand = Math.ceil(p.H / bands);
+  const rows = p.D + p.K;
+  const left = 44;
+  const header = 14; // the units' numbers above each band
+  const gap = 6; // between W1 and W2ᵀ
+  const bandGap = 10;
+  const legendHeight = 44;
   const cssWidth = canvas.getBoundingClientRect().width;
   if (cssWidth > 0) {
-    const cell = Math.min(((cssWidth - 50) / p.H) * 1.5, 28);
-    const wanted = Math.round(Math.min(400, Math.max(120, 16 + (p.D + p.K) * cell + 10 + 44)));
+    const cellW = (cssWidth - left - 6) / perBand;
+    const roomy = Math.min(28, Math.max(12, cellW * 1.5));
+    const fits = (600 - legendHeight - bands * (header + gap + bandGap)) / (rows * bands);
+    const cellH = Math.max(3, Math.min(roomy, fits));
+    const wanted = Math.round(
+      Math.max(120, bands * (header + rows * cellH + gap + bandGap) + legendHeight),
+    );
     if (canvas.style.height !== `${wanted}px`) {
       canvas.style.aspectRatio = "auto";
       canvas.style.height = `${wanted}px`;
@@ -371,43 +391,50 @@ export function drawWeights(canvas: HTMLCanvasElement, p: ParamsView): void {
   const surface = fitCanvas(canvas);
   const { ctx, width, height } = surface;
   ctx.clearRect(0, 0, width, height);
-  const rows = p.D + p.K;
-  const gap = 10;
-  const left = 44;
-  const legendHeight = 34;
-  const cellW = (width - left - 6) / p.H;
-  const cellH = Math.min(cellW * 1.5, 28, (height - gap - 20 - legendHeight) / rows);
+  const cellW = (width - left - 6) / perBand;
+  const bandHeight = (height - legendHeight) / bands;
+  const cellH = Math.min(28, (bandHeight - header - gap - bandGap) / rows);
+  canvas.dataset["cellWidth"] = cellW.toFixed(2);
+  canvas.dataset["cellHeight"] = cellH.toFixed(2);
   const maxAbs = (a: Float64Array): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const [s1, s2] = [maxAbs(p.W1), maxAbs(p.W2)];
   ctx.font = FONT;
-  ctx.fillStyle = INK;
-  ctx.textBaseline = "middle";
-  ctx.textAlign = "right";
-  const top1 = 16;
-  const top2 = top1 + p.D * cellH + gap;
-  const labelEvery = (n: number, size: number): number => Math.max(1, Math.ceil(12 / size)) || n;
-  for (let i = 0; i < p.D; i += labelEvery(p.D, cellH))
-    ctx.fillText(`W1 x${i + 1}`, left - 4, top1 + (i + 0.5) * cellH);
-  for (let k = 0; k < p.K; k += labelEvery(p.K, cellH))
-    ctx.fillText(p.K === 1 ? "W2ᵀ" : `W2ᵀ ${k}`, left - 4, top2 + (k + 0.5) * cellH);
-  ctx.textAlign = "center";
-  ctx.textBaseline = "bottom";
-  const every = Math.max(1, Math.ceil(22 / cellW));
-  for (let j = 0; j < p.H; j += every) ctx.fillText(String(j + 1), left + (j + 0.5) * cellW, 14);
-  for (let i = 0; i < p.D; i++) {
-    for (let j = 0; j < p.H; j++) {
-      ctx.fillStyle = rgb(divergingColour(p.W1[i * p.H + j]!, s1));
-      ctx.fillRect(left + j * cellW, top1 + i * cellH, Math.max(1, cellW - 0.5), cellH - 0.5);
+  const labelEvery = Math.max(1, Math.ceil(12 / cellH)); // rows between two labels
+  const every = niceStep(22 / cellW); // units between two numbers
+  for (let band = 0; band < bands; band++) {
+    const first = band * perBand;
+    const last = Math.min(p.H, first + perBand);
+    const top1 = band * bandHeight + header;
+    const top2 = top1 + p.D * cellH + gap;
+    ctx.fillStyle = INK;
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "right";
+    for (let i = 0; i < p.D; i += labelEvery)
+      ctx.fillText(`W1 x${i + 1}`, left - 4, top1 + (i + 0.5) * cellH);
+    for (let k = 0; k < p.K; k += labelEvery)
+      ctx.fillText(p.K === 1 ? "W2ᵀ" : `W2ᵀ ${k}`, left - 4, top2 + (k + 0.5) * cellH);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    for (let j = first; j < last; j++) {
+      // the band's first unit, then every multiple of `every` not crowding it
+      if (j === first || ((j + 1) % every === 0 && j - first >= 0.8 * every))
+        ctx.fillText(String(j + 1), left + (j - first + 0.5) * cellW, top1 - 2);
     }
-  }
-  for (let k = 0; k < p.K; k++) {
-    for (let j = 0; j < p.H; j++) {
-      ctx.fillStyle = rgb(divergingColour(p.W2[j * p.K + k]!, s2));
-      ctx.fillRect(left + j * cellW, top2 + k * cellH, Math.max(1, cellW - 0.5), cellH - 0.5);
+    for (let j = first; j < last; j++) {
+      const x = left + (j - first) * cellW;
+      const w = Math.max(1, cellW - 0.5);
+      for (let i = 0; i < p.D; i++) {
+        ctx.fillStyle = rgb(divergingColour(p.W1[i * p.H + j]!, s1));
+        ctx.fillRect(x, top1 + i * cellH, w, cellH - 0.5);
+      }
+      for (let k = 0; k < p.K; k++) {
+        ctx.fillStyle = rgb(divergingColour(p.W2[j * p.K + k]!, s2));
+        ctx.fillRect(x, top2 + k * cellH, w, cellH - 0.5);
+      }
     }
   }
   // The colour bar: −scale … 0 … +scale, each matrix's scale named under it.
-  const barTop = top2 + p.K * cellH + 10;
+  const barTop = height - legendHeight + 8;
   const barWidth = Math.min(200, width - left - 6);
   for (let x = 0; x < barWidth; x++) {
     ctx.fillStyle = rgb(divergingColour((2 * x) / (barWidth - 1) - 1, 1));
@@ -430,24 +457,70 @@ export function drawWeights(canvas: HTMLCanvasElement, p: ParamsView): void {
   }
 }
 
-/** One small histogram per hidden unit in a grid; dead units in red, saturated in amber. */
+/** The smallest of 1, 2, 5, 10, 20, 50, … that is at least x. */
+function niceStep(x: number): number {
+  for (let step = 1; ; step *= 10) {
+    for (const m of [1, 2, 5]) if (m * step >= x) return m * step;
+  }
+}
+
+/**
+ * One small histogram per hidden unit in a grid (unit numbers in each cell); dead units in
+ * red, saturated in amber. A cell is at least HISTOGRAM_CELL (the canvas grows taller for
+ * many units), and neighbouring bins are merged until a bar is at least 2 px wide. The canvas
+ * records its cell size and the bins drawn in data-cell-width, data-cell-height, data-bins.
+ */
 export function drawHistograms(canvas: HTMLCanvasElement, h: HistogramView): void {
+  const H = h.dead.length;
+  const note = 16; // the axis note under the grid
+  const cssWidth = canvas.getBoundingClientRect().width;
+  const plain = (cssWidth * 2) / 3; // the panel's 3:2 height
+  const columnsFor = (width: number, height: number): number =>
+    Math.max(
+      1,
+      Math.min(
+        H,
+        Math.ceil(Math.sqrt(H * (width / height))),
+        Math.floor(width / HISTOGRAM_CELL.width),
+      ),
+    );
+  if (cssWidth > 0) {
+    const rows = Math.ceil(H / columnsFor(cssWidth, Math.max(plain - note, 1)));
+    const wanted = Math.round(Math.max(plain, rows * HISTOGRAM_CELL.height + note));
+    if (canvas.style.height !== `${wanted}px`) {
+      canvas.style.aspectRatio = "auto";
+      canvas.style.height = `${wanted}px`;
+    }
+  }
   const surface = fitCanvas(canvas);
   const { ctx } = surface;
   const width = surface.width;
-  const height = surface.height - 16; // the axis note under the grid
+  const height = surface.height - note;
   ctx.clearRect(0, 0, surface.width, surface.height);
-  const H = h.dead.length;
-  const columns = Math.ceil(Math.sqrt(H * (width / height)));
+  const columns = columnsFor(width, Math.max(plain - note, 1));
   const rowsOfCells = Math.ceil(H / columns);
   const w = width / columns;
   const ht = height / rowsOfCells;
+  let merge = 1; // bins per bar: a divisor of h.bins
+  while ((w - 6) / (h.bins / merge) < 2 && merge < h.bins) {
+    merge++;
+    while (h.bins % merge !== 0) merge++;
+  }
+  const bars = h.bins / merge;
+  canvas.dataset["cellWidth"] = w.toFixed(2);
+  canvas.dataset["cellHeight"] = ht.toFixed(2);
+  canvas.dataset["bins"] = String(bars);
   ctx.font = FONT;
   for (let j = 0; j < H; j++) {
     const x0 = (j % columns) * w;
     const y0 = Math.floor(j / columns) * ht;
     const counts = h.counts.subarray(j * h.bins, (j + 1) * h.bins);
-    const top = Math.max(1, ...counts);
+    const merged = Array.from({ length: bars }, (_, b) => {
+      let sum = 0;
+      for (let i = b * merge; i < (b + 1) * merge; i++) sum += counts[i]!;
+      return sum;
+    });
+    const top = Math.max(1, ...merged);
     const dead = h.dead[j] === 1;
     const saturated = h.saturated[j] === 1;
     ctx.fillStyle = dead ? "#fde0e0" : saturated ? "#fff1d6" : "#fff";
@@ -456,23 +529,22 @@ export function drawHistograms(canvas: HTMLCanvasElement, h: HistogramView): voi
     ctx.lineWidth = dead || saturated ? 2 : 1;
     ctx.strokeRect(x0 + 1, y0 + 1, w - 2, ht - 2);
     ctx.fillStyle = "#1f77b4";
-    const bw = (w - 6) / h.bins;
-    for (let b = 0; b < h.bins; b++) {
-      const bar = (counts[b]! / top) * (ht - 8);
+    const bw = (w - 6) / bars;
+    merged.forEach((c, b) => {
+      const bar = (c / top) * (ht - 19); // under the unit's number
       ctx.fillRect(x0 + 3 + b * bw, y0 + ht - 4 - bar, Math.max(1, bw - 0.5), bar);
-    }
-    if (w >= 28 && ht >= 22) {
-      ctx.fillStyle = "#555";
-      ctx.textBaseline = "top";
-      ctx.textAlign = "left";
-      ctx.fillText(String(j + 1), x0 + 4, y0 + 3);
-    }
+    });
+    ctx.fillStyle = "#555";
+    ctx.textBaseline = "top";
+    ctx.textAlign = "left";
+    ctx.fillText(String(j + 1), x0 + 4, y0 + 3);
   }
   ctx.fillStyle = INK;
   ctx.textBaseline = "bottom";
   ctx.textAlign = "left";
   ctx.fillText(
-    `a = f(z1) of each unit over ${tickLabel(h.lo)} … ${tickLabel(h.hi)}`,
+    `a = f(z1) of each unit over ${tickLabel(h.lo)} … ${tickLabel(h.hi)}` +
+      (merge > 1 ? ` (${bars} bins)` : ""),
     2,
     surface.height - 1,
   );
