@@ -681,3 +681,10 @@ describe("the network diagram (issue 15, part 1)", () => {
       .toMatch(/^Hidden unit h1: (active|dead|saturated)/);
   });
 });
+
+describe("the pages opened after the first check", () => {
+  it("threw nothing and logged no error either", () => {
+    expect(errors).toEqual([]);
+    expect(pg.errors).toEqual([]);
+  });
+});

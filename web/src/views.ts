@@ -271,6 +271,11 @@ export class BoundaryView {
   }
 }
 
+/** Sets data-KEY on `element` to `value` when it differs (no attribute churn on every draw). */
+function mark(element: HTMLElement, key: string, value: string): void {
+  if (element.dataset[key] !== value) element.dataset[key] = value;
+}
+
 /** How a curve figure is drawn: its title, and whether its y axis is logarithmic. */
 export interface CurveOptions {
   readonly title: string;
@@ -394,8 +399,8 @@ export function drawWeights(canvas: HTMLCanvasElement, p: ParamsView): void {
   const cellW = (width - left - 6) / perBand;
   const bandHeight = (height - legendHeight) / bands;
   const cellH = Math.min(28, (bandHeight - header - gap - bandGap) / rows);
-  canvas.dataset["cellWidth"] = cellW.toFixed(2);
-  canvas.dataset["cellHeight"] = cellH.toFixed(2);
+  mark(canvas, "cellWidth", cellW.toFixed(2));
+  mark(canvas, "cellHeight", cellH.toFixed(2));
   const maxAbs = (a: Float64Array): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const [s1, s2] = [maxAbs(p.W1), maxAbs(p.W2)];
   ctx.font = FONT;
@@ -507,9 +512,9 @@ export function drawHistograms(canvas: HTMLCanvasElement, h: HistogramView): voi
     while (h.bins % merge !== 0) merge++;
   }
   const bars = h.bins / merge;
-  canvas.dataset["cellWidth"] = w.toFixed(2);
-  canvas.dataset["cellHeight"] = ht.toFixed(2);
-  canvas.dataset["bins"] = String(bars);
+  mark(canvas, "cellWidth", w.toFixed(2));
+  mark(canvas, "cellHeight", ht.toFixed(2));
+  mark(canvas, "bins", String(bars));
   ctx.font = FONT;
   for (let j = 0; j < H; j++) {
     const x0 = (j % columns) * w;
