@@ -1,4 +1,5 @@
 export {
+  adamBiasCorrected,
   adamCorrections,
   clipByGlobalNorm,
   gradientDescentStep,
@@ -18,6 +19,7 @@ export {
   type OptimizerName,
   type OptimizerSettings,
   type OptimizerState,
+  trainingUpdate,
 } from "./optimizers.js";
 export {
   DEFAULT_DECAY_RATE,
@@ -46,7 +48,13 @@ export {
   type DivergenceFacts,
   type DivergenceWords,
 } from "./divergence.js";
-export { train, Trainer, type StepResult, type TrainerOptions } from "./trainer.js";
+export {
+  type NextUpdate,
+  train,
+  Trainer,
+  type StepResult,
+  type TrainerOptions,
+} from "./trainer.js";
 export {
   type BestEpoch,
   DEFAULT_BATCH_SIZE,

@@ -21,6 +21,7 @@ import {
   assertMatrix,
   describeValue,
   filled,
+  map,
   scale,
   shapeOf,
   subScaled,
@@ -263,15 +264,47 @@ function adamStep(
   { beta1, beta2, eps }: OptimizerSettings,
 ): { params: Params; state: OptimizerState } {
   const t = state.t + 1; // this update's number, from 1
-  const [c1, c2] = adamCorrections(beta1, beta2, t); // 1 − β1ᵗ, 1 − β2ᵗ
   const towardG = (m: number, g: number): number => beta1 * m + (1 - beta1) * g;
   const towardG2 = (v: number, g: number): number => beta2 * v + (1 - beta2) * g * g;
-  const corrected = (m: number, v: number): number => m / c1 / (Math.sqrt(v / c2) + eps);
   const m = eachParam((n) => zipWith(state.m[n], grads[`d${n}`], towardG)); // m ← β1 m + (1 − β1) g
   const v = eachParam((n) => zipWith(state.v[n], grads[`d${n}`], towardG2)); // v ← β2 v + (1 − β2) g²
-  const direction = eachParam((n) => zipWith(m[n], v[n], corrected)); // m̂/(√v̂ + ε), m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ)
+  const { mHat, vHat } = adamBiasCorrected({ t, m, v }, { beta1, beta2 }); // m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ)
+  const ratio = (mh: number, vh: number): number => mh / (Math.sqrt(vh) + eps);
+  const direction = eachParam((n) => zipWith(mHat[n], vHat[n], ratio)); // m̂ / (√v̂ + ε)
   const next = eachParam((n) => subScaled(params[n], eta, direction[n])); // θ ← θ − η m̂ / (√v̂ + ε)
   return { params: next, state: { name: "adam", t, m, v } };
+}
+
+/**
+ * Adam's bias-corrected moments of update t, m̂ = m / (1 − β1ᵗ) and v̂ = v / (1 − β2ᵗ), from
+ * the moments m, v after that update (adamStep divides by them; the playground shows them).
+ */
+export function adamBiasCorrected(
+  moments: { readonly t: number; readonly m: Params; readonly v: Params },
+  { beta1, beta2 }: Pick<OptimizerSettings, "beta1" | "beta2">,
+): { readonly mHat: Params; readonly vHat: Params } {
+  const [c1, c2] = adamCorrections(beta1, beta2, moments.t); // 1 − β1ᵗ, 1 − β2ᵗ
+  return {
+    mHat: eachParam((n) => map(moments.m[n], (m) => m / c1)), // m̂ = m / (1 − β1ᵗ)
+    vHat: eachParam((n) => map(moments.v[n], (v) => v / c2)), // v̂ = v / (1 − β2ᵗ)
+  };
+}
+
+/**
+ * One training update as the plain stepper takes it (the fast stepper does the same in place):
+ * the gradient clipped to global norm c first when c > 0 (clipByGlobalNorm), then the rule's
+ * step (optimizerStep). Also returns the gradient the rule was given (the clipped one).
+ */
+export function trainingUpdate(
+  params: Params,
+  grads: Grads,
+  state: OptimizerState,
+  learningRate: number,
+  settings: OptimizerSettings,
+  clipNorm: number,
+): { readonly params: Params; readonly state: OptimizerState; readonly grads: Grads } {
+  const g = clipNorm > 0 ? clipByGlobalNorm(grads, clipNorm) : grads; // ‖g‖ ≤ c
+  return { ...optimizerStep(params, g, state, learningRate, settings), grads: g }; // θ ← θ − η·(the rule's direction)
 }
 
 /** Adam's bias corrections 1 − β1ᵗ and 1 − β2ᵗ at update t (both paths call this). */

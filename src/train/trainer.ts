@@ -21,7 +21,12 @@ import { assertAllFinite, describeValue } from "../linalg/index.js";
 import { assertClassLabels, cloneParams, type Params } from "../nn/index.js";
 import { Rng, type RngState } from "../rng.js";
 import { divergenceMessage } from "./divergence.js";
-import { momentOverflowText, type MomentName, type OptimizerState } from "./optimizers.js";
+import {
+  momentOverflowText,
+  type MomentName,
+  type OptimizerSettings,
+  type OptimizerState,
+} from "./optimizers.js";
 import { learningRateAt } from "./schedules.js";
 import {
   DivergenceError,
@@ -48,6 +53,22 @@ export interface TrainerOptions extends Omit<TrainOptions, "shouldStop" | "resum
    * the step() or run() call with its error, and the Trainer continues from that boundary.
    */
   readonly onStep?: (step: StepResult) => void;
+}
+
+/** What the next step will update with (Trainer.nextUpdate). */
+export interface NextUpdate {
+  /** The step's number t (from 1). */
+  readonly step: number;
+  /** η_t, the schedule's rate at step t. */
+  readonly learningRate: number;
+  /** The update rule and its hyper-parameters. */
+  readonly optimizer: OptimizerSettings;
+  /** The rule's state before the step (a copy). */
+  readonly state: OptimizerState;
+  /** λ of the L2 penalty (0: none), in the gradient the rule is given. */
+  readonly l2: number;
+  /** The gradient's largest global norm c (0: no clipping). */
+  readonly clipNorm: number;
 }
 
 /** One step, as step() returns it and onStep receives it. */
@@ -229,6 +250,24 @@ export class Trainer {
     return {
       ...(optimizer.name === "sgd" ? {} : { optimizer, lastGoodOptimizer }),
       ...(best ? { best: { ...best, params: cloneParams(best.params) } } : {}),
+    };
+  }
+
+  /**
+   * @internal What the next step() updates with (for the playground's step-through): its
+   * number t, η_t from the schedule, the update rule's settings and state now (copies), λ and
+   * the clip norm c (0: none). Changes nothing.
+   */
+  nextUpdate(): NextUpdate {
+    const { optimizer, l2, clipNorm, schedule } = this.settings;
+    const step = this.stepCount + 1;
+    return {
+      step,
+      learningRate: learningRateAt(schedule, step), // η_t, as step() asks for it
+      optimizer,
+      state: this.stepper.optimizerState(),
+      l2,
+      clipNorm,
     };
   }
 

@@ -3,23 +3,34 @@
  * Chromium: the step-through's gradients equal `handgrad grad` on the page's exported model
  * and rows (bit for bit where Chromium's Math.exp rounds as Node's; the counts are recorded in
  * test-results/backprop-vs-cli.json); the keys and buttons walk the 14 steps with the equation announced;
- * an entry highlights its sources; a gradient entry is checked by central differences; an
- * edited weight changes the boundary and the loss as `forward` says. Screenshots:
- * test-results/screenshots/15-backprop-*.png.
+ * an entry highlights its sources; a gradient entry is checked by central differences; the
+ * update is the run's optimizer's (adam with a clip, momentum): the walk of the next batch
+ * equals, bit for bit, the model after the Trainer's own Step; on a phone (390×844) no step
+ * scrolls the page sideways, wide matrices scroll in their own (focusable) box and Next stays
+ * in reach; an edited weight changes the boundary and the loss as `forward` says.
+ * Screenshots: test-results/screenshots/15-backprop-*.png.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Download, Page } from "playwright-core";
+import type { BrowserContext, Download, Page } from "playwright-core";
 import { gatherRows, matrix } from "../../src/linalg/index.js";
 import { lossAt } from "../../src/nn/index.js";
 import { splitIndices } from "../../src/data/index.js";
 import { streamSeed } from "../../src/rng.js";
 import { handgrad } from "../cli/run.js";
-import { comparePngs, openPlayground, RESULTS, SCREENSHOTS, type Playground } from "./browser.js";
+import {
+  ACTION_TIMEOUT,
+  comparePngs,
+  openPlayground,
+  RESULTS,
+  SCREENSHOTS,
+  type Playground,
+} from "./browser.js";
 
 let pg: Playground;
+const contexts: BrowserContext[] = [];
 const work = mkdtempSync(join(tmpdir(), "handgrad-backprop-"));
 const figures: Record<string, unknown> = {};
 
@@ -48,6 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   writeFileSync(join(RESULTS, "backprop-vs-cli.json"), `${JSON.stringify(figures, null, 2)}\n`);
+  for (const context of contexts) await context.close();
   await pg?.close();
   rmSync(work, { recursive: true, force: true });
 });
@@ -271,6 +283,179 @@ describe("Step through backprop", () => {
       )
       .toBe("at most 8 rows, got 9");
   });
+});
+
+/** A page in a fresh context of this size, opened at `query`, its data loaded. */
+async function openAt(
+  query: string,
+  viewport = { width: 1280, height: 1000 },
+  deviceScaleFactor = 1,
+): Promise<Page> {
+  const context = await pg.browser.newContext({
+    viewport,
+    deviceScaleFactor,
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(ACTION_TIMEOUT);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pg.errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") pg.errors.push(`console: ${message.text()}`);
+  });
+  await page.goto(`${pg.server.url}${query}`, { waitUntil: "load" });
+  await expect.poll(() => textOf(page, "#data-source")).toMatch(/rows/);
+  return page;
+}
+
+/** The model file the page exports now. */
+async function exportedModel(
+  page: Page,
+  name: string,
+): Promise<Record<string, number[][] | number[]>> {
+  const [file] = await Promise.all([
+    page.waitForEvent("download", (d) => d.suggestedFilename() === "handgrad-model.json"),
+    page.click("#export-model"),
+  ]);
+  return JSON.parse(readFileSync(await saved(file, name), "utf8")) as Record<
+    string,
+    number[][] | number[]
+  >;
+}
+
+describe("the update follows the run's optimizer (issue 15)", () => {
+  const runs: [string, string, string[]][] = [
+    [
+      "adam with L2, a clip and a cosine schedule with warm-up",
+      "?h=3&seed=5&b=4&optimizer=adam&l2=0.001&clip-norm=0.1&schedule=cosine&epochs=3&warmup=3",
+      [
+        "g = (c/‖g‖) ∂L/∂θ if ‖g‖ > c, else ∂L/∂θ",
+        "m ← β1 m + (1 − β1) g",
+        "v ← β2 v + (1 − β2) g²",
+        "m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ)",
+        "θ ← θ − η m̂ / (√v̂ + ε)",
+      ],
+    ],
+    [
+      "momentum on a step schedule",
+      "?h=3&seed=5&b=4&optimizer=momentum&momentum=0.8&schedule=step&decay-every=1&decay-rate=0.5",
+      ["v ← μ v + ∂L/∂θ", "θ ← θ − η v"],
+    ],
+  ];
+  for (const [name, query, equations] of runs) {
+    it(`${name}: the walk of the next batch, then Step, give the same parameters bit for bit`, async () => {
+      const page = await openAt(query);
+      for (let i = 1; i <= 3; i++) {
+        await page.click("#step");
+        await expect.poll(() => stepsOf(page)).toBe(i);
+      }
+      await page.click("#walk-next-batch");
+      await expect.poll(() => textOf(page, "#walk-batch")).toMatch(/^The next batch of 4 rows/);
+      expect(await textOf(page, "#walk-batch")).toContain("its step 4");
+      const steps = 13 + equations.length;
+      await goTo(page, steps - 1);
+      expect(await textOf(page, "#walk-position")).toBe(`Step ${steps} of ${steps}: the update`);
+      const shown: string[] = [];
+      for (let i = 13; i < steps; i++) {
+        await goTo(page, i);
+        shown.push((await textOf(page, "#walk-equation pre.formula")).split(/\s{2,}/)[0]!);
+        if (name.startsWith("adam"))
+          await page
+            .locator("#walk")
+            .screenshot({ path: join(SCREENSHOTS, `15-backprop-adam-${i + 1}.png`) });
+      }
+      expect(shown).toEqual(equations);
+      const walked = {
+        W1: await entries(page, "W1new"),
+        b1: await entries(page, "b1new"),
+        W2: await entries(page, "W2new"),
+        b2: await entries(page, "b2new"),
+      };
+      expect(walked.W1).toHaveLength(2 * 3);
+      await page.click("#step");
+      await expect.poll(() => stepsOf(page)).toBe(4);
+      const model = await exportedModel(page, `after-${name.split(" ")[0]}.json`);
+      // The Trainer's own step (the fast stepper, WebAssembly) gives the walk's numbers (the
+      // plain path), in the same JavaScript engine: equal to the last bit.
+      expect((model["W1"] as number[][]).flat()).toEqual(walked.W1);
+      expect(model["b1"]).toEqual(walked.b1);
+      expect((model["W2"] as number[][]).flat()).toEqual(walked.W2);
+      expect(model["b2"]).toEqual(walked.b2);
+      // After the step the walk follows the next batch: the run's step 5.
+      await expect.poll(() => textOf(page, "#walk-batch")).toContain("its step 5");
+    });
+  }
+});
+
+describe("the step-through on a phone (390×844)", () => {
+  it("never scrolls the page sideways, at any step; wide matrices scroll in their own box (screenshot 15-backprop-phone)", async () => {
+    const page = await openAt(
+      "?seed=5&b=4&optimizer=adam&clip-norm=0.1",
+      { width: 390, height: 844 },
+      2,
+    );
+    await page.click("#step");
+    await expect.poll(() => stepsOf(page)).toBe(1);
+    await page.fill("#walk-rows", "3, 150, 17, 42, 8, 9, 10, 11");
+    await page.getByRole("button", { name: "Step through backprop" }).click();
+    await expect.poll(() => textOf(page, "#walk-position")).toBe("Step 1 of 18: forward pass");
+    let scrolling = 0;
+    for (let i = 0; i < 18; i++) {
+      const layout = await page.evaluate(() => {
+        const s = document.scrollingElement ?? document.documentElement;
+        const boxes = [
+          ...document.querySelectorAll<HTMLElement>(
+            "#walk-matrices figure.matrix, #walk-equation pre",
+          ),
+        ];
+        return {
+          scrollWidth: s.scrollWidth,
+          clientWidth: s.clientWidth,
+          // Every box wider than itself is a Tab stop (the keyboard can scroll it).
+          unreachable: boxes.filter((b) => b.scrollWidth > b.clientWidth && b.tabIndex < 0).length,
+          scrolling: boxes.filter((b) => b.scrollWidth > b.clientWidth).length,
+        };
+      });
+      expect(layout.scrollWidth, `step ${i + 1}`).toBeLessThanOrEqual(layout.clientWidth);
+      expect(layout.clientWidth).toBe(390);
+      expect(layout.unreachable, `step ${i + 1}`).toBe(0);
+      scrolling += layout.scrolling;
+      // Next stays on screen (sticky) at the bottom of a long step, and takes the tap.
+      await page.$eval("#walk-matrices > :last-child", (e) => e.scrollIntoView({ block: "end" }));
+      const next = (await page.locator("#walk-next").boundingBox())!;
+      expect(next.x).toBeGreaterThanOrEqual(0);
+      expect(next.x + next.width).toBeLessThanOrEqual(390);
+      if (i === 0) {
+        await page.locator("#walk").scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(SCREENSHOTS, "15-backprop-phone.png") });
+      }
+      if (i === 16)
+        await page.screenshot({ path: join(SCREENSHOTS, "15-backprop-phone-adam.png") });
+      if (i < 17) {
+        expect(next.y).toBeGreaterThanOrEqual(0);
+        expect(next.y + next.height).toBeLessThanOrEqual(844);
+        await page.mouse.click(next.x + next.width / 2, next.y + next.height / 2);
+        await expect
+          .poll(() => page.getAttribute("#walk-equation", "data-step"))
+          .toBe(String(i + 1));
+      }
+    }
+    expect(scrolling).toBeGreaterThan(0); // H = 16: z1 (8×16) and the others are wider than the phone
+    // The keyboard scrolls a wide matrix: its entries, by the arrow keys.
+    await goTo(page, 0);
+    const first = page.locator('#walk-matrices td[data-name="z1"][data-r="0"][data-c="0"]');
+    await first.focus();
+    for (let c = 0; c < 15; c++) await page.keyboard.press("ArrowRight");
+    const scrolled = await page.$eval(
+      '#walk-matrices td[data-name="z1"][data-r="0"][data-c="15"]',
+      (td) => ({
+        focused: document.activeElement === td,
+        scrollLeft: td.closest("figure")!.scrollLeft,
+      }),
+    );
+    expect(scrolled.focused).toBe(true);
+    expect(scrolled.scrollLeft).toBeGreaterThan(0);
+  }, 90_000);
 });
 
 describe("an edited weight (issue 15, part 1)", () => {

@@ -7,7 +7,9 @@
  * tests the column it names; K is fixed where a data set has two classes and a CSV's label
  * error says which K reads it; a link's refused values are listed; Step moves the step
  * figures; a slow speed takes about that many steps a second (the rate itself is recorded in
- * test-results/playground-speed.json). Screenshots go to test-results/screenshots/15-*.png.
+ * test-results/playground-speed.json) and is kept in the link (and read back from it); a
+ * 50 000-row CSV sorted by class has its drawn points' class shares within 1/2500 of the
+ * file's. Screenshots go to test-results/screenshots/15-*.png.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -368,10 +370,87 @@ describe("watchable speed", () => {
     expect((await stepsOf(page)) - s2).toBeGreaterThan(50);
   });
 
+  it("keeps the speed in “Link to this run” and takes it back from a link (refused values listed)", async () => {
+    const page = await openAt("?h=8&speed=5");
+    expect(await textOf(page, "#speed-value")).toBe("5 steps per second");
+    expect(await page.inputValue("#speed")).toBe("2");
+    expect(await page.isHidden("#link-notice")).toBe(true);
+    expect(new URL(page.url()).searchParams.get("speed")).toBe("5");
+    expect(await page.getAttribute("#share-link", "href")).toContain("speed=5");
+    // The worker has it: 2 s of Play take about 10 steps (full speed takes thousands).
+    await page.click("#play");
+    await page.waitForTimeout(2000);
+    const steps = await stepsOf(page);
+    await page.click("#pause");
+    figures["stepsIn2sAtSpeed5FromTheLink"] = steps;
+    expect(steps).toBeGreaterThan(2);
+    expect(steps).toBeLessThan(30);
+    // The control writes the link (full speed: no speed in it), and does not restart the run.
+    await page.locator("#speed").fill("4");
+    await expect.poll(() => page.getAttribute("#share-link", "href")).toContain("speed=30");
+    expect(await stepsOf(page)).toBeGreaterThanOrEqual(steps);
+    await page.locator("#speed").fill("8");
+    await expect.poll(() => page.getAttribute("#share-link", "href")).not.toContain("speed");
+    await page.locator("#speed").fill("0");
+    const href = (await page.getAttribute("#share-link", "href"))!;
+    expect(new URLSearchParams(href).get("speed")).toBe("1");
+    const opened = await openAt(href);
+    expect(await textOf(opened, "#speed-value")).toBe("1 step per second");
+    expect(await opened.getAttribute("#share-link", "href")).toBe(href);
+    // A speed the control does not have is listed, and full speed used.
+    const refused = await openAt("?speed=7&h=8");
+    expect(await textOf(refused, "#link-notice")).toContain(
+      "speed=7: not one of 1, 2, 5, 10, 30, 100, 300, 1000 steps per second; using full speed",
+    );
+    expect(await textOf(refused, "#speed-value")).toBe("full speed");
+    expect(new URL(refused.url()).searchParams.has("speed")).toBe(false);
+  });
+
   it("threw nothing and logged no error", () => {
     expect(errors).toEqual([]);
     expect(pg.errors).toEqual([]);
   });
+});
+
+describe("the points drawn from a large CSV (issue 15, part 4)", () => {
+  /** N rows of 3 classes, sorted by class (shares 60 %, 30 %, 10 %), 2-D. */
+  function sortedCsv(N: number): { text: string; counts: number[] } {
+    const counts = [0.6 * N, 0.3 * N, 0.1 * N];
+    const lines = ["x1,x2,label"];
+    let i = 0;
+    counts.forEach((n, k) => {
+      for (let r = 0; r < n; r++, i++) lines.push(`${k + Math.sin(i)},${Math.cos(i * 1.7)},${k}`);
+    });
+    return { text: `${lines.join("\n")}\n`, counts };
+  }
+
+  it("draws a sample keeping each class's share, and says so (screenshot 15-points-sample)", async () => {
+    const N = 50_000;
+    const { text, counts } = sortedCsv(N);
+    const page = await openAt("?data=blobs&k=3");
+    await page.setInputFiles("#csv-file", csvFile("sorted-50000.csv", text));
+    await expect
+      .poll(() => textOf(page, "#data-source"), { timeout: 60_000 })
+      .toMatch(/^sorted-50000\.csv: 50000 rows/);
+    const canvas = page.locator("#boundary");
+    await expect.poll(() => canvas.getAttribute("data-drawn")).toBe("2500");
+    const drawn = (await canvas.getAttribute("data-drawn-classes"))!.split(" ").map(Number);
+    expect(drawn.reduce((a, b) => a + b, 0)).toBe(2500);
+    // Each class's share of the drawn points is the file's within 1/2500 (largest remainder).
+    drawn.forEach((n, k) => expect(Math.abs(n / 2500 - counts[k]! / N)).toBeLessThan(1 / 2500));
+    figures["pointsDrawnPerClass"] = drawn;
+    await expect
+      .poll(() => textOf(page, "#boundary-summary"))
+      .toContain(
+        `Showing 2500 of the 50000 points: a seeded random sample that keeps each class's share (class 0: ${drawn[0]}`,
+      );
+    await canvas.scrollIntoViewIfNeeded();
+    await page.locator("#boundary").screenshot({ path: join(SCREENSHOTS, "15-points-sample.png") });
+    // A small file: every point.
+    const small = await openAt("");
+    await expect.poll(() => small.locator("#boundary").getAttribute("data-drawn")).toBe("400");
+    expect(await textOf(small, "#boundary-summary")).toContain("All 400 points are drawn.");
+  }, 120_000);
 });
 
 describe("the network diagram (issue 15, part 1)", () => {
@@ -387,8 +466,167 @@ describe("the network diagram (issue 15, part 1)", () => {
     const big = await openAt("?h=100");
     await expect
       .poll(() => textOf(big, "#diagram"))
-      .toContain("the diagram draws up to 16 inputs and 64 hidden units");
+      .toContain("the diagram draws each unit and edge up to 64 hidden units and 16 inputs");
   });
+
+  it("is readable at H = 64 on a wide screen and a phone: units ≥ 24 px, focusable and labelled, no text overlapping (screenshots 15-diagram-h64*)", async () => {
+    for (const [width, height, suffix] of [
+      [1280, 800, ""],
+      [390, 844, "-phone"],
+    ] as const) {
+      const page = await openAt("?h=64", { width, height });
+      await page.click("#step");
+      await expect.poll(() => page.locator("svg.diagram .unit").count()).toBe(64);
+      await page.waitForTimeout(300); // the views are drawn at most every 100 ms
+      const layout = await page.evaluate(() => {
+        const box = (e: Element) => {
+          const r = e.getBoundingClientRect();
+          return { x: r.left, y: r.top, w: r.width, h: r.height };
+        };
+        const svg = document.querySelector("svg.diagram")!;
+        return {
+          svg: box(svg),
+          pageWidth: document.documentElement.clientWidth,
+          scrollWidth: (document.scrollingElement ?? document.documentElement).scrollWidth,
+          units: [...svg.querySelectorAll(".unit")].map((u) => ({
+            ...box(u),
+            tabindex: u.getAttribute("tabindex"),
+            label: u.getAttribute("aria-label") ?? "",
+          })),
+          nodes: [...svg.querySelectorAll(".node")].map(box),
+          labels: [...svg.querySelectorAll(".diagram-label")].map((t) => ({
+            ...box(t),
+            text: t.textContent ?? "",
+          })),
+          edgeWidths: [...svg.querySelectorAll(".edge")].map((e) =>
+            Number(e.getAttribute("stroke-width")),
+          ),
+          weights: { ...(document.getElementById("weights") as HTMLCanvasElement).dataset },
+          histograms: { ...(document.getElementById("histograms") as HTMLCanvasElement).dataset },
+        };
+      });
+      type Box = { x: number; y: number; w: number; h: number };
+      const overlap = (a: Box, b: Box): boolean =>
+        Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 0.5 &&
+        Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 0.5;
+      const where = `${width}×${height}`;
+      expect(layout.scrollWidth, where).toBeLessThanOrEqual(layout.pageWidth);
+      expect(layout.svg.x + layout.svg.w, where).toBeLessThanOrEqual(layout.pageWidth);
+      for (const u of layout.units) {
+        expect(u.w, where).toBeGreaterThanOrEqual(24); // a hit area of at least 24×24 px
+        expect(u.h, where).toBeGreaterThanOrEqual(24);
+        expect(u.tabindex).toBe("0");
+        expect(u.label).toMatch(/^hidden unit h\d+: (active|dead|saturated), b1 = /);
+        expect(u.x >= layout.svg.x && u.x + u.w <= layout.svg.x + layout.svg.w, where).toBe(true);
+      }
+      const solids = [...layout.units, ...layout.nodes];
+      for (let i = 0; i < solids.length; i++)
+        for (let j = i + 1; j < solids.length; j++)
+          expect(overlap(solids[i]!, solids[j]!), `${where}: nodes ${i} and ${j}`).toBe(false);
+      expect(layout.labels.map((l) => l.text)).toEqual(
+        expect.arrayContaining(["x1", "x2", "p", "h1", "h64"]),
+      );
+      for (let i = 0; i < layout.labels.length; i++) {
+        const a = layout.labels[i]!;
+        expect(
+          a.x >= layout.svg.x && a.x + a.w <= layout.svg.x + layout.svg.w,
+          `${where}: ${a.text}`,
+        ).toBe(true);
+        for (let j = i + 1; j < layout.labels.length; j++)
+          expect(
+            overlap(a, layout.labels[j]!),
+            `${where}: ${a.text} over ${layout.labels[j]!.text}`,
+          ).toBe(false);
+        for (const s of solids)
+          expect(overlap(a, s), `${where}: ${a.text} over a node`).toBe(false);
+      }
+      for (const w of layout.edgeWidths) expect(w).toBeGreaterThanOrEqual(1); // no sub-pixel hairline
+      // The weights: a row label per row, cells several px wide; the histograms: cells with room
+      // for the unit's number and bars ≥ 2 px.
+      expect(Number(layout.weights["cellWidth"]), where).toBeGreaterThanOrEqual(4);
+      expect(Number(layout.weights["cellHeight"]), where).toBeGreaterThanOrEqual(12);
+      expect(Number(layout.histograms["cellWidth"]), where).toBeGreaterThanOrEqual(40);
+      expect(Number(layout.histograms["cellHeight"]), where).toBeGreaterThanOrEqual(30);
+      const bar = (Number(layout.histograms["cellWidth"]) - 6) / Number(layout.histograms["bins"]);
+      expect(bar, where).toBeGreaterThanOrEqual(2);
+      await page
+        .locator("section:has(#diagram)")
+        .screenshot({ path: join(SCREENSHOTS, `15-diagram-h64${suffix}.png`) });
+      if (suffix === "")
+        await page
+          .locator("section:has(#histograms)")
+          .screenshot({ path: join(SCREENSHOTS, "15-histograms-h64.png") });
+    }
+  }, 90_000);
+
+  it("sums up H = 128: unit states and weight distributions, as the model file and the histograms have them (screenshots 15-diagram-h128*)", async () => {
+    for (const [width, height, suffix] of [
+      [1280, 800, ""],
+      [390, 844, "-phone"],
+    ] as const) {
+      const page = await openAt("?h=128&act=relu&init=he&lr=1", { width, height });
+      for (let i = 0; i < 20; i++) await page.click("#step");
+      await expect.poll(() => stepsOf(page)).toBe(20);
+      await page.waitForTimeout(300);
+      const strip = page.locator(".diagram-summary svg.units");
+      await expect.poll(() => strip.locator("rect").count()).toBe(128);
+      // The states' counts are those of the histograms' flags.
+      const flags = await textOf(page, "#unit-flags");
+      const [, dead, saturated] = /(\d+) dead .*?(\d+) saturated/.exec(flags)!;
+      const counts = {
+        active: Number(await strip.getAttribute("data-active")),
+        saturated: Number(await strip.getAttribute("data-saturated")),
+        dead: Number(await strip.getAttribute("data-dead")),
+      };
+      expect(counts.dead).toBe(Number(dead));
+      expect(counts.saturated).toBe(Number(saturated));
+      expect(counts.active + counts.saturated + counts.dead).toBe(128);
+      expect(await strip.locator('rect[data-state="dead"]').count()).toBe(counts.dead);
+      // The weight histograms: 24 bins over ±max|w|, counted here from the exported model.
+      const [file] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("#export-model"),
+      ]);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+      const model = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        W1: number[][];
+        W2: number[][];
+      };
+      for (const [param, values] of [
+        ["W1", model.W1.flat()],
+        ["W2", model.W2.flat()],
+      ] as const) {
+        const top = Math.max(...values.map(Math.abs));
+        const expected = new Array<number>(24).fill(0);
+        for (const w of values) expected[Math.min(23, Math.floor(((w + top) / (2 * top)) * 24))]!++;
+        const panel = page.locator(`.diagram-summary svg.weights[data-param="${param}"]`);
+        expect((await panel.getAttribute("data-counts"))!.split(" ").map(Number), param).toEqual(
+          expected,
+        );
+        expect(Number(await panel.getAttribute("data-max"))).toBe(top);
+      }
+      const { scrollWidth, clientWidth } = await overflow(page);
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+      // Weights in bands of 64 units (cells ≥ 4 px wide), histograms in cells ≥ 40×30 px.
+      const weights = await page.$eval("#weights", (c) => ({ ...(c as HTMLElement).dataset }));
+      expect(Number(weights["cellWidth"])).toBeGreaterThanOrEqual(4);
+      const histograms = await page.$eval("#histograms", (c) => ({
+        ...(c as HTMLElement).dataset,
+      }));
+      expect(Number(histograms["cellWidth"])).toBeGreaterThanOrEqual(40);
+      expect(Number(histograms["cellHeight"])).toBeGreaterThanOrEqual(30);
+      await page
+        .locator("section:has(#diagram)")
+        .screenshot({ path: join(SCREENSHOTS, `15-diagram-h128${suffix}.png`) });
+      await page
+        .locator("section:has(#weights)")
+        .screenshot({ path: join(SCREENSHOTS, `15-weights-h128${suffix}.png`) });
+      await page
+        .locator("section:has(#histograms)")
+        .screenshot({ path: join(SCREENSHOTS, `15-histograms-h128${suffix}.png`) });
+    }
+  }, 90_000);
 
   it("shows an edge's w and ∂L/∂w by backprop and central differences, and sets w (screenshot 15-network-diagram)", async () => {
     const page = await openAt("?h=4");
@@ -441,5 +679,12 @@ describe("the network diagram (issue 15, part 1)", () => {
     await expect
       .poll(() => textOf(page, "#unit-detail"))
       .toMatch(/^Hidden unit h1: (active|dead|saturated)/);
+  });
+});
+
+describe("the pages opened after the first check", () => {
+  it("threw nothing and logged no error either", () => {
+    expect(errors).toEqual([]);
+    expect(pg.errors).toEqual([]);
   });
 });

@@ -15,6 +15,8 @@ import {
   optimizerOptions,
   parseTrainingText,
   readLink,
+  SPEEDS,
+  speedText,
   trainingProblems,
   usedTrainingKeys,
   type Settings,
@@ -258,6 +260,29 @@ describe("numbers in links and controls", () => {
     expect(decodeSettings("lr=0x10").learningRate).toBe(DEFAULT_SETTINGS.learningRate);
     expect(parseTrainingText("warmup", "1e1")).toEqual({ value: 10 });
     expect(decodeSettings("clip-norm=2.5e0").clipNorm).toBe(2.5);
+  });
+});
+
+describe("the speed in a link", () => {
+  it("is read as steps per second (full speed without one), and refused when not a Speed setting", () => {
+    expect(readLink("h=8").speed).toBe(Infinity);
+    expect(readLink("h=8&speed=30")).toMatchObject({ speed: 30, refused: [] });
+    for (const speed of SPEEDS.filter(Number.isFinite)) {
+      const text = speedText(speed)!;
+      expect(readLink(`speed=${text}`)).toMatchObject({ speed, refused: [] });
+    }
+    expect(speedText(Infinity)).toBeUndefined();
+    const { speed, refused, settings } = readLink("speed=7&h=8&speed=abc&speed=Infinity&speed=2");
+    expect(speed).toBe(2); // the last valid one, which the refusals name
+    expect(readLink("speed=0.5").refused).toEqual([
+      "speed=0.5: not one of 1, 2, 5, 10, 30, 100, 300, 1000 steps per second; using full speed",
+    ]);
+    expect(settings.hidden).toBe(8);
+    expect(refused).toEqual([
+      "speed=7: not one of 1, 2, 5, 10, 30, 100, 300, 1000 steps per second; using 2",
+      "speed=abc: not one of 1, 2, 5, 10, 30, 100, 300, 1000 steps per second; using 2",
+      "speed=Infinity: not one of 1, 2, 5, 10, 30, 100, 300, 1000 steps per second; using 2",
+    ]);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * Backprop step by step (web/src/lib/walk.ts and Session.walk): its numbers are those of the
  * library's forward/backwardSteps and of `handgrad grad` on the same model and rows, bit for
- * bit; the sources of an entry follow its equation; the last batch is the trainer's.
+ * bit; its update is the run's optimizer's (clip, sgd, momentum, nesterov, adam, with the
+ * schedule's η): the parameters after the Trainer's own step on the same rows, bit for bit;
+ * the sources of an entry follow its equation; the last and next batches are the trainer's.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +16,9 @@ import { preActivationHistograms, Session } from "../../web/src/lib/session.js";
 import { parseRows, sourcesOf, walkSteps, type WalkShape } from "../../web/src/lib/walk.js";
 import { walkNumbers } from "../../web/src/lib/walk-numbers.js";
 import { DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
+import { initialOptimizerState, optimizerSettings } from "../../src/train/index.js";
+import type { Params } from "../../src/nn/index.js";
+import { bits } from "../helpers.js";
 import { handgrad } from "../cli/run.js";
 
 const folder = mkdtempSync(join(tmpdir(), "handgrad-walk-"));
@@ -29,7 +34,14 @@ describe("walkNumbers", () => {
       [-0.75, 1.5],
     ]);
     const y = matrix(3, 1, Float64Array.of(1, 0, 1));
-    const w = walkNumbers(params, X, y, "tanh", 0.01, 0.3);
+    const w = walkNumbers(params, X, y, "tanh", {
+      step: 1,
+      learningRate: 0.3,
+      optimizer: optimizerSettings({}),
+      state: initialOptimizerState("sgd", params),
+      l2: 0.01,
+      clipNorm: 0,
+    });
     const cache = forward(params, X, "tanh");
     const steps = backwardSteps(params, cache, X, y, "tanh", 0.01);
     expect(w.matrices.z1.data).toEqual(cache.z1.data);
@@ -152,7 +164,7 @@ describe("Session.walk", () => {
   });
 });
 
-describe("the last batch", () => {
+describe("the last and the next batch", () => {
   it("is the batch the trainer stepped on: its loss is the step's batch loss", () => {
     const session = new Session({ ...settings, batchSize: 6 });
     for (let step = 1; step <= 30; step++) {
@@ -202,5 +214,151 @@ describe("parseRows", () => {
     expect(parseRows("3, 50", 50).problem).toBe('"50" is not a row: the data has rows 0 to 49');
     expect(parseRows("-1", 50).problem).toContain('"-1" is not a row');
     expect(parseRows("2.5", 50).problem).toContain('"2.5" is not a row');
+  });
+});
+
+/** The walk's parameters after its update. */
+function walkedParams(walk: ReturnType<Session["walk"]>): Params {
+  const m = walk.matrices;
+  const as = (w: { rows: number; cols: number; data: Float64Array }) =>
+    matrix(w.rows, w.cols, w.data);
+  return { W1: as(m.W1new), b1: as(m.b1new), W2: as(m.W2new), b2: as(m.b2new) };
+}
+
+/** Entry i of the walk's update matrix `name` (which must be there). */
+function entry(walk: ReturnType<Session["walk"]>, name: string, i: number): number {
+  const m = (walk.matrices as Record<string, { data: Float64Array } | undefined>)[name];
+  if (!m) throw new Error(`no ${name} in the walk`);
+  return m.data[i]!;
+}
+
+describe("the walk's update is the run's optimizer's", () => {
+  // Batch 4 of 140 training rows: 35 steps an epoch; 35 steps taken → the next starts epoch 2.
+  const runs: [string, Partial<Settings>][] = [
+    ["sgd with L2 and a warm-up", { l2: 0.01, warmup: 50 }],
+    ["momentum with a clip", { optimizer: "momentum", momentum: 0.8, clipNorm: 0.05 }],
+    [
+      "nesterov on a step schedule",
+      { optimizer: "nesterov", schedule: "step", decayEvery: 1, decayRate: 0.5 },
+    ],
+    [
+      "adam with L2, a clip and a cosine schedule",
+      { optimizer: "adam", l2: 0.001, clipNorm: 0.1, schedule: "cosine", epochs: 3, warmup: 3 },
+    ],
+  ];
+  for (const [name, overrides] of runs) {
+    it(`${name}: walking the next batch, then Step, gives the walk's parameters bit for bit`, () => {
+      const session = new Session({ ...settings, batchSize: 4, ...overrides });
+      for (const taken of [0, 7, 35]) {
+        while (session.steps < taken) session.step();
+        const rows = session.nextBatch()!;
+        const walk = session.walk("next");
+        expect(walk.nextBatch).toBe(true);
+        expect(walk.update.step).toBe(taken + 1);
+        expect(session.steps).toBe(taken); // the walk does not train
+        session.step();
+        expect([...session.lastBatch()!]).toEqual([...rows]); // the batch Step took
+        expect(bits(session.params)).toBe(bits(walkedParams(walk)));
+        // η is the schedule's at this step, as the trainer used it.
+        expect(walk.update.learningRate).toBe(session.learningRate);
+      }
+    });
+  }
+
+  it("shows each rule's state: v ← μ v + g; Adam's m, v, m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ)", () => {
+    const momentum = new Session({ ...settings, batchSize: 4, optimizer: "momentum" });
+    for (let i = 0; i < 5; i++) momentum.step();
+    const w = momentum.walk([1, 2, 3]);
+    const mu = w.update.momentum;
+    for (let i = 0; i < 10; i++) {
+      const v = entry(w, "velW1", i);
+      const g = w.matrices.dW1.data[i]!;
+      expect(v).not.toBe(0); // five steps of velocity
+      expect(entry(w, "velW1new", i)).toBe(mu * v + g);
+      expect(w.matrices.W1new.data[i]).toBe(
+        w.matrices.W1.data[i]! - w.update.learningRate * entry(w, "velW1new", i),
+      );
+    }
+
+    const adam = new Session({ ...settings, batchSize: 4, optimizer: "adam", clipNorm: 0.05 });
+    for (let i = 0; i < 6; i++) adam.step();
+    const a = adam.walk([4, 5]);
+    const { beta1, beta2, eps, learningRate: eta } = a.update;
+    expect(a.update.adamStep).toBe(7);
+    expect(a.update.corrections).toEqual([1 - beta1 ** 7, 1 - beta2 ** 7]);
+    // The clip: g = (c/‖g‖) ∂L/∂θ, ‖g‖ over all four gradients (recomputed here by Math.hypot).
+    const all = (["dW1", "db1", "dW2", "db2"] as const).flatMap((n) => [...a.matrices[n].data]);
+    const norm = Math.hypot(...all);
+    expect(a.update.gradientNorm).toBeCloseTo(norm, 12);
+    expect(norm).toBeGreaterThan(0.05); // so it clipped
+    for (let i = 0; i < 5; i++) {
+      const g = entry(a, "gb1", i);
+      expect(g).toBeCloseTo((a.matrices.db1.data[i]! * 0.05) / norm, 15);
+      const m = beta1 * entry(a, "mb1", i) + (1 - beta1) * g;
+      const v = beta2 * entry(a, "vb1", i) + (1 - beta2) * g * g;
+      expect(entry(a, "mb1new", i)).toBe(m);
+      expect(entry(a, "vb1new", i)).toBe(v);
+      expect(entry(a, "mhatb1", i)).toBe(m / (1 - beta1 ** 7));
+      expect(entry(a, "vhatb1", i)).toBe(v / (1 - beta2 ** 7));
+      const step = entry(a, "mhatb1", i) / (Math.sqrt(entry(a, "vhatb1", i)) + eps);
+      expect(a.matrices.b1new.data[i]).toBe(a.matrices.b1.data[i]! - eta * step);
+    }
+  });
+
+  it("walks each rule's equations after the backward pass", () => {
+    const shape = (
+      rule: "sgd" | "momentum" | "nesterov" | "adam",
+      clipNorm: number,
+    ): WalkShape => ({
+      N: 2,
+      D: 2,
+      H: 3,
+      K: 1,
+      l2: 0,
+      activation: "tanh",
+      update: {
+        rule,
+        momentum: 0.9,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        step: 4,
+        adamStep: 4,
+        corrections: [1 - 0.9 ** 4, 1 - 0.999 ** 4],
+        learningRate: 0.1,
+        clipNorm,
+        gradientNorm: 2,
+      },
+    });
+    const update = (s: WalkShape) =>
+      walkSteps(s)
+        .filter((step) => step.phase === "update")
+        .map((step) => step.equation.split(/\s{2,}/)[0]);
+    expect(update(shape("sgd", 0))).toEqual(["θ ← θ − η ∂L/∂θ"]);
+    expect(update(shape("momentum", 0))).toEqual(["v ← μ v + ∂L/∂θ", "θ ← θ − η v"]);
+    expect(update(shape("nesterov", 1))).toEqual([
+      "g = (c/‖g‖) ∂L/∂θ if ‖g‖ > c, else ∂L/∂θ",
+      "v ← μ v + g",
+      "θ ← θ − η (g + μ v)",
+    ]);
+    expect(update(shape("adam", 0))).toEqual([
+      "m ← β1 m + (1 − β1) ∂L/∂θ",
+      "v ← β2 v + (1 − β2) (∂L/∂θ)²",
+      "m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ)",
+      "θ ← θ − η m̂ / (√v̂ + ε)",
+    ]);
+    expect(walkSteps(shape("adam", 1))).toHaveLength(13 + 5);
+    // The sources follow the rule: θ's new entry from θ, m̂ and v̂; a clipped entry from all of ∂L/∂θ.
+    expect(sourcesOf("W2new", 1, 0, shape("adam", 1))).toEqual([
+      ["W2", 1, 0],
+      ["mhatW2", 1, 0],
+      ["vhatW2", 1, 0],
+    ]);
+    expect(sourcesOf("velb1new", 0, 2, shape("momentum", 1))).toEqual([
+      ["velb1", 0, 2],
+      ["gb1", 0, 2],
+    ]);
+    expect(sourcesOf("gW1", 0, 0, shape("adam", 1))).toHaveLength(2 * 3 + 3 + 3 + 1);
+    expect(sourcesOf("mW1", 0, 0, shape("adam", 1))).toEqual([]); // the state before: an input
   });
 });

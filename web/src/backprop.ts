@@ -13,6 +13,7 @@ import {
   walkLabel,
   walkSteps,
   type Cell,
+  type WalkMatrix,
   type WalkName,
   type WalkShape,
   type WalkStep,
@@ -78,13 +79,17 @@ export class BackpropWalk {
     matrices.addEventListener("pointerover", pick);
     matrices.addEventListener("focusin", pick);
     matrices.addEventListener("keydown", (event) => this.move(event));
+    // A new width (a phone turned) changes which boxes scroll.
+    new ResizeObserver(() => {
+      if (this.reply) this.markScrollers();
+    }).observe(matrices);
     check.addEventListener("click", () => {
       const cell = this.selected;
       const param = cell && GRADIENT_OF[cell[0]];
       if (!cell || !param || !this.reply) return;
       parts.checkResult.textContent = "Differencing…";
       delete parts.checkResult.dataset["estimate"];
-      this.askCheck(param, cell[1] * this.reply.matrices[cell[0]].cols + cell[2]);
+      this.askCheck(param, cell[1] * this.matrix(cell[0]).cols + cell[2]);
     });
   }
 
@@ -98,6 +103,11 @@ export class BackpropWalk {
     return this.reply?.rows ?? [];
   }
 
+  /** True when the walk shown is of the next batch (after a step, the next one is walked). */
+  get followsNextBatch(): boolean {
+    return this.reply?.nextBatch ?? false;
+  }
+
   /** Shows a new walk (new rows or a new model), at the step it was at. */
   show(reply: WalkReply): void {
     const m = reply.matrices;
@@ -109,6 +119,7 @@ export class BackpropWalk {
       K: m.W2.cols,
       l2: reply.l2,
       activation: reply.activation,
+      update: reply.update,
     };
     this.steps = walkSteps(this.shape);
     this.at = Math.min(this.at, this.steps.length - 1);
@@ -117,15 +128,35 @@ export class BackpropWalk {
     const rows = reply.rows
       .map((r, n) => `n = ${n}: row ${r}${reply.test[n] ? " (a test row)" : ""}`)
       .join(", ");
+    const u = reply.update;
+    const which = reply.lastBatch
+      ? "The last batch"
+      : reply.nextBatch
+        ? "The next batch"
+        : reply.drawn
+          ? "A batch drawn at random"
+          : "The batch";
+    const rule =
+      u.rule === "sgd"
+        ? "plain gradient descent"
+        : u.rule === "adam"
+          ? `adam (its update ${u.adamStep})`
+          : u.rule;
     this.parts.rows.textContent =
-      `${reply.lastBatch ? "The last batch" : reply.drawn ? "A batch drawn at random" : "The batch"} of ${reply.rows.length} ` +
-      `row${reply.rows.length === 1 ? "" : "s"} (${rows}), at the run's step ${reply.steps}; ` +
-      `f = ${reply.activation}, η = ${reply.learningRate}` +
+      `${which} of ${reply.rows.length} row${reply.rows.length === 1 ? "" : "s"} (${rows}), at the run's step ${reply.steps}; ` +
+      `f = ${reply.activation}` +
       (reply.l2 > 0 ? `, λ = ${reply.l2}` : "") +
-      ". Training is paused; the numbers come from the library's forward and backward, the functions `handgrad grad` calls (export the model and rows to run it)." +
-      (reply.optimizer === "sgd"
-        ? ""
-        : ` The run's optimizer is ${reply.optimizer}; the last step shows plain gradient descent's update.`);
+      ". Training is paused; the numbers come from the library's forward and backward, the functions `handgrad grad` calls (export the model and rows to run it). " +
+      `The update is the one the run's trainer takes next (its step ${u.step}): ${rule} with η = ${u.learningRate}` +
+      (u.clipNorm > 0 ? `, the gradient clipped to norm ${u.clipNorm}` : "") +
+      (u.rule === "sgd" ? "" : ", from the optimizer's state now") +
+      "." +
+      (reply.nextBatch
+        ? " These are the rows Step trains on next: after Step, the parameters are the walk's “after the step”."
+        : "") +
+      (reply.complete
+        ? " (The run is complete: no step follows; this is what one more would do.)"
+        : "");
     this.render();
   }
 
@@ -145,6 +176,13 @@ export class BackpropWalk {
     this.render();
   }
 
+  /** The walk's matrix `name` (every step's matrices are in the reply its steps come from). */
+  private matrix(name: WalkName): WalkMatrix {
+    const m = this.reply?.matrices[name];
+    if (!m) throw new Error(`the step-through has no matrix ${name}`);
+    return m;
+  }
+
   /** The step shown, from 0. */
   get stepIndex(): number {
     return this.at;
@@ -155,7 +193,7 @@ export class BackpropWalk {
     const cell = this.selected;
     const reply = this.reply;
     if (!cell || !reply || GRADIENT_OF[cell[0]] !== r.param) return;
-    const m = reply.matrices[cell[0]];
+    const m = this.matrix(cell[0]);
     if (cell[1] * m.cols + cell[2] !== r.index || r.rows.join() !== reply.rows.join()) return;
     const g = m.data[r.index]!;
     const out = this.parts.checkResult;
@@ -200,16 +238,35 @@ export class BackpropWalk {
     figures.push(arrow);
     for (const name of step.computes) figures.push(this.table(name, true));
     matrices.replaceChildren(...figures);
+    this.markScrollers();
     entry.textContent =
       "Hover or focus an entry (Tab into a matrix, then the arrow keys) to see what it was computed from.";
     check.hidden = true;
     checkResult.textContent = "";
   }
 
+  /**
+   * A matrix or formula wider than its box scrolls inside it (the page never scrolls sideways):
+   * such a box is a Tab stop, so the keyboard can scroll it too (its entries are reachable with
+   * the arrow keys as well).
+   */
+  private markScrollers(): void {
+    const { matrices, equation } = this.parts;
+    for (const box of [
+      ...matrices.querySelectorAll<HTMLElement>("figure.matrix"),
+      ...equation.querySelectorAll<HTMLElement>("pre"),
+    ]) {
+      const scrolls = box.scrollWidth > box.clientWidth;
+      if (scrolls) box.tabIndex = 0;
+      else box.removeAttribute("tabindex");
+      box.dataset["scrolls"] = String(scrolls);
+    }
+  }
+
   /** One matrix as a table: caption with its name and shape, each entry rounded. */
   private table(name: WalkName, computed: boolean): HTMLElement {
     const reply = this.reply!;
-    const m = reply.matrices[name];
+    const m = this.matrix(name);
     const figure = document.createElement("figure");
     figure.className = computed ? "matrix computed" : "matrix";
     const caption = document.createElement("figcaption");
@@ -266,7 +323,8 @@ export class BackpropWalk {
     const sources = sourcesOf(cell[0], cell[1], cell[2], shape);
     for (const s of sources) td(s)?.classList.add("source");
     const K = reply.matrices.W2.cols;
-    const value = reply.matrices[cell[0]].data[cell[1] * reply.matrices[cell[0]].cols + cell[2]]!;
+    const shown = this.matrix(cell[0]);
+    const value = shown.data[cell[1] * shown.cols + cell[2]]!;
     const name = `${walkLabel(cell[0], K)}[${cell[1]}][${cell[2]}]`;
     entry.dataset["value"] = String(value);
     entry.textContent =

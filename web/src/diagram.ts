@@ -4,16 +4,79 @@
  * by its weight's sign and sized by its magnitude. Hovering or focusing (Tab) an edge or a
  * unit selects it: the page then shows the weight, ∂L/∂w by backprop and by central
  * differences, and lets the weight be set; a unit shows its histogram and dead or saturated
- * state. Drawn up to MAX_INPUTS inputs and DIAGRAM_UNITS hidden units; beyond, a summary.
+ * state. Drawn up to MAX_INPUTS inputs and MAX_UNITS hidden units, readable at any width down
+ * to a phone's (see unitLayout: units ≥ 28 px, labels clear of each other, edges ≥ 1 px);
+ * beyond, a summary: the units' states in a strip of cells and the weights' distributions.
  */
 import { divergingColour } from "./lib/colour.js";
+import { binCounts } from "./lib/histogram.js";
 import type { HistogramView, ParamsView, SnapshotMessage } from "./lib/protocol.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 export const MAX_INPUTS = 16;
-const MAX_UNITS = 64;
-/** Hidden units per column of the diagram. */
+export const MAX_UNITS = 64;
+/** Hidden units per column of the diagram (more when the width holds fewer columns). */
 const UNITS_PER_COLUMN = 16;
+/** Space between two units of a column (their label sits in it) and between two columns (px). */
+const UNIT_GAP = 16;
+const COLUMN_GAP = 16;
+/** Room for the edges between the inputs and the first column, and the last column and the outputs. */
+const EDGE_ROOM = 56;
+
+/** Where the diagram puts its nodes at this width (CSS px). */
+export interface UnitLayout {
+  /** A unit's side, the units per column and the columns. */
+  readonly size: number;
+  readonly perColumn: number;
+  readonly columns: number;
+  readonly height: number;
+  /** The inputs' and outputs' centres, the first column's left edge, the units' top margin. */
+  readonly xIn: number;
+  readonly xOut: number;
+  readonly xHidden: number;
+  readonly top: number;
+}
+
+/**
+ * The layout of H units between the inputs and K outputs in `width` px: columns of
+ * UNITS_PER_COLUMN, or as many as fit between the edges' room on both sides (then more per
+ * column); units 36 px square up to 8 per column, else 28; centred between inputs and outputs.
+ */
+export function unitLayout(H: number, K: number, width: number): UnitLayout {
+  const xIn = 40; // room for the input labels ("x16") on the left
+  const xOut = width - (K === 1 ? 32 : 62); // and for "p" or "class 7" on the right
+  const room = xOut - xIn - 2 * EDGE_ROOM;
+  const fits = (size: number): number =>
+    Math.max(1, Math.floor((room + COLUMN_GAP) / (size + COLUMN_GAP)));
+  let columns = Math.min(Math.ceil(H / UNITS_PER_COLUMN), fits(28));
+  let perColumn = Math.ceil(H / columns);
+  const size = perColumn <= 8 ? 36 : 28;
+  columns = Math.min(columns, fits(size));
+  perColumn = Math.ceil(H / columns);
+  columns = Math.ceil(H / perColumn);
+  const unitsHeight = perColumn * (size + UNIT_GAP) - UNIT_GAP;
+  const height = Math.max(unitsHeight + 28, 48 * K, 96);
+  const spread = columns * size + (columns - 1) * COLUMN_GAP;
+  return {
+    size,
+    perColumn,
+    columns,
+    height,
+    xIn,
+    xOut,
+    xHidden: Math.max(xIn + EDGE_ROOM, (xIn + xOut - spread) / 2),
+    top: (height - 28 - unitsHeight) / 2,
+  };
+}
+
+/**
+ * An edge's stroke width from t = |w| / max|w| of its matrix: at least 1 px (never a
+ * sub-pixel hairline), up to 4.5 px, and up to 3 px when there are more than 100 edges, so
+ * that the strong ones do not cover the rest.
+ */
+export function edgeWidth(t: number, edges: number): number {
+  return 1 + (edges > 100 ? 2 : 3.5) * t;
+}
 
 /** What is selected: an edge (an entry of W1 or W2), a hidden unit (b1) or an output (b2). */
 export type Selection =
@@ -48,6 +111,8 @@ export class NetworkDiagram {
   private outputs: SVGCircleElement[] = [];
   private images: SVGImageElement[] = [];
   private readonly sprite = document.createElement("canvas");
+  /** The summary shown instead beyond MAX_UNITS units or MAX_INPUTS inputs. */
+  private summary: DiagramSummary | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -57,46 +122,41 @@ export class NetworkDiagram {
   /** Draws the snapshot (the structure again only when the shape or the width changed). */
   update(s: SnapshotMessage): void {
     const { D, H, K } = s.params;
+    const width = Math.max(300, Math.floor(this.container.getBoundingClientRect().width));
     if (D > MAX_INPUTS || H > MAX_UNITS) {
-      const shape = `summary ${D} ${H}`;
+      const shape = `summary ${D} ${H} ${K} ${width}`;
       if (this.shape !== shape) {
         this.shape = shape;
         this.svgRoot = undefined;
-        const note = document.createElement("p");
-        note.className = "note";
-        note.setAttribute("role", "group");
-        note.setAttribute("aria-label", "network diagram");
-        note.textContent =
-          `${D} inputs → ${H} hidden units → ${K === 1 ? "1 output (sigmoid)" : `${K} outputs (softmax)`}: ` +
-          `the diagram draws up to ${MAX_INPUTS} inputs and ${MAX_UNITS} hidden units; ` +
-          "the weights and histograms below show every one.";
-        this.container.replaceChildren(note);
+        this.summary = new DiagramSummary(this.container, s.params, width);
       }
+      this.summary?.paint(s);
       return;
     }
-    const width = Math.max(300, Math.floor(this.container.getBoundingClientRect().width));
+    this.summary = undefined;
     const shape = `${D} ${H} ${K} ${width}`;
     if (this.shape !== shape) this.build(s.params, width);
     this.shape = shape;
     this.paint(s);
   }
 
-  /** The SVG of this shape: edges first (under the units), then inputs, units, outputs. */
+  /**
+   * The SVG of this shape: edges first (under the units), then inputs, units, outputs. The
+   * hidden units stand in columns of at most UNITS_PER_COLUMN (more per column when the width
+   * holds fewer columns; see unitLayout), each unit at least 28 px square (a hit area ≥ 24
+   * px), UNIT_GAP apart so that its label fits above it without touching the unit above.
+   */
   private build(p: ParamsView, width: number): void {
     const { D, H, K } = p;
-    const columns = Math.ceil(H / UNITS_PER_COLUMN);
-    const perColumn = Math.ceil(H / columns);
-    const size = perColumn <= 8 ? 36 : 28;
-    const gap = size + 10;
-    const height = Math.max(D, perColumn, K) * gap + 24;
+    const layout = unitLayout(H, K, width);
+    const { size, perColumn, height, xIn, xOut } = layout;
     const y = (i: number, n: number): number => 12 + ((i + 0.5) * (height - 24)) / n;
-    const xIn = 48;
-    const xOut = width - 70;
-    const hiddenWidth = columns * size + (columns - 1) * 28;
-    const xHidden0 = Math.max(xIn + 80, (xIn + xOut) / 2 - hiddenWidth / 2);
     const unitAt = (j: number): { x: number; y: number } => {
       const c = Math.floor(j / perColumn);
-      return { x: xHidden0 + c * (size + 28), y: y(j % perColumn, perColumn) - size / 2 };
+      return {
+        x: layout.xHidden + c * (size + COLUMN_GAP),
+        y: layout.top + 14 + (j % perColumn) * (size + UNIT_GAP),
+      };
     };
     const root = svg("svg", {
       width,
@@ -186,7 +246,7 @@ export class NetworkDiagram {
       });
       root.append(frame, box);
       this.units.push(box);
-      if (size >= 28) label(u.x + size / 2, u.y - 2, `h${j + 1}`);
+      label(u.x + size / 2, u.y - 3, `h${j + 1}`);
     }
     const select = (event: Event): void => {
       const target = event.target as SVGElement;
@@ -214,7 +274,7 @@ export class NetworkDiagram {
       const w = p[param][index]!;
       const t = scale[param] > 0 ? Math.abs(w) / scale[param] : 0;
       line.setAttribute("stroke", rgb(divergingColour(w, scale[param])));
-      line.setAttribute("stroke-width", (0.75 + 4 * t).toFixed(2));
+      line.setAttribute("stroke-width", edgeWidth(t, this.edges.length).toFixed(2));
       line.setAttribute("aria-label", `weight ${edgeName(param, index, p)} = ${w.toPrecision(4)}`);
     }
     const h: HistogramView = s.histograms;
@@ -324,5 +384,171 @@ export class NetworkDiagram {
           : this.edges.find((e) => e.param === selection.param && e.index === selection.index)
               ?.line;
     element?.classList.add("selected");
+  }
+}
+
+/** Bins of the summary's weight histograms. */
+const WEIGHT_BINS = 24;
+/** A unit's cell in the summary's strip, and the gap between cells (px). */
+const CELL = 12;
+const CELL_GAP = 2;
+const STATE_COLOUR = { active: "#9bb7d4", saturated: "#c77700", dead: "#b00020" } as const;
+
+/**
+ * The diagram beyond MAX_UNITS hidden units (or MAX_INPUTS inputs), where single edges could no
+ * longer be told apart: the shape and its number of weights; a strip of the hidden units, one
+ * cell each in unit order, coloured by state (active, saturated, dead; as the histograms flag
+ * them) with the counts; and how W1's and W2's weights are distributed (a histogram each over
+ * ±max|w| of the matrix, bars coloured as the weights are).
+ */
+class DiagramSummary {
+  private readonly cells: SVGRectElement[] = [];
+  private readonly strip: SVGSVGElement;
+  private readonly counts: HTMLElement;
+  private readonly weights: {
+    readonly param: "W1" | "W2";
+    readonly root: SVGSVGElement;
+    readonly bars: SVGRectElement[];
+    readonly axis: SVGTextElement[];
+    readonly plot: { x: number; y: number; w: number; h: number };
+  }[] = [];
+
+  constructor(container: HTMLElement, p: ParamsView, width: number) {
+    const { D, H, K } = p;
+    const intro = document.createElement("p");
+    intro.className = "note";
+    intro.textContent =
+      `${D} inputs → ${H} hidden units → ${K === 1 ? "1 output (sigmoid)" : `${K} outputs (softmax)`}: ` +
+      `${D * H + H * K} weights, too many edges to tell apart (the diagram draws each unit and edge up to ` +
+      `${MAX_UNITS} hidden units and ${MAX_INPUTS} inputs). In summary: the hidden units' states, and how the weights are spread.`;
+    const perRow = Math.max(1, Math.floor((width + CELL_GAP) / (CELL + CELL_GAP)));
+    const rows = Math.ceil(H / perRow);
+    const stripHeight = rows * (CELL + CELL_GAP);
+    this.strip = svg("svg", {
+      width,
+      height: stripHeight,
+      viewBox: `0 0 ${width} ${stripHeight}`,
+      role: "img",
+      class: "diagram-summary units",
+    });
+    for (let j = 0; j < H; j++) {
+      const cell = svg("rect", {
+        x: (j % perRow) * (CELL + CELL_GAP),
+        y: Math.floor(j / perRow) * (CELL + CELL_GAP),
+        width: CELL,
+        height: CELL,
+        "data-unit": j,
+      });
+      this.cells.push(cell);
+      this.strip.append(cell);
+    }
+    this.counts = document.createElement("p");
+    this.counts.className = "note";
+    const panels: SVGSVGElement[] = [];
+    const side = width >= 560 ? Math.floor((width - 16) / 2) : width; // side by side, or stacked
+    for (const param of ["W1", "W2"] as const) {
+      const height = 120;
+      const root = svg("svg", {
+        width: side,
+        height,
+        viewBox: `0 0 ${side} ${height}`,
+        role: "img",
+        class: "diagram-summary weights",
+        "data-param": param,
+      });
+      const plot = { x: 8, y: 20, w: side - 16, h: height - 42 };
+      const title = svg("text", { x: plot.x, y: 13, class: "diagram-label" });
+      const [rowsOf, colsOf] = param === "W1" ? [D, H] : [H, K];
+      title.textContent = `${param}: ${rowsOf * colsOf} weights (${rowsOf}×${colsOf}), count per bin over ±max|w|`;
+      root.append(title);
+      const bars: SVGRectElement[] = [];
+      for (let b = 0; b < WEIGHT_BINS; b++) {
+        const bar = svg("rect", {
+          x: plot.x + (b * plot.w) / WEIGHT_BINS + 0.5,
+          width: Math.max(1, plot.w / WEIGHT_BINS - 1),
+          y: plot.y + plot.h,
+          height: 0,
+          stroke: "#999", // the bars near 0 are near white
+          "stroke-width": 0.5,
+        });
+        bars.push(bar);
+        root.append(bar);
+      }
+      root.append(
+        svg("line", {
+          x1: plot.x,
+          x2: plot.x + plot.w,
+          y1: plot.y + plot.h + 0.5,
+          y2: plot.y + plot.h + 0.5,
+          stroke: "#888",
+        }),
+      );
+      const axis = (["start", "middle", "end"] as const).map((anchor, i) => {
+        const t = svg("text", {
+          x: plot.x + (i * plot.w) / 2,
+          y: plot.y + plot.h + 15,
+          "text-anchor": anchor,
+          class: "diagram-label",
+        });
+        root.append(t);
+        return t;
+      });
+      panels.push(root);
+      this.weights.push({ param, root, bars, axis, plot });
+    }
+    const group = document.createElement("div");
+    group.className = "diagram-summary";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "network diagram");
+    const histograms = document.createElement("div");
+    histograms.className = "diagram-summary-weights";
+    histograms.append(...panels);
+    group.append(intro, this.strip, this.counts, histograms);
+    container.replaceChildren(group);
+  }
+
+  /** The states and weights of this snapshot. */
+  paint(s: SnapshotMessage): void {
+    const h = s.histograms;
+    const tally = { active: 0, saturated: 0, dead: 0 };
+    this.cells.forEach((cell, j) => {
+      const state = h.dead[j] ? "dead" : h.saturated[j] ? "saturated" : "active";
+      tally[state]++;
+      cell.setAttribute("fill", STATE_COLOUR[state]);
+      cell.setAttribute("data-state", state);
+    });
+    const words = `${this.cells.length} hidden units: ${tally.active} active, ${tally.saturated} saturated, ${tally.dead} dead`;
+    this.counts.textContent = `${words} (one cell each, in unit order; red: dead, amber: saturated)`;
+    this.strip.setAttribute("aria-label", words);
+    for (const { key, n } of [
+      { key: "active", n: tally.active },
+      { key: "saturated", n: tally.saturated },
+      { key: "dead", n: tally.dead },
+    ])
+      this.strip.setAttribute(`data-${key}`, String(n));
+    for (const { param, root, bars, axis, plot } of this.weights) {
+      const values = s.params[param];
+      const top = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
+      const counts = binCounts(values, -top, top, WEIGHT_BINS);
+      const most = Math.max(1, ...counts);
+      bars.forEach((bar, b) => {
+        const tall = (counts[b]! / most) * plot.h;
+        bar.setAttribute("y", (plot.y + plot.h - tall).toFixed(1));
+        bar.setAttribute("height", tall.toFixed(1));
+        const centre = -top + ((b + 0.5) * 2 * top) / WEIGHT_BINS;
+        bar.setAttribute("fill", rgb(divergingColour(centre, top)));
+      });
+      const [lo, zero, hi] = axis;
+      lo!.textContent = `−${top.toPrecision(3)}`;
+      zero!.textContent = "0";
+      hi!.textContent = `+${top.toPrecision(3)}`;
+      root.setAttribute("data-counts", counts.join(" "));
+      root.setAttribute("data-max", String(top));
+      root.setAttribute(
+        "aria-label",
+        `distribution of the ${values.length} weights of ${param} over ±${top.toPrecision(3)}: ` +
+          `${counts.join(", ")} per bin`,
+      );
+    }
   }
 }

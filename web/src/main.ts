@@ -24,6 +24,9 @@ import {
   parseTrainingText,
   queryKey,
   readLink,
+  SPEED_KEY,
+  SPEEDS,
+  speedText,
   TRAINING_KEYS,
   trainingProblems,
   usedTrainingKeys,
@@ -380,6 +383,8 @@ function writeLink(): void {
     query.delete(queryKey("samples"));
     query.set(queryKey("classes"), String(csv.classes));
   }
+  const speed = speedText(SPEEDS[Number(speedInput.value)] ?? Infinity);
+  if (speed !== undefined) query.set(SPEED_KEY, speed); // the pace, not the run: after the run's settings
   const href = `?${query.toString()}`;
   if (location.search !== href) window.history.replaceState(null, "", href);
   byId<HTMLAnchorElement>("share-link").href = href;
@@ -468,10 +473,10 @@ for (const [id, output] of [
   });
 }
 
-/** The speed control's steps per second, slowest first (Infinity: full speed). */
-const SPEEDS = [1, 2, 5, 10, 30, 100, 300, 1000, Infinity];
+/** The speed control: one of SPEEDS (the link's, at first), sent to the worker and kept in the link. */
 const speedInput = byId<HTMLInputElement>("speed");
 speedInput.max = String(SPEEDS.length - 1);
+speedInput.value = String(SPEEDS.indexOf(link.speed));
 function sendSpeed(): void {
   const stepsPerSecond = SPEEDS[Number(speedInput.value)] ?? Infinity;
   const words =
@@ -481,6 +486,7 @@ function sendSpeed(): void {
   text("speed-value", words);
   speedInput.setAttribute("aria-valuetext", words);
   send({ type: "speed", stepsPerSecond });
+  writeLink();
 }
 speedInput.addEventListener("input", sendSpeed);
 
@@ -654,7 +660,7 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       // The model moved (Step, a set weight): the step-through shows it on the same rows.
       if (walk.open && !reply.running && reply.seq >= runSeq && walkedAt !== reply.steps) {
         walkedAt = reply.steps;
-        send({ type: "walk", rows: walk.rows });
+        send({ type: "walk", rows: walk.followsNextBatch ? "next" : walk.rows });
       }
       return;
     case "error":
@@ -1065,10 +1071,12 @@ function boundarySummary(s: SnapshotMessage): string {
   const shares = areas.map((a, k) => `class ${k} on ${Math.round((100 * a) / (R * R))}%`);
   const N = points.y.length;
   const drawn = boundary.drawnOf(points);
-  return (
-    `At step ${s.steps} the network predicts ${shares.join(", ")} of the plotted area. ` +
-    `${drawn < N ? `${drawn} of the ${N} points are drawn (an even sample).` : `All ${N} points are drawn.`}`
-  );
+  const sample =
+    drawn === undefined || drawn.n === N
+      ? `All ${N} points are drawn.`
+      : `Showing ${drawn.n} of the ${N} points: a seeded random sample that keeps each class's share ` +
+        `(${drawn.classes.map((n, k) => `class ${k}: ${n}`).join(", ")}).`;
+  return `At step ${s.steps} the network predicts ${shares.join(", ")} of the plotted area. ${sample}`;
 }
 
 /**
@@ -1129,7 +1137,7 @@ function walkTyped(): void {
   }
   startWalk(read.rows);
 }
-function startWalk(rows: readonly number[] | "last" | { draw: number }): void {
+function startWalk(rows: readonly number[] | "last" | "next" | { draw: number }): void {
   text("walk-error", "");
   walkedAt = latest?.steps ?? -1;
   send({ type: "walk", rows });
@@ -1141,6 +1149,7 @@ byId("step-through").addEventListener("click", () => {
 });
 byId("walk-draw").addEventListener("click", () => startWalk({ draw: draws++ }));
 byId("walk-last").addEventListener("click", () => startWalk("last"));
+byId("walk-next-batch").addEventListener("click", () => startWalk("next"));
 walkRows.addEventListener("keydown", (event) => {
   if (event.key === "Enter") walkTyped();
 });

@@ -7,8 +7,6 @@ import { logRange, logTicks, niceTicks, tickLabel } from "./lib/axes.js";
 import { classColour, divergingColour } from "./lib/colour.js";
 import type { HistogramView, HistoryPoint, ParamsView, PointsMessage } from "./lib/protocol.js";
 
-/** At most this many points are drawn (a sample spread evenly over the rows). */
-export const POINTS_CAP = 2500;
 const FONT = "11px system-ui, sans-serif";
 const INK = "#333";
 
@@ -115,17 +113,18 @@ function drawAxes(
 
 /**
  * The boundary: the R×R heat map scaled into the plot, the points (train: circles, test:
- * squares; at most POINTS_CAP of them, drawn once into a layer of their own and copied each
- * frame) and the axes in the data's units.
+ * squares; the rows of `points.drawn`, at most POINTS_CAP keeping each class's share, drawn
+ * once into a layer of their own and copied each frame, with "showing n of N points" when
+ * that is not all of them) and the axes in the data's units.
  */
 export class BoundaryView {
   private readonly heat = document.createElement("canvas");
   private readonly layer = document.createElement("canvas");
   /** The points and canvas size the layer was drawn for. */
   private layerFor: { points: PointsMessage; width: number; height: number } | undefined;
-  /** The rows drawn (a sample when there are more than POINTS_CAP). */
-  private sample: Uint32Array = new Uint32Array(0);
+  /** The points the layer holds (their `drawn` rows), and each class's count among them. */
   private sampledFor: PointsMessage | undefined;
+  private counts: number[] = [];
   /** The plot's area in CSS pixels, as last drawn (for rowAt). */
   private area: Area | undefined;
   /** Data rows drawn with a ring (the step-through's batch). */
@@ -145,7 +144,7 @@ export class BoundaryView {
     const [x, y] = [clientX - rect.left, clientY - rect.top]; // the area is in CSS pixels
     let best: number | undefined;
     let nearest = 10 * 10;
-    for (const i of this.sample) {
+    for (const i of points.drawn) {
       const [px, py] = this.at(points, i, area);
       const d = (px - x) ** 2 + (py - y) ** 2;
       if (d <= nearest) [best, nearest] = [i, d];
@@ -162,9 +161,15 @@ export class BoundaryView {
     ];
   }
 
-  /** How many of the points are drawn (all, or POINTS_CAP of them). */
-  drawnOf(points: PointsMessage): number {
-    return Math.min(points.y.length, POINTS_CAP);
+  /**
+   * The points drawn of `points` (once drawn): how many, and of each class (counted as the
+   * layer was drawn); undefined before.
+   */
+  drawnOf(
+    points: PointsMessage,
+  ): { readonly n: number; readonly classes: readonly number[] } | undefined {
+    if (this.sampledFor !== points) return undefined;
+    return { n: this.counts.reduce((a, b) => a + b, 0), classes: this.counts };
   }
 
   draw(R: number, rgba: Uint8ClampedArray, points: PointsMessage): void {
@@ -216,12 +221,6 @@ export class BoundaryView {
   /** Draws the sampled points into the layer (the canvas's backing size). */
   private drawPoints(points: PointsMessage, surface: Surface, area: Area): void {
     const b = points.bounds!;
-    if (this.sampledFor !== points) {
-      const N = points.y.length;
-      const n = Math.min(N, POINTS_CAP);
-      this.sample = Uint32Array.from({ length: n }, (_, i) => Math.floor((i * N) / n));
-      this.sampledFor = points;
-    }
     [this.layer.width, this.layer.height] = [this.canvas.width, this.canvas.height];
     const ctx = this.layer.getContext("2d");
     if (!ctx) return;
@@ -229,8 +228,10 @@ export class BoundaryView {
     ctx.beginPath();
     ctx.rect(area.left, area.top, area.width, area.height);
     ctx.clip();
-    const size = this.sample.length > 1000 ? 2 : 3;
-    for (const i of this.sample) {
+    const size = points.drawn.length > 1000 ? 2 : 3;
+    const counts = new Array<number>(Math.max(2, points.classes)).fill(0);
+    for (const i of points.drawn) {
+      counts[points.y[i]!]!++;
       const x = area.left + ((points.X[2 * i]! - b.lo1) / (b.hi1 - b.lo1)) * area.width;
       const y = area.top + ((b.hi2 - points.X[2 * i + 1]!) / (b.hi2 - b.lo2)) * area.height;
       ctx.fillStyle = rgb(classColour(points.y[i]!));
@@ -248,7 +249,31 @@ export class BoundaryView {
         ctx.stroke();
       }
     }
+    this.counts = counts;
+    this.sampledFor = points;
+    // What is drawn, for a reader of the page's state (the tests): n and each class's count.
+    this.canvas.dataset["drawn"] = String(points.drawn.length);
+    this.canvas.dataset["drawnClasses"] = counts.join(" ");
+    const N = points.y.length;
+    if (points.drawn.length < N) {
+      // "showing n of N points", in the plot's top right corner, on a pale box.
+      const label = `showing ${points.drawn.length} of ${N} points`;
+      ctx.font = FONT;
+      const w = ctx.measureText(label).width + 8;
+      const x = area.left + area.width - w - 4;
+      ctx.fillStyle = "rgb(255 255 255 / 0.85)";
+      ctx.fillRect(x, area.top + 4, w, 16);
+      ctx.fillStyle = INK;
+      ctx.textBaseline = "middle";
+      ctx.textAlign = "left";
+      ctx.fillText(label, x + 4, area.top + 12);
+    }
   }
+}
+
+/** Sets data-KEY on `element` to `value` when it differs (no attribute churn on every draw). */
+function mark(element: HTMLElement, key: string, value: string): void {
+  if (element.dataset[key] !== value) element.dataset[key] = value;
 }
 
 /** How a curve figure is drawn: its title, and whether its y axis is logarithmic. */
@@ -333,16 +358,36 @@ export function drawCurves(
   ctx.restore();
 }
 
+/** The weights panel draws at most this many hidden units per band (more: another band below). */
+export const WEIGHT_BAND = 64;
+/** The smallest histogram cell (CSS px): room for a unit's number and bars of ≥ 2 px. */
+export const HISTOGRAM_CELL = { width: 44, height: 34 } as const;
+
 /**
  * W1 (D×H) above W2ᵀ (K×H): one cell per weight, hidden unit j in column j, each matrix on its
- * own diverging scale (the colour bar under them gives both).
+ * own diverging scale (the colour bar under them gives both). Beyond WEIGHT_BAND units the
+ * columns wrap into bands (units 1–64, 65–128, …) so that a cell stays several pixels wide;
+ * cells are at least 12 px high (a row label each) unless the panel would pass 600 px. The
+ * canvas records its cell size in data-cell-width and data-cell-height.
  */
 export function drawWeights(canvas: HTMLCanvasElement, p: ParamsView): void {
-  // As tall as its rows need (cells at most 28 px high), between 120 and 400 px.
+  const bands = Math.ceil(p.H / WEIGHT_BAND);
+  const perBand = Math.ceil(p.H / bands);
+  const rows = p.D + p.K;
+  const left = 44;
+  const header = 14; // the units' numbers above each band
+  const gap = 6; // between W1 and W2ᵀ
+  const bandGap = 10;
+  const legendHeight = 44;
   const cssWidth = canvas.getBoundingClientRect().width;
   if (cssWidth > 0) {
-    const cell = Math.min(((cssWidth - 50) / p.H) * 1.5, 28);
-    const wanted = Math.round(Math.min(400, Math.max(120, 16 + (p.D + p.K) * cell + 10 + 44)));
+    const cellW = (cssWidth - left - 6) / perBand;
+    const roomy = Math.min(28, Math.max(12, cellW * 1.5));
+    const fits = (600 - legendHeight - bands * (header + gap + bandGap)) / (rows * bands);
+    const cellH = Math.max(3, Math.min(roomy, fits));
+    const wanted = Math.round(
+      Math.max(120, bands * (header + rows * cellH + gap + bandGap) + legendHeight),
+    );
     if (canvas.style.height !== `${wanted}px`) {
       canvas.style.aspectRatio = "auto";
       canvas.style.height = `${wanted}px`;
@@ -351,43 +396,50 @@ export function drawWeights(canvas: HTMLCanvasElement, p: ParamsView): void {
   const surface = fitCanvas(canvas);
   const { ctx, width, height } = surface;
   ctx.clearRect(0, 0, width, height);
-  const rows = p.D + p.K;
-  const gap = 10;
-  const left = 44;
-  const legendHeight = 34;
-  const cellW = (width - left - 6) / p.H;
-  const cellH = Math.min(cellW * 1.5, 28, (height - gap - 20 - legendHeight) / rows);
+  const cellW = (width - left - 6) / perBand;
+  const bandHeight = (height - legendHeight) / bands;
+  const cellH = Math.min(28, (bandHeight - header - gap - bandGap) / rows);
+  mark(canvas, "cellWidth", cellW.toFixed(2));
+  mark(canvas, "cellHeight", cellH.toFixed(2));
   const maxAbs = (a: Float64Array): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const [s1, s2] = [maxAbs(p.W1), maxAbs(p.W2)];
   ctx.font = FONT;
-  ctx.fillStyle = INK;
-  ctx.textBaseline = "middle";
-  ctx.textAlign = "right";
-  const top1 = 16;
-  const top2 = top1 + p.D * cellH + gap;
-  const labelEvery = (n: number, size: number): number => Math.max(1, Math.ceil(12 / size)) || n;
-  for (let i = 0; i < p.D; i += labelEvery(p.D, cellH))
-    ctx.fillText(`W1 x${i + 1}`, left - 4, top1 + (i + 0.5) * cellH);
-  for (let k = 0; k < p.K; k += labelEvery(p.K, cellH))
-    ctx.fillText(p.K === 1 ? "W2ᵀ" : `W2ᵀ ${k}`, left - 4, top2 + (k + 0.5) * cellH);
-  ctx.textAlign = "center";
-  ctx.textBaseline = "bottom";
-  const every = Math.max(1, Math.ceil(22 / cellW));
-  for (let j = 0; j < p.H; j += every) ctx.fillText(String(j + 1), left + (j + 0.5) * cellW, 14);
-  for (let i = 0; i < p.D; i++) {
-    for (let j = 0; j < p.H; j++) {
-      ctx.fillStyle = rgb(divergingColour(p.W1[i * p.H + j]!, s1));
-      ctx.fillRect(left + j * cellW, top1 + i * cellH, Math.max(1, cellW - 0.5), cellH - 0.5);
+  const labelEvery = Math.max(1, Math.ceil(12 / cellH)); // rows between two labels
+  const every = niceStep(22 / cellW); // units between two numbers
+  for (let band = 0; band < bands; band++) {
+    const first = band * perBand;
+    const last = Math.min(p.H, first + perBand);
+    const top1 = band * bandHeight + header;
+    const top2 = top1 + p.D * cellH + gap;
+    ctx.fillStyle = INK;
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "right";
+    for (let i = 0; i < p.D; i += labelEvery)
+      ctx.fillText(`W1 x${i + 1}`, left - 4, top1 + (i + 0.5) * cellH);
+    for (let k = 0; k < p.K; k += labelEvery)
+      ctx.fillText(p.K === 1 ? "W2ᵀ" : `W2ᵀ ${k}`, left - 4, top2 + (k + 0.5) * cellH);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    for (let j = first; j < last; j++) {
+      // the band's first unit, then every multiple of `every` not crowding it
+      if (j === first || ((j + 1) % every === 0 && j - first >= 0.8 * every))
+        ctx.fillText(String(j + 1), left + (j - first + 0.5) * cellW, top1 - 2);
     }
-  }
-  for (let k = 0; k < p.K; k++) {
-    for (let j = 0; j < p.H; j++) {
-      ctx.fillStyle = rgb(divergingColour(p.W2[j * p.K + k]!, s2));
-      ctx.fillRect(left + j * cellW, top2 + k * cellH, Math.max(1, cellW - 0.5), cellH - 0.5);
+    for (let j = first; j < last; j++) {
+      const x = left + (j - first) * cellW;
+      const w = Math.max(1, cellW - 0.5);
+      for (let i = 0; i < p.D; i++) {
+        ctx.fillStyle = rgb(divergingColour(p.W1[i * p.H + j]!, s1));
+        ctx.fillRect(x, top1 + i * cellH, w, cellH - 0.5);
+      }
+      for (let k = 0; k < p.K; k++) {
+        ctx.fillStyle = rgb(divergingColour(p.W2[j * p.K + k]!, s2));
+        ctx.fillRect(x, top2 + k * cellH, w, cellH - 0.5);
+      }
     }
   }
   // The colour bar: −scale … 0 … +scale, each matrix's scale named under it.
-  const barTop = top2 + p.K * cellH + 10;
+  const barTop = height - legendHeight + 8;
   const barWidth = Math.min(200, width - left - 6);
   for (let x = 0; x < barWidth; x++) {
     ctx.fillStyle = rgb(divergingColour((2 * x) / (barWidth - 1) - 1, 1));
@@ -410,24 +462,70 @@ export function drawWeights(canvas: HTMLCanvasElement, p: ParamsView): void {
   }
 }
 
-/** One small histogram per hidden unit in a grid; dead units in red, saturated in amber. */
+/** The smallest of 1, 2, 5, 10, 20, 50, … that is at least x. */
+function niceStep(x: number): number {
+  for (let step = 1; ; step *= 10) {
+    for (const m of [1, 2, 5]) if (m * step >= x) return m * step;
+  }
+}
+
+/**
+ * One small histogram per hidden unit in a grid (unit numbers in each cell); dead units in
+ * red, saturated in amber. A cell is at least HISTOGRAM_CELL (the canvas grows taller for
+ * many units), and neighbouring bins are merged until a bar is at least 2 px wide. The canvas
+ * records its cell size and the bins drawn in data-cell-width, data-cell-height, data-bins.
+ */
 export function drawHistograms(canvas: HTMLCanvasElement, h: HistogramView): void {
+  const H = h.dead.length;
+  const note = 16; // the axis note under the grid
+  const cssWidth = canvas.getBoundingClientRect().width;
+  const plain = (cssWidth * 2) / 3; // the panel's 3:2 height
+  const columnsFor = (width: number, height: number): number =>
+    Math.max(
+      1,
+      Math.min(
+        H,
+        Math.ceil(Math.sqrt(H * (width / height))),
+        Math.floor(width / HISTOGRAM_CELL.width),
+      ),
+    );
+  if (cssWidth > 0) {
+    const rows = Math.ceil(H / columnsFor(cssWidth, Math.max(plain - note, 1)));
+    const wanted = Math.round(Math.max(plain, rows * HISTOGRAM_CELL.height + note));
+    if (canvas.style.height !== `${wanted}px`) {
+      canvas.style.aspectRatio = "auto";
+      canvas.style.height = `${wanted}px`;
+    }
+  }
   const surface = fitCanvas(canvas);
   const { ctx } = surface;
   const width = surface.width;
-  const height = surface.height - 16; // the axis note under the grid
+  const height = surface.height - note;
   ctx.clearRect(0, 0, surface.width, surface.height);
-  const H = h.dead.length;
-  const columns = Math.ceil(Math.sqrt(H * (width / height)));
+  const columns = columnsFor(width, Math.max(plain - note, 1));
   const rowsOfCells = Math.ceil(H / columns);
   const w = width / columns;
   const ht = height / rowsOfCells;
+  let merge = 1; // bins per bar: a divisor of h.bins
+  while ((w - 6) / (h.bins / merge) < 2 && merge < h.bins) {
+    merge++;
+    while (h.bins % merge !== 0) merge++;
+  }
+  const bars = h.bins / merge;
+  mark(canvas, "cellWidth", w.toFixed(2));
+  mark(canvas, "cellHeight", ht.toFixed(2));
+  mark(canvas, "bins", String(bars));
   ctx.font = FONT;
   for (let j = 0; j < H; j++) {
     const x0 = (j % columns) * w;
     const y0 = Math.floor(j / columns) * ht;
     const counts = h.counts.subarray(j * h.bins, (j + 1) * h.bins);
-    const top = Math.max(1, ...counts);
+    const merged = Array.from({ length: bars }, (_, b) => {
+      let sum = 0;
+      for (let i = b * merge; i < (b + 1) * merge; i++) sum += counts[i]!;
+      return sum;
+    });
+    const top = Math.max(1, ...merged);
     const dead = h.dead[j] === 1;
     const saturated = h.saturated[j] === 1;
     ctx.fillStyle = dead ? "#fde0e0" : saturated ? "#fff1d6" : "#fff";
@@ -436,23 +534,22 @@ export function drawHistograms(canvas: HTMLCanvasElement, h: HistogramView): voi
     ctx.lineWidth = dead || saturated ? 2 : 1;
     ctx.strokeRect(x0 + 1, y0 + 1, w - 2, ht - 2);
     ctx.fillStyle = "#1f77b4";
-    const bw = (w - 6) / h.bins;
-    for (let b = 0; b < h.bins; b++) {
-      const bar = (counts[b]! / top) * (ht - 8);
+    const bw = (w - 6) / bars;
+    merged.forEach((c, b) => {
+      const bar = (c / top) * (ht - 19); // under the unit's number
       ctx.fillRect(x0 + 3 + b * bw, y0 + ht - 4 - bar, Math.max(1, bw - 0.5), bar);
-    }
-    if (w >= 28 && ht >= 22) {
-      ctx.fillStyle = "#555";
-      ctx.textBaseline = "top";
-      ctx.textAlign = "left";
-      ctx.fillText(String(j + 1), x0 + 4, y0 + 3);
-    }
+    });
+    ctx.fillStyle = "#555";
+    ctx.textBaseline = "top";
+    ctx.textAlign = "left";
+    ctx.fillText(String(j + 1), x0 + 4, y0 + 3);
   }
   ctx.fillStyle = INK;
   ctx.textBaseline = "bottom";
   ctx.textAlign = "left";
   ctx.fillText(
-    `a = f(z1) of each unit over ${tickLabel(h.lo)} … ${tickLabel(h.hi)}`,
+    `a = f(z1) of each unit over ${tickLabel(h.lo)} … ${tickLabel(h.hi)}` +
+      (merge > 1 ? ` (${bars} bins)` : ""),
     2,
     surface.height - 1,
   );

@@ -18,10 +18,9 @@ import {
   type Params,
 } from "../../nn/index.js";
 import {
-  clipByGlobalNorm,
   initialOptimizerState,
   nonFiniteMoment,
-  optimizerStep,
+  trainingUpdate,
   type OptimizerSettings,
   type OptimizerState,
 } from "../optimizers.js";
@@ -74,8 +73,8 @@ export class PlainStepper implements Stepper {
     const batchLoss = withPenalty(loss(cache, batch.y), this.current, l2); // L + (λ/2)(‖W1‖² + ‖W2‖²)
     const grads = backward(this.current, cache, batch.X, batch.y, activation, l2); // g = ∂L/∂θ
     const gradientFinite = gradsAreFinite(grads);
-    const g = clipNorm > 0 && gradientFinite ? clipByGlobalNorm(grads, clipNorm) : grads; // ‖g‖ ≤ c
-    const next = optimizerStep(this.current, g, this.moments, learningRate, this.optimizer); // θ ← θ − η·(the rule's direction)
+    const c = gradientFinite ? clipNorm : 0; // a non-finite gradient is not clipped (divergence)
+    const next = trainingUpdate(this.current, grads, this.moments, learningRate, this.optimizer, c); // ‖g‖ ≤ c, θ ← θ − η·(the rule's direction)
     const stepped = Number.isFinite(batchLoss) && gradientFinite;
     const report = {
       loss: batchLoss,

@@ -31,10 +31,10 @@ export type Command =
   | { readonly type: "export-model" }
   /** All rows as CSV, or only the data rows `rows` (the step-through's). */
   | { readonly type: "export-data"; readonly rows?: readonly number[] }
-  /** Backprop step by step on these data rows (≤ 8), the last batch, or rows drawn (draw n). */
+  /** Backprop step by step on these data rows (≤ 8), the last or next batch, or rows drawn (draw n). */
   | {
       readonly type: "walk";
-      readonly rows: readonly number[] | "last" | { readonly draw: number };
+      readonly rows: readonly number[] | "last" | "next" | { readonly draw: number };
     }
   /** The central difference of one gradient entry on the step-through's rows. */
   | {
@@ -88,6 +88,11 @@ export interface PointsMessage {
   readonly y: Float64Array;
   /** 1 for a test row, 0 for a training row. */
   readonly isTest: Uint8Array;
+  /**
+   * The rows the boundary plot draws, in drawing order: all of them, or a seeded sample of
+   * POINTS_CAP that keeps each class's share (lib/points.ts).
+   */
+  readonly drawn: Uint32Array;
   readonly bounds?: { lo1: number; hi1: number; lo2: number; hi2: number };
   readonly featureNames: readonly string[];
   /** The network's shape and activation, for the controls (an imported model sets them). */
@@ -188,13 +193,16 @@ export interface WalkReply extends WalkNumbers {
   /** The data rows (from 0), in the batch's order; which of them are test rows. */
   readonly rows: readonly number[];
   readonly test: readonly boolean[];
-  /** True when these are the last step's batch; when they were drawn at random (seeded). */
+  /**
+   * True when these are the last step's batch; the next step's (what Step will train on);
+   * when they were drawn at random (seeded).
+   */
   readonly lastBatch: boolean;
+  readonly nextBatch: boolean;
   readonly drawn: boolean;
-  /** The run's step at which it was computed. */
+  /** The run's step at which it was computed, and whether the run is complete. */
   readonly steps: number;
-  /** The run's update rule (the walk shows plain gradient descent's). */
-  readonly optimizer: string;
+  readonly complete: boolean;
 }
 
 /** One gradient entry's central difference on the step-through's rows. */

@@ -42,6 +42,7 @@ import {
 } from "../../../src/train/index.js";
 import { boundsOf, GridEvaluator, gridPoints, GRID, type Bounds } from "./boundary.js";
 import { binCounts, hiddenHistograms } from "./histogram.js";
+import { pointSample } from "./points.js";
 import { MAX_WALK_ROWS } from "./walk.js";
 import { walkNumbers } from "./walk-numbers.js";
 import type {
@@ -270,6 +271,28 @@ export class Session {
     return shuffle.order.slice(start, end);
   }
 
+  /**
+   * The training rows of the next step's batch, in the order the trainer will take them (its
+   * epoch's order, redrawn from the generator state it is drawn from, as lastBatch does);
+   * undefined when the run is complete.
+   */
+  nextBatch(): Uint32Array | undefined {
+    const trainer = this.currentTrainer();
+    if (trainer.done) return undefined;
+    const { row, rng } = trainer.state(); // the epoch's row, and the state its order is drawn from
+    const N = this.train.X.rows;
+    const batchSize = Math.min(this.settings.batchSize, N);
+    const end = Math.min(row + batchSize, N);
+    if (batchSize === N) return Uint32Array.from({ length: N }, (_, i) => i); // a full batch is never shuffled
+    return Rng.fromState(rng).permutation(N).slice(row, end);
+  }
+
+  /** The data rows (numbered as in the data set, from 0) of the next batch, if any. */
+  nextBatchDataRows(): number[] | undefined {
+    const rows = this.nextBatch();
+    return rows && Array.from(rows, (i) => this.trainRows[i]!);
+  }
+
   /** The data rows (numbered as in the data set, from 0) of the last batch, if any. */
   lastBatchDataRows(): number[] | undefined {
     const rows = this.lastBatch();
@@ -353,35 +376,44 @@ export class Session {
 
   /**
    * Backprop step by step on the data rows `rows` (at most MAX_WALK_ROWS) at the current
-   * parameters: every number of forward, backward and the update (lib/walk.ts), with the run's
-   * λ and η. Training is not moved. "last" takes the last step's batch (when it is that small).
+   * parameters: every number of forward, backward and the update (lib/walk.ts) that the run's
+   * Trainer would take next on these rows (its step, η_t, optimizer state, λ and clip).
+   * Training is not moved. "last" takes the last step's batch and "next" the next step's (when
+   * it is that small): walking the next batch, then Step, gives the walk's new parameters.
    */
-  walk(rows: readonly number[] | "last" | { readonly draw: number }): WalkReply {
+  walk(rows: readonly number[] | "last" | "next" | { readonly draw: number }): WalkReply {
     const chosen =
-      rows === "last" ? this.lastBatchDataRows() : "draw" in rows ? this.drawRows(rows.draw) : rows;
-    if (!chosen) throw new UsageError("there is no last batch yet: take a step first");
-    if (rows === "last" && chosen.length > MAX_WALK_ROWS)
+      rows === "last"
+        ? this.lastBatchDataRows()
+        : rows === "next"
+          ? this.nextBatchDataRows()
+          : "draw" in rows
+            ? this.drawRows(rows.draw)
+            : rows;
+    if (!chosen) {
       throw new UsageError(
-        `the last batch has ${chosen.length} rows, more than the ${MAX_WALK_ROWS} the step-through shows: ` +
+        rows === "next"
+          ? "the run is complete: there is no next batch"
+          : "there is no last batch yet: take a step first",
+      );
+    }
+    if ((rows === "last" || rows === "next") && chosen.length > MAX_WALK_ROWS)
+      throw new UsageError(
+        `the ${rows} batch has ${chosen.length} rows, more than the ${MAX_WALK_ROWS} the step-through shows: ` +
           `choose rows, draw some, or set Batch size to ${MAX_WALK_ROWS} or less`,
       );
     const { X, y } = this.walkBatch(chosen);
-    const numbers = walkNumbers(
-      this.params,
-      X,
-      y,
-      this.activation,
-      this.settings.l2,
-      this.settings.learningRate,
-    );
+    const next = this.currentTrainer().nextUpdate();
+    const numbers = walkNumbers(this.params, X, y, this.activation, next);
     return {
       type: "walk",
       rows: [...chosen],
       test: chosen.map((r) => this.isTest[r] === 1),
       lastBatch: rows === "last",
+      nextBatch: rows === "next",
       drawn: typeof rows === "object" && "draw" in rows,
       steps: this.steps,
-      optimizer: this.settings.optimizer,
+      complete: this.complete,
       ...numbers,
     };
   }
@@ -446,7 +478,12 @@ export class Session {
    * warm-up longer than the run) is reported before Play; throws its UsageError.
    */
   check(): void {
-    this.trainer ??= this.newTrainer();
+    this.currentTrainer();
+  }
+
+  /** The run's Trainer, made now if this is step 0 (a new one has nothing to reset yet). */
+  private currentTrainer(): Trainer {
+    return (this.trainer ??= this.newTrainer());
   }
 
   private newTrainer(): Trainer {
@@ -587,6 +624,7 @@ export class Session {
       X: this.data.X.data.slice(),
       y: this.data.y.data.slice(),
       isTest: this.isTest.slice(),
+      drawn: pointSample(this.data.y.data),
       ...(this.bounds ? { bounds: { ...this.bounds } } : {}),
       featureNames: [...this.data.featureNames],
       hidden: this.params.W1.cols,

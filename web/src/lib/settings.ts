@@ -116,6 +116,19 @@ export const LIMITS = {
   seed: { min: 0, max: 2 ** 31 - 1 },
 } as const;
 
+/**
+ * The Speed control's steps per second, slowest first (Infinity: full speed, the default). Not a
+ * setting of the run (a new speed goes on with the same run), but the link carries it too, as
+ * `speed=N` (none at full speed).
+ */
+export const SPEEDS: readonly number[] = [1, 2, 5, 10, 30, 100, 300, 1000, Infinity];
+export const SPEED_KEY = "speed";
+
+/** The link's `speed` value of a speed: steps per second, or undefined at full speed. */
+export function speedText(stepsPerSecond: number): string | undefined {
+  return stepsPerSecond === Infinity ? undefined : String(stepsPerSecond);
+}
+
 /** The most epochs a run may ask for (a run without a length stops there too). */
 export const MAX_EPOCHS = 1_000_000;
 
@@ -240,15 +253,35 @@ export function decodeSettings(query: string): Settings {
  * used instead (`h=abc: not a number; using 16`). A link never falls back silently: the page
  * shows these lines.
  */
-export function readLink(query: string): { settings: Settings; refused: string[] } {
+export function readLink(query: string): {
+  settings: Settings;
+  /** Steps per second of the Speed control (Infinity: full speed). */
+  speed: number;
+  refused: string[];
+} {
   const settings = decodeQuery(query);
   const byKey = new Map(
     (Object.entries(KEYS) as [keyof Settings, string][]).map(([key, name]) => [name, key]),
   );
   const refused: string[] = [];
+  const speedOf = (text: string): number | undefined => {
+    const asked = parseDecimal(text.trim());
+    return Number.isFinite(asked) && SPEEDS.includes(asked) ? asked : undefined;
+  };
+  // The last valid speed, as decodeQuery takes the last value of a key.
+  const speeds = new URLSearchParams(query).getAll(SPEED_KEY).map(speedOf);
+  const speed = speeds.filter((s) => s !== undefined).at(-1) ?? Infinity;
   for (const [name, text] of new URLSearchParams(query)) {
     const key = byKey.get(name);
     const shown = `${name}=${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
+    if (name === SPEED_KEY) {
+      const known = SPEEDS.filter(Number.isFinite).join(", ");
+      if (speedOf(text) === undefined)
+        refused.push(
+          `${shown}: not one of ${known} steps per second; using ${speedText(speed) ?? "full speed"}`,
+        );
+      continue;
+    }
     if (key === undefined) {
       refused.push(`${shown}: not a setting; ignored`);
       continue;
@@ -258,7 +291,7 @@ export function readLink(query: string): { settings: Settings; refused: string[]
     if (why !== undefined)
       refused.push(`${shown}: ${why}; using ${used === null ? "none" : String(used)}`);
   }
-  return { settings, refused };
+  return { settings, speed, refused };
 }
 
 /** Why `text` did not become setting `key` (undefined when it did). */

@@ -1,7 +1,8 @@
 /**
  * Backprop, step by step (issue 15, part 2), without the DOM: the walk's steps, one equation
- * each, as docs/derivation.md writes them; for any entry, the entries it was computed from
- * (what the page highlights); the rows typed. Its numbers come from walk-numbers.ts (in the
+ * each, as docs/derivation.md writes them, ending with the update of the run's own optimizer
+ * (gradient clipping, then sgd, momentum, nesterov or adam, with their state); for any entry,
+ * the entries it was computed from (what the page highlights); the rows typed. Its numbers come from walk-numbers.ts (in the
  * worker), so that the page's bundle does not carry the library's network.
  */
 import type { ActivationName } from "../../../src/nn/index.js";
@@ -9,7 +10,7 @@ import type { ActivationName } from "../../../src/nn/index.js";
 /** The step-through takes at most this many rows. */
 export const MAX_WALK_ROWS = 8;
 
-/** Every matrix the walk shows, by the code's names. */
+/** Every matrix of the forward and backward pass, by the code's names. */
 export const WALK_NAMES = [
   "X",
   "y",
@@ -35,7 +36,20 @@ export const WALK_NAMES = [
   "W2new",
   "b2new",
 ] as const;
-export type WalkName = (typeof WALK_NAMES)[number];
+/** The parameters, in the order the update shows them. */
+export const WALK_PARAMS = ["W1", "b1", "W2", "b2"] as const;
+export type WalkParam = (typeof WALK_PARAMS)[number];
+/**
+ * The update's own matrices, per parameter θ: g (the gradient after clipping), the velocity
+ * before and after (vel, velnew: momentum, nesterov), Adam's moments before and after (m, v,
+ * mnew, vnew) and its bias-corrected m̂, v̂ (mhat, vhat).
+ */
+export type UpdateName =
+  | `${"g" | "vel" | "m" | "v" | "mhat" | "vhat"}${WalkParam}`
+  | `${"vel" | "m" | "v"}${WalkParam}new`;
+/** The matrices of forward and backward (and θ after the step). */
+export type BaseName = (typeof WALK_NAMES)[number];
+export type WalkName = BaseName | UpdateName;
 
 /** A matrix as the worker sends it: row-major float64 entries. */
 export interface WalkMatrix {
@@ -44,14 +58,35 @@ export interface WalkMatrix {
   readonly data: Float64Array;
 }
 
+/** The update rule's setting at the walk's step: what the Trainer's next step would use. */
+export interface WalkUpdate {
+  readonly rule: "sgd" | "momentum" | "nesterov" | "adam";
+  /** μ (momentum, nesterov); β1, β2 and ε (adam). */
+  readonly momentum: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** The run's step t this update would be (from 1); Adam's update count, this one included. */
+  readonly step: number;
+  readonly adamStep: number;
+  /** Adam's bias corrections 1 − β1ᵗ and 1 − β2ᵗ at its update count. */
+  readonly corrections: readonly [number, number];
+  /** η_t, the schedule's rate at that step. */
+  readonly learningRate: number;
+  /** The clip norm c (0: none) and the gradient's global norm ‖g‖ before clipping. */
+  readonly clipNorm: number;
+  readonly gradientNorm: number;
+}
+
 /** One pass on the batch, every intermediate, and how it was set up. */
 export interface WalkNumbers {
-  readonly matrices: Record<WalkName, WalkMatrix>;
+  /** Every matrix of forward and backward, and those of the update's rule. */
+  readonly matrices: Record<BaseName, WalkMatrix> & Partial<Record<UpdateName, WalkMatrix>>;
   readonly activation: ActivationName;
   /** λ of the L2 penalty (0: none); the loss L and the weight gradients include it. */
   readonly l2: number;
-  /** η of the update θ ← θ − η ∂L/∂θ. */
-  readonly learningRate: number;
+  /** The update the run's Trainer would take next on these rows. */
+  readonly update: WalkUpdate;
 }
 
 /** The gradients the walk can check by central differences, and their parameters. */
@@ -83,6 +118,8 @@ export interface WalkShape {
   readonly K: number;
   readonly l2: number;
   readonly activation: ActivationName;
+  /** The update's rule and numbers (absent: plain gradient descent, no clipping). */
+  readonly update?: WalkUpdate;
 }
 
 /** f′ as section 4 of the derivation writes it, per activation. */
@@ -93,7 +130,11 @@ const DERIVATIVE: Record<ActivationName, string> = {
   sigmoid: "σ′(z) = σ(z) (1 − σ(z)) = a σ(−z)",
 };
 
-/** The walk's steps for this shape: forward (5), backward (8), the update (1). */
+/**
+ * The walk's steps for this shape: forward (5), backward (8), then the update as the run's
+ * Trainer takes it: the clip when set (1), and the rule's equations (sgd 1, momentum and
+ * nesterov 2, adam 4).
+ */
 export function walkSteps(s: WalkShape): WalkStep[] {
   const { N, D, H, K } = s;
   const one = K === 1;
@@ -216,21 +257,135 @@ export function walkSteps(s: WalkShape): WalkStep[] {
       reads: ["dz1"],
       computes: ["db1"],
     },
-    {
+    ...updateSteps(s.update),
+  ];
+}
+
+/** x in at most 6 significant digits. */
+const short = (x: number): string => String(Number(x.toPrecision(6)));
+
+/** The matrices of a rule's step, parameter by parameter: [a(W1), b(W1), a(b1), b(b1), …]. */
+const perParam = (...makers: ((p: WalkParam) => WalkName)[]): WalkName[] =>
+  WALK_PARAMS.flatMap((p) => makers.map((make) => make(p)));
+
+/**
+ * The update's steps, as the Trainer takes them (src/train/optimizers.ts): the clip when it is
+ * set, then the rule's equations one by one (sgd 1, momentum and nesterov 2, adam 4).
+ */
+function updateSteps(u: WalkUpdate | undefined): WalkStep[] {
+  const clip = u !== undefined && u.clipNorm > 0;
+  const gradient = (p: WalkParam): WalkName => (clip ? `g${p}` : `d${p}`);
+  const g = clip ? "g" : "∂L/∂θ";
+  const eta = u ? `η = ${short(u.learningRate)} (η_t at the run's step t = ${u.step})` : "";
+  const at = (p: WalkParam): WalkName => p;
+  const after = (p: WalkParam): WalkName => `${p}new`;
+  const steps: WalkStep[] = [];
+  if (clip) {
+    const scaled = u.gradientNorm > u.clipNorm;
+    steps.push({
       phase: "update",
       equation:
-        "θ ← θ − η ∂L/∂θ          for θ = W1, b1, W2, b2 (each the same shape as its gradient)",
-      entry: "W1_{dj} ← W1_{dj} − η ∂L/∂W1_{dj}, and so for b1, W2, b2",
+        `g = (c/‖g‖) ∂L/∂θ if ‖g‖ > c, else ∂L/∂θ      ‖g‖ = ${short(u.gradientNorm)} over all four gradients, c = ${u.clipNorm}: ` +
+        (scaled ? `scaled by c/‖g‖ = ${short(u.clipNorm / u.gradientNorm)}` : "not scaled"),
+      entry:
+        "‖g‖ = √(Σ of every squared entry of ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2); g_W1[d][j] = (c/‖g‖) ∂L/∂W1[d][j] when ‖g‖ > c",
+      says: "gradient clipping: the whole gradient rescaled to global norm c when it is longer",
+      reads: perParam((p) => `d${p}`),
+      computes: perParam(gradient),
+    });
+  }
+  const rule = u?.rule ?? "sgd";
+  if (rule === "sgd") {
+    steps.push({
+      phase: "update",
+      equation: `θ ← θ − η ${g}          for θ = W1, b1, W2, b2 (each the same shape as its gradient)${eta ? `; ${eta}` : ""}`,
+      entry: `W1_{dj} ← W1_{dj} − η ${clip ? "g_W1" : "∂L/∂W1"}_{dj}, and so for b1, W2, b2`,
       says: "one step of plain gradient descent (section 7)",
-      reads: ["W1", "dW1", "b1", "db1", "W2", "dW2", "b2", "db2"],
-      computes: ["W1new", "b1new", "W2new", "b2new"],
+      reads: perParam(at, gradient),
+      computes: perParam(after),
+    });
+    return steps;
+  }
+  if (rule === "momentum" || rule === "nesterov") {
+    steps.push(
+      {
+        phase: "update",
+        equation: `v ← μ v + ${g}          μ = ${u!.momentum}; one velocity v per θ = W1, b1, W2, b2 (0 before the first step)`,
+        entry: `v_W1[d][j] ← μ v_W1[d][j] + ${clip ? "g_W1" : "∂L/∂W1"}[d][j], and so for b1, W2, b2`,
+        says: `${rule}: the velocity, a decaying sum of the gradients so far`,
+        reads: perParam((p) => `vel${p}`, gradient),
+        computes: perParam((p) => `vel${p}new`),
+      },
+      {
+        phase: "update",
+        equation:
+          rule === "momentum"
+            ? `θ ← θ − η v          with the new v; ${eta}`
+            : `θ ← θ − η (${g} + μ v)          with the new v (Nesterov looks ahead along it); ${eta}`,
+        entry:
+          rule === "momentum"
+            ? "W1_{dj} ← W1_{dj} − η v_W1[d][j], and so for b1, W2, b2"
+            : `W1_{dj} ← W1_{dj} − η (${clip ? "g_W1" : "∂L/∂W1"}[d][j] + μ v_W1[d][j]), and so for b1, W2, b2`,
+        says: `${rule}: the step along the velocity`,
+        reads: perParam(at, ...(rule === "nesterov" ? [gradient] : []), (p) => `vel${p}new`),
+        computes: perParam(after),
+      },
+    );
+    return steps;
+  }
+  const [c1, c2] = u!.corrections;
+  const t = u!.adamStep;
+  steps.push(
+    {
+      phase: "update",
+      equation: `m ← β1 m + (1 − β1) ${g}          β1 = ${u!.beta1}; one m per θ (0 before the first step)`,
+      entry: `m_W1[d][j] ← β1 m_W1[d][j] + (1 − β1) ${clip ? "g_W1" : "∂L/∂W1"}[d][j], and so for b1, W2, b2`,
+      says: "adam: the first moment m, a running mean of the gradients",
+      reads: perParam((p) => `m${p}`, gradient),
+      computes: perParam((p) => `m${p}new`),
     },
-  ];
+    {
+      phase: "update",
+      equation: `v ← β2 v + (1 − β2) ${clip ? "g²" : "(∂L/∂θ)²"}          β2 = ${u!.beta2}; one v per θ (0 before the first step)`,
+      entry: `v_W1[d][j] ← β2 v_W1[d][j] + (1 − β2) (${clip ? "g_W1" : "∂L/∂W1"}[d][j])², and so for b1, W2, b2`,
+      says: "adam: the second moment v, a running mean of the squared gradients",
+      reads: perParam((p) => `v${p}`, gradient),
+      computes: perParam((p) => `v${p}new`),
+    },
+    {
+      phase: "update",
+      equation: `m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ)          t = ${t} (Adam's updates, this one included): 1 − β1ᵗ = ${short(c1)}, 1 − β2ᵗ = ${short(c2)}`,
+      entry:
+        "m̂_W1[d][j] = m_W1[d][j] / (1 − β1ᵗ), v̂_W1[d][j] = v_W1[d][j] / (1 − β2ᵗ), and so for b1, W2, b2",
+      says: "adam: the bias corrections (m and v start at 0, so early on they are too small)",
+      reads: perParam(
+        (p) => `m${p}new`,
+        (p) => `v${p}new`,
+      ),
+      computes: perParam(
+        (p) => `mhat${p}`,
+        (p) => `vhat${p}`,
+      ),
+    },
+    {
+      phase: "update",
+      equation: `θ ← θ − η m̂ / (√v̂ + ε)          ε = ${u!.eps}; ${eta}`,
+      entry: "W1_{dj} ← W1_{dj} − η m̂_W1[d][j] / (√v̂_W1[d][j] + ε), and so for b1, W2, b2",
+      says: "adam: the step, each entry scaled by its own gradient's size",
+      reads: perParam(
+        at,
+        (p) => `mhat${p}`,
+        (p) => `vhat${p}`,
+      ),
+      computes: perParam(after),
+    },
+  );
+  return steps;
 }
 
 /** A matrix's name as the derivation writes it. */
 export function walkLabel(name: WalkName, K: number): string {
-  const labels: Record<WalkName, string> = {
+  const labels: Record<BaseName, string> = {
     X: "X",
     y: "y",
     W1: "W1",
@@ -255,7 +410,24 @@ export function walkLabel(name: WalkName, K: number): string {
     W2new: "W2 after the step",
     b2new: "b2 after the step",
   };
-  return labels[name];
+  if (name in labels) return labels[name as keyof typeof labels];
+  const { kind, param, after } = updateParts(name as UpdateName);
+  const symbol = { g: "g", vel: "v", m: "m", v: "v", mhat: "m̂", vhat: "v̂" }[kind];
+  return `${symbol}_${param}${kind === "g" ? " (clipped)" : after ? " (new)" : kind === "mhat" || kind === "vhat" ? "" : " (before)"}`;
+}
+
+/** An update matrix's name in parts: "velW1new" → vel, W1, after. */
+function updateParts(name: UpdateName): {
+  kind: "g" | "vel" | "m" | "v" | "mhat" | "vhat";
+  param: WalkParam;
+  after: boolean;
+} {
+  const match = /^(g|vel|mhat|vhat|m|v)(W1|b1|W2|b2)(new)?$/.exec(name)!;
+  return {
+    kind: match[1] as "g" | "vel" | "m" | "v" | "mhat" | "vhat",
+    param: match[2] as WalkParam,
+    after: match[3] !== undefined,
+  };
 }
 
 /** One entry of a walk matrix: [name, row, column] (from 0). */
@@ -320,15 +492,73 @@ export function sourcesOf(name: WalkName, r: number, c: number, s: WalkShape): C
     case "W1new":
     case "b1new":
     case "W2new":
-    case "b2new": {
-      const param = name.slice(0, 2) as "W1" | "b1" | "W2" | "b2";
-      return [
-        [param, r, c],
-        [`d${param}` as WalkName, r, c],
-      ];
+    case "b2new":
+      return updateSources(name.slice(0, 2) as WalkParam, "new", r, c, s);
+    default: {
+      const match = /^(g|vel|mhat|vhat|m|v)(W1|b1|W2|b2)(new)?$/.exec(name);
+      if (!match) return [];
+      const { kind, param, after } = updateParts(name as UpdateName);
+      return kind === "g" || kind === "mhat" || kind === "vhat" || after
+        ? updateSources(param, kind, r, c, s)
+        : []; // the rule's state before the step: an input
     }
-    default:
-      return [];
+  }
+}
+
+/**
+ * The entries an entry of the update was computed from, by the rule's equations (see
+ * updateSteps): θ's entry with its gradient (sgd), its velocity (momentum), m̂ and v̂ (adam); a
+ * clipped gradient entry from every gradient entry (the global norm).
+ */
+function updateSources(
+  param: WalkParam,
+  kind: "new" | "g" | "vel" | "m" | "v" | "mhat" | "vhat",
+  r: number,
+  c: number,
+  s: WalkShape,
+): Cell[] {
+  const u = s.update;
+  const gradient: WalkName = u && u.clipNorm > 0 ? `g${param}` : `d${param}`;
+  const one = (name: WalkName): Cell => [name, r, c];
+  switch (kind) {
+    case "g": {
+      const { D, H, K } = s;
+      const sizes: Record<WalkParam, [number, number]> = {
+        W1: [D, H],
+        b1: [1, H],
+        W2: [H, K],
+        b2: [1, K],
+      };
+      return WALK_PARAMS.flatMap((p) => {
+        const [rows, cols] = sizes[p];
+        return Array.from({ length: rows * cols }, (_, i): Cell => [
+          `d${p}`,
+          Math.floor(i / cols),
+          i % cols,
+        ]);
+      });
+    }
+    case "vel":
+      return [one(`vel${param}`), one(gradient)];
+    case "m":
+      return [one(`m${param}`), one(gradient)];
+    case "v":
+      return [one(`v${param}`), one(gradient)];
+    case "mhat":
+      return [one(`m${param}new`)];
+    case "vhat":
+      return [one(`v${param}new`)];
+    case "new":
+      switch (u?.rule ?? "sgd") {
+        case "sgd":
+          return [one(param), one(gradient)];
+        case "momentum":
+          return [one(param), one(`vel${param}new`)];
+        case "nesterov":
+          return [one(param), one(gradient), one(`vel${param}new`)];
+        case "adam":
+          return [one(param), one(`mhat${param}`), one(`vhat${param}`)];
+      }
   }
 }
 
