@@ -34,7 +34,15 @@ export {
   sumAll,
   zipWith,
 } from "./kernels.js";
-export type { Backend, RectifierKernels, TanhKernels } from "./backend.js";
+export type {
+  Backend,
+  BoundStep,
+  RectifierKernels,
+  StepBuffers,
+  StepKernels,
+  StepParams,
+  TanhKernels,
+} from "./backend.js";
 export { jsBackend } from "./js-backend.js";
-export { createWasmBackendSync, ThreadedWasmBackend } from "./wasm/index.js";
+export { createWasmBackendSync, stepKernelValues, ThreadedWasmBackend } from "./wasm/index.js";
 export { backendThreads, fastestBackend, type ThreadsOption } from "./fastest.js";

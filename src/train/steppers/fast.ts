@@ -22,7 +22,9 @@ import {
   backendThreads,
   fastestBackend,
   matrix,
+  stepKernelValues,
   type Backend,
+  type BoundStep,
   type Matrix,
   type ThreadsOption,
 } from "../../linalg/index.js";
@@ -30,8 +32,10 @@ import {
   ACTIVATIONS,
   backwardInto,
   forwardInto,
+  LEAKY_SLOPE,
   makeParamBuffers,
   makeWorkspace,
+  outputInto,
   runValues,
   weightPenalty,
   type Activation,
@@ -61,6 +65,9 @@ export class FastStepper implements Stepper {
   private readonly validationLosses: Float64Array;
   /** For a fresh mini-batch run: the start-of-run gradient's sum and its bound (see the header). */
   private readonly start: { gradient: ParamBuffers; bound: StartGradientBound } | undefined;
+  /** The backend's fused step bound to this run (small shapes only, see usesStepKernels). */
+  private readonly fused: BoundStep | undefined;
+  private readonly sgd: boolean; // plain θ ← θ − η g, which the fused step also does
   private forwardFresh = false; // ws holds the forward pass of `current` on all N rows, in order
 
   /** On `backend`, or the one engineBackend sizes for the run (with `threads`). */
@@ -93,26 +100,30 @@ export class FastStepper implements Stepper {
       setup.checksStartGradient && !this.fullBatch
         ? { gradient: makeParamBuffers(this.backend, D, H, K), bound: new StartGradientBound() }
         : undefined;
+    this.fused = usesStepKernels(N, batchSize, D, H, K)
+      ? bindStep(this.backend, this.activation, data, this.ws, this.current)
+      : undefined;
+    this.sgd = settings.optimizer.name === "sgd";
   }
 
   step(order: Uint32Array | null, start: number, end: number, learningRate: number): StepReport {
-    const { backend, ws, current, activation, l2, clipNorm } = this;
+    const { ws, current, l2, clipNorm, fused } = this;
     const n = end - start;
     let losses: Float64Array = this.trainLosses; // a full batch's per-example losses are the evaluation's
     if (!this.forwardFresh) {
-      copyRows(this.data, order, start, n, ws);
-      forwardInto(backend, ws, current, n, activation, ws.losses, 0, n);
+      this.forwardRows(this.data, order, start, n, ws.losses, 0, n);
       losses = ws.losses;
     }
     this.forwardFresh = false;
     const loss = this.withPenalty(meanOf(losses, n)); // L + (λ/2)(‖W1‖² + ‖W2‖²)
-    backwardInto(backend, ws, current, n, activation, l2);
-    const gradientFinite = buffersAreFinite(ws.grads);
+    const gradientFinite = this.backwardRows(n, l2);
     if (clipNorm > 0 && gradientFinite) clipInPlace(ws.grads, clipNorm);
     const paramsFinite =
       Number.isFinite(loss) &&
       gradientFinite &&
-      this.update.update(current, ws.grads, learningRate);
+      (fused && this.sgd
+        ? fused.descend(learningRate)
+        : this.update.update(current, ws.grads, learningRate));
     const overflowed = Number.isFinite(loss) && gradientFinite ? this.update.overflowed : undefined;
     return { loss, gradientFinite, overflowed, paramsFinite };
   }
@@ -156,15 +167,16 @@ export class FastStepper implements Stepper {
     // A full batch: ws holds evaluate(0)'s forward pass. A mini-batch run bounds the gradient
     // from that evaluation and, only where the bound does not prove it finite, sums it over
     // the batches (see the header).
-    const { backend, ws, current, activation, start } = this;
+    const { ws, current, activation, start } = this;
     const N = this.data.X.rows;
-    if (this.fullBatch) backwardInto(backend, ws, current, N, activation);
+    if (this.fullBatch) this.backwardRows(N, 0);
     const maxW2 = maxAbsOf(current.W2, ws.H * ws.K, 0);
     if (start?.bound.provesFinite(N, ws.K, maxW2, activation)) return true;
     if (start) {
-      this.evaluateSet(this.data, this.trainLosses, (n) =>
-        addGradient(backend, ws, current, n, activation, start.gradient),
-      );
+      this.evaluateSet(this.data, this.trainLosses, (n) => {
+        this.backwardRows(n, 0);
+        addInto(start.gradient, ws.grads);
+      });
     }
     return buffersAreFinite(start?.gradient ?? ws.grads);
   }
@@ -205,16 +217,49 @@ export class FastStepper implements Stepper {
     losses: Float64Array,
     onBatch?: (n: number) => void,
   ): [number, number] {
-    const { backend, ws, current, activation } = this;
+    const { ws } = this;
     const rows = set.X.rows;
     let correct = 0;
     for (let start = 0; start < rows; start += ws.rows) {
       const n = Math.min(ws.rows, rows - start);
-      copyRows(set, null, start, n, ws);
-      correct += forwardInto(backend, ws, current, n, activation, losses, start, rows);
+      correct += this.forwardRows(set, null, start, n, losses, start, rows);
       onBatch?.(n);
     }
     return [meanOf(losses, rows), rows === 0 ? 0 : correct / rows];
+  }
+
+  /**
+   * The forward pass and output layer on rows order[start..start+n−1] of the set (order null:
+   * start..start+n−1), gathered into ws: losses[at..at+n−1], δ2 scaled by 1/scaleRows. Returns
+   * the rows classified correctly. The training set goes through the fused step when bound.
+   */
+  private forwardRows(
+    set: LabelledData,
+    order: Uint32Array | null,
+    start: number,
+    n: number,
+    losses: Float64Array,
+    at: number,
+    scaleRows: number,
+  ): number {
+    const { backend, ws, current, activation, fused } = this;
+    if (fused && set === this.data) {
+      fused.forward(n, order, start); // X, y ← the rows; z1, a1 = f(z1), z2 = a1 W2
+      return outputInto(ws, current, n, losses, at, scaleRows);
+    }
+    copyRows(set, order, start, n, ws);
+    return forwardInto(backend, ws, current, n, activation, losses, at, scaleRows);
+  }
+
+  /**
+   * The backward pass on the first n rows of ws after the training set's forwardRows (with λ W
+   * for l2 = λ > 0) into ws.grads; returns whether every gradient entry is finite.
+   */
+  private backwardRows(n: number, l2: number): boolean {
+    const { backend, ws, current, activation, fused } = this;
+    if (fused) return fused.backward(n, l2);
+    backwardInto(backend, ws, current, n, activation, l2);
+    return buffersAreFinite(ws.grads);
   }
 }
 
@@ -260,27 +305,62 @@ export function engineSizes(
   H: number,
   K: number,
 ): { values: number; flops: number } {
+  const fused = usesStepKernels(N, batchSize, D, H, K) ? stepKernelValues(N, batchSize, D, H) : 0;
   return {
-    values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3),
+    values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3) + fused,
     flops: 2 * batchSize * H * Math.max(D, K),
   };
 }
 
-/** total += the gradient of the first n rows of ws (after their forward pass). */
-function addGradient(
-  backend: Backend,
-  ws: Workspace,
-  params: ParamBuffers,
-  n: number,
-  activation: Activation,
-  total: ParamBuffers,
-): void {
-  backwardInto(backend, ws, params, n, activation);
+/** total += part, entry by entry (a batch's gradient into the start-of-run sum). */
+function addInto(total: ParamBuffers, part: ParamBuffers): void {
   for (const name of PARAM_KEYS) {
     const sum = total[name];
-    const part = ws.grads[name];
-    for (let i = 0; i < sum.length; i++) sum[i]! += part[i]!;
+    const values = part[name];
+    for (let i = 0; i < sum.length; i++) sum[i]! += values[i]!;
   }
+}
+
+/**
+ * Whether a run of batches of `batchSize` of N rows of a D→H→K network takes the backend's
+ * fused step (Backend.step): where a step is small enough that the per-call overhead, the row
+ * gather and the parameter loops it saves are a measurable part of it (bench/notes.md).
+ */
+export function usesStepKernels(
+  N: number,
+  batchSize: number,
+  D: number,
+  H: number,
+  K: number,
+): boolean {
+  return 2 * batchSize * H * Math.max(D, K) <= FUSED_STEP_MAX_FLOPS && N * D <= FUSED_STEP_MAX_SET;
+}
+
+/** The largest product (2·B·H·max(D, K) flops) of a step that takes the fused step. */
+export const FUSED_STEP_MAX_FLOPS = Infinity;
+/** The largest training set (N·D values) the fused step copies into the backend. */
+export const FUSED_STEP_MAX_SET = Infinity;
+
+/**
+ * The backend's fused step bound to the run, when the backend has one and the activation is
+ * a built-in with a kernel there (relu, leaky relu, tanh); else undefined.
+ */
+function bindStep(
+  backend: Backend,
+  activation: Activation,
+  data: LabelledData,
+  ws: Workspace,
+  current: ParamBuffers,
+): BoundStep | undefined {
+  if (!backend.step || ACTIVATIONS[activation.name] !== activation) return undefined;
+  return backend.step.bind({
+    activation: activation.name,
+    slope: activation.name === "leaky-relu" ? LEAKY_SLOPE : 0,
+    data: { X: data.X.data, y: data.y.data },
+    batch: ws,
+    params: current,
+    grads: ws.grads,
+  });
 }
 
 /**

@@ -1,0 +1,110 @@
+// Steady-state training speed of the small workloads (issue 17): examples/s of `train()` on
+// toy and tab, in one warm process, each run after a warm-up, best of the rounds. With
+// --baseline DIR it also loads another build's dist/ (e.g. a copy of the commit before a
+// change) and interleaves the two, round by round, so that both see the same machine load.
+// With --numpy it runs bench/numpy_mlp.py on the same data (best of the rounds; NumPy times its
+// training loop only, so its figure is steady-state too). A measuring script, not a test;
+// needs `npm run build` first. Prints the 1-minute load average before and after.
+//   node scripts/bench-step.mjs [--rounds 7] [--workloads toy,tab] [--baseline DIR] [--numpy]
+//                               [--epochs N] (the workload's epochs times N per timed run)
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = argv.indexOf(name);
+  return at === -1 ? fallback : argv[at + 1];
+};
+const ROUNDS = Number(option("--rounds", "7"));
+const WORKLOADS = option("--workloads", "toy,tab").split(",");
+const EPOCH_FACTOR = Number(option("--epochs", "1"));
+const baselineDir = option("--baseline", undefined);
+const here = resolve(import.meta.dirname, "..");
+
+/** One build's entry points: trainWorkload, engineBackend, makeWorkload. */
+async function build(dist, label) {
+  const load = (path) => import(pathToFileURL(join(dist, path)).href);
+  const [{ trainWorkload }, { engineBackend }, { makeWorkload }] = await Promise.all([
+    load("cli/commands/bench.js"),
+    load("train/index.js"),
+    load("bench/workloads.js"),
+  ]);
+  return { label, trainWorkload, engineBackend, makeWorkload };
+}
+
+const builds = [await build(join(here, "dist"), "this build")];
+if (baselineDir) builds.unshift(await build(resolve(baselineDir), "baseline"));
+
+/** Seconds of one training run of the workload on `b`, and its final loss. */
+function runOnce(b, name) {
+  const { X, y, spec: base } = b.makeWorkload(name, 0);
+  const spec = { ...base, epochs: base.epochs * EPOCH_FACTOR };
+  const batch = spec.batch === "full" ? spec.N : spec.batch;
+  const backend = b.engineBackend(spec.N, batch, spec.D, spec.H, 1, 1);
+  const start = performance.now();
+  const final = b.trainWorkload(spec, { X, y }, 0, "fast", backend);
+  return { seconds: (performance.now() - start) / 1000, loss: final.loss, spec };
+}
+
+async function numpyRun(name) {
+  const { exportForNumpy } = await import(pathToFileURL(join(here, "bench/workloads.mjs")).href);
+  const dir = mkdtempSync(join(tmpdir(), "bench-step-"));
+  try {
+    const file = join(dir, `${name}.f64`);
+    const spec = exportForNumpy(name, 0, file);
+    let best = Infinity;
+    for (let r = 0; r < ROUNDS; r++) {
+      const out = spawnSync(
+        "python3",
+        [join(here, "bench/numpy_mlp.py"), file, JSON.stringify({ ...spec, name })],
+        { encoding: "utf8" },
+      );
+      if (out.status !== 0) throw new Error(out.stderr);
+      best = Math.min(best, JSON.parse(out.stdout).seconds);
+    }
+    return (spec.N * spec.epochs) / best;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  `load average before: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
+for (const name of WORKLOADS) {
+  const best = builds.map(() => Infinity);
+  let losses = [];
+  for (const b of builds) runOnce(b, name); // warm-up: JIT and WebAssembly tier-up
+  for (let r = 0; r < ROUNDS; r++) {
+    builds.forEach((b, i) => {
+      const { seconds, loss } = runOnce(b, name);
+      best[i] = Math.min(best[i], seconds);
+      losses[i] = loss;
+    });
+  }
+  const { spec } = runOnce(builds[0], name);
+  const rates = best.map((s) => (spec.N * spec.epochs) / s);
+  const line = builds.map((b, i) => `${b.label} ${Math.round(rates[i])}`).join(", ");
+  const same = losses.every((l) => Object.is(l, losses[0]));
+  let extra = "";
+  if (builds.length === 2) extra += `, ×${(rates[1] / rates[0]).toFixed(3)}`;
+  if (argv.includes("--numpy") && EPOCH_FACTOR === 1) {
+    const numpy = await numpyRun(name);
+    extra += `; NumPy ${Math.round(numpy)}, this build ÷ NumPy ${(rates.at(-1) / numpy).toFixed(3)}`;
+  }
+  console.log(
+    `${name}: examples/s (best of ${ROUNDS}) ${line}${extra}; final losses ${same ? "identical" : "DIFFER"}`,
+  );
+  losses = [];
+}
+console.log(
+  `load average after: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);

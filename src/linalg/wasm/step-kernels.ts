@@ -1,0 +1,199 @@
+/**
+ * The fused small-shape step of kernels.wat ("step: fused small-shape step") as StepKernels.
+ * bind() does every check once per run (each buffer a view of the backend's memory, long
+ * enough for the shape, none overlapping another) and copies the training set into the
+ * memory; the bound calls then hand the kernels byte offsets and check only their numbers.
+ * Reading a view's buffer, byteOffset and length is what the per-call checks of the products
+ * and passes cost (about 0.2–0.4 µs a call from JavaScript, measured: more than the arithmetic
+ * of a small product), and the row gather runs in WebAssembly from the copy.
+ */
+import type { BoundStep, StepBuffers, StepKernels } from "../backend.js";
+
+/** The exports of kernels.wat this file wraps (sizes in entries, pointers byte offsets). */
+export interface StepExports {
+  step_forward: (
+    n: number,
+    d: number,
+    h: number,
+    k: number,
+    set: number,
+    labels: number,
+    rows: number,
+    start: number,
+    x: number,
+    y: number,
+    w1: number,
+    b1: number,
+    w2: number,
+    z1: number,
+    a1: number,
+    fp: number,
+    z2: number,
+    act: number,
+    slope: number,
+  ) => void;
+  step_backward: (
+    n: number,
+    d: number,
+    h: number,
+    k: number,
+    x: number,
+    z1: number,
+    fp: number,
+    a1: number,
+    dz2: number,
+    dz1: number,
+    w1: number,
+    w2: number,
+    gw1: number,
+    gb1: number,
+    gw2: number,
+    gb2: number,
+    act: number,
+    slope: number,
+    l2: number,
+  ) => number;
+  sgd_update: (theta: number, g: number, len: number, eta: number) => number;
+}
+
+/** The backend's allocator and memory, as bind() needs them. */
+export interface StepMemory {
+  alloc(length: number): Float64Array;
+  /** The memory's ArrayBuffer now. */
+  buffer(): ArrayBuffer;
+  /** float64 values that alloc() can hand out without growing the memory. */
+  free(): number;
+}
+
+/** kernels.wat's `act` argument for each activation with a kernel. */
+const ACTIVATION_CODES: Readonly<Record<string, number>> = { relu: 0, "leaky-relu": 1, tanh: 2 };
+const TANH = 2;
+/** step_forward's `rows` argument for rows taken in order from `start`. */
+const IN_ORDER = -1;
+
+/** The step kernels of `exports`, allocating in `memory`. */
+export function wasmStepKernels(exports: StepExports, memory: StepMemory): StepKernels {
+  return { bind: (run) => bindStep(exports, memory, run) };
+}
+
+/**
+ * The float64 values bind() allocates for a training set of N rows and batches of up to `rows`
+ * of a D→H→K network: the set's copy (N×D and N), f′(z1) (rows×H) and the row indices (rows
+ * int32, two to a float64), each with one value of alignment slack.
+ */
+export function stepKernelValues(N: number, rows: number, D: number, H: number): number {
+  return N * D + N + rows * H + Math.ceil(rows / 2) + 4;
+}
+
+function bindStep(
+  exports: StepExports,
+  memory: StepMemory,
+  run: StepBuffers,
+): BoundStep | undefined {
+  const { batch, params, grads, data, slope } = run;
+  const { rows, D, H, K } = batch;
+  const N = data.y.length;
+  const act = Object.hasOwn(ACTIVATION_CODES, run.activation)
+    ? ACTIVATION_CODES[run.activation]!
+    : undefined;
+  if (act === undefined || stepKernelValues(N, rows, D, H) > memory.free()) return undefined;
+  if (data.X.length !== N * D) {
+    throw new RangeError(`StepKernels.bind: the set's X has ${data.X.length} values, not N×D`);
+  }
+  const buffers: [string, Float64Array, number][] = [
+    ["X", batch.X, rows * D],
+    ["y", batch.y, rows],
+    ["z1", batch.z1, rows * H],
+    ["a1", batch.a1, rows * H],
+    ["z2", batch.z2, rows * K],
+    ["dz2", batch.dz2, rows * K],
+    ["dz1", batch.dz1, rows * H],
+    ["W1", params.W1, D * H],
+    ["b1", params.b1, H],
+    ["W2", params.W2, H * K],
+    ["b2", params.b2, K],
+    ["dW1", grads.W1, D * H],
+    ["db1", grads.b1, H],
+    ["dW2", grads.W2, H * K],
+    ["db2", grads.b2, K],
+  ];
+  const at = checkBuffers(memory.buffer(), buffers);
+  const set = memory.alloc(N * D);
+  set.set(data.X);
+  const labels = memory.alloc(N);
+  labels.set(data.y);
+  const fPrime = act === TANH ? memory.alloc(rows * H).byteOffset : 0;
+  const indexValues = memory.alloc(Math.ceil(rows / 2));
+  const indices = new Uint32Array(indexValues.buffer, indexValues.byteOffset, rows);
+  const [x, y, z1, a1, z2, dz2, dz1, w1, b1, w2, b2, gw1, gb1, gw2, gb2] = at as [
+    number, number, number, number, number, number, number, number,
+    number, number, number, number, number, number, number,
+  ]; // prettier-ignore
+  const { step_forward, step_backward, sgd_update } = exports;
+
+  const checkCount = (op: string, n: number): void => {
+    if (!(Number.isInteger(n) && n >= 1 && n <= rows)) {
+      throw new RangeError(`BoundStep.${op}: n must be an integer from 1 to ${rows}, got ${n}`);
+    }
+  };
+  return {
+    forward(n, order, start) {
+      checkCount("forward", n);
+      let from = IN_ORDER;
+      if (order === null) {
+        if (!(Number.isInteger(start) && start >= 0 && start + n <= N)) {
+          throw new RangeError(`BoundStep.forward: rows ${start}..${start + n - 1} of ${N}`);
+        }
+      } else {
+        for (let r = 0; r < n; r++) {
+          const i = order[start + r]!;
+          if (!(i < N)) throw new RangeError(`BoundStep.forward: order[${start + r}] is not a row`);
+          indices[r] = i;
+        }
+        from = indices.byteOffset;
+      }
+      step_forward(n, D, H, K, set.byteOffset, labels.byteOffset, from, start, x, y, w1, b1, w2, z1, a1, fPrime, z2, act, slope); // prettier-ignore
+    },
+    backward(n, l2) {
+      checkCount("backward", n);
+      return step_backward(n, D, H, K, x, z1, fPrime, a1, dz2, dz1, w1, w2, gw1, gb1, gw2, gb2, act, slope, l2) === 1; // prettier-ignore
+    },
+    descend(learningRate) {
+      // All four, as descend: a parameter set that stops being finite is still updated whole.
+      const finite =
+        sgd_update(w1, gw1, D * H, learningRate) &
+        sgd_update(b1, gb1, H, learningRate) &
+        sgd_update(w2, gw2, H * K, learningRate) &
+        sgd_update(b2, gb2, K, learningRate);
+      return finite === 1;
+    },
+  };
+}
+
+/**
+ * The byte offsets of the buffers, after checking that each is a view of `memory` with at
+ * least its length and that no two overlap (the products write C apart from A and B).
+ */
+function checkBuffers(memory: ArrayBuffer, buffers: [string, Float64Array, number][]): number[] {
+  for (const [name, view, length] of buffers) {
+    if (view.buffer !== memory) {
+      throw new Error(`StepKernels.bind: ${name} is not a buffer of this backend's memory`);
+    }
+    if (view.length < length) {
+      throw new RangeError(
+        `StepKernels.bind: ${name} has ${view.length} values, the shape needs ${length}`,
+      );
+    }
+  }
+  for (let i = 0; i < buffers.length; i++) {
+    for (let j = i + 1; j < buffers.length; j++) {
+      const [nameA, a, lengthA] = buffers[i]!;
+      const [nameB, b, lengthB] = buffers[j]!;
+      const [a0, b0] = [a.byteOffset, b.byteOffset];
+      if (lengthA > 0 && lengthB > 0 && a0 < b0 + 8 * lengthB && b0 < a0 + 8 * lengthA) {
+        throw new RangeError(`StepKernels.bind: ${nameA} overlaps ${nameB}`);
+      }
+    }
+  }
+  return buffers.map(([, view]) => view.byteOffset);
+}
