@@ -117,13 +117,20 @@ function bindStep(
     ["dW2", grads.W2, H * K],
     ["db2", grads.b2, K],
   ];
-  const at = checkBuffers(memory.buffer(), buffers);
   const set = memory.alloc(N * D);
-  set.set(data.X);
   const labels = memory.alloc(N);
-  labels.set(data.y);
-  const fPrime = act === TANH ? memory.alloc(rows * H).byteOffset : 0;
+  const fPrimes = memory.alloc(act === TANH ? rows * H : 0);
   const indexValues = memory.alloc(Math.ceil(rows / 2));
+  buffers.push(
+    ["the set's copy", set, N * D],
+    ["the labels' copy", labels, N],
+    ["f′(z1)", fPrimes, fPrimes.length],
+    ["the row indices", indexValues, indexValues.length],
+  );
+  const at = checkBuffers(memory.buffer(), buffers);
+  set.set(data.X);
+  labels.set(data.y);
+  const fPrime = fPrimes.byteOffset;
   const indices = new Uint32Array(indexValues.buffer, indexValues.byteOffset, rows);
   const [x, y, z1, a1, z2, dz2, dz1, w1, b1, w2, b2, gw1, gb1, gw2, gb2] = at as [
     number, number, number, number, number, number, number, number,
