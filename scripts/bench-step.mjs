@@ -3,7 +3,8 @@
 // --baseline DIR it also loads another build's dist/ (e.g. a copy of the commit before a
 // change) and interleaves the two, round by round, so that both see the same machine load.
 // With --numpy it runs bench/numpy_mlp.py on the same data (best of the rounds; NumPy times its
-// training loop only, so its figure is steady-state too). A measuring script, not a test;
+// training loop only, so its figure is steady-state too). Rates are given by wall time and by
+// the process's CPU time. A measuring script, not a test;
 // needs `npm run build` first. Prints the 1-minute load average before and after.
 //   node scripts/bench-step.mjs [--rounds 7] [--workloads toy,tab] [--baseline DIR] [--numpy]
 //                               [--epochs N] (the workload's epochs times N per timed run)
@@ -39,15 +40,21 @@ async function build(dist, label) {
 const builds = [await build(join(here, "dist"), "this build")];
 if (baselineDir) builds.unshift(await build(resolve(baselineDir), "baseline"));
 
-/** Seconds of one training run of the workload on `b`, and its final loss. */
+/**
+ * Wall seconds and CPU seconds (this process, user + system: less disturbed by other processes
+ * taking the cores) of one training run of the workload on `b`, and its final loss.
+ */
 function runOnce(b, name) {
   const { X, y, spec: base } = b.makeWorkload(name, 0);
   const spec = { ...base, epochs: base.epochs * EPOCH_FACTOR };
   const batch = spec.batch === "full" ? spec.N : spec.batch;
   const backend = b.engineBackend(spec.N, batch, spec.D, spec.H, 1, 1);
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const final = b.trainWorkload(spec, { X, y }, 0, "fast", backend);
-  return { seconds: (performance.now() - start) / 1000, loss: final.loss, spec };
+  const seconds = (performance.now() - start) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
+  return { seconds, cpuSeconds: (user + system) / 1e6, loss: final.loss, spec };
 }
 
 async function numpyRun(name) {
@@ -79,21 +86,28 @@ console.log(
 );
 for (const name of WORKLOADS) {
   const best = builds.map(() => Infinity);
+  const bestCpu = builds.map(() => Infinity);
   let losses = [];
   for (const b of builds) runOnce(b, name); // warm-up: JIT and WebAssembly tier-up
   for (let r = 0; r < ROUNDS; r++) {
     builds.forEach((b, i) => {
-      const { seconds, loss } = runOnce(b, name);
+      const { seconds, cpuSeconds, loss } = runOnce(b, name);
       best[i] = Math.min(best[i], seconds);
+      bestCpu[i] = Math.min(bestCpu[i], cpuSeconds);
       losses[i] = loss;
     });
   }
   const { spec } = runOnce(builds[0], name);
   const rates = best.map((s) => (spec.N * spec.epochs) / s);
-  const line = builds.map((b, i) => `${b.label} ${Math.round(rates[i])}`).join(", ");
+  const cpuRates = bestCpu.map((s) => (spec.N * spec.epochs) / s);
+  const line = builds
+    .map((b, i) => `${b.label} ${Math.round(rates[i])} (CPU time: ${Math.round(cpuRates[i])})`)
+    .join(", ");
   const same = losses.every((l) => Object.is(l, losses[0]));
   let extra = "";
-  if (builds.length === 2) extra += `, ×${(rates[1] / rates[0]).toFixed(3)}`;
+  if (builds.length === 2) {
+    extra += `, ×${(rates[1] / rates[0]).toFixed(3)} (CPU time ×${(cpuRates[1] / cpuRates[0]).toFixed(3)})`;
+  }
   if (argv.includes("--numpy") && EPOCH_FACTOR === 1) {
     const numpy = await numpyRun(name);
     extra += `; NumPy ${Math.round(numpy)}, this build ÷ NumPy ${(rates.at(-1) / numpy).toFixed(3)}`;

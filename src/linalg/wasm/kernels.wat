@@ -1038,10 +1038,11 @@
         (local.set $w (i32.add (local.get $w) (i32.const 8)))
         (br $entries))))
 
-  ;; 1 when the `len` values at p are all finite: Σ (x − x) is 0 then, and NaN as soon as one
-  ;; is ±∞ or NaN, in any order of summation (steppers/fast.ts's buffersAreFinite).
+  ;; 1 when the `len` values at p are all finite, else 0: x − x is +0 for finite x and NaN for
+  ;; ±∞ and NaN (steppers/fast.ts's buffersAreFinite sums them; here the lanes where it is not
+  ;; 0 are or-ed, which keeps no chain of additions waiting on each other).
   (func $all_finite (param $p i32) (param $len i32) (result i32)
-    (local $end i32) (local $pairs i32) (local $x v128) (local $c v128)
+    (local $end i32) (local $pairs i32) (local $x v128) (local $bad v128)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $len) (i32.const 3))))
     (local.set $pairs (i32.add (local.get $p)
                                (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
@@ -1049,14 +1050,126 @@
       (loop $pair
         (br_if $done (i32.ge_u (local.get $p) (local.get $pairs)))
         (local.set $x (v128.load (local.get $p)))
-        (local.set $c (f64x2.add (local.get $c) (f64x2.sub (local.get $x) (local.get $x))))
+        (local.set $bad (v128.or (local.get $bad)
+                                 (f64x2.ne (f64x2.sub (local.get $x) (local.get $x))
+                                           (v128.const f64x2 0 0))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $pair)))
     (if (i32.lt_u (local.get $p) (local.get $end))
       (then
         (local.set $x (v128.load64_zero (local.get $p)))
-        (local.set $c (f64x2.add (local.get $c) (f64x2.sub (local.get $x) (local.get $x))))))
-    (i64x2.all_true (f64x2.eq (local.get $c) (v128.const f64x2 0 0))))
+        (local.set $bad (v128.or (local.get $bad)
+                                 (f64x2.ne (f64x2.sub (local.get $x) (local.get $x))
+                                           (v128.const f64x2 0 0))))))
+    (i32.eqz (v128.any_true (local.get $bad))))
+
+  ;; K = 1: the gradients step_backward takes from δ2 before Xᵀ δ1, in one pass over the rows,
+  ;; with the operations of the products and passes they replace (gemm_ta's a1ᵀ δ2, the column
+  ;; sum of δ2, gemm_tb's one-term δ2 W2ᵀ, rect_mask or $mask_stored), so the same bits:
+  ;;   ∂L/∂W2_j = Σ_i a1_ij δ2_i           H×1, from +0 with i ascending (j, j+1 in the lanes)
+  ;;   ∂L/∂b2   = Σ_i δ2_i                 1×1, from +0 with i ascending
+  ;;   ∂L/∂a1_ij = 0 + δ2_i W2_j           n×H, δ2 W2ᵀ: a sum of one product, from +0
+  ;;   δ1_ij = ∂L/∂a1_ij · f′(z1_ij)       n×H, f′ = z > 0 ? 1 : slope, or tanh′ loaded from fp
+  ;;   ∂L/∂b1_j = Σ_i δ1_ij                1×H, from +0 with i ascending
+  (func $backward_one_logit (param $n i32) (param $h i32) (param $a1 i32) (param $dz2 i32)
+                            (param $w2 i32) (param $z1 i32) (param $fp i32) (param $dz1 i32)
+                            (param $gw2 i32) (param $gb2 i32) (param $gb1 i32)
+                            (param $act i32) (param $slope f64)
+    (local $row i32) (local $pairs i32) (local $end i32) (local $j i32)
+    (local $d2 v128) (local $da v128) (local $f v128) (local $d v128) (local $slopes v128)
+    (local $db2 f64)
+    (local.set $slopes (f64x2.splat (local.get $slope)))
+    (local.set $row (i32.shl (local.get $h) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $h) (i32.const -2)) (i32.const 3)))
+    (local.set $end (i32.add (local.get $dz2) (i32.shl (local.get $n) (i32.const 3))))
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $j) (local.get $row)))
+        (f64.store (i32.add (local.get $gw2) (local.get $j)) (f64.const 0))
+        (f64.store (i32.add (local.get $gb1) (local.get $j)) (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $zero)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $dz2) (local.get $end)))
+        (local.set $d2 (v128.load64_splat (local.get $dz2)))
+        (local.set $db2 (f64.add (local.get $db2) (f64.load (local.get $dz2))))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            (v128.store (i32.add (local.get $gw2) (local.get $j))
+                        (f64x2.add (v128.load (i32.add (local.get $gw2) (local.get $j)))
+                                   (f64x2.mul (v128.load (i32.add (local.get $a1) (local.get $j)))
+                                              (local.get $d2))))
+            (local.set $da (f64x2.add (v128.const f64x2 0 0)
+                                      (f64x2.mul (local.get $d2)
+                                                 (v128.load (i32.add (local.get $w2) (local.get $j))))))
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then (local.set $f (v128.load (i32.add (local.get $fp) (local.get $j)))))
+              (else
+                (local.set $f (v128.bitselect (v128.const f64x2 1 1) (local.get $slopes)
+                                              (f64x2.gt (v128.load (i32.add (local.get $z1) (local.get $j)))
+                                                        (v128.const f64x2 0 0))))))
+            (local.set $d (f64x2.mul (local.get $da) (local.get $f)))
+            (v128.store (i32.add (local.get $dz1) (local.get $j)) (local.get $d))
+            (v128.store (i32.add (local.get $gb1) (local.get $j))
+                        (f64x2.add (v128.load (i32.add (local.get $gb1) (local.get $j))) (local.get $d)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pair)))
+        (if (i32.and (local.get $h) (i32.const 1))
+          (then
+            ;; the last column of an odd H: lane 0 of the same operations
+            (v128.store64_lane 0 (i32.add (local.get $gw2) (local.get $j))
+                        (f64x2.add (v128.load64_zero (i32.add (local.get $gw2) (local.get $j)))
+                                   (f64x2.mul (v128.load64_zero (i32.add (local.get $a1) (local.get $j)))
+                                              (local.get $d2))))
+            (local.set $da (f64x2.add (v128.const f64x2 0 0)
+                                      (f64x2.mul (local.get $d2)
+                                                 (v128.load64_zero (i32.add (local.get $w2) (local.get $j))))))
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then (local.set $f (v128.load64_zero (i32.add (local.get $fp) (local.get $j)))))
+              (else
+                (local.set $f (v128.bitselect (v128.const f64x2 1 1) (local.get $slopes)
+                                              (f64x2.gt (v128.load64_zero (i32.add (local.get $z1) (local.get $j)))
+                                                        (v128.const f64x2 0 0))))))
+            (local.set $d (f64x2.mul (local.get $da) (local.get $f)))
+            (v128.store64_lane 0 (i32.add (local.get $dz1) (local.get $j)) (local.get $d))
+            (v128.store64_lane 0 (i32.add (local.get $gb1) (local.get $j))
+                        (f64x2.add (v128.load64_zero (i32.add (local.get $gb1) (local.get $j))) (local.get $d)))))
+        (local.set $dz2 (i32.add (local.get $dz2) (i32.const 8)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $row)))
+        (local.set $z1 (i32.add (local.get $z1) (local.get $row)))
+        (local.set $fp (i32.add (local.get $fp) (local.get $row)))
+        (local.set $dz1 (i32.add (local.get $dz1) (local.get $row)))
+        (br $rows)))
+    (f64.store (local.get $gb2) (local.get $db2)))
+
+  ;; K ≥ 2: the gradients step_backward takes from δ2 before Xᵀ δ1, product by product.
+  (func $backward_logits (param $n i32) (param $h i32) (param $k i32) (param $z1 i32)
+                         (param $fp i32) (param $a1 i32) (param $dz2 i32) (param $dz1 i32)
+                         (param $w2 i32) (param $gb1 i32) (param $gw2 i32) (param $gb2 i32)
+                         (param $act i32) (param $slope f64)
+    ;; H×K, ∂L/∂W2 = a1ᵀ δ2 (gemm_ta's strides: ars = 8, aps = 8H, bps = 8K, bjs = 8)
+    (call $product (local.get $h) (local.get $n) (local.get $k)
+      (local.get $a1) (i32.const 8) (i32.shl (local.get $h) (i32.const 3))
+      (local.get $dz2) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
+      (local.get $gw2))
+    ;; 1×K, ∂L/∂b2 = Σ_n δ2
+    (call $column_sums (local.get $n) (local.get $k) (local.get $dz2) (local.get $gb2))
+    ;; n×H, ∂L/∂a1 = δ2 W2ᵀ (gemm_tb's strides: ars = 8K, aps = 8, bps = 8, bjs = 8K)
+    (call $product (local.get $n) (local.get $k) (local.get $h)
+      (local.get $dz2) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
+      (local.get $w2) (i32.const 8) (i32.shl (local.get $k) (i32.const 3))
+      (local.get $dz1))
+    ;; n×H, δ1 = ∂L/∂a1 ⊙ f′(z1) in place; 1×H, ∂L/∂b1 = Σ_n δ1
+    (if (i32.eq (local.get $act) (i32.const 2))
+      (then
+        (call $mask_stored (local.get $n) (local.get $h) (local.get $dz1) (local.get $fp)
+                           (local.get $gb1)))
+      (else
+        (call $rect_mask (local.get $n) (local.get $h) (local.get $dz1) (local.get $z1)
+                         (local.get $gb1) (local.get $slope)))))
 
   (func (export "step_forward")
       (param $n i32) (param $d i32) (param $h i32) (param $k i32)
@@ -1110,26 +1223,18 @@
       (param $dz1 i32) (param $w1 i32) (param $w2 i32)
       (param $gw1 i32) (param $gb1 i32) (param $gw2 i32) (param $gb2 i32)
       (param $act i32) (param $slope f64) (param $l2 f64) (result i32)
-    ;; H×K, ∂L/∂W2 = a1ᵀ δ2 (gemm_ta's strides: ars = 8, aps = 8H, bps = 8K, bjs = 8)
-    (call $product (local.get $h) (local.get $n) (local.get $k)
-      (local.get $a1) (i32.const 8) (i32.shl (local.get $h) (i32.const 3))
-      (local.get $dz2) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
-      (local.get $gw2))
-    ;; 1×K, ∂L/∂b2 = Σ_n δ2
-    (call $column_sums (local.get $n) (local.get $k) (local.get $dz2) (local.get $gb2))
-    ;; n×H, ∂L/∂a1 = δ2 W2ᵀ (gemm_tb's strides: ars = 8K, aps = 8, bps = 8, bjs = 8K)
-    (call $product (local.get $n) (local.get $k) (local.get $h)
-      (local.get $dz2) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
-      (local.get $w2) (i32.const 8) (i32.shl (local.get $k) (i32.const 3))
-      (local.get $dz1))
-    ;; n×H, δ1 = ∂L/∂a1 ⊙ f′(z1) in place; 1×H, ∂L/∂b1 = Σ_n δ1
-    (if (i32.eq (local.get $act) (i32.const 2))
+    (if (i32.eq (local.get $k) (i32.const 1))
       (then
-        (call $mask_stored (local.get $n) (local.get $h) (local.get $dz1) (local.get $fp)
-                           (local.get $gb1)))
+        ;; H×1 ∂L/∂W2, 1×1 ∂L/∂b2, n×H δ1 and 1×H ∂L/∂b1 in one pass (see the function)
+        (call $backward_one_logit (local.get $n) (local.get $h) (local.get $a1) (local.get $dz2)
+                                  (local.get $w2) (local.get $z1) (local.get $fp) (local.get $dz1)
+                                  (local.get $gw2) (local.get $gb2) (local.get $gb1)
+                                  (local.get $act) (local.get $slope)))
       (else
-        (call $rect_mask (local.get $n) (local.get $h) (local.get $dz1) (local.get $z1)
-                         (local.get $gb1) (local.get $slope))))
+        (call $backward_logits (local.get $n) (local.get $h) (local.get $k) (local.get $z1)
+                               (local.get $fp) (local.get $a1) (local.get $dz2) (local.get $dz1)
+                               (local.get $w2) (local.get $gb1) (local.get $gw2) (local.get $gb2)
+                               (local.get $act) (local.get $slope))))
     ;; D×H, ∂L/∂W1 = Xᵀ δ1 (gemm_ta's strides: ars = 8, aps = 8D, bps = 8H, bjs = 8)
     (call $product (local.get $d) (local.get $n) (local.get $h)
       (local.get $x) (i32.const 8) (i32.shl (local.get $d) (i32.const 3))
