@@ -6,8 +6,12 @@
 // training loop only, so its figure is steady-state too). Rates are given by wall time and by
 // the process's CPU time. A measuring script, not a test;
 // needs `npm run build` first. Prints the 1-minute load average before and after.
+// With --sweep it trains batch shapes B×D→H (relu, K = 1, 4 epochs of 2048 rows) on this build
+// with and without the fused step (Backend.step), interleaved, and prints µs per step of each:
+// the measurement behind the fused step's threshold (usesStepKernels in steppers/fast.ts).
 //   node scripts/bench-step.mjs [--rounds 7] [--workloads toy,tab] [--baseline DIR] [--numpy]
 //                               [--epochs N] (the workload's epochs times N per timed run)
+//   node scripts/bench-step.mjs --sweep [--rounds 7]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -79,11 +83,78 @@ async function numpyRun(name) {
   }
 }
 
-console.log(
-  `load average before: ${loadavg()
+/** µs of CPU time per step of 4 epochs of batches of B on 2048 rows, fused or not. */
+async function sweep() {
+  const dist = join(here, "dist");
+  const load = (path) => import(pathToFileURL(join(dist, path)).href);
+  const [{ engineBackend, train }, { matrix }, { initParams }, { Rng }] = await Promise.all([
+    load("train/index.js"),
+    load("linalg/index.js"),
+    load("nn/index.js"),
+    load("rng.js"),
+  ]);
+  const N = 2048;
+  const epochs = 4;
+  const run = (B, D, H, fused, X, y, start) => {
+    const backend = engineBackend(N, B, D, H, 1, 1);
+    if (!fused) Object.defineProperty(backend, "step", { value: undefined });
+    const options = { activation: "relu", learningRate: 0.01, epochs, batchSize: B, seed: 1 };
+    const cpu = process.cpuUsage();
+    train(start, { X, y }, { ...options, evaluate: "first-and-last", backend });
+    const { user, system } = process.cpuUsage(cpu);
+    return (user + system) / ((epochs * N) / B);
+  };
+  console.log("| B | D | H | 2·B·D·H flops | µs/step one by one | µs/step fused | speed-up |");
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const [B, D, H] of [
+    [64, 2, 16],
+    [64, 30, 64],
+    [128, 30, 64],
+    [64, 100, 128],
+    [128, 100, 128],
+    [128, 300, 128],
+    [128, 300, 256],
+    [128, 784, 128],
+    [256, 784, 256],
+  ]) {
+    // prettier-ignore
+    const rng = new Rng(B * 7 + D * 13 + H);
+    const X = matrix(
+      N,
+      D,
+      Float64Array.from({ length: N * D }, () => rng.normal()),
+    );
+    const y = matrix(
+      N,
+      1,
+      Float64Array.from({ length: N }, () => (rng.uniform() < 0.5 ? 0 : 1)),
+    );
+    const start = initParams({ inputs: D, hidden: H, init: "he", seed: 1 });
+    const best = [Infinity, Infinity];
+    for (let r = -1; r < ROUNDS; r++) {
+      for (const fused of [false, true]) {
+        const us = run(B, D, H, fused, X, y, start);
+        if (r >= 0) best[+fused] = Math.min(best[+fused], us); // round −1 warms up
+      }
+    }
+    const [plain, fused] = best;
+    const ratio = (plain / fused).toFixed(3);
+    console.log(
+      `| ${B} | ${D} | ${H} | ${2 * B * D * H} | ${plain.toFixed(1)} | ${fused.toFixed(1)} | ${ratio} |`,
+    );
+  }
+}
+
+const loadText = () =>
+  loadavg()
     .map((x) => x.toFixed(2))
-    .join(" ")}`,
-);
+    .join(" ");
+console.log(`load average before: ${loadText()}`);
+if (argv.includes("--sweep")) {
+  await sweep();
+  console.log(`load average after: ${loadText()}`);
+  process.exit(0);
+}
 for (const name of WORKLOADS) {
   const best = builds.map(() => Infinity);
   const bestCpu = builds.map(() => Infinity);
@@ -117,8 +188,4 @@ for (const name of WORKLOADS) {
   );
   losses = [];
 }
-console.log(
-  `load average after: ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(" ")}`,
-);
+console.log(`load average after: ${loadText()}`);

@@ -112,29 +112,26 @@ export interface TanhKernels {
  */
 export interface StepKernels {
   /**
-   * Checks the buffers once (the backend's own, long enough, apart), copies the training set
-   * into the backend and returns the step bound to them; undefined when the backend lacks the
-   * room (stepKernelValues of wasm/step-kernels.ts) or the activation has no kernel here. Valid
+   * Checks the buffers once (the backend's own, long enough, apart) and returns the step bound
+   * to them; undefined when the backend lacks the room for the step's own buffer
+   * (stepKernelValues of wasm/step-kernels.ts) or the activation has no kernel here. Valid
    * until the backend's reset().
    */
   bind(run: StepBuffers): BoundStep | undefined;
 }
 
-/** What a bound step computes on: the network's buffers (nn/workspace.ts's) and its data. */
+/** What a bound step computes on: the network's buffers (nn/workspace.ts's). */
 export interface StepBuffers {
   /** "relu", "leaky-relu" (a = slope·z below 0) or "tanh"; other activations are not bound. */
   readonly activation: string;
   readonly slope: number;
-  /** The training set, N×D and N (copied into the backend by bind). */
-  readonly data: { readonly X: Float64Array; readonly y: Float64Array };
-  /** The batch buffers: rows×D, rows, rows×H, rows×H, rows×K, rows×K, rows×H. */
+  /** The batch buffers: rows×D, rows×H, rows×H, rows×K, rows×K, rows×H. */
   readonly batch: {
     readonly rows: number;
     readonly D: number;
     readonly H: number;
     readonly K: number;
     readonly X: Float64Array;
-    readonly y: Float64Array;
     readonly z1: Float64Array;
     readonly a1: Float64Array;
     readonly z2: Float64Array;
@@ -156,11 +153,10 @@ export interface StepParams {
 /** A step bound to a run's buffers (StepKernels.bind): each call checks its numbers only. */
 export interface BoundStep {
   /**
-   * Rows order[start..start+n−1] of the bound set (order null: rows start..start+n−1) into the
-   * batch's X and y, then z1 = X W1 + b1, a1 = f(z1) and z2 = a1 W2 on them (b2 is the output
-   * layer's to add), as nn/fast-network.ts's forwardInto before its output layer.
+   * z1 = X W1 + b1, a1 = f(z1) and z2 = a1 W2 on the first n rows of the batch's X (b2 is the
+   * output layer's to add), as nn/fast-network.ts's forwardInto before its output layer.
    */
-  forward(n: number, order: Uint32Array | null, start: number): void;
+  forward(n: number): void;
   /**
    * After forward and the output layer's δ2 (the batch's dz2), as backwardInto: ∂L/∂W2, ∂L/∂b2,
    * δ1, ∂L/∂b1, ∂L/∂W1 into the bound gradients, with λ W added for l2 = λ > 0. Returns whether

@@ -44,5 +44,10 @@ export type {
   TanhKernels,
 } from "./backend.js";
 export { jsBackend } from "./js-backend.js";
-export { createWasmBackendSync, stepKernelValues, ThreadedWasmBackend } from "./wasm/index.js";
+export {
+  createWasmBackendSync,
+  PARALLEL_MIN_FLOPS,
+  stepKernelValues,
+  ThreadedWasmBackend,
+} from "./wasm/index.js";
 export { backendThreads, fastestBackend, type ThreadsOption } from "./fastest.js";

@@ -113,18 +113,24 @@ export class WasmBackend implements Backend {
   /** The fused small-shape step (step-kernels.ts), allocating in this backend's memory. */
   readonly step: StepKernels;
 
-  /** Use createWasmBackend / createWasmBackendSync, which check support first. */
+  /**
+   * Use createWasmBackend / createWasmBackendSync, which check support first. `stepMaxFlops`:
+   * the fused step is bound only for runs whose products are all smaller (ThreadedWasmBackend:
+   * the products it splits across threads).
+   */
   constructor(
     private readonly memory: WasmMemory,
     private readonly kernels: KernelExports,
+    stepMaxFlops = Infinity,
   ) {
     this.buffer = memory.buffer;
     this.rectifiers = wasmRectifiers(kernels, () => this.buffer);
-    this.step = wasmStepKernels(kernels, {
-      alloc: (length) => this.alloc(length),
+    const stepMemory = {
+      alloc: (length: number) => this.alloc(length),
       buffer: () => this.buffer,
       free: () => (this.buffer.byteLength - this.top) / 8,
-    });
+    };
+    this.step = wasmStepKernels(kernels, stepMemory, stepMaxFlops);
   }
 
   /** float64 values the memory holds now (used plus free). */

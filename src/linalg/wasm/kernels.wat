@@ -772,22 +772,31 @@
   ;; ---- step: fused small-shape step ---------------------------------------------------------
   ;; A training step of the D→H→K network on a batch of n rows in two calls around the output
   ;; layer, which stays in JavaScript (src/nn/fused-heads.ts): for small shapes, where a step is
-  ;; a few microseconds of arithmetic, the JavaScript side of ten calls (checking every view),
-  ;; the row gather in JavaScript and the loops over the parameters were a good part of the
-  ;; step (bench/notes.md). src/linalg/wasm/step-kernels.ts checks the buffers once per run and
-  ;; then passes byte offsets only. Every value comes from the kernels above or from loops with
-  ;; the operations and order of the JavaScript they replace (src/nn/fast-network.ts,
-  ;; src/train/steppers/fast.ts, fast-update.ts), so the bits are the plain path's.
-  ;;   step_forward (n d h k  set labels rows start  x y  w1 b1 w2  z1 a1 fp z2  act slope)
-  ;;       x, y ← rows rows[0..n−1] (i32 indices) of the set (N×D) and labels (N), or rows
-  ;;       start..start+n−1 for rows = −1; z1 = x W1 + b1, a1 = f(z1), z2 = a1 W2 (b2 is the
-  ;;       output layer's); for tanh also fp = f′(z1), which the backward pass then only loads
+  ;; a few tens of microseconds, the JavaScript side of ten calls (checking every view) and the
+  ;; passes fused here were a good part of it (bench/notes.md). src/linalg/wasm/step-kernels.ts
+  ;; checks the buffers once per run and then passes byte offsets only. Every value comes from
+  ;; the kernels above or from loops with the operations and order of the JavaScript they
+  ;; replace (src/nn/fast-network.ts, src/train/steppers/fast.ts, fast-update.ts), so the bits
+  ;; are the plain path's. The caller gathers the batch's rows into x, from the data as it is
+  ;; at that step.
+  ;;   step_forward (n d h k  x w1 b1 w2  z1 a1 fp z2  act slope)
+  ;;       z1 = x W1 + b1, a1 = f(z1), z2 = a1 W2 (b2 is the output layer's); for tanh also
+  ;;       fp = f′(z1), which the backward pass then loads instead of recomputing
   ;;   step_backward(n d h k  x z1 fp a1 dz2 dz1  w1 w2  gw1 gb1 gw2 gb2  act slope l2) → i32
   ;;       the four gradients from δ2 (dz2, the output layer's), + λ W for l2 = λ ≠ 0;
   ;;       1 when every gradient entry is finite, else 0
   ;;   sgd_update(theta g len eta) → i32   θ ← θ − η g; 1 when every new θ is finite
   ;; act: 0 relu, 1 leaky relu (a = s·z below 0, s = slope), 2 tanh. n ≥ 1; d, h, k ≥ 1.
 
+  ;; tanh(z) and tanh′(z) of one f64x2 together, with the bits of $tanh and $tanh_derivative:
+  ;; the exp reduction both start from (y = −2|z| = k ln2 + r, c = the rounding of r plus
+  ;; expTail(r)) is computed once. The two compute it with the same operations on the same y
+  ;; while |z| ≤ 20 (tanh caps |z| at 20, tanh′ clamps −2|z| at −1100); a pair with a lane past
+  ;; 20 (a saturated unit, rare) calls the two functions instead. Then, as in $tanh, the series
+  ;; side where |z| < ln2/4 and the exp side elsewhere (each skipped when no lane needs it), and
+  ;; as in $tanh_derivative, e^y = (e^r·2^{k₁})·2^{k − k₁} and tanh′ = min(4t/((1 + t)(1 + t)), 1).
+  ;; Measured on the toy workload's z1: the forward and backward passes take 0.62× the time of
+  ;; tanh_forward and tanh_backward (bench/notes.md).
   (func $tanh_both (param $z v128) (result v128 v128)
     (local $s v128) (local $small v128) (local $ms v128) (local $me v128)
     (local $w v128) (local $w2 v128) (local $w4 v128)
@@ -997,34 +1006,6 @@
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $cols))))
 
-  ;; Row r of dst ← row idx[r] of src for r < n (idx: n i32), rows of `bytes` bytes (a multiple
-  ;; of 8): the batch's shuffled rows, 16 bytes at a time, bits copied as they are.
-  (func $gather_rows (param $n i32) (param $bytes i32) (param $src i32) (param $idx i32)
-                     (param $dst i32)
-    (local $end i32) (local $pairs i32) (local $from i32) (local $j i32)
-    (local.set $pairs (i32.and (local.get $bytes) (i32.const -16)))
-    (local.set $end (i32.add (local.get $idx) (i32.shl (local.get $n) (i32.const 2))))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $idx) (local.get $end)))
-        (local.set $from (i32.add (local.get $src)
-                                  (i32.mul (i32.load (local.get $idx)) (local.get $bytes))))
-        (local.set $j (i32.const 0))
-        (block $pairs_done
-          (loop $pair
-            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
-            (v128.store (i32.add (local.get $dst) (local.get $j))
-                        (v128.load (i32.add (local.get $from) (local.get $j))))
-            (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br $pair)))
-        (if (i32.lt_u (local.get $j) (local.get $bytes))
-          (then
-            (i64.store (i32.add (local.get $dst) (local.get $j))
-                       (i64.load (i32.add (local.get $from) (local.get $j))))))
-        (local.set $dst (i32.add (local.get $dst) (local.get $bytes)))
-        (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
-        (br $rows))))
-
   ;; g ← g + λ w on `len` entries (fast-network.ts's addPenaltyGradient: ∂/∂W (λ/2)‖W‖² = λ W).
   (func $add_penalty (param $len i32) (param $g i32) (param $w i32) (param $l2 f64)
     (local $end i32)
@@ -1173,29 +1154,12 @@
 
   (func (export "step_forward")
       (param $n i32) (param $d i32) (param $h i32) (param $k i32)
-      (param $set i32) (param $labels i32) (param $rows i32) (param $start i32)
-      (param $x i32) (param $y i32) (param $w1 i32) (param $b1 i32) (param $w2 i32)
+      (param $x i32) (param $w1 i32) (param $b1 i32) (param $w2 i32)
       (param $z1 i32) (param $a1 i32) (param $fp i32) (param $z2 i32)
       (param $act i32) (param $slope f64)
-    (local $row i32)
-    (local.set $row (i32.shl (local.get $d) (i32.const 3)))
-    ;; n×D, X ← the batch's rows of the set; n, y ← their labels
-    (if (i32.eq (local.get $rows) (i32.const -1))
-      (then
-        (memory.copy (local.get $x)
-                     (i32.add (local.get $set) (i32.mul (local.get $start) (local.get $row)))
-                     (i32.mul (local.get $n) (local.get $row)))
-        (memory.copy (local.get $y)
-                     (i32.add (local.get $labels) (i32.shl (local.get $start) (i32.const 3)))
-                     (i32.shl (local.get $n) (i32.const 3))))
-      (else
-        (call $gather_rows (local.get $n) (local.get $row) (local.get $set) (local.get $rows)
-                           (local.get $x))
-        (call $gather_rows (local.get $n) (i32.const 8) (local.get $labels) (local.get $rows)
-                           (local.get $y))))
     ;; n×H, X W1 (gemm's strides: ars = 8D, aps = 8, bps = 8H, bjs = 8)
     (call $product (local.get $n) (local.get $d) (local.get $h)
-      (local.get $x) (local.get $row) (i32.const 8)
+      (local.get $x) (i32.shl (local.get $d) (i32.const 3)) (i32.const 8)
       (local.get $w1) (i32.shl (local.get $h) (i32.const 3)) (i32.const 8)
       (local.get $z1))
     ;; n×H, z1 = X W1 + b1, a1 = f(z1) (tanh: and f′(z1))

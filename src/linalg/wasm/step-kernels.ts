@@ -1,11 +1,10 @@
 /**
  * The fused small-shape step of kernels.wat ("step: fused small-shape step") as StepKernels.
  * bind() does every check once per run (each buffer a view of the backend's memory, long
- * enough for the shape, none overlapping another) and copies the training set into the
- * memory; the bound calls then hand the kernels byte offsets and check only their numbers.
- * Reading a view's buffer, byteOffset and length is what the per-call checks of the products
- * and passes cost (about 0.2–0.4 µs a call from JavaScript, measured: more than the arithmetic
- * of a small product), and the row gather runs in WebAssembly from the copy.
+ * enough for the shape, none overlapping another); the bound calls then hand the kernels byte
+ * offsets and check only their numbers. Reading a view's buffer, byteOffset and length is what
+ * the per-call checks of the products and passes cost (about 0.2–0.4 µs a call from
+ * JavaScript, measured: more than the arithmetic of a small product).
  */
 import type { BoundStep, StepBuffers, StepKernels } from "../backend.js";
 
@@ -16,12 +15,7 @@ export interface StepExports {
     d: number,
     h: number,
     k: number,
-    set: number,
-    labels: number,
-    rows: number,
-    start: number,
     x: number,
-    y: number,
     w1: number,
     b1: number,
     w2: number,
@@ -68,41 +62,43 @@ export interface StepMemory {
 /** kernels.wat's `act` argument for each activation with a kernel. */
 const ACTIVATION_CODES: Readonly<Record<string, number>> = { relu: 0, "leaky-relu": 1, tanh: 2 };
 const TANH = 2;
-/** step_forward's `rows` argument for rows taken in order from `start`. */
-const IN_ORDER = -1;
 
-/** The step kernels of `exports`, allocating in `memory`. */
-export function wasmStepKernels(exports: StepExports, memory: StepMemory): StepKernels {
-  return { bind: (run) => bindStep(exports, memory, run) };
+/**
+ * The step kernels of `exports`, allocating in `memory`, for runs whose products are all below
+ * `maxFlops` (2mkn): a threaded backend splits larger ones across threads, which the fused
+ * step, on one thread, would not.
+ */
+export function wasmStepKernels(
+  exports: StepExports,
+  memory: StepMemory,
+  maxFlops = Infinity,
+): StepKernels {
+  return { bind: (run) => bindStep(exports, memory, run, maxFlops) };
 }
 
 /**
- * The float64 values bind() allocates for a training set of N rows and batches of up to `rows`
- * of a D→H→K network: the set's copy (N×D and N), f′(z1) (rows×H) and the row indices (rows
- * int32, two to a float64), each with one value of alignment slack.
+ * The float64 values bind() allocates for batches of up to `rows` of a network with H hidden
+ * units: f′(z1) (rows×H, for tanh), with one value of alignment slack.
  */
-export function stepKernelValues(N: number, rows: number, D: number, H: number): number {
-  return N * D + N + rows * H + Math.ceil(rows / 2) + 4;
+export function stepKernelValues(rows: number, H: number): number {
+  return rows * H + 1;
 }
 
 function bindStep(
   exports: StepExports,
   memory: StepMemory,
   run: StepBuffers,
+  maxFlops: number,
 ): BoundStep | undefined {
-  const { batch, params, grads, data, slope } = run;
+  const { batch, params, grads, slope } = run;
   const { rows, D, H, K } = batch;
-  const N = data.y.length;
   const act = Object.hasOwn(ACTIVATION_CODES, run.activation)
     ? ACTIVATION_CODES[run.activation]!
     : undefined;
-  if (act === undefined || stepKernelValues(N, rows, D, H) > memory.free()) return undefined;
-  if (data.X.length !== N * D) {
-    throw new RangeError(`StepKernels.bind: the set's X has ${data.X.length} values, not N×D`);
-  }
+  if (act === undefined || stepKernelValues(rows, H) > memory.free()) return undefined;
+  if (2 * rows * H * Math.max(D, K) >= maxFlops) return undefined; // X W1, Xᵀ δ1 or a1 W2
   const buffers: [string, Float64Array, number][] = [
     ["X", batch.X, rows * D],
-    ["y", batch.y, rows],
     ["z1", batch.z1, rows * H],
     ["a1", batch.a1, rows * H],
     ["z2", batch.z2, rows * K],
@@ -117,25 +113,16 @@ function bindStep(
     ["dW2", grads.W2, H * K],
     ["db2", grads.b2, K],
   ];
-  const set = memory.alloc(N * D);
-  const labels = memory.alloc(N);
   const fPrimes = memory.alloc(act === TANH ? rows * H : 0);
-  const indexValues = memory.alloc(Math.ceil(rows / 2));
-  buffers.push(
-    ["the set's copy", set, N * D],
-    ["the labels' copy", labels, N],
-    ["f′(z1)", fPrimes, fPrimes.length],
-    ["the row indices", indexValues, indexValues.length],
-  );
-  const at = checkBuffers(memory.buffer(), buffers);
-  set.set(data.X);
-  labels.set(data.y);
-  const fPrime = fPrimes.byteOffset;
-  const indices = new Uint32Array(indexValues.buffer, indexValues.byteOffset, rows);
-  const [x, y, z1, a1, z2, dz2, dz1, w1, b1, w2, b2, gw1, gb1, gw2, gb2] = at as [
+  buffers.push(["f′(z1)", fPrimes, fPrimes.length]);
+  const [x, z1, a1, z2, dz2, dz1, w1, b1, w2, b2, gw1, gb1, gw2, gb2] = checkBuffers(
+    memory.buffer(),
+    buffers,
+  ) as [
     number, number, number, number, number, number, number, number,
     number, number, number, number, number, number, number,
   ]; // prettier-ignore
+  const fPrime = fPrimes.byteOffset;
   const { step_forward, step_backward, sgd_update } = exports;
 
   const checkCount = (op: string, n: number): void => {
@@ -144,22 +131,9 @@ function bindStep(
     }
   };
   return {
-    forward(n, order, start) {
+    forward(n) {
       checkCount("forward", n);
-      let from = IN_ORDER;
-      if (order === null) {
-        if (!(Number.isInteger(start) && start >= 0 && start + n <= N)) {
-          throw new RangeError(`BoundStep.forward: rows ${start}..${start + n - 1} of ${N}`);
-        }
-      } else {
-        for (let r = 0; r < n; r++) {
-          const i = order[start + r]!;
-          if (!(i < N)) throw new RangeError(`BoundStep.forward: order[${start + r}] is not a row`);
-          indices[r] = i;
-        }
-        from = indices.byteOffset;
-      }
-      step_forward(n, D, H, K, set.byteOffset, labels.byteOffset, from, start, x, y, w1, b1, w2, z1, a1, fPrime, z2, act, slope); // prettier-ignore
+      step_forward(n, D, H, K, x, w1, b1, w2, z1, a1, fPrime, z2, act, slope);
     },
     backward(n, l2) {
       checkCount("backward", n);

@@ -22,6 +22,7 @@ import {
   backendThreads,
   fastestBackend,
   matrix,
+  PARALLEL_MIN_FLOPS,
   stepKernelValues,
   type Backend,
   type BoundStep,
@@ -100,8 +101,8 @@ export class FastStepper implements Stepper {
       setup.checksStartGradient && !this.fullBatch
         ? { gradient: makeParamBuffers(this.backend, D, H, K), bound: new StartGradientBound() }
         : undefined;
-    this.fused = usesStepKernels(N, batchSize, D, H, K)
-      ? bindStep(this.backend, this.activation, data, this.ws, this.current)
+    this.fused = usesStepKernels(batchSize, D, H, K)
+      ? bindStep(this.backend, this.activation, this.ws, this.current)
       : undefined;
     this.sgd = settings.optimizer.name === "sgd";
   }
@@ -231,7 +232,7 @@ export class FastStepper implements Stepper {
   /**
    * The forward pass and output layer on rows order[start..start+n−1] of the set (order null:
    * start..start+n−1), gathered into ws: losses[at..at+n−1], δ2 scaled by 1/scaleRows. Returns
-   * the rows classified correctly. The training set goes through the fused step when bound.
+   * the rows classified correctly. Through the fused step when one is bound.
    */
   private forwardRows(
     set: LabelledData,
@@ -243,17 +244,16 @@ export class FastStepper implements Stepper {
     scaleRows: number,
   ): number {
     const { backend, ws, current, activation, fused } = this;
-    if (fused && set === this.data) {
-      fused.forward(n, order, start); // X, y ← the rows; z1, a1 = f(z1), z2 = a1 W2
-      return outputInto(ws, current, n, losses, at, scaleRows);
-    }
-    copyRows(set, order, start, n, ws);
-    return forwardInto(backend, ws, current, n, activation, losses, at, scaleRows);
+    copyRows(set, order, start, n, ws); // from the data as it is now
+    if (!fused) return forwardInto(backend, ws, current, n, activation, losses, at, scaleRows);
+    fused.forward(n); // z1 = X W1 + b1, a1 = f(z1), z2 = a1 W2
+    return outputInto(ws, current, n, losses, at, scaleRows);
   }
 
   /**
    * The backward pass on the first n rows of ws after the training set's forwardRows (with λ W
-   * for l2 = λ > 0) into ws.grads; returns whether every gradient entry is finite.
+   * for l2 = λ > 0) into ws.grads; returns whether every gradient entry is finite. (A fused
+   * forward pass leaves f′(z1) for it: the set's forward pass must be the last one.)
    */
   private backwardRows(n: number, l2: number): boolean {
     const { backend, ws, current, activation, fused } = this;
@@ -295,8 +295,9 @@ export function engineThreads(
 }
 
 /**
- * The float64 values of the run's buffers (the workspace, the parameters, the last good ones
- * and, for mini-batches, the start-of-run gradient) and the flops of its largest product.
+ * The float64 values of the run's buffers (the workspace, the parameters, the last good ones,
+ * for mini-batches the start-of-run gradient, and the fused step's f′(z1) where it is taken)
+ * and the flops of its largest product.
  */
 export function engineSizes(
   N: number,
@@ -305,7 +306,7 @@ export function engineSizes(
   H: number,
   K: number,
 ): { values: number; flops: number } {
-  const fused = usesStepKernels(N, batchSize, D, H, K) ? stepKernelValues(N, batchSize, D, H) : 0;
+  const fused = usesStepKernels(batchSize, D, H, K) ? stepKernelValues(batchSize, H) : 0;
   return {
     values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3) + fused,
     flops: 2 * batchSize * H * Math.max(D, K),
@@ -322,24 +323,16 @@ function addInto(total: ParamBuffers, part: ParamBuffers): void {
 }
 
 /**
- * Whether a run of batches of `batchSize` of N rows of a D→H→K network takes the backend's
- * fused step (Backend.step): where a step is small enough that the per-call overhead, the row
- * gather and the parameter loops it saves are a measurable part of it (bench/notes.md).
+ * Whether a run of batches of `batchSize` of a D→H→K network takes the backend's fused step
+ * (Backend.step). Measured (`node scripts/bench-step.mjs --sweep`, bench/notes.md): on one
+ * thread the fused step is faster at every batch shape tried, most on small steps; above
+ * PARALLEL_MIN_FLOPS of products, splitting them across two threads gains far more
+ * (threaded-backend.ts) and the fused step would run them on one. So it is taken where no
+ * product is large enough to be split.
  */
-export function usesStepKernels(
-  N: number,
-  batchSize: number,
-  D: number,
-  H: number,
-  K: number,
-): boolean {
-  return 2 * batchSize * H * Math.max(D, K) <= FUSED_STEP_MAX_FLOPS && N * D <= FUSED_STEP_MAX_SET;
+export function usesStepKernels(batchSize: number, D: number, H: number, K: number): boolean {
+  return 2 * batchSize * H * Math.max(D, K) < PARALLEL_MIN_FLOPS;
 }
-
-/** The largest product (2·B·H·max(D, K) flops) of a step that takes the fused step. */
-export const FUSED_STEP_MAX_FLOPS = Infinity;
-/** The largest training set (N·D values) the fused step copies into the backend. */
-export const FUSED_STEP_MAX_SET = Infinity;
 
 /**
  * The backend's fused step bound to the run, when the backend has one and the activation is
@@ -348,7 +341,6 @@ export const FUSED_STEP_MAX_SET = Infinity;
 function bindStep(
   backend: Backend,
   activation: Activation,
-  data: LabelledData,
   ws: Workspace,
   current: ParamBuffers,
 ): BoundStep | undefined {
@@ -356,7 +348,6 @@ function bindStep(
   return backend.step.bind({
     activation: activation.name,
     slope: activation.name === "leaky-relu" ? LEAKY_SLOPE : 0,
-    data: { X: data.X.data, y: data.y.data },
     batch: ws,
     params: current,
     grads: ws.grads,
@@ -430,7 +421,12 @@ function meanOf(losses: Float64Array, n: number): number {
   return meanLoss(matrix(n, 1, losses.slice(0, n))); // the rare overflow path, as meanLoss
 }
 
-/** Copies rows order[start..start+n−1] (or start..start+n−1) of the set into ws.X and ws.y. */
+/**
+ * Copies rows order[start..start+n−1] (or start..start+n−1) of the set into ws.X and ws.y, as
+ * they are now. Rows in order are one block; a shuffled row is copied four values at a time
+ * (a plain loop took 5.6 µs for 64 rows of 30 values, this one 3.4 µs) or, from
+ * ROW_COPY_BLOCK values on, by set() (equal at 100 values, 4× faster at 784), measured.
+ */
 function copyRows(
   set: LabelledData,
   order: Uint32Array | null,
@@ -443,14 +439,33 @@ function copyRows(
   const y = set.y.data;
   const toX = ws.X; // locals: the loop then reads no property per value
   const toY = ws.y;
+  if (order === null) {
+    toX.set(X.subarray(start * D, (start + n) * D));
+    toY.set(y.subarray(start, start + n));
+    return;
+  }
   for (let r = 0; r < n; r++) {
-    const i = order === null ? start + r : order[start + r]!;
+    const i = order[start + r]!;
     const from = i * D;
     const to = r * D;
-    for (let d = 0; d < D; d++) toX[to + d] = X[from + d]!;
     toY[r] = y[i]!;
+    if (D >= ROW_COPY_BLOCK) {
+      toX.set(X.subarray(from, from + D), to);
+      continue;
+    }
+    let d = 0;
+    for (; d + 4 <= D; d += 4) {
+      toX[to + d] = X[from + d]!;
+      toX[to + d + 1] = X[from + d + 1]!;
+      toX[to + d + 2] = X[from + d + 2]!;
+      toX[to + d + 3] = X[from + d + 3]!;
+    }
+    for (; d < D; d++) toX[to + d] = X[from + d]!;
   }
 }
+
+/** Rows of at least this many features are copied by set() (see copyRows). */
+const ROW_COPY_BLOCK = 100;
 
 function fromMatrices(params: Params): ParamBuffers {
   return { W1: params.W1.data, b1: params.b1.data, W2: params.W2.data, b2: params.b2.data };
