@@ -11,6 +11,7 @@
 // the measurement behind the fused step's threshold (usesStepKernels in steppers/fast.ts).
 //   node scripts/bench-step.mjs [--rounds 7] [--workloads toy,tab] [--baseline DIR] [--numpy]
 //                               [--epochs N] (the workload's epochs times N per timed run)
+//                               [--optimizer momentum|nesterov|adam] (instead of sgd)
 //   node scripts/bench-step.mjs --sweep [--rounds 7]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -28,17 +29,20 @@ const ROUNDS = Number(option("--rounds", "7"));
 const WORKLOADS = option("--workloads", "toy,tab").split(",");
 const EPOCH_FACTOR = Number(option("--epochs", "1"));
 const baselineDir = option("--baseline", undefined);
+const OPTIMIZER = option("--optimizer", undefined); // sgd (the workloads') unless given
 const here = resolve(import.meta.dirname, "..");
 
-/** One build's entry points: trainWorkload, engineBackend, makeWorkload. */
+/** One build's entry points. */
 async function build(dist, label) {
   const load = (path) => import(pathToFileURL(join(dist, path)).href);
-  const [{ trainWorkload }, { engineBackend }, { makeWorkload }] = await Promise.all([
-    load("cli/commands/bench.js"),
-    load("train/index.js"),
-    load("bench/workloads.js"),
-  ]);
-  return { label, trainWorkload, engineBackend, makeWorkload };
+  const [{ workloadParams }, { train, engineBackend }, { makeWorkload }, { streamSeed }] =
+    await Promise.all([
+      load("cli/commands/bench.js"),
+      load("train/index.js"),
+      load("bench/workloads.js"),
+      load("rng.js"),
+    ]);
+  return { label, workloadParams, train, engineBackend, makeWorkload, streamSeed };
 }
 
 const builds = [await build(join(here, "dist"), "this build")];
@@ -52,13 +56,27 @@ function runOnce(b, name) {
   const { X, y, spec: base } = b.makeWorkload(name, 0);
   const spec = { ...base, epochs: base.epochs * EPOCH_FACTOR };
   const batch = spec.batch === "full" ? spec.N : spec.batch;
-  const backend = b.engineBackend(spec.N, batch, spec.D, spec.H, 1, 1);
+  // As the bench command's run (trainWorkload), the backend made before the clock starts.
+  const momentSets = { momentum: 1, nesterov: 1, adam: 2 }[OPTIMIZER] ?? 0;
+  const backend = b.engineBackend(spec.N, batch, spec.D, spec.H, 1, 1, momentSets);
+  const options = {
+    backend,
+    activation: spec.activation,
+    learningRate: OPTIMIZER === "adam" ? spec.learningRate / 10 : spec.learningRate,
+    epochs: spec.epochs,
+    batchSize: batch,
+    seed: b.streamSeed(0, "shuffle"),
+    evaluate: "first-and-last",
+    ...(OPTIMIZER ? { optimizer: OPTIMIZER } : {}),
+  };
+  const start0 = b.workloadParams(spec, 0);
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const final = b.trainWorkload(spec, { X, y }, 0, "fast", backend);
+  const result = b.train(start0, { X, y }, options);
   const seconds = (performance.now() - start) / 1000;
   const { user, system } = process.cpuUsage(cpu);
-  return { seconds, cpuSeconds: (user + system) / 1e6, loss: final.loss, spec };
+  const loss = result.history[result.history.length - 1].loss;
+  return { seconds, cpuSeconds: (user + system) / 1e6, loss, spec };
 }
 
 async function numpyRun(name) {

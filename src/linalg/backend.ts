@@ -141,6 +141,11 @@ export interface StepBuffers {
   /** W1 D×H, b1 1×H, W2 H×K, b2 1×K, and their gradients. */
   readonly params: StepParams;
   readonly grads: StepParams;
+  /**
+   * Parameter-shaped moment sets for the optimizer to allocate in the backend (BoundStep.moments):
+   * 0 (sgd), 1 (momentum's v) or 2 (Adam's m and v); default 0.
+   */
+  readonly momentSets?: number;
 }
 
 export interface StepParams {
@@ -168,4 +173,33 @@ export interface BoundStep {
    * returns whether every new θ is finite.
    */
   descend(learningRate: number): boolean;
+  /**
+   * The optimizer's moment sets, zeroed, in the backend's memory (StepBuffers.momentSets of
+   * them): the ones momentum and adam update.
+   */
+  readonly moments: readonly StepParams[];
+  /**
+   * v ← μ v + g, θ ← θ − η d with d = g + μ v (nesterov) or v (fast-update.ts's momentum), v
+   * the first moment set. Returns UPDATE_PARAMS_NOT_FINITE | UPDATE_FIRST_MOMENT_NOT_FINITE
+   * for the new values that are not all finite (0: all finite).
+   */
+  momentum(learningRate: number, mu: number, nesterov: boolean): number;
+  /**
+   * m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g², θ ← θ − η (m/c1)/(√(v/c2) + ε), m and v the
+   * two moment sets (fast-update.ts's adam; c1, c2 its bias corrections). Returns the flags of
+   * momentum, | UPDATE_SECOND_MOMENT_NOT_FINITE for v.
+   */
+  adam(
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+  ): number;
 }
+
+/** BoundStep's update flags: a new parameter, first moment (v, Adam's m) or Adam's v not finite. */
+export const UPDATE_PARAMS_NOT_FINITE = 1;
+export const UPDATE_FIRST_MOMENT_NOT_FINITE = 2;
+export const UPDATE_SECOND_MOMENT_NOT_FINITE = 4;

@@ -43,6 +43,11 @@ export type {
   StepParams,
   TanhKernels,
 } from "./backend.js";
+export {
+  UPDATE_FIRST_MOMENT_NOT_FINITE,
+  UPDATE_PARAMS_NOT_FINITE,
+  UPDATE_SECOND_MOMENT_NOT_FINITE,
+} from "./backend.js";
 export { jsBackend } from "./js-backend.js";
 export {
   createWasmBackendSync,

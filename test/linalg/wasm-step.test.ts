@@ -142,6 +142,79 @@ describe.runIf(wasmSimdSupported())("the WebAssembly fused step", () => {
     );
   });
 
+  it("momentum, nesterov and Adam give fast-update.ts's bits and name what stopped being finite", () => {
+    const sizes = fc.record({
+      D: fc.integer({ min: 1, max: 4 }),
+      H: fc.integer({ min: 1, max: 7 }),
+    });
+    const run = sizes.chain(({ D, H }) => {
+      const length = D * H + H + H + 1; // K = 1
+      const values = fc.array(value, { minLength: length, maxLength: length });
+      return fc.record({
+        D: fc.constant(D),
+        H: fc.constant(H),
+        theta: values,
+        g: values,
+        m: values,
+        v: values.map((v) => v.map(Math.abs)), // Adam's v ≥ 0 (NaN stays NaN)
+        eta: fc.constantFrom(0.1, 0.01, 1e300),
+        mu: fc.constantFrom(0.9, 0.5),
+        nesterov: fc.boolean(),
+        t: fc.integer({ min: 1, max: 50 }),
+      });
+    });
+    fc.assert(
+      fc.property(run, ({ D, H, theta, g, m, v, eta, mu, nesterov, t }) => {
+        backend.reset();
+        const ws = makeWorkspace(backend, 2, D, H, 1);
+        const params = makeParamBuffers(backend, D, H, 1);
+        const bound = backend.step.bind({ ...stepBuffers(ws, params), momentSets: 2 });
+        if (!bound) throw new Error("bind refused a backend with room");
+        const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
+        const [c1, c2] = [1 - beta1 ** t, 1 - beta2 ** t];
+        for (const rule of ["momentum", "adam"] as const) {
+          const [first, second] = bound.moments as [ParamBuffers, ParamBuffers];
+          for (const [buffers, values] of [
+            [params, theta],
+            [ws.grads, g],
+            [first, m],
+            [second, v],
+          ] as const) {
+            fill(buffers, values);
+          }
+          const flags =
+            rule === "momentum"
+              ? bound.momentum(eta, mu, nesterov)
+              : bound.adam(eta, beta1, beta2, eps, c1, c2);
+          // The rules as fast-update.ts writes them, entry by entry.
+          const [T, M, V] = [Float64Array.from(theta), Float64Array.from(m), Float64Array.from(v)];
+          for (let i = 0; i < T.length; i++) {
+            const gi = g[i]!;
+            if (rule === "momentum") {
+              M[i] = mu * M[i]! + gi; // v ← μ v + g
+              T[i] = T[i]! - eta * (nesterov ? gi + mu * M[i]! : M[i]!);
+            } else {
+              M[i] = beta1 * M[i]! + (1 - beta1) * gi;
+              V[i] = beta2 * V[i]! + (1 - beta2) * gi * gi;
+              T[i] = T[i]! - eta * (M[i]! / c1 / (Math.sqrt(V[i]! / c2) + eps));
+            }
+          }
+          const flat = (p: ParamBuffers) => Float64Array.from([...p.W1, ...p.b1, ...p.W2, ...p.b2]);
+          expectSameBits(flat(params), T, `${rule} θ`);
+          expectSameBits(flat(first), M, `${rule} first moment`);
+          const notFinite = (a: Float64Array) => (a.every((x) => Number.isFinite(x)) ? 0 : 1);
+          let expected = notFinite(T) | (notFinite(M) << 1);
+          if (rule === "adam") {
+            expectSameBits(flat(second), V, "adam v");
+            expected |= notFinite(V) << 2;
+          }
+          expect(flags, rule).toBe(expected);
+        }
+      }),
+      { seed: 5, numRuns: 400 },
+    );
+  });
+
   it("bind refuses foreign, short and overlapping buffers; returns undefined without a kernel or room", () => {
     backend.reset();
     const ws = makeWorkspace(backend, 4, 3, 5, 1);

@@ -1243,5 +1243,116 @@
                    (f64.sub (f64.load (local.get $p))
                             (f64.mul (local.get $eta) (f64.load (local.get $q)))))))
     (call $all_finite (local.get $theta) (local.get $len)))
+
+  ;; The update rules of fast-update.ts on `len` entries, two per f64x2; the last entry of an odd
+  ;; len is lane 0 of a pair loaded with v128.load64_zero and stored with v128.store64_lane (whole
+  ;; = 0). Each returns which of the new values are not all finite ($all_finite after the pass):
+  ;; 1 for θ, + 2 for the first moment (v, or Adam's m), + 4 for Adam's v.
+
+  ;; v ← μ v + g, then θ ← θ − η d, d = g + μ v (nesterov ≠ 0) or v (heavy ball)
+  (func (export "momentum_update") (param $theta i32) (param $g i32) (param $v i32) (param $len i32)
+                                   (param $eta f64) (param $mu f64) (param $nesterov i32)
+                                   (result i32)
+    (local $p i32) (local $end i32) (local $pairs i32) (local $whole i32)
+    (local $etas v128) (local $mus v128) (local $gi v128) (local $vi v128) (local $ti v128)
+    (local $d v128)
+    (local.set $etas (f64x2.splat (local.get $eta)))
+    (local.set $mus (f64x2.splat (local.get $mu)))
+    (local.set $end (i32.shl (local.get $len) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $whole (i32.lt_u (local.get $p) (local.get $pairs)))
+        (if (local.get $whole)
+          (then
+            (local.set $gi (v128.load (i32.add (local.get $g) (local.get $p))))
+            (local.set $vi (v128.load (i32.add (local.get $v) (local.get $p))))
+            (local.set $ti (v128.load (i32.add (local.get $theta) (local.get $p)))))
+          (else
+            (local.set $gi (v128.load64_zero (i32.add (local.get $g) (local.get $p))))
+            (local.set $vi (v128.load64_zero (i32.add (local.get $v) (local.get $p))))
+            (local.set $ti (v128.load64_zero (i32.add (local.get $theta) (local.get $p))))))
+        ;; v ← μ v + g
+        (local.set $vi (f64x2.add (f64x2.mul (local.get $mus) (local.get $vi)) (local.get $gi)))
+        ;; d = g + μ v (nesterov) or v
+        (local.set $d (select (result v128)
+                        (f64x2.add (local.get $gi) (f64x2.mul (local.get $mus) (local.get $vi)))
+                        (local.get $vi)
+                        (local.get $nesterov)))
+        ;; θ ← θ − η d
+        (local.set $ti (f64x2.sub (local.get $ti) (f64x2.mul (local.get $etas) (local.get $d))))
+        (if (local.get $whole)
+          (then
+            (v128.store (i32.add (local.get $v) (local.get $p)) (local.get $vi))
+            (v128.store (i32.add (local.get $theta) (local.get $p)) (local.get $ti)))
+          (else
+            (v128.store64_lane 0 (i32.add (local.get $v) (local.get $p)) (local.get $vi))
+            (v128.store64_lane 0 (i32.add (local.get $theta) (local.get $p)) (local.get $ti))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $entries)))
+    (i32.add (i32.eqz (call $all_finite (local.get $theta) (local.get $len)))
+             (i32.shl (i32.eqz (call $all_finite (local.get $v) (local.get $len))) (i32.const 1))))
+
+  ;; m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g g, θ ← θ − η ((m / c1) / (√(v / c2) + ε)),
+  ;; c1 = 1 − β1ᵗ, c2 = 1 − β2ᵗ (√ is correctly rounded here and in JavaScript)
+  (func (export "adam_update") (param $theta i32) (param $g i32) (param $m i32) (param $v i32)
+                               (param $len i32) (param $eta f64) (param $beta1 f64)
+                               (param $beta2 f64) (param $eps f64) (param $c1 f64) (param $c2 f64)
+                               (result i32)
+    (local $p i32) (local $end i32) (local $pairs i32) (local $whole i32)
+    (local $b1 v128) (local $b2 v128) (local $rest1 v128) (local $rest2 v128)
+    (local $gi v128) (local $mi v128) (local $vi v128) (local $ti v128)
+    (local.set $b1 (f64x2.splat (local.get $beta1)))
+    (local.set $b2 (f64x2.splat (local.get $beta2)))
+    (local.set $rest1 (f64x2.splat (f64.sub (f64.const 1) (local.get $beta1)))) ;; 1 − β1
+    (local.set $rest2 (f64x2.splat (f64.sub (f64.const 1) (local.get $beta2)))) ;; 1 − β2
+    (local.set $end (i32.shl (local.get $len) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $whole (i32.lt_u (local.get $p) (local.get $pairs)))
+        (if (local.get $whole)
+          (then
+            (local.set $gi (v128.load (i32.add (local.get $g) (local.get $p))))
+            (local.set $mi (v128.load (i32.add (local.get $m) (local.get $p))))
+            (local.set $vi (v128.load (i32.add (local.get $v) (local.get $p))))
+            (local.set $ti (v128.load (i32.add (local.get $theta) (local.get $p)))))
+          (else
+            (local.set $gi (v128.load64_zero (i32.add (local.get $g) (local.get $p))))
+            (local.set $mi (v128.load64_zero (i32.add (local.get $m) (local.get $p))))
+            (local.set $vi (v128.load64_zero (i32.add (local.get $v) (local.get $p))))
+            (local.set $ti (v128.load64_zero (i32.add (local.get $theta) (local.get $p))))))
+        ;; m ← β1 m + (1 − β1) g
+        (local.set $mi (f64x2.add (f64x2.mul (local.get $b1) (local.get $mi))
+                                  (f64x2.mul (local.get $rest1) (local.get $gi))))
+        ;; v ← β2 v + (1 − β2) g g
+        (local.set $vi (f64x2.add (f64x2.mul (local.get $b2) (local.get $vi))
+                                  (f64x2.mul (f64x2.mul (local.get $rest2) (local.get $gi))
+                                             (local.get $gi))))
+        ;; θ ← θ − η m̂/(√v̂ + ε), m̂ = m / c1, v̂ = v / c2
+        (local.set $ti
+          (f64x2.sub (local.get $ti)
+                     (f64x2.mul (f64x2.splat (local.get $eta))
+                                (f64x2.div (f64x2.div (local.get $mi) (f64x2.splat (local.get $c1)))
+                                           (f64x2.add (f64x2.sqrt (f64x2.div (local.get $vi)
+                                                                             (f64x2.splat (local.get $c2))))
+                                                      (f64x2.splat (local.get $eps)))))))
+        (if (local.get $whole)
+          (then
+            (v128.store (i32.add (local.get $m) (local.get $p)) (local.get $mi))
+            (v128.store (i32.add (local.get $v) (local.get $p)) (local.get $vi))
+            (v128.store (i32.add (local.get $theta) (local.get $p)) (local.get $ti)))
+          (else
+            (v128.store64_lane 0 (i32.add (local.get $m) (local.get $p)) (local.get $mi))
+            (v128.store64_lane 0 (i32.add (local.get $v) (local.get $p)) (local.get $vi))
+            (v128.store64_lane 0 (i32.add (local.get $theta) (local.get $p)) (local.get $ti))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $entries)))
+    (i32.add
+      (i32.add (i32.eqz (call $all_finite (local.get $theta) (local.get $len)))
+               (i32.shl (i32.eqz (call $all_finite (local.get $m) (local.get $len))) (i32.const 1)))
+      (i32.shl (i32.eqz (call $all_finite (local.get $v) (local.get $len))) (i32.const 2))))
   ;; ---- end step -------------------------------------------------------------------------------
 )

@@ -48,6 +48,28 @@ export interface StepExports {
     l2: number,
   ) => number;
   sgd_update: (theta: number, g: number, len: number, eta: number) => number;
+  momentum_update: (
+    theta: number,
+    g: number,
+    v: number,
+    len: number,
+    eta: number,
+    mu: number,
+    nesterov: number,
+  ) => number;
+  adam_update: (
+    theta: number,
+    g: number,
+    m: number,
+    v: number,
+    len: number,
+    eta: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+  ) => number;
 }
 
 /** The backend's allocator and memory, as bind() needs them. */
@@ -77,11 +99,18 @@ export function wasmStepKernels(
 }
 
 /**
- * The float64 values bind() allocates for batches of up to `rows` of a network with H hidden
- * units: f′(z1) (rows×H, for tanh), with one value of alignment slack.
+ * The float64 values bind() allocates for batches of up to `rows` of a D→H→K network with
+ * `momentSets` optimizer moment sets: f′(z1) (rows×H, for tanh) and the moments (W1, b1, W2,
+ * b2 each), with one value of alignment slack per buffer.
  */
-export function stepKernelValues(rows: number, H: number): number {
-  return rows * H + 1;
+export function stepKernelValues(
+  rows: number,
+  D: number,
+  H: number,
+  K: number,
+  momentSets = 0,
+): number {
+  return rows * H + 1 + momentSets * (D * H + H + H * K + K + 4);
 }
 
 function bindStep(
@@ -95,7 +124,10 @@ function bindStep(
   const act = Object.hasOwn(ACTIVATION_CODES, run.activation)
     ? ACTIVATION_CODES[run.activation]!
     : undefined;
-  if (act === undefined || stepKernelValues(rows, H) > memory.free()) return undefined;
+  const momentSets = run.momentSets ?? 0;
+  if (act === undefined || stepKernelValues(rows, D, H, K, momentSets) > memory.free()) {
+    return undefined;
+  }
   if (2 * rows * H * Math.max(D, K) >= maxFlops) return undefined; // X W1, Xᵀ δ1 or a1 W2
   const buffers: [string, Float64Array, number][] = [
     ["X", batch.X, rows * D],
@@ -115,6 +147,18 @@ function bindStep(
   ];
   const fPrimes = memory.alloc(act === TANH ? rows * H : 0);
   buffers.push(["f′(z1)", fPrimes, fPrimes.length]);
+  const moments = Array.from({ length: momentSets }, () => ({
+    W1: memory.alloc(D * H),
+    b1: memory.alloc(H),
+    W2: memory.alloc(H * K),
+    b2: memory.alloc(K),
+  }));
+  moments.forEach((set, i) => {
+    for (const name of ["W1", "b1", "W2", "b2"] as const) {
+      buffers.push([`moment ${i} ${name}`, set[name], set[name].length]);
+    }
+  });
+  const momentAt = moments.map((set) => [set.W1, set.b1, set.W2, set.b2].map((b) => b.byteOffset));
   const [x, z1, a1, z2, dz2, dz1, w1, b1, w2, b2, gw1, gb1, gw2, gb2] = checkBuffers(
     memory.buffer(),
     buffers,
@@ -123,7 +167,15 @@ function bindStep(
     number, number, number, number, number, number, number,
   ]; // prettier-ignore
   const fPrime = fPrimes.byteOffset;
-  const { step_forward, step_backward, sgd_update } = exports;
+  const { step_forward, step_backward, sgd_update, momentum_update, adam_update } = exports;
+  const lengths = [D * H, H, H * K, K];
+  const thetas = [w1, b1, w2, b2];
+  const gradients = [gw1, gb1, gw2, gb2];
+  const moment = (op: string, set: number): number[] => {
+    const at = momentAt[set];
+    if (!at) throw new Error(`BoundStep.${op}: bound with ${momentSets} moment sets`);
+    return at;
+  };
 
   const checkCount = (op: string, n: number): void => {
     if (!(Number.isInteger(n) && n >= 1 && n <= rows)) {
@@ -138,6 +190,23 @@ function bindStep(
     backward(n, l2) {
       checkCount("backward", n);
       return step_backward(n, D, H, K, x, z1, fPrime, a1, dz2, dz1, w1, w2, gw1, gb1, gw2, gb2, act, slope, l2) === 1; // prettier-ignore
+    },
+    moments,
+    momentum(learningRate, mu, nesterov) {
+      const v = moment("momentum", 0);
+      let flags = 0; // all four, as fast-update.ts's momentum
+      for (let i = 0; i < 4; i++) {
+        flags |= momentum_update(thetas[i]!, gradients[i]!, v[i]!, lengths[i]!, learningRate, mu, nesterov ? 1 : 0); // prettier-ignore
+      }
+      return flags;
+    },
+    adam(learningRate, beta1, beta2, eps, c1, c2) {
+      const [m, v] = [moment("adam", 0), moment("adam", 1)];
+      let flags = 0; // all four, as fast-update.ts's adam
+      for (let i = 0; i < 4; i++) {
+        flags |= adam_update(thetas[i]!, gradients[i]!, m[i]!, v[i]!, lengths[i]!, learningRate, beta1, beta2, eps, c1, c2); // prettier-ignore
+      }
+      return flags;
     },
     descend(learningRate) {
       // All four, as descend: a parameter set that stops being finite is still updated whole.

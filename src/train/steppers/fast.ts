@@ -47,7 +47,7 @@ import {
 import { meanLoss } from "../../numerics/mean.js";
 import type { OptimizerState } from "../optimizers.js";
 import type { EpochRecord, LabelledData } from "../setup.js";
-import { clipInPlace, InPlaceUpdate } from "./fast-update.js";
+import { clipInPlace, InPlaceUpdate, OPTIMIZER_MOMENT_SETS } from "./fast-update.js";
 import type { Stepper, StepperSetup, StepReport } from "./stepper.js";
 
 export class FastStepper implements Stepper {
@@ -68,7 +68,6 @@ export class FastStepper implements Stepper {
   private readonly start: { gradient: ParamBuffers; bound: StartGradientBound } | undefined;
   /** The backend's fused step bound to this run (small shapes only, see usesStepKernels). */
   private readonly fused: BoundStep | undefined;
-  private readonly sgd: boolean; // plain θ ← θ − η g, which the fused step also does
   private forwardFresh = false; // ws holds the forward pass of `current` on all N rows, in order
 
   /** On `backend`, or the one engineBackend sizes for the run (with `threads`). */
@@ -82,14 +81,9 @@ export class FastStepper implements Stepper {
     this.activation = settings.activation;
     this.l2 = settings.l2;
     this.clipNorm = settings.clipNorm;
-    this.update = new InPlaceUpdate(
-      settings.optimizer,
-      setup.optimizer,
-      setup.lastGoodOptimizer,
-      params,
-    );
     this.fullBatch = batchSize === N;
-    this.backend = backend ?? engineBackend(N, batchSize, D, H, K, threads);
+    const momentSets = OPTIMIZER_MOMENT_SETS[settings.optimizer.name];
+    this.backend = backend ?? engineBackend(N, batchSize, D, H, K, threads, momentSets);
     this.ws = makeWorkspace(this.backend, batchSize, D, H, K);
     this.current = makeParamBuffers(this.backend, D, H, K);
     this.good = makeParamBuffers(this.backend, D, H, K);
@@ -102,13 +96,21 @@ export class FastStepper implements Stepper {
         ? { gradient: makeParamBuffers(this.backend, D, H, K), bound: new StartGradientBound() }
         : undefined;
     this.fused = usesStepKernels(batchSize, D, H, K)
-      ? bindStep(this.backend, this.activation, this.ws, this.current)
+      ? bindStep(this.backend, this.activation, this.ws, this.current, momentSets)
       : undefined;
-    this.sgd = settings.optimizer.name === "sgd";
+    // The update in the fused step's kernels where it holds the moments (all of them, or none).
+    const kernels = this.fused?.moments.length === momentSets ? this.fused : undefined;
+    this.update = new InPlaceUpdate(
+      settings.optimizer,
+      setup.optimizer,
+      setup.lastGoodOptimizer,
+      params,
+      kernels,
+    );
   }
 
   step(order: Uint32Array | null, start: number, end: number, learningRate: number): StepReport {
-    const { ws, current, l2, clipNorm, fused } = this;
+    const { ws, current, l2, clipNorm } = this;
     const n = end - start;
     let losses: Float64Array = this.trainLosses; // a full batch's per-example losses are the evaluation's
     if (!this.forwardFresh) {
@@ -122,9 +124,7 @@ export class FastStepper implements Stepper {
     const paramsFinite =
       Number.isFinite(loss) &&
       gradientFinite &&
-      (fused && this.sgd
-        ? fused.descend(learningRate)
-        : this.update.update(current, ws.grads, learningRate));
+      this.update.update(current, ws.grads, learningRate);
     const overflowed = Number.isFinite(loss) && gradientFinite ? this.update.overflowed : undefined;
     return { loss, gradientFinite, overflowed, paramsFinite };
   }
@@ -276,8 +276,9 @@ export function engineBackend(
   H: number,
   K: number,
   threads: ThreadsOption = "auto",
+  momentSets = 0,
 ): Backend {
-  const { values, flops } = engineSizes(N, batchSize, D, H, K);
+  const { values, flops } = engineSizes(N, batchSize, D, H, K, momentSets);
   return fastestBackend(values, threads, flops);
 }
 
@@ -296,8 +297,9 @@ export function engineThreads(
 
 /**
  * The float64 values of the run's buffers (the workspace, the parameters, the last good ones,
- * for mini-batches the start-of-run gradient, and the fused step's f′(z1) where it is taken)
- * and the flops of its largest product.
+ * for mini-batches the start-of-run gradient, and where the fused step is taken its f′(z1) and
+ * the optimizer's `momentSets` moment sets, which it updates) and the flops of its largest
+ * product. (trainingMemory counts the moments with the optimizer's state, as momentSets 0.)
  */
 export function engineSizes(
   N: number,
@@ -305,8 +307,11 @@ export function engineSizes(
   D: number,
   H: number,
   K: number,
+  momentSets = 0,
 ): { values: number; flops: number } {
-  const fused = usesStepKernels(batchSize, D, H, K) ? stepKernelValues(batchSize, H) : 0;
+  const fused = usesStepKernels(batchSize, D, H, K)
+    ? stepKernelValues(batchSize, D, H, K, momentSets)
+    : 0;
   return {
     values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3) + fused,
     flops: 2 * batchSize * H * Math.max(D, K),
@@ -335,23 +340,26 @@ export function usesStepKernels(batchSize: number, D: number, H: number, K: numb
 }
 
 /**
- * The backend's fused step bound to the run, when the backend has one and the activation is
- * a built-in with a kernel there (relu, leaky relu, tanh); else undefined.
+ * The backend's fused step bound to the run, with the optimizer's `momentSets` in the backend
+ * (or none, where they do not fit), when the backend has one and the activation is a built-in
+ * with a kernel there (relu, leaky relu, tanh); else undefined.
  */
 function bindStep(
   backend: Backend,
   activation: Activation,
   ws: Workspace,
   current: ParamBuffers,
+  momentSets: number,
 ): BoundStep | undefined {
   if (!backend.step || ACTIVATIONS[activation.name] !== activation) return undefined;
-  return backend.step.bind({
+  const run = {
     activation: activation.name,
     slope: activation.name === "leaky-relu" ? LEAKY_SLOPE : 0,
     batch: ws,
     params: current,
     grads: ws.grads,
-  });
+  };
+  return backend.step.bind({ ...run, momentSets }) ?? backend.step.bind(run);
 }
 
 /**
