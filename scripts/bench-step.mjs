@@ -6,12 +6,15 @@
 // training loop only, so its figure is steady-state too). Rates are given by wall time and by
 // the process's CPU time. A measuring script, not a test;
 // needs `npm run build` first. Prints the 1-minute load average before and after.
+// With --unfused (instead of --baseline) it compares this build with itself without the fused
+// step (Backend.step removed: the products and passes one call each, the update in JavaScript).
 // With --sweep it trains batch shapes B×D→H (relu, K = 1, 4 epochs of 2048 rows) on this build
 // with and without the fused step (Backend.step), interleaved, and prints µs per step of each:
 // the measurement behind the fused step's threshold (usesStepKernels in steppers/fast.ts).
 //   node scripts/bench-step.mjs [--rounds 7] [--workloads toy,tab] [--baseline DIR] [--numpy]
 //                               [--epochs N] (the workload's epochs times N per timed run)
 //                               [--optimizer momentum|nesterov|adam] (instead of sgd)
+//   node scripts/bench-step.mjs --unfused [--rounds 7] [--workloads toy,tab] [--optimizer …]
 //   node scripts/bench-step.mjs --sweep [--rounds 7]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -47,6 +50,9 @@ async function build(dist, label) {
 
 const builds = [await build(join(here, "dist"), "this build")];
 if (baselineDir) builds.unshift(await build(resolve(baselineDir), "baseline"));
+else if (argv.includes("--unfused")) {
+  builds.unshift({ ...builds[0], label: "this build, kernels one by one", unfused: true });
+}
 
 /**
  * Wall seconds and CPU seconds (this process, user + system: less disturbed by other processes
@@ -59,6 +65,7 @@ function runOnce(b, name) {
   // As the bench command's run (trainWorkload), the backend made before the clock starts.
   const momentSets = { momentum: 1, nesterov: 1, adam: 2 }[OPTIMIZER] ?? 0;
   const backend = b.engineBackend(spec.N, batch, spec.D, spec.H, 1, 1, momentSets);
+  if (b.unfused) Object.defineProperty(backend, "step", { value: undefined });
   const options = {
     backend,
     activation: spec.activation,

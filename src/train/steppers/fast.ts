@@ -329,11 +329,11 @@ function addInto(total: ParamBuffers, part: ParamBuffers): void {
 
 /**
  * Whether a run of batches of `batchSize` of a D→H→K network takes the backend's fused step
- * (Backend.step). Measured (`node scripts/bench-step.mjs --sweep`, bench/notes.md): on one
- * thread the fused step is faster at every batch shape tried, most on small steps; above
- * PARALLEL_MIN_FLOPS of products, splitting them across two threads gains far more
- * (threaded-backend.ts) and the fused step would run them on one. So it is taken where no
- * product is large enough to be split.
+ * (Backend.step). Measured on one thread (`node scripts/bench-step.mjs --sweep`, relu, sgd,
+ * bench/notes.md): 1.06–1.31× faster than the kernels one by one on steps of 0.004 to 3.3 MFLOP
+ * of products, and within noise (0.997–1.009×) from 9.8 MFLOP on, where the products dwarf
+ * what it saves and splitting them across two threads gains far more (threaded-backend.ts),
+ * which the fused step, on one thread, would not. So it is taken below PARALLEL_MIN_FLOPS.
  */
 export function usesStepKernels(batchSize: number, D: number, H: number, K: number): boolean {
   return 2 * batchSize * H * Math.max(D, K) < PARALLEL_MIN_FLOPS;
