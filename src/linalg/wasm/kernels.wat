@@ -786,6 +786,8 @@
   ;;       the four gradients from δ2 (dz2, the output layer's), + λ W for l2 = λ ≠ 0;
   ;;       1 when every gradient entry is finite, else 0
   ;;   sgd_update(theta g len eta) → i32   θ ← θ − η g; 1 when every new θ is finite
+  ;;   momentum_update(theta g v len eta mu nesterov) → i32, adam_update(theta g m v len eta
+  ;;       beta1 beta2 eps c1 c2) → i32: the other rules, flags of the new values not finite
   ;; act: 0 relu, 1 leaky relu (a = s·z below 0, s = slope), 2 tanh. n ≥ 1; d, h, k ≥ 1.
 
   ;; tanh(z) and tanh′(z) of one f64x2 together, with the bits of $tanh and $tanh_derivative:
@@ -1073,25 +1075,29 @@
     (block $done
       (loop $rows
         (br_if $done (i32.ge_u (local.get $dz2) (local.get $end)))
-        (local.set $d2 (v128.load64_splat (local.get $dz2)))
-        (local.set $db2 (f64.add (local.get $db2) (f64.load (local.get $dz2))))
+        (local.set $d2 (v128.load64_splat (local.get $dz2)))                      ;; δ2_i in both lanes
+        (local.set $db2 (f64.add (local.get $db2) (f64.load (local.get $dz2)))) ;; ∂L/∂b2 += δ2_i
         (local.set $j (i32.const 0))
         (block $pairs_done
           (loop $pair
             (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            ;; ∂L/∂W2_j += a1_ij δ2_i
             (v128.store (i32.add (local.get $gw2) (local.get $j))
                         (f64x2.add (v128.load (i32.add (local.get $gw2) (local.get $j)))
                                    (f64x2.mul (v128.load (i32.add (local.get $a1) (local.get $j)))
                                               (local.get $d2))))
+            ;; ∂L/∂a1_ij = 0 + δ2_i W2_j
             (local.set $da (f64x2.add (v128.const f64x2 0 0)
                                       (f64x2.mul (local.get $d2)
                                                  (v128.load (i32.add (local.get $w2) (local.get $j))))))
+            ;; f′(z1_ij): tanh′ as the forward pass stored it, or z1 > 0 ? 1 : slope
             (if (i32.eq (local.get $act) (i32.const 2))
               (then (local.set $f (v128.load (i32.add (local.get $fp) (local.get $j)))))
               (else
                 (local.set $f (v128.bitselect (v128.const f64x2 1 1) (local.get $slopes)
                                               (f64x2.gt (v128.load (i32.add (local.get $z1) (local.get $j)))
                                                         (v128.const f64x2 0 0))))))
+            ;; δ1_ij = ∂L/∂a1_ij · f′(z1_ij);  ∂L/∂b1_j += δ1_ij
             (local.set $d (f64x2.mul (local.get $da) (local.get $f)))
             (v128.store (i32.add (local.get $dz1) (local.get $j)) (local.get $d))
             (v128.store (i32.add (local.get $gb1) (local.get $j))
