@@ -17,6 +17,11 @@
  * same parameters on the same rows), instead of computing it twice. A full-batch run resumed
  * from a state recomputes that forward pass: the same operations on the same parameters and
  * rows, so the same bits.
+ *
+ * On small shapes (usesStepKernels) the backend's fused step, bound to the run's buffers once,
+ * does a step's hidden layer in two calls around the output layer and the update rules with
+ * the moments in the backend (Backend.step: the same operations, so the same bits again); the
+ * batch's rows are gathered here either way, from the data as it is at that step.
  */
 import {
   backendThreads,
