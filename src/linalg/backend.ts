@@ -46,6 +46,11 @@ export interface Backend {
   readonly rectifiers?: RectifierKernels;
   /** Optional element-wise kernels for tanh, with the same contract as `rectifiers`. */
   readonly tanh?: TanhKernels;
+  /**
+   * Optional: a small network's training step in a few calls, bound once to a run's buffers
+   * (StepKernels); where absent, the fast path calls the products and passes one by one.
+   */
+  readonly step?: StepKernels;
 }
 
 /**
@@ -98,3 +103,103 @@ export interface TanhKernels {
     db1: Float64Array,
   ): void;
 }
+
+/**
+ * A training step of a D→H→K network in two calls around the output layer, for small shapes
+ * (where the calls, their checks, the row gather and the parameter loops were much of a step):
+ * the same operations in the same order as the products and passes the fast path calls one by
+ * one (nn/fast-network.ts, train/steppers/fast.ts), so the same bits.
+ */
+export interface StepKernels {
+  /**
+   * Checks the buffers once (the backend's own, long enough, apart) and returns the step bound
+   * to them; undefined when the backend lacks the room for the step's own buffer
+   * (stepKernelValues of wasm/step-kernels.ts) or the activation has no kernel here. Valid
+   * until the backend's reset().
+   */
+  bind(run: StepBuffers): BoundStep | undefined;
+}
+
+/** What a bound step computes on: the network's buffers (nn/workspace.ts's). */
+export interface StepBuffers {
+  /** "relu", "leaky-relu" (a = slope·z below 0) or "tanh"; other activations are not bound. */
+  readonly activation: string;
+  readonly slope: number;
+  /** The batch buffers: rows×D, rows×H, rows×H, rows×K, rows×K, rows×H. */
+  readonly batch: {
+    readonly rows: number;
+    readonly D: number;
+    readonly H: number;
+    readonly K: number;
+    readonly X: Float64Array;
+    readonly z1: Float64Array;
+    readonly a1: Float64Array;
+    readonly z2: Float64Array;
+    readonly dz2: Float64Array;
+    readonly dz1: Float64Array;
+  };
+  /** W1 D×H, b1 1×H, W2 H×K, b2 1×K, and their gradients. */
+  readonly params: StepParams;
+  readonly grads: StepParams;
+  /**
+   * Parameter-shaped moment sets for the optimizer to allocate in the backend (BoundStep.moments):
+   * 0 (sgd), 1 (momentum's v) or 2 (Adam's m and v); default 0.
+   */
+  readonly momentSets?: number;
+}
+
+export interface StepParams {
+  readonly W1: Float64Array;
+  readonly b1: Float64Array;
+  readonly W2: Float64Array;
+  readonly b2: Float64Array;
+}
+
+/** A step bound to a run's buffers (StepKernels.bind): each call checks its numbers only. */
+export interface BoundStep {
+  /**
+   * z1 = X W1 + b1, a1 = f(z1) and z2 = a1 W2 on the first n rows of the batch's X (b2 is the
+   * output layer's to add), as nn/fast-network.ts's forwardInto before its output layer.
+   */
+  forward(n: number): void;
+  /**
+   * After forward and the output layer's δ2 (the batch's dz2), as backwardInto: ∂L/∂W2, ∂L/∂b2,
+   * δ1, ∂L/∂b1, ∂L/∂W1 into the bound gradients, with λ W added for l2 = λ > 0. Returns whether
+   * every gradient entry is finite.
+   */
+  backward(n: number, l2: number): boolean;
+  /**
+   * θ ← θ − η g on the bound parameters with the bound gradients (fast-update.ts's descend);
+   * returns whether every new θ is finite.
+   */
+  descend(learningRate: number): boolean;
+  /**
+   * The optimizer's moment sets, zeroed, in the backend's memory (StepBuffers.momentSets of
+   * them): the ones momentum and adam update.
+   */
+  readonly moments: readonly StepParams[];
+  /**
+   * v ← μ v + g, θ ← θ − η d with d = g + μ v (nesterov) or v (fast-update.ts's momentum), v
+   * the first moment set. Returns UPDATE_PARAMS_NOT_FINITE | UPDATE_FIRST_MOMENT_NOT_FINITE
+   * for the new values that are not all finite (0: all finite).
+   */
+  momentum(learningRate: number, mu: number, nesterov: boolean): number;
+  /**
+   * m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g², θ ← θ − η (m/c1)/(√(v/c2) + ε), m and v the
+   * two moment sets (fast-update.ts's adam; c1, c2 its bias corrections). Returns the flags of
+   * momentum, | UPDATE_SECOND_MOMENT_NOT_FINITE for v.
+   */
+  adam(
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+  ): number;
+}
+
+/** BoundStep's update flags: a new parameter, first moment (v, Adam's m) or Adam's v not finite. */
+export const UPDATE_PARAMS_NOT_FINITE = 1;
+export const UPDATE_FIRST_MOMENT_NOT_FINITE = 2;
+export const UPDATE_SECOND_MOMENT_NOT_FINITE = 4;

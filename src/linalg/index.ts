@@ -34,7 +34,25 @@ export {
   sumAll,
   zipWith,
 } from "./kernels.js";
-export type { Backend, RectifierKernels, TanhKernels } from "./backend.js";
+export type {
+  Backend,
+  BoundStep,
+  RectifierKernels,
+  StepBuffers,
+  StepKernels,
+  StepParams,
+  TanhKernels,
+} from "./backend.js";
+export {
+  UPDATE_FIRST_MOMENT_NOT_FINITE,
+  UPDATE_PARAMS_NOT_FINITE,
+  UPDATE_SECOND_MOMENT_NOT_FINITE,
+} from "./backend.js";
 export { jsBackend } from "./js-backend.js";
-export { createWasmBackendSync, ThreadedWasmBackend } from "./wasm/index.js";
+export {
+  createWasmBackendSync,
+  PARALLEL_MIN_FLOPS,
+  stepKernelValues,
+  ThreadedWasmBackend,
+} from "./wasm/index.js";
 export { backendThreads, fastestBackend, type ThreadsOption } from "./fastest.js";

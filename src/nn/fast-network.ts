@@ -33,10 +33,26 @@ export function forwardInto(
   backend.gemm(n, D, H, ws.X, params.W1, ws.z1); // n×H, X W1
   biasActivation(n, H, ws.z1, params.b1, ws.a1, activation, backend); // z1 = X W1 + b1, a1 = f(z1)
   backend.gemm(n, H, K, ws.a1, params.W2, ws.z2); // n×K, a1 W2
+  return outputInto(ws, params, n, losses, at, scaleRows);
+}
+
+/**
+ * The output layer on the first n rows, after z2 holds a1 W2 (forwardInto's last step, also
+ * run after a bound step's forward): z2 += b2, losses[at..at+n−1] and δ2 = (P − Y)/scaleRows.
+ * Returns the rows classified correctly.
+ */
+export function outputInto(
+  ws: Workspace,
+  params: ParamBuffers,
+  n: number,
+  losses: Float64Array,
+  at: number,
+  scaleRows: number,
+): number {
   const inverseN = 1 / scaleRows;
-  return K === 1
+  return ws.K === 1
     ? sigmoidOutput(n, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN)
-    : softmaxOutput(n, K, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN, ws.exps);
+    : softmaxOutput(n, ws.K, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN, ws.exps);
 }
 
 /**

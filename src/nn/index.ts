@@ -4,6 +4,7 @@ export {
   activationByName,
   type ActivationName,
   ACTIVATIONS,
+  LEAKY_SLOPE,
   resolveActivation,
   tanh,
 } from "./activations.js";
@@ -59,4 +60,4 @@ export {
   runValues,
   type Workspace,
 } from "./workspace.js";
-export { forwardInto, backwardInto } from "./fast-network.js";
+export { forwardInto, backwardInto, outputInto } from "./fast-network.js";

@@ -355,6 +355,7 @@ describe("tanh on the WebAssembly backend: its own kernels, bit-identical to tra
             tanhDerivativeMask: (...args: Parameters<TanhKernels["tanhDerivativeMask"]>) =>
               tanhKernels.tanhDerivativeMask(...args),
           },
+          step: undefined, // the kernels one by one, not the fused step (test/train/fused-step.test.ts)
         });
         const fast = trainFast(start, data, { ...options, backend: counting });
         const plain = trainPlain(start, data, options);

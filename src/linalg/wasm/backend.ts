@@ -22,10 +22,11 @@
  * with WebAssembly.validate on the bytes and otherwise return the fallback backend, whose
  * `name` says which path is in use ("wasm-simd" or the fallback's, "js-plain" by default).
  */
-import type { Backend, RectifierKernels, TanhKernels } from "../backend.js";
+import type { Backend, RectifierKernels, StepKernels, TanhKernels } from "../backend.js";
 import { kernelsWasmBase64 } from "./kernels.generated.js";
 import { PlainBackend } from "./plain-backend.js";
 import { wasmRectifiers, type RectifierExports } from "./rectifiers.js";
+import { wasmStepKernels, type StepExports } from "./step-kernels.js";
 import {
   decodeBase64,
   wasmApi,
@@ -44,7 +45,7 @@ export interface WasmBackendOptions {
 
 type Product = (m: number, k: number, n: number, a: number, b: number, c: number) => void;
 
-export interface KernelExports extends RectifierExports {
+export interface KernelExports extends RectifierExports, StepExports {
   gemm: Product;
   gemm_ta: Product;
   gemm_tb: Product;
@@ -109,14 +110,27 @@ export class WasmBackend implements Backend {
   readonly rectifiers: RectifierKernels;
   /** tanh's element-wise passes in WebAssembly: this backend's biasTanh, tanhDerivativeMask. */
   readonly tanh: TanhKernels = this;
+  /** The fused small-shape step (step-kernels.ts), allocating in this backend's memory. */
+  readonly step: StepKernels;
 
-  /** Use createWasmBackend / createWasmBackendSync, which check support first. */
+  /**
+   * Use createWasmBackend / createWasmBackendSync, which check support first. `stepMaxFlops`:
+   * the fused step is bound only for runs whose products are all smaller (ThreadedWasmBackend:
+   * the products it splits across threads).
+   */
   constructor(
     private readonly memory: WasmMemory,
     private readonly kernels: KernelExports,
+    stepMaxFlops = Infinity,
   ) {
     this.buffer = memory.buffer;
     this.rectifiers = wasmRectifiers(kernels, () => this.buffer);
+    const stepMemory = {
+      alloc: (length: number) => this.alloc(length),
+      buffer: () => this.buffer,
+      free: () => (this.buffer.byteLength - this.top) / 8,
+    };
+    this.step = wasmStepKernels(kernels, stepMemory, stepMaxFlops);
   }
 
   /** float64 values the memory holds now (used plus free). */

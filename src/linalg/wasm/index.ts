@@ -15,3 +15,4 @@ export {
   type ThreadedWasmBackendOptions,
 } from "./threaded-backend.js";
 export { availableCores } from "./helper-thread.js";
+export { stepKernelValues } from "./step-kernels.js";

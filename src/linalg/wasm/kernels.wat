@@ -397,7 +397,7 @@
   ;;                                  from +0 (relu: s = 0; f′ is multiplied, not selected, so
   ;;                                  NaN and ±∞ times 0 give NaN as in JS)
   ;; The column sums are vectorised across columns, so each db_j keeps its own row order.
-    (func (export "bias_relu") (param $n i32) (param $h i32) (param $z i32) (param $b i32)
+    (func $bias_relu (export "bias_relu") (param $n i32) (param $h i32) (param $z i32) (param $b i32)
                                (param $a i32)
       (local $zend i32) (local $rowend i32) (local $pairsend i32) (local $bj i32)
       (local $v v128) (local $s f64)
@@ -430,7 +430,7 @@
               (local.set $a (i32.add (local.get $a) (i32.const 8)))))
           (br $rows))))
 
-    (func (export "bias_leaky") (param $n i32) (param $h i32) (param $z i32) (param $b i32)
+    (func $bias_leaky (export "bias_leaky") (param $n i32) (param $h i32) (param $z i32) (param $b i32)
                                 (param $a i32) (param $slope f64)
       (local $zend i32) (local $rowend i32) (local $pairsend i32) (local $bj i32)
       (local $v v128) (local $slopes v128) (local $s f64)
@@ -467,7 +467,7 @@
               (local.set $a (i32.add (local.get $a) (i32.const 8)))))
           (br $rows))))
 
-    (func (export "rect_mask") (param $n i32) (param $h i32) (param $d i32) (param $z i32)
+    (func $rect_mask (export "rect_mask") (param $n i32) (param $h i32) (param $d i32) (param $z i32)
                                (param $db i32) (param $slope f64)
       (local $dend i32) (local $rowend i32) (local $pairsend i32) (local $dbj i32)
       (local $x v128) (local $slopes v128) (local $s f64)
@@ -768,4 +768,597 @@
         (local.set $z (i32.add (local.get $z) (local.get $row)))
         (br $rows))))
   ;; ==== end of the tanh activation block ===================================================
+
+  ;; ---- step: fused small-shape step ---------------------------------------------------------
+  ;; A training step of the D→H→K network on a batch of n rows in two calls around the output
+  ;; layer, which stays in JavaScript (src/nn/fused-heads.ts): for small shapes, where a step is
+  ;; a few tens of microseconds, the JavaScript side of ten calls (checking every view) and the
+  ;; passes fused here were a good part of it (bench/notes.md). src/linalg/wasm/step-kernels.ts
+  ;; checks the buffers once per run and then passes byte offsets only. Every value comes from
+  ;; the kernels above or from loops with the operations and order of the JavaScript they
+  ;; replace (src/nn/fast-network.ts, src/train/steppers/fast.ts, fast-update.ts), so the bits
+  ;; are the plain path's. The caller gathers the batch's rows into x, from the data as it is
+  ;; at that step.
+  ;;   step_forward (n d h k  x w1 b1 w2  z1 a1 fp z2  act slope)
+  ;;       z1 = x W1 + b1, a1 = f(z1), z2 = a1 W2 (b2 is the output layer's); for tanh also
+  ;;       fp = f′(z1), which the backward pass then loads instead of recomputing
+  ;;   step_backward(n d h k  x z1 fp a1 dz2 dz1  w1 w2  gw1 gb1 gw2 gb2  act slope l2) → i32
+  ;;       the four gradients from δ2 (dz2, the output layer's), + λ W for l2 = λ ≠ 0;
+  ;;       1 when every gradient entry is finite, else 0
+  ;;   sgd_update(theta g len eta) → i32   θ ← θ − η g; 1 when every new θ is finite
+  ;;   momentum_update(theta g v len eta mu nesterov) → i32, adam_update(theta g m v len eta
+  ;;       beta1 beta2 eps c1 c2) → i32: the other rules, flags of the new values not finite
+  ;; act: 0 relu, 1 leaky relu (a = s·z below 0, s = slope), 2 tanh. n ≥ 1; d, h, k ≥ 1.
+
+  ;; tanh(z) and tanh′(z) of one f64x2 together, with the bits of $tanh and $tanh_derivative:
+  ;; the exp reduction both start from (y = −2|z| = k ln2 + r, c = the rounding of r plus
+  ;; expTail(r)) is computed once. The two compute it with the same operations on the same y
+  ;; while |z| ≤ 20 (tanh caps |z| at 20, tanh′ clamps −2|z| at −1100); a pair with a lane past
+  ;; 20 (a saturated unit, rare) calls the two functions instead. Then, as in $tanh, the series
+  ;; side where |z| < ln2/4 and the exp side elsewhere (each skipped when no lane needs it), and
+  ;; as in $tanh_derivative, e^y = (e^r·2^{k₁})·2^{k − k₁} and tanh′ = min(4t/((1 + t)(1 + t)), 1).
+  ;; Measured on the toy workload's z1: the forward and backward passes take 0.62× the time of
+  ;; tanh_forward and tanh_backward (bench/notes.md).
+  (func $tanh_both (param $z v128) (result v128 v128)
+    (local $s v128) (local $small v128) (local $ms v128) (local $me v128)
+    (local $w v128) (local $w2 v128) (local $w4 v128)
+    (local $r2 v128) (local $r4 v128) (local $r8 v128) (local $tail v128)
+    (local $y v128) (local $t v128) (local $k v128)
+    (local $hi v128) (local $lo v128) (local $r v128) (local $c v128)
+    (local $p v128) (local $pe v128) (local $u v128) (local $A v128) (local $ae v128)
+    (local $B v128) (local $be v128) (local $N v128) (local $ne v128) (local $D v128)
+    (local $de v128) (local $q v128) (local $e v128) (local $k1 v128) (local $g v128)
+    (local.set $s (f64x2.abs (local.get $z)))
+    (if (v128.any_true (f64x2.gt (local.get $s) (f64x2.splat (f64.const 20))))
+      (then (return (call $tanh (local.get $z)) (call $tanh_derivative (local.get $z)))))
+    (local.set $small (f64x2.lt (local.get $s) (f64x2.splat (f64.const 0x1.62eb1c432ca58p-3))))
+    (if (v128.any_true (local.get $small))
+      (then
+        ;; tanh.ts, s < ln2/4: s + s·(w P(w)), w = s², P in Estrin's scheme as tanhSeriesTail.
+        (local.set $w (f64x2.mul (local.get $s) (local.get $s)))
+        (local.set $w2 (f64x2.mul (local.get $w) (local.get $w)))
+        (local.set $w4 (f64x2.mul (local.get $w2) (local.get $w2)))
+        (local.set $ms
+          (f64x2.add (local.get $s)
+            (f64x2.mul (local.get $s)
+              (f64x2.mul (local.get $w)
+                (f64x2.add
+                  (f64x2.add
+                    (f64x2.add (f64x2.add (f64x2.splat (f64.const -0x1.5555555555555p-2)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.1111111111111p-3))))
+                               (f64x2.mul (local.get $w2) (f64x2.add (f64x2.splat (f64.const -0x1.ba1ba1ba1ba1cp-5)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.664f4882c10fap-6))))))
+                    (f64x2.mul (local.get $w4)
+                      (f64x2.add (f64x2.add (f64x2.splat (f64.const -0x1.226e355e6c23dp-7)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.d6d3d0e157de0p-9))))
+                                 (f64x2.mul (local.get $w2) (f64x2.add (f64x2.splat (f64.const -0x1.7da36452b75e3p-10)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.3558248036744p-11))))))))
+                  (f64x2.mul (f64x2.mul (local.get $w4) (local.get $w4)) (f64x2.splat (f64.const -0x1.f57d7734d1664p-13))))))))))
+    ;; the shared reduction: y = −2s = k ln2 + r (r = hi − lo), c, as exp.ts
+    (local.set $y (f64x2.mul (f64x2.splat (f64.const -2)) (local.get $s)))
+    (local.set $t (f64x2.add (f64x2.mul (local.get $y) (f64x2.splat (f64.const 0x1.71547652b82fep+0)))
+                             (f64x2.splat (f64.const 0x1.8p+52))))
+    (local.set $k (f64x2.sub (local.get $t) (f64x2.splat (f64.const 0x1.8p+52))))
+    (local.set $hi (f64x2.sub (local.get $y)
+                              (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1)))))
+    (local.set $lo (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33))))
+    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    (local.set $r8 (f64x2.mul (local.get $r4) (local.get $r4)))
+    (local.set $tail
+      (f64x2.mul (local.get $r2)
+        (f64x2.add
+          (f64x2.add
+            (f64x2.add (f64x2.add (f64x2.splat (f64.const 0.5)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.5555555555555p-3))))
+                       (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.5555555555555p-5)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.1111111111111p-7))))))
+            (f64x2.mul (local.get $r4)
+              (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.6c16c16c16c17p-10)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.a01a01a01a01ap-13))))
+                         (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.a01a01a01a01ap-16)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.71de3a556c734p-19))))))))
+          (f64x2.mul (local.get $r8)
+            (f64x2.add
+              (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.27e4fb7789f5cp-22)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.ae64567f544e4p-26))))
+                         (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.1eed8eff8d898p-29)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.6124613a86d09p-33))))))
+              (f64x2.mul (local.get $r4) (f64x2.splat (f64.const 0x1.93974a8c07c9dp-37))))))))
+    (local.set $c (f64x2.add (f64x2.sub (f64x2.sub (local.get $hi) (local.get $r)) (local.get $lo))
+                             (local.get $tail)))
+    (if (i32.eqz (i64x2.all_true (local.get $small)))
+      (then
+        (local.set $p (f64x2.add (local.get $r) (local.get $c)))
+        (local.set $pe (f64x2.add (f64x2.sub (local.get $r) (local.get $p)) (local.get $c)))
+        (local.set $u (i64x2.shl (i64x2.add (f64x2.sub (f64x2.splat (f64.const 0x1.8p+52)) (local.get $k))
+                                            (i64x2.splat (i64.const 1023)))
+                                 (i32.const 52)))
+        (local.set $A (f64x2.sub (local.get $u) (f64x2.splat (f64.const 1))))
+        (local.set $ae (f64x2.sub (f64x2.sub (local.get $u) (local.get $A)) (f64x2.splat (f64.const 1))))
+        (local.set $B (f64x2.add (local.get $u) (f64x2.splat (f64.const 1))))
+        (local.set $be (f64x2.add (f64x2.sub (local.get $u) (local.get $B)) (f64x2.splat (f64.const 1))))
+        (local.set $N (f64x2.sub (local.get $A) (local.get $p)))
+        (local.set $ne (f64x2.sub (f64x2.sub (local.get $A) (local.get $N)) (local.get $p)))
+        (local.set $D (f64x2.add (local.get $B) (local.get $p)))
+        (local.set $de (f64x2.add (f64x2.sub (local.get $B) (local.get $D)) (local.get $p)))
+        (local.set $q (f64x2.div (local.get $N) (local.get $D)))
+        (local.set $me
+          (f64x2.add (local.get $q)
+            (f64x2.mul
+              (f64x2.sub (f64x2.sub (f64x2.add (local.get $ne) (local.get $ae)) (local.get $pe))
+                         (f64x2.mul (local.get $q)
+                                    (f64x2.add (f64x2.add (local.get $de) (local.get $be)) (local.get $pe))))
+              (f64x2.div (f64x2.splat (f64.const 1)) (local.get $D)))))))
+    ;; tanh′: e = e^r = S + ((1 − S + r) + c), S = 1 + r; t = (e·2^{k₁})·2^{k − k₁}
+    (local.set $e (f64x2.add (f64x2.splat (f64.const 1)) (local.get $r)))
+    (local.set $e
+      (f64x2.add (local.get $e)
+        (f64x2.add (f64x2.add (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $e)) (local.get $r))
+                   (local.get $c))))
+    (local.set $k1 (f64x2.floor (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0.5)))))
+    (local.set $t
+      (f64x2.mul
+        (f64x2.mul (local.get $e)
+                   (i64x2.shl (i64x2.add (f64x2.add (local.get $k1) (f64x2.splat (f64.const 0x1.8p+52)))
+                                         (i64x2.splat (i64.const 1023)))
+                              (i32.const 52)))
+        (i64x2.shl (i64x2.add (f64x2.add (f64x2.sub (local.get $k) (local.get $k1))
+                                         (f64x2.splat (f64.const 0x1.8p+52)))
+                              (i64x2.splat (i64.const 1023)))
+                   (i32.const 52))))
+    (local.set $g (f64x2.add (f64x2.splat (f64.const 1)) (local.get $t)))
+    (v128.or (v128.bitselect (local.get $ms) (local.get $me) (local.get $small))
+             (v128.and (local.get $z) (i64x2.splat (i64.const 0x8000000000000000))))
+    (f64x2.pmin (f64x2.div (f64x2.mul (f64x2.splat (f64.const 4)) (local.get $t))
+                           (f64x2.mul (local.get $g) (local.get $g)))
+                (f64x2.splat (f64.const 1))))
+
+  ;; z ← z + 1 b, a = tanh(z), fp = tanh′(z) on rows 0..n−1 of the n×h buffers: tanh_forward's
+  ;; loop, storing tanh′ as well (the bits tanh_backward would compute from z).
+  (func $tanh_forward_fp (param $n i32) (param $h i32) (param $z i32) (param $b i32) (param $a i32)
+                         (param $fp i32)
+    (local $row i32) (local $pairs i32) (local $zend i32) (local $j i32)
+    (local $v v128) (local $t v128) (local $g v128)
+    (local.set $row (i32.shl (local.get $h) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $h) (i32.const -2)) (i32.const 3)))
+    (local.set $zend (i32.add (local.get $z) (i32.mul (local.get $n) (local.get $row))))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $z) (local.get $zend)))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            ;; z1 = X W1 + b1, then a1 = tanh(z1) and f′(z1) = tanh′(z1)
+            (local.set $v (f64x2.add (v128.load (i32.add (local.get $z) (local.get $j)))
+                                     (v128.load (i32.add (local.get $b) (local.get $j)))))
+            (v128.store (i32.add (local.get $z) (local.get $j)) (local.get $v))
+            (call $tanh_both (local.get $v))
+            (local.set $g)
+            (local.set $t)
+            (v128.store (i32.add (local.get $a) (local.get $j)) (local.get $t))
+            (v128.store (i32.add (local.get $fp) (local.get $j)) (local.get $g))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pair)))
+        (if (i32.and (local.get $h) (i32.const 1))
+          (then
+            (local.set $v (f64x2.add (v128.load64_zero (i32.add (local.get $z) (local.get $j)))
+                                     (v128.load64_zero (i32.add (local.get $b) (local.get $j)))))
+            (v128.store64_lane 0 (i32.add (local.get $z) (local.get $j)) (local.get $v))
+            (call $tanh_both (local.get $v))
+            (local.set $g)
+            (local.set $t)
+            (v128.store64_lane 0 (i32.add (local.get $a) (local.get $j)) (local.get $t))
+            (v128.store64_lane 0 (i32.add (local.get $fp) (local.get $j)) (local.get $g))))
+        (local.set $z (i32.add (local.get $z) (local.get $row)))
+        (local.set $a (i32.add (local.get $a) (local.get $row)))
+        (local.set $fp (i32.add (local.get $fp) (local.get $row)))
+        (br $rows))))
+
+  ;; d ← d ⊙ fp on rows 0..n−1 of the n×h buffers, db = Σ_rows d (1×h) from +0, rows in order,
+  ;; each column in its own lane: tanh_backward's loop with f′ loaded instead of recomputed.
+  (func $mask_stored (param $n i32) (param $h i32) (param $d i32) (param $fp i32) (param $db i32)
+    (local $row i32) (local $pairs i32) (local $dend i32) (local $j i32) (local $v v128)
+    (local.set $row (i32.shl (local.get $h) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $h) (i32.const -2)) (i32.const 3)))
+    (local.set $dend (i32.add (local.get $d) (i32.mul (local.get $n) (local.get $row))))
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $j) (local.get $row)))
+        (f64.store (i32.add (local.get $db) (local.get $j)) (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $zero)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $d) (local.get $dend)))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            ;; δ1 = ∂L/∂a1 ⊙ f′(z1);  ∂L/∂b1 += δ1 (this row)
+            (local.set $v (f64x2.mul (v128.load (i32.add (local.get $d) (local.get $j)))
+                                     (v128.load (i32.add (local.get $fp) (local.get $j)))))
+            (v128.store (i32.add (local.get $d) (local.get $j)) (local.get $v))
+            (v128.store (i32.add (local.get $db) (local.get $j))
+                        (f64x2.add (v128.load (i32.add (local.get $db) (local.get $j))) (local.get $v)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pair)))
+        (if (i32.and (local.get $h) (i32.const 1))
+          (then
+            (local.set $v (f64x2.mul (v128.load64_zero (i32.add (local.get $d) (local.get $j)))
+                                     (v128.load64_zero (i32.add (local.get $fp) (local.get $j)))))
+            (v128.store64_lane 0 (i32.add (local.get $d) (local.get $j)) (local.get $v))
+            (f64.store (i32.add (local.get $db) (local.get $j))
+                       (f64.add (f64.load (i32.add (local.get $db) (local.get $j)))
+                                (f64x2.extract_lane 0 (local.get $v))))))
+        (local.set $d (i32.add (local.get $d) (local.get $row)))
+        (local.set $fp (i32.add (local.get $fp) (local.get $row)))
+        (br $rows))))
+
+  ;; out (1×k) = Σ_i src_i over rows 0..n−1 of the n×k buffer src, each column from +0 with the
+  ;; rows in order (fast-network.ts's columnSums).
+  (func $column_sums (param $n i32) (param $k i32) (param $src i32) (param $out i32)
+    (local $row i32) (local $end i32) (local $j i32) (local $p i32) (local $s f64)
+    (local.set $row (i32.shl (local.get $k) (i32.const 3)))
+    (local.set $end (i32.add (local.get $src) (i32.mul (local.get $n) (local.get $row))))
+    (block $cols_done
+      (loop $cols
+        (br_if $cols_done (i32.ge_u (local.get $j) (local.get $row)))
+        (local.set $s (f64.const 0))
+        (local.set $p (i32.add (local.get $src) (local.get $j)))
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $s (f64.add (local.get $s) (f64.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $row)))
+            (br $rows)))
+        (f64.store (i32.add (local.get $out) (local.get $j)) (local.get $s))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $cols))))
+
+  ;; g ← g + λ w on `len` entries (fast-network.ts's addPenaltyGradient: ∂/∂W (λ/2)‖W‖² = λ W).
+  (func $add_penalty (param $len i32) (param $g i32) (param $w i32) (param $l2 f64)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $g) (i32.shl (local.get $len) (i32.const 3))))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_u (local.get $g) (local.get $end)))
+        (f64.store (local.get $g)
+                   (f64.add (f64.load (local.get $g)) (f64.mul (local.get $l2) (f64.load (local.get $w)))))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (local.set $w (i32.add (local.get $w) (i32.const 8)))
+        (br $entries))))
+
+  ;; 1 when the `len` values at p are all finite, else 0: x − x is +0 for finite x and NaN for
+  ;; ±∞ and NaN (steppers/fast.ts's buffersAreFinite sums them; here the lanes where it is not
+  ;; 0 are or-ed, which keeps no chain of additions waiting on each other).
+  (func $all_finite (param $p i32) (param $len i32) (result i32)
+    (local $end i32) (local $pairs i32) (local $x v128) (local $bad v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $len) (i32.const 3))))
+    (local.set $pairs (i32.add (local.get $p)
+                               (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $p) (local.get $pairs)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $bad (v128.or (local.get $bad)
+                                 (f64x2.ne (f64x2.sub (local.get $x) (local.get $x))
+                                           (v128.const f64x2 0 0))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $pair)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $x (v128.load64_zero (local.get $p)))
+        (local.set $bad (v128.or (local.get $bad)
+                                 (f64x2.ne (f64x2.sub (local.get $x) (local.get $x))
+                                           (v128.const f64x2 0 0))))))
+    (i32.eqz (v128.any_true (local.get $bad))))
+
+  ;; K = 1: the gradients step_backward takes from δ2 before Xᵀ δ1, in one pass over the rows,
+  ;; with the operations of the products and passes they replace (gemm_ta's a1ᵀ δ2, the column
+  ;; sum of δ2, gemm_tb's one-term δ2 W2ᵀ, rect_mask or $mask_stored), so the same bits:
+  ;;   ∂L/∂W2_j = Σ_i a1_ij δ2_i           H×1, from +0 with i ascending (j, j+1 in the lanes)
+  ;;   ∂L/∂b2   = Σ_i δ2_i                 1×1, from +0 with i ascending
+  ;;   ∂L/∂a1_ij = 0 + δ2_i W2_j           n×H, δ2 W2ᵀ: a sum of one product, from +0
+  ;;   δ1_ij = ∂L/∂a1_ij · f′(z1_ij)       n×H, f′ = z > 0 ? 1 : slope, or tanh′ loaded from fp
+  ;;   ∂L/∂b1_j = Σ_i δ1_ij                1×H, from +0 with i ascending
+  (func $backward_one_logit (param $n i32) (param $h i32) (param $a1 i32) (param $dz2 i32)
+                            (param $w2 i32) (param $z1 i32) (param $fp i32) (param $dz1 i32)
+                            (param $gw2 i32) (param $gb2 i32) (param $gb1 i32)
+                            (param $act i32) (param $slope f64)
+    (local $row i32) (local $pairs i32) (local $end i32) (local $j i32)
+    (local $d2 v128) (local $da v128) (local $f v128) (local $d v128) (local $slopes v128)
+    (local $db2 f64)
+    (local.set $slopes (f64x2.splat (local.get $slope)))
+    (local.set $row (i32.shl (local.get $h) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $h) (i32.const -2)) (i32.const 3)))
+    (local.set $end (i32.add (local.get $dz2) (i32.shl (local.get $n) (i32.const 3))))
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $j) (local.get $row)))
+        (f64.store (i32.add (local.get $gw2) (local.get $j)) (f64.const 0))
+        (f64.store (i32.add (local.get $gb1) (local.get $j)) (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $zero)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $dz2) (local.get $end)))
+        (local.set $d2 (v128.load64_splat (local.get $dz2)))                      ;; δ2_i in both lanes
+        (local.set $db2 (f64.add (local.get $db2) (f64.load (local.get $dz2)))) ;; ∂L/∂b2 += δ2_i
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            ;; ∂L/∂W2_j += a1_ij δ2_i
+            (v128.store (i32.add (local.get $gw2) (local.get $j))
+                        (f64x2.add (v128.load (i32.add (local.get $gw2) (local.get $j)))
+                                   (f64x2.mul (v128.load (i32.add (local.get $a1) (local.get $j)))
+                                              (local.get $d2))))
+            ;; ∂L/∂a1_ij = 0 + δ2_i W2_j
+            (local.set $da (f64x2.add (v128.const f64x2 0 0)
+                                      (f64x2.mul (local.get $d2)
+                                                 (v128.load (i32.add (local.get $w2) (local.get $j))))))
+            ;; f′(z1_ij): tanh′ as the forward pass stored it, or z1 > 0 ? 1 : slope
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then (local.set $f (v128.load (i32.add (local.get $fp) (local.get $j)))))
+              (else
+                (local.set $f (v128.bitselect (v128.const f64x2 1 1) (local.get $slopes)
+                                              (f64x2.gt (v128.load (i32.add (local.get $z1) (local.get $j)))
+                                                        (v128.const f64x2 0 0))))))
+            ;; δ1_ij = ∂L/∂a1_ij · f′(z1_ij);  ∂L/∂b1_j += δ1_ij
+            (local.set $d (f64x2.mul (local.get $da) (local.get $f)))
+            (v128.store (i32.add (local.get $dz1) (local.get $j)) (local.get $d))
+            (v128.store (i32.add (local.get $gb1) (local.get $j))
+                        (f64x2.add (v128.load (i32.add (local.get $gb1) (local.get $j))) (local.get $d)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pair)))
+        (if (i32.and (local.get $h) (i32.const 1))
+          (then
+            ;; the last column of an odd H: lane 0 of the same operations
+            (v128.store64_lane 0 (i32.add (local.get $gw2) (local.get $j))
+                        (f64x2.add (v128.load64_zero (i32.add (local.get $gw2) (local.get $j)))
+                                   (f64x2.mul (v128.load64_zero (i32.add (local.get $a1) (local.get $j)))
+                                              (local.get $d2))))
+            (local.set $da (f64x2.add (v128.const f64x2 0 0)
+                                      (f64x2.mul (local.get $d2)
+                                                 (v128.load64_zero (i32.add (local.get $w2) (local.get $j))))))
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then (local.set $f (v128.load64_zero (i32.add (local.get $fp) (local.get $j)))))
+              (else
+                (local.set $f (v128.bitselect (v128.const f64x2 1 1) (local.get $slopes)
+                                              (f64x2.gt (v128.load64_zero (i32.add (local.get $z1) (local.get $j)))
+                                                        (v128.const f64x2 0 0))))))
+            (local.set $d (f64x2.mul (local.get $da) (local.get $f)))
+            (v128.store64_lane 0 (i32.add (local.get $dz1) (local.get $j)) (local.get $d))
+            (v128.store64_lane 0 (i32.add (local.get $gb1) (local.get $j))
+                        (f64x2.add (v128.load64_zero (i32.add (local.get $gb1) (local.get $j))) (local.get $d)))))
+        (local.set $dz2 (i32.add (local.get $dz2) (i32.const 8)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $row)))
+        (local.set $z1 (i32.add (local.get $z1) (local.get $row)))
+        (local.set $fp (i32.add (local.get $fp) (local.get $row)))
+        (local.set $dz1 (i32.add (local.get $dz1) (local.get $row)))
+        (br $rows)))
+    (f64.store (local.get $gb2) (local.get $db2)))
+
+  ;; K ≥ 2: the gradients step_backward takes from δ2 before Xᵀ δ1, product by product.
+  (func $backward_logits (param $n i32) (param $h i32) (param $k i32) (param $z1 i32)
+                         (param $fp i32) (param $a1 i32) (param $dz2 i32) (param $dz1 i32)
+                         (param $w2 i32) (param $gb1 i32) (param $gw2 i32) (param $gb2 i32)
+                         (param $act i32) (param $slope f64)
+    ;; H×K, ∂L/∂W2 = a1ᵀ δ2 (gemm_ta's strides: ars = 8, aps = 8H, bps = 8K, bjs = 8)
+    (call $product (local.get $h) (local.get $n) (local.get $k)
+      (local.get $a1) (i32.const 8) (i32.shl (local.get $h) (i32.const 3))
+      (local.get $dz2) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
+      (local.get $gw2))
+    ;; 1×K, ∂L/∂b2 = Σ_n δ2
+    (call $column_sums (local.get $n) (local.get $k) (local.get $dz2) (local.get $gb2))
+    ;; n×H, ∂L/∂a1 = δ2 W2ᵀ (gemm_tb's strides: ars = 8K, aps = 8, bps = 8, bjs = 8K)
+    (call $product (local.get $n) (local.get $k) (local.get $h)
+      (local.get $dz2) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
+      (local.get $w2) (i32.const 8) (i32.shl (local.get $k) (i32.const 3))
+      (local.get $dz1))
+    ;; n×H, δ1 = ∂L/∂a1 ⊙ f′(z1) in place; 1×H, ∂L/∂b1 = Σ_n δ1
+    (if (i32.eq (local.get $act) (i32.const 2))
+      (then
+        (call $mask_stored (local.get $n) (local.get $h) (local.get $dz1) (local.get $fp)
+                           (local.get $gb1)))
+      (else
+        (call $rect_mask (local.get $n) (local.get $h) (local.get $dz1) (local.get $z1)
+                         (local.get $gb1) (local.get $slope)))))
+
+  (func (export "step_forward")
+      (param $n i32) (param $d i32) (param $h i32) (param $k i32)
+      (param $x i32) (param $w1 i32) (param $b1 i32) (param $w2 i32)
+      (param $z1 i32) (param $a1 i32) (param $fp i32) (param $z2 i32)
+      (param $act i32) (param $slope f64)
+    ;; n×H, X W1 (gemm's strides: ars = 8D, aps = 8, bps = 8H, bjs = 8)
+    (call $product (local.get $n) (local.get $d) (local.get $h)
+      (local.get $x) (i32.shl (local.get $d) (i32.const 3)) (i32.const 8)
+      (local.get $w1) (i32.shl (local.get $h) (i32.const 3)) (i32.const 8)
+      (local.get $z1))
+    ;; n×H, z1 = X W1 + b1, a1 = f(z1) (tanh: and f′(z1))
+    (if (i32.eq (local.get $act) (i32.const 2))
+      (then
+        (call $tanh_forward_fp (local.get $n) (local.get $h) (local.get $z1) (local.get $b1)
+                               (local.get $a1) (local.get $fp)))
+      (else
+        (if (i32.eqz (local.get $act))
+          (then
+            (call $bias_relu (local.get $n) (local.get $h) (local.get $z1) (local.get $b1)
+                             (local.get $a1)))
+          (else
+            (call $bias_leaky (local.get $n) (local.get $h) (local.get $z1) (local.get $b1)
+                              (local.get $a1) (local.get $slope))))))
+    ;; n×K, a1 W2 (gemm's strides: ars = 8H, aps = 8, bps = 8K, bjs = 8)
+    (call $product (local.get $n) (local.get $h) (local.get $k)
+      (local.get $a1) (i32.shl (local.get $h) (i32.const 3)) (i32.const 8)
+      (local.get $w2) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
+      (local.get $z2)))
+
+  (func (export "step_backward")
+      (param $n i32) (param $d i32) (param $h i32) (param $k i32)
+      (param $x i32) (param $z1 i32) (param $fp i32) (param $a1 i32) (param $dz2 i32)
+      (param $dz1 i32) (param $w1 i32) (param $w2 i32)
+      (param $gw1 i32) (param $gb1 i32) (param $gw2 i32) (param $gb2 i32)
+      (param $act i32) (param $slope f64) (param $l2 f64) (result i32)
+    (if (i32.eq (local.get $k) (i32.const 1))
+      (then
+        ;; H×1 ∂L/∂W2, 1×1 ∂L/∂b2, n×H δ1 and 1×H ∂L/∂b1 in one pass (see the function)
+        (call $backward_one_logit (local.get $n) (local.get $h) (local.get $a1) (local.get $dz2)
+                                  (local.get $w2) (local.get $z1) (local.get $fp) (local.get $dz1)
+                                  (local.get $gw2) (local.get $gb2) (local.get $gb1)
+                                  (local.get $act) (local.get $slope)))
+      (else
+        (call $backward_logits (local.get $n) (local.get $h) (local.get $k) (local.get $z1)
+                               (local.get $fp) (local.get $a1) (local.get $dz2) (local.get $dz1)
+                               (local.get $w2) (local.get $gb1) (local.get $gw2) (local.get $gb2)
+                               (local.get $act) (local.get $slope))))
+    ;; D×H, ∂L/∂W1 = Xᵀ δ1 (gemm_ta's strides: ars = 8, aps = 8D, bps = 8H, bjs = 8)
+    (call $product (local.get $d) (local.get $n) (local.get $h)
+      (local.get $x) (i32.const 8) (i32.shl (local.get $d) (i32.const 3))
+      (local.get $dz1) (i32.shl (local.get $h) (i32.const 3)) (i32.const 8)
+      (local.get $gw1))
+    (if (f64.ne (local.get $l2) (f64.const 0))
+      (then
+        ;; D×H, ∂L/∂W1 += λ W1;  H×K, ∂L/∂W2 += λ W2
+        (call $add_penalty (i32.mul (local.get $d) (local.get $h)) (local.get $gw1) (local.get $w1)
+                           (local.get $l2))
+        (call $add_penalty (i32.mul (local.get $h) (local.get $k)) (local.get $gw2) (local.get $w2)
+                           (local.get $l2))))
+    (i32.and
+      (i32.and (call $all_finite (local.get $gw1) (i32.mul (local.get $d) (local.get $h)))
+               (call $all_finite (local.get $gb1) (local.get $h)))
+      (i32.and (call $all_finite (local.get $gw2) (i32.mul (local.get $h) (local.get $k)))
+               (call $all_finite (local.get $gb2) (local.get $k)))))
+
+  ;; θ ← θ − η g on `len` entries (fast-update.ts's descend), then whether every θ is finite.
+  (func (export "sgd_update") (param $theta i32) (param $g i32) (param $len i32) (param $eta f64)
+                              (result i32)
+    (local $p i32) (local $q i32) (local $end i32) (local $pairs i32) (local $etas v128)
+    (local.set $etas (f64x2.splat (local.get $eta)))
+    (local.set $p (local.get $theta))
+    (local.set $q (local.get $g))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $len) (i32.const 3))))
+    (local.set $pairs (i32.add (local.get $p)
+                               (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $p) (local.get $pairs)))
+        ;; θ ← θ − η g
+        (v128.store (local.get $p)
+                    (f64x2.sub (v128.load (local.get $p))
+                               (f64x2.mul (local.get $etas) (v128.load (local.get $q)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $pair)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (f64.store (local.get $p)
+                   (f64.sub (f64.load (local.get $p))
+                            (f64.mul (local.get $eta) (f64.load (local.get $q)))))))
+    (call $all_finite (local.get $theta) (local.get $len)))
+
+  ;; The update rules of fast-update.ts on `len` entries, two per f64x2; the last entry of an odd
+  ;; len is lane 0 of a pair loaded with v128.load64_zero and stored with v128.store64_lane (whole
+  ;; = 0). Each returns which of the new values are not all finite ($all_finite after the pass):
+  ;; 1 for θ, + 2 for the first moment (v, or Adam's m), + 4 for Adam's v.
+
+  ;; v ← μ v + g, then θ ← θ − η d, d = g + μ v (nesterov ≠ 0) or v (heavy ball)
+  (func (export "momentum_update") (param $theta i32) (param $g i32) (param $v i32) (param $len i32)
+                                   (param $eta f64) (param $mu f64) (param $nesterov i32)
+                                   (result i32)
+    (local $p i32) (local $end i32) (local $pairs i32) (local $whole i32)
+    (local $etas v128) (local $mus v128) (local $gi v128) (local $vi v128) (local $ti v128)
+    (local $d v128)
+    (local.set $etas (f64x2.splat (local.get $eta)))
+    (local.set $mus (f64x2.splat (local.get $mu)))
+    (local.set $end (i32.shl (local.get $len) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $whole (i32.lt_u (local.get $p) (local.get $pairs)))
+        (if (local.get $whole)
+          (then
+            (local.set $gi (v128.load (i32.add (local.get $g) (local.get $p))))
+            (local.set $vi (v128.load (i32.add (local.get $v) (local.get $p))))
+            (local.set $ti (v128.load (i32.add (local.get $theta) (local.get $p)))))
+          (else
+            (local.set $gi (v128.load64_zero (i32.add (local.get $g) (local.get $p))))
+            (local.set $vi (v128.load64_zero (i32.add (local.get $v) (local.get $p))))
+            (local.set $ti (v128.load64_zero (i32.add (local.get $theta) (local.get $p))))))
+        ;; v ← μ v + g
+        (local.set $vi (f64x2.add (f64x2.mul (local.get $mus) (local.get $vi)) (local.get $gi)))
+        ;; d = g + μ v (nesterov) or v
+        (local.set $d (select (result v128)
+                        (f64x2.add (local.get $gi) (f64x2.mul (local.get $mus) (local.get $vi)))
+                        (local.get $vi)
+                        (local.get $nesterov)))
+        ;; θ ← θ − η d
+        (local.set $ti (f64x2.sub (local.get $ti) (f64x2.mul (local.get $etas) (local.get $d))))
+        (if (local.get $whole)
+          (then
+            (v128.store (i32.add (local.get $v) (local.get $p)) (local.get $vi))
+            (v128.store (i32.add (local.get $theta) (local.get $p)) (local.get $ti)))
+          (else
+            (v128.store64_lane 0 (i32.add (local.get $v) (local.get $p)) (local.get $vi))
+            (v128.store64_lane 0 (i32.add (local.get $theta) (local.get $p)) (local.get $ti))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $entries)))
+    (i32.add (i32.eqz (call $all_finite (local.get $theta) (local.get $len)))
+             (i32.shl (i32.eqz (call $all_finite (local.get $v) (local.get $len))) (i32.const 1))))
+
+  ;; m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g g, θ ← θ − η ((m / c1) / (√(v / c2) + ε)),
+  ;; c1 = 1 − β1ᵗ, c2 = 1 − β2ᵗ (√ is correctly rounded here and in JavaScript)
+  (func (export "adam_update") (param $theta i32) (param $g i32) (param $m i32) (param $v i32)
+                               (param $len i32) (param $eta f64) (param $beta1 f64)
+                               (param $beta2 f64) (param $eps f64) (param $c1 f64) (param $c2 f64)
+                               (result i32)
+    (local $p i32) (local $end i32) (local $pairs i32) (local $whole i32)
+    (local $b1 v128) (local $b2 v128) (local $rest1 v128) (local $rest2 v128)
+    (local $gi v128) (local $mi v128) (local $vi v128) (local $ti v128)
+    (local.set $b1 (f64x2.splat (local.get $beta1)))
+    (local.set $b2 (f64x2.splat (local.get $beta2)))
+    (local.set $rest1 (f64x2.splat (f64.sub (f64.const 1) (local.get $beta1)))) ;; 1 − β1
+    (local.set $rest2 (f64x2.splat (f64.sub (f64.const 1) (local.get $beta2)))) ;; 1 − β2
+    (local.set $end (i32.shl (local.get $len) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $whole (i32.lt_u (local.get $p) (local.get $pairs)))
+        (if (local.get $whole)
+          (then
+            (local.set $gi (v128.load (i32.add (local.get $g) (local.get $p))))
+            (local.set $mi (v128.load (i32.add (local.get $m) (local.get $p))))
+            (local.set $vi (v128.load (i32.add (local.get $v) (local.get $p))))
+            (local.set $ti (v128.load (i32.add (local.get $theta) (local.get $p)))))
+          (else
+            (local.set $gi (v128.load64_zero (i32.add (local.get $g) (local.get $p))))
+            (local.set $mi (v128.load64_zero (i32.add (local.get $m) (local.get $p))))
+            (local.set $vi (v128.load64_zero (i32.add (local.get $v) (local.get $p))))
+            (local.set $ti (v128.load64_zero (i32.add (local.get $theta) (local.get $p))))))
+        ;; m ← β1 m + (1 − β1) g
+        (local.set $mi (f64x2.add (f64x2.mul (local.get $b1) (local.get $mi))
+                                  (f64x2.mul (local.get $rest1) (local.get $gi))))
+        ;; v ← β2 v + (1 − β2) g g
+        (local.set $vi (f64x2.add (f64x2.mul (local.get $b2) (local.get $vi))
+                                  (f64x2.mul (f64x2.mul (local.get $rest2) (local.get $gi))
+                                             (local.get $gi))))
+        ;; θ ← θ − η m̂/(√v̂ + ε), m̂ = m / c1, v̂ = v / c2
+        (local.set $ti
+          (f64x2.sub (local.get $ti)
+                     (f64x2.mul (f64x2.splat (local.get $eta))
+                                (f64x2.div (f64x2.div (local.get $mi) (f64x2.splat (local.get $c1)))
+                                           (f64x2.add (f64x2.sqrt (f64x2.div (local.get $vi)
+                                                                             (f64x2.splat (local.get $c2))))
+                                                      (f64x2.splat (local.get $eps)))))))
+        (if (local.get $whole)
+          (then
+            (v128.store (i32.add (local.get $m) (local.get $p)) (local.get $mi))
+            (v128.store (i32.add (local.get $v) (local.get $p)) (local.get $vi))
+            (v128.store (i32.add (local.get $theta) (local.get $p)) (local.get $ti)))
+          (else
+            (v128.store64_lane 0 (i32.add (local.get $m) (local.get $p)) (local.get $mi))
+            (v128.store64_lane 0 (i32.add (local.get $v) (local.get $p)) (local.get $vi))
+            (v128.store64_lane 0 (i32.add (local.get $theta) (local.get $p)) (local.get $ti))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $entries)))
+    (i32.add
+      (i32.add (i32.eqz (call $all_finite (local.get $theta) (local.get $len)))
+               (i32.shl (i32.eqz (call $all_finite (local.get $m) (local.get $len))) (i32.const 1)))
+      (i32.shl (i32.eqz (call $all_finite (local.get $v) (local.get $len))) (i32.const 2))))
+  ;; ---- end step -------------------------------------------------------------------------------
 )

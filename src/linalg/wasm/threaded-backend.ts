@@ -80,8 +80,9 @@ export class ThreadedWasmBackend extends WasmBackend {
     kernels: ConstructorParameters<typeof WasmBackend>[1],
     readonly threads: number,
     private readonly stats: SplitStats,
+    minFlops: number,
   ) {
-    super(memory, kernels);
+    super(memory, kernels, minFlops); // the fused step (one thread) only where nothing splits
     this.name = `wasm-simd ×${threads} threads`;
   }
 
@@ -136,8 +137,9 @@ export function createThreadedWasmBackendSync(
   const own = new api.Instance(module, { env: { memory } }).exports as unknown as SharedKernels;
   const helpers = attachHelpers(threads - 1, module, memory);
   const stats: SplitStats = { split: 0 };
-  const split = splitProducts(own, helpers, options.minFlops ?? PARALLEL_MIN_FLOPS, stats);
-  return new ThreadedWasmBackend(memory, { ...own, ...split }, threads, stats);
+  const minFlops = options.minFlops ?? PARALLEL_MIN_FLOPS;
+  const split = splitProducts(own, helpers, minFlops, stats);
+  return new ThreadedWasmBackend(memory, { ...own, ...split }, threads, stats, minFlops);
 }
 
 /**

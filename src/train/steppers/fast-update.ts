@@ -2,9 +2,17 @@
  * The fast stepper's update rules: optimizers.ts's equations in place, entry by entry, on the
  * parameters' flat buffers, with the same operations in the same order as the whole-matrix
  * lines there (so the same bits), and the global-norm clip on the gradient buffers. The
- * moments live in ordinary Float64Arrays (only these loops read them), allocated once.
+ * moments live in ordinary Float64Arrays (only these loops read them), allocated once, or, with
+ * a fused step's update kernels (UpdateKernels: the same rules in WebAssembly, kernels.wat), in
+ * the backend's memory, where those kernels update them.
  */
-import { matrix } from "../../linalg/index.js";
+import {
+  matrix,
+  UPDATE_FIRST_MOMENT_NOT_FINITE,
+  UPDATE_PARAMS_NOT_FINITE,
+  UPDATE_SECOND_MOMENT_NOT_FINITE,
+  type BoundStep,
+} from "../../linalg/index.js";
 import type { ParamBuffers, Params } from "../../nn/index.js";
 import {
   adamCorrections,
@@ -26,12 +34,19 @@ interface NetworkSizes {
 /** The rule's moment buffers: [] (sgd), [v] (momentum, nesterov) or [m, v] (adam). */
 type Moments = readonly ParamBuffers[];
 
+/**
+ * The update rules as kernels bound to the stepper's parameters, gradients and moments (a fused
+ * step's, Backend.step): `moments` are the buffers they update.
+ */
+export type UpdateKernels = Pick<BoundStep, "moments" | "descend" | "momentum" | "adam">;
+
 export class InPlaceUpdate {
   private readonly settings: OptimizerSettings;
   private readonly moments: Moments;
   private readonly goodMoments: Moments;
   private t: number;
   private goodT: number;
+  private readonly kernels: UpdateKernels | undefined;
   /**
    * The moment the last update() left non-finite (v before m, as optimizers.ts's
    * nonFiniteMoment), or undefined.
@@ -40,17 +55,30 @@ export class InPlaceUpdate {
 
   /**
    * From the state with the current parameters and the one with the last good ones (copied),
-   * or, for a fresh run (undefined), zero moments for a network of `shapes`' sizes.
+   * or, for a fresh run (undefined), zero moments for a network of `shapes`' sizes. With
+   * `kernels` (their moment sets as many as the rule's), the current moments are the kernels'
+   * buffers and update() runs the kernels, whose parameters and gradients must then be the
+   * ones update() is given.
    */
   constructor(
     settings: OptimizerSettings,
     state: OptimizerState | undefined,
     good: OptimizerState | undefined,
     shapes: Params,
+    kernels?: UpdateKernels,
   ) {
     this.settings = settings;
     const sets = OPTIMIZER_MOMENT_SETS[settings.name];
-    this.moments = state ? momentsOf(state).map(copyOf) : zeros(sets, shapes);
+    if (kernels && kernels.moments.length !== sets) {
+      throw new Error(`InPlaceUpdate: ${settings.name} needs ${sets} moment sets in its kernels`);
+    }
+    this.kernels = kernels;
+    if (kernels) {
+      this.moments = kernels.moments; // zeroed by the backend
+      if (state) momentsOf(state).forEach((m, i) => copyInto(fromParams(m), this.moments[i]!));
+    } else {
+      this.moments = state ? momentsOf(state).map(copyOf) : zeros(sets, shapes);
+    }
     this.goodMoments = good ? momentsOf(good).map(copyOf) : zeros(sets, shapes);
     this.t = state?.name === "adam" ? state.t : 0;
     this.goodT = good?.name === "adam" ? good.t : 0;
@@ -59,23 +87,32 @@ export class InPlaceUpdate {
   /** θ ← the rule's update of θ with gradient g and rate η, in place; false if a new θ is not finite. */
   update(params: ParamBuffers, grads: ParamBuffers, learningRate: number): boolean {
     const { name, momentum: mu } = this.settings;
-    const moments = this.moments;
+    const { moments, kernels } = this;
     this.overflowed = undefined;
     let checks: UpdateChecks;
     switch (name) {
       case "sgd":
-        return descend(params, grads, learningRate);
+        return kernels ? kernels.descend(learningRate) : descend(params, grads, learningRate);
       case "momentum":
-      case "nesterov":
-        checks = momentum(params, grads, moments[0]!, learningRate, mu, name === "nesterov");
+      case "nesterov": {
+        const nesterov = name === "nesterov";
+        checks = kernels
+          ? fromFlags(kernels.momentum(learningRate, mu, nesterov))
+          : momentum(params, grads, moments[0]!, learningRate, mu, nesterov);
         if (checks.moment !== 0) this.overflowed = "velocity";
         return checks.params === 0;
-      case "adam":
+      }
+      case "adam": {
         this.t++;
-        checks = adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, this.t);
+        const { beta1, beta2, eps } = this.settings;
+        const [c1, c2] = adamCorrections(beta1, beta2, this.t); // 1 − β1ᵗ, 1 − β2ᵗ
+        checks = kernels
+          ? fromFlags(kernels.adam(learningRate, beta1, beta2, eps, c1, c2))
+          : adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, c1, c2);
         if (checks.secondMoment !== 0) this.overflowed = "v";
         else if (checks.moment !== 0) this.overflowed = "m";
         return checks.params === 0;
+      }
     }
   }
 
@@ -162,7 +199,10 @@ function momentum(
   return { params: check, moment: vCheck, secondMoment: 0 };
 }
 
-/** m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g², θ ← θ − η m̂ / (√v̂ + ε), at update t. */
+/**
+ * m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g², θ ← θ − η m̂ / (√v̂ + ε), with the bias
+ * corrections c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ of this update.
+ */
 function adam(
   params: ParamBuffers,
   grads: ParamBuffers,
@@ -170,9 +210,9 @@ function adam(
   v: ParamBuffers,
   eta: number,
   { beta1, beta2, eps }: OptimizerSettings,
-  t: number,
+  c1: number,
+  c2: number,
 ): UpdateChecks {
-  const [c1, c2] = adamCorrections(beta1, beta2, t); // 1 − β1ᵗ, 1 − β2ᵗ
   let check = 0;
   let mCheck = 0;
   let vCheck = 0;
@@ -194,8 +234,17 @@ function adam(
   return { params: check, moment: mCheck, secondMoment: vCheck };
 }
 
+/** The checks of UpdateKernels' flags (a non-zero entry: some new value is not finite). */
+function fromFlags(flags: number): UpdateChecks {
+  return {
+    params: flags & UPDATE_PARAMS_NOT_FINITE,
+    moment: flags & UPDATE_FIRST_MOMENT_NOT_FINITE,
+    secondMoment: flags & UPDATE_SECOND_MOMENT_NOT_FINITE,
+  };
+}
+
 /** The moment sets of each rule: none, v, or m and v. */
-const OPTIMIZER_MOMENT_SETS: Readonly<Record<OptimizerSettings["name"], number>> = {
+export const OPTIMIZER_MOMENT_SETS: Readonly<Record<OptimizerSettings["name"], number>> = {
   sgd: 0,
   momentum: 1,
   nesterov: 1,
@@ -223,6 +272,10 @@ function momentsOf(state: OptimizerState): Params[] {
     case "adam":
       return [state.m, state.v];
   }
+}
+
+function fromParams(p: Params): ParamBuffers {
+  return { W1: p.W1.data, b1: p.b1.data, W2: p.W2.data, b2: p.b2.data };
 }
 
 function copyOf(p: Params): ParamBuffers {

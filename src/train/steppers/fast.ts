@@ -17,12 +17,20 @@
  * same parameters on the same rows), instead of computing it twice. A full-batch run resumed
  * from a state recomputes that forward pass: the same operations on the same parameters and
  * rows, so the same bits.
+ *
+ * On small shapes (usesStepKernels) the backend's fused step, bound to the run's buffers once,
+ * does a step's hidden layer in two calls around the output layer and the update rules with
+ * the moments in the backend (Backend.step: the same operations, so the same bits again); the
+ * batch's rows are gathered here either way, from the data as it is at that step.
  */
 import {
   backendThreads,
   fastestBackend,
   matrix,
+  PARALLEL_MIN_FLOPS,
+  stepKernelValues,
   type Backend,
+  type BoundStep,
   type Matrix,
   type ThreadsOption,
 } from "../../linalg/index.js";
@@ -30,8 +38,10 @@ import {
   ACTIVATIONS,
   backwardInto,
   forwardInto,
+  LEAKY_SLOPE,
   makeParamBuffers,
   makeWorkspace,
+  outputInto,
   runValues,
   weightPenalty,
   type Activation,
@@ -42,7 +52,7 @@ import {
 import { meanLoss } from "../../numerics/mean.js";
 import type { OptimizerState } from "../optimizers.js";
 import type { EpochRecord, LabelledData } from "../setup.js";
-import { clipInPlace, InPlaceUpdate } from "./fast-update.js";
+import { clipInPlace, InPlaceUpdate, OPTIMIZER_MOMENT_SETS } from "./fast-update.js";
 import type { Stepper, StepperSetup, StepReport } from "./stepper.js";
 
 export class FastStepper implements Stepper {
@@ -61,6 +71,8 @@ export class FastStepper implements Stepper {
   private readonly validationLosses: Float64Array;
   /** For a fresh mini-batch run: the start-of-run gradient's sum and its bound (see the header). */
   private readonly start: { gradient: ParamBuffers; bound: StartGradientBound } | undefined;
+  /** The backend's fused step bound to this run (small shapes only, see usesStepKernels). */
+  private readonly fused: BoundStep | undefined;
   private forwardFresh = false; // ws holds the forward pass of `current` on all N rows, in order
 
   /** On `backend`, or the one engineBackend sizes for the run (with `threads`). */
@@ -74,14 +86,9 @@ export class FastStepper implements Stepper {
     this.activation = settings.activation;
     this.l2 = settings.l2;
     this.clipNorm = settings.clipNorm;
-    this.update = new InPlaceUpdate(
-      settings.optimizer,
-      setup.optimizer,
-      setup.lastGoodOptimizer,
-      params,
-    );
     this.fullBatch = batchSize === N;
-    this.backend = backend ?? engineBackend(N, batchSize, D, H, K, threads);
+    const momentSets = OPTIMIZER_MOMENT_SETS[settings.optimizer.name];
+    this.backend = backend ?? engineBackend(N, batchSize, D, H, K, threads, momentSets);
     this.ws = makeWorkspace(this.backend, batchSize, D, H, K);
     this.current = makeParamBuffers(this.backend, D, H, K);
     this.good = makeParamBuffers(this.backend, D, H, K);
@@ -93,21 +100,31 @@ export class FastStepper implements Stepper {
       setup.checksStartGradient && !this.fullBatch
         ? { gradient: makeParamBuffers(this.backend, D, H, K), bound: new StartGradientBound() }
         : undefined;
+    this.fused = usesStepKernels(batchSize, D, H, K)
+      ? bindStep(this.backend, this.activation, this.ws, this.current, momentSets)
+      : undefined;
+    // The update in the fused step's kernels where it holds the moments (all of them, or none).
+    const kernels = this.fused?.moments.length === momentSets ? this.fused : undefined;
+    this.update = new InPlaceUpdate(
+      settings.optimizer,
+      setup.optimizer,
+      setup.lastGoodOptimizer,
+      params,
+      kernels,
+    );
   }
 
   step(order: Uint32Array | null, start: number, end: number, learningRate: number): StepReport {
-    const { backend, ws, current, activation, l2, clipNorm } = this;
+    const { ws, current, l2, clipNorm } = this;
     const n = end - start;
     let losses: Float64Array = this.trainLosses; // a full batch's per-example losses are the evaluation's
     if (!this.forwardFresh) {
-      copyRows(this.data, order, start, n, ws);
-      forwardInto(backend, ws, current, n, activation, ws.losses, 0, n);
+      this.forwardRows(this.data, order, start, n, ws.losses, 0, n);
       losses = ws.losses;
     }
     this.forwardFresh = false;
     const loss = this.withPenalty(meanOf(losses, n)); // L + (λ/2)(‖W1‖² + ‖W2‖²)
-    backwardInto(backend, ws, current, n, activation, l2);
-    const gradientFinite = buffersAreFinite(ws.grads);
+    const gradientFinite = this.backwardRows(n, l2);
     if (clipNorm > 0 && gradientFinite) clipInPlace(ws.grads, clipNorm);
     const paramsFinite =
       Number.isFinite(loss) &&
@@ -156,15 +173,16 @@ export class FastStepper implements Stepper {
     // A full batch: ws holds evaluate(0)'s forward pass. A mini-batch run bounds the gradient
     // from that evaluation and, only where the bound does not prove it finite, sums it over
     // the batches (see the header).
-    const { backend, ws, current, activation, start } = this;
+    const { ws, current, activation, start } = this;
     const N = this.data.X.rows;
-    if (this.fullBatch) backwardInto(backend, ws, current, N, activation);
+    if (this.fullBatch) this.backwardRows(N, 0);
     const maxW2 = maxAbsOf(current.W2, ws.H * ws.K, 0);
     if (start?.bound.provesFinite(N, ws.K, maxW2, activation)) return true;
     if (start) {
-      this.evaluateSet(this.data, this.trainLosses, (n) =>
-        addGradient(backend, ws, current, n, activation, start.gradient),
-      );
+      this.evaluateSet(this.data, this.trainLosses, (n) => {
+        this.backwardRows(n, 0);
+        addInto(start.gradient, ws.grads);
+      });
     }
     return buffersAreFinite(start?.gradient ?? ws.grads);
   }
@@ -205,16 +223,48 @@ export class FastStepper implements Stepper {
     losses: Float64Array,
     onBatch?: (n: number) => void,
   ): [number, number] {
-    const { backend, ws, current, activation } = this;
+    const { ws } = this;
     const rows = set.X.rows;
     let correct = 0;
     for (let start = 0; start < rows; start += ws.rows) {
       const n = Math.min(ws.rows, rows - start);
-      copyRows(set, null, start, n, ws);
-      correct += forwardInto(backend, ws, current, n, activation, losses, start, rows);
+      correct += this.forwardRows(set, null, start, n, losses, start, rows);
       onBatch?.(n);
     }
     return [meanOf(losses, rows), rows === 0 ? 0 : correct / rows];
+  }
+
+  /**
+   * The forward pass and output layer on rows order[start..start+n−1] of the set (order null:
+   * start..start+n−1), gathered into ws: losses[at..at+n−1], δ2 scaled by 1/scaleRows. Returns
+   * the rows classified correctly. Through the fused step when one is bound.
+   */
+  private forwardRows(
+    set: LabelledData,
+    order: Uint32Array | null,
+    start: number,
+    n: number,
+    losses: Float64Array,
+    at: number,
+    scaleRows: number,
+  ): number {
+    const { backend, ws, current, activation, fused } = this;
+    copyRows(set, order, start, n, ws); // from the data as it is now
+    if (!fused) return forwardInto(backend, ws, current, n, activation, losses, at, scaleRows);
+    fused.forward(n); // z1 = X W1 + b1, a1 = f(z1), z2 = a1 W2
+    return outputInto(ws, current, n, losses, at, scaleRows);
+  }
+
+  /**
+   * The backward pass on the first n rows of ws after the training set's forwardRows (with λ W
+   * for l2 = λ > 0) into ws.grads; returns whether every gradient entry is finite. (A fused
+   * forward pass leaves f′(z1) for it: the set's forward pass must be the last one.)
+   */
+  private backwardRows(n: number, l2: number): boolean {
+    const { backend, ws, current, activation, fused } = this;
+    if (fused) return fused.backward(n, l2);
+    backwardInto(backend, ws, current, n, activation, l2);
+    return buffersAreFinite(ws.grads);
   }
 }
 
@@ -231,8 +281,9 @@ export function engineBackend(
   H: number,
   K: number,
   threads: ThreadsOption = "auto",
+  momentSets = 0,
 ): Backend {
-  const { values, flops } = engineSizes(N, batchSize, D, H, K);
+  const { values, flops } = engineSizes(N, batchSize, D, H, K, momentSets);
   return fastestBackend(values, threads, flops);
 }
 
@@ -250,8 +301,10 @@ export function engineThreads(
 }
 
 /**
- * The float64 values of the run's buffers (the workspace, the parameters, the last good ones
- * and, for mini-batches, the start-of-run gradient) and the flops of its largest product.
+ * The float64 values of the run's buffers (the workspace, the parameters, the last good ones,
+ * for mini-batches the start-of-run gradient, and where the fused step is taken its f′(z1) and
+ * the optimizer's `momentSets` moment sets, which it updates) and the flops of its largest
+ * product. (trainingMemory counts the moments with the optimizer's state, as momentSets 0.)
  */
 export function engineSizes(
   N: number,
@@ -259,28 +312,59 @@ export function engineSizes(
   D: number,
   H: number,
   K: number,
+  momentSets = 0,
 ): { values: number; flops: number } {
+  const fused = usesStepKernels(batchSize, D, H, K)
+    ? stepKernelValues(batchSize, D, H, K, momentSets)
+    : 0;
   return {
-    values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3),
+    values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3) + fused,
     flops: 2 * batchSize * H * Math.max(D, K),
   };
 }
 
-/** total += the gradient of the first n rows of ws (after their forward pass). */
-function addGradient(
-  backend: Backend,
-  ws: Workspace,
-  params: ParamBuffers,
-  n: number,
-  activation: Activation,
-  total: ParamBuffers,
-): void {
-  backwardInto(backend, ws, params, n, activation);
+/** total += part, entry by entry (a batch's gradient into the start-of-run sum). */
+function addInto(total: ParamBuffers, part: ParamBuffers): void {
   for (const name of PARAM_KEYS) {
     const sum = total[name];
-    const part = ws.grads[name];
-    for (let i = 0; i < sum.length; i++) sum[i]! += part[i]!;
+    const values = part[name];
+    for (let i = 0; i < sum.length; i++) sum[i]! += values[i]!;
   }
+}
+
+/**
+ * Whether a run of batches of `batchSize` of a D→H→K network takes the backend's fused step
+ * (Backend.step). Measured on one thread (`node scripts/bench-step.mjs --sweep`, relu, sgd,
+ * bench/notes.md): 1.06–1.31× faster than the kernels one by one on steps of 0.004 to 3.3 MFLOP
+ * of products, and within noise (0.997–1.009×) from 9.8 MFLOP on, where the products dwarf
+ * what it saves and splitting them across two threads gains far more (threaded-backend.ts),
+ * which the fused step, on one thread, would not. So it is taken below PARALLEL_MIN_FLOPS.
+ */
+export function usesStepKernels(batchSize: number, D: number, H: number, K: number): boolean {
+  return 2 * batchSize * H * Math.max(D, K) < PARALLEL_MIN_FLOPS;
+}
+
+/**
+ * The backend's fused step bound to the run, with the optimizer's `momentSets` in the backend
+ * (or none, where they do not fit), when the backend has one and the activation is a built-in
+ * with a kernel there (relu, leaky relu, tanh); else undefined.
+ */
+function bindStep(
+  backend: Backend,
+  activation: Activation,
+  ws: Workspace,
+  current: ParamBuffers,
+  momentSets: number,
+): BoundStep | undefined {
+  if (!backend.step || ACTIVATIONS[activation.name] !== activation) return undefined;
+  const run = {
+    activation: activation.name,
+    slope: activation.name === "leaky-relu" ? LEAKY_SLOPE : 0,
+    batch: ws,
+    params: current,
+    grads: ws.grads,
+  };
+  return backend.step.bind({ ...run, momentSets }) ?? backend.step.bind(run);
 }
 
 /**
@@ -350,7 +434,12 @@ function meanOf(losses: Float64Array, n: number): number {
   return meanLoss(matrix(n, 1, losses.slice(0, n))); // the rare overflow path, as meanLoss
 }
 
-/** Copies rows order[start..start+n−1] (or start..start+n−1) of the set into ws.X and ws.y. */
+/**
+ * Copies rows order[start..start+n−1] (or start..start+n−1) of the set into ws.X and ws.y, as
+ * they are now. Rows in order are one block; a shuffled row is copied four values at a time
+ * (a plain loop took 5.6 µs for 64 rows of 30 values, this one 3.4 µs) or, from
+ * ROW_COPY_BLOCK values on, by set() (equal at 100 values, 4× faster at 784), measured.
+ */
 function copyRows(
   set: LabelledData,
   order: Uint32Array | null,
@@ -363,14 +452,33 @@ function copyRows(
   const y = set.y.data;
   const toX = ws.X; // locals: the loop then reads no property per value
   const toY = ws.y;
+  if (order === null) {
+    toX.set(X.subarray(start * D, (start + n) * D));
+    toY.set(y.subarray(start, start + n));
+    return;
+  }
   for (let r = 0; r < n; r++) {
-    const i = order === null ? start + r : order[start + r]!;
+    const i = order[start + r]!;
     const from = i * D;
     const to = r * D;
-    for (let d = 0; d < D; d++) toX[to + d] = X[from + d]!;
     toY[r] = y[i]!;
+    if (D >= ROW_COPY_BLOCK) {
+      toX.set(X.subarray(from, from + D), to);
+      continue;
+    }
+    let d = 0;
+    for (; d + 4 <= D; d += 4) {
+      toX[to + d] = X[from + d]!;
+      toX[to + d + 1] = X[from + d + 1]!;
+      toX[to + d + 2] = X[from + d + 2]!;
+      toX[to + d + 3] = X[from + d + 3]!;
+    }
+    for (; d < D; d++) toX[to + d] = X[from + d]!;
   }
 }
+
+/** Rows of at least this many features are copied by set() (see copyRows). */
+const ROW_COPY_BLOCK = 100;
 
 function fromMatrices(params: Params): ParamBuffers {
   return { W1: params.W1.data, b1: params.b1.data, W2: params.W2.data, b2: params.b2.data };
