@@ -45,6 +45,8 @@ const TWO_54 = 18014398509481984;
 const SQRT2 = Math.SQRT2;
 const SQRT_HALF_MINUS_ONE = Math.SQRT1_2 - 1;
 const SQRT2_MINUS_ONE = Math.SQRT2 - 1;
+/** 2√2 − 1: for x ∈ [√2 − 1, 2√2 − 1), u = 1 + x ∈ [√2, 2√2) has k = 1 and m = u/2. */
+const TWO_SQRT2_MINUS_ONE = 2 * Math.SQRT2 - 1;
 
 /** A double's bits, read through an integer view of the same 8 bytes. */
 const scratch = new Float64Array(1);
@@ -84,6 +86,7 @@ function logOfReduced(k: number, f: number, c: number): number {
   const high = f - half;
   const highError = f - high - half; // exact: Fast2Sum, |f| ≥ f²/2
   const small = highError - halfError + s * (half + w * atanhTail(w)) + c;
+  if (k === 0) return high + small; // the same bits as below, where the sum is then high, exactly
   const multiple = k * LN2_HI; // exact
   const sum = multiple + high;
   const sumError = multiple - sum + high; // exact: Fast2Sum, |k·ln 2| > |high| unless k = 0
@@ -127,6 +130,11 @@ export function log1p(x: number): number {
   if (x >= SQRT_HALF_MINUS_ONE && x < SQRT2_MINUS_ONE) return logOfReduced(0, x, 0);
   const u = 1 + x;
   const uError = x > 1 ? x - u + 1 : 1 - u + x; // (1 + x) − u exactly (Fast2Sum)
+  // k = 1 without reading the bits (the same k and m as exponentOf: softplus's log1p(e^{−|z|})
+  // for |z| < 0.88 lands here)
+  if (x >= SQRT2_MINUS_ONE && x < TWO_SQRT2_MINUS_ONE) {
+    return logOfReduced(1, 0.5 * u - 1, uError / u);
+  }
   const k = exponentOf(u);
   return logOfReduced(k, reduced.m - 1, uError / u);
 }
