@@ -127,14 +127,22 @@ export function log1p(x: number): number {
   if (!(x > -1)) return x === -1 ? -Infinity : NaN; // x < −1 and NaN have no real log
   if (x === Infinity) return x;
   if (Math.abs(x) < LOG1P_IDENTITY_BELOW) return x; // ±0 and subnormals included
-  if (x >= SQRT_HALF_MINUS_ONE && x < SQRT2_MINUS_ONE) return logOfReduced(0, x, 0);
-  const u = 1 + x;
-  const uError = x > 1 ? x - u + 1 : 1 - u + x; // (1 + x) − u exactly (Fast2Sum)
-  // k = 1 without reading the bits (the same k and m as exponentOf: softplus's log1p(e^{−|z|})
-  // for |z| < 0.88 lands here)
-  if (x >= SQRT2_MINUS_ONE && x < TWO_SQRT2_MINUS_ONE) {
-    return logOfReduced(1, 0.5 * u - 1, uError / u);
+  let k = 0;
+  let f = x; // x ∈ [√2/2 − 1, √2 − 1): k = 0 and f = x, no 1 + x formed
+  let c = 0;
+  if (!(x >= SQRT_HALF_MINUS_ONE && x < SQRT2_MINUS_ONE)) {
+    const u = 1 + x;
+    const uError = x > 1 ? x - u + 1 : 1 - u + x; // (1 + x) − u exactly (Fast2Sum)
+    c = uError / u;
+    if (x >= SQRT2_MINUS_ONE && x < TWO_SQRT2_MINUS_ONE) {
+      // k = 1 without reading the bits (the same k and m as exponentOf): softplus's
+      // log1p(e^{−|z|}) for |z| < 0.88 lands here
+      k = 1;
+      f = 0.5 * u - 1;
+    } else {
+      k = exponentOf(u);
+      f = reduced.m - 1;
+    }
   }
-  const k = exponentOf(u);
-  return logOfReduced(k, reduced.m - 1, uError / u);
+  return logOfReduced(k, f, c); // one call site: the optimizer inlines it once
 }
