@@ -1,9 +1,13 @@
 /**
  * A seeded pseudo-random generator: xoshiro128** (Blackman & Vigna, 2018) seeded by
  * splitmix32. Its whole state is four 32-bit words plus a cached normal deviate, so a run
- * can be reproduced bit for bit from a seed (or resumed from a saved state).
+ * can be reproduced bit for bit from a seed (or resumed from a saved state), in every engine:
+ * the normal deviates use handgrad's own log, sinpi and cospi (numerics/), not Math.log,
+ * Math.sin and Math.cos, whose last bits ECMAScript leaves to each engine.
  */
 import { UsageError } from "./errors.js";
+import { log } from "./numerics/log.js";
+import { cospi, sinpi } from "./numerics/sinpi.js";
 
 /** A generator's whole state, as state() returns it and Rng.fromState takes it (JSON-safe). */
 export interface RngState {
@@ -79,7 +83,11 @@ export class Rng {
     return lo + (hi - lo) * this.uniform();
   }
 
-  /** Standard normal N(0, 1), by the Box–Muller transform (the second deviate is cached). */
+  /**
+   * Standard normal N(0, 1), by the Box–Muller transform: √(−2 log u1)·(cos 2πu2, sin 2πu2),
+   * the angle taken in half-turns (cospi(2u2), sinpi(2u2): 2u2 is exact, π never rounds).
+   * The second deviate is cached.
+   */
   normal(): number {
     if (this.spareNormal !== null) {
       const z = this.spareNormal;
@@ -88,9 +96,9 @@ export class Rng {
     }
     const u1 = 1 - this.uniform(); // (0, 1]: log(u1) is finite
     const u2 = this.uniform();
-    const radius = Math.sqrt(-2 * Math.log(u1));
-    this.spareNormal = radius * Math.sin(2 * Math.PI * u2);
-    return radius * Math.cos(2 * Math.PI * u2);
+    const radius = Math.sqrt(-2 * log(u1));
+    this.spareNormal = radius * sinpi(2 * u2);
+    return radius * cospi(2 * u2);
   }
 
   /** A uniform integer in 0..n−1 (rejection sampling: no modulo bias). */

@@ -15,6 +15,7 @@
 import { UsageError } from "../errors.js";
 import { matrix, type Matrix } from "../linalg/index.js";
 import type { ActivationName } from "../nn/index.js";
+import { tanh } from "../numerics/index.js";
 import { Rng, streamSeed } from "../rng.js";
 
 export type WorkloadName = "toy" | "tab" | "wide";
@@ -86,7 +87,7 @@ export function makeWorkload(
     for (let t = 0; t < T; t++) {
       let u = 0; // (X U)_{n t}
       for (let d = 0; d < D; d++) u += (X[n * D + d] as number) * (U[d * T + t] as number);
-      s += Math.tanh(u * scale) * (v[t] as number);
+      s += tanh(u * scale) * (v[t] as number); // handgrad's own tanh: the same labels in every engine
     }
     y[n] = s > 0 ? 1 : 0;
   }

@@ -6,9 +6,14 @@
  *
  * The noise is drawn even when it is 0, so one seed gives the same clean points at every
  * noise level: only the spread around them changes.
+ *
+ * Every angle is written in half-turns and goes through handgrad's own sinpi and cospi
+ * (numerics/sinpi.ts), not Math.sin and Math.cos of a multiple of π: the same bits in every
+ * engine, and exact values where the geometry has them (blob centres at quarter turns).
  */
 import { UsageError } from "../errors.js";
 import { matrix } from "../linalg/index.js";
+import { cospi, sinpi } from "../numerics/sinpi.js";
 import { Rng } from "../rng.js";
 import { quote, suggestion } from "../suggest.js";
 import type { Dataset } from "./dataset.js";
@@ -69,14 +74,14 @@ const CLEAN_POINTS: Readonly<Record<ToyName, CleanPoint>> = {
   // Class 0: the upper half of the unit circle centred at (0, 0). Class 1: the lower half
   // of the unit circle centred at (1, 0.5), reaching into the first arc's mouth.
   moons: (rng, k) => {
-    const t = Math.PI * rng.uniform();
-    return k === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
+    const t = rng.uniform(); // the angle πt, t ∈ [0, 1)
+    return k === 0 ? [cospi(t), sinpi(t)] : [1 - cospi(t), 0.5 - sinpi(t)];
   },
   // Class 0 on the circle of radius 1, class 1 on the circle of radius 0.5, both at (0, 0).
   circles: (rng, k) => {
-    const t = 2 * Math.PI * rng.uniform();
+    const t = 2 * rng.uniform(); // the angle πt, t ∈ [0, 2)
     const radius = k === 0 ? 1 : 0.5;
-    return [radius * Math.cos(t), radius * Math.sin(t)];
+    return [radius * cospi(t), radius * sinpi(t)];
   },
   // Uniform in [−1, 1]² given the class: class 1 where x1·x2 < 0 (quadrants 2 and 4),
   // class 0 where x1·x2 > 0. Magnitudes lie in (0, 1], so no clean point is on an axis.
@@ -92,8 +97,8 @@ const CLEAN_POINTS: Readonly<Record<ToyName, CleanPoint>> = {
   // at the centre.
   spirals: (rng, k, K) => {
     const t = Math.sqrt(rng.uniform());
-    const theta = 2 * Math.PI * SPIRAL_TURNS * t + (2 * Math.PI * k) / K;
-    return [t * Math.cos(theta), t * Math.sin(theta)];
+    const theta = 2 * SPIRAL_TURNS * t + (2 * k) / K; // θ/π
+    return [t * cospi(theta), t * sinpi(theta)];
   },
   // The centre of blob k: on a circle of radius R at angle 2πk/K, with R chosen so that
   // neighbouring centres are BLOB_SPACING apart (K = 2: centres (2, 0) and (−2, 0)).
@@ -105,9 +110,9 @@ const CLEAN_POINTS: Readonly<Record<ToyName, CleanPoint>> = {
 
 /** The centre of blob k out of K (the class mean of the blobs data set). */
 export function blobCentre(k: number, K: number): readonly [number, number] {
-  const radius = BLOB_SPACING / 2 / Math.sin(Math.PI / K);
-  const angle = (2 * Math.PI * k) / K;
-  return [radius * Math.cos(angle), radius * Math.sin(angle)];
+  const radius = BLOB_SPACING / 2 / sinpi(1 / K);
+  const angle = (2 * k) / K; // in half-turns
+  return [radius * cospi(angle), radius * sinpi(angle)];
 }
 
 /**

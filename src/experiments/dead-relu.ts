@@ -17,6 +17,7 @@ import { map, scale, type Matrix } from "../linalg/index.js";
 import { makeDataset } from "../data/index.js";
 import { Rng, streamSeed } from "../rng.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
+import { square } from "./elementary.js";
 import { percent, sig } from "./format.js";
 import { deadUnits, descend, type Data, type Trajectory } from "./hidden-units.js";
 import { summaryOf } from "./catalogue.js";
@@ -214,9 +215,9 @@ export function detect(params: Params, data: Data, f: ActivationName): Detection
         deadAnalyticMax = Math.max(deadAnalyticMax, Math.abs(analytic));
         deadNumericMax = Math.max(deadNumericMax, Math.abs(numeric));
       } else {
-        diff2 += (analytic - numeric) ** 2;
-        a2 += analytic ** 2;
-        n2 += numeric ** 2;
+        diff2 += square(analytic - numeric);
+        a2 += square(analytic);
+        n2 += square(numeric);
       }
     }
   }
@@ -239,7 +240,9 @@ export function inactiveGradientRange(
   const cache = forward(params, data.X, activation);
   const grads = backward(params, cache, data.X, data.y, activation);
   const norms = deadUnits(cache.z1).map((j) =>
-    Math.hypot(...unitParams({ ...params, W1: grads.dW1, b1: grads.db1 }, j)),
+    Math.sqrt(
+      unitParams({ ...params, W1: grads.dW1, b1: grads.db1 }, j).reduce((s, g) => s + square(g), 0),
+    ),
   );
   return { min: Math.min(...norms), max: Math.max(...norms) };
 }

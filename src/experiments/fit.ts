@@ -12,7 +12,8 @@ export function leastSquares(
   let sxx = 0;
   for (let i = 0; i < n; i++) {
     sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
+    const dx = xs[i]! - mx;
+    sxx += dx * dx;
   }
   const slope = sxy / sxx;
   return { slope, intercept: my - slope * mx };

@@ -24,6 +24,7 @@ import {
 } from "../nn/index.js";
 import { streamSeed } from "../rng.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
+import { cbrt, log10, tenTo } from "./elementary.js";
 import { sig } from "./format.js";
 import { leastSquares } from "./fit.js";
 import { summaryOf } from "./catalogue.js";
@@ -32,15 +33,14 @@ import { summaryOf } from "./catalogue.js";
 export const EPS_MACH = Number.EPSILON;
 
 /** The step the doc comment of gradcheck.ts predicts to be best: ε_mach^(1/3) ≈ 6.06e-6. */
-export const PREDICTED_BEST_EPS = Math.cbrt(EPS_MACH);
+export const PREDICTED_BEST_EPS = cbrt(EPS_MACH);
 
 /** The minimum of ε² |L‴|/6 + ε_mach |L|/ε when |L| = |L‴|: (3 ε_mach)^(1/3) ≈ 8.7e-6. */
-export const CLASSICAL_BEST_EPS = Math.cbrt(3 * EPS_MACH);
+export const CLASSICAL_BEST_EPS = cbrt(3 * EPS_MACH);
 
 /** ε = 10^(−k/3), k = 3 … 36: 1e-1 down to 1e-12, three steps per decade. */
-export const EPS_GRID: readonly number[] = Array.from(
-  { length: 34 },
-  (_, i) => 10 ** (-(i + 3) / 3),
+export const EPS_GRID: readonly number[] = Array.from({ length: 34 }, (_, i) =>
+  tenTo(-(i + 3) / 3),
 );
 
 /** The least-squares fits use these windows: truncation dominates on the right, round-off on the left. */
@@ -104,8 +104,8 @@ export function logLogFit(
   [lo, hi]: readonly [number, number],
 ): { slope: number; intercept: number } {
   const inside = points.filter((p) => p.eps >= lo * (1 - 1e-12) && p.eps <= hi * (1 + 1e-12));
-  const xs = inside.map((p) => Math.log10(p.eps));
-  const ys = inside.map((p) => Math.log10(p.relError));
+  const xs = inside.map((p) => log10(p.eps));
+  const ys = inside.map((p) => log10(p.relError));
   return leastSquares(xs, ys);
 }
 
@@ -118,12 +118,12 @@ export function modelBestEps(points: readonly StepPoint[]): number {
     const inside = points.filter(
       (p) => p.eps >= window[0] * (1 - 1e-12) && p.eps <= window[1] * (1 + 1e-12),
     );
-    const sum = inside.reduce((s, p) => s + Math.log10(p.relError) - slope * Math.log10(p.eps), 0);
+    const sum = inside.reduce((s, p) => s + log10(p.relError) - slope * log10(p.eps), 0);
     return sum / inside.length;
   };
-  const A = 10 ** meanLog(TRUNCATION_WINDOW, 2);
-  const B = 10 ** meanLog(ROUNDOFF_WINDOW, -1);
-  return Math.cbrt(B / (2 * A));
+  const A = tenTo(meanLog(TRUNCATION_WINDOW, 2));
+  const B = tenTo(meanLog(ROUNDOFF_WINDOW, -1));
+  return cbrt(B / (2 * A));
 }
 
 /** The smallest and largest ε of the grid at which the check passes (relError ≤ 1e-7). */
@@ -161,7 +161,7 @@ function run({ seed }: { seed: number }): ExperimentResult {
     "predicted-eps": sig(PREDICTED_BEST_EPS),
     // the optimum of ε²|L‴|/6 + ε_mach|L|/ε when |L| = |L‴|: (3 ε_mach)^(1/3)
     "classical-eps": sig(CLASSICAL_BEST_EPS),
-    "grid-step": sig(10 ** (1 / 3)),
+    "grid-step": sig(tenTo(1 / 3)),
     threshold: sig(DEFAULT_THRESHOLD),
     "kink-entries": String(kinkEntries),
     samples: String(SETUP.samples),
@@ -207,7 +207,7 @@ function run({ seed }: { seed: number }): ExperimentResult {
   numbers["tanh-best-over-classical"] = sig(bestPoint(tanh).eps / CLASSICAL_BEST_EPS, 2);
   numbers["tanh-default-margin"] = sig(DEFAULT_THRESHOLD / pointAt(tanh, 1e-5).relError, 2);
   for (const k of KINK_DECADES)
-    numbers[`relu-kinks-1e-${k}`] = String(pointAt(relu, 10 ** -k).kinks);
+    numbers[`relu-kinks-1e-${k}`] = String(pointAt(relu, tenTo(-k)).kinks);
 
   const summary: Table = {
     name: "summary",

@@ -15,6 +15,7 @@
 import { gatherRows, type Matrix } from "../linalg/index.js";
 import { backward, forward, type Activation, type Grads, type Params } from "../nn/index.js";
 import { sigmoidMinusLabel } from "../numerics/index.js";
+import { square } from "./elementary.js";
 import type { Rng } from "../rng.js";
 
 /** The gradient as one P-vector: dW1, db1, dW2, db2, each row-major. */
@@ -63,7 +64,7 @@ export function rowMean(g: Matrix, indices: ArrayLike<number>): Float64Array {
 /** ‖a − b‖² for two P-vectors. */
 export function squaredDistance(a: Float64Array, b: Float64Array): number {
   let s = 0;
-  for (let j = 0; j < a.length; j++) s += (a[j]! - b[j]!) ** 2;
+  for (let j = 0; j < a.length; j++) s += square(a[j]! - b[j]!);
   return s;
 }
 
@@ -117,13 +118,13 @@ export function noiseScale(
   for (let n = 0; n < N; n++) {
     const r = sigmoidMinusLabel(z2.data[n]!, y.data[n]!);
     let xSq = 1; // ‖x_n‖² + 1
-    for (let d = 0; d < D; d++) xSq += X.data[n * D + d]! ** 2;
+    for (let d = 0; d < D; d++) xSq += square(X.data[n * D + d]!);
     let deltaSq = 0; // ‖δ1_n‖²
     let aSq = 1; // ‖a1_n‖² + 1
     for (let h = 0; h < H; h++) {
       const z = z1.data[n * H + h]!;
       const a = a1.data[n * H + h]!;
-      deltaSq += (r * params.W2.data[h]! * activation.df(z, a)) ** 2;
+      deltaSq += square(r * params.W2.data[h]! * activation.df(z, a));
       aSq += a * a;
     }
     meanSq += (xSq * deltaSq + r * r * aSq) / N;
@@ -170,7 +171,7 @@ export interface Estimate {
 export function estimate(values: readonly number[]): Estimate {
   const M = values.length;
   const mean = values.reduce((s, v) => s + v, 0) / M;
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (M - 1);
+  const variance = values.reduce((s, v) => s + square(v - mean), 0) / (M - 1);
   return { mean, se: Math.sqrt(variance / M) };
 }
 
@@ -184,7 +185,7 @@ export function ratioEstimate(a: readonly number[], b: readonly number[]): Estim
   const meanB = b.reduce((s, v) => s + v, 0) / M;
   const R = meanA / meanB;
   let spread = 0; // Σ (a_m − R b_m)², the residual of the linearised ratio
-  for (let m = 0; m < M; m++) spread += (a[m]! - R * b[m]!) ** 2;
+  for (let m = 0; m < M; m++) spread += square(a[m]! - R * b[m]!);
   return { mean: R, se: Math.sqrt(spread / (M - 1) / M) / Math.abs(meanB) };
 }
 

@@ -20,7 +20,10 @@ import {
   type ActivationName,
   type InitName,
 } from "../nn/index.js";
+import { exp } from "../numerics/exp.js";
+import { tanh } from "../numerics/tanh.js";
 import { Rng, streamSeed } from "../rng.js";
+import { atanh, square } from "./elementary.js";
 
 /** The sizes of the one-hidden-layer measurement: N rows of D standard-normal features, H units. */
 export const LAYER = { N: 256, D: 128, H: 512 } as const;
@@ -49,7 +52,7 @@ export function meanSquareActivation(activation: ActivationName, v: number): num
   for (let k = 0; k <= n; k++) {
     const t = -12 + k * h;
     const weight = k === 0 || k === n ? 1 : k % 2 === 1 ? 4 : 2;
-    sum += weight * Math.tanh(Math.sqrt(v) * t) ** 2 * Math.exp((-t * t) / 2);
+    sum += weight * square(tanh(Math.sqrt(v) * t)) * exp((-t * t) / 2);
   }
   return ((sum * h) / 3) * (1 / Math.sqrt(2 * Math.PI));
 }
@@ -63,7 +66,7 @@ export function twoSidedTail(t: number, v: number): number {
   for (let k = 0; k <= n; k++) {
     const u = from + k * h;
     const weight = k === 0 || k === n ? 1 : k % 2 === 1 ? 4 : 2;
-    sum += weight * Math.exp((-u * u) / 2);
+    sum += weight * exp((-u * u) / 2);
   }
   return (2 * ((sum * h) / 3)) / Math.sqrt(2 * Math.PI);
 }
@@ -161,7 +164,7 @@ export function layerStats(seed: number): LayerStats[] {
         deadUnits: deadUnits(z1),
         inactive: fractionOf(z1, (z) => z <= 0),
         saturated: fractionOf(a1, (v) => Math.abs(v) > SATURATED),
-        saturatedClosed: twoSidedTail(Math.atanh(SATURATED), varZ1Closed),
+        saturatedClosed: twoSidedTail(atanh(SATURATED), varZ1Closed),
       });
     }
   }

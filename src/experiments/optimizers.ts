@@ -26,6 +26,7 @@ import { initParams, type Params } from "../nn/index.js";
 import { streamSeed } from "../rng.js";
 import { OPTIMIZER_NAMES, type OptimizerName } from "../train/index.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
+import { exp } from "../numerics/exp.js";
 import { fixed, percent, sig } from "./format.js";
 import {
   breastCancerSplit,
@@ -377,7 +378,7 @@ function curvesFigure(m: OptimizersMeasurement): Figure {
 export function report(m: OptimizersMeasurement): ExperimentResult {
   const numbers: Record<string, string> = {
     target: String(TARGET),
-    "target-probability": fixed(Math.exp(-TARGET), 2),
+    "target-probability": fixed(exp(-TARGET), 2),
     "coin-flip-loss": fixed(Math.LN2, 2),
     seeds: String(SEEDS),
     "tuning-seeds": String(TUNING_SEEDS),

@@ -19,6 +19,7 @@ import { bceWithLogitsPerExample, softmaxCrossEntropyTerm } from "../numerics/in
 import { Rng, streamSeed } from "../rng.js";
 import { train } from "../train/index.js";
 import type { Experiment, ExperimentOptions, ExperimentResult, Table } from "./experiment.js";
+import { tenTo } from "./elementary.js";
 import { percent, sig } from "./format.js";
 import { firstDoubleWhere } from "./stability.js";
 import { D, exactOf, ulpError } from "./ulp.js";
@@ -91,7 +92,7 @@ function firstNonFinite(f: (s: number) => number): string {
 function run(options: ExperimentOptions): ExperimentResult {
   const seed = options.seed;
   // s from 0.1 to 1000, 25 per decade, plus the points the table quotes
-  const scales = Array.from({ length: 101 }, (_, i) => 10 ** (-1 + i / 25));
+  const scales = Array.from({ length: 101 }, (_, i) => tenTo(-1 + i / 25));
 
   const errorPoints = LABELS.flatMap(([label, y]) =>
     scales.flatMap((s) => {
@@ -143,7 +144,7 @@ function run(options: ExperimentOptions): ExperimentResult {
   let worstBinaryVsTruth = 0;
   for (let i = 0; i < pairs; i++) {
     // magnitudes log-uniform over [1e-3, 1e3], random signs and labels
-    const draw = (): number => (rng.uniform() < 0.5 ? -1 : 1) * 10 ** rng.uniformIn(-3, 3);
+    const draw = (): number => (rng.uniform() < 0.5 ? -1 : 1) * tenTo(rng.uniformIn(-3, 3));
     const z = [draw(), draw()];
     const y = rng.uniform() < 0.5 ? 0 : 1;
     const d = z[1]! - z[0]!;

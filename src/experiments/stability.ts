@@ -15,9 +15,13 @@
  * scikit-learn's log_loss clips p to [ε, 1 − ε] with ε = 2^{−52} (its default since 1.2,
  * 1e-15 before): its value at large logits is reproduced here from that rule by our own code.
  */
+import { exp } from "../numerics/exp.js";
+import { expm1 } from "../numerics/expm1.js";
+import { log1p } from "../numerics/log.js";
 import { log1mexp, logSigmoid, sigmoid, sigmoidMinusLabel, softplus } from "../numerics/index.js";
 import type { Experiment, ExperimentResult, Figure, Table } from "./experiment.js";
 import { percent, sig } from "./format.js";
+import { log2 } from "./elementary.js";
 import { leastSquares } from "./fit.js";
 import { truthAt } from "./truth.js";
 import { bitsOf, exactOf, fromBits, ulpError } from "./ulp.js";
@@ -45,7 +49,7 @@ export function clippedLoss(z: number, y: number, eps = SKLEARN_EPS): number {
 
 /** Our per-example loss ℓ(z, y) = max(z, 0) − y z + log1p(e^{−|z|}) (as in bceWithLogits). */
 const stableLoss = (z: number, y: number): number =>
-  Math.max(z, 0) - y * z + Math.log1p(Math.exp(-Math.abs(z)));
+  Math.max(z, 0) - y * z + log1p(exp(-Math.abs(z)));
 
 /**
  * The first double in [lo, hi] (both ≥ 0) at which `holds` becomes true, for a predicate that
@@ -93,9 +97,9 @@ export function thresholds(): Thresholds {
   };
 }
 
-/** The largest z with Math.exp(z) finite. */
+/** The largest z with e^z finite (exp.ts's, whose overflow is correctly rounded). */
 function expOverflowAt(): number {
-  const firstInfinite = firstDoubleWhere(1, 1000, (z) => Math.exp(z) === Infinity);
+  const firstInfinite = firstDoubleWhere(1, 1000, (z) => exp(z) === Infinity);
   return fromBits(bitsOf(firstInfinite) - 1n);
 }
 
@@ -106,7 +110,7 @@ function relativeError(computed: number, truth: Decimal): number {
 }
 
 /** Bits lost relative to a correctly rounded double: log2(relative error / 2^{−53}), ≥ 0. */
-const bitsLost = (relError: number): number => Math.max(0, Math.log2(relError / 2 ** -53));
+const bitsLost = (relError: number): number => Math.max(0, log2(relError / 2 ** -53));
 
 /** 1 − p three ways, at z ≥ 0, with the relative error of each against σ(−z) at 60 digits. */
 function complementErrors(z: number): { naive: number; sigmoidOfNegative: number; expm1: number } {
@@ -114,7 +118,7 @@ function complementErrors(z: number): { naive: number; sigmoidOfNegative: number
   return {
     naive: relativeError(1 - naiveSigmoid(z), truth),
     sigmoidOfNegative: relativeError(sigmoid(-z), truth),
-    expm1: relativeError(-Math.expm1(logSigmoid(z)), truth), // 1 − p = −expm1(log p)
+    expm1: relativeError(-expm1(logSigmoid(z)), truth), // 1 − p = −expm1(log p)
   };
 }
 
@@ -210,7 +214,7 @@ function run(): ExperimentResult {
   const complement = zs.map((z) => ({ z, ...complementErrors(z) }));
   const bitsPerUnit = leastSquares(
     zs,
-    complement.map((c) => Math.log2(Math.max(c.naive, 2 ** -53))),
+    complement.map((c) => log2(Math.max(c.naive, 2 ** -53))),
   ).slope;
   const worstStableComplement = Math.max(
     ...complement.map((c) => Math.max(c.sigmoidOfNegative, c.expm1)),

@@ -18,6 +18,9 @@ import {
 import { loadCsv } from "../io/index.js";
 import type { Matrix } from "../linalg/index.js";
 import type { Params } from "../nn/index.js";
+import { square } from "./elementary.js";
+import { exp } from "../numerics/exp.js";
+import { log } from "../numerics/log.js";
 import { Rng, streamSeed } from "../rng.js";
 import { DivergenceError, train, type TrainOptions, type TrainResult } from "../train/index.js";
 
@@ -120,7 +123,7 @@ export function mean(values: readonly number[]): number {
 export function sampleStd(values: readonly number[]): number {
   if (values.length < 2) return 0;
   const m = mean(values);
-  return Math.sqrt(values.reduce((s, x) => s + (x - m) ** 2, 0) / (values.length - 1));
+  return Math.sqrt(values.reduce((s, x) => s + square(x - m), 0) / (values.length - 1));
 }
 
 /** The median of the values (NaN for none). */
@@ -131,9 +134,9 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** The geometric mean (for losses spread over decades, as on a log axis). */
+/** The geometric mean (for losses spread over decades, as on a log axis), by handgrad's own exp and log. */
 export function geometricMean(values: readonly number[]): number {
-  return Math.exp(mean(values.map(Math.log)));
+  return exp(mean(values.map(log)));
 }
 
 /** ‖W1‖² + ‖W2‖²: what the L2 penalty charges, λ/2 times it. */

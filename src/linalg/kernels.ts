@@ -212,7 +212,10 @@ export function norm(A: Matrix): number {
   const largest = maxAbs(A);
   if (largest === 0 || !Number.isFinite(largest)) return largest;
   let s = 0;
-  for (const x of A.data) s += (x / largest) ** 2;
+  for (const x of A.data) {
+    const q = x / largest;
+    s += q * q; // not q ** 2: ECMAScript leaves ** to each engine, a product is IEEE-exact
+  }
   return largest * Math.sqrt(s);
 }
 

@@ -11,6 +11,8 @@
  * σ(−z) and softplus: σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0 with e = e^{−|z|},
  * which is exactly the e^{−z} or e^{z} that sigmoid() evaluates.
  */
+import { exp } from "../numerics/exp.js";
+import { log1p } from "../numerics/log.js";
 import {
   argmax,
   expShifted,
@@ -36,8 +38,8 @@ export function sigmoidOutput(
     const z = z2[i]! + bias;
     z2[i] = z;
     const yi = y[i]!;
-    const e = Math.exp(-Math.abs(z));
-    losses[at + i] = Math.max(z, 0) - yi * z + Math.log1p(e); // softplus(z) − y z
+    const e = exp(-Math.abs(z));
+    losses[at + i] = Math.max(z, 0) - yi * z + log1p(e); // softplus(z) − y z
     const p = z >= 0 ? 1 / (1 + e) : e / (1 + e); // σ(z)
     const q = z <= 0 ? 1 / (1 + e) : e / (1 + e); // σ(−z) = 1 − σ(z)
     const residual = yi === 0 ? p : yi === 1 ? -q : (1 - yi) * p - yi * q; // σ(z) − y
@@ -85,7 +87,7 @@ export function softmaxOutput(
       exps[j] = ej;
       s += ej;
     }
-    losses[at + i] = m - z2[row + yi]! + Math.log1p(s); // (m − z_y) + log1p(s)
+    losses[at + i] = m - z2[row + yi]! + log1p(s); // (m − z_y) + log1p(s)
     let others = 0; // Σ_{j≠y} e_j
     for (let j = 0; j < K; j++) if (j !== yi) others += exps[j]!;
     let best = 0; // argmax_j P_j, the first of equal ones

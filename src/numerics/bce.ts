@@ -11,13 +11,15 @@
  */
 import { DataError, ShapeError } from "../errors.js";
 import { assertMatrix, shapeOf, zipWith, type Matrix } from "../linalg/index.js";
+import { exp } from "./exp.js";
+import { log1p } from "./log.js";
 import { meanLoss } from "./mean.js";
 
 /** ℓ(z, y) = max(z, 0) − y z + log1p(e^{−|z|}) for one logit z and label y. */
 function bceTerm(z: number, y: number): number {
   // For y ∈ [0, 1] both parts are ≥ 0 (no cancellation), and for y ∈ {0, 1} the first part,
   // max(z, 0) or max(−z, 0), is exact.
-  return Math.max(z, 0) - y * z + Math.log1p(Math.exp(-Math.abs(z)));
+  return Math.max(z, 0) - y * z + log1p(exp(-Math.abs(z)));
 }
 
 /**

@@ -2,6 +2,9 @@
  * log1mexp(x) = log(1 − e^x) for x ≤ 0: the log of a complement probability given the log of
  * the probability (e.g. log(1 − p) from log p).
  */
+import { exp } from "./exp.js";
+import { expm1 } from "./expm1.js";
+import { log, log1p } from "./log.js";
 
 /**
  * log(1 − e^x) for x ≤ 0, with Mächler's split at x = −ln 2 (M. Mächler, "Accurately
@@ -17,8 +20,9 @@
  *
  * Mächler shows ln 2 is where the two forms' error bounds cross. log1mexp(0) = −∞ (log 0),
  * x < −745.13 gives −0 (e^x underflows; the exact value is above −2^{−1075}), and x > 0 gives
- * NaN (1 − e^x < 0 has no real log).
+ * NaN (1 − e^x < 0 has no real log). exp, expm1, log and log1p are handgrad's own (exp.ts,
+ * expm1.ts, log.ts): the same bits in every engine.
  */
 export function log1mexp(x: number): number {
-  return x > -Math.LN2 ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
+  return x > -Math.LN2 ? log(-expm1(x)) : log1p(-exp(x));
 }

@@ -19,9 +19,13 @@
  * (|lo| ≤ ulp(hi)/2 < 2^{−42} while e^{hi} is normal, so e^{lo} − (1 + lo) < 2^{−84}): with
  * wide logits the rounding of hi alone would cost e_j up to |z_j − m|·2^{−53} relative
  * error, about 360 ulp at z_j − m = −700.
+ *
+ * e^x and log1p are handgrad's own (exp.ts, log.ts), so every engine gives the same bits.
  */
 import { DataError, ShapeError } from "../errors.js";
 import { assertMatrix, mapRows, reduceRows, shapeOf, type Matrix } from "../linalg/index.js";
+import { exp } from "./exp.js";
+import { log1p } from "./log.js";
 import { meanLoss } from "./mean.js";
 
 /** The index of the largest entry of z, the first of equal ones (−1 for an empty z or any NaN). */
@@ -46,7 +50,7 @@ export function expShifted(z: number, m: number): number {
   if (hi < -746) return 0;
   const bb = hi - z;
   const lo = z - (hi - bb) + (-m - bb);
-  const e = Math.exp(hi);
+  const e = exp(hi);
   return e + e * lo;
 }
 
@@ -91,7 +95,7 @@ export function logSumExp(z: ArrayLike<number>): number {
   if (k === -1) return NaN;
   const m = z[k]!;
   if (!Number.isFinite(m)) return m;
-  return m + Math.log1p(shifted(z, k).s);
+  return m + log1p(shifted(z, k).s);
 }
 
 /**
@@ -119,7 +123,7 @@ export function softmaxCrossEntropyTerm(z: ArrayLike<number>, y: number): number
   const k = argmax(z);
   if (k === -1 || !Number.isFinite(z[k]!)) return logSumExp(z) - z[y]!;
   const { m, s } = shifted(z, k);
-  return m - z[y]! + Math.log1p(s);
+  return m - z[y]! + log1p(s);
 }
 
 /**

@@ -29,6 +29,8 @@ import {
   type Matrix,
 } from "../linalg/index.js";
 import { assertParams, PARAM_NAMES, type Grads, type ParamName, type Params } from "../nn/index.js";
+import { expm1 } from "../numerics/expm1.js";
+import { log } from "../numerics/log.js";
 
 /** The update rules: plain gradient descent, heavy-ball momentum, Nesterov momentum, Adam. */
 export type OptimizerName = "sgd" | "momentum" | "nesterov" | "adam";
@@ -307,9 +309,17 @@ export function trainingUpdate(
   return { ...optimizerStep(params, g, state, learningRate, settings), grads: g }; // θ ← θ − η·(the rule's direction)
 }
 
-/** Adam's bias corrections 1 − β1ᵗ and 1 − β2ᵗ at update t (both paths call this). */
+/**
+ * Adam's bias corrections 1 − β1ᵗ and 1 − β2ᵗ at update t (both paths call this), each as
+ * 1 − βᵗ = −expm1(t log β): handgrad's own log and expm1 (numerics/), so every engine gives the
+ * same bits (`β ** t` is left to each engine by ECMAScript, even for integer t), and no power
+ * near 1 is rounded before the subtraction (1 − 0.999ᵗ would lose three digits to it in the
+ * first steps). Within a few ulp: the rounding of t log β changes 1 − βᵗ by a relative
+ * |y|e^y/(1 − e^y)·2^{−52} ≤ 2^{−52} (y = t log β < 0), and log and expm1 add under 1.2 ulp.
+ * β = 0 gives log β = −∞ and the correction 1.
+ */
 export function adamCorrections(beta1: number, beta2: number, t: number): [number, number] {
-  return [1 - beta1 ** t, 1 - beta2 ** t];
+  return [-expm1(t * log(beta1)), -expm1(t * log(beta2))];
 }
 
 /**

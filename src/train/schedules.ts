@@ -15,9 +15,13 @@
  * A step schedule that decays during the warm-up takes its decayed value once the warm-up
  * ends (the warm-up ramps to η, not to the decayed rate). Every stepper asks this function,
  * so that both compute the same η_t bit for bit; with the defaults (constant, no warm-up) it
- * returns η itself.
+ * returns η itself. γ^n is numerics/power.ts's binary powering and cos πx numerics/sinpi.ts's
+ * cospi(x), not `**` and Math.cos, which ECMAScript leaves to each engine: every engine
+ * computes the same rates.
  */
 import { UsageError } from "../errors.js";
+import { powInteger } from "../numerics/power.js";
+import { cospi } from "../numerics/sinpi.js";
 
 /** How η changes over a run: not at all, by a factor every few epochs, or along a cosine. */
 export type ScheduleName = "constant" | "step" | "cosine";
@@ -56,12 +60,12 @@ export function learningRateAt(schedule: LearningRateSchedule, t: number): numbe
       return eta;
     case "step": {
       const e = Math.floor((t - 1) / schedule.stepsPerEpoch); // epochs completed before step t
-      return eta * schedule.decayRate ** Math.floor(e / schedule.decayEvery); // η γ^⌊e/E⌋
+      return eta * powInteger(schedule.decayRate, Math.floor(e / schedule.decayEvery)); // η γ^⌊e/E⌋
     }
     case "cosine": {
       const { lrMin, totalSteps: T } = schedule;
       const progress = (t - 1 - S) / (T - S); // 0 at step S + 1, → 1 after step T
-      return lrMin + 0.5 * (eta - lrMin) * (1 + Math.cos(Math.PI * progress)); // η_min + ½(η − η_min)(1 + cos πx)
+      return lrMin + 0.5 * (eta - lrMin) * (1 + cospi(progress)); // η_min + ½(η − η_min)(1 + cos πx)
     }
   }
 }

@@ -110,7 +110,7 @@ const REQUIRED: readonly { equation: string; file: string; snippet: RegExp }[] =
   {
     equation: "cosine",
     file: "src/train/schedules.ts",
-    snippet: /Math\.cos\(Math\.PI \* progress\)/,
+    snippet: /cospi\(progress\)/,
   },
   // gradient check
   {

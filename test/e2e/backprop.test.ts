@@ -1,14 +1,14 @@
 /**
  * Backprop, step by step (issue 15, part 2) and the diagram's edits (part 1) in headless
  * Chromium: the step-through's gradients equal `handgrad grad` on the page's exported model
- * and rows (bit for bit where Chromium's Math.exp rounds as Node's; the counts are recorded in
- * test-results/backprop-vs-cli.json); the keys and buttons walk the 14 steps with the equation announced;
- * an entry highlights its sources; a gradient entry is checked by central differences; the
- * update is the run's optimizer's (adam with a clip, momentum): the walk of the next batch
- * equals, bit for bit, the model after the Trainer's own Step; on a phone (390×844) no step
- * scrolls the page sideways, wide matrices scroll in their own (focusable) box and Next stays
- * in reach; an edited weight changes the boundary and the loss as `forward` says.
- * Screenshots: test-results/screenshots/15-backprop-*.png.
+ * and rows bit for bit (handgrad's own exp and log1p give the same bits in Chromium as in
+ * Node; the counts are recorded in test-results/backprop-vs-cli.json); the keys and buttons
+ * walk the steps with the equation announced; an entry highlights its sources; a gradient
+ * entry is checked by central differences; the update is the run's optimizer's (adam with a
+ * clip, momentum): the walk of the next batch equals, bit for bit, the model after the
+ * Trainer's own Step; on a phone (390×844) no step scrolls the page sideways, wide matrices
+ * scroll in their own (focusable) box and Next stays in reach; an edited weight changes the
+ * boundary and the loss as `forward` says. Screenshots: test-results/screenshots/15-backprop-*.png.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,23 +33,6 @@ let pg: Playground;
 const contexts: BrowserContext[] = [];
 const work = mkdtempSync(join(tmpdir(), "handgrad-backprop-"));
 const figures: Record<string, unknown> = {};
-
-/**
- * How many of 100 000 seeded inputs Chromium's Math.exp and Math.log1p round differently from
- * this Node's (both claim only "implementation-approximated" results).
- */
-async function mathDisagreements(page: Page): Promise<Record<string, number>> {
-  const inputs = Array.from({ length: 100_000 }, (_, i) => Math.sin(i + 1) * 30);
-  const web = await page.evaluate(
-    (xs) => ({ exp: xs.map(Math.exp), log1p: xs.map((x) => Math.log1p(Math.abs(x))) }),
-    inputs,
-  );
-  return {
-    inputs: inputs.length,
-    exp: inputs.filter((x, i) => Math.exp(x) !== web.exp[i]).length,
-    log1p: inputs.filter((x, i) => Math.log1p(Math.abs(x)) !== web.log1p[i]).length,
-  };
-}
 
 beforeAll(async () => {
   pg = await openPlayground("?h=3&seed=5&b=4");
@@ -138,10 +121,10 @@ describe("Step through backprop", () => {
       await goTo(page, index);
       seen[name] = await entries(page, name);
     }
-    // Chromium's Math.exp and Math.log1p differ from Node's in the last bit for some inputs
-    // (measured in figures.mathDisagreements), and σ and the loss call them: so an entry is
-    // either bit-identical to the CLI's or off by those roundings. The page's code itself gives
-    // the CLI's bits where the engine is the same (test/web/walk.test.ts, in Node).
+    // The page runs the library's code in Chromium, the CLI in Node: σ and the loss use
+    // handgrad's own exp and log1p, not Math.exp and Math.log1p (which differ between the two
+    // engines in the last bit for some inputs: test/e2e/cross-engine.test.ts), so every entry
+    // is the CLI's, bit for bit.
     const expected: Record<string, number[]> = {
       L: [cli.loss],
       dW1: cli.grads.W1.flat(),
@@ -154,16 +137,15 @@ describe("Step through backprop", () => {
     for (const [name, want] of Object.entries(expected)) {
       const got = seen[name]!;
       expect(got, name).toHaveLength(want.length);
-      const scale = Math.max(...want.map(Math.abs));
       got.forEach((g, i) => {
         total++;
         if (Object.is(g, want[i])) identical++;
-        expect(Math.abs(g - want[i]!), `${name}[${i}]`).toBeLessThanOrEqual(1e-13 * scale);
+        expect(Object.is(g, want[i]), `${name}[${i}]: ${g} vs the CLI's ${want[i]}`).toBe(true);
       });
     }
     figures["entries"] = total;
     figures["bitIdenticalToCli"] = identical;
-    figures["mathDisagreements"] = await mathDisagreements(page);
+    expect(identical).toBe(total);
     expect(seen["dW1"]).toHaveLength(2 * 3);
     // The update step shows the same gradients again, beside θ and θ − η ∂L/∂θ.
     await goTo(page, 13);
@@ -508,14 +490,11 @@ describe("an edited weight (issue 15, part 1)", () => {
       b2: matrix(1, 1, Float64Array.from(model.b2)),
     };
     const expected = lossAt(params, gatherRows(X, train), gatherRows(y, train), "tanh");
-    // The same code as forward's, but in Chromium: its Math.exp may differ from Node's in the
-    // last bit (see examples/README.md), so the loss agrees to a few ulp, not always bit for bit.
+    // The same code as forward's, in Chromium: the same bits as in Node (handgrad's own exp and
+    // log1p, test/e2e/cross-engine.test.ts).
     await expect
-      .poll(async () => {
-        const shown = Number(await numbers.getAttribute("data-train-loss"));
-        return Math.abs(shown - expected) <= 1e-14 * Math.abs(expected);
-      })
-      .toBe(true);
+      .poll(async () => Number(await numbers.getAttribute("data-train-loss")))
+      .toBe(expected);
 
     // The step-through shows the new weight too (W2 at step 1).
     await page.fill("#walk-rows", "0, 1");
