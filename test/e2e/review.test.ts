@@ -8,16 +8,24 @@
  * - The network's and data's number fields moved a value into range (H = 0 → 1, η = 100 →
  *   10) without a word.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
+import { handgrad } from "../cli/run.js";
 import { ACTION_TIMEOUT, openPlayground, type Playground } from "./browser.js";
 
 let pg: Playground;
 const contexts: BrowserContext[] = [];
 const errors: string[] = [];
+const work = mkdtempSync(join(tmpdir(), "handgrad-review-"));
 
 async function openAt(query: string): Promise<Page> {
-  const context = await pg.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await pg.browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
   context.setDefaultTimeout(ACTION_TIMEOUT);
   contexts.push(context);
   const page = await context.newPage();
@@ -44,7 +52,37 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const context of contexts) await context.close();
   await pg?.close();
+  rmSync(work, { recursive: true, force: true });
 });
+
+/** The full-precision entries of the step-through's matrix `name`, row-major. */
+const entries = (page: Page, name: string): Promise<number[]> =>
+  page.$$eval(`#walk-matrices td[data-name="${name}"]`, (cells) =>
+    cells.map((c) => Number((c as HTMLElement).dataset["value"])),
+  );
+
+/** Clicks "Export model and rows" and saves both files under `tag`: their paths. */
+async function exportWalk(page: Page, tag: string): Promise<{ model: string; rows: string }> {
+  const [model, rows] = await Promise.all([
+    page.waitForEvent("download", (d) => d.suggestedFilename() === "handgrad-model.json"),
+    page.waitForEvent("download", (d) => d.suggestedFilename() === "handgrad-rows.csv"),
+    page.click("#walk-export"),
+  ]);
+  const paths = { model: join(work, `${tag}-model.json`), rows: join(work, `${tag}-rows.csv`) };
+  await model.saveAs(paths.model);
+  await rows.saveAs(paths.rows);
+  return paths;
+}
+
+/** Goes to step `index` (from 0) of the step-through with its buttons. */
+async function walkTo(page: Page, index: number): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    const at = Number(await page.getAttribute("#walk-equation", "data-step"));
+    if (at === index) return;
+    await page.click(at < index ? "#walk-next" : "#walk-prev");
+  }
+  throw new Error(`could not reach step ${index}`);
+}
 
 describe("the review's findings stay fixed", () => {
   it("says Paused after Pause while an edge is selected or the step-through is open", async () => {
@@ -108,6 +146,65 @@ describe("the review's findings stay fixed", () => {
     await page.fill("#hidden", "3");
     await page.dispatchEvent("#hidden", "change");
     await expect.poll(() => textOf(page, "#settings-note")).toBe("");
+  });
+
+  it("marks the step-through stale while training runs, and exports the model it shows", async () => {
+    const page = await openAt("?h=4");
+    await page.fill("#walk-rows", "1, 2, 3");
+    await page.getByRole("button", { name: "Step through backprop" }).click();
+    await expect.poll(() => textOf(page, "#walk-status")).toMatch(/^Training is paused at step 0/);
+    const W1 = await entries(page, "W1");
+    await page.click("#play");
+    await expect.poll(() => stepsOf(page)).toBeGreaterThan(50);
+    expect(await page.getAttribute("#walk", "data-stale")).toBe("true");
+    expect(await textOf(page, "#walk-status")).toMatch(
+      /^Training is running: these are the numbers at step 0, which the run has moved past/,
+    );
+    // The export while training is of the model the walk shows, not of the moving run.
+    const exported = await exportWalk(page, "stale");
+    const model = JSON.parse(readFileSync(exported.model, "utf8")) as { W1: number[][] };
+    expect(model.W1.flat()).toEqual(W1);
+    await page.click("#pause");
+    await expect.poll(() => page.getAttribute("#walk", "data-stale")).toBe("false");
+    const steps = await stepsOf(page);
+    expect(await textOf(page, "#walk-status")).toBe(
+      `Training is paused at step ${steps}: these are the numbers of the run's model now.`,
+    );
+    expect(await textOf(page, "#walk-batch")).toContain(`at the run's step ${steps}`);
+    expect(await entries(page, "W1")).not.toEqual(W1);
+  });
+
+  it("shows the `handgrad grad` command with --l2 that gives the walk's loss, and what an import trains with", async () => {
+    const page = await openAt("?act=relu&l2=0.01");
+    await page.fill("#walk-rows", "3, 17, 42, 100");
+    await page.getByRole("button", { name: "Step through backprop" }).click();
+    await expect
+      .poll(() => textOf(page, "#walk-command code"))
+      .toBe("handgrad grad --model handgrad-model.json --data handgrad-rows.csv --l2 0.01");
+    await walkTo(page, 4);
+    const [L] = await entries(page, "L");
+    const files = await exportWalk(page, "l2");
+    const command = (await textOf(page, "#walk-command code")).split(" ").slice(1);
+    const args = command.map((a) =>
+      a === "handgrad-model.json" ? files.model : a === "handgrad-rows.csv" ? files.rows : a,
+    );
+    const shown = handgrad(args);
+    expect(shown.code, shown.stderr).toBe(0);
+    const loss = (JSON.parse(shown.stdout) as { loss: number }).loss;
+    expect(Math.abs(loss - L!)).toBeLessThanOrEqual(1e-13 * Math.abs(L!));
+    // Without --l2, grad leaves the penalty out (the model's training.l2 is not read).
+    const bare = handgrad(["grad", "--model", files.model, "--data", files.rows]);
+    expect((JSON.parse(bare.stdout) as { loss: number }).loss).toBeLessThan(L! - 1e-3);
+
+    // The page trains an imported model with its own λ and η, and says so.
+    const other = await openAt("?act=relu");
+    await other.setInputFiles("#model-file", files.model);
+    await expect
+      .poll(() => textOf(other, "#model-source"))
+      .toContain("Training from l2-model.json");
+    expect(await textOf(other, "#model-source")).toMatch(
+      /records training with λ 0\.01; the page trains it with its own settings, λ 0\./,
+    );
   });
 
   it("threw nothing and logged no error", () => {

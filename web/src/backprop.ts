@@ -6,10 +6,12 @@
  * it was computed from; a gradient entry can be checked by central differences. Every entry
  * shows a rounded value and carries its full float64 value in data-value (and its tooltip).
  */
-import type { WalkCheckReply, WalkReply } from "./lib/protocol.js";
+import type { WalkCheckReply, WalkParams, WalkReply } from "./lib/protocol.js";
 import {
   GRADIENT_OF,
+  gradCommand,
   sourcesOf,
+  WALK_FILES,
   walkLabel,
   walkSteps,
   type Cell,
@@ -63,10 +65,14 @@ export class BackpropWalk {
       readonly check: HTMLButtonElement;
       readonly checkResult: HTMLElement;
       readonly rows: HTMLElement;
+      /** Whether the numbers are the run's now (paused) or of a step it has moved past. */
+      readonly status: HTMLElement;
+      /** What the export saves, and the command that recomputes the numbers from it. */
+      readonly command: HTMLElement;
       readonly prev: HTMLButtonElement;
       readonly next: HTMLButtonElement;
     },
-    /** Asks the worker for the central difference of one gradient entry. */
+    /** Asks the worker for the central difference of one gradient entry, at the walk's parameters. */
     private readonly askCheck: (param: "W1" | "b1" | "W2" | "b2", index: number) => void,
   ) {
     const { matrices, prev, next, check } = parts;
@@ -101,6 +107,35 @@ export class BackpropWalk {
   /** The rows of the walk shown (data rows, from 0). */
   get rows(): readonly number[] {
     return this.reply?.rows ?? [];
+  }
+
+  /**
+   * The parameters the walk shows (before its update): what "Export model and rows" saves and
+   * what a check differences, so both match the numbers shown even after the run moved on.
+   */
+  get params(): WalkParams | undefined {
+    const m = this.reply?.matrices;
+    return m && { W1: m.W1, b1: m.b1, W2: m.W2, b2: m.b2 };
+  }
+
+  /**
+   * Says whether the numbers shown are the run's now: while it trains (Play) they stay those of
+   * the step they were computed at, marked stale (data-stale, and the status says so) until a
+   * pause brings the walk up to date.
+   */
+  setRun(running: boolean, steps: number): void {
+    const reply = this.reply;
+    if (!reply) return;
+    const stale = running || steps !== reply.steps;
+    const { panel, status } = this.parts;
+    panel.dataset["stale"] = String(stale);
+    status.classList.toggle("warning", stale);
+    status.textContent = running
+      ? `Training is running: these are the numbers at step ${reply.steps}, which the run has moved past. ` +
+        "Pause to see them at its current step; until then, “Export model and rows” and the checks use the numbers shown."
+      : stale
+        ? `The run is at step ${steps}: these numbers, of step ${reply.steps}, are being computed again.`
+        : `Training is paused at step ${reply.steps}: these are the numbers of the run's model now.`;
   }
 
   /** True when the walk shown is of the next batch (after a step, the next one is walked). */
@@ -146,7 +181,7 @@ export class BackpropWalk {
       `${which} of ${reply.rows.length} row${reply.rows.length === 1 ? "" : "s"} (${rows}), at the run's step ${reply.steps}; ` +
       `f = ${reply.activation}` +
       (reply.l2 > 0 ? `, λ = ${reply.l2}` : "") +
-      ". Training is paused; the numbers come from the library's forward and backward, the functions `handgrad grad` calls (export the model and rows to run it). " +
+      ". " +
       `The update is the one the run's trainer takes next (its step ${u.step}): ${rule} with η = ${u.learningRate}` +
       (u.clipNorm > 0 ? `, the gradient clipped to norm ${u.clipNorm}` : "") +
       (u.rule === "sgd" ? "" : ", from the optimizer's state now") +
@@ -157,6 +192,14 @@ export class BackpropWalk {
       (reply.complete
         ? " (The run is complete: no step follows; this is what one more would do.)"
         : "");
+    const code = document.createElement("code");
+    code.textContent = gradCommand(reply.l2);
+    this.parts.command.replaceChildren(
+      `“Export model and rows” saves the model shown (${WALK_FILES.model}) and these rows as Export data writes them (${WALK_FILES.rows}); then `,
+      code,
+      " prints this loss and these gradients, by the library's forward and backward that computed every number here.",
+    );
+    this.setRun(false, reply.steps);
     this.render();
   }
 

@@ -37,7 +37,7 @@ import type { OptimizerName, ScheduleName } from "../../src/train/index.js";
 import { BoundaryView, drawCurves, drawHistograms, drawWeights, fitCanvas } from "./views.js";
 import { edgeName, NetworkDiagram, type Selection } from "./diagram.js";
 import { BackpropWalk } from "./backprop.js";
-import { MAX_WALK_ROWS, parseRows } from "./lib/walk.js";
+import { MAX_WALK_ROWS, parseRows, WALK_FILES } from "./lib/walk.js";
 
 interface PlaygroundStats {
   /** Animation frames rendered. */
@@ -183,6 +183,7 @@ function setState(state: RunState): void {
   byId("play").setAttribute("aria-pressed", String(state === "training"));
   byId("pause").setAttribute("aria-pressed", String(state === "paused"));
   text("run-state", state === "paused" ? `Paused at step ${stats.steps}` : STATE_TEXT[state]);
+  walk.setRun(state === "training", stats.steps);
 }
 
 /** A link's refused values, listed above the page (none: the notice is hidden). */
@@ -693,15 +694,16 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       }
       return;
     case "model-text":
-      download("handgrad-model.json", "application/json", reply.text);
+      download(WALK_FILES.model, "application/json", reply.text);
       return;
     case "data-csv":
-      download(reply.rows ? "handgrad-rows.csv" : "handgrad-data.csv", "text/csv", reply.text);
+      download(reply.rows ? WALK_FILES.rows : "handgrad-data.csv", "text/csv", reply.text);
       return;
     case "walk":
       // startWalk cleared the error when it asked; a reply that comes after a newer refusal
       // (typed rows, say) leaves that refusal and the rows being typed alone.
       walk.show(reply);
+      walk.setRun(document.body.dataset["state"] === "training", latest?.steps ?? reply.steps);
       if (byId("walk-error").textContent === "") walkRows.value = reply.rows.join(", ");
       boundary.marked = reply.rows;
       if (latest) dirty = true; // the rings on the boundary
@@ -787,13 +789,31 @@ function showPoints(p: PointsMessage): void {
     showSettings(settings);
     text(
       "model-source",
-      `Training from ${p.model}: H = ${p.hidden}, ${p.activation}, ${p.classes} classes.`,
+      `Training from ${p.model}: H = ${p.hidden}, ${p.activation}, ${p.classes} classes. ${importedTraining(p)}`,
     );
   } else {
     model = undefined;
     text("model-source", "");
   }
   showSource();
+}
+
+/**
+ * What an imported model trains with: the page's settings, not those its file records (a file
+ * is a starting point; the run's settings are the page's and its link's, and a file does not
+ * hold the optimizer's state or the schedule's place to go on from). Names those that differ.
+ */
+function importedTraining(p: PointsMessage): string {
+  const differ = p.recorded ?? [];
+  if (!p.records) return "Its file records no training settings: it trains with the page's.";
+  if (differ.length === 0)
+    return "It trains with the settings its file records (the page's are the same).";
+  const list = (side: "file" | "page"): string =>
+    differ.map((d) => `${d.name} ${d[side]}`).join(", ");
+  return (
+    `Its file records training with ${list("file")}; the page trains it with its own settings, ${list("page")}. ` +
+    "To train with the file's, set them first, then import the file again (a change of settings starts over from the seed's weights)."
+  );
 }
 
 /** Draws the latest snapshot, once per frame at most. */
@@ -1118,10 +1138,15 @@ const walk = new BackpropWalk(
     check: byId<HTMLButtonElement>("walk-check"),
     checkResult: byId("walk-check-result"),
     rows: byId("walk-batch"),
+    status: byId("walk-status"),
+    command: byId("walk-command"),
     prev: byId<HTMLButtonElement>("walk-prev"),
     next: byId<HTMLButtonElement>("walk-next"),
   },
-  (param, index) => send({ type: "walk-check", rows: walk.rows, param, index }),
+  (param, index) => {
+    const params = walk.params;
+    if (params) send({ type: "walk-check", rows: walk.rows, param, index, params });
+  },
 );
 let walkedAt = -1;
 let draws = 0;
@@ -1153,8 +1178,11 @@ byId("walk-next-batch").addEventListener("click", () => startWalk("next"));
 walkRows.addEventListener("keydown", (event) => {
   if (event.key === "Enter") walkTyped();
 });
+/** The model as the step-through shows it (not as the run may have moved it since), and its rows. */
 byId("walk-export").addEventListener("click", () => {
-  send({ type: "export-model" });
+  const params = walk.params;
+  if (!params) return;
+  send({ type: "export-model", params });
   send({ type: "export-data", rows: walk.rows });
 });
 /** ← and → step through backprop, unless an input, a matrix or the diagram has the keys. */

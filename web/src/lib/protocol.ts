@@ -1,7 +1,10 @@
 /** The messages between the page and the training worker (structured-clone data only). */
 import type { ParamName } from "../../../src/nn/index.js";
 import type { Settings } from "./settings.js";
-import type { WalkNumbers } from "./walk.js";
+import type { WalkMatrix, WalkNumbers } from "./walk.js";
+
+/** The four parameters as the step-through shows them (and sends them back to be exported). */
+export type WalkParams = Readonly<Record<ParamName, WalkMatrix>>;
 
 /**
  * A command and its sequence number (1, 2, …, in the order the page sends them): a snapshot
@@ -28,7 +31,11 @@ export type Command =
       readonly classes: number;
     }
   | { readonly type: "load-model"; readonly name: string; readonly text: string }
-  | { readonly type: "export-model" }
+  /**
+   * The model file of the run's parameters now, or of `params` (the step-through's: its export
+   * is of the model it shows, whatever the run did since).
+   */
+  | { readonly type: "export-model"; readonly params?: WalkParams }
   /** All rows as CSV, or only the data rows `rows` (the step-through's). */
   | { readonly type: "export-data"; readonly rows?: readonly number[] }
   /** Backprop step by step on these data rows (≤ 8), the last or next batch, or rows drawn (draw n). */
@@ -36,12 +43,13 @@ export type Command =
       readonly type: "walk";
       readonly rows: readonly number[] | "last" | "next" | { readonly draw: number };
     }
-  /** The central difference of one gradient entry on the step-through's rows. */
+  /** The central difference of one gradient entry on the step-through's rows, at its parameters. */
   | {
       readonly type: "walk-check";
       readonly rows: readonly number[];
       readonly param: ParamName;
       readonly index: number;
+      readonly params: WalkParams;
     }
   | { readonly type: "gradcheck" }
   /** Steps per second while playing (Infinity: as fast as it goes); the run goes on as it was. */
@@ -100,6 +108,13 @@ export interface PointsMessage {
   readonly activation: string;
   /** The file name of the model these points come with, when a model import sent them. */
   readonly model?: string;
+  /** With `model`: whether its file records its training, and where that differs from the page's settings. */
+  readonly records?: boolean;
+  readonly recorded?: readonly {
+    readonly name: string;
+    readonly file: string;
+    readonly page: string;
+  }[];
 }
 
 export interface HistoryPoint {

@@ -17,7 +17,13 @@ import {
 import { centralDifferenceGradients, gradientCheck } from "../../../src/check/gradcheck.js";
 import { DataError, ModelFileError } from "../../../src/errors.js";
 import { parseModel, serializeModel, type Model } from "../../../src/formats/index.js";
-import { fastestBackend, gatherRows, jsBackend, type Backend } from "../../../src/linalg/index.js";
+import {
+  fastestBackend,
+  gatherRows,
+  jsBackend,
+  matrix,
+  type Backend,
+} from "../../../src/linalg/index.js";
 import {
   accuracy,
   activationByName,
@@ -54,6 +60,7 @@ import type {
   SnapshotMessage,
   StepView,
   WalkCheckReply,
+  WalkParams,
   WalkReply,
 } from "./protocol.js";
 import { LIMITS, MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
@@ -79,6 +86,26 @@ export const UNIT_GRID = 16;
 export const INSPECT_EPS = 1e-5;
 /** The step-through draws this many training rows. */
 export const DRAWN_ROWS = 4;
+/**
+ * The settings of a model file's "training" that the page also has, in the page's words (the
+ * import says which differ from the page's).
+ */
+const RECORDED_NAMES: Readonly<Record<string, string>> = {
+  optimizer: "optimizer",
+  learningRate: "η",
+  momentum: "μ",
+  beta1: "β1",
+  beta2: "β2",
+  adamEps: "Adam ε",
+  l2: "λ",
+  schedule: "schedule",
+  decayRate: "γ",
+  decayEvery: "decay every E epochs",
+  lrMin: "η_min",
+  warmup: "warm-up steps",
+  clipNorm: "gradient clip",
+  batchSize: "batch size",
+};
 /** Stop when the loss exceeds this many times its best (as the CLI's default). */
 const DIVERGENCE_FACTOR = 1000;
 
@@ -114,6 +141,8 @@ export class Session {
   private histogramX!: Dataset["X"];
   /** The model file the current starting point came from (undefined: the seed's weights). */
   private modelName: string | undefined;
+  /** What that file records of its training (its "training"), if anything. */
+  private recorded: Model["training"];
   private bounds: Bounds | undefined;
   private grid: ReturnType<typeof gridPoints> | undefined;
   private classes = 2;
@@ -177,7 +206,29 @@ export class Session {
     this.splitAndScale();
     this.initial = model.params;
     this.modelName = name;
+    this.recorded = model.training;
     this.reset();
+  }
+
+  /**
+   * The settings the imported model's file records (`training`) that differ from those the page
+   * trains it with (the page's own: a file is a starting point, and a run's settings are the
+   * page's and its link's); undefined when the file records none.
+   */
+  private recordedDifferences(): PointsMessage["recorded"] {
+    const file = this.recorded;
+    if (!file) return undefined;
+    const page: Record<string, unknown> = {
+      ...trainingRecord(optimizerOptions(this.settings), this.settings.learningRate),
+      batchSize: this.settings.batchSize,
+    };
+    const recorded = file as Record<string, unknown>;
+    const shown = (value: unknown): string => (value === undefined ? "none" : String(value));
+    return Object.entries(RECORDED_NAMES).flatMap(([key, name]) =>
+      key in recorded && shown(recorded[key]) !== shown(page[key])
+        ? [{ name, file: shown(recorded[key]), page: shown(page[key]) }]
+        : [],
+    );
   }
 
   private useData(data: Dataset, source: string, classes: number, standardize: boolean): void {
@@ -197,6 +248,7 @@ export class Session {
     this.grid = this.bounds && gridPoints(this.bounds, GRID);
     this.evaluator = undefined;
     this.modelName = undefined;
+    this.recorded = undefined;
     this.lastStep = undefined;
     this.initial = initParams({
       inputs: data.X.cols,
@@ -430,11 +482,17 @@ export class Session {
 
   /**
    * The central difference (L(θ + ε) − L(θ − ε)) / 2ε of one entry on the walk's rows, by the
-   * library's centralDifferenceGradients (gradcheck's ε and kink rule); NaN at a kink.
+   * library's centralDifferenceGradients (gradcheck's ε and kink rule); NaN at a kink. At the
+   * walk's parameters `at` when given (the run may have moved since the walk), else the run's.
    */
-  walkCheck(rows: readonly number[], param: ParamName, index: number): WalkCheckReply {
+  walkCheck(
+    rows: readonly number[],
+    param: ParamName,
+    index: number,
+    at?: WalkParams,
+  ): WalkCheckReply {
     const { X, y } = this.walkBatch(rows);
-    const differences = centralDifferenceGradients(this.params, X, y, this.activation, {
+    const differences = centralDifferenceGradients(this.paramsAt(at), X, y, this.activation, {
       l2: this.settings.l2,
       entries: { [param]: [index] },
     });
@@ -561,6 +619,25 @@ export class Session {
     return this.trainer?.params() ?? this.initial;
   }
 
+  /**
+   * `at` as the library's Params (the run's own when undefined); throws a UsageError when its
+   * shapes are not this network's (a walk of an earlier network).
+   */
+  private paramsAt(at: WalkParams | undefined): Params {
+    const now = this.params;
+    if (!at) return now;
+    const made = {} as Record<ParamName, Params[ParamName]>;
+    for (const name of PARAM_NAMES) {
+      const { rows, cols, data } = at[name];
+      if (rows !== now[name].rows || cols !== now[name].cols)
+        throw new UsageError(
+          `${name} is ${rows}×${cols} here but ${now[name].rows}×${now[name].cols} in the network: walk it again`,
+        );
+      made[name] = matrix(rows, cols, Float64Array.from(data));
+    }
+    return made;
+  }
+
   /** The steps taken so far (also while run() is on, from inside `until`). */
   get steps(): number {
     return this.trainer?.steps ?? 0;
@@ -576,11 +653,14 @@ export class Session {
     return this.trainer?.done ?? false;
   }
 
-  /** The model file of the current parameters (the CLI's format, loadable by predict). */
-  modelText(): string {
+  /**
+   * The model file of the current parameters, or of `at` (the step-through's, which the run
+   * may have moved past): the CLI's format, loadable by predict and grad.
+   */
+  modelText(at?: WalkParams): string {
     const model: Model = {
       activation: this.activation,
-      params: this.params,
+      params: this.paramsAt(at),
       // Named as train --save names them: the data's columns, its label column, classes 0..K−1.
       features: [...this.data.featureNames],
       label: this.data.labelName,
@@ -629,7 +709,13 @@ export class Session {
       featureNames: [...this.data.featureNames],
       hidden: this.params.W1.cols,
       activation: this.activation,
-      ...(this.modelName === undefined ? {} : { model: this.modelName }),
+      ...(this.modelName === undefined
+        ? {}
+        : {
+            model: this.modelName,
+            recorded: this.recordedDifferences() ?? [],
+            records: !!this.recorded,
+          }),
     };
   }
 

@@ -10,6 +10,21 @@ import type { ActivationName } from "../../../src/nn/index.js";
 /** The step-through takes at most this many rows. */
 export const MAX_WALK_ROWS = 8;
 
+/** The files "Export model and rows" saves (the model, and the rows as Export data writes them). */
+export const WALK_FILES = { model: "handgrad-model.json", rows: "handgrad-rows.csv" } as const;
+
+/**
+ * The command that prints the walk's loss and gradients from its exported files: `handgrad
+ * grad` reads the model's activation, standardisation and classes from the model file, but
+ * not the λ it was trained with (its `training.l2`), so λ > 0 goes in as `--l2`.
+ */
+export function gradCommand(l2: number): string {
+  return (
+    `handgrad grad --model ${WALK_FILES.model} --data ${WALK_FILES.rows}` +
+    (l2 > 0 ? ` --l2 ${l2}` : "")
+  );
+}
+
 /** Every matrix of the forward and backward pass, by the code's names. */
 export const WALK_NAMES = [
   "X",
