@@ -8,7 +8,7 @@
  * - The network's and data's number fields moved a value into range (H = 0 → 1, η = 100 →
  *   10) without a word.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -205,6 +205,91 @@ describe("the review's findings stay fixed", () => {
     expect(await textOf(other, "#model-source")).toMatch(
       /records training with λ 0\.01; the page trains it with its own settings, λ 0\./,
     );
+  });
+
+  it("writes the L2 penalty into the step-through: L_λ with every weight, ∂L_λ/∂W with its λ W term", async () => {
+    const page = await openAt("?act=relu&l2=0.01");
+    await page.fill("#walk-rows", "3, 17, 42, 100");
+    await page.getByRole("button", { name: "Step through backprop" }).click();
+    await walkTo(page, 4);
+    expect(await textOf(page, "#walk-matrices figure.computed figcaption")).toBe("L_λ  1×1");
+    await page.hover('#walk-matrices td[data-name="L"]');
+    const weights = await page.$$eval(
+      '#walk-matrices td.source[data-name="W1"], #walk-matrices td.source[data-name="W2"]',
+      (cells) => cells.length,
+    );
+    expect(weights).toBe(2 * 16 + 16); // every entry of W1 (2×16) and W2 (16×1)
+
+    await walkTo(page, 6);
+    expect(await textOf(page, "#walk-equation pre.entry")).toBe(
+      "∂L_λ/∂W2_j = Σ_n δ2_n a1_{nj} + λ W2_j = (a1ᵀ δ2)_j + λ W2_j   (λ = 0.01)",
+    );
+    expect(await textOf(page, "#walk-matrices figure.computed figcaption")).toBe("∂L_λ/∂W2  16×1");
+    await page.hover('#walk-matrices td[data-name="dW2"][data-r="3"][data-c="0"]');
+    const said = await textOf(page, "#walk-entry");
+    // Its two parts, against the entries shown: Σ_n a1_{n3} δ2_n, and λ W2_3.
+    const [a1, dz2, W2] = await Promise.all(["a1", "dz2", "W2"].map((n) => entries(page, n)));
+    const rows = dz2!.reduce((sum, d, n) => sum + a1![n * 16 + 3]! * d, 0);
+    const penalty = 0.01 * W2![3]!;
+    const match =
+      /= (\S+) from the rows ([+−]) (\S+) from the penalty \(λ W2\[3\]\[0\] = 0\.01 × (\S+)\)/.exec(
+        said,
+      );
+    expect(match, said).not.toBeNull();
+    const [, fromRows, sign, fromPenalty, w] = match!;
+    expect(Number(fromRows)).toBeCloseTo(rows, 3);
+    expect((sign === "−" ? -1 : 1) * Number(fromPenalty)).toBeCloseTo(penalty, 5);
+    expect(Number(w)).toBeCloseTo(W2![3]!, 3);
+
+    // Entries are named by their matrix's own symbol and indices.
+    await walkTo(page, 8);
+    await page.hover('#walk-matrices td[data-name="da1"][data-r="1"][data-c="7"]');
+    expect(await textOf(page, "#walk-entry")).toMatch(
+      /^∂L\/∂a1\[1\]\[7\] = \S+, computed from δ2\[1\]\[0\], W2\[7\]\[0\]\.$/,
+    );
+    await walkTo(page, 13);
+    await page.hover('#walk-matrices td[data-name="W2new"][data-r="5"][data-c="0"]');
+    expect(await textOf(page, "#walk-entry")).toMatch(/^W2\[5\]\[0\] after the step = /);
+    expect(await textOf(page, "#walk")).not.toContain("`");
+  });
+
+  it("says the step-through's X is standardised for a CSV, and grad on its export gives its loss", async () => {
+    const csv = join(work, "raw.csv");
+    const lines = ["size,weight,label"];
+    for (let i = 0; i < 40; i++) lines.push(`${100 + 3.7 * i},${(i * 37) % 23},${i % 2}`);
+    writeFileSync(csv, `${lines.join("\n")}\n`);
+    const page = await openAt("?h=4");
+    await page.setInputFiles("#csv-file", csv);
+    await expect.poll(() => textOf(page, "#data-source")).toMatch(/^raw\.csv: 40 rows/);
+    await page.fill("#walk-rows", "0, 5, 9");
+    await page.getByRole("button", { name: "Step through backprop" }).click();
+    await expect
+      .poll(() => textOf(page, "#walk-batch"))
+      .toContain("X is standardised, (x − mean)/std");
+    expect(await textOf(page, "#walk-matrices figure.matrix figcaption")).toBe(
+      "X standardised: (x − mean)/std  3×2",
+    );
+    const X = await entries(page, "X");
+    const files = await exportWalk(page, "csv");
+    const model = JSON.parse(readFileSync(files.model, "utf8")) as {
+      standardize: { mean: number[]; std: number[] };
+    };
+    const { mean, std } = model.standardize;
+    [0, 5, 9].forEach((row, n) => {
+      const raw = [100 + 3.7 * row, (row * 37) % 23];
+      for (let d = 0; d < 2; d++)
+        expect(X[n * 2 + d]).toBeCloseTo((raw[d]! - mean[d]!) / std[d]!, 12);
+    });
+    await walkTo(page, 4);
+    const [L] = await entries(page, "L");
+    const command = (await textOf(page, "#walk-command code")).split(" ").slice(1);
+    const run = handgrad(
+      command.map((a) =>
+        a === "handgrad-model.json" ? files.model : a === "handgrad-rows.csv" ? files.rows : a,
+      ),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { loss: number }).loss).toBeCloseTo(L!, 13);
   });
 
   it("threw nothing and logged no error", () => {

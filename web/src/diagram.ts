@@ -10,6 +10,7 @@
  */
 import { divergingColour } from "./lib/colour.js";
 import { binCounts } from "./lib/histogram.js";
+import { plural } from "./lib/words.js";
 import type { HistogramView, ParamsView, SnapshotMessage } from "./lib/protocol.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -418,7 +419,7 @@ class DiagramSummary {
     const intro = document.createElement("p");
     intro.className = "note";
     intro.textContent =
-      `${D} inputs → ${H} hidden units → ${K === 1 ? "1 output (sigmoid)" : `${K} outputs (softmax)`}: ` +
+      `${plural(D, "input")} → ${plural(H, "hidden unit")} → ${K === 1 ? "1 output (sigmoid)" : `${K} outputs (softmax)`}: ` +
       `${D * H + H * K} weights, too many edges to tell apart (the diagram draws each unit and edge up to ` +
       `${MAX_UNITS} hidden units and ${MAX_INPUTS} inputs). In summary: the hidden units' states, and how the weights are spread.`;
     const perRow = Math.max(1, Math.floor((width + CELL_GAP) / (CELL + CELL_GAP)));

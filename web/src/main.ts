@@ -15,6 +15,7 @@ import type {
 import { classColour } from "./lib/colour.js";
 import { DEFAULT_NOISE, type ToyName } from "../../src/data/index.js";
 import { naiveBce, stableBce } from "./lib/numerics.js";
+import { plural } from "./lib/words.js";
 import {
   clampSetting,
   consistent,
@@ -481,9 +482,7 @@ speedInput.value = String(SPEEDS.indexOf(link.speed));
 function sendSpeed(): void {
   const stepsPerSecond = SPEEDS[Number(speedInput.value)] ?? Infinity;
   const words =
-    stepsPerSecond === Infinity
-      ? "full speed"
-      : `${stepsPerSecond} step${stepsPerSecond === 1 ? "" : "s"} per second`;
+    stepsPerSecond === Infinity ? "full speed" : `${plural(stepsPerSecond, "step")} per second`;
   text("speed-value", words);
   speedInput.setAttribute("aria-valuetext", words);
   send({ type: "speed", stepsPerSecond });
@@ -767,14 +766,14 @@ function showPoints(p: PointsMessage): void {
   } else {
     note.hidden = false;
     canvas.hidden = true;
-    note.textContent = `${p.source} has ${p.D} features: the boundary is drawn for 2-D data only; the metrics and the other views still apply.`;
+    note.textContent = `${p.source} has ${plural(p.D, "feature")}: the boundary is drawn for 2-D data only; the metrics and the other views still apply.`;
   }
   const rows = p.y.length;
   const tests = p.isTest.reduce((n, t) => n + t, 0);
   text(
     "data-source",
-    `${csv || pendingCsv ? p.source : p.source + " (toy)"}: ${rows} rows (${rows - tests} train, ${tests} test), ` +
-      `${p.D} features, ${p.classes} classes; training on ${p.backend === "webassembly" ? "WebAssembly SIMD" : "JavaScript (WebAssembly unavailable)"}`,
+    `${csv || pendingCsv ? p.source : p.source + " (toy)"}: ${plural(rows, "row")} (${rows - tests} train, ${tests} test), ` +
+      `${plural(p.D, "feature")}, ${p.classes} classes; training on ${p.backend === "webassembly" ? "WebAssembly SIMD" : "JavaScript (WebAssembly unavailable)"}`,
   );
   document.body.dataset["backend"] = p.backend;
   showLegend(Math.max(2, p.classes));
@@ -838,7 +837,11 @@ function render(now: number): void {
           : "—",
     );
     if (step)
-      shown("batch-loss", step.batchLoss, `${step.batchLoss.toFixed(4)} (${step.batchRows} rows)`);
+      shown(
+        "batch-loss",
+        step.batchLoss,
+        `${step.batchLoss.toFixed(4)} (${plural(step.batchRows, "row")})`,
+      );
     else shown("batch-loss", NaN, "—");
     const last = records[records.length - 1];
     if (last) {
@@ -850,7 +853,7 @@ function render(now: number): void {
     }
     if (s.learningRate === undefined) shown("current-lr", NaN, "— (no step yet)");
     else shown("current-lr", s.learningRate, s.learningRate.toPrecision(4));
-    text("run-status", s.complete ? `Run complete: ${s.epoch} epochs.` : "");
+    text("run-status", s.complete ? `Run complete: ${plural(s.epoch, "epoch")}.` : "");
     // The worker's state after the last command that starts, stops or replaces the run (a
     // snapshot made before it, still on its way, says nothing about it).
     if (s.seq >= runSeq) {
@@ -896,11 +899,11 @@ function drawViews(s: SnapshotMessage): void {
   const saturated = s.histograms.saturated.reduce((n, d) => n + d, 0);
   const rows =
     s.histograms.rows < s.histograms.trainRows
-      ? `${s.histograms.rows} of the ${s.histograms.trainRows} training rows`
-      : `the ${s.histograms.rows} training rows`;
+      ? `${s.histograms.rows} of the ${plural(s.histograms.trainRows, "training row")}`
+      : `the ${plural(s.histograms.rows, "training row")}`;
   text(
     "unit-flags",
-    `${s.params.H} units, over ${rows}: ${dead} dead (never active, red), ${saturated} saturated (amber). ` +
+    `${plural(s.params.H, "unit")}, over ${rows}: ${dead} dead (never active, red), ${saturated} saturated (amber). ` +
       `Shared range [${s.histograms.lo.toPrecision(3)}, ${s.histograms.hi.toPrecision(3)}].`,
   );
   const last = records[records.length - 1];
@@ -1060,8 +1063,8 @@ function showInspected(r: Extract<Reply, { type: "inspect" }>): void {
   const symbol = r.param.startsWith("W") ? "w" : "b";
   const rows =
     r.batch === "last"
-      ? `on the last batch (the ${r.rows} rows of step ${r.steps}${r.dataRows ? `: data rows ${r.dataRows.join(", ")}` : ""})`
-      : `on the first ${r.rows} training rows (no step taken yet, so no batch)`;
+      ? `on the last batch (the ${plural(r.rows, "row")} of step ${r.steps}${r.dataRows ? `: data rows ${r.dataRows.join(", ")}` : ""})`
+      : `on the first ${plural(r.rows, "training row")} (no step taken yet, so no batch)`;
   text(
     "edge-numbers",
     `${name}: ${symbol} = ${r.value.toPrecision(6)}; ∂L/∂${symbol} = ${r.gradient.toPrecision(6)} by backprop, ` +

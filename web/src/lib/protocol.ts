@@ -218,6 +218,8 @@ export interface WalkReply extends WalkNumbers {
   /** The run's step at which it was computed, and whether the run is complete. */
   readonly steps: number;
   readonly complete: boolean;
+  /** True when X is standardised, (x − mean)/std (the rows of a CSV, or of a model that stores them). */
+  readonly standardized: boolean;
 }
 
 /** One gradient entry's central difference on the step-through's rows. */

@@ -51,6 +51,7 @@ import { binCounts, hiddenHistograms } from "./histogram.js";
 import { pointSample } from "./points.js";
 import { MAX_WALK_ROWS } from "./walk.js";
 import { walkNumbers } from "./walk-numbers.js";
+import { plural } from "./words.js";
 import type {
   GradcheckRow,
   InspectReply,
@@ -195,7 +196,7 @@ export class Session {
     const D = this.data.X.cols;
     if (model.params.W1.rows !== D)
       throw new ModelFileError(
-        `${name} takes ${model.params.W1.rows} features, but the data has ${D}`,
+        `${name} takes ${plural(model.params.W1.rows, "feature")}, but the data has ${D}`,
       );
     const K = classCount(model.params.W2.cols);
     if (K !== this.classes)
@@ -466,6 +467,7 @@ export class Session {
       drawn: typeof rows === "object" && "draw" in rows,
       steps: this.steps,
       complete: this.complete,
+      standardized: this.standardizer !== undefined,
       ...numbers,
     };
   }
