@@ -292,6 +292,41 @@ describe("the review's findings stay fixed", () => {
     expect((JSON.parse(run.stdout) as { loss: number }).loss).toBeCloseTo(L!, 13);
   });
 
+  it("says why the diagram shows no central difference at relu's kink, or below float spacing", async () => {
+    const page = await openAt("?act=relu&h=4");
+    const set = async (value: string): Promise<void> => {
+      await page.fill("#weight-value", value);
+      await page.click("#set-weight");
+    };
+    // h1's bias and both input weights 0: its z1 is 0 on every row, at relu's kink.
+    await page.focus('svg.diagram rect.unit[data-unit="0"]');
+    await set("0");
+    await page.focus('svg.diagram .edge[data-param="W1"][data-index="0"]');
+    await set("0");
+    await page.focus('svg.diagram .edge[data-param="W1"][data-index="4"]');
+    await set("0");
+    const numbers = page.locator("#edge-numbers");
+    await expect
+      .poll(() => numbers.textContent())
+      .toMatch(
+        /^W1 x2 → h1: w = 0\.00000; ∂L\/∂w = 0\.00000 by backprop; no central difference: w ± ε crosses the activation's kink at 0/,
+      );
+    expect(await numbers.getAttribute("class")).toBe("warning");
+    expect(await numbers.getAttribute("data-estimate")).toBe("NaN");
+    // A weight far from the kink is differenced as before.
+    await page.focus('svg.diagram .edge[data-param="W2"][data-index="1"]');
+    await expect
+      .poll(() => numbers.textContent())
+      .toMatch(/by central differences \(ε = 0\.00001\), relative gap/);
+    expect(await numbers.getAttribute("class")).toBeNull();
+    await set("1e300");
+    await expect
+      .poll(() => numbers.textContent())
+      .toContain(
+        "no central difference: ε = 0.00001 is below the spacing of float64 numbers at w = 1e+300 (w ± ε rounds to w)",
+      );
+  });
+
   it("threw nothing and logged no error", () => {
     expect(errors).toEqual([]);
     expect(pg.errors).toEqual([]);

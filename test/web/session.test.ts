@@ -13,6 +13,7 @@ import { makeDataset } from "../../src/data/toy.js";
 import { HISTOGRAM_ROWS, MAX_EPOCHS, Session, suggestClasses } from "../../web/src/lib/session.js";
 import { handgrad } from "../cli/run.js";
 import { consistent, DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
+import { differenceCaveat } from "../../web/src/lib/words.js";
 
 const folder = mkdtempSync(join(tmpdir(), "handgrad-web-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -370,6 +371,31 @@ describe("Session's network-diagram numbers", () => {
       expect(r.steps).toBe(20);
     }
     expect(() => session.inspect("W1", 99)).toThrow(/W1 has no entry 99/);
+  });
+
+  it("inspect and walkCheck show no central difference, and say why, at a kink or below float spacing", () => {
+    // Unit h1 with b1 = 0 and both weights 0: z1 = 0 on every row, relu's kink.
+    const session = new Session({ ...settings, activation: "relu", hidden: 4 });
+    session.setWeight("b1", 0, 0);
+    session.setWeight("W1", 0, 0);
+    session.setWeight("W1", 4, 0); // W1[1][0]
+    const atKink = session.inspect("W1", 4);
+    expect(atKink.kink).toBe(true);
+    expect(atKink.estimate).toBeNaN();
+    expect(atKink.gradient).toBe(0); // relu′(0) = 0
+    const away = session.inspect("W2", 1);
+    expect([away.kink, away.unresolved]).toEqual([false, false]);
+    expect(Math.abs(away.gradient - away.estimate)).toBeLessThan(1e-8);
+    // 1e300 ± 1e-5 is 1e300: no step to divide by (the library would refuse it).
+    session.setWeight("W2", 0, 1e300);
+    const huge = session.inspect("W2", 0);
+    expect([huge.unresolved, huge.kink, huge.estimate]).toEqual([true, false, NaN]);
+    expect(session.walkCheck([0, 1], "W2", 0)).toMatchObject({ unresolved: true, kink: false });
+    expect(differenceCaveat(huge, "w", huge.value)).toBe(
+      "ε = 0.00001 is below the spacing of float64 numbers at w = 1e+300 (w ± ε rounds to w): central differences cannot estimate the derivative here",
+    );
+    expect(differenceCaveat(atKink, "w", 0)).toMatch(/^w ± ε crosses the activation's kink at 0/);
+    expect(differenceCaveat(away, "w", away.value)).toBeUndefined();
   });
 
   it("setWeight: training goes on from the set value, as a Trainer resumed from that state", () => {

@@ -7,7 +7,7 @@
  * shows a rounded value and carries its full float64 value in data-value (and its tooltip).
  */
 import type { WalkCheckReply, WalkParams, WalkReply } from "./lib/protocol.js";
-import { plural } from "./lib/words.js";
+import { differenceCaveat, plural } from "./lib/words.js";
 import {
   entryLabel,
   GRADIENT_OF,
@@ -248,8 +248,13 @@ export class BackpropWalk {
     const out = this.parts.checkResult;
     out.dataset["estimate"] = String(r.estimate);
     out.dataset["gradient"] = String(g);
-    if (r.kink) {
-      out.textContent = `θ ± ε crosses the activation's kink at 0: the difference quotient is not a derivative here.`;
+    const caveat = differenceCaveat(
+      r,
+      entryLabel(cell, this.shape!),
+      this.matrix(GRADIENT_OF[cell[0]]!).data[r.index]!,
+    );
+    if (caveat !== undefined) {
+      out.textContent = `${caveat}.`;
       return;
     }
     const gap = Math.abs(g - r.estimate) / (Math.abs(g) + Math.abs(r.estimate) || 1);

@@ -15,7 +15,7 @@ import type {
 import { classColour } from "./lib/colour.js";
 import { DEFAULT_NOISE, type ToyName } from "../../src/data/index.js";
 import { naiveBce, stableBce } from "./lib/numerics.js";
-import { plural } from "./lib/words.js";
+import { differenceCaveat, plural } from "./lib/words.js";
 import {
   clampSetting,
   consistent,
@@ -1061,16 +1061,20 @@ function showInspected(r: Extract<Reply, { type: "inspect" }>): void {
   const gap =
     Math.abs(r.gradient - r.estimate) / (Math.abs(r.gradient) + Math.abs(r.estimate) || 1);
   const symbol = r.param.startsWith("W") ? "w" : "b";
+  const caveat = differenceCaveat(r, symbol, r.value);
   const rows =
     r.batch === "last"
       ? `on the last batch (the ${plural(r.rows, "row")} of step ${r.steps}${r.dataRows ? `: data rows ${r.dataRows.join(", ")}` : ""})`
       : `on the first ${plural(r.rows, "training row")} (no step taken yet, so no batch)`;
   text(
     "edge-numbers",
-    `${name}: ${symbol} = ${r.value.toPrecision(6)}; ∂L/∂${symbol} = ${r.gradient.toPrecision(6)} by backprop, ` +
-      `${r.estimate.toPrecision(6)} by central differences (ε = 1e-5), relative gap ${gap.toExponential(1)}; ` +
+    `${name}: ${symbol} = ${r.value.toPrecision(6)}; ∂${latest && latest.l2 > 0 ? "L_λ" : "L"}/∂${symbol} = ${r.gradient.toPrecision(6)} by backprop` +
+      (caveat === undefined
+        ? `, ${r.estimate.toPrecision(6)} by central differences (ε = ${r.eps}), relative gap ${gap.toExponential(1)}; `
+        : `; no central difference: ${caveat}; `) +
       `${rows}. Training loss at these weights: ${r.trainLoss.toPrecision(6)}.`,
   );
+  byId("edge-numbers").classList.toggle("warning", caveat !== undefined);
   const numbers = byId("edge-numbers");
   numbers.dataset["value"] = String(r.value);
   numbers.dataset["gradient"] = String(r.gradient);

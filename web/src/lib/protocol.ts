@@ -70,9 +70,16 @@ export interface InspectReply {
   readonly param: ParamName;
   readonly index: number;
   readonly value: number;
-  /** Backprop's ∂L/∂θ and the central difference, on `rows` training rows: the last batch. */
+  /**
+   * Backprop's ∂L/∂θ and the central difference with step `eps`, on `rows` training rows: the
+   * last batch. The difference is NaN where θ ± ε crosses a kink of the activation (kink) or ε
+   * is below the spacing of float64 numbers at θ (unresolved: θ ± ε rounds to θ).
+   */
   readonly gradient: number;
   readonly estimate: number;
+  readonly kink: boolean;
+  readonly unresolved: boolean;
+  readonly eps: number;
   readonly rows: number;
   /** "last": the last step's batch; "first": the first training rows (before any step). */
   readonly batch: "last" | "first";
@@ -228,9 +235,10 @@ export interface WalkCheckReply {
   readonly rows: readonly number[];
   readonly param: ParamName;
   readonly index: number;
-  /** NaN when θ ± ε crosses a kink (kink: true). */
+  /** NaN when θ ± ε crosses a kink (kink), or rounds to θ (unresolved; see InspectReply). */
   readonly estimate: number;
   readonly kink: boolean;
+  readonly unresolved: boolean;
   readonly eps: number;
   readonly steps: number;
 }

@@ -354,8 +354,8 @@ export class Session {
 
   /**
    * One parameter entry as the diagram shows it: its value, backprop's ∂L/∂θ and the central
-   * difference (L(θ + ε) − L(θ − ε)) / 2ε, both of the training loss (with the L2 penalty) on
-   * the inspected rows.
+   * difference (L(θ + ε) − L(θ − ε)) / 2ε (the walk's check: gradcheck's ε and kink rule), both
+   * of the training loss (with the L2 penalty) on the inspected rows.
    */
   inspect(param: ParamName, index: number): InspectReply {
     const params = this.params;
@@ -366,23 +366,47 @@ export class Session {
     const activation = activationByName(this.activation);
     const { l2 } = this.settings;
     const grads = backward(params, forward(params, X, activation), X, y, activation, l2);
-    const moved = (delta: number): number => {
-      const p = cloneParams(params);
-      p[param].data[index] = entries[index]! + delta;
-      return lossAt(p, X, y, activation, l2);
-    };
     return {
       type: "inspect",
       param,
       index,
       value: entries[index]!,
       gradient: grads[`d${param}`].data[index]!,
-      estimate: (moved(INSPECT_EPS) - moved(-INSPECT_EPS)) / (2 * INSPECT_EPS),
+      ...this.difference(params, X, y, param, index),
       rows: X.rows,
       batch,
       ...(dataRows.length <= 16 ? { dataRows } : {}),
       steps: this.steps,
       trainLoss: lossAt(params, this.train.X, this.train.y, activation, l2),
+    };
+  }
+
+  /**
+   * The central difference of one entry on the rows (X, y), by the library's
+   * centralDifferenceGradients (gradcheck's ε and kink rule): NaN, and why, where θ ± ε
+   * crosses a kink of the activation, or where ε is below the spacing of float64 numbers at θ
+   * (θ ± ε rounds to θ: the library refuses to divide by that step).
+   */
+  private difference(
+    params: Params,
+    X: Dataset["X"],
+    y: Dataset["y"],
+    param: ParamName,
+    index: number,
+  ): Pick<InspectReply, "estimate" | "kink" | "unresolved" | "eps"> {
+    const theta = params[param].data[index]!;
+    if (theta + INSPECT_EPS === theta - INSPECT_EPS)
+      return { estimate: NaN, kink: false, unresolved: true, eps: INSPECT_EPS };
+    const differences = centralDifferenceGradients(params, X, y, this.activation, {
+      eps: INSPECT_EPS,
+      l2: this.settings.l2,
+      entries: { [param]: [index] },
+    });
+    return {
+      estimate: differences.grads[`d${param}`].data[index]!,
+      kink: differences.kinks[param].includes(index),
+      unresolved: false,
+      eps: differences.eps,
     };
   }
 
@@ -494,18 +518,12 @@ export class Session {
     at?: WalkParams,
   ): WalkCheckReply {
     const { X, y } = this.walkBatch(rows);
-    const differences = centralDifferenceGradients(this.paramsAt(at), X, y, this.activation, {
-      l2: this.settings.l2,
-      entries: { [param]: [index] },
-    });
     return {
       type: "walk-check",
       rows: [...rows],
       param,
       index,
-      estimate: differences.grads[`d${param}`].data[index]!,
-      kink: differences.kinks[param].includes(index),
-      eps: differences.eps,
+      ...this.difference(this.paramsAt(at), X, y, param, index),
       steps: this.steps,
     };
   }
