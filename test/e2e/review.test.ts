@@ -327,6 +327,42 @@ describe("the review's findings stay fixed", () => {
       );
   });
 
+  it("says the link cannot carry a weight set by hand, and names it when it makes the run diverge", async () => {
+    const page = await openAt("?b=8");
+    await page.focus('svg.diagram .edge[data-param="W2"][data-index="0"]');
+    await page.fill("#weight-value", "5");
+    await page.click("#set-weight");
+    await expect
+      .poll(() => textOf(page, "#link-scope"))
+      .toBe(
+        "It cannot carry the weight you set (W2 h1 → p = 5 at step 0): it reproduces the seed's run, not this one. Export the model (Model file) to keep this network.",
+      );
+    expect(await page.isVisible("#link-scope")).toBe(true);
+
+    const diverging = await openAt("");
+    await diverging.click("#step");
+    await expect.poll(() => stepsOf(diverging)).toBe(1);
+    await diverging.focus('svg.diagram .edge[data-param="W2"][data-index="0"]');
+    await diverging.fill("#weight-value", "1e6");
+    await diverging.click("#set-weight");
+    await expect
+      .poll(() => textOf(diverging, "#link-scope"))
+      .toContain("W2 h1 → p = 1000000 at step 1");
+    await diverging.click("#play");
+    await expect
+      .poll(() => textOf(diverging, "#train-error"), { timeout: 20_000 })
+      .toContain(
+        "You set W2 h1 → p to 1000000 at step 1: that is the likely cause, not the learning rate.",
+      );
+    const said = await textOf(diverging, "#train-error");
+    expect(said).not.toContain("try a lower learning rate");
+    // The run went back to its start, which undid the edit: the message says to what value, as the diagram shows it.
+    const again = /W2 h1 → p is (\S+) again\./.exec(said);
+    expect(again, said).not.toBeNull();
+    await expect.poll(() => diverging.getAttribute("#edge-numbers", "data-value")).toBe(again![1]);
+    await expect.poll(() => diverging.isVisible("#link-scope")).toBe(false);
+  });
+
   it("threw nothing and logged no error", () => {
     expect(errors).toEqual([]);
     expect(pg.errors).toEqual([]);

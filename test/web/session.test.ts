@@ -211,6 +211,50 @@ describe("Session", () => {
     expect([...session.params.W1.data].every(Number.isFinite)).toBe(true);
   });
 
+  it("names a weight set by hand as a divergence's likely cause, and says what became of it", () => {
+    const moons: Settings = { ...DEFAULT_SETTINGS };
+    // Set after the first step: going back to the last good state (the start) undoes it.
+    const after = new Session(moons);
+    after.step();
+    const before = after.params.W2.data[0]!;
+    after.setWeight("W2", 0, 1e6);
+    expect(after.snapshot(false).edits).toEqual([
+      { param: "W2", index: 0, value: 1e6, steps: 1, initial: false },
+    ]);
+    let error: unknown;
+    try {
+      runSteps(after, 5000, 500);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DivergenceError);
+    const start = new Session(moons).params.W2.data[0]!;
+    expect(after.params.W2.data[0]).toBe(start);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^training diverged at epoch 1, step \\d+: .*\\. You set W2 h1 → p to 1000000 at step 1: that is the likely cause, not the learning rate\\. ` +
+          `It went back to its last good state, step 0, from before that edit: W2 h1 → p is ${start} again\\. Set it again`,
+      ),
+    );
+    expect((error as Error).message).not.toContain("try a lower learning rate");
+    expect(after.snapshot(false).edits).toBeUndefined(); // the link's note has nothing to say now
+    expect(before).not.toBe(1e6);
+
+    // Set at the start: the start keeps it, through a reset.
+    const first = new Session(moons);
+    first.setWeight("W2", 0, 1e6);
+    first.step();
+    first.reset();
+    expect(first.snapshot(false).edits).toHaveLength(1);
+    expect(first.params.W2.data[0]).toBe(1e6);
+    // A reset drops an edit made after the start.
+    const later = new Session(moons);
+    later.step();
+    later.setWeight("b2", 0, 0.5);
+    later.reset();
+    expect(later.snapshot(false).edits).toBeUndefined();
+  });
+
   it("with adam, an L2 penalty, a cosine schedule, warm-up and clipping equals one train() call (bit for bit)", () => {
     const tuned: Settings = consistent({
       ...settings,

@@ -10,7 +10,7 @@
  */
 import { divergingColour } from "./lib/colour.js";
 import { binCounts } from "./lib/histogram.js";
-import { plural } from "./lib/words.js";
+import { edgeName, plural } from "./lib/words.js";
 import type { HistogramView, ParamsView, SnapshotMessage } from "./lib/protocol.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -95,13 +95,6 @@ function svg<K extends keyof SVGElementTagNameMap>(
   const element = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   return element;
-}
-
-/** The names the diagram gives an entry: `x1 → h3`, `h3 → p` (or `h3 → class 2`). */
-export function edgeName(param: "W1" | "W2", index: number, p: { H: number; K: number }): string {
-  if (param === "W1") return `x${Math.floor(index / p.H) + 1} → h${(index % p.H) + 1}`;
-  const [j, k] = [Math.floor(index / p.K), index % p.K];
-  return `h${j + 1} → ${p.K === 1 ? "p" : `class ${k}`}`;
 }
 
 export class NetworkDiagram {

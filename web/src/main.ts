@@ -15,7 +15,7 @@ import type {
 import { classColour } from "./lib/colour.js";
 import { DEFAULT_NOISE, type ToyName } from "../../src/data/index.js";
 import { naiveBce, stableBce } from "./lib/numerics.js";
-import { differenceCaveat, plural } from "./lib/words.js";
+import { differenceCaveat, entryName, plural } from "./lib/words.js";
 import {
   clampSetting,
   consistent,
@@ -36,7 +36,7 @@ import {
 } from "./lib/settings.js";
 import type { OptimizerName, ScheduleName } from "../../src/train/index.js";
 import { BoundaryView, drawCurves, drawHistograms, drawWeights, fitCanvas } from "./views.js";
-import { edgeName, NetworkDiagram, type Selection } from "./diagram.js";
+import { NetworkDiagram, type Selection } from "./diagram.js";
 import { BackpropWalk } from "./backprop.js";
 import { MAX_WALK_ROWS, parseRows, WALK_FILES } from "./lib/walk.js";
 
@@ -394,10 +394,29 @@ function writeLink(): void {
     csv && `The link holds the settings, not ${csv.name}: whoever opens it loads the file again.`,
     model &&
       `It starts from the seed's weights, not from the imported model ${model} (export the model to share it).`,
+    editsText(latest),
   ].filter(Boolean);
   byId("link-scope").hidden = scope.length === 0;
   text("link-scope", scope.join(" "));
 }
+
+/**
+ * What "Link to this run" cannot carry of the weights set by hand (the diagram's Set w), in
+ * words; undefined when none is in the run.
+ */
+function editsText(s: SnapshotMessage | undefined): string | undefined {
+  const edits = s?.edits ?? [];
+  if (!s || edits.length === 0) return undefined;
+  const shown = edits
+    .slice(-3)
+    .map((e) => `${entryName(e.param, e.index, s.params)} = ${e.value} at step ${e.steps}`);
+  return (
+    `It cannot carry the ${edits.length === 1 ? "weight" : `${edits.length} weights`} you set (${edits.length > 3 ? "…, " : ""}${shown.join(", ")}): ` +
+    "it reproduces the seed's run, not this one. Export the model (Model file) to keep this network."
+  );
+}
+/** The edits the link's note was written for. */
+let editsLinked = "";
 
 /** The results of an earlier model or data: the gradient check, and every error shown. */
 function clearResults(): void {
@@ -657,6 +676,10 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       records.push(...reply.history);
       latest = reply;
       dirty = true;
+      if (JSON.stringify(reply.edits ?? []) !== editsLinked) {
+        editsLinked = JSON.stringify(reply.edits ?? []);
+        writeLink();
+      }
       // The model moved (Step, a set weight): the step-through shows it on the same rows.
       if (walk.open && !reply.running && reply.seq >= runSeq && walkedAt !== reply.steps) {
         walkedAt = reply.steps;
@@ -950,18 +973,13 @@ function targetOf(
   sel: Selection,
   p: SnapshotMessage["params"],
 ): { param: "W1" | "W2" | "b1" | "b2"; index: number; name: string } {
-  if (sel.kind === "edge")
-    return {
-      param: sel.param,
-      index: sel.index,
-      name: `${sel.param} ${edgeName(sel.param, sel.index, p)}`,
-    };
-  if (sel.kind === "unit") return { param: "b1", index: sel.unit, name: `b1 of h${sel.unit + 1}` };
-  return {
-    param: "b2",
-    index: sel.output,
-    name: `b2 of ${p.K === 1 ? "p" : `class ${sel.output}`}`,
-  };
+  const [param, index] =
+    sel.kind === "edge"
+      ? [sel.param, sel.index]
+      : sel.kind === "unit"
+        ? (["b1", sel.unit] as const)
+        : (["b2", sel.output] as const);
+  return { param, index, name: entryName(param, index, p) };
 }
 
 /**

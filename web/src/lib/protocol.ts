@@ -64,6 +64,16 @@ export type Command =
       readonly value: number;
     };
 
+/** A parameter entry set by hand (the diagram's "Set w"), at the run's step `steps`. */
+export interface WeightEdit {
+  readonly param: ParamName;
+  readonly index: number;
+  readonly value: number;
+  readonly steps: number;
+  /** Made before the first step: it is the start's (a reset keeps it). */
+  readonly initial: boolean;
+}
+
 /** An entry of W1, b1, W2 or b2 as the network diagram shows it. */
 export interface InspectReply {
   readonly type: "inspect";
@@ -192,6 +202,8 @@ export interface SnapshotMessage {
   readonly complete: boolean;
   /** λ of the L2 penalty in the training loss (0: none). */
   readonly l2: number;
+  /** The weights set by hand that are in the run (a link cannot carry them), in order. */
+  readonly edits?: readonly WeightEdit[];
   /** η of the last step (schedule and warm-up included); absent before the first step. */
   readonly learningRate?: number;
   readonly history: readonly HistoryPoint[];

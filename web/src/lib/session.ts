@@ -51,7 +51,7 @@ import { binCounts, hiddenHistograms } from "./histogram.js";
 import { pointSample } from "./points.js";
 import { MAX_WALK_ROWS } from "./walk.js";
 import { walkNumbers } from "./walk-numbers.js";
-import { plural } from "./words.js";
+import { entryName, plural } from "./words.js";
 import type {
   GradcheckRow,
   InspectReply,
@@ -63,6 +63,7 @@ import type {
   WalkCheckReply,
   WalkParams,
   WalkReply,
+  WeightEdit,
 } from "./protocol.js";
 import { LIMITS, MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
 // (apart from the errors above, so that this change stays off the lines beside the formats import)
@@ -142,6 +143,8 @@ export class Session {
   private histogramX!: Dataset["X"];
   /** The model file the current starting point came from (undefined: the seed's weights). */
   private modelName: string | undefined;
+  /** The weights set by hand that are in the run (see WeightEdit), in order. */
+  private edits: WeightEdit[] = [];
   /** What that file records of its training (its "training"), if anything. */
   private recorded: Model["training"];
   private bounds: Bounds | undefined;
@@ -206,6 +209,7 @@ export class Session {
     this.evaluator = undefined;
     this.splitAndScale();
     this.initial = model.params;
+    this.edits = [];
     this.modelName = name;
     this.recorded = model.training;
     this.reset();
@@ -250,6 +254,7 @@ export class Session {
     this.evaluator = undefined;
     this.modelName = undefined;
     this.recorded = undefined;
+    this.edits = [];
     this.lastStep = undefined;
     this.initial = initParams({
       inputs: data.X.cols,
@@ -420,6 +425,7 @@ export class Session {
       throw new UsageError(`a weight must be a finite number, got ${value}`);
     if (!(Number.isInteger(index) && index >= 0 && index < this.params[param].data.length))
       throw new UsageError(`${param} has no entry ${index}`);
+    this.edits.push({ param, index, value, steps: this.steps, initial: !this.trainer });
     if (!this.trainer) {
       const initial = cloneParams(this.initial);
       initial[param].data[index] = value;
@@ -545,6 +551,7 @@ export class Session {
 
   /** Back to the starting model of these settings (step 0). */
   reset(): void {
+    this.edits = this.edits.filter((edit) => edit.initial); // those made before the first step are the start's
     this.trainer = undefined;
     this.shuffleOf = undefined;
     this.lastLearningRate = undefined;
@@ -630,6 +637,12 @@ export class Session {
         this.trainer = new Trainer(lastGood.params, this.train, this.options(), lastGood);
         this.lastLearningRate = undefined;
         this.lastStep = undefined;
+        const edited = this.editsSince(lastGood.steps);
+        // An edit after the last good state is undone by going back to it (and one made at the
+        // start stays): either way, a weight set by hand is the likely cause, and the message
+        // says which, and what became of it.
+        this.edits = this.edits.filter((edit) => !edited.undone.includes(edit));
+        if (edited.cause) throw new DivergenceError(this.editedDivergence(error, edited), error);
       }
       throw error;
     }
@@ -637,6 +650,40 @@ export class Session {
 
   get params(): Params {
     return this.trainer?.params() ?? this.initial;
+  }
+
+  /**
+   * The weights set by hand that a return to the state at step `steps` undoes (set at or after
+   * it, once training had begun), and the latest edit the run has gone through since that
+   * state (one of those, or one made at the start when the state is the start): the likely
+   * cause of a divergence.
+   */
+  private editsSince(steps: number): { undone: WeightEdit[]; cause: WeightEdit | undefined } {
+    const undone = this.edits.filter((edit) => !edit.initial && edit.steps >= steps);
+    const cause = undone.at(-1) ?? (steps === 0 ? this.edits.at(-1) : undefined);
+    return { undone, cause };
+  }
+
+  /** The divergence's message when weights set by hand are the likely cause (see editsSince). */
+  private editedDivergence(
+    error: DivergenceError,
+    edited: { undone: readonly WeightEdit[]; cause: WeightEdit | undefined },
+  ): string {
+    const shape = { H: this.params.W1.cols, K: this.params.W2.cols };
+    const named = (edit: WeightEdit): string => entryName(edit.param, edit.index, shape);
+    const cause = edited.cause!;
+    const back = error.lastGood.steps;
+    const undone =
+      edited.undone.length === 0
+        ? `It went back to its start, which has the weight you set: set ${named(cause)} to a smaller value before training again.`
+        : `It went back to its last good state, step ${back}, from before ${
+            edited.undone.length === 1 ? "that edit" : `your ${edited.undone.length} edits`
+          }: ${edited.undone.map((edit) => `${named(edit)} is ${this.params[edit.param].data[edit.index]} again`).join(", ")}. ` +
+          `Set ${edited.undone.length === 1 ? "it" : "them"} again (to a smaller value) to go on from the network you made.`;
+    return (
+      `training diverged at epoch ${error.epoch}, step ${error.step}: ${error.what}. ` +
+      `You set ${named(cause)} to ${cause.value} at step ${cause.steps}: that is the likely cause, not the learning rate. ${undone}`
+    );
   }
 
   /**
@@ -789,6 +836,7 @@ export class Session {
       steps: this.steps,
       complete: this.complete,
       l2: this.settings.l2,
+      ...(this.edits.length > 0 ? { edits: this.edits.map((edit) => ({ ...edit })) } : {}),
       ...(this.lastLearningRate === undefined ? {} : { learningRate: this.lastLearningRate }),
       history,
       ...(this.lastStep ? { lastStep: this.lastStep } : {}),

@@ -1,5 +1,6 @@
 /**
- * Words for the page's sentences (DOM-free): a count with its noun in the right number, and
+ * Words for the page's sentences (DOM-free): a count with its noun in the right number; the
+ * names the network diagram gives a parameter's entries (which the worker's messages use too);
  * why a central difference is not shown (the step-through's check and the diagram's edge say
  * it alike).
  */
@@ -30,4 +31,22 @@ export function differenceCaveat(
       "central differences cannot estimate the derivative here"
     );
   return undefined;
+}
+
+/** The names the diagram gives a weight: `x1 → h3`, `h3 → p` (or `h3 → class 2`). */
+export function edgeName(param: "W1" | "W2", index: number, p: { H: number; K: number }): string {
+  if (param === "W1") return `x${Math.floor(index / p.H) + 1} → h${(index % p.H) + 1}`;
+  const [j, k] = [Math.floor(index / p.K), index % p.K];
+  return `h${j + 1} → ${p.K === 1 ? "p" : `class ${k}`}`;
+}
+
+/** An entry of W1, b1, W2 or b2 by the diagram's names: "W2 h1 → p", "b1 of h3", "b2 of class 2". */
+export function entryName(
+  param: "W1" | "b1" | "W2" | "b2",
+  index: number,
+  p: { H: number; K: number },
+): string {
+  if (param === "W1" || param === "W2") return `${param} ${edgeName(param, index, p)}`;
+  if (param === "b1") return `b1 of h${index + 1}`;
+  return `b2 of ${p.K === 1 ? "p" : `class ${index}`}`;
 }
