@@ -363,6 +363,43 @@ describe("the review's findings stay fixed", () => {
     await expect.poll(() => diverging.isVisible("#link-scope")).toBe(false);
   });
 
+  it("colours sigmoid units' maps on σ's range, says the scales, and why D ≠ 2 leaves the boxes empty", async () => {
+    const page = await openAt("?act=sigmoid&h=4");
+    const legend = page.locator("#diagram-legend");
+    await expect
+      .poll(() => legend.textContent())
+      .toContain("a = σ(z1): 0 blue, 0.5 white, 1 orange");
+    expect(await legend.textContent()).toContain(
+      "W1's edges scaled to W1's largest |w| and W2's to W2's",
+    );
+    // The maps' pixels (the sprite every unit's box shows a part of): both ends of the scale.
+    const hues = await page.evaluate(async () => {
+      const href = document.querySelector("svg.diagram image")!.getAttribute("href")!;
+      const image = new Image();
+      image.src = href;
+      await image.decode();
+      const canvas = new OffscreenCanvas(image.width, image.height);
+      const ctx = canvas.getContext("2d")!;
+      ctx.drawImage(image, 0, 0);
+      const d = ctx.getImageData(0, 0, image.width, image.height).data;
+      const count = { blue: 0, orange: 0 };
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 2]! > d[i]! + 20) count.blue++;
+        else if (d[i]! > d[i + 2]! + 20) count.orange++;
+      }
+      return count;
+    });
+    expect(hues.blue, JSON.stringify(hues)).toBeGreaterThan(0);
+    expect(hues.orange, JSON.stringify(hues)).toBeGreaterThan(0);
+
+    const csv = join(work, "three.csv");
+    writeFileSync(csv, "a,b,c,label\n0,1,2,0\n1,0,2,1\n2,2,0,0\n1,1,1,1\n");
+    await page.setInputFiles("#csv-file", csv);
+    await expect
+      .poll(() => legend.textContent())
+      .toContain("which takes 2 inputs: these data have 3 features, so the boxes are empty");
+  });
+
   it("threw nothing and logged no error", () => {
     expect(errors).toEqual([]);
     expect(pg.errors).toEqual([]);

@@ -1,14 +1,15 @@
 /**
  * The network diagram (issue 15, part 1): inputs → hidden units → outputs as SVG, each hidden
- * unit with its own small map of a = f(z1) over the input plane (2-D data), each edge coloured
- * by its weight's sign and sized by its magnitude. Hovering or focusing (Tab) an edge or a
+ * unit with its own small map of a = f(z1) over the input plane (2-D data; coloured on a scale
+ * fitted to f's range, which the legend states), each edge coloured by its weight's sign and
+ * sized by its magnitude (W1's and W2's each against their own largest |w|). Hovering or focusing (Tab) an edge or a
  * unit selects it: the page then shows the weight, ∂L/∂w by backprop and by central
  * differences, and lets the weight be set; a unit shows its histogram and dead or saturated
  * state. Drawn up to MAX_INPUTS inputs and MAX_UNITS hidden units, readable at any width down
  * to a phone's (see unitLayout: units ≥ 28 px, labels clear of each other, edges ≥ 1 px);
  * beyond, a summary: the units' states in a strip of cells and the weights' distributions.
  */
-import { divergingColour } from "./lib/colour.js";
+import { activationScale, divergingColour } from "./lib/colour.js";
 import { binCounts } from "./lib/histogram.js";
 import { edgeName, plural } from "./lib/words.js";
 import type { HistogramView, ParamsView, SnapshotMessage } from "./lib/protocol.js";
@@ -108,8 +109,13 @@ export class NetworkDiagram {
   /** The summary shown instead beyond MAX_UNITS units or MAX_INPUTS inputs. */
   private summary: DiagramSummary | undefined;
 
+  /**
+   * `legend` says how the units' maps and the edges are coloured (or why the units have no
+   * map); `onSelect` is told what the pointer or the focus selects.
+   */
   constructor(
     private readonly container: HTMLElement,
+    private readonly legend: HTMLElement,
     private readonly onSelect: (selection: Selection) => void,
   ) {}
 
@@ -117,6 +123,7 @@ export class NetworkDiagram {
   update(s: SnapshotMessage): void {
     const { D, H, K } = s.params;
     const width = Math.max(300, Math.floor(this.container.getBoundingClientRect().width));
+    this.legend.hidden = D > MAX_INPUTS || H > MAX_UNITS; // the summary says what it shows
     if (D > MAX_INPUTS || H > MAX_UNITS) {
       const shape = `summary ${D} ${H} ${K} ${width}`;
       if (this.shape !== shape) {
@@ -286,19 +293,31 @@ export class NetworkDiagram {
         `output ${p.K === 1 ? "p" : `class ${k}`}: b2 = ${p.b2[k]!.toPrecision(4)}`,
       ),
     );
-    if (!s.units) return;
+    const edges =
+      "Each edge is coloured by its weight's sign (blue negative, orange positive) and drawn thicker the larger |w|, " +
+      "W1's edges scaled to W1's largest |w| and W2's to W2's.";
+    if (!s.units) {
+      this.legend.textContent =
+        `${edges} A unit's box would show its activation over the input plane, which takes 2 inputs: ` +
+        `these data have ${plural(p.D, "feature")}, so the boxes are empty.`;
+      delete this.legend.dataset["scale"];
+      return;
+    }
     const { R, values } = s.units;
     const n = R * R;
     const H = p.H;
     let top = 0;
     for (const v of values) top = Math.max(top, Math.abs(v));
+    const { centre, half, legend } = activationScale(s.units.activation, top);
+    this.legend.textContent = `Each hidden unit's box shows its activation over the input plane, ${legend}. ${edges}`;
+    this.legend.dataset["scale"] = `${centre} ${half}`;
     [this.sprite.width, this.sprite.height] = [R * H, R];
     const ctx = this.sprite.getContext("2d");
     if (!ctx) return;
     const image = ctx.createImageData(R * H, R);
     for (let j = 0; j < H; j++) {
       for (let i = 0; i < n; i++) {
-        const [r, g, b] = divergingColour(values[j * n + i]!, top);
+        const [r, g, b] = divergingColour(values[j * n + i]! - centre, half);
         const at = 4 * ((i / R) | 0) * R * H + 4 * (j * R + (i % R));
         image.data[at] = r;
         image.data[at + 1] = g;

@@ -956,7 +956,7 @@ function drawViews(s: SnapshotMessage): void {
 }
 
 /** The network diagram, what is selected in it, and when its numbers were last asked for. */
-const diagram = new NetworkDiagram(byId("diagram"), (next) => {
+const diagram = new NetworkDiagram(byId("diagram"), byId("diagram-legend"), (next) => {
   const same = selection !== undefined && JSON.stringify(selection) === JSON.stringify(next);
   if (same) return;
   selection = next;

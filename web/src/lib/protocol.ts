@@ -212,7 +212,12 @@ export interface SnapshotMessage {
   readonly params: ParamsView;
   readonly histograms: HistogramView;
   /** Each hidden unit's a = f(z1) on an R×R grid over the plot (2-D data, H ≤ 64): H×R² values. */
-  readonly units?: { readonly R: number; readonly values: Float32Array };
+  readonly units?: {
+    readonly R: number;
+    readonly values: Float32Array;
+    /** f, whose range the maps' colour scale fits. */
+    readonly activation: string;
+  };
   /** R×R RGBA heat map and R²×C probabilities, when the data are 2-D. */
   readonly grid?: {
     readonly R: number;

@@ -546,7 +546,7 @@ export class Session {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < H; j++) values[j * n + i] = a1.data[i * H + j]!;
     }
-    return { R: UNIT_GRID, values };
+    return { R: UNIT_GRID, values, activation: this.activation };
   }
 
   /** Back to the starting model of these settings (step 0). */
