@@ -21,9 +21,9 @@ const contexts: BrowserContext[] = [];
 const errors: string[] = [];
 const work = mkdtempSync(join(tmpdir(), "handgrad-review-"));
 
-async function openAt(query: string): Promise<Page> {
+async function openAt(query: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
   const context = await pg.browser.newContext({
-    viewport: { width: 1280, height: 800 },
+    viewport,
     acceptDownloads: true,
   });
   context.setDefaultTimeout(ACTION_TIMEOUT);
@@ -240,6 +240,7 @@ describe("the review's findings stay fixed", () => {
     expect(Number(fromRows)).toBeCloseTo(rows, 3);
     expect((sign === "−" ? -1 : 1) * Number(fromPenalty)).toBeCloseTo(penalty, 5);
     expect(Number(w)).toBeCloseTo(W2![3]!, 3);
+    expect(said).toMatch(/, computed from 4 entries of a1, 4 entries of δ2, W2\[3\]\[0\]\.$/);
 
     // Entries are named by their matrix's own symbol and indices.
     await walkTo(page, 8);
@@ -398,6 +399,54 @@ describe("the review's findings stay fixed", () => {
     await expect
       .poll(() => legend.textContent())
       .toContain("which takes 2 inputs: these data have 3 features, so the boxes are empty");
+  });
+
+  it("on a phone puts an equation's shapes on their own lines; rings and the unit histogram are explained", async () => {
+    const page = await openAt("?h=64&b=1", { width: 390, height: 844 });
+    await page.click("#step");
+    await expect.poll(() => textOf(page, "#batch-loss")).toMatch(/\(1 row\)$/);
+    await page.click("#walk-last");
+    await expect.poll(() => textOf(page, "#walk-batch")).toMatch(/^The last batch of 1 row \(/);
+    const boxes = await page.$$eval("#walk-equation pre.formula:not(.entry) span", (spans) =>
+      spans.map((span) => {
+        const r = span.getBoundingClientRect();
+        const box = span.parentElement!.getBoundingClientRect();
+        return {
+          kind: span.className,
+          top: r.top,
+          right: r.right,
+          inside: r.right <= box.right + 0.5,
+        };
+      }),
+    );
+    // "z1 = X W1 + b1", then "(N×D)(D×H) + (1×H)   → N×H" and "(1×2)(2×64) + (1×64) → 1×64"
+    const parts = boxes.filter((b) => b.kind !== "gap");
+    expect(parts.map((b) => b.kind)).toEqual(["lead", "part", "part"]);
+    expect(
+      parts.every((b) => b.inside),
+      JSON.stringify(boxes),
+    ).toBe(true);
+    expect(parts[1]!.top).toBeGreaterThan(parts[0]!.top);
+    expect(parts[2]!.top).toBeGreaterThan(parts[1]!.top);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+    // The rings on the boundary have a legend.
+    const row = await page.inputValue("#walk-rows");
+    expect(await textOf(page, "#boundary-rings")).toBe(
+      `Ringed: the step-through's row (data row ${row}); click a point to add or take out its row.`,
+    );
+    // A unit's z1 histogram has ticks inside its range.
+    await page.focus('svg.diagram rect.unit[data-unit="2"]');
+    const canvas = page.locator("#unit-histogram");
+    await expect.poll(() => canvas.getAttribute("data-x-ticks")).not.toBeNull();
+    const detail = await textOf(page, "#unit-detail");
+    const [, lo, hi] = /from (\S+) to (\S+?)(?: \(|:)/.exec(detail)!;
+    const ticks = (await canvas.getAttribute("data-x-ticks"))!.split(" ").map(Number);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    for (const t of ticks) {
+      expect(t).toBeGreaterThanOrEqual(Number(lo) - 5e-3 * Math.abs(Number(lo)));
+      expect(t).toBeLessThanOrEqual(Number(hi) + 5e-3 * Math.abs(Number(hi)));
+    }
+    expect((await canvas.getAttribute("data-y-ticks"))!.split(" ")[0]).toBe("0");
   });
 
   it("threw nothing and logged no error", () => {

@@ -448,7 +448,7 @@ export class BackpropWalk {
 function formulaLine(text: string, className: string): HTMLPreElement {
   const pre = document.createElement("pre");
   pre.className = className;
-  for (const [i, part] of text.split(/(\s{2,})/).entries()) {
+  for (const [i, part] of text.split(/(\s{2,})(?![\s→])/).entries()) {
     const span = document.createElement("span");
     span.className = i === 0 ? "lead" : i % 2 === 1 ? "gap" : "part";
     span.textContent = part;

@@ -35,7 +35,13 @@ import {
   type TrainingKey,
 } from "./lib/settings.js";
 import type { OptimizerName, ScheduleName } from "../../src/train/index.js";
-import { BoundaryView, drawCurves, drawHistograms, drawWeights, fitCanvas } from "./views.js";
+import {
+  BoundaryView,
+  drawCurves,
+  drawHistograms,
+  drawUnitHistogram,
+  drawWeights,
+} from "./views.js";
 import { NetworkDiagram, type Selection } from "./diagram.js";
 import { BackpropWalk } from "./backprop.js";
 import { MAX_WALK_ROWS, parseRows, WALK_FILES } from "./lib/walk.js";
@@ -430,7 +436,7 @@ function clearResults(): void {
   delete document.body.dataset["diverged"];
   // The step-through and the diagram's selection were of the earlier network.
   walk.close();
-  boundary.marked = [];
+  markRows([]);
   byId("walk-error").replaceChildren();
   selection = undefined;
   diagram.mark(undefined);
@@ -727,7 +733,7 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       walk.show(reply);
       walk.setRun(document.body.dataset["state"] === "training", latest?.steps ?? reply.steps);
       if (byId("walk-error").textContent === "") walkRows.value = reply.rows.join(", ");
-      boundary.marked = reply.rows;
+      markRows(reply.rows);
       if (latest) dirty = true; // the rings on the boundary
       return;
     case "walk-check":
@@ -761,6 +767,19 @@ function showCsvError(message: string, suggested: number | undefined): void {
   hint.append(button);
   error.append(hint);
   showSource();
+}
+
+/** Rings the data rows `rows` on the boundary (the step-through's), and says so under it. */
+function markRows(rows: readonly number[]): void {
+  boundary.marked = rows;
+  const note = byId("boundary-rings");
+  note.hidden = rows.length === 0;
+  const ring = document.createElement("span");
+  ring.className = "ring";
+  note.replaceChildren(
+    ring,
+    ` Ringed: the step-through's ${rows.length === 1 ? "row" : "rows"} (data ${rows.length === 1 ? "row" : "rows"} ${rows.join(", ")}); click a point to add or take out its row.`,
+  );
 }
 
 /** One legend entry per class: its colour and its label. */
@@ -1052,23 +1071,7 @@ function showSelection(s: SnapshotMessage): void {
       `training rows, from ${z.lo[j]!.toPrecision(3)} to ${z.hi[j]!.toPrecision(3)}` +
       `${z.lo[j]! < 0 && z.hi[j]! > 0 ? " (the line marks z1 = 0)" : ""}:`,
   );
-  const canvas = byId<HTMLCanvasElement>("unit-histogram");
-  const { ctx, width, height } = fitCanvas(canvas);
-  ctx.clearRect(0, 0, width, height);
-  const counts = z.counts.subarray(j * h.bins, (j + 1) * h.bins);
-  const most = Math.max(1, ...counts);
-  ctx.fillStyle = h.dead[j] ? "#b00020" : h.saturated[j] ? "#c77700" : "#1f77b4";
-  const bar = width / h.bins;
-  counts.forEach((c, b) => {
-    const tall = (c / most) * (height - 2);
-    ctx.fillRect(b * bar + 0.5, height - tall, bar - 1, tall);
-  });
-  const [lo, hi] = [z.lo[j]!, z.hi[j]!];
-  if (lo < 0 && hi > 0) {
-    const x0 = ((0 - lo) / (hi - lo)) * width;
-    ctx.fillStyle = "#111";
-    ctx.fillRect(x0 - 0.5, 0, 1, height);
-  }
+  drawUnitHistogram(byId<HTMLCanvasElement>("unit-histogram"), h, j);
 }
 
 /** The selected edge's numbers, when the worker's answer is about it. */
@@ -1234,7 +1237,7 @@ byId("boundary").addEventListener("click", (event) => {
     return;
   }
   walkRows.value = rows.join(", ");
-  boundary.marked = rows;
+  markRows(rows);
   if (latest) dirty = true;
   if (walk.open && rows.length > 0) startWalk(rows);
 });
