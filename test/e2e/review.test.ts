@@ -449,6 +449,57 @@ describe("the review's findings stay fixed", () => {
     expect((await canvas.getAttribute("data-y-ticks"))!.split(" ")[0]).toBe("0");
   });
 
+  it("selects a thin edge hovered 3 px off its line (an 8 px hit area)", async () => {
+    const page = await openAt("");
+    await expect.poll(() => page.locator("svg.diagram .edge").count()).toBe(2 * 16 + 16);
+    const thinnest = await page.$$eval("svg.diagram .edge", (lines) =>
+      lines
+        .map((l) => ({
+          param: l.getAttribute("data-param")!,
+          index: Number(l.getAttribute("data-index")),
+          width: Number(l.getAttribute("stroke-width")),
+          from: [Number(l.getAttribute("x1")), Number(l.getAttribute("y1"))],
+          to: [Number(l.getAttribute("x2")), Number(l.getAttribute("y2"))],
+        }))
+        .sort((a, b) => a.width - b.width)
+        .slice(0, 3),
+    );
+    await page.locator("svg.diagram").scrollIntoViewIfNeeded();
+    const box = (await page.locator("svg.diagram").boundingBox())!;
+    for (const e of thinnest) {
+      expect(e.width).toBeLessThan(1.5);
+      const [dx, dy] = [e.to[0]! - e.from[0]!, e.to[1]! - e.from[1]!];
+      const length = Math.hypot(dx, dy);
+      // Points 3 px along the normal from the line; where other edges cross it, theirs may be on top.
+      const points = Array.from({ length: 13 }, (_, i) => {
+        const t = 0.2 + (0.6 * i) / 12;
+        return [
+          box.x + e.from[0]! + t * dx - (3 * dy) / length,
+          box.y + e.from[1]! + t * dy + (3 * dx) / length,
+        ] as const;
+      });
+      const hits = await page.evaluate(
+        ([points, param, index]) =>
+          points.filter(([x, y]) => {
+            const at = document.elementFromPoint(x, y);
+            return (
+              at?.getAttribute("data-param") === param &&
+              at.getAttribute("data-index") === String(index)
+            );
+          }),
+        [points, e.param, e.index] as const,
+      );
+      expect(hits.length, `${e.param}[${e.index}]`).toBeGreaterThan(0);
+      await page.mouse.move(hits[0]![0], hits[0]![1]);
+      await expect
+        .poll(() => page.locator("svg.diagram .edge.selected").getAttribute("data-index"))
+        .toBe(String(e.index));
+      expect(await page.locator("svg.diagram .edge.selected").getAttribute("data-param")).toBe(
+        e.param,
+      );
+    }
+  });
+
   it("threw nothing and logged no error", () => {
     expect(errors).toEqual([]);
     expect(pg.errors).toEqual([]);

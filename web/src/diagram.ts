@@ -171,6 +171,7 @@ export class NetworkDiagram {
     this.units = [];
     this.outputs = [];
     this.images = [];
+    const hits: SVGLineElement[] = [];
     const edgeLine = (
       param: "W1" | "W2",
       index: number,
@@ -189,6 +190,18 @@ export class NetworkDiagram {
       });
       root.append(line);
       this.edges.push({ param, index, line });
+      // A wider, invisible copy above the edges takes the pointer: a 1 px edge is hard to hit.
+      hits.push(
+        svg("line", {
+          x1: from[0],
+          y1: from[1],
+          x2: to[0],
+          y2: to[1],
+          class: "edge-hit",
+          "data-param": param,
+          "data-index": index,
+        }),
+      );
     };
     for (let i = 0; i < D; i++) {
       for (let j = 0; j < H; j++) {
@@ -202,6 +215,7 @@ export class NetworkDiagram {
         edgeLine("W2", j * K + k, [u.x + size, u.y + size / 2], [xOut - 12, y(k, K)]);
       }
     }
+    root.append(...hits);
     const label = (x: number, yy: number, text: string, anchor = "middle"): void => {
       const t = svg("text", { x, y: yy, "text-anchor": anchor, class: "diagram-label" });
       t.textContent = text;
