@@ -7,6 +7,16 @@
  *   a number input reports as an empty value) as z = 0 and showed ln 2 for both losses.
  * - The network's and data's number fields moved a value into range (H = 0 → 1, η = 100 →
  *   10) without a word.
+ * - The step-through stayed at step 0's numbers during Play, saying "paused", and exported the
+ *   moved model; it left λ out of its entry lines and L's sources; its export hint left out the
+ *   `--l2` that `grad` needs; its X was standardised without saying so; its labels read like
+ *   entries of another matrix; on a phone an equation's shapes ran off its box.
+ * - An imported model trained with the page's settings without saying so.
+ * - The diagram gave relu's kink and a step below float spacing a bare "relative gap 1"; its
+ *   link dropped weights set by hand silently, and a divergence they caused blamed η; sigmoid
+ *   units' maps were one colour; a 1 px edge could hardly be hovered.
+ * Each test is checked against independent truth: `handgrad grad` on the exported files, the
+ * model file's mean and std, the entries shown, the sprite's pixels.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
