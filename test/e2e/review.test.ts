@@ -417,6 +417,7 @@ describe("the review's findings stay fixed", () => {
     await expect.poll(() => textOf(page, "#batch-loss")).toMatch(/\(1 row\)$/);
     await page.click("#walk-last");
     await expect.poll(() => textOf(page, "#walk-batch")).toMatch(/^The last batch of 1 row \(/);
+    await expect.poll(() => page.getAttribute("#walk-equation", "data-step")).toBe("0");
     const boxes = await page.$$eval("#walk-equation pre.formula:not(.entry) span", (spans) =>
       spans.map((span) => {
         const r = span.getBoundingClientRect();
@@ -441,9 +442,11 @@ describe("the review's findings stay fixed", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
     // The rings on the boundary have a legend.
     const row = await page.inputValue("#walk-rows");
-    expect(await textOf(page, "#boundary-rings")).toBe(
-      `Ringed: the step-through's row (data row ${row}); click a point to add or take out its row.`,
-    );
+    await expect
+      .poll(() => textOf(page, "#boundary-rings"))
+      .toBe(
+        `Ringed: the step-through's row (data row ${row}); click a point to add or take out its row.`,
+      );
     // A unit's z1 histogram has ticks inside its range.
     await page.focus('svg.diagram rect.unit[data-unit="2"]');
     const canvas = page.locator("#unit-histogram");
