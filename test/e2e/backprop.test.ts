@@ -311,7 +311,7 @@ describe("the update follows the run's optimizer (issue 15)", () => {
       "adam with L2, a clip and a cosine schedule with warm-up",
       "?h=3&seed=5&b=4&optimizer=adam&l2=0.001&clip-norm=0.1&schedule=cosine&epochs=3&warmup=3",
       [
-        "g = (c/‖g‖) ∂L/∂θ if ‖g‖ > c, else ∂L/∂θ",
+        "g = (c/‖g‖) ∂L_λ/∂θ if ‖g‖ > c, else ∂L_λ/∂θ", // λ = 0.001: the penalised loss L_λ
         "m ← β1 m + (1 − β1) g",
         "v ← β2 v + (1 − β2) g²",
         "m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ)",

@@ -13,6 +13,7 @@ import { makeDataset } from "../../src/data/toy.js";
 import { HISTOGRAM_ROWS, MAX_EPOCHS, Session, suggestClasses } from "../../web/src/lib/session.js";
 import { handgrad } from "../cli/run.js";
 import { consistent, DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
+import { differenceCaveat } from "../../web/src/lib/words.js";
 
 const folder = mkdtempSync(join(tmpdir(), "handgrad-web-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -210,6 +211,50 @@ describe("Session", () => {
     expect([...session.params.W1.data].every(Number.isFinite)).toBe(true);
   });
 
+  it("names a weight set by hand as a divergence's likely cause, and says what became of it", () => {
+    const moons: Settings = { ...DEFAULT_SETTINGS };
+    // Set after the first step: going back to the last good state (the start) undoes it.
+    const after = new Session(moons);
+    after.step();
+    const before = after.params.W2.data[0]!;
+    after.setWeight("W2", 0, 1e6);
+    expect(after.snapshot(false).edits).toEqual([
+      { param: "W2", index: 0, value: 1e6, steps: 1, initial: false },
+    ]);
+    let error: unknown;
+    try {
+      runSteps(after, 5000, 500);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DivergenceError);
+    const start = new Session(moons).params.W2.data[0]!;
+    expect(after.params.W2.data[0]).toBe(start);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^training diverged at epoch 1, step \\d+: .*\\. You set W2 h1 → p to 1000000 at step 1: that is the likely cause, not the learning rate\\. ` +
+          `It went back to its last good state, step 0, from before that edit: W2 h1 → p is ${start} again\\. Set it again`,
+      ),
+    );
+    expect((error as Error).message).not.toContain("try a lower learning rate");
+    expect(after.snapshot(false).edits).toBeUndefined(); // the link's note has nothing to say now
+    expect(before).not.toBe(1e6);
+
+    // Set at the start: the start keeps it, through a reset.
+    const first = new Session(moons);
+    first.setWeight("W2", 0, 1e6);
+    first.step();
+    first.reset();
+    expect(first.snapshot(false).edits).toHaveLength(1);
+    expect(first.params.W2.data[0]).toBe(1e6);
+    // A reset drops an edit made after the start.
+    const later = new Session(moons);
+    later.step();
+    later.setWeight("b2", 0, 0.5);
+    later.reset();
+    expect(later.snapshot(false).edits).toBeUndefined();
+  });
+
   it("with adam, an L2 penalty, a cosine schedule, warm-up and clipping equals one train() call (bit for bit)", () => {
     const tuned: Settings = consistent({
       ...settings,
@@ -370,6 +415,31 @@ describe("Session's network-diagram numbers", () => {
       expect(r.steps).toBe(20);
     }
     expect(() => session.inspect("W1", 99)).toThrow(/W1 has no entry 99/);
+  });
+
+  it("inspect and walkCheck show no central difference, and say why, at a kink or below float spacing", () => {
+    // Unit h1 with b1 = 0 and both weights 0: z1 = 0 on every row, relu's kink.
+    const session = new Session({ ...settings, activation: "relu", hidden: 4 });
+    session.setWeight("b1", 0, 0);
+    session.setWeight("W1", 0, 0);
+    session.setWeight("W1", 4, 0); // W1[1][0]
+    const atKink = session.inspect("W1", 4);
+    expect(atKink.kink).toBe(true);
+    expect(atKink.estimate).toBeNaN();
+    expect(atKink.gradient).toBe(0); // relu′(0) = 0
+    const away = session.inspect("W2", 1);
+    expect([away.kink, away.unresolved]).toEqual([false, false]);
+    expect(Math.abs(away.gradient - away.estimate)).toBeLessThan(1e-8);
+    // 1e300 ± 1e-5 is 1e300: no step to divide by (the library would refuse it).
+    session.setWeight("W2", 0, 1e300);
+    const huge = session.inspect("W2", 0);
+    expect([huge.unresolved, huge.kink, huge.estimate]).toEqual([true, false, NaN]);
+    expect(session.walkCheck([0, 1], "W2", 0)).toMatchObject({ unresolved: true, kink: false });
+    expect(differenceCaveat(huge, "w", huge.value)).toBe(
+      "ε = 0.00001 is below the spacing of float64 numbers at w = 1e+300 (w ± ε rounds to w): central differences cannot estimate the derivative here",
+    );
+    expect(differenceCaveat(atKink, "w", 0)).toMatch(/^w ± ε crosses the activation's kink at 0/);
+    expect(differenceCaveat(away, "w", away.value)).toBeUndefined();
   });
 
   it("setWeight: training goes on from the set value, as a Trainer resumed from that state", () => {

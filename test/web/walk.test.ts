@@ -14,7 +14,16 @@ import { fromRows, gatherRows, matrix } from "../../src/linalg/index.js";
 import { backwardSteps, forward, initParams, lossAt } from "../../src/nn/index.js";
 import { parseLabelledCsv } from "../../src/data/index.js";
 import { preActivationHistograms, Session } from "../../web/src/lib/session.js";
-import { parseRows, sourcesOf, walkSteps, type WalkShape } from "../../web/src/lib/walk.js";
+import {
+  entryLabel,
+  gradCommand,
+  parseRows,
+  sourcesOf,
+  walkLabel,
+  walkSteps,
+  type WalkShape,
+} from "../../web/src/lib/walk.js";
+import { plural } from "../../web/src/lib/words.js";
 import { walkNumbers } from "../../web/src/lib/walk-numbers.js";
 import { DEFAULT_SETTINGS, type Settings } from "../../web/src/lib/settings.js";
 import { initialOptimizerState, optimizerSettings } from "../../src/train/index.js";
@@ -96,6 +105,70 @@ describe("walkNumbers", () => {
       ["dW2", 3, 0],
     ]);
     expect(sourcesOf("X", 0, 0, s)).toEqual([]);
+  });
+});
+
+describe("the walk's words (the review of issue 15)", () => {
+  const s: WalkShape = { N: 4, D: 2, H: 3, K: 1, l2: 0, activation: "relu" };
+  const penalised: WalkShape = { ...s, l2: 0.01 };
+
+  it("writes L_λ and ∂L_λ/∂θ with λ > 0, the penalty term in each weight's entry line", () => {
+    const plain = walkSteps(s);
+    const steps = walkSteps(penalised);
+    const line = (list: typeof steps, i: number): string => list[i]!.equation.split(/\s{2,}/)[0]!;
+    expect(line(steps, 4)).toBe("L_λ = L + (λ/2)(‖W1‖² + ‖W2‖²), L = (1/N) Σ_n ℓ(z2_n, y_n)");
+    expect(line(steps, 6)).toBe("∂L_λ/∂W2 = a1ᵀ δ2 + λ W2");
+    expect(steps[6]!.entry).toBe(
+      "∂L_λ/∂W2_j = Σ_n δ2_n a1_{nj} + λ W2_j = (a1ᵀ δ2)_j + λ W2_j   (λ = 0.01)",
+    );
+    expect(steps[11]!.entry).toMatch(
+      /^∂L_λ\/∂W1_\{dj\} = Σ_n δ1_\{nj\} X_\{nd\} \+ λ W1_\{dj\}.*\(λ = 0\.01\)$/,
+    );
+    expect(line(steps, 7)).toBe("∂L_λ/∂b2 = 1_Nᵀ δ2");
+    expect(line(steps, 13)).toBe("θ ← θ − η ∂L_λ/∂θ");
+    // without λ, nothing of it
+    expect(plain.map((step) => step.equation + step.entry).join()).not.toMatch(/λ/);
+    expect(plain[6]!.entry).toBe("∂L/∂W2_j = Σ_n δ2_n a1_{nj} = Σ_n (a1ᵀ)_{jn} δ2_n = (a1ᵀ δ2)_j");
+  });
+
+  it("counts every weight among L_λ's sources, none among L's", () => {
+    const weights = (cells: readonly (readonly [string, number, number])[]) =>
+      cells.filter(([name]) => name === "W1" || name === "W2").length;
+    expect(weights(sourcesOf("L", 0, 0, s))).toBe(0);
+    expect(weights(sourcesOf("L", 0, 0, penalised))).toBe(2 * 3 + 3 * 1);
+    expect(sourcesOf("L", 0, 0, penalised)).toContainEqual(["W2", 2, 0]);
+  });
+
+  it("names an entry by its matrix's own symbol and indices", () => {
+    expect(entryLabel(["da1", 1, 2], s)).toBe("∂L/∂a1[1][2]");
+    expect(walkLabel("da1", s)).toBe("∂L/∂a1 = δ2 W2ᵀ");
+    expect(entryLabel(["W2new", 2, 0], s)).toBe("W2[2][0] after the step");
+    expect(walkLabel("W2new", s)).toBe("W2 after the step");
+    expect(entryLabel(["velW1new", 0, 1], s)).toBe("v_W1[0][1] (new)");
+    expect(entryLabel(["dW2", 2, 0], penalised)).toBe("∂L_λ/∂W2[2][0]");
+    expect(walkLabel("L", penalised)).toBe("L_λ");
+    expect(walkLabel("X", { ...s, standardized: true })).toBe("X standardised: (x − mean)/std");
+    expect(walkLabel("X", s)).toBe("X");
+  });
+
+  it("says the loss comes from each row's K logits, and counts in the right number", () => {
+    expect(walkSteps(s)[4]!.says).toBe("the mean loss, computed from each row's logit");
+    expect(walkSteps({ ...s, K: 3 })[4]!.says).toBe(
+      "the mean loss, computed from each row's 3 logits",
+    );
+    expect(plural(1, "entry", "entries")).toBe("1 entry");
+    expect(plural(4, "entry", "entries")).toBe("4 entries");
+    expect(plural(1, "feature")).toBe("1 feature");
+    expect(plural(0, "row")).toBe("0 rows");
+  });
+
+  it("gives the grad command λ only when there is one", () => {
+    expect(gradCommand(0)).toBe(
+      "handgrad grad --model handgrad-model.json --data handgrad-rows.csv",
+    );
+    expect(gradCommand(0.01)).toBe(
+      "handgrad grad --model handgrad-model.json --data handgrad-rows.csv --l2 0.01",
+    );
   });
 });
 

@@ -6,10 +6,14 @@
  * it was computed from; a gradient entry can be checked by central differences. Every entry
  * shows a rounded value and carries its full float64 value in data-value (and its tooltip).
  */
-import type { WalkCheckReply, WalkReply } from "./lib/protocol.js";
+import type { WalkCheckReply, WalkParams, WalkReply } from "./lib/protocol.js";
+import { differenceCaveat, plural } from "./lib/words.js";
 import {
+  entryLabel,
   GRADIENT_OF,
+  gradCommand,
   sourcesOf,
+  WALK_FILES,
   walkLabel,
   walkSteps,
   type Cell,
@@ -63,10 +67,14 @@ export class BackpropWalk {
       readonly check: HTMLButtonElement;
       readonly checkResult: HTMLElement;
       readonly rows: HTMLElement;
+      /** Whether the numbers are the run's now (paused) or of a step it has moved past. */
+      readonly status: HTMLElement;
+      /** What the export saves, and the command that recomputes the numbers from it. */
+      readonly command: HTMLElement;
       readonly prev: HTMLButtonElement;
       readonly next: HTMLButtonElement;
     },
-    /** Asks the worker for the central difference of one gradient entry. */
+    /** Asks the worker for the central difference of one gradient entry, at the walk's parameters. */
     private readonly askCheck: (param: "W1" | "b1" | "W2" | "b2", index: number) => void,
   ) {
     const { matrices, prev, next, check } = parts;
@@ -103,6 +111,35 @@ export class BackpropWalk {
     return this.reply?.rows ?? [];
   }
 
+  /**
+   * The parameters the walk shows (before its update): what "Export model and rows" saves and
+   * what a check differences, so both match the numbers shown even after the run moved on.
+   */
+  get params(): WalkParams | undefined {
+    const m = this.reply?.matrices;
+    return m && { W1: m.W1, b1: m.b1, W2: m.W2, b2: m.b2 };
+  }
+
+  /**
+   * Says whether the numbers shown are the run's now: while it trains (Play) they stay those of
+   * the step they were computed at, marked stale (data-stale, and the status says so) until a
+   * pause brings the walk up to date.
+   */
+  setRun(running: boolean, steps: number): void {
+    const reply = this.reply;
+    if (!reply) return;
+    const stale = running || steps !== reply.steps;
+    const { panel, status } = this.parts;
+    panel.dataset["stale"] = String(stale);
+    status.classList.toggle("warning", stale);
+    status.textContent = running
+      ? `Training is running: these are the numbers at step ${reply.steps}, which the run has moved past. ` +
+        "Pause to see them at its current step; until then, “Export model and rows” and the checks use the numbers shown."
+      : stale
+        ? `The run is at step ${steps}: these numbers, of step ${reply.steps}, are being computed again.`
+        : `Training is paused at step ${reply.steps}: these are the numbers of the run's model now.`;
+  }
+
   /** True when the walk shown is of the next batch (after a step, the next one is walked). */
   get followsNextBatch(): boolean {
     return this.reply?.nextBatch ?? false;
@@ -118,6 +155,7 @@ export class BackpropWalk {
       H: m.W1.cols,
       K: m.W2.cols,
       l2: reply.l2,
+      standardized: reply.standardized,
       activation: reply.activation,
       update: reply.update,
     };
@@ -143,10 +181,13 @@ export class BackpropWalk {
           ? `adam (its update ${u.adamStep})`
           : u.rule;
     this.parts.rows.textContent =
-      `${which} of ${reply.rows.length} row${reply.rows.length === 1 ? "" : "s"} (${rows}), at the run's step ${reply.steps}; ` +
+      `${which} of ${plural(reply.rows.length, "row")} (${rows}), at the run's step ${reply.steps}; ` +
       `f = ${reply.activation}` +
       (reply.l2 > 0 ? `, λ = ${reply.l2}` : "") +
-      ". Training is paused; the numbers come from the library's forward and backward, the functions `handgrad grad` calls (export the model and rows to run it). " +
+      ". " +
+      (reply.standardized
+        ? "X is standardised, (x − mean)/std with the training rows' mean and std (as the network sees it; the exported rows are raw, and the model file holds the mean and std). "
+        : "") +
       `The update is the one the run's trainer takes next (its step ${u.step}): ${rule} with η = ${u.learningRate}` +
       (u.clipNorm > 0 ? `, the gradient clipped to norm ${u.clipNorm}` : "") +
       (u.rule === "sgd" ? "" : ", from the optimizer's state now") +
@@ -157,6 +198,14 @@ export class BackpropWalk {
       (reply.complete
         ? " (The run is complete: no step follows; this is what one more would do.)"
         : "");
+    const code = document.createElement("code");
+    code.textContent = gradCommand(reply.l2);
+    this.parts.command.replaceChildren(
+      `“Export model and rows” saves the model shown (${WALK_FILES.model}) and these rows as Export data writes them (${WALK_FILES.rows}); then `,
+      code,
+      " prints this loss and these gradients, by the library's forward and backward that computed every number here.",
+    );
+    this.setRun(false, reply.steps);
     this.render();
   }
 
@@ -199,13 +248,19 @@ export class BackpropWalk {
     const out = this.parts.checkResult;
     out.dataset["estimate"] = String(r.estimate);
     out.dataset["gradient"] = String(g);
-    if (r.kink) {
-      out.textContent = `θ ± ε crosses the activation's kink at 0: the difference quotient is not a derivative here.`;
+    const caveat = differenceCaveat(
+      r,
+      entryLabel(cell, this.shape!),
+      this.matrix(GRADIENT_OF[cell[0]]!).data[r.index]!,
+    );
+    if (caveat !== undefined) {
+      out.textContent = `${caveat}.`;
       return;
     }
     const gap = Math.abs(g - r.estimate) / (Math.abs(g) + Math.abs(r.estimate) || 1);
+    const L = reply.l2 > 0 ? "L_λ" : "L";
     out.textContent =
-      `Central difference (L(θ + ε) − L(θ − ε)) / 2ε with ε = ${r.eps}: ${r.estimate.toPrecision(10)}; ` +
+      `Central difference (${L}(θ + ε) − ${L}(θ − ε)) / 2ε with ε = ${r.eps}: ${r.estimate.toPrecision(10)}; ` +
       `backprop: ${g.toPrecision(10)}; relative gap ${gap.toExponential(1)}.`;
   }
 
@@ -220,12 +275,8 @@ export class BackpropWalk {
     next.disabled = this.at === this.steps.length - 1;
     equation.dataset["step"] = String(this.at);
     equation.dataset["phase"] = step.phase;
-    const formula = document.createElement("pre");
-    formula.className = "formula";
-    formula.textContent = step.equation;
-    const perEntry = document.createElement("pre");
-    perEntry.className = "formula entry";
-    perEntry.textContent = step.entry;
+    const formula = formulaLine(step.equation, "formula");
+    const perEntry = formulaLine(step.entry, "formula entry");
     const says = document.createElement("p");
     says.textContent = `Step ${this.at + 1} of ${this.steps.length} (${PHASE[step.phase]}): ${step.says}.`;
     equation.replaceChildren(says, formula, perEntry);
@@ -270,7 +321,7 @@ export class BackpropWalk {
     const figure = document.createElement("figure");
     figure.className = computed ? "matrix computed" : "matrix";
     const caption = document.createElement("figcaption");
-    const label = walkLabel(name, reply.matrices.W2.cols);
+    const label = walkLabel(name, this.shape!);
     caption.textContent = `${label}  ${m.rows}×${m.cols}`;
     const table = document.createElement("table");
     table.dataset["name"] = name;
@@ -299,7 +350,7 @@ export class BackpropWalk {
         td.dataset["r"] = String(r);
         td.dataset["c"] = String(c);
         td.dataset["value"] = String(value);
-        td.title = `${label}[${r}][${c}] = ${value}`;
+        td.title = `${entryLabel([name, r, c], this.shape!)} = ${value}`;
         td.tabIndex = r === 0 && c === 0 ? 0 : -1;
       }
     }
@@ -322,16 +373,15 @@ export class BackpropWalk {
     td(cell)?.classList.add("current");
     const sources = sourcesOf(cell[0], cell[1], cell[2], shape);
     for (const s of sources) td(s)?.classList.add("source");
-    const K = reply.matrices.W2.cols;
     const shown = this.matrix(cell[0]);
     const value = shown.data[cell[1] * shown.cols + cell[2]]!;
-    const name = `${walkLabel(cell[0], K)}[${cell[1]}][${cell[2]}]`;
+    const name = entryLabel(cell, shape);
     entry.dataset["value"] = String(value);
     entry.textContent =
-      `${name} = ${value}` +
+      `${name} = ${value}${this.penaltyPart(cell, value)}` +
       (sources.length === 0
         ? " (an input of this step)."
-        : `, computed from ${describe(sources, K)}.`);
+        : `, computed from ${describe(sources, shape)}.`);
     const gradient = GRADIENT_OF[cell[0]];
     check.hidden = gradient === undefined;
     if (gradient) check.textContent = `Check ${name} by central differences`;
@@ -339,6 +389,28 @@ export class BackpropWalk {
       checkResult.textContent = "";
       delete checkResult.dataset["estimate"];
     }
+  }
+
+  /**
+   * With λ > 0, how much of L_λ or of a weight's gradient the penalty makes: " = 0.6826 from
+   * the rows + 0.02581 from the penalty (λ/2)(‖W1‖² + ‖W2‖²)", " = … + 0.000734 from the penalty
+   * (λ W2[3][0] = 0.01 × 0.0734)"; else "".
+   */
+  private penaltyPart(cell: Cell, value: number): string {
+    const l2 = this.shape?.l2 ?? 0;
+    const [name, r, c] = cell;
+    if (!(l2 > 0) || (name !== "L" && name !== "dW1" && name !== "dW2")) return "";
+    const rest = (penalty: number, what: string): string =>
+      ` = ${rounded(value - penalty)} from the rows ${penalty < 0 ? "−" : "+"} ${rounded(Math.abs(penalty))} from the penalty ${what}`;
+    if (name === "L") {
+      let squares = 0;
+      for (const W of ["W1", "W2"] as const) for (const w of this.matrix(W).data) squares += w * w;
+      return rest((l2 / 2) * squares, "(λ/2)(‖W1‖² + ‖W2‖²)");
+    }
+    const W = name === "dW1" ? "W1" : "W2";
+    const m = this.matrix(W);
+    const w = m.data[r * m.cols + c]!;
+    return rest(l2 * w, `(λ ${W}[${r}][${c}] = ${l2} × ${rounded(w)})`);
   }
 
   /** Arrow keys move between the entries of a matrix. */
@@ -368,15 +440,37 @@ export class BackpropWalk {
   }
 }
 
+/**
+ * An equation as a <pre>: its parts (the formula, then its shapes and notes, written two or
+ * more spaces apart) each in a span, which on a phone stands on a line of its own (style.css)
+ * instead of running off the box's right edge; the text is the same either way.
+ */
+function formulaLine(text: string, className: string): HTMLPreElement {
+  const pre = document.createElement("pre");
+  pre.className = className;
+  for (const [i, part] of text.split(/(\s{2,})(?![\s→])/).entries()) {
+    const span = document.createElement("span");
+    span.className = i === 0 ? "lead" : i % 2 === 1 ? "gap" : "part";
+    span.textContent = part;
+    pre.append(span);
+  }
+  return pre;
+}
+
 function cellOf(td: HTMLElement): Cell {
   return [td.dataset["name"] as WalkName, Number(td.dataset["r"]), Number(td.dataset["c"])];
 }
 
-/** The sources in words: each entry up to 8, else the count per matrix. */
-function describe(sources: readonly Cell[], K: number): string {
-  if (sources.length <= 8)
-    return sources.map(([n, r, c]) => `${walkLabel(n, K)}[${r}][${c}]`).join(", ");
-  const counts = new Map<WalkName, number>();
-  for (const [n] of sources) counts.set(n, (counts.get(n) ?? 0) + 1);
-  return [...counts].map(([n, k]) => `${k} entries of ${walkLabel(n, K)}`).join(", ");
+/** The sources in words: each entry up to 8, else the count per matrix (a single one by name). */
+function describe(sources: readonly Cell[], shape: WalkShape): string {
+  if (sources.length <= 8) return sources.map((cell) => entryLabel(cell, shape)).join(", ");
+  const of = new Map<WalkName, Cell[]>();
+  for (const cell of sources) of.set(cell[0], [...(of.get(cell[0]) ?? []), cell]);
+  return [...of]
+    .map(([n, cells]) =>
+      cells.length === 1
+        ? entryLabel(cells[0]!, shape)
+        : `${plural(cells.length, "entry", "entries")} of ${walkLabel(n, shape)}`,
+    )
+    .join(", ");
 }

@@ -1,15 +1,17 @@
 /**
  * The network diagram (issue 15, part 1): inputs → hidden units → outputs as SVG, each hidden
- * unit with its own small map of a = f(z1) over the input plane (2-D data), each edge coloured
- * by its weight's sign and sized by its magnitude. Hovering or focusing (Tab) an edge or a
+ * unit with its own small map of a = f(z1) over the input plane (2-D data; coloured on a scale
+ * fitted to f's range, which the legend states), each edge coloured by its weight's sign and
+ * sized by its magnitude (W1's and W2's each against their own largest |w|). Hovering or focusing (Tab) an edge or a
  * unit selects it: the page then shows the weight, ∂L/∂w by backprop and by central
  * differences, and lets the weight be set; a unit shows its histogram and dead or saturated
  * state. Drawn up to MAX_INPUTS inputs and MAX_UNITS hidden units, readable at any width down
  * to a phone's (see unitLayout: units ≥ 28 px, labels clear of each other, edges ≥ 1 px);
  * beyond, a summary: the units' states in a strip of cells and the weights' distributions.
  */
-import { divergingColour } from "./lib/colour.js";
+import { activationScale, divergingColour } from "./lib/colour.js";
 import { binCounts } from "./lib/histogram.js";
+import { edgeName, plural } from "./lib/words.js";
 import type { HistogramView, ParamsView, SnapshotMessage } from "./lib/protocol.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -96,13 +98,6 @@ function svg<K extends keyof SVGElementTagNameMap>(
   return element;
 }
 
-/** The names the diagram gives an entry: `x1 → h3`, `h3 → p` (or `h3 → class 2`). */
-export function edgeName(param: "W1" | "W2", index: number, p: { H: number; K: number }): string {
-  if (param === "W1") return `x${Math.floor(index / p.H) + 1} → h${(index % p.H) + 1}`;
-  const [j, k] = [Math.floor(index / p.K), index % p.K];
-  return `h${j + 1} → ${p.K === 1 ? "p" : `class ${k}`}`;
-}
-
 export class NetworkDiagram {
   private shape = "";
   private svgRoot: SVGSVGElement | undefined;
@@ -114,8 +109,13 @@ export class NetworkDiagram {
   /** The summary shown instead beyond MAX_UNITS units or MAX_INPUTS inputs. */
   private summary: DiagramSummary | undefined;
 
+  /**
+   * `legend` says how the units' maps and the edges are coloured (or why the units have no
+   * map); `onSelect` is told what the pointer or the focus selects.
+   */
   constructor(
     private readonly container: HTMLElement,
+    private readonly legend: HTMLElement,
     private readonly onSelect: (selection: Selection) => void,
   ) {}
 
@@ -123,6 +123,7 @@ export class NetworkDiagram {
   update(s: SnapshotMessage): void {
     const { D, H, K } = s.params;
     const width = Math.max(300, Math.floor(this.container.getBoundingClientRect().width));
+    this.legend.hidden = D > MAX_INPUTS || H > MAX_UNITS; // the summary says what it shows
     if (D > MAX_INPUTS || H > MAX_UNITS) {
       const shape = `summary ${D} ${H} ${K} ${width}`;
       if (this.shape !== shape) {
@@ -170,6 +171,7 @@ export class NetworkDiagram {
     this.units = [];
     this.outputs = [];
     this.images = [];
+    const hits: SVGLineElement[] = [];
     const edgeLine = (
       param: "W1" | "W2",
       index: number,
@@ -188,6 +190,18 @@ export class NetworkDiagram {
       });
       root.append(line);
       this.edges.push({ param, index, line });
+      // A wider, invisible copy above the edges takes the pointer: a 1 px edge is hard to hit.
+      hits.push(
+        svg("line", {
+          x1: from[0],
+          y1: from[1],
+          x2: to[0],
+          y2: to[1],
+          class: "edge-hit",
+          "data-param": param,
+          "data-index": index,
+        }),
+      );
     };
     for (let i = 0; i < D; i++) {
       for (let j = 0; j < H; j++) {
@@ -201,6 +215,7 @@ export class NetworkDiagram {
         edgeLine("W2", j * K + k, [u.x + size, u.y + size / 2], [xOut - 12, y(k, K)]);
       }
     }
+    root.append(...hits);
     const label = (x: number, yy: number, text: string, anchor = "middle"): void => {
       const t = svg("text", { x, y: yy, "text-anchor": anchor, class: "diagram-label" });
       t.textContent = text;
@@ -292,19 +307,31 @@ export class NetworkDiagram {
         `output ${p.K === 1 ? "p" : `class ${k}`}: b2 = ${p.b2[k]!.toPrecision(4)}`,
       ),
     );
-    if (!s.units) return;
+    const edges =
+      "Each edge is coloured by its weight's sign (blue negative, orange positive) and drawn thicker the larger |w|, " +
+      "W1's edges scaled to W1's largest |w| and W2's to W2's.";
+    if (!s.units) {
+      this.legend.textContent =
+        `${edges} A unit's box would show its activation over the input plane, which takes 2 inputs: ` +
+        `these data have ${plural(p.D, "feature")}, so the boxes are empty.`;
+      delete this.legend.dataset["scale"];
+      return;
+    }
     const { R, values } = s.units;
     const n = R * R;
     const H = p.H;
     let top = 0;
     for (const v of values) top = Math.max(top, Math.abs(v));
+    const { centre, half, legend } = activationScale(s.units.activation, top);
+    this.legend.textContent = `Each hidden unit's box shows its activation over the input plane, ${legend}. ${edges}`;
+    this.legend.dataset["scale"] = `${centre} ${half}`;
     [this.sprite.width, this.sprite.height] = [R * H, R];
     const ctx = this.sprite.getContext("2d");
     if (!ctx) return;
     const image = ctx.createImageData(R * H, R);
     for (let j = 0; j < H; j++) {
       for (let i = 0; i < n; i++) {
-        const [r, g, b] = divergingColour(values[j * n + i]!, top);
+        const [r, g, b] = divergingColour(values[j * n + i]! - centre, half);
         const at = 4 * ((i / R) | 0) * R * H + 4 * (j * R + (i % R));
         image.data[at] = r;
         image.data[at + 1] = g;
@@ -418,7 +445,7 @@ class DiagramSummary {
     const intro = document.createElement("p");
     intro.className = "note";
     intro.textContent =
-      `${D} inputs → ${H} hidden units → ${K === 1 ? "1 output (sigmoid)" : `${K} outputs (softmax)`}: ` +
+      `${plural(D, "input")} → ${plural(H, "hidden unit")} → ${K === 1 ? "1 output (sigmoid)" : `${K} outputs (softmax)`}: ` +
       `${D * H + H * K} weights, too many edges to tell apart (the diagram draws each unit and edge up to ` +
       `${MAX_UNITS} hidden units and ${MAX_INPUTS} inputs). In summary: the hidden units' states, and how the weights are spread.`;
     const perRow = Math.max(1, Math.floor((width + CELL_GAP) / (CELL + CELL_GAP)));

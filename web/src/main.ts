@@ -15,6 +15,7 @@ import type {
 import { classColour } from "./lib/colour.js";
 import { DEFAULT_NOISE, type ToyName } from "../../src/data/index.js";
 import { naiveBce, stableBce } from "./lib/numerics.js";
+import { differenceCaveat, entryName, plural } from "./lib/words.js";
 import {
   clampSetting,
   consistent,
@@ -34,10 +35,16 @@ import {
   type TrainingKey,
 } from "./lib/settings.js";
 import type { OptimizerName, ScheduleName } from "../../src/train/index.js";
-import { BoundaryView, drawCurves, drawHistograms, drawWeights, fitCanvas } from "./views.js";
-import { edgeName, NetworkDiagram, type Selection } from "./diagram.js";
+import {
+  BoundaryView,
+  drawCurves,
+  drawHistograms,
+  drawUnitHistogram,
+  drawWeights,
+} from "./views.js";
+import { NetworkDiagram, type Selection } from "./diagram.js";
 import { BackpropWalk } from "./backprop.js";
-import { MAX_WALK_ROWS, parseRows } from "./lib/walk.js";
+import { MAX_WALK_ROWS, parseRows, WALK_FILES } from "./lib/walk.js";
 
 interface PlaygroundStats {
   /** Animation frames rendered. */
@@ -183,6 +190,7 @@ function setState(state: RunState): void {
   byId("play").setAttribute("aria-pressed", String(state === "training"));
   byId("pause").setAttribute("aria-pressed", String(state === "paused"));
   text("run-state", state === "paused" ? `Paused at step ${stats.steps}` : STATE_TEXT[state]);
+  walk.setRun(state === "training", stats.steps);
 }
 
 /** A link's refused values, listed above the page (none: the notice is hidden). */
@@ -392,10 +400,29 @@ function writeLink(): void {
     csv && `The link holds the settings, not ${csv.name}: whoever opens it loads the file again.`,
     model &&
       `It starts from the seed's weights, not from the imported model ${model} (export the model to share it).`,
+    editsText(latest),
   ].filter(Boolean);
   byId("link-scope").hidden = scope.length === 0;
   text("link-scope", scope.join(" "));
 }
+
+/**
+ * What "Link to this run" cannot carry of the weights set by hand (the diagram's Set w), in
+ * words; undefined when none is in the run.
+ */
+function editsText(s: SnapshotMessage | undefined): string | undefined {
+  const edits = s?.edits ?? [];
+  if (!s || edits.length === 0) return undefined;
+  const shown = edits
+    .slice(-3)
+    .map((e) => `${entryName(e.param, e.index, s.params)} = ${e.value} at step ${e.steps}`);
+  return (
+    `It cannot carry the ${edits.length === 1 ? "weight" : `${edits.length} weights`} you set (${edits.length > 3 ? "…, " : ""}${shown.join(", ")}): ` +
+    "it reproduces the seed's run, not this one. Export the model (Model file) to keep this network."
+  );
+}
+/** The edits the link's note was written for. */
+let editsLinked = "";
 
 /** The results of an earlier model or data: the gradient check, and every error shown. */
 function clearResults(): void {
@@ -409,7 +436,7 @@ function clearResults(): void {
   delete document.body.dataset["diverged"];
   // The step-through and the diagram's selection were of the earlier network.
   walk.close();
-  boundary.marked = [];
+  markRows([]);
   byId("walk-error").replaceChildren();
   selection = undefined;
   diagram.mark(undefined);
@@ -480,9 +507,7 @@ speedInput.value = String(SPEEDS.indexOf(link.speed));
 function sendSpeed(): void {
   const stepsPerSecond = SPEEDS[Number(speedInput.value)] ?? Infinity;
   const words =
-    stepsPerSecond === Infinity
-      ? "full speed"
-      : `${stepsPerSecond} step${stepsPerSecond === 1 ? "" : "s"} per second`;
+    stepsPerSecond === Infinity ? "full speed" : `${plural(stepsPerSecond, "step")} per second`;
   text("speed-value", words);
   speedInput.setAttribute("aria-valuetext", words);
   send({ type: "speed", stepsPerSecond });
@@ -657,6 +682,10 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       records.push(...reply.history);
       latest = reply;
       dirty = true;
+      if (JSON.stringify(reply.edits ?? []) !== editsLinked) {
+        editsLinked = JSON.stringify(reply.edits ?? []);
+        writeLink();
+      }
       // The model moved (Step, a set weight): the step-through shows it on the same rows.
       if (walk.open && !reply.running && reply.seq >= runSeq && walkedAt !== reply.steps) {
         walkedAt = reply.steps;
@@ -693,17 +722,18 @@ worker.addEventListener("message", ({ data: reply }: MessageEvent<Reply>) => {
       }
       return;
     case "model-text":
-      download("handgrad-model.json", "application/json", reply.text);
+      download(WALK_FILES.model, "application/json", reply.text);
       return;
     case "data-csv":
-      download(reply.rows ? "handgrad-rows.csv" : "handgrad-data.csv", "text/csv", reply.text);
+      download(reply.rows ? WALK_FILES.rows : "handgrad-data.csv", "text/csv", reply.text);
       return;
     case "walk":
       // startWalk cleared the error when it asked; a reply that comes after a newer refusal
       // (typed rows, say) leaves that refusal and the rows being typed alone.
       walk.show(reply);
+      walk.setRun(document.body.dataset["state"] === "training", latest?.steps ?? reply.steps);
       if (byId("walk-error").textContent === "") walkRows.value = reply.rows.join(", ");
-      boundary.marked = reply.rows;
+      markRows(reply.rows);
       if (latest) dirty = true; // the rings on the boundary
       return;
     case "walk-check":
@@ -739,6 +769,19 @@ function showCsvError(message: string, suggested: number | undefined): void {
   showSource();
 }
 
+/** Rings the data rows `rows` on the boundary (the step-through's), and says so under it. */
+function markRows(rows: readonly number[]): void {
+  boundary.marked = rows;
+  const note = byId("boundary-rings");
+  note.hidden = rows.length === 0;
+  const ring = document.createElement("span");
+  ring.className = "ring";
+  note.replaceChildren(
+    ring,
+    ` Ringed: the step-through's ${rows.length === 1 ? "row" : "rows"} (data ${rows.length === 1 ? "row" : "rows"} ${rows.join(", ")}); click a point to add or take out its row.`,
+  );
+}
+
 /** One legend entry per class: its colour and its label. */
 function showLegend(classes: number): void {
   const legend = byId("boundary-legend");
@@ -765,14 +808,14 @@ function showPoints(p: PointsMessage): void {
   } else {
     note.hidden = false;
     canvas.hidden = true;
-    note.textContent = `${p.source} has ${p.D} features: the boundary is drawn for 2-D data only; the metrics and the other views still apply.`;
+    note.textContent = `${p.source} has ${plural(p.D, "feature")}: the boundary is drawn for 2-D data only; the metrics and the other views still apply.`;
   }
   const rows = p.y.length;
   const tests = p.isTest.reduce((n, t) => n + t, 0);
   text(
     "data-source",
-    `${csv || pendingCsv ? p.source : p.source + " (toy)"}: ${rows} rows (${rows - tests} train, ${tests} test), ` +
-      `${p.D} features, ${p.classes} classes; training on ${p.backend === "webassembly" ? "WebAssembly SIMD" : "JavaScript (WebAssembly unavailable)"}`,
+    `${csv || pendingCsv ? p.source : p.source + " (toy)"}: ${plural(rows, "row")} (${rows - tests} train, ${tests} test), ` +
+      `${plural(p.D, "feature")}, ${p.classes} classes; training on ${p.backend === "webassembly" ? "WebAssembly SIMD" : "JavaScript (WebAssembly unavailable)"}`,
   );
   document.body.dataset["backend"] = p.backend;
   showLegend(Math.max(2, p.classes));
@@ -787,13 +830,31 @@ function showPoints(p: PointsMessage): void {
     showSettings(settings);
     text(
       "model-source",
-      `Training from ${p.model}: H = ${p.hidden}, ${p.activation}, ${p.classes} classes.`,
+      `Training from ${p.model}: H = ${p.hidden}, ${p.activation}, ${p.classes} classes. ${importedTraining(p)}`,
     );
   } else {
     model = undefined;
     text("model-source", "");
   }
   showSource();
+}
+
+/**
+ * What an imported model trains with: the page's settings, not those its file records (a file
+ * is a starting point; the run's settings are the page's and its link's, and a file does not
+ * hold the optimizer's state or the schedule's place to go on from). Names those that differ.
+ */
+function importedTraining(p: PointsMessage): string {
+  const differ = p.recorded ?? [];
+  if (!p.records) return "Its file records no training settings: it trains with the page's.";
+  if (differ.length === 0)
+    return "It trains with the settings its file records (the page's are the same).";
+  const list = (side: "file" | "page"): string =>
+    differ.map((d) => `${d.name} ${d[side]}`).join(", ");
+  return (
+    `Its file records training with ${list("file")}; the page trains it with its own settings, ${list("page")}. ` +
+    "To train with the file's, set them first, then import the file again (a change of settings starts over from the seed's weights)."
+  );
 }
 
 /** Draws the latest snapshot, once per frame at most. */
@@ -818,7 +879,11 @@ function render(now: number): void {
           : "—",
     );
     if (step)
-      shown("batch-loss", step.batchLoss, `${step.batchLoss.toFixed(4)} (${step.batchRows} rows)`);
+      shown(
+        "batch-loss",
+        step.batchLoss,
+        `${step.batchLoss.toFixed(4)} (${plural(step.batchRows, "row")})`,
+      );
     else shown("batch-loss", NaN, "—");
     const last = records[records.length - 1];
     if (last) {
@@ -830,7 +895,7 @@ function render(now: number): void {
     }
     if (s.learningRate === undefined) shown("current-lr", NaN, "— (no step yet)");
     else shown("current-lr", s.learningRate, s.learningRate.toPrecision(4));
-    text("run-status", s.complete ? `Run complete: ${s.epoch} epochs.` : "");
+    text("run-status", s.complete ? `Run complete: ${plural(s.epoch, "epoch")}.` : "");
     // The worker's state after the last command that starts, stops or replaces the run (a
     // snapshot made before it, still on its way, says nothing about it).
     if (s.seq >= runSeq) {
@@ -876,11 +941,11 @@ function drawViews(s: SnapshotMessage): void {
   const saturated = s.histograms.saturated.reduce((n, d) => n + d, 0);
   const rows =
     s.histograms.rows < s.histograms.trainRows
-      ? `${s.histograms.rows} of the ${s.histograms.trainRows} training rows`
-      : `the ${s.histograms.rows} training rows`;
+      ? `${s.histograms.rows} of the ${plural(s.histograms.trainRows, "training row")}`
+      : `the ${plural(s.histograms.rows, "training row")}`;
   text(
     "unit-flags",
-    `${s.params.H} units, over ${rows}: ${dead} dead (never active, red), ${saturated} saturated (amber). ` +
+    `${plural(s.params.H, "unit")}, over ${rows}: ${dead} dead (never active, red), ${saturated} saturated (amber). ` +
       `Shared range [${s.histograms.lo.toPrecision(3)}, ${s.histograms.hi.toPrecision(3)}].`,
   );
   const last = records[records.length - 1];
@@ -910,7 +975,7 @@ function drawViews(s: SnapshotMessage): void {
 }
 
 /** The network diagram, what is selected in it, and when its numbers were last asked for. */
-const diagram = new NetworkDiagram(byId("diagram"), (next) => {
+const diagram = new NetworkDiagram(byId("diagram"), byId("diagram-legend"), (next) => {
   const same = selection !== undefined && JSON.stringify(selection) === JSON.stringify(next);
   if (same) return;
   selection = next;
@@ -927,18 +992,13 @@ function targetOf(
   sel: Selection,
   p: SnapshotMessage["params"],
 ): { param: "W1" | "W2" | "b1" | "b2"; index: number; name: string } {
-  if (sel.kind === "edge")
-    return {
-      param: sel.param,
-      index: sel.index,
-      name: `${sel.param} ${edgeName(sel.param, sel.index, p)}`,
-    };
-  if (sel.kind === "unit") return { param: "b1", index: sel.unit, name: `b1 of h${sel.unit + 1}` };
-  return {
-    param: "b2",
-    index: sel.output,
-    name: `b2 of ${p.K === 1 ? "p" : `class ${sel.output}`}`,
-  };
+  const [param, index] =
+    sel.kind === "edge"
+      ? [sel.param, sel.index]
+      : sel.kind === "unit"
+        ? (["b1", sel.unit] as const)
+        : (["b2", sel.output] as const);
+  return { param, index, name: entryName(param, index, p) };
 }
 
 /**
@@ -1011,23 +1071,7 @@ function showSelection(s: SnapshotMessage): void {
       `training rows, from ${z.lo[j]!.toPrecision(3)} to ${z.hi[j]!.toPrecision(3)}` +
       `${z.lo[j]! < 0 && z.hi[j]! > 0 ? " (the line marks z1 = 0)" : ""}:`,
   );
-  const canvas = byId<HTMLCanvasElement>("unit-histogram");
-  const { ctx, width, height } = fitCanvas(canvas);
-  ctx.clearRect(0, 0, width, height);
-  const counts = z.counts.subarray(j * h.bins, (j + 1) * h.bins);
-  const most = Math.max(1, ...counts);
-  ctx.fillStyle = h.dead[j] ? "#b00020" : h.saturated[j] ? "#c77700" : "#1f77b4";
-  const bar = width / h.bins;
-  counts.forEach((c, b) => {
-    const tall = (c / most) * (height - 2);
-    ctx.fillRect(b * bar + 0.5, height - tall, bar - 1, tall);
-  });
-  const [lo, hi] = [z.lo[j]!, z.hi[j]!];
-  if (lo < 0 && hi > 0) {
-    const x0 = ((0 - lo) / (hi - lo)) * width;
-    ctx.fillStyle = "#111";
-    ctx.fillRect(x0 - 0.5, 0, 1, height);
-  }
+  drawUnitHistogram(byId<HTMLCanvasElement>("unit-histogram"), h, j);
 }
 
 /** The selected edge's numbers, when the worker's answer is about it. */
@@ -1038,16 +1082,20 @@ function showInspected(r: Extract<Reply, { type: "inspect" }>): void {
   const gap =
     Math.abs(r.gradient - r.estimate) / (Math.abs(r.gradient) + Math.abs(r.estimate) || 1);
   const symbol = r.param.startsWith("W") ? "w" : "b";
+  const caveat = differenceCaveat(r, symbol, r.value);
   const rows =
     r.batch === "last"
-      ? `on the last batch (the ${r.rows} rows of step ${r.steps}${r.dataRows ? `: data rows ${r.dataRows.join(", ")}` : ""})`
-      : `on the first ${r.rows} training rows (no step taken yet, so no batch)`;
+      ? `on the last batch (the ${plural(r.rows, "row")} of step ${r.steps}${r.dataRows ? `: data rows ${r.dataRows.join(", ")}` : ""})`
+      : `on the first ${plural(r.rows, "training row")} (no step taken yet, so no batch)`;
   text(
     "edge-numbers",
-    `${name}: ${symbol} = ${r.value.toPrecision(6)}; ∂L/∂${symbol} = ${r.gradient.toPrecision(6)} by backprop, ` +
-      `${r.estimate.toPrecision(6)} by central differences (ε = 1e-5), relative gap ${gap.toExponential(1)}; ` +
+    `${name}: ${symbol} = ${r.value.toPrecision(6)}; ∂${latest && latest.l2 > 0 ? "L_λ" : "L"}/∂${symbol} = ${r.gradient.toPrecision(6)} by backprop` +
+      (caveat === undefined
+        ? `, ${r.estimate.toPrecision(6)} by central differences (ε = ${r.eps}), relative gap ${gap.toExponential(1)}; `
+        : `; no central difference: ${caveat}; `) +
       `${rows}. Training loss at these weights: ${r.trainLoss.toPrecision(6)}.`,
   );
+  byId("edge-numbers").classList.toggle("warning", caveat !== undefined);
   const numbers = byId("edge-numbers");
   numbers.dataset["value"] = String(r.value);
   numbers.dataset["gradient"] = String(r.gradient);
@@ -1118,10 +1166,15 @@ const walk = new BackpropWalk(
     check: byId<HTMLButtonElement>("walk-check"),
     checkResult: byId("walk-check-result"),
     rows: byId("walk-batch"),
+    status: byId("walk-status"),
+    command: byId("walk-command"),
     prev: byId<HTMLButtonElement>("walk-prev"),
     next: byId<HTMLButtonElement>("walk-next"),
   },
-  (param, index) => send({ type: "walk-check", rows: walk.rows, param, index }),
+  (param, index) => {
+    const params = walk.params;
+    if (params) send({ type: "walk-check", rows: walk.rows, param, index, params });
+  },
 );
 let walkedAt = -1;
 let draws = 0;
@@ -1153,8 +1206,11 @@ byId("walk-next-batch").addEventListener("click", () => startWalk("next"));
 walkRows.addEventListener("keydown", (event) => {
   if (event.key === "Enter") walkTyped();
 });
+/** The model as the step-through shows it (not as the run may have moved it since), and its rows. */
 byId("walk-export").addEventListener("click", () => {
-  send({ type: "export-model" });
+  const params = walk.params;
+  if (!params) return;
+  send({ type: "export-model", params });
   send({ type: "export-data", rows: walk.rows });
 });
 /** ← and → step through backprop, unless an input, a matrix or the diagram has the keys. */
@@ -1181,7 +1237,7 @@ byId("boundary").addEventListener("click", (event) => {
     return;
   }
   walkRows.value = rows.join(", ");
-  boundary.marked = rows;
+  markRows(rows);
   if (latest) dirty = true;
   if (walk.open && rows.length > 0) startWalk(rows);
 });

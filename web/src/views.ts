@@ -555,6 +555,53 @@ export function drawHistograms(canvas: HTMLCanvasElement, h: HistogramView): voi
   );
 }
 
+/**
+ * One hidden unit's histogram of its pre-activation z1 (HistogramView.z1, over the unit's own
+ * range [lo_j, hi_j]) with axes: z1 along the bottom with its ticks, the rows per bin up the
+ * left; a line at z1 = 0 when the range spans it (relu's kink, tanh's and σ's centre); the bars
+ * red for a dead unit, amber for a saturated one.
+ */
+export function drawUnitHistogram(canvas: HTMLCanvasElement, h: HistogramView, j: number): void {
+  const surface = fitCanvas(canvas);
+  const { ctx } = surface;
+  ctx.clearRect(0, 0, surface.width, surface.height);
+  const area = areaOf(surface, { l: 44, r: 8, t: 6, b: 36 });
+  const z = h.z1;
+  const counts = z.counts.subarray(j * h.bins, (j + 1) * h.bins);
+  const most = Math.max(1, ...counts);
+  const [lo, hi] = [z.lo[j]!, z.hi[j]!];
+  const span = hi > lo ? hi - lo : 1; // one value: every row in one bin
+  const xAt = (t: number): number => area.left + ((t - lo) / span) * area.width;
+  const yAt = (c: number): number => area.top + area.height - (c / most) * area.height;
+  ctx.fillStyle = h.dead[j] ? "#b00020" : h.saturated[j] ? "#c77700" : "#1f77b4";
+  const bar = area.width / h.bins;
+  counts.forEach((c, b) => {
+    ctx.fillRect(
+      area.left + b * bar + 0.5,
+      yAt(c),
+      Math.max(1, bar - 1),
+      area.top + area.height - yAt(c),
+    );
+  });
+  if (lo < 0 && hi > 0) {
+    ctx.fillStyle = "#111";
+    ctx.fillRect(xAt(0) - 0.5, area.top, 1, area.height);
+  }
+  const ticks = {
+    x: hi > lo ? niceTicks(lo, hi, Math.max(2, Math.floor(area.width / 60))) : [lo],
+    y: niceTicks(0, most, 3).filter((t) => Number.isInteger(t)),
+  };
+  mark(canvas, "xTicks", ticks.x.join(" ")); // for a reader of the page's state (the tests)
+  mark(canvas, "yTicks", ticks.y.join(" "));
+  drawAxes(ctx, area, {
+    ...ticks,
+    xAt,
+    yAt,
+    xTitle: `z1 of h${j + 1}`,
+    yTitle: "rows",
+  });
+}
+
 /** 0, stride, 2·stride, … below n, and n − 1. */
 function sampledIndices(n: number, stride: number): number[] {
   const indices: number[] = [];

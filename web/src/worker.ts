@@ -217,7 +217,7 @@ scope.onmessage = ({ data: command }) => {
         sendPoints();
         return;
       case "export-model":
-        if (session) post({ type: "model-text", text: session.modelText() });
+        if (session) post({ type: "model-text", text: session.modelText(command.params) });
         return;
       case "export-data":
         if (session)
@@ -237,7 +237,8 @@ scope.onmessage = ({ data: command }) => {
         if (session) post(session.walk(command.rows));
         return;
       case "walk-check":
-        if (session) post(session.walkCheck(command.rows, command.param, command.index));
+        if (session)
+          post(session.walkCheck(command.rows, command.param, command.index, command.params));
         return;
       case "gradcheck":
         if (session) post(session.gradcheck());
@@ -267,7 +268,8 @@ scope.onmessage = ({ data: command }) => {
             ? "diagram"
             : command.type === "walk" || command.type === "walk-check"
               ? "walk"
-              : command.type === "export-data" && command.rows
+              : (command.type === "export-data" && command.rows) ||
+                  (command.type === "export-model" && command.params)
                 ? "walk"
                 : "train";
     if (!(error instanceof HandgradError) && where === "train") console.error(error);

@@ -1,7 +1,8 @@
 /**
  * Colour maps. Classes get fixed hues; a point of the boundary heat map mixes the class hues
  * by their probabilities and fades to white where the network is unsure. Weights use a
- * diverging map: blue for negative, white for 0, orange for positive.
+ * diverging map: blue for negative, white for 0, orange for positive. A hidden unit's
+ * activation uses the same map, centred in the activation's range (activationScale).
  */
 
 /** RGB of class k (cycled for K > 8). */
@@ -50,4 +51,29 @@ export function divergingColour(w: number, scale: number): [number, number, numb
   const [r, g, b] = t < 0 ? [31, 119, 180] : [255, 127, 14];
   const s = Math.abs(t);
   return [255 + (r - 255) * s, 255 + (g - 255) * s, 255 + (b - 255) * s];
+}
+
+/**
+ * The diverging map for a hidden unit's activation a = f(z1), fitted to f's range: tanh's
+ * (−1, 1) centred at 0, sigmoid's (0, 1) centred at 0.5 (centred at 0 every a would be
+ * orange), relu's and leaky relu's from 0 to `top`, the largest |a| over the units drawn.
+ * Colour a with divergingColour(a − centre, half); `legend` says the scale in words.
+ */
+export function activationScale(
+  activation: string,
+  top: number,
+): { readonly centre: number; readonly half: number; readonly legend: string } {
+  if (activation === "tanh")
+    return { centre: 0, half: 1, legend: "a = tanh(z1): −1 blue, 0 white, +1 orange" };
+  if (activation === "sigmoid")
+    return { centre: 0.5, half: 0.5, legend: "a = σ(z1): 0 blue, 0.5 white, 1 orange" };
+  const largest = top > 0 ? top.toPrecision(3) : "0";
+  return {
+    centre: 0,
+    half: top,
+    legend:
+      activation === "relu"
+        ? `a = relu(z1): 0 white, ${largest} orange (the largest a over the units' maps)`
+        : `a = leaky-relu(z1): 0 white, ${largest} orange, negative (at most 1% of it) pale blue; ${largest} is the largest |a| over the units' maps`,
+  };
 }

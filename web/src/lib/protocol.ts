@@ -1,7 +1,10 @@
 /** The messages between the page and the training worker (structured-clone data only). */
 import type { ParamName } from "../../../src/nn/index.js";
 import type { Settings } from "./settings.js";
-import type { WalkNumbers } from "./walk.js";
+import type { WalkMatrix, WalkNumbers } from "./walk.js";
+
+/** The four parameters as the step-through shows them (and sends them back to be exported). */
+export type WalkParams = Readonly<Record<ParamName, WalkMatrix>>;
 
 /**
  * A command and its sequence number (1, 2, …, in the order the page sends them): a snapshot
@@ -28,7 +31,11 @@ export type Command =
       readonly classes: number;
     }
   | { readonly type: "load-model"; readonly name: string; readonly text: string }
-  | { readonly type: "export-model" }
+  /**
+   * The model file of the run's parameters now, or of `params` (the step-through's: its export
+   * is of the model it shows, whatever the run did since).
+   */
+  | { readonly type: "export-model"; readonly params?: WalkParams }
   /** All rows as CSV, or only the data rows `rows` (the step-through's). */
   | { readonly type: "export-data"; readonly rows?: readonly number[] }
   /** Backprop step by step on these data rows (≤ 8), the last or next batch, or rows drawn (draw n). */
@@ -36,12 +43,13 @@ export type Command =
       readonly type: "walk";
       readonly rows: readonly number[] | "last" | "next" | { readonly draw: number };
     }
-  /** The central difference of one gradient entry on the step-through's rows. */
+  /** The central difference of one gradient entry on the step-through's rows, at its parameters. */
   | {
       readonly type: "walk-check";
       readonly rows: readonly number[];
       readonly param: ParamName;
       readonly index: number;
+      readonly params: WalkParams;
     }
   | { readonly type: "gradcheck" }
   /** Steps per second while playing (Infinity: as fast as it goes); the run goes on as it was. */
@@ -56,15 +64,32 @@ export type Command =
       readonly value: number;
     };
 
+/** A parameter entry set by hand (the diagram's "Set w"), at the run's step `steps`. */
+export interface WeightEdit {
+  readonly param: ParamName;
+  readonly index: number;
+  readonly value: number;
+  readonly steps: number;
+  /** Made before the first step: it is the start's (a reset keeps it). */
+  readonly initial: boolean;
+}
+
 /** An entry of W1, b1, W2 or b2 as the network diagram shows it. */
 export interface InspectReply {
   readonly type: "inspect";
   readonly param: ParamName;
   readonly index: number;
   readonly value: number;
-  /** Backprop's ∂L/∂θ and the central difference, on `rows` training rows: the last batch. */
+  /**
+   * Backprop's ∂L/∂θ and the central difference with step `eps`, on `rows` training rows: the
+   * last batch. The difference is NaN where θ ± ε crosses a kink of the activation (kink) or ε
+   * is below the spacing of float64 numbers at θ (unresolved: θ ± ε rounds to θ).
+   */
   readonly gradient: number;
   readonly estimate: number;
+  readonly kink: boolean;
+  readonly unresolved: boolean;
+  readonly eps: number;
   readonly rows: number;
   /** "last": the last step's batch; "first": the first training rows (before any step). */
   readonly batch: "last" | "first";
@@ -100,6 +125,13 @@ export interface PointsMessage {
   readonly activation: string;
   /** The file name of the model these points come with, when a model import sent them. */
   readonly model?: string;
+  /** With `model`: whether its file records its training, and where that differs from the page's settings. */
+  readonly records?: boolean;
+  readonly recorded?: readonly {
+    readonly name: string;
+    readonly file: string;
+    readonly page: string;
+  }[];
 }
 
 export interface HistoryPoint {
@@ -170,6 +202,8 @@ export interface SnapshotMessage {
   readonly complete: boolean;
   /** λ of the L2 penalty in the training loss (0: none). */
   readonly l2: number;
+  /** The weights set by hand that are in the run (a link cannot carry them), in order. */
+  readonly edits?: readonly WeightEdit[];
   /** η of the last step (schedule and warm-up included); absent before the first step. */
   readonly learningRate?: number;
   readonly history: readonly HistoryPoint[];
@@ -178,7 +212,12 @@ export interface SnapshotMessage {
   readonly params: ParamsView;
   readonly histograms: HistogramView;
   /** Each hidden unit's a = f(z1) on an R×R grid over the plot (2-D data, H ≤ 64): H×R² values. */
-  readonly units?: { readonly R: number; readonly values: Float32Array };
+  readonly units?: {
+    readonly R: number;
+    readonly values: Float32Array;
+    /** f, whose range the maps' colour scale fits. */
+    readonly activation: string;
+  };
   /** R×R RGBA heat map and R²×C probabilities, when the data are 2-D. */
   readonly grid?: {
     readonly R: number;
@@ -203,6 +242,8 @@ export interface WalkReply extends WalkNumbers {
   /** The run's step at which it was computed, and whether the run is complete. */
   readonly steps: number;
   readonly complete: boolean;
+  /** True when X is standardised, (x − mean)/std (the rows of a CSV, or of a model that stores them). */
+  readonly standardized: boolean;
 }
 
 /** One gradient entry's central difference on the step-through's rows. */
@@ -211,9 +252,10 @@ export interface WalkCheckReply {
   readonly rows: readonly number[];
   readonly param: ParamName;
   readonly index: number;
-  /** NaN when θ ± ε crosses a kink (kink: true). */
+  /** NaN when θ ± ε crosses a kink (kink), or rounds to θ (unresolved; see InspectReply). */
   readonly estimate: number;
   readonly kink: boolean;
+  readonly unresolved: boolean;
   readonly eps: number;
   readonly steps: number;
 }

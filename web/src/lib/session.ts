@@ -17,7 +17,13 @@ import {
 import { centralDifferenceGradients, gradientCheck } from "../../../src/check/gradcheck.js";
 import { DataError, ModelFileError } from "../../../src/errors.js";
 import { parseModel, serializeModel, type Model } from "../../../src/formats/index.js";
-import { fastestBackend, gatherRows, jsBackend, type Backend } from "../../../src/linalg/index.js";
+import {
+  fastestBackend,
+  gatherRows,
+  jsBackend,
+  matrix,
+  type Backend,
+} from "../../../src/linalg/index.js";
 import {
   accuracy,
   activationByName,
@@ -45,6 +51,7 @@ import { binCounts, hiddenHistograms } from "./histogram.js";
 import { pointSample } from "./points.js";
 import { MAX_WALK_ROWS } from "./walk.js";
 import { walkNumbers } from "./walk-numbers.js";
+import { entryName, plural } from "./words.js";
 import type {
   GradcheckRow,
   InspectReply,
@@ -54,7 +61,9 @@ import type {
   SnapshotMessage,
   StepView,
   WalkCheckReply,
+  WalkParams,
   WalkReply,
+  WeightEdit,
 } from "./protocol.js";
 import { LIMITS, MAX_EPOCHS, optimizerOptions, type Settings } from "./settings.js";
 // (apart from the errors above, so that this change stays off the lines beside the formats import)
@@ -79,6 +88,26 @@ export const UNIT_GRID = 16;
 export const INSPECT_EPS = 1e-5;
 /** The step-through draws this many training rows. */
 export const DRAWN_ROWS = 4;
+/**
+ * The settings of a model file's "training" that the page also has, in the page's words (the
+ * import says which differ from the page's).
+ */
+const RECORDED_NAMES: Readonly<Record<string, string>> = {
+  optimizer: "optimizer",
+  learningRate: "η",
+  momentum: "μ",
+  beta1: "β1",
+  beta2: "β2",
+  adamEps: "Adam ε",
+  l2: "λ",
+  schedule: "schedule",
+  decayRate: "γ",
+  decayEvery: "decay every E epochs",
+  lrMin: "η_min",
+  warmup: "warm-up steps",
+  clipNorm: "gradient clip",
+  batchSize: "batch size",
+};
 /** Stop when the loss exceeds this many times its best (as the CLI's default). */
 const DIVERGENCE_FACTOR = 1000;
 
@@ -114,6 +143,10 @@ export class Session {
   private histogramX!: Dataset["X"];
   /** The model file the current starting point came from (undefined: the seed's weights). */
   private modelName: string | undefined;
+  /** The weights set by hand that are in the run (see WeightEdit), in order. */
+  private edits: WeightEdit[] = [];
+  /** What that file records of its training (its "training"), if anything. */
+  private recorded: Model["training"];
   private bounds: Bounds | undefined;
   private grid: ReturnType<typeof gridPoints> | undefined;
   private classes = 2;
@@ -166,7 +199,7 @@ export class Session {
     const D = this.data.X.cols;
     if (model.params.W1.rows !== D)
       throw new ModelFileError(
-        `${name} takes ${model.params.W1.rows} features, but the data has ${D}`,
+        `${name} takes ${plural(model.params.W1.rows, "feature")}, but the data has ${D}`,
       );
     const K = classCount(model.params.W2.cols);
     if (K !== this.classes)
@@ -176,8 +209,31 @@ export class Session {
     this.evaluator = undefined;
     this.splitAndScale();
     this.initial = model.params;
+    this.edits = [];
     this.modelName = name;
+    this.recorded = model.training;
     this.reset();
+  }
+
+  /**
+   * The settings the imported model's file records (`training`) that differ from those the page
+   * trains it with (the page's own: a file is a starting point, and a run's settings are the
+   * page's and its link's); undefined when the file records none.
+   */
+  private recordedDifferences(): PointsMessage["recorded"] {
+    const file = this.recorded;
+    if (!file) return undefined;
+    const page: Record<string, unknown> = {
+      ...trainingRecord(optimizerOptions(this.settings), this.settings.learningRate),
+      batchSize: this.settings.batchSize,
+    };
+    const recorded = file as Record<string, unknown>;
+    const shown = (value: unknown): string => (value === undefined ? "none" : String(value));
+    return Object.entries(RECORDED_NAMES).flatMap(([key, name]) =>
+      key in recorded && shown(recorded[key]) !== shown(page[key])
+        ? [{ name, file: shown(recorded[key]), page: shown(page[key]) }]
+        : [],
+    );
   }
 
   private useData(data: Dataset, source: string, classes: number, standardize: boolean): void {
@@ -197,6 +253,8 @@ export class Session {
     this.grid = this.bounds && gridPoints(this.bounds, GRID);
     this.evaluator = undefined;
     this.modelName = undefined;
+    this.recorded = undefined;
+    this.edits = [];
     this.lastStep = undefined;
     this.initial = initParams({
       inputs: data.X.cols,
@@ -301,8 +359,8 @@ export class Session {
 
   /**
    * One parameter entry as the diagram shows it: its value, backprop's ∂L/∂θ and the central
-   * difference (L(θ + ε) − L(θ − ε)) / 2ε, both of the training loss (with the L2 penalty) on
-   * the inspected rows.
+   * difference (L(θ + ε) − L(θ − ε)) / 2ε (the walk's check: gradcheck's ε and kink rule), both
+   * of the training loss (with the L2 penalty) on the inspected rows.
    */
   inspect(param: ParamName, index: number): InspectReply {
     const params = this.params;
@@ -313,23 +371,47 @@ export class Session {
     const activation = activationByName(this.activation);
     const { l2 } = this.settings;
     const grads = backward(params, forward(params, X, activation), X, y, activation, l2);
-    const moved = (delta: number): number => {
-      const p = cloneParams(params);
-      p[param].data[index] = entries[index]! + delta;
-      return lossAt(p, X, y, activation, l2);
-    };
     return {
       type: "inspect",
       param,
       index,
       value: entries[index]!,
       gradient: grads[`d${param}`].data[index]!,
-      estimate: (moved(INSPECT_EPS) - moved(-INSPECT_EPS)) / (2 * INSPECT_EPS),
+      ...this.difference(params, X, y, param, index),
       rows: X.rows,
       batch,
       ...(dataRows.length <= 16 ? { dataRows } : {}),
       steps: this.steps,
       trainLoss: lossAt(params, this.train.X, this.train.y, activation, l2),
+    };
+  }
+
+  /**
+   * The central difference of one entry on the rows (X, y), by the library's
+   * centralDifferenceGradients (gradcheck's ε and kink rule): NaN, and why, where θ ± ε
+   * crosses a kink of the activation, or where ε is below the spacing of float64 numbers at θ
+   * (θ ± ε rounds to θ: the library refuses to divide by that step).
+   */
+  private difference(
+    params: Params,
+    X: Dataset["X"],
+    y: Dataset["y"],
+    param: ParamName,
+    index: number,
+  ): Pick<InspectReply, "estimate" | "kink" | "unresolved" | "eps"> {
+    const theta = params[param].data[index]!;
+    if (theta + INSPECT_EPS === theta - INSPECT_EPS)
+      return { estimate: NaN, kink: false, unresolved: true, eps: INSPECT_EPS };
+    const differences = centralDifferenceGradients(params, X, y, this.activation, {
+      eps: INSPECT_EPS,
+      l2: this.settings.l2,
+      entries: { [param]: [index] },
+    });
+    return {
+      estimate: differences.grads[`d${param}`].data[index]!,
+      kink: differences.kinks[param].includes(index),
+      unresolved: false,
+      eps: differences.eps,
     };
   }
 
@@ -343,6 +425,7 @@ export class Session {
       throw new UsageError(`a weight must be a finite number, got ${value}`);
     if (!(Number.isInteger(index) && index >= 0 && index < this.params[param].data.length))
       throw new UsageError(`${param} has no entry ${index}`);
+    this.edits.push({ param, index, value, steps: this.steps, initial: !this.trainer });
     if (!this.trainer) {
       const initial = cloneParams(this.initial);
       initial[param].data[index] = value;
@@ -414,6 +497,7 @@ export class Session {
       drawn: typeof rows === "object" && "draw" in rows,
       steps: this.steps,
       complete: this.complete,
+      standardized: this.standardizer !== undefined,
       ...numbers,
     };
   }
@@ -430,22 +514,22 @@ export class Session {
 
   /**
    * The central difference (L(θ + ε) − L(θ − ε)) / 2ε of one entry on the walk's rows, by the
-   * library's centralDifferenceGradients (gradcheck's ε and kink rule); NaN at a kink.
+   * library's centralDifferenceGradients (gradcheck's ε and kink rule); NaN at a kink. At the
+   * walk's parameters `at` when given (the run may have moved since the walk), else the run's.
    */
-  walkCheck(rows: readonly number[], param: ParamName, index: number): WalkCheckReply {
+  walkCheck(
+    rows: readonly number[],
+    param: ParamName,
+    index: number,
+    at?: WalkParams,
+  ): WalkCheckReply {
     const { X, y } = this.walkBatch(rows);
-    const differences = centralDifferenceGradients(this.params, X, y, this.activation, {
-      l2: this.settings.l2,
-      entries: { [param]: [index] },
-    });
     return {
       type: "walk-check",
       rows: [...rows],
       param,
       index,
-      estimate: differences.grads[`d${param}`].data[index]!,
-      kink: differences.kinks[param].includes(index),
-      eps: differences.eps,
+      ...this.difference(this.paramsAt(at), X, y, param, index),
       steps: this.steps,
     };
   }
@@ -462,11 +546,12 @@ export class Session {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < H; j++) values[j * n + i] = a1.data[i * H + j]!;
     }
-    return { R: UNIT_GRID, values };
+    return { R: UNIT_GRID, values, activation: this.activation };
   }
 
   /** Back to the starting model of these settings (step 0). */
   reset(): void {
+    this.edits = this.edits.filter((edit) => edit.initial); // those made before the first step are the start's
     this.trainer = undefined;
     this.shuffleOf = undefined;
     this.lastLearningRate = undefined;
@@ -552,6 +637,12 @@ export class Session {
         this.trainer = new Trainer(lastGood.params, this.train, this.options(), lastGood);
         this.lastLearningRate = undefined;
         this.lastStep = undefined;
+        const edited = this.editsSince(lastGood.steps);
+        // An edit after the last good state is undone by going back to it (and one made at the
+        // start stays): either way, a weight set by hand is the likely cause, and the message
+        // says which, and what became of it.
+        this.edits = this.edits.filter((edit) => !edited.undone.includes(edit));
+        if (edited.cause) throw new DivergenceError(this.editedDivergence(error, edited), error);
       }
       throw error;
     }
@@ -559,6 +650,59 @@ export class Session {
 
   get params(): Params {
     return this.trainer?.params() ?? this.initial;
+  }
+
+  /**
+   * The weights set by hand that a return to the state at step `steps` undoes (set at or after
+   * it, once training had begun), and the latest edit the run has gone through since that
+   * state (one of those, or one made at the start when the state is the start): the likely
+   * cause of a divergence.
+   */
+  private editsSince(steps: number): { undone: WeightEdit[]; cause: WeightEdit | undefined } {
+    const undone = this.edits.filter((edit) => !edit.initial && edit.steps >= steps);
+    const cause = undone.at(-1) ?? (steps === 0 ? this.edits.at(-1) : undefined);
+    return { undone, cause };
+  }
+
+  /** The divergence's message when weights set by hand are the likely cause (see editsSince). */
+  private editedDivergence(
+    error: DivergenceError,
+    edited: { undone: readonly WeightEdit[]; cause: WeightEdit | undefined },
+  ): string {
+    const shape = { H: this.params.W1.cols, K: this.params.W2.cols };
+    const named = (edit: WeightEdit): string => entryName(edit.param, edit.index, shape);
+    const cause = edited.cause!;
+    const back = error.lastGood.steps;
+    const undone =
+      edited.undone.length === 0
+        ? `It went back to its start, which has the weight you set: set ${named(cause)} to a smaller value before training again.`
+        : `It went back to its last good state, step ${back}, from before ${
+            edited.undone.length === 1 ? "that edit" : `your ${edited.undone.length} edits`
+          }: ${edited.undone.map((edit) => `${named(edit)} is ${this.params[edit.param].data[edit.index]} again`).join(", ")}. ` +
+          `Set ${edited.undone.length === 1 ? "it" : "them"} again (to a smaller value) to go on from the network you made.`;
+    return (
+      `training diverged at epoch ${error.epoch}, step ${error.step}: ${error.what}. ` +
+      `You set ${named(cause)} to ${cause.value} at step ${cause.steps}: that is the likely cause, not the learning rate. ${undone}`
+    );
+  }
+
+  /**
+   * `at` as the library's Params (the run's own when undefined); throws a UsageError when its
+   * shapes are not this network's (a walk of an earlier network).
+   */
+  private paramsAt(at: WalkParams | undefined): Params {
+    const now = this.params;
+    if (!at) return now;
+    const made = {} as Record<ParamName, Params[ParamName]>;
+    for (const name of PARAM_NAMES) {
+      const { rows, cols, data } = at[name];
+      if (rows !== now[name].rows || cols !== now[name].cols)
+        throw new UsageError(
+          `${name} is ${rows}×${cols} here but ${now[name].rows}×${now[name].cols} in the network: walk it again`,
+        );
+      made[name] = matrix(rows, cols, Float64Array.from(data));
+    }
+    return made;
   }
 
   /** The steps taken so far (also while run() is on, from inside `until`). */
@@ -576,11 +720,14 @@ export class Session {
     return this.trainer?.done ?? false;
   }
 
-  /** The model file of the current parameters (the CLI's format, loadable by predict). */
-  modelText(): string {
+  /**
+   * The model file of the current parameters, or of `at` (the step-through's, which the run
+   * may have moved past): the CLI's format, loadable by predict and grad.
+   */
+  modelText(at?: WalkParams): string {
     const model: Model = {
       activation: this.activation,
-      params: this.params,
+      params: this.paramsAt(at),
       // Named as train --save names them: the data's columns, its label column, classes 0..K−1.
       features: [...this.data.featureNames],
       label: this.data.labelName,
@@ -629,7 +776,13 @@ export class Session {
       featureNames: [...this.data.featureNames],
       hidden: this.params.W1.cols,
       activation: this.activation,
-      ...(this.modelName === undefined ? {} : { model: this.modelName }),
+      ...(this.modelName === undefined
+        ? {}
+        : {
+            model: this.modelName,
+            recorded: this.recordedDifferences() ?? [],
+            records: !!this.recorded,
+          }),
     };
   }
 
@@ -683,6 +836,7 @@ export class Session {
       steps: this.steps,
       complete: this.complete,
       l2: this.settings.l2,
+      ...(this.edits.length > 0 ? { edits: this.edits.map((edit) => ({ ...edit })) } : {}),
       ...(this.lastLearningRate === undefined ? {} : { learningRate: this.lastLearningRate }),
       history,
       ...(this.lastStep ? { lastStep: this.lastStep } : {}),

@@ -10,6 +10,21 @@ import type { ActivationName } from "../../../src/nn/index.js";
 /** The step-through takes at most this many rows. */
 export const MAX_WALK_ROWS = 8;
 
+/** The files "Export model and rows" saves (the model, and the rows as Export data writes them). */
+export const WALK_FILES = { model: "handgrad-model.json", rows: "handgrad-rows.csv" } as const;
+
+/**
+ * The command that prints the walk's loss and gradients from its exported files: `handgrad
+ * grad` reads the model's activation, standardisation and classes from the model file, but
+ * not the λ it was trained with (its `training.l2`), so λ > 0 goes in as `--l2`.
+ */
+export function gradCommand(l2: number): string {
+  return (
+    `handgrad grad --model ${WALK_FILES.model} --data ${WALK_FILES.rows}` +
+    (l2 > 0 ? ` --l2 ${l2}` : "")
+  );
+}
+
 /** Every matrix of the forward and backward pass, by the code's names. */
 export const WALK_NAMES = [
   "X",
@@ -117,6 +132,8 @@ export interface WalkShape {
   readonly H: number;
   readonly K: number;
   readonly l2: number;
+  /** True when X is the features standardised, (x − mean)/std (a CSV's, or an imported model's). */
+  readonly standardized?: boolean;
   readonly activation: ActivationName;
   /** The update's rule and numbers (absent: plain gradient descent, no clipping). */
   readonly update?: WalkUpdate;
@@ -140,6 +157,9 @@ export function walkSteps(s: WalkShape): WalkStep[] {
   const one = K === 1;
   const dims = (rows: number | string, cols: number | string): string => `${rows}×${cols}`;
   const penalty = s.l2 > 0;
+  // The loss differentiated: L, or L_λ = L + (λ/2)(‖W1‖² + ‖W2‖²) (docs/derivation.md, section 6).
+  const dL = penalty ? "∂L_λ" : "∂L";
+  const lambda = `   (λ = ${s.l2})`;
   return [
     {
       phase: "forward",
@@ -180,10 +200,16 @@ export function walkSteps(s: WalkShape): WalkStep[] {
     {
       phase: "forward",
       equation: penalty
-        ? "L = (1/N) Σ_n ℓ(z2_n, y_n) + (λ/2)(‖W1‖² + ‖W2‖²)"
+        ? "L_λ = L + (λ/2)(‖W1‖² + ‖W2‖²), L = (1/N) Σ_n ℓ(z2_n, y_n)"
         : "L = (1/N) Σ_n ℓ(z2_n, y_n)",
-      entry: one ? "ℓ(z, y) = softplus(z) − y z" : "ℓ(z, y) = logSumExp(z) − z_y",
-      says: "the mean loss, computed from the logit",
+      entry:
+        (one ? "ℓ(z, y) = softplus(z) − y z" : "ℓ(z, y) = logSumExp(z) − z_y") +
+        (penalty ? `;   ‖W‖² = Σ of W's squared entries${lambda}` : ""),
+      says:
+        (one
+          ? "the mean loss, computed from each row's logit"
+          : `the mean loss, computed from each row's ${K} logits`) +
+        (penalty ? ", plus the L2 penalty on the weights" : ""),
       reads: penalty ? ["z2", "y", "W1", "W2"] : ["z2", "y"],
       computes: ["L"],
     },
@@ -202,17 +228,23 @@ export function walkSteps(s: WalkShape): WalkStep[] {
     {
       phase: "backward",
       equation: `${penalty ? "∂L_λ/∂W2 = a1ᵀ δ2 + λ W2" : "∂L/∂W2 = a1ᵀ δ2"}                 (H×N)(N×${one ? 1 : "K"}) = H×${one ? 1 : "K"}     (${dims(H, N)})(${dims(N, K)}) = ${dims(H, K)}`,
-      entry: one
-        ? "∂L/∂W2_j = Σ_n δ2_n a1_{nj} = Σ_n (a1ᵀ)_{jn} δ2_n = (a1ᵀ δ2)_j"
-        : "∂L/∂W2_{jk} = Σ_n a1_{nj} δ2_{nk}",
+      entry: penalty
+        ? (one
+            ? "∂L_λ/∂W2_j = Σ_n δ2_n a1_{nj} + λ W2_j = (a1ᵀ δ2)_j + λ W2_j"
+            : "∂L_λ/∂W2_{jk} = Σ_n a1_{nj} δ2_{nk} + λ W2_{jk}") + lambda
+        : one
+          ? "∂L/∂W2_j = Σ_n δ2_n a1_{nj} = Σ_n (a1ᵀ)_{jn} δ2_n = (a1ᵀ δ2)_j"
+          : "∂L/∂W2_{jk} = Σ_n a1_{nj} δ2_{nk}",
       says: "output weights (3.2)",
       reads: penalty ? ["a1", "dz2", "W2"] : ["a1", "dz2"],
       computes: ["dW2"],
     },
     {
       phase: "backward",
-      equation: `∂L/∂b2 = 1_Nᵀ δ2          (1×N)(N×${one ? 1 : "K"}) = 1×${one ? 1 : "K"}     (${dims(1, N)})(${dims(N, K)}) = ${dims(1, K)}`,
-      entry: one ? "∂L/∂b2 = Σ_n δ2_n · 1" : "∂L/∂b2_k = Σ_n δ2_{nk}",
+      equation: `${dL}/∂b2 = 1_Nᵀ δ2          (1×N)(N×${one ? 1 : "K"}) = 1×${one ? 1 : "K"}     (${dims(1, N)})(${dims(N, K)}) = ${dims(1, K)}`,
+      entry:
+        (one ? `${dL}/∂b2 = Σ_n δ2_n · 1` : `${dL}/∂b2_k = Σ_n δ2_{nk}`) +
+        (penalty ? "   (the penalty leaves the biases alone)" : ""),
       says: "output bias (3.3)",
       reads: ["dz2"],
       computes: ["db2"],
@@ -244,20 +276,23 @@ export function walkSteps(s: WalkShape): WalkStep[] {
     {
       phase: "backward",
       equation: `${penalty ? "∂L_λ/∂W1 = Xᵀ δ1 + λ W1" : "∂L/∂W1 = Xᵀ δ1"}                  (D×N)(N×H) = D×H     (${dims(D, N)})(${dims(N, H)}) = ${dims(D, H)}`,
-      entry: "∂L/∂W1_{dj} = Σ_n δ1_{nj} X_{nd} = Σ_n (Xᵀ)_{dn} δ1_{nj} = (Xᵀ δ1)_{dj}",
+      entry: penalty
+        ? "∂L_λ/∂W1_{dj} = Σ_n δ1_{nj} X_{nd} + λ W1_{dj} = (Xᵀ δ1)_{dj} + λ W1_{dj}" + lambda
+        : "∂L/∂W1_{dj} = Σ_n δ1_{nj} X_{nd} = Σ_n (Xᵀ)_{dn} δ1_{nj} = (Xᵀ δ1)_{dj}",
       says: "input weights (3.6)",
       reads: penalty ? ["X", "dz1", "W1"] : ["X", "dz1"],
       computes: ["dW1"],
     },
     {
       phase: "backward",
-      equation: `∂L/∂b1 = 1_Nᵀ δ1                (1×N)(N×H) = 1×H     (${dims(1, N)})(${dims(N, H)}) = ${dims(1, H)}`,
-      entry: "∂L/∂b1_j = Σ_n δ1_{nj}",
+      equation: `${dL}/∂b1 = 1_Nᵀ δ1                (1×N)(N×H) = 1×H     (${dims(1, N)})(${dims(N, H)}) = ${dims(1, H)}`,
+      entry:
+        `${dL}/∂b1_j = Σ_n δ1_{nj}` + (penalty ? "   (the penalty leaves the biases alone)" : ""),
       says: "hidden biases (3.7)",
       reads: ["dz1"],
       computes: ["db1"],
     },
-    ...updateSteps(s.update),
+    ...updateSteps(s.update, dL),
   ];
 }
 
@@ -272,10 +307,11 @@ const perParam = (...makers: ((p: WalkParam) => WalkName)[]): WalkName[] =>
  * The update's steps, as the Trainer takes them (src/train/optimizers.ts): the clip when it is
  * set, then the rule's equations one by one (sgd 1, momentum and nesterov 2, adam 4).
  */
-function updateSteps(u: WalkUpdate | undefined): WalkStep[] {
+function updateSteps(u: WalkUpdate | undefined, dL: string): WalkStep[] {
   const clip = u !== undefined && u.clipNorm > 0;
   const gradient = (p: WalkParam): WalkName => (clip ? `g${p}` : `d${p}`);
-  const g = clip ? "g" : "∂L/∂θ";
+  const g = clip ? "g" : `${dL}/∂θ`;
+  const gW1 = clip ? "g_W1" : `${dL}/∂W1`;
   const eta = u ? `η = ${short(u.learningRate)} (η_t at the run's step t = ${u.step})` : "";
   const at = (p: WalkParam): WalkName => p;
   const after = (p: WalkParam): WalkName => `${p}new`;
@@ -285,10 +321,9 @@ function updateSteps(u: WalkUpdate | undefined): WalkStep[] {
     steps.push({
       phase: "update",
       equation:
-        `g = (c/‖g‖) ∂L/∂θ if ‖g‖ > c, else ∂L/∂θ      ‖g‖ = ${short(u.gradientNorm)} over all four gradients, c = ${u.clipNorm}: ` +
+        `g = (c/‖g‖) ${dL}/∂θ if ‖g‖ > c, else ${dL}/∂θ      ‖g‖ = ${short(u.gradientNorm)} over all four gradients, c = ${u.clipNorm}: ` +
         (scaled ? `scaled by c/‖g‖ = ${short(u.clipNorm / u.gradientNorm)}` : "not scaled"),
-      entry:
-        "‖g‖ = √(Σ of every squared entry of ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2); g_W1[d][j] = (c/‖g‖) ∂L/∂W1[d][j] when ‖g‖ > c",
+      entry: `‖g‖ = √(Σ of every squared entry of ${dL}/∂W1, ${dL}/∂b1, ${dL}/∂W2, ${dL}/∂b2); g_W1[d][j] = (c/‖g‖) ${dL}/∂W1[d][j] when ‖g‖ > c`,
       says: "gradient clipping: the whole gradient rescaled to global norm c when it is longer",
       reads: perParam((p) => `d${p}`),
       computes: perParam(gradient),
@@ -299,7 +334,7 @@ function updateSteps(u: WalkUpdate | undefined): WalkStep[] {
     steps.push({
       phase: "update",
       equation: `θ ← θ − η ${g}          for θ = W1, b1, W2, b2 (each the same shape as its gradient)${eta ? `; ${eta}` : ""}`,
-      entry: `W1_{dj} ← W1_{dj} − η ${clip ? "g_W1" : "∂L/∂W1"}_{dj}, and so for b1, W2, b2`,
+      entry: `W1_{dj} ← W1_{dj} − η ${gW1}_{dj}, and so for b1, W2, b2`,
       says: "one step of plain gradient descent (section 7)",
       reads: perParam(at, gradient),
       computes: perParam(after),
@@ -311,7 +346,7 @@ function updateSteps(u: WalkUpdate | undefined): WalkStep[] {
       {
         phase: "update",
         equation: `v ← μ v + ${g}          μ = ${u!.momentum}; one velocity v per θ = W1, b1, W2, b2 (0 before the first step)`,
-        entry: `v_W1[d][j] ← μ v_W1[d][j] + ${clip ? "g_W1" : "∂L/∂W1"}[d][j], and so for b1, W2, b2`,
+        entry: `v_W1[d][j] ← μ v_W1[d][j] + ${gW1}[d][j], and so for b1, W2, b2`,
         says: `${rule}: the velocity, a decaying sum of the gradients so far`,
         reads: perParam((p) => `vel${p}`, gradient),
         computes: perParam((p) => `vel${p}new`),
@@ -325,7 +360,7 @@ function updateSteps(u: WalkUpdate | undefined): WalkStep[] {
         entry:
           rule === "momentum"
             ? "W1_{dj} ← W1_{dj} − η v_W1[d][j], and so for b1, W2, b2"
-            : `W1_{dj} ← W1_{dj} − η (${clip ? "g_W1" : "∂L/∂W1"}[d][j] + μ v_W1[d][j]), and so for b1, W2, b2`,
+            : `W1_{dj} ← W1_{dj} − η (${gW1}[d][j] + μ v_W1[d][j]), and so for b1, W2, b2`,
         says: `${rule}: the step along the velocity`,
         reads: perParam(at, ...(rule === "nesterov" ? [gradient] : []), (p) => `vel${p}new`),
         computes: perParam(after),
@@ -339,15 +374,15 @@ function updateSteps(u: WalkUpdate | undefined): WalkStep[] {
     {
       phase: "update",
       equation: `m ← β1 m + (1 − β1) ${g}          β1 = ${u!.beta1}; one m per θ (0 before the first step)`,
-      entry: `m_W1[d][j] ← β1 m_W1[d][j] + (1 − β1) ${clip ? "g_W1" : "∂L/∂W1"}[d][j], and so for b1, W2, b2`,
+      entry: `m_W1[d][j] ← β1 m_W1[d][j] + (1 − β1) ${gW1}[d][j], and so for b1, W2, b2`,
       says: "adam: the first moment m, a running mean of the gradients",
       reads: perParam((p) => `m${p}`, gradient),
       computes: perParam((p) => `m${p}new`),
     },
     {
       phase: "update",
-      equation: `v ← β2 v + (1 − β2) ${clip ? "g²" : "(∂L/∂θ)²"}          β2 = ${u!.beta2}; one v per θ (0 before the first step)`,
-      entry: `v_W1[d][j] ← β2 v_W1[d][j] + (1 − β2) (${clip ? "g_W1" : "∂L/∂W1"}[d][j])², and so for b1, W2, b2`,
+      equation: `v ← β2 v + (1 − β2) ${clip ? "g²" : `(${dL}/∂θ)²`}          β2 = ${u!.beta2}; one v per θ (0 before the first step)`,
+      entry: `v_W1[d][j] ← β2 v_W1[d][j] + (1 − β2) (${gW1}[d][j])², and so for b1, W2, b2`,
       says: "adam: the second moment v, a running mean of the squared gradients",
       reads: perParam((p) => `v${p}`, gradient),
       computes: perParam((p) => `v${p}new`),
@@ -383,9 +418,18 @@ function updateSteps(u: WalkUpdate | undefined): WalkStep[] {
   return steps;
 }
 
-/** A matrix's name as the derivation writes it. */
-export function walkLabel(name: WalkName, K: number): string {
-  const labels: Record<BaseName, string> = {
+/**
+ * A matrix's name in parts: its symbol as the derivation writes it (with λ > 0 the loss is
+ * L_λ and the parameters' gradients ∂L_λ/∂θ, as docs/derivation.md section 6 names them),
+ * what tells it from another matrix of the same symbol ("after the step", "(clipped)"), and
+ * what the caption adds ("= δ2 W2ᵀ").
+ */
+function nameParts(
+  name: WalkName,
+  s: Pick<WalkShape, "K" | "l2" | "standardized">,
+): { symbol: string; which: string; aside: string } {
+  const dL = s.l2 > 0 ? "∂L_λ" : "∂L";
+  const symbols: Record<BaseName, string> = {
     X: "X",
     y: "y",
     W1: "W1",
@@ -395,25 +439,56 @@ export function walkLabel(name: WalkName, K: number): string {
     z1: "z1",
     a1: "a1",
     z2: "z2",
-    p: K === 1 ? "p" : "P",
-    L: "L",
+    p: s.K === 1 ? "p" : "P",
+    L: s.l2 > 0 ? "L_λ" : "L",
     dz2: "δ2",
-    dW2: "∂L/∂W2",
-    db2: "∂L/∂b2",
-    da1: "∂L/∂a1 = δ2 W2ᵀ",
+    dW2: `${dL}/∂W2`,
+    db2: `${dL}/∂b2`,
+    da1: "∂L/∂a1",
     fPrime: "f′(z1)",
     dz1: "δ1",
-    dW1: "∂L/∂W1",
-    db1: "∂L/∂b1",
-    W1new: "W1 after the step",
-    b1new: "b1 after the step",
-    W2new: "W2 after the step",
-    b2new: "b2 after the step",
+    dW1: `${dL}/∂W1`,
+    db1: `${dL}/∂b1`,
+    W1new: "W1",
+    b1new: "b1",
+    W2new: "W2",
+    b2new: "b2",
   };
-  if (name in labels) return labels[name as keyof typeof labels];
+  if (name in symbols) {
+    const symbol = symbols[name as BaseName];
+    const which = name.endsWith("new") ? "after the step" : "";
+    const aside =
+      name === "da1"
+        ? "= δ2 W2ᵀ"
+        : name === "X" && s.standardized
+          ? "standardised: (x − mean)/std"
+          : "";
+    return { symbol, which, aside };
+  }
   const { kind, param, after } = updateParts(name as UpdateName);
   const symbol = { g: "g", vel: "v", m: "m", v: "v", mhat: "m̂", vhat: "v̂" }[kind];
-  return `${symbol}_${param}${kind === "g" ? " (clipped)" : after ? " (new)" : kind === "mhat" || kind === "vhat" ? "" : " (before)"}`;
+  const which =
+    kind === "g"
+      ? "(clipped)"
+      : after
+        ? "(new)"
+        : kind === "mhat" || kind === "vhat"
+          ? ""
+          : "(before)";
+  return { symbol: `${symbol}_${param}`, which, aside: "" };
+}
+
+/** A matrix's caption: "W1", "∂L_λ/∂W2", "W2 after the step", "∂L/∂a1 = δ2 W2ᵀ". */
+export function walkLabel(name: WalkName, s: Pick<WalkShape, "K" | "l2" | "standardized">): string {
+  const { symbol, which, aside } = nameParts(name, s);
+  return [symbol, which, aside].filter((part) => part !== "").join(" ");
+}
+
+/** An entry's name: its matrix's symbol and indices, "∂L/∂a1[1][7]", "W2[5][0] after the step". */
+export function entryLabel(cell: Cell, s: Pick<WalkShape, "K" | "l2">): string {
+  const [name, r, c] = cell;
+  const { symbol, which } = nameParts(name, s);
+  return `${symbol}[${r}][${c}]${which === "" ? "" : ` ${which}`}`;
 }
 
 /** An update matrix's name in parts: "velW1new" → vel, W1, after. */
@@ -457,6 +532,11 @@ export function sourcesOf(name: WalkName, r: number, c: number, s: WalkShape): C
     case "L": {
       const cells: Cell[] = [];
       for (let n = 0; n < N; n++) cells.push(...row("z2", n, K), ["y", n, 0]);
+      if (l2 > 0) {
+        // L_λ's penalty (λ/2)(‖W1‖² + ‖W2‖²): every weight
+        for (let d = 0; d < D; d++) cells.push(...row("W1", d, H));
+        for (let j = 0; j < H; j++) cells.push(...row("W2", j, K));
+      }
       return cells;
     }
     case "dz2":
