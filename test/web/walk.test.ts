@@ -5,7 +5,7 @@
  * schedule's η): the parameters after the Trainer's own step on the same rows, bit for bit;
  * the sources of an entry follow its equation; the last and next batches are the trainer's.
  */
-import Decimal from "decimal.js";
+import { Decimal } from "decimal.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
