@@ -49,6 +49,9 @@ export interface Backend {
   /**
    * Optional: a small network's training step in a few calls, bound once to a run's buffers
    * (StepKernels); where absent, the fast path calls the products and passes one by one.
+   * Internal to the WebAssembly backend: a Backend written elsewhere leaves it out.
+   *
+   * @internal
    */
   readonly step?: StepKernels;
 }
