@@ -33,19 +33,9 @@ import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { URL } from "node:url";
 import wabtFactory from "wabt";
+import { CHROMIUM, CHROMIUM_FLAGS } from "./chromium.mjs";
 
 const WAT_PATH = new URL("../src/linalg/wasm/kernels.wat", import.meta.url);
-const CHROMIUM = "/usr/bin/chromium";
-// As test/e2e/browser.ts: flags that work as root on a closed network.
-const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const argument = (name, fallback) => {
   const at = process.argv.indexOf(name);

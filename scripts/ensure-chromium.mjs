@@ -5,8 +5,7 @@
 // sources (no `playwright install`).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-
-export const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM } from "./chromium.mjs";
 
 function fail(why) {
   console.error(

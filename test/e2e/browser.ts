@@ -8,24 +8,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { startPlayground, type PlaygroundProcess } from "../cli/playground-process.js";
 import { root } from "../cli/run.js";
+import { CHROMIUM, CHROMIUM_FLAGS } from "../../scripts/chromium.mjs";
 
-export const CHROMIUM = "/usr/bin/chromium";
-
-/**
- * Flags that work as root on a closed network. playwright-core adds --headless and a fresh
- * temporary --user-data-dir itself (it refuses one in `args`).
- */
-export const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+export { CHROMIUM, CHROMIUM_FLAGS };
 
 /** How long a click or a wait for an element may take before the test fails (ms). */
 export const ACTION_TIMEOUT = 10_000;
@@ -101,7 +89,7 @@ export async function openServed(server: PlaygroundProcess, path: string): Promi
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_FLAGS,
+      args: [...CHROMIUM_FLAGS],
     });
     const context = await browser.newContext({
       acceptDownloads: true,
@@ -193,4 +181,43 @@ export async function comparePngs(browser: Browser, a: Buffer, b: Buffer): Promi
   } finally {
     await page.close();
   }
+}
+
+/** Where openPageAt keeps what it opened and what the pages reported. */
+export interface PageLog {
+  /** Every context opened, for the test file to close after its tests. */
+  readonly contexts: BrowserContext[];
+  /** Each page's uncaught errors and console errors, as "pageerror: …" / "console: …". */
+  readonly errors: string[];
+}
+
+/**
+ * A playground page at `query` in a fresh context (this size, device-pixel ratio and download
+ * permission), its errors recorded in `log`, once it shows its data ("… rows").
+ */
+export async function openPageAt(
+  pg: Playground,
+  query: string,
+  log: PageLog,
+  {
+    viewport = { width: 1280, height: 800 },
+    deviceScaleFactor = 1,
+    acceptDownloads = true,
+  }: {
+    viewport?: { width: number; height: number };
+    deviceScaleFactor?: number;
+    acceptDownloads?: boolean;
+  } = {},
+): Promise<Page> {
+  const context = await pg.browser.newContext({ viewport, deviceScaleFactor, acceptDownloads });
+  context.setDefaultTimeout(ACTION_TIMEOUT);
+  log.contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => log.errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") log.errors.push(`console: ${message.text()}`);
+  });
+  await page.goto(`${pg.server.url}${query}`, { waitUntil: "load" });
+  await expect.poll(() => page.textContent("#data-source")).toMatch(/rows/);
+  return page;
 }

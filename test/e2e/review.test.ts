@@ -24,29 +24,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { handgrad } from "../cli/run.js";
-import { ACTION_TIMEOUT, openPlayground, type Playground } from "./browser.js";
+import { openPageAt, openPlayground, type Playground } from "./browser.js";
 
 let pg: Playground;
 const contexts: BrowserContext[] = [];
 const errors: string[] = [];
 const work = mkdtempSync(join(tmpdir(), "handgrad-review-"));
 
-async function openAt(query: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const context = await pg.browser.newContext({
-    viewport,
-    acceptDownloads: true,
-  });
-  context.setDefaultTimeout(ACTION_TIMEOUT);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console: ${message.text()}`);
-  });
-  await page.goto(`${pg.server.url}${query}`, { waitUntil: "load" });
-  await expect.poll(() => page.textContent("#data-source")).toMatch(/rows/);
-  return page;
-}
+const openAt = (query: string, viewport = { width: 1280, height: 800 }): Promise<Page> =>
+  openPageAt(pg, query, { contexts, errors }, { viewport });
 
 const textOf = async (page: Page, selector: string): Promise<string> =>
   ((await page.textContent(selector)) ?? "").trim();

@@ -17,13 +17,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { handgrad } from "../cli/run.js";
-import {
-  ACTION_TIMEOUT,
-  openPlayground,
-  RESULTS,
-  SCREENSHOTS,
-  type Playground,
-} from "./browser.js";
+import { openPageAt, openPlayground, RESULTS, SCREENSHOTS, type Playground } from "./browser.js";
 
 let pg: Playground;
 const contexts: BrowserContext[] = [];
@@ -32,23 +26,11 @@ const work = mkdtempSync(join(tmpdir(), "handgrad-teach-"));
 const figures: Record<string, unknown> = {};
 
 /** A page in a fresh context of this size and device-pixel ratio, opened at `query`. */
-async function openAt(
+const openAt = (
   query: string,
   viewport = { width: 1280, height: 800 },
   deviceScaleFactor = 1,
-): Promise<Page> {
-  const context = await pg.browser.newContext({ viewport, deviceScaleFactor });
-  context.setDefaultTimeout(ACTION_TIMEOUT);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console: ${message.text()}`);
-  });
-  await page.goto(`${pg.server.url}${query}`, { waitUntil: "load" });
-  await expect.poll(() => page.textContent("#data-source")).toMatch(/rows/);
-  return page;
-}
+): Promise<Page> => openPageAt(pg, query, { contexts, errors }, { viewport, deviceScaleFactor });
 
 const textOf = async (page: Page, selector: string): Promise<string> =>
   ((await page.textContent(selector)) ?? "").trim();
