@@ -104,7 +104,7 @@ const REQUIRED: readonly { equation: string; file: string; snippet: RegExp }[] =
   {
     equation: "adam step",
     file: "src/train/optimizers.ts",
-    snippet: /Math\.sqrt\(v \/ c2\) \+ eps/,
+    snippet: /Math\.sqrt\(vh\) \+ eps/,
   },
   { equation: "warm-up", file: "src/train/schedules.ts", snippet: /\(eta \* t\) \/ S/ },
   {
