@@ -62,6 +62,7 @@ export interface Backend {
 
 /** The hidden activation a HiddenPhases call applies: relu, tanh, or leaky relu with its slope. */
 export interface PhaseActivation {
+  /** Which of the three (nn/activations.ts's names). */
   readonly name: "relu" | "leaky-relu" | "tanh";
   /** f(z) = slope·z for z ≤ 0 (leaky relu; unused by the others). */
   readonly slope: number;

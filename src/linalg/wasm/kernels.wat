@@ -1372,7 +1372,7 @@
   ;; two masks below, which are rect_mask's and tanh_backward's arithmetic entry for entry on an
   ;; n×w block of a matrix with ld values per row.
 
-  ;; C (m×n) = A B with the strides of the driver, C's rows ldc bytes apart (gemm's ldc = 8n).
+  ;; The driver on a dense C (rows 8n bytes apart), as gemm, gemm_ta, gemm_tb and gemm_ta_ld call it.
   (func $product (param $m i32) (param $k i32) (param $n i32)
                  (param $a i32) (param $ars i32) (param $aps i32)
                  (param $b i32) (param $bps i32) (param $bjs i32) (param $c i32)
