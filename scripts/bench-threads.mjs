@@ -8,6 +8,8 @@
 //              comes after a gap long enough for the helper to have gone to sleep, so the
 //              time includes waking it. Per case the median of 60 calls, best over the passes.
 //              Sets MIN_FLOPS_PER_THREAD in src/linalg/wasm/threaded-backend.ts.
+//   training   the crossover in training: examples/s of synthetic runs of growing depth D on
+//              one thread against two (every phase split), with the flops per thread.
 //   scaling    examples/s training the workloads (as `handgrad bench`, fast engine) on one
 //              thread; on 2 threads as before this branch (products split one by one, the
 //              element-wise passes on the main thread: option phases: false); and with phases
@@ -18,8 +20,13 @@
 //              split (the serial fraction s), for each design, and the Amdahl bound
 //              1 / (s + (1 − s)/p) it implies for p threads.
 //
-//   node scripts/bench-threads.mjs [--passes 5] [--only crossover,scaling,serial]
-//                                  [--workloads wide,tab] [--threads 2,3,4]
+// "others' cores": how many cores other processes kept busy during the best run (from
+// /proc/stat, minus this process's CPU time): near 0 means the figure is a quiet machine's.
+//   node scripts/bench-threads.mjs [--passes 5] [--only crossover,training,scaling,serial]
+//                                  [--workloads wide,tab] [--threads 2,3,4] [--log] [--quiet]
+// --quiet starts each pass only once other processes leave the cores idle (up to 5 minutes'
+// wait); --log prints every run.
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { trainWorkload } from "../dist/cli/commands/bench.js";
@@ -29,22 +36,81 @@ import {
   createWasmBackendSync,
   MIN_FLOPS_PER_THREAD,
 } from "../dist/linalg/wasm/index.js";
-import { runValues } from "../dist/nn/index.js";
+import {
+  ACTIVATIONS,
+  backwardInto,
+  forwardInto,
+  makeParamBuffers,
+  makeWorkspace,
+  runValues,
+} from "../dist/nn/index.js";
 
 const flag = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? fallback : process.argv[at + 1];
 };
 const PASSES = Number(flag("passes", "5"));
-const ONLY = flag("only", "crossover,scaling,serial").split(",");
+const ONLY = flag("only", "crossover,training,scaling,serial").split(",");
 const WORKLOADS = flag("workloads", "wide,tab").split(",");
 const THREADS = flag("threads", "2,3,4").split(",").map(Number);
 const load = () => loadavg()[0].toFixed(2);
+const LOG = process.argv.includes("--log");
+
+/** Busy and total jiffies of all cores so far (/proc/stat; undefined off Linux). */
+function cpuTimes() {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8")
+      .split("\n")[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const idle = fields[3] + fields[4]; // idle, iowait
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `fn` and returns its wall seconds and the cores other processes kept busy meanwhile
+ * (all cores' busy time minus this process's CPU time, over the wall time; NaN off Linux).
+ */
+function measured(fn) {
+  const [jiffies, cpu, t] = [cpuTimes(), process.cpuUsage(), performance.now()];
+  fn();
+  const seconds = (performance.now() - t) / 1000;
+  const after = cpuTimes();
+  const own = process.cpuUsage(cpu);
+  const hz = 100; // USER_HZ, the unit of /proc/stat
+  const others =
+    jiffies && after
+      ? ((after.busy - jiffies.busy) / hz - (own.user + own.system) / 1e6) / seconds
+      : NaN;
+  return { seconds, others: Math.max(0, others) };
+}
 
 function threaded(capacity, threads, options = {}) {
   const backend = createThreadedWasmBackendSync({ capacity, threads, ...options });
   if (!backend) throw new Error("threads are unsupported here");
   return backend;
+}
+
+const QUIET = process.argv.includes("--quiet");
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * With --quiet: waits (up to 5 minutes) until other processes keep less than a quarter of a
+ * core busy over one second, so that a pass measures a quiet machine; returns that share.
+ */
+function waitForQuiet() {
+  if (!QUIET || cpuTimes() === undefined) return NaN;
+  const until = performance.now() + 300_000;
+  for (;;) {
+    const { others } = measured(() => Atomics.wait(sleeper, 0, 0, 1000));
+    if (others < 0.25 || performance.now() > until) return others;
+  }
 }
 
 // ---- crossover ---------------------------------------------------------------------------
@@ -153,6 +219,7 @@ function crossover() {
   const best = cases.map(() => [Infinity, Infinity]);
   const loads = [load()];
   for (let pass = 0; pass < PASSES; pass++) {
+    waitForQuiet();
     cases.forEach((c, i) => {
       best[i][0] = Math.min(best[i][0], medianSeconds(call(one, c)));
       best[i][1] = Math.min(best[i][1], medianSeconds(call(two, c)));
@@ -175,6 +242,51 @@ function crossover() {
   });
 }
 
+/**
+ * The crossover in training: examples/s of synthetic runs (N = 4096 standard normal rows,
+ * relu, H = 256, batch 128, 1 epoch) of growing depth D, one thread against two with every
+ * phase split; the flops per thread are those of a step's backward phase, 2·128·256·(D + 2)/2.
+ */
+function trainingCrossover() {
+  const [N, H, batch] = [4096, 256, 128];
+  const depths = [2, 4, 8, 16, 32, 64, 128, 256];
+  const best = depths.map(() => [0, 0]);
+  const loads = [load()];
+  for (let pass = 0; pass < PASSES; pass++) {
+    waitForQuiet();
+    depths.forEach((D, i) => {
+      const X = { rows: N, cols: D, data: seeded(new Float64Array(N * D)) };
+      const y = { rows: N, cols: 1, data: X.data.slice(0, N).map((v) => (v > 0 ? 1 : 0)) };
+      const spec = { N, D, H, activation: "relu", batch, epochs: 1, learningRate: 0.05 };
+      const values = runValues(batch, D, H, 1, 3);
+      const makers = [
+        () => createWasmBackendSync({ capacity: values }),
+        () => threaded(values, 2, { minFlopsPerThread: 0 }),
+      ];
+      for (const j of pass % 2 ? [1, 0] : [0, 1]) {
+        const backend = makers[j]();
+        const t = performance.now();
+        trainWorkload(spec, { X, y }, 0, "fast", backend);
+        best[i][j] = Math.max(best[i][j], N / ((performance.now() - t) / 1000));
+      }
+    });
+    loads.push(load());
+  }
+  console.log(
+    `\ncrossover in training: N ${N}, H ${H}, batch ${batch}, relu, best of ${PASSES} (load ${loads.join(" → ")})`,
+  );
+  console.log(
+    "D      MFLOP/thread (backward phase, 2 threads)  1 thread ex/s  2 threads ex/s  speed-up",
+  );
+  depths.forEach((D, i) => {
+    const [r1, r2] = best[i];
+    console.log(
+      `${String(D).padEnd(6)} ${((2 * batch * H * (D + 2)) / 2e6).toFixed(3).padStart(43)} ` +
+        `${Math.round(r1).toString().padStart(14)} ${Math.round(r2).toString().padStart(15)} ${(r2 / r1).toFixed(2).padStart(9)}`,
+    );
+  });
+}
+
 // ---- scaling -----------------------------------------------------------------------------
 
 function workloadRun(name) {
@@ -183,6 +295,22 @@ function workloadRun(name) {
   const values = runValues(rows, spec.D, spec.H, 1, rows === spec.N ? 2 : 3);
   const steps = spec.epochs * Math.ceil(spec.N / rows);
   return { X, y, spec, values, steps, evaluationBatches: 2 * Math.ceil(spec.N / rows) };
+}
+
+/** Joins of one training step (forward, head, backward) on the backend `make()` gives. */
+function joinsPerStep(make, { spec }) {
+  const backend = make();
+  if (backend.joins === undefined) return 0;
+  const rows = spec.batch === "full" ? spec.N : spec.batch;
+  const ws = makeWorkspace(backend, rows, spec.D, spec.H, 1);
+  const params = makeParamBuffers(backend, spec.D, spec.H, 1);
+  seeded(ws.X);
+  seeded(params.W1);
+  const before = backend.joins;
+  const activation = ACTIVATIONS[spec.activation];
+  forwardInto(backend, ws, params, rows, activation, ws.losses, 0, rows);
+  backwardInto(backend, ws, params, rows, activation);
+  return backend.joins - before;
 }
 
 function scaling(name) {
@@ -202,23 +330,33 @@ function scaling(name) {
     })),
   ];
   const rate = configs.map(() => 0);
+  const busy = configs.map(() => NaN); // other processes' cores during the best run
   const joins = configs.map(() => 0);
+  const stepJoins = configs.map(({ make }) => joinsPerStep(make, run));
   const loads = [load()];
   for (let pass = 0; pass < PASSES; pass++) {
+    const quiet = waitForQuiet();
+    if (LOG && QUIET) console.log(`  pass ${pass}: others' cores ${quiet.toFixed(2)} before it`);
     for (let j = 0; j < configs.length; j++) {
       const i = (j + pass) % configs.length; // rotate the order
       const backend = configs[i].make();
       const start = backend.joins ?? 0;
-      const t = performance.now();
-      trainWorkload(spec, { X: run.X, y: run.y }, 0, "fast", backend);
-      rate[i] = Math.max(rate[i], (spec.N * spec.epochs) / ((performance.now() - t) / 1000));
+      const { seconds, others } = measured(() =>
+        trainWorkload(spec, { X: run.X, y: run.y }, 0, "fast", backend),
+      );
+      const r = (spec.N * spec.epochs) / seconds;
+      if (r > rate[i]) [rate[i], busy[i]] = [r, others];
       joins[i] = (backend.joins ?? 0) - start;
+      if (LOG)
+        console.log(
+          `  pass ${pass} ${configs[i].label}: ${Math.round(r)} ex/s, others' cores ${others.toFixed(2)}`,
+        );
     }
     loads.push(load());
   }
   console.log(
     `\n${name}: examples/s, best of ${PASSES} passes (load ${loads.join(" → ")}); ${run.steps} steps, ` +
-      `${run.evaluationBatches} evaluation batches (forward only) per run`,
+      `${run.evaluationBatches} evaluation batches (forward only) per run; joins of one training step`,
   );
   console.log(
     "configuration                                   examples/s  × 1 thread  joins/run  joins/step",
@@ -226,7 +364,7 @@ function scaling(name) {
   configs.forEach(({ label }, i) => {
     console.log(
       `${label.padEnd(46)} ${Math.round(rate[i]).toString().padStart(11)} ${(rate[i] / rate[0]).toFixed(2).padStart(11)} ` +
-        `${joins[i].toString().padStart(10)} ${(joins[i] / run.steps).toFixed(2).padStart(11)}`,
+        `${joins[i].toString().padStart(10)} ${stepJoins[i].toString().padStart(11)} ${busy[i].toFixed(2).padStart(14)}`,
     );
   });
 }
@@ -273,6 +411,7 @@ function serial(name) {
   const best = { before: null, after: null };
   const loads = [load()];
   for (let pass = 0; pass < PASSES; pass++) {
+    waitForQuiet();
     for (const design of pass % 2 ? ["after", "before"] : ["before", "after"]) {
       const r = timedRun(run, design);
       if (!best[design] || r.total < best[design].total) best[design] = r;
@@ -300,5 +439,6 @@ function serial(name) {
 }
 
 if (ONLY.includes("crossover")) crossover();
+if (ONLY.includes("training")) trainingCrossover();
 if (ONLY.includes("scaling")) for (const name of WORKLOADS) scaling(name);
 if (ONLY.includes("serial")) for (const name of WORKLOADS) serial(name);

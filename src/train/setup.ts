@@ -83,7 +83,7 @@ export interface TrainOptions {
   /**
    * Threads for the fast engine (refused with `backend`, which brings its own): a count, or
    * "auto" (the default): one per core the process may use (os.availableParallelism), but no
-   * more than give each thread 3 MFLOP of a step's phase (MIN_FLOPS_PER_THREAD), so runs too
+   * more than give each thread 2 MFLOP of a step's phase (MIN_FLOPS_PER_THREAD), so runs too
    * small to gain keep one. Node only; browsers use one. Results are bit-identical whatever
    * the count.
    */

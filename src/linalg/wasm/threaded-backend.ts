@@ -56,13 +56,15 @@ import { decodeBase64, wasmApi, type WasmModule } from "./webassembly.js";
 
 /**
  * The least work (flops) a thread is given: a call of F flops uses at most F / this threads.
- * Measured on the 2-core machine of bench/notes.md with scripts/bench-threads.mjs (each call
- * after a gap, so the helper has gone to sleep as in training): waking a helper and joining it
- * costs about 100 µs, so a split into two breaks even near 4 MFLOP and gains about 1.3× at
- * 8 MFLOP; 3 MFLOP per thread keeps every split on the winning side. For more threads than
- * cores measured here the rule is the same per thread (bench/notes.md, "Threads").
+ * Measured on the 2-core machine of bench/notes.md with scripts/bench-threads.mjs on a quiet
+ * machine (each call after a gap, so the helper has gone to sleep, as in training; and in
+ * training runs of growing depth): two threads break even near 1 MFLOP per thread and gain
+ * 1.38× to 1.44× from 2 MFLOP per thread, for single products, for phases and in training
+ * alike. 2 MFLOP per thread keeps every split on the winning side. That one thread's share
+ * must pay for its wake-up holds for more threads too, but past 2 it is reasoning, not
+ * measurement (bench/notes.md, "Threads").
  */
-export const MIN_FLOPS_PER_THREAD = 3_000_000;
+export const MIN_FLOPS_PER_THREAD = 2_000_000;
 
 /** The least flops of a call split across threads: two threads' least work. */
 export const PARALLEL_MIN_FLOPS = 2 * MIN_FLOPS_PER_THREAD;
