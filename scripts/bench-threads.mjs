@@ -230,13 +230,13 @@ function crossover() {
     `\ncrossover: one thread against two, best of ${PASSES} passes of median-of-${CALLS} (load ${loads.join(" → ")})`,
   );
   console.log(
-    "what               op          m×k×n          MFLOP/thread(2)  1 thread µs  2 threads µs  speed-up",
+    "what               op          m×k×n          MFLOP per thread  1 thread µs  2 threads µs  speed-up",
   );
   cases.forEach(([what, op, m, k, n], i) => {
-    const flops = op === "phases" ? 2 * m * n * (2 * k + 3) : 2 * m * k * n;
+    const flops = op === "phases" ? 2 * m * n * (k + 2) : 2 * m * k * n; // phases: the backward's
     const [t1, t2] = best[i];
     console.log(
-      `${what.padEnd(18)} ${op.padEnd(11)} ${`${m}×${k}×${n}`.padEnd(14)} ${(flops / 2e6).toFixed(3).padStart(15)} ` +
+      `${what.padEnd(18)} ${op.padEnd(11)} ${`${m}×${k}×${n}`.padEnd(14)} ${(flops / 2e6).toFixed(3).padStart(16)} ` +
         `${(t1 * 1e6).toFixed(1).padStart(12)} ${(t2 * 1e6).toFixed(1).padStart(13)} ${(t1 / t2).toFixed(2).padStart(9)}`,
     );
   });
