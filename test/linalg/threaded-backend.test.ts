@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { fastestBackend, matrix, type Backend } from "../../src/linalg/index.js";
 import { resolveThreads } from "../../src/linalg/fastest.js";
 import { Worker } from "node:worker_threads";
@@ -258,6 +258,35 @@ describe("helper threads are reused across backends", () => {
     const { a, b } = randomOperands("gemmTransA", 20, 5, 9, 4);
     agrees(backend, "gemmTransA", 20, 5, 9, a, b);
     expect(backend.splitProducts).toBe(1);
+  });
+});
+
+describe("browser safety", () => {
+  it("loading the helper module builds no code from text (a page's CSP may forbid it)", async () => {
+    vi.resetModules();
+    const original = globalThis.Function;
+    let built = 0;
+    globalThis.Function = new Proxy(original, {
+      construct(target, args) {
+        built++;
+        return Reflect.construct(target, args);
+      },
+      apply(target, self, args) {
+        built++;
+        return Reflect.apply(target, self, args);
+      },
+    });
+    try {
+      const fresh = await import("../../src/linalg/wasm/helper-thread.js");
+      expect(fresh.KERNEL.gemm).toBe(0);
+      expect(built).toBe(0);
+      // …and running a job on the main thread builds the runner once.
+      fresh.localJob().run({} as Parameters<ReturnType<typeof fresh.localJob>["run"]>[0]);
+      expect(built).toBe(1);
+    } finally {
+      globalThis.Function = original;
+      vi.resetModules();
+    }
   });
 });
 

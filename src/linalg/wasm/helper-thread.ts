@@ -87,12 +87,18 @@ ${KERNEL_CALLS.map(
   }
 }`;
 
-/** runJob for the main thread (the same source the helpers run). */
-export const runJob = new Function(`return ${RUN_JOB_SOURCE}`)() as (
-  kernels: JobKernels,
-  job: Float64Array,
-  count: number,
-) => void;
+type RunJob = (kernels: JobKernels, job: Float64Array, count: number) => void;
+let mainRunJob: RunJob | undefined;
+
+/**
+ * runJob for the main thread (the same source the helpers run), built on first use: only a
+ * threaded backend (Node) gets here, so a browser page, whose content security policy may
+ * forbid building code from text, never does.
+ */
+function runJob(kernels: JobKernels, job: Float64Array, count: number): void {
+  mainRunJob ??= new Function(`return ${RUN_JOB_SOURCE}`)() as RunJob;
+  mainRunJob(kernels, job, count);
+}
 
 /** The calls of one job, written into a Float64Array (a helper's control block, or main's own). */
 export class Job {
