@@ -13,8 +13,8 @@
  *   forward phase, by batch rows i (one job per thread: three calls)
  *     z1_i = X_i W1 + b1,  a1_i = f(z1_i),  z2_i = a1_i W2
  *     A row of z2 needs only the same row of a1, so nothing inside the phase waits.
- *   ── join. The head (fused-heads.ts: JavaScript, Math.exp) then makes δ2 on the main
- *     thread. This barrier is forced: the backward phase sums over every row of the batch.
+ *   ── join. The head (fused-heads.ts, JavaScript) then makes δ2 on the main thread. This
+ *     barrier is forced: the backward phase sums over every row of the batch.
  *   backward phase, by hidden units j, i.e. columns of δ1 (one job per thread: four calls)
  *     ∂W2_j = a1_jᵀ δ2,  da1_j = δ2 W2_jᵀ,  δ1_j = da1_j ⊙ f′(z1_j),  ∂b1_j = 1ᵀ δ1_j,
  *     ∂W1_{·j} = Xᵀ δ1_j
@@ -28,7 +28,9 @@
  * Left on the main thread: the head and ∂b2 = 1ᵀ δ2 (fused-heads.ts, fast-network.ts), the L2
  * term, the batch copy, the finiteness check and the update (train/steppers/fast*.ts), and the
  * activations without a WebAssembly kernel (sigmoid, custom ones), for which fast-network.ts
- * runs the products one by one, each split as a single product.
+ * runs the products one by one, each split as a single product. Runs whose calls are all too
+ * small to split (below PARALLEL_MIN_FLOPS) take the fused step (WasmBackend.step, one thread)
+ * instead.
  *
  * How many threads a call uses: as many as the backend has, but no thread gets less than
  * `minFlopsPerThread` flops of the call (default MIN_FLOPS_PER_THREAD; products count 2mkn,
