@@ -54,6 +54,68 @@ export interface Backend {
    * @internal
    */
   readonly step?: StepKernels;
+  /**
+   * Optional: the hidden layer's forward and backward passes each as one call, for a backend
+   * that splits them across threads (wasm/threaded-backend.ts). Where absent, or where a call
+   * returns false, the fast path does the same work product by product (nn/fast-network.ts),
+   * which these must match bit for bit.
+   */
+  readonly phases?: HiddenPhases | undefined;
+}
+
+/** The hidden activation a HiddenPhases call applies: relu, tanh, or leaky relu with its slope. */
+export interface PhaseActivation {
+  /** Which of the three (nn/activations.ts's names). */
+  readonly name: "relu" | "leaky-relu" | "tanh";
+  /** f(z) = slope·z for z ≤ 0 (leaky relu; unused by the others). */
+  readonly slope: number;
+}
+
+/**
+ * A training step's two phases on rows 0..n−1 of the fast path's n×· buffers (row-major, all
+ * the backend's own), each entry with the operations and order of the step-by-step path
+ * (products as kernels.ts, element-wise as nn/fused-activations.ts). Each returns false, having
+ * written nothing, when it leaves the work to the caller (a size 0).
+ */
+export interface HiddenPhases {
+  /**
+   * z1 (n×H) = X W1 + 1 b1, a1 = f(z1), z2 (n×K) = a1 W2 (b2 is the head's); X n×D, W1 D×H,
+   * b1 1×H, W2 H×K.
+   */
+  forward(
+    n: number,
+    D: number,
+    H: number,
+    K: number,
+    X: Float64Array,
+    W1: Float64Array,
+    b1: Float64Array,
+    W2: Float64Array,
+    z1: Float64Array,
+    a1: Float64Array,
+    z2: Float64Array,
+    activation: PhaseActivation,
+  ): boolean;
+  /**
+   * dW2 (H×K) = a1ᵀ δ2, δ1 (n×H, into dz1) = (δ2 W2ᵀ) ⊙ f′(z1), db1 (1×H) = 1ᵀ δ1 (rows in
+   * order from +0), dW1 (D×H) = Xᵀ δ1; δ2 is dz2 (n×K).
+   */
+  backward(
+    n: number,
+    D: number,
+    H: number,
+    K: number,
+    X: Float64Array,
+    z1: Float64Array,
+    a1: Float64Array,
+    dz2: Float64Array,
+    W2: Float64Array,
+    dz1: Float64Array,
+    dW1: Float64Array,
+    db1: Float64Array,
+    dW2: Float64Array,
+    activation: PhaseActivation,
+  ): boolean;
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   availableCores,
   createThreadedWasmBackendSync,
   createWasmBackendSync,
-  PARALLEL_MIN_FLOPS,
+  MIN_FLOPS_PER_THREAD,
 } from "./wasm/index.js";
 
 /** WebAssembly memory's limit here: 32 768 pages of 64 KiB, in float64 values. */
@@ -14,30 +14,28 @@ const WASM_MAX_VALUES = (32768 * 65536) / 8;
 /** Threads for the matrix products: a count (1 = the main thread only) or "auto". */
 export type ThreadsOption = number | "auto";
 
-/** "auto" uses at most this many threads: the configuration measured (bench/notes.md). */
-const AUTO_MAX_THREADS = 2;
-
 /**
- * The threads a run uses: an explicit count as given; "auto" two (the main thread and one
- * helper) where the process has at least two cores and the run's largest product reaches
- * PARALLEL_MIN_FLOPS (smaller products lose more to synchronisation than they gain), else one.
+ * The threads a run uses: an explicit count as given; "auto" one per core the process may use
+ * (os.availableParallelism), but no more than give each thread MIN_FLOPS_PER_THREAD of the
+ * run's largest split call (`largestCallFlops`: a step's phase), so a run whose calls are too
+ * small to gain from a split keeps one thread.
  */
-export function resolveThreads(option: ThreadsOption, largestProductFlops: number): number {
+export function resolveThreads(option: ThreadsOption, largestCallFlops: number): number {
   if (option !== "auto") return option;
-  const cores = Math.min(availableCores(), AUTO_MAX_THREADS);
-  return cores >= 2 && largestProductFlops >= PARALLEL_MIN_FLOPS ? cores : 1;
+  const byWork = Math.floor(largestCallFlops / MIN_FLOPS_PER_THREAD);
+  return Math.max(1, Math.min(availableCores(), byWork));
 }
 
 /**
- * The threads fastestBackend(values, threads, largestProductFlops) computes on at most: 1
+ * The threads fastestBackend(values, threads, largestCallFlops) computes on at most: 1
  * where it falls back to the JavaScript backend (the buffers would not fit WebAssembly).
  */
 export function backendThreads(
   values: number,
   threads: ThreadsOption,
-  largestProductFlops: number,
+  largestCallFlops: number,
 ): number {
-  return values <= WASM_MAX_VALUES ? resolveThreads(threads, largestProductFlops) : 1;
+  return values <= WASM_MAX_VALUES ? resolveThreads(threads, largestCallFlops) : 1;
 }
 
 /**
@@ -47,18 +45,18 @@ export function backendThreads(
  * be compiled synchronously (a browser page's main thread). All give
  * bit-identical results.
  *
- * With `threads` ≥ 2, the WebAssembly backend on shared memory splits large products across
- * that many threads (wasm/threaded-backend.ts) where helper threads exist (Node); elsewhere
+ * With `threads` ≥ 2, the WebAssembly backend on shared memory splits a step's phases and
+ * large products across that many threads (wasm/threaded-backend.ts) where helper threads exist (Node); elsewhere
  * (browsers) it is the single-threaded backend. If helpers exist but fail to start, an
  * explicit count throws a clear Error and "auto" falls back to one thread.
  */
 export function fastestBackend(
   values: number,
   threads: ThreadsOption = 1,
-  largestProductFlops = Infinity,
+  largestCallFlops = Infinity,
 ): Backend {
   if (!(values <= WASM_MAX_VALUES)) return jsBackend;
-  const count = resolveThreads(threads, largestProductFlops);
+  const count = resolveThreads(threads, largestCallFlops);
   if (count >= 2) {
     try {
       const threaded = createThreadedWasmBackendSync({ capacity: values, threads: count });

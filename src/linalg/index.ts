@@ -37,6 +37,8 @@ export {
 export type {
   Backend,
   BoundStep,
+  HiddenPhases,
+  PhaseActivation,
   RectifierKernels,
   StepBuffers,
   StepKernels,

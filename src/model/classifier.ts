@@ -116,7 +116,7 @@ export interface ClassifierOptions extends OptimizerOptions {
   readonly positive?: ClassLabel;
   /** The training loop's engine: "fast" (default) or "plain"; bit-identical. */
   readonly engine?: TrainEngine;
-  /** Threads for the fast engine's large products (default "auto"); bit-identical. */
+  /** Threads for the fast engine (default "auto": one per core where the work pays); bit-identical. */
   readonly threads?: ThreadsOption;
 }
 

@@ -8,10 +8,14 @@
  *   δ1 = (δ2 W2ᵀ) ⊙ f′(z1),  ∂L/∂b1 = 1ᵀ δ1   gemmTransB, then derivativeMask
  *   ∂L/∂W1 = Xᵀ δ1                           gemmTransA
  *   with an L2 penalty λ > 0: ∂L/∂W += λ W   addPenaltyGradient, for W1 and W2
+ *
+ * A backend with `phases` (threads: linalg/wasm/threaded-backend.ts) takes the lines before
+ * the head as one call and the hidden layer's backward lines as another, each split across
+ * its threads; the rest (the head, ∂L/∂b2, the penalty) stays here.
  */
 import type { Backend } from "../linalg/index.js";
 import type { Activation } from "./activations.js";
-import { biasActivation, derivativeMask } from "./fused-activations.js";
+import { biasActivation, derivativeMask, phaseActivation } from "./fused-activations.js";
 import { sigmoidOutput, softmaxOutput } from "./fused-heads.js";
 import type { ParamBuffers, Workspace } from "./workspace.js";
 
@@ -29,10 +33,7 @@ export function forwardInto(
   at: number,
   scaleRows: number,
 ): number {
-  const { D, H, K } = ws;
-  backend.gemm(n, D, H, ws.X, params.W1, ws.z1); // n×H, X W1
-  biasActivation(n, H, ws.z1, params.b1, ws.a1, activation, backend); // z1 = X W1 + b1, a1 = f(z1)
-  backend.gemm(n, H, K, ws.a1, params.W2, ws.z2); // n×K, a1 W2
+  hiddenForward(backend, ws, params, n, activation); // z1, a1 = f(z1), z2 = a1 W2 (n×K)
   return outputInto(ws, params, n, losses, at, scaleRows);
 }
 
@@ -68,14 +69,55 @@ export function backwardInto(
   l2 = 0,
 ): void {
   const { D, H, K, grads } = ws;
-  backend.gemmTransA(H, n, K, ws.a1, ws.dz2, grads.W2); // H×K, ∂L/∂W2 = a1ᵀ δ2
   columnSums(n, K, ws.dz2, grads.b2); // 1×K, ∂L/∂b2 = Σ_n δ2
-  backend.gemmTransB(n, K, H, ws.dz2, params.W2, ws.dz1); // n×H, ∂L/∂a1 = δ2 W2ᵀ
-  derivativeMask(n, H, ws.dz1, ws.z1, ws.a1, grads.b1, activation, backend); // δ1, ∂L/∂b1 = Σ_n δ1
-  backend.gemmTransA(D, n, H, ws.X, ws.dz1, grads.W1); // D×H, ∂L/∂W1 = Xᵀ δ1
+  hiddenBackward(backend, ws, params, n, activation); // ∂L/∂W2, δ1, ∂L/∂b1, ∂L/∂W1
   if (l2 === 0) return;
   addPenaltyGradient(D * H, grads.W1, l2, params.W1); // D×H, ∂L/∂W1 += λ W1
   addPenaltyGradient(H * K, grads.W2, l2, params.W2); // H×K, ∂L/∂W2 += λ W2
+}
+
+/**
+ * The forward pass before the head on rows 0..n−1: one call to the backend's phases where it
+ * has them for this activation, else product by product.
+ */
+function hiddenForward(
+  backend: Backend,
+  ws: Workspace,
+  params: ParamBuffers,
+  n: number,
+  activation: Activation,
+): void {
+  const { D, H, K, X, z1, a1, z2 } = ws;
+  const { W1, b1, W2 } = params;
+  const phases = backend.phases;
+  const hidden = phases && phaseActivation(activation);
+  if (hidden && phases.forward(n, D, H, K, X, W1, b1, W2, z1, a1, z2, hidden)) return;
+  backend.gemm(n, D, H, X, W1, z1); // n×H, X W1
+  biasActivation(n, H, z1, b1, a1, activation, backend); // z1 = X W1 + b1, a1 = f(z1)
+  backend.gemm(n, H, K, a1, W2, z2); // n×K, a1 W2
+}
+
+/**
+ * The backward pass below the head on rows 0..n−1 (δ2 in ws.dz2): one call to the backend's
+ * phases where it has them for this activation, else product by product.
+ */
+function hiddenBackward(
+  backend: Backend,
+  ws: Workspace,
+  params: ParamBuffers,
+  n: number,
+  activation: Activation,
+): void {
+  const { D, H, K, X, z1, a1, dz2, dz1, grads } = ws;
+  const { W1: dW1, b1: db1, W2: dW2 } = grads;
+  const W2 = params.W2;
+  const phases = backend.phases;
+  const hidden = phases && phaseActivation(activation);
+  if (hidden && phases.backward(n, D, H, K, X, z1, a1, dz2, W2, dz1, dW1, db1, dW2, hidden)) return;
+  backend.gemmTransA(H, n, K, a1, dz2, dW2); // H×K, ∂L/∂W2 = a1ᵀ δ2
+  backend.gemmTransB(n, K, H, dz2, W2, dz1); // n×H, ∂L/∂a1 = δ2 W2ᵀ
+  derivativeMask(n, H, dz1, z1, a1, db1, activation, backend); // δ1 = ∂L/∂a1 ⊙ f′(z1), ∂L/∂b1 = Σ_n δ1
+  backend.gemmTransA(D, n, H, X, dz1, dW1); // D×H, ∂L/∂W1 = Xᵀ δ1
 }
 
 /** g ← g + λ w on the first `length` entries (network.ts's g + l2 * w, entry by entry). */

@@ -11,7 +11,7 @@
  * (WebAssembly SIMD: the same operations in the same order, so the same bits as the loops
  * here; tanh is numerics/tanh.ts's own, not Math.tanh, so that both can compute it).
  */
-import type { Backend } from "../linalg/index.js";
+import type { Backend, PhaseActivation } from "../linalg/index.js";
 import { sigmoid, tanh, tanhDerivative } from "../numerics/index.js";
 import { ACTIVATIONS, LEAKY_SLOPE, type Activation } from "./activations.js";
 
@@ -152,6 +152,19 @@ export function derivativeMask(
         }
       }
   }
+}
+
+/** The built-in activations a backend's HiddenPhases compute (sigmoid and others: none). */
+const PHASE_ACTIVATIONS: Readonly<Record<string, PhaseActivation>> = {
+  relu: { name: "relu", slope: 0 },
+  "leaky-relu": { name: "leaky-relu", slope: LEAKY_SLOPE },
+  tanh: { name: "tanh", slope: 0 },
+};
+
+/** What a backend's HiddenPhases need to know of `activation`, or undefined if they lack it. */
+export function phaseActivation(activation: Activation): PhaseActivation | undefined {
+  const name = builtIn(activation);
+  return name === undefined ? undefined : PHASE_ACTIVATIONS[name];
 }
 
 /** The activation's name when it is one of the four built-in objects, else undefined. */

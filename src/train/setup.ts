@@ -81,11 +81,11 @@ export interface TrainOptions {
    */
   readonly backend?: Backend;
   /**
-   * Threads for the fast engine's large matrix products (refused with `backend`, which
-   * brings its own): a count, or
-   * "auto" (the default): two where the process has two cores or more and the run's products
-   * are large enough to gain, else one. Node only; browsers use one. Results are bit-identical
-   * whatever the count.
+   * Threads for the fast engine (refused with `backend`, which brings its own): a count, or
+   * "auto" (the default): one per core the process may use (os.availableParallelism), but no
+   * more than give each thread 2 MFLOP of a step's phase (MIN_FLOPS_PER_THREAD), so runs too
+   * small to gain keep one. Node only; browsers use one. Results are bit-identical whatever
+   * the count.
    */
   readonly threads?: ThreadsOption;
   /**

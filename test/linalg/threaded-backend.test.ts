@@ -1,12 +1,17 @@
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { fastestBackend, matrix, type Backend } from "../../src/linalg/index.js";
 import { resolveThreads } from "../../src/linalg/fastest.js";
-import { attachHelpers } from "../../src/linalg/wasm/helper-thread.js";
+import { Worker } from "node:worker_threads";
+import {
+  attachHelpers,
+  availableCores,
+  HelperChannel,
+} from "../../src/linalg/wasm/helper-thread.js";
 import {
   createThreadedWasmBackendSync,
   kernelBytes,
-  PARALLEL_MIN_FLOPS,
+  MIN_FLOPS_PER_THREAD,
   ThreadedWasmBackend,
   threadsSupported,
 } from "../../src/linalg/wasm/index.js";
@@ -59,9 +64,9 @@ const entry = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(0, -0, 5e-324, -2.5e-308, 1e300, -1e300, 1, -1) },
 );
 
-/** A threaded backend that splits every product it can (minFlops 0). */
+/** A threaded backend that splits every product it can (no least work per thread). */
 function splitting(threads: number, capacity = 1 << 20): ThreadedWasmBackend {
-  const backend = createThreadedWasmBackendSync({ capacity, threads, minFlops: 0 });
+  const backend = createThreadedWasmBackendSync({ capacity, threads, minFlopsPerThread: 0 });
   if (!backend) throw new Error("threads unsupported here");
   return backend;
 }
@@ -140,21 +145,22 @@ describe("threaded WebAssembly backend: products split by rows of C", () => {
     expect(backend.splitProducts).toBe(1);
   });
 
-  it("splits only products of at least PARALLEL_MIN_FLOPS (2mkn), agreeing on both sides", () => {
-    const backend = createThreadedWasmBackendSync({ capacity: 1 << 20, threads: 2 });
+  it("gives no thread less than MIN_FLOPS_PER_THREAD of a product (2mkn), agreeing on both sides", () => {
+    const backend = createThreadedWasmBackendSync({ capacity: 1 << 20, threads: 3 });
     if (!backend) throw new Error("threads unsupported here");
-    // m = 64, n = 64: k just below and at the threshold.
-    const kAt = Math.ceil(PARALLEL_MIN_FLOPS / (2 * 64 * 64));
-    for (const [k, split] of [
-      [kAt - 1, 0],
-      [kAt, 1],
-      [kAt + 1, 1],
+    // m = 64, n = 64: k just below and at two and three threads' worth of work.
+    const kFor = (threads: number) => Math.ceil((threads * MIN_FLOPS_PER_THREAD) / (2 * 64 * 64));
+    for (const [k, joins] of [
+      [kFor(2) - 1, 0],
+      [kFor(2), 1],
+      [kFor(3) - 1, 1],
+      [kFor(3), 1],
     ] as const) {
       for (const op of ["gemm", "gemmTransA", "gemmTransB"] as const) {
-        const before = backend.splitProducts;
+        const before = backend.joins;
         const { a, b } = randomOperands(op, 64, k, 64, k);
         agrees(backend, op, 64, k, 64, a, b);
-        expect(backend.splitProducts - before, `${op} k = ${k}`).toBe(split);
+        expect(backend.joins - before, `${op} k = ${k}`).toBe(joins);
       }
     }
   });
@@ -196,6 +202,45 @@ describe("helper threads are reused across backends", () => {
     expect(second.splitProducts).toBe(1);
   });
 
+  it("waiting for a job ignores wake-ups until the helper has stored that job's number", async () => {
+    // A late notify (the previous job's, sent after DONE was stored) must not end the wait.
+    // A stand-in helper notifies DONE five times without changing it, then finishes the job.
+    const control = new SharedArrayBuffer(64 + 8 * 12 * 8);
+    const ctl = new Int32Array(control, 0, 16);
+    const owner = {
+      failed: false,
+      fail() {
+        this.failed = true;
+      },
+    };
+    const channel = new HelperChannel(
+      ctl,
+      new Float64Array(control, 64),
+      owner as unknown as ConstructorParameters<typeof HelperChannel>[2],
+    );
+    const worker = new Worker(
+      `const { workerData } = require("node:worker_threads");
+       const ctl = new Int32Array(workerData, 0, 16);
+       Atomics.wait(ctl, 0, 0); // the job is posted
+       for (let i = 0; i < 5; i++) {
+         const until = Date.now() + 20;
+         while (Date.now() < until);
+         Atomics.notify(ctl, 1); // DONE still 0
+       }
+       Atomics.store(ctl, 1, 1);
+       Atomics.notify(ctl, 1);`,
+      { eval: true, workerData: control },
+    );
+    try {
+      channel.post();
+      channel.wait(10_000);
+      expect(Atomics.load(ctl, 1)).toBe(1);
+      expect(owner.failed).toBe(false);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it("a helper that cannot instantiate the kernels fails with a clear error", () => {
     // The single-threaded module imports a non-shared memory: instantiation fails in the helper.
     const api = (
@@ -216,6 +261,35 @@ describe("helper threads are reused across backends", () => {
   });
 });
 
+describe("browser safety", () => {
+  it("loading the helper module builds no code from text (a page's CSP may forbid it)", async () => {
+    vi.resetModules();
+    const original = globalThis.Function;
+    let built = 0;
+    globalThis.Function = new Proxy(original, {
+      construct(target, args) {
+        built++;
+        return Reflect.construct(target, args);
+      },
+      apply(target, self, args) {
+        built++;
+        return Reflect.apply(target, self, args);
+      },
+    });
+    try {
+      const fresh = await import("../../src/linalg/wasm/helper-thread.js");
+      expect(fresh.KERNEL.gemm).toBe(0);
+      expect(built).toBe(0);
+      // …and running a job on the main thread builds the runner once.
+      fresh.localJob().run({} as Parameters<ReturnType<typeof fresh.localJob>["run"]>[0]);
+      expect(built).toBe(1);
+    } finally {
+      globalThis.Function = original;
+      vi.resetModules();
+    }
+  });
+});
+
 describe("choosing the number of threads", () => {
   const proc = process as unknown as { getBuiltinModule?: unknown };
   const getBuiltinModule = proc.getBuiltinModule;
@@ -223,16 +297,30 @@ describe("choosing the number of threads", () => {
     proc.getBuiltinModule = getBuiltinModule;
   });
 
-  it('"auto" is one thread for small products and two for large ones (this machine has ≥ 2 cores)', () => {
-    expect(resolveThreads("auto", PARALLEL_MIN_FLOPS - 1)).toBe(1);
+  it('"auto" is one thread per core, but no more than MIN_FLOPS_PER_THREAD each of the largest call', () => {
     expect(resolveThreads(3, 10)).toBe(3);
-    const auto = resolveThreads("auto", PARALLEL_MIN_FLOPS);
-    expect(auto).toBeLessThanOrEqual(2);
-    expect(fastestBackend(1000, "auto", PARALLEL_MIN_FLOPS).name).toBe(
-      auto === 2 ? "wasm-simd ×2 threads" : "wasm-simd",
+    expect(resolveThreads("auto", 2 * MIN_FLOPS_PER_THREAD - 1)).toBe(1);
+    const cores = availableCores();
+    expect(resolveThreads("auto", 1e15)).toBe(cores);
+    expect(resolveThreads("auto", 2 * MIN_FLOPS_PER_THREAD)).toBe(Math.min(cores, 2));
+    expect(fastestBackend(1000, "auto", 2 * MIN_FLOPS_PER_THREAD).name).toBe(
+      cores >= 2 ? "wasm-simd ×2 threads" : "wasm-simd",
     );
     expect(fastestBackend(1000, "auto", 10).name).toBe("wasm-simd");
     expect(fastestBackend(1000, 2).name).toBe("wasm-simd ×2 threads");
+  });
+
+  it('"auto" on a 16-core machine: 16 threads for a large call, fewer as the work shrinks', () => {
+    const real = getBuiltinModule as (id: string) => unknown;
+    proc.getBuiltinModule = (id: string) =>
+      id === "node:os" ? { availableParallelism: () => 16 } : real(id);
+    expect(availableCores()).toBe(16);
+    expect(resolveThreads("auto", 1e15)).toBe(16);
+    expect(resolveThreads("auto", 16 * MIN_FLOPS_PER_THREAD)).toBe(16);
+    expect(resolveThreads("auto", 16 * MIN_FLOPS_PER_THREAD - 1)).toBe(15);
+    expect(resolveThreads("auto", 5.5 * MIN_FLOPS_PER_THREAD)).toBe(5);
+    expect(resolveThreads("auto", MIN_FLOPS_PER_THREAD)).toBe(1);
+    expect(resolveThreads("auto", 0)).toBe(1);
   });
 
   it("without worker_threads (a browser, old Node) it falls back to the single-threaded backend", () => {
@@ -240,7 +328,7 @@ describe("choosing the number of threads", () => {
     expect(threadsSupported()).toBe(false);
     expect(createThreadedWasmBackendSync({ capacity: 100, threads: 2 })).toBeUndefined();
     expect(fastestBackend(1000, 2).name).toBe("wasm-simd");
-    expect(fastestBackend(1000, "auto", PARALLEL_MIN_FLOPS).name).toBe("wasm-simd");
+    expect(fastestBackend(1000, "auto", 1e15).name).toBe("wasm-simd");
   });
 
   it("refuses a thread count below 2 for the threaded backend", () => {

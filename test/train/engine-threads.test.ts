@@ -2,9 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { makeDataset } from "../../src/data/index.js";
 import type { Matrix } from "../../src/linalg/index.js";
-import { PARALLEL_MIN_FLOPS } from "../../src/linalg/wasm/threaded-backend.js";
+import { MIN_FLOPS_PER_THREAD } from "../../src/linalg/wasm/threaded-backend.js";
 import { createThreadedWasmBackendSync } from "../../src/linalg/wasm/index.js";
-import { initParams, runValues } from "../../src/nn/index.js";
+import { initParams, runValues, type Params } from "../../src/nn/index.js";
 import { train, type TrainOptions } from "../../src/train/index.js";
 import { bits } from "../helpers.js";
 import { trainFast, trainPlain } from "./engines.js";
@@ -38,7 +38,7 @@ describe("trainFast on threads agrees bit for bit with trainPlain", () => {
       const backend = createThreadedWasmBackendSync({
         capacity: runValues(rows, D, H, K, batchSize === "full" ? 2 : 3),
         threads: 2,
-        minFlops: 0,
+        minFlopsPerThread: 0,
       });
       if (!backend) throw new Error("threads unsupported here");
       const options: TrainOptions = {
@@ -50,16 +50,16 @@ describe("trainFast on threads agrees bit for bit with trainPlain", () => {
       };
       const plain = trainPlain(start, data, options);
       const fast = trainFast(start, data, { ...options, backend });
-      expect(backend.splitProducts).toBeGreaterThan(0);
+      expect(backend.joins).toBeGreaterThan(0);
       expect(bits(fast.params)).toBe(bits(plain.params));
       expect(fast.history).toEqual(plain.history);
       expect(bits(fast.params)).not.toBe(bits(start));
     });
   }
 
-  it("train({ threads: 2 }) on products above PARALLEL_MIN_FLOPS, and threads: 1, give trainPlain's bits", () => {
+  it("train({ threads: 2 }) on phases of two threads' least work, and threads: 1, give trainPlain's bits", () => {
     const [batch, H] = [64, 48];
-    const D = Math.ceil(PARALLEL_MIN_FLOPS / (2 * batch * H)) + 3; // X W1 just above the threshold
+    const D = Math.ceil((2 * MIN_FLOPS_PER_THREAD) / (2 * batch * H)) + 3; // X W1 just above it
     const data = wideData(150, D, 2, 9);
     const start = initParams({ inputs: D, hidden: H, init: "he", seed: 1 });
     const options: TrainOptions = {
@@ -92,4 +92,73 @@ describe("trainFast on threads agrees bit for bit with trainPlain", () => {
       ).toThrow(/threads must be "auto" or an integer from 1 to 64/);
     }
   });
+});
+
+/** Throws naming the first entry of the four parameters where Object.is(actual, expected) fails. */
+function expectSameEntries(actual: Params, expected: Params, what: string): void {
+  for (const name of ["W1", "b1", "W2", "b2"] as const) {
+    const [a, e] = [actual[name].data, expected[name].data];
+    expect(a.length, `${what} ${name}`).toBe(e.length);
+    for (let i = 0; i < e.length; i++) {
+      if (!Object.is(a[i], e[i])) {
+        throw new Error(`${what}: ${name}[${i}] is ${a[i]}, the plain path's ${e[i]}`);
+      }
+    }
+  }
+}
+
+describe("1 to 8 threads give the plain path's final weights, entry by entry (Object.is)", () => {
+  // H = 39: up to 9 blocks of hidden units, the last of odd width (the masks' scalar column);
+  // batches of 37 rows: up to 9 blocks of rows, the last of 5. Full batches of 300 rows run
+  // the backward's sums over the batch past the kernels' 256-long cache block.
+  const cases = [
+    { activation: "relu", K: 1, batchSize: 37 },
+    { activation: "leaky-relu", K: 3, batchSize: 37 },
+    { activation: "tanh", K: 1, batchSize: "full" },
+    { activation: "tanh", K: 3, batchSize: 37, l2: 0.01 },
+    { activation: "relu", K: 3, batchSize: "full" },
+    { activation: "sigmoid", K: 1, batchSize: 37 }, // no phases: products split one by one
+  ] as const;
+  for (const c of cases) {
+    const label = `${c.activation}, ${c.K === 1 ? "sigmoid" : "softmax"} head, batch ${c.batchSize}`;
+    it(label, () => {
+      const [N, D, H] = [c.batchSize === "full" ? 300 : 111, 13, 39];
+      const data = wideData(N, D, c.K === 1 ? 2 : 3, 11);
+      const start = initParams({ inputs: D, hidden: H, outputs: c.K, init: "he", seed: 6 });
+      const options: TrainOptions = {
+        activation: c.activation,
+        learningRate: 0.1,
+        epochs: 2,
+        batchSize: c.batchSize,
+        seed: 8,
+        ...("l2" in c ? { l2: c.l2 } : {}),
+      };
+      const plain = trainPlain(start, data, options);
+      expect(bits(plain.params)).not.toBe(bits(start));
+      expectSameEntries(
+        trainFast(start, data, { ...options, threads: 1 }).params,
+        plain.params,
+        "1 thread",
+      );
+      const rows = c.batchSize === "full" ? N : c.batchSize;
+      for (let threads = 2; threads <= 8; threads++) {
+        const backend = createThreadedWasmBackendSync({
+          capacity: runValues(rows, D, H, c.K, c.batchSize === "full" ? 2 : 3),
+          threads,
+          minFlopsPerThread: 0, // split everything, however small
+        });
+        if (!backend) throw new Error("threads unsupported here");
+        const fast = trainFast(start, data, { ...options, backend });
+        expectSameEntries(fast.params, plain.params, `${threads} threads`);
+        expect(fast.history).toEqual(plain.history);
+        if (c.activation === "sigmoid") {
+          expect(backend.splitPhases).toBe(0);
+          expect(backend.splitProducts).toBeGreaterThan(0);
+        } else {
+          expect(backend.splitPhases).toBeGreaterThan(0);
+          expect(backend.splitProducts).toBe(0);
+        }
+      }
+    });
+  }
 });

@@ -77,7 +77,7 @@ export const BENCH_FLAGS: FlagSpecs = {
   threads: {
     kind: "string",
     value: "N|auto",
-    help: 'threads for the fast engine\'s large products: N or "auto" (the default: 2 where it pays)',
+    help: 'threads for the fast engine: N or "auto" (the default: one per core where the work pays)',
   },
   json: {
     kind: "boolean",

@@ -97,7 +97,7 @@ export const TRAIN_FLAGS: FlagSpecs = {
   threads: {
     kind: "string",
     value: "N|auto",
-    help: 'threads for the fast engine\'s large products: N or "auto" (2 where it pays); bit-identical',
+    help: 'threads for the fast engine: N or "auto" (one per core where the work pays); bit-identical',
   },
   save: {
     kind: "string",

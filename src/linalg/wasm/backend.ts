@@ -306,7 +306,7 @@ export class WasmBackend implements Backend {
     return true;
   }
 
-  private checkView(op: string, name: string, view: Float64Array, length: number): void {
+  protected checkView(op: string, name: string, view: Float64Array, length: number): void {
     if (view.buffer !== this.buffer) {
       throw new Error(
         `WasmBackend.${op}: ${name} is not a buffer of this backend's memory ` +

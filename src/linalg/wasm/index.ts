@@ -9,6 +9,7 @@ export {
 export { PlainBackend } from "./plain-backend.js";
 export {
   createThreadedWasmBackendSync,
+  MIN_FLOPS_PER_THREAD,
   PARALLEL_MIN_FLOPS,
   ThreadedWasmBackend,
   threadsSupported,

@@ -268,15 +268,15 @@
     (f64.store (local.get $c) (local.get $s)))
 
   ;; ---- driver: C (m×n) = Σ_p A(·, p) B(p, ·) with the strides described at the top ----------
-  (func $product (param $m i32) (param $k i32) (param $n i32)
+  ;; (threads: C's row stride ldc is a parameter, see $product at the end)
+  (func $product_ldc (param $m i32) (param $k i32) (param $n i32)
                  (param $a i32) (param $ars i32) (param $aps i32)
-                 (param $b i32) (param $bps i32) (param $bjs i32) (param $c i32)
-    (local $m4 i32) (local $n4 i32) (local $ldc i32) (local $contiguous i32)
+                 (param $b i32) (param $bps i32) (param $bjs i32) (param $c i32) (param $ldc i32)
+    (local $m4 i32) (local $n4 i32) (local $contiguous i32)
     (local $p0 i32) (local $kb i32) (local $load i32) (local $i i32) (local $j i32)
     (local $ap i32) (local $bp i32) (local $bpj i32) (local $cj i32)
     (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
-    (local.set $ldc (i32.shl (local.get $n) (i32.const 3)))
     (local.set $contiguous (i32.eq (local.get $bjs) (i32.const 8)))
     (loop $blocks
       ;; kb = min(256, k − p0); ap → A(0, p0); bp → B(p0, 0).
@@ -1361,4 +1361,114 @@
                (i32.shl (i32.eqz (call $all_finite (local.get $m) (local.get $len))) (i32.const 1)))
       (i32.shl (i32.eqz (call $all_finite (local.get $v) (local.get $len))) (i32.const 2))))
   ;; ---- end step -------------------------------------------------------------------------------
+
+  ;; ---- threads: element-wise passes split by rows ----------------------------------------------
+  ;; (src/linalg/wasm/threaded-backend.ts.) A step's two phases, each one dispatch per thread:
+  ;; the forward pass split by batch rows (gemm, bias_relu / bias_leaky / tanh_forward, gemm on
+  ;; the thread's rows), the backward pass split by hidden units, i.e. by columns of δ1, so that
+  ;; each column's sum over the batch (∂b1, and every entry of ∂W1 = Xᵀ δ1) stays one
+  ;; accumulator in row order on one thread. The column blocks need a row stride (ld) that is
+  ;; not the block's width: product_ldc (the driver above, C's row stride a parameter) and the
+  ;; two masks below, which are rect_mask's and tanh_backward's arithmetic entry for entry on an
+  ;; n×w block of a matrix with ld values per row.
+
+  ;; The driver on a dense C (rows 8n bytes apart), as gemm, gemm_ta, gemm_tb and gemm_ta_ld call it.
+  (func $product (param $m i32) (param $k i32) (param $n i32)
+                 (param $a i32) (param $ars i32) (param $aps i32)
+                 (param $b i32) (param $bps i32) (param $bjs i32) (param $c i32)
+    (call $product_ldc (local.get $m) (local.get $k) (local.get $n)
+      (local.get $a) (local.get $ars) (local.get $aps)
+      (local.get $b) (local.get $bps) (local.get $bjs)
+      (local.get $c) (i32.shl (local.get $n) (i32.const 3))))
+  ;; product_ldc(m k n a ars aps b bps bjs c ldc): every stride in bytes.
+  (export "product_ldc" (func $product_ldc))
+
+  ;; rect_mask_ld(n w ld d z db s): d_ij ← d_ij · (z_ij > 0 ? 1 : s), db_j = Σ_i d_ij (i ascending
+  ;; from +0) for i < n, j < w, entry (i, j) at byte 8(i·ld + j) from d and from z; db is 1×w.
+  (func (export "rect_mask_ld") (param $n i32) (param $w i32) (param $ld i32) (param $d i32)
+                                (param $z i32) (param $db i32) (param $slope f64)
+    (local $rowbytes i32) (local $pairs i32) (local $dend i32) (local $j i32)
+    (local $x v128) (local $slopes v128) (local $s f64)
+    (local.set $slopes (f64x2.splat (local.get $slope)))
+    (local.set $rowbytes (i32.shl (local.get $ld) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $w) (i32.const -2)) (i32.const 3)))
+    (block $zeroed ;; db_j = +0
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $j) (i32.shl (local.get $w) (i32.const 3))))
+        (f64.store (i32.add (local.get $db) (local.get $j)) (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $zero)))
+    (local.set $dend (i32.add (local.get $d) (i32.mul (local.get $n) (local.get $rowbytes))))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $d) (local.get $dend)))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            ;; x = d ⊙ f′(z), f′(z) = z > 0 ? 1 : s (multiplied: NaN · 0 is NaN, as in JS)
+            (local.set $x
+              (f64x2.mul (v128.load (i32.add (local.get $d) (local.get $j)))
+                         (v128.bitselect (v128.const f64x2 1 1) (local.get $slopes)
+                                         (f64x2.gt (v128.load (i32.add (local.get $z) (local.get $j)))
+                                                   (v128.const f64x2 0 0)))))
+            (v128.store (i32.add (local.get $d) (local.get $j)) (local.get $x))
+            (v128.store (i32.add (local.get $db) (local.get $j))
+                        (f64x2.add (v128.load (i32.add (local.get $db) (local.get $j))) (local.get $x)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pair)))
+        (if (i32.and (local.get $w) (i32.const 1))
+          (then
+            (local.set $s
+              (f64.mul (f64.load (i32.add (local.get $d) (local.get $j)))
+                       (select (f64.const 1) (local.get $slope)
+                               (f64.gt (f64.load (i32.add (local.get $z) (local.get $j))) (f64.const 0)))))
+            (f64.store (i32.add (local.get $d) (local.get $j)) (local.get $s))
+            (f64.store (i32.add (local.get $db) (local.get $j))
+                       (f64.add (f64.load (i32.add (local.get $db) (local.get $j))) (local.get $s)))))
+        (local.set $d (i32.add (local.get $d) (local.get $rowbytes)))
+        (local.set $z (i32.add (local.get $z) (local.get $rowbytes)))
+        (br $rows))))
+
+  ;; tanh_backward_ld(n w ld d z db): d_ij ← d_ij · tanh′(z_ij), db_j = Σ_i d_ij (i ascending from
+  ;; +0), on the n×w block with row stride ld as rect_mask_ld; tanh′ is $tanh_derivative above.
+  (func (export "tanh_backward_ld") (param $n i32) (param $w i32) (param $ld i32) (param $d i32)
+                                    (param $z i32) (param $db i32)
+    (local $rowbytes i32) (local $pairs i32) (local $dend i32) (local $j i32) (local $v v128)
+    (local.set $rowbytes (i32.shl (local.get $ld) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.and (local.get $w) (i32.const -2)) (i32.const 3)))
+    (block $zeroed ;; db_j = +0
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $j) (i32.shl (local.get $w) (i32.const 3))))
+        (f64.store (i32.add (local.get $db) (local.get $j)) (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $zero)))
+    (local.set $dend (i32.add (local.get $d) (i32.mul (local.get $n) (local.get $rowbytes))))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $d) (local.get $dend)))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            (local.set $v (f64x2.mul (v128.load (i32.add (local.get $d) (local.get $j)))
+                                     (call $tanh_derivative (v128.load (i32.add (local.get $z) (local.get $j))))))
+            (v128.store (i32.add (local.get $d) (local.get $j)) (local.get $v))
+            (v128.store (i32.add (local.get $db) (local.get $j))
+                        (f64x2.add (v128.load (i32.add (local.get $db) (local.get $j))) (local.get $v)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pair)))
+        (if (i32.and (local.get $w) (i32.const 1))
+          (then
+            (local.set $v (f64x2.mul (v128.load64_zero (i32.add (local.get $d) (local.get $j)))
+                                     (call $tanh_derivative
+                                       (v128.load64_zero (i32.add (local.get $z) (local.get $j))))))
+            (v128.store64_lane 0 (i32.add (local.get $d) (local.get $j)) (local.get $v))
+            (f64.store (i32.add (local.get $db) (local.get $j))
+                       (f64.add (f64.load (i32.add (local.get $db) (local.get $j)))
+                                (f64x2.extract_lane 0 (local.get $v))))))
+        (local.set $d (i32.add (local.get $d) (local.get $rowbytes)))
+        (local.set $z (i32.add (local.get $z) (local.get $rowbytes)))
+        (br $rows))))
+  ;; ---- end threads: phases --------------------------------------------------------------------
 )

@@ -271,8 +271,8 @@ export class FastStepper implements Stepper {
 /**
  * The Backend the fast stepper runs on unless given one, for batches of `batchSize` of N rows of a
  * D→H→K network: fastestBackend sized for the workspace, the parameters, the last good ones
- * and, for mini-batches, the start-of-run gradient; for threads, the largest products of a
- * step are X W1 and Xᵀ δ1 (2·batch·D·H flops) or a1 W2.
+ * and, for mini-batches, the start-of-run gradient; for threads, the largest call split across
+ * them is a step's backward phase (∂W2, δ2 W2ᵀ, ∂W1: 2·batch·H·(D + 2K) flops).
  */
 export function engineBackend(
   N: number,
@@ -304,7 +304,8 @@ export function engineThreads(
  * The float64 values of the run's buffers (the workspace, the parameters, the last good ones,
  * for mini-batches the start-of-run gradient, and where the fused step is taken its f′(z1) and
  * the optimizer's `momentSets` moment sets, which it updates) and the flops of its largest
- * product. (trainingMemory counts the moments with the optimizer's state, as momentSets 0.)
+ * call split across threads (the backward phase). (trainingMemory counts the moments with the
+ * optimizer's state, as momentSets 0.)
  */
 export function engineSizes(
   N: number,
@@ -319,7 +320,7 @@ export function engineSizes(
     : 0;
   return {
     values: runValues(batchSize, D, H, K, batchSize === N ? 2 : 3) + fused,
-    flops: 2 * batchSize * H * Math.max(D, K),
+    flops: 2 * batchSize * H * (D + 2 * K),
   };
 }
 
