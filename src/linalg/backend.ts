@@ -170,7 +170,8 @@ export interface TanhKernels {
 }
 
 /**
- * A training step of a D→H→K network in two calls around the output layer, for small shapes
+ * A training step of a D→H→K network in two calls around the output layer (one, output layer
+ * included, for the sigmoid head: K = 1), for small shapes
  * (where the calls, their checks, the row gather and the parameter loops were much of a step):
  * the same operations in the same order as the products and passes the fast path calls one by
  * one (nn/fast-network.ts, train/steppers/fast.ts), so the same bits.
@@ -202,6 +203,9 @@ export interface StepBuffers {
     readonly z2: Float64Array;
     readonly dz2: Float64Array;
     readonly dz1: Float64Array;
+    /** rows: the labels, and the per-example losses the sigmoid head writes (K = 1). */
+    readonly y: Float64Array;
+    readonly losses: Float64Array;
   };
   /** W1 D×H, b1 1×H, W2 H×K, b2 1×K, and their gradients. */
   readonly params: StepParams;
@@ -233,6 +237,16 @@ export interface BoundStep {
    * every gradient entry is finite.
    */
   backward(n: number, l2: number): boolean;
+  /**
+   * K = 1 only (undefined otherwise): forward, then the sigmoid head of nn/fused-heads.ts
+   * (sigmoidOutput, the same bits) on the first n rows: z2 += b2, the batch's losses[0..n−1],
+   * δ2 = (σ(z2) − y)·inverseN into dz2. Returns the rows classified correctly. One call.
+   */
+  readonly forwardSigmoid?: (n: number, inverseN: number) => number;
+  /**
+   * K = 1 only: forwardSigmoid, then backward(n, l2), in one call; returns backward's flag.
+   */
+  readonly stepSigmoid?: (n: number, inverseN: number, l2: number) => boolean;
   /**
    * θ ← θ − η g on the bound parameters with the bound gradients (fast-update.ts's descend);
    * returns whether every new θ is finite.

@@ -2,7 +2,8 @@
  * The fused small-shape step (Backend.step: kernels.wat's "step" section, bound once per run by
  * the fast stepper) gives the plain path's bits: final parameters, history, steps and optimizer
  * state, for toy- and tab-like shapes, relu, leaky relu and tanh (tanh′ stored by the forward
- * pass), the sigmoid and softmax heads, sgd, momentum and Adam (updated by the fused step's
+ * pass), the sigmoid head (in WebAssembly, with the forward and backward passes: one call per
+ * step) and the softmax head, sgd, momentum and Adam (updated by the fused step's
  * kernels, the moments in the backend's memory), L2 and the clip, shuffled, unshuffled and full batches. The backend's step kernels are
  * wrapped to count their calls, so that each agreement is the fused step's.
  */
@@ -28,6 +29,10 @@ interface Calls {
   forward: number;
   backward: number;
   update: number;
+  /** Calls with the sigmoid head in WebAssembly (forwardSigmoid, stepSigmoid: K = 1). */
+  head: number;
+  /** forward() calls, whose output layer then runs in JavaScript (K ≥ 2). */
+  headless: number;
 }
 
 /** The run's default backend (engineBackend, one thread), its fused step counting its calls. */
@@ -35,17 +40,34 @@ function countingBackend(data: LabelledData, batch: number, H: number, K: number
   const wasm = engineBackend(data.X.rows, batch, data.X.cols, H, K, 1);
   const step = wasm.step;
   if (!step) throw new Error("the WebAssembly backend has no fused step");
-  const calls: Calls = { bind: 0, forward: 0, backward: 0, update: 0 };
+  const calls: Calls = { bind: 0, forward: 0, backward: 0, update: 0, head: 0, headless: 0 };
   const counting: StepKernels = {
     bind(run) {
       const bound = step.bind(run);
       if (!bound) return undefined;
       calls.bind++;
+      const { forwardSigmoid, stepSigmoid } = bound;
       return {
         forward: (...args: Parameters<BoundStep["forward"]>) => {
           calls.forward++;
+          calls.headless++;
           bound.forward(...args);
         },
+        ...(forwardSigmoid && {
+          forwardSigmoid: (n: number, inverseN: number) => {
+            calls.forward++;
+            calls.head++;
+            return forwardSigmoid(n, inverseN);
+          },
+        }),
+        ...(stepSigmoid && {
+          stepSigmoid: (n: number, inverseN: number, l2: number) => {
+            calls.forward++;
+            calls.backward++;
+            calls.head++;
+            return stepSigmoid(n, inverseN, l2);
+          },
+        }),
         backward: (...args: Parameters<BoundStep["backward"]>) => {
           calls.backward++;
           return bound.backward(...args);
@@ -109,6 +131,11 @@ function expectFusedAgrees(
   expect(calls.backward, what).toBeGreaterThanOrEqual(fast.steps);
   expect(calls.forward, what).toBeGreaterThanOrEqual(batch === N ? 1 : fast.steps);
   expect(calls.update, what).toBe(fast.steps);
+  if (K === 1) {
+    // the sigmoid head in WebAssembly: every step's, and every evaluation's
+    expect(calls.headless, what).toBe(0);
+    expect(calls.head, what).toBeGreaterThanOrEqual(fast.steps);
+  }
   return calls;
 }
 
@@ -246,7 +273,7 @@ describe.runIf(wasmSimdSupported())(
       };
       const { backend, calls } = countingBackend(data, 16, 8, 1);
       const fast = trainFast(start, data, { ...options, backend });
-      expect(calls).toEqual({ bind: 0, forward: 0, backward: 0, update: 0 });
+      expect(calls).toEqual({ bind: 0, forward: 0, backward: 0, update: 0, head: 0, headless: 0 });
       expect(bits(fast.params)).toBe(bits(trainPlain(start, data, options).params));
     });
   },

@@ -638,16 +638,25 @@
     (v128.or (v128.bitselect (local.get $ms) (local.get $me) (local.get $small))
              (v128.and (local.get $z) (i64x2.splat (i64.const 0x8000000000000000)))))
 
-  ;; tanh.ts tanhDerivative, with exp.ts exp inline: min(4t/((1 + t)(1 + t)), 1), t = e^x, x = −2|z|.
+  ;; tanh.ts tanhDerivative: min(4t/((1 + t)(1 + t)), 1), t = e^x, x = −2|z|, exp.ts exp in $exp:
   ;; exp: x clamped to [−1100, 710] (where the computation already gives 0 and ∞; NaN stays
   ;; NaN), k = round(x log2 e) by the 1.5·2^52 shifter sh,
   ;; r + c = x − k ln2, e^r = S + ((1 − S + r) + c), then (e^r·2^{k₁})·2^{k − k₁},
   ;; k₁ = floor(k/2), each power of two built in its exponent field.
+  ;; (a function of its own since the sigmoid head's e^{−|z|} uses it too, end of the module).
   (func $tanh_derivative (param $z v128) (result v128)
-    (local $x v128) (local $sh v128) (local $t v128) (local $k v128) (local $k1 v128)
+    (local $t v128) (local $t1 v128)
+    (local.set $t (call $exp (f64x2.mul (f64x2.splat (f64.const -2)) (f64x2.abs (local.get $z)))))
+    (local.set $t1 (f64x2.add (f64x2.splat (f64.const 1)) (local.get $t)))
+    (f64x2.pmin (f64x2.div (f64x2.mul (f64x2.splat (f64.const 4)) (local.get $t))
+                           (f64x2.mul (local.get $t1) (local.get $t1)))
+                (f64x2.splat (f64.const 1))))
+
+  ;; exp.ts exp on each lane of x (bit-identical for every x: see the comment above).
+  (func $exp (param $x v128) (result v128)
+    (local $sh v128) (local $t v128) (local $k v128) (local $k1 v128)
     (local $hi v128) (local $lo v128) (local $r v128) (local $c v128) (local $s v128)
-    (local $r2 v128) (local $r4 v128) (local $r8 v128) (local $tail v128) (local $t1 v128)
-    (local.set $x (f64x2.mul (f64x2.splat (f64.const -2)) (f64x2.abs (local.get $z))))
+    (local $r2 v128) (local $r4 v128) (local $r8 v128) (local $tail v128)
     (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (f64x2.splat (f64.const -1100)))
                              (f64x2.splat (f64.const 710))))
     (local.set $sh (f64x2.add (f64x2.mul (local.get $x) (f64x2.splat (f64.const 0x1.71547652b82fep+0)))
@@ -696,10 +705,7 @@
                                          (f64x2.splat (f64.const 0x1.8p+52)))
                               (i64x2.splat (i64.const 1023)))
                    (i32.const 52))))
-    (local.set $t1 (f64x2.add (f64x2.splat (f64.const 1)) (local.get $t)))
-    (f64x2.pmin (f64x2.div (f64x2.mul (f64x2.splat (f64.const 4)) (local.get $t))
-                           (f64x2.mul (local.get $t1) (local.get $t1)))
-                (f64x2.splat (f64.const 1))))
+    (local.get $t))
 
     (func (export "tanh_forward") (param $n i32) (param $h i32) (param $z i32) (param $b i32) (param $a i32)
     (local $row i32) (local $pairs i32) (local $zend i32) (local $j i32) (local $v v128)
@@ -1158,7 +1164,7 @@
         (call $rect_mask (local.get $n) (local.get $h) (local.get $dz1) (local.get $z1)
                          (local.get $gb1) (local.get $slope)))))
 
-  (func (export "step_forward")
+  (func $step_forward (export "step_forward")
       (param $n i32) (param $d i32) (param $h i32) (param $k i32)
       (param $x i32) (param $w1 i32) (param $b1 i32) (param $w2 i32)
       (param $z1 i32) (param $a1 i32) (param $fp i32) (param $z2 i32)
@@ -1187,7 +1193,7 @@
       (local.get $w2) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
       (local.get $z2)))
 
-  (func (export "step_backward")
+  (func $step_backward (export "step_backward")
       (param $n i32) (param $d i32) (param $h i32) (param $k i32)
       (param $x i32) (param $z1 i32) (param $fp i32) (param $a1 i32) (param $dz2 i32)
       (param $dz1 i32) (param $w1 i32) (param $w2 i32)
@@ -1471,4 +1477,257 @@
         (local.set $z (i32.add (local.get $z) (local.get $rowbytes)))
         (br $rows))))
   ;; ---- end threads: phases --------------------------------------------------------------------
+  ;; ---- sigmoid head (issue 17) ----------------------------------------------------------------
+  ;; The output layer of the sigmoid head (K = 1) on rows 0..n−1, two rows per f64x2 (an odd
+  ;; last row in lane 0), with the operations of src/nn/fused-heads.ts's sigmoidOutput in the
+  ;; same order, so every value has its bits (the one JavaScript definition the tests compare
+  ;; against, and the head of every path without these kernels):
+  ;;   z2_i ← z2_i + b2                                  n×1
+  ;;   e = e^{−|z|}                                      exp.ts exp ($exp, shared with tanh′)
+  ;;   ℓ_i = (max(z, 0) − y z) + log1p(e)                softplus(z) − y z; log.ts log1p ($log1p)
+  ;;   σ(z) = p = z ≥ 0 ? 1/(1 + e) : e/(1 + e),  σ(−z) = q = z ≤ 0 ? 1/(1 + e) : e/(1 + e)
+  ;;   δ2_i = (1/N)·(y = 0 ? p : y = 1 ? −q : (1 − y) p − y q)      σ(z) − y, every label
+  ;;   correct += [(p ≥ 0.5 ? 1 : 0) = y]
+  ;; Where JavaScript branches, both sides are computed and each lane takes its own
+  ;; (v128.bitselect); max is f64x2.max, which is Math.max (NaN if either is NaN, +0 for ±0).
+  ;; Exports (pointers byte offsets):
+  ;;   sigmoid_output(n z2 b2 y losses dz2 inverseN) → i32   the above; returns the correct rows
+  ;;   forward_sigmoid(n d h x w1 b1 w2 b2 y z1 a1 fp z2 losses dz2 act slope inverseN) → i32
+  ;;       step_forward with K = 1, then sigmoid_output: a fused step's forward pass in one call
+  ;;   step_sigmoid(… as forward_sigmoid …, dz1 gw1 gb1 gw2 gb2 l2) → i32
+  ;;       forward_sigmoid, then step_backward: a K = 1 training step's gradients in one call;
+  ;;       1 when every gradient entry is finite, else 0
+  ;;   log1p_values(n x out)   out_i = log1p(x_i), for the tests of $log1p on its own
+
+  ;; log.ts log1p on each lane of x, bit-identical for every x. Its branches, lane by lane:
+  ;; !(x > −1) gives x = −1 ? −∞ : NaN, x = +∞ and |x| < 2^{−54} give x; for the rest
+  ;; (computed unless no lane needs it) x ∈ [√2/2 − 1, √2 − 1) reduces to k = 0, f = x, c = 0,
+  ;; any other x to u = 1 + x, c = ((1 + x) − u)/u (Fast2Sum's error, both orders, as JS) and
+  ;; u = 2^k m from u's bits (exponentOf: u ≥ 2^{−53} is normal, so no subnormal scaling;
+  ;; log1p's shortcut k = 1, f = u/2 − 1 for x ∈ [√2 − 1, 2√2 − 1) is exactly what the bits
+  ;; give there, log.ts says why, so the bits serve those lanes too). Then logOfReduced as
+  ;; log.ts: s = f/(2 + f), f²/2 and its error by Veltkamp's split (exact.ts squareError),
+  ;; atanhTail in Estrin's scheme, and high + small where k = 0, else the Fast2Sum with k ln2.
+  (func $log1p (param $x v128) (result v128)
+    (local $keep v128) (local $u v128) (local $c v128) (local $k v128) (local $m v128)
+    (local $f v128) (local $in v128) (local $big v128) (local $s v128) (local $w v128)
+    (local $w2 v128) (local $w4 v128) (local $sq v128) (local $half v128) (local $t v128)
+    (local $ah v128) (local $al v128) (local $cross v128) (local $high v128) (local $small v128)
+    (local $multiple v128) (local $sum v128) (local $r v128)
+    ;; lanes whose log1p is x itself: |x| < 2^{−54} (±0 and subnormals included), x = +∞
+    (local.set $keep (v128.or (f64x2.lt (f64x2.abs (local.get $x)) (f64x2.splat (f64.const 0x1p-54)))
+                              (f64x2.eq (local.get $x) (f64x2.splat (f64.const inf)))))
+    (local.set $r (local.get $x))
+    (if (i32.eqz (i64x2.all_true
+                   (v128.or (local.get $keep)
+                            (v128.not (f64x2.gt (local.get $x) (f64x2.splat (f64.const -1)))))))
+      (then
+        ;; k, f, c: x itself in [√2/2 − 1, √2 − 1), else from u = 1 + x
+        (local.set $in (v128.and (f64x2.ge (local.get $x) (f64x2.splat (f64.const -0x1.2bec333018866p-2)))
+                                 (f64x2.lt (local.get $x) (f64x2.splat (f64.const 0x1.a827999fcef34p-2)))))
+        (local.set $u (f64x2.add (f64x2.splat (f64.const 1)) (local.get $x)))
+        ;; c = ((1 + x) − u)/u: x > 1 ? (x − u) + 1 : (1 − u) + x, then divided by u
+        (local.set $c
+          (f64x2.div
+            (v128.bitselect
+              (f64x2.add (f64x2.sub (local.get $x) (local.get $u)) (f64x2.splat (f64.const 1)))
+              (f64x2.add (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $u)) (local.get $x))
+              (f64x2.gt (local.get $x) (f64x2.splat (f64.const 1))))
+            (local.get $u)))
+        ;; exponentOf(u): k = (biased exponent) − 1023, read as the low bits of 1.5·2^52 + e;
+        ;; m = u's significand with exponent 0, in [1, 2); m ≥ √2: m ← m/2, k ← k + 1
+        (local.set $k
+          (f64x2.sub (v128.or (i64x2.shr_u (local.get $u) (i32.const 52))
+                              (i64x2.splat (i64.const 0x4338000000000000)))
+                     (f64x2.splat (f64.const 0x1.80000000003ffp+52))))
+        (local.set $m (v128.or (v128.and (local.get $u) (i64x2.splat (i64.const 0x000fffffffffffff)))
+                               (i64x2.splat (i64.const 0x3ff0000000000000))))
+        (local.set $big (f64x2.ge (local.get $m) (f64x2.splat (f64.const 0x1.6a09e667f3bcdp+0))))
+        (local.set $m (v128.bitselect (f64x2.mul (local.get $m) (f64x2.splat (f64.const 0.5)))
+                                      (local.get $m) (local.get $big)))
+        (local.set $k (v128.bitselect (f64x2.add (local.get $k) (f64x2.splat (f64.const 1)))
+                                      (local.get $k) (local.get $big)))
+        (local.set $k (v128.andnot (local.get $k) (local.get $in)))             ;; +0 where in
+        (local.set $c (v128.andnot (local.get $c) (local.get $in)))             ;; +0 where in
+        (local.set $f (v128.bitselect (local.get $x)
+                                      (f64x2.sub (local.get $m) (f64x2.splat (f64.const 1)))
+                                      (local.get $in)))
+        ;; logOfReduced(k, f, c)
+        (local.set $s (f64x2.div (local.get $f) (f64x2.add (f64x2.splat (f64.const 2)) (local.get $f))))
+        (local.set $w (f64x2.mul (local.get $s) (local.get $s)))
+        (local.set $sq (f64x2.mul (local.get $f) (local.get $f)))               ;; f², rounded
+        (local.set $half (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $sq)))
+        ;; squareError(f, f²) = (((fh·fh − f²) + fh·fl) + fh·fl) + fl·fl, f = fh + fl (Veltkamp)
+        (local.set $t (f64x2.mul (f64x2.splat (f64.const 0x1.0000002p+27)) (local.get $f)))
+        (local.set $ah (f64x2.sub (local.get $t) (f64x2.sub (local.get $t) (local.get $f))))
+        (local.set $al (f64x2.sub (local.get $f) (local.get $ah)))
+        (local.set $cross (f64x2.mul (local.get $ah) (local.get $al)))
+        (local.set $high (f64x2.sub (local.get $f) (local.get $half)))
+        ;; atanhTail(w) = ((p01 + w² p23) + w⁴ (p45 + w² p67)) + w⁸ p89, p_ij = 2/(2i+3) + w·2/(2j+3)
+        (local.set $w2 (f64x2.mul (local.get $w) (local.get $w)))
+        (local.set $w4 (f64x2.mul (local.get $w2) (local.get $w2)))
+        ;; small = (((f − high) − half) − halfError) + s·(half + w·atanhTail(w))) + c
+        (local.set $small
+          (f64x2.add
+            (f64x2.add
+              (f64x2.sub
+                (f64x2.sub (f64x2.sub (local.get $f) (local.get $high)) (local.get $half))
+                (f64x2.mul (f64x2.splat (f64.const 0.5))
+                  (f64x2.add
+                    (f64x2.add (f64x2.add (f64x2.sub (f64x2.mul (local.get $ah) (local.get $ah)) (local.get $sq))
+                                          (local.get $cross))
+                               (local.get $cross))
+                    (f64x2.mul (local.get $al) (local.get $al)))))
+              (f64x2.mul (local.get $s)
+                (f64x2.add (local.get $half)
+                  (f64x2.mul (local.get $w)
+                    (f64x2.add
+                      (f64x2.add
+                        (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.5555555555555p-1)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.999999999999ap-2))))       ;; 2/3, 2/5
+                                   (f64x2.mul (local.get $w2) (f64x2.add (f64x2.splat (f64.const 0x1.2492492492492p-2)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.c71c71c71c71cp-3))))))   ;; 2/7, 2/9
+                        (f64x2.mul (local.get $w4)
+                          (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.745d1745d1746p-3)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.3b13b13b13b14p-3))))   ;; 2/11, 2/13
+                                     (f64x2.mul (local.get $w2) (f64x2.add (f64x2.splat (f64.const 0x1.1111111111111p-3)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.e1e1e1e1e1e1ep-4))))))))   ;; 2/15, 2/17
+                      (f64x2.mul (f64x2.mul (local.get $w4) (local.get $w4))
+                                 (f64x2.add (f64x2.splat (f64.const 0x1.af286bca1af28p-4)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 0x1.8618618618618p-4)))))))))) ;; 2/19, 2/21
+            (local.get $c)))
+        ;; k = 0: high + small; else sum = k·LN2_HI + high (exact), sum + ((k·LN2_HI − sum + high) + (small + k·LN2_LO))
+        (local.set $multiple (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1))))
+        (local.set $sum (f64x2.add (local.get $multiple) (local.get $high)))
+        (local.set $r
+          (v128.bitselect
+            (f64x2.add (local.get $high) (local.get $small))
+            (f64x2.add (local.get $sum)
+              (f64x2.add (f64x2.add (f64x2.sub (local.get $multiple) (local.get $sum)) (local.get $high))
+                         (f64x2.add (local.get $small)
+                                    (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33))))))
+            (f64x2.eq (local.get $k) (f64x2.splat (f64.const 0)))))))
+    (local.set $r (v128.bitselect (local.get $x) (local.get $r) (local.get $keep)))
+    ;; !(x > −1): −∞ at −1, NaN below it and for NaN
+    (v128.bitselect (local.get $r)
+                    (v128.bitselect (f64x2.splat (f64.const -inf)) (f64x2.splat (f64.const nan))
+                                    (f64x2.eq (local.get $x) (f64x2.splat (f64.const -1))))
+                    (f64x2.gt (local.get $x) (f64x2.splat (f64.const -1)))))
+
+  ;; One f64x2 of the head: z (z2 + b2 already), labels y, scale = 1/N in both lanes →
+  ;; (ℓ, δ2, the lanes classified correctly as all-ones masks), as sigmoidOutput's loop body.
+  (func $sigmoid_pair (param $z v128) (param $y v128) (param $scale v128) (result v128 v128 v128)
+    (local $e v128) (local $d v128) (local $a v128) (local $b v128) (local $p v128) (local $q v128)
+    (local.set $e (call $exp (f64x2.neg (f64x2.abs (local.get $z)))))           ;; e = e^{−|z|}
+    ;; ℓ = (max(z, 0) − y z) + log1p(e)
+    (f64x2.add (f64x2.sub (f64x2.max (local.get $z) (v128.const f64x2 0 0))
+                          (f64x2.mul (local.get $y) (local.get $z)))
+               (call $log1p (local.get $e)))
+    ;; p = σ(z), q = σ(−z), each 1/(1 + e) or e/(1 + e) by z's sign
+    (local.set $d (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e)))
+    (local.set $a (f64x2.div (f64x2.splat (f64.const 1)) (local.get $d)))
+    (local.set $b (f64x2.div (local.get $e) (local.get $d)))
+    (local.set $p (v128.bitselect (local.get $a) (local.get $b)
+                                  (f64x2.ge (local.get $z) (v128.const f64x2 0 0))))
+    (local.set $q (v128.bitselect (local.get $a) (local.get $b)
+                                  (f64x2.le (local.get $z) (v128.const f64x2 0 0))))
+    ;; δ2 = (1/N)·(y = 0 ? p : y = 1 ? −q : (1 − y) p − y q)
+    (f64x2.mul (local.get $scale)
+      (v128.bitselect
+        (local.get $p)
+        (v128.bitselect
+          (f64x2.neg (local.get $q))
+          (f64x2.sub (f64x2.mul (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $y)) (local.get $p))
+                     (f64x2.mul (local.get $y) (local.get $q)))
+          (f64x2.eq (local.get $y) (f64x2.splat (f64.const 1))))
+        (f64x2.eq (local.get $y) (v128.const f64x2 0 0))))
+    ;; (p ≥ 0.5 ? 1 : 0) = y
+    (f64x2.eq (v128.bitselect (f64x2.splat (f64.const 1)) (v128.const f64x2 0 0)
+                              (f64x2.ge (local.get $p) (f64x2.splat (f64.const 0.5))))
+              (local.get $y)))
+
+  (func $sigmoid_output (export "sigmoid_output")
+      (param $n i32) (param $z2 i32) (param $b2 i32) (param $y i32) (param $losses i32)
+      (param $dz2 i32) (param $inverse f64) (result i32)
+    (local $pairs i32) (local $bias v128) (local $scale v128) (local $z v128)
+    (local $hits v128) (local $count v128) (local $loss v128) (local $delta v128)
+    (local.set $bias (v128.load64_splat (local.get $b2)))
+    (local.set $scale (f64x2.splat (local.get $inverse)))
+    (local.set $pairs (i32.add (local.get $z2)
+                               (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $z2) (local.get $pairs)))
+        ;; z2_i ← z2_i + b2 (rows i, i + 1)
+        (local.set $z (f64x2.add (v128.load (local.get $z2)) (local.get $bias)))
+        (v128.store (local.get $z2) (local.get $z))
+        (call $sigmoid_pair (local.get $z) (v128.load (local.get $y)) (local.get $scale))
+        (local.set $hits)
+        (local.set $delta)
+        (local.set $loss)
+        (v128.store (local.get $dz2) (local.get $delta))
+        (v128.store (local.get $losses) (local.get $loss))
+        (local.set $count (i64x2.sub (local.get $count) (local.get $hits)))      ;; a hit is −1
+        (local.set $z2 (i32.add (local.get $z2) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $losses (i32.add (local.get $losses) (i32.const 16)))
+        (local.set $dz2 (i32.add (local.get $dz2) (i32.const 16)))
+        (br $pair)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        ;; the last row of an odd n: lane 0
+        (local.set $z (f64x2.add (v128.load64_zero (local.get $z2)) (local.get $bias)))
+        (v128.store64_lane 0 (local.get $z2) (local.get $z))
+        (call $sigmoid_pair (local.get $z) (v128.load64_zero (local.get $y)) (local.get $scale))
+        (local.set $hits)
+        (local.set $delta)
+        (local.set $loss)
+        (v128.store64_lane 0 (local.get $dz2) (local.get $delta))
+        (v128.store64_lane 0 (local.get $losses) (local.get $loss))
+        (local.set $count (i64x2.sub (local.get $count)
+                                     (v128.and (local.get $hits) (v128.const i64x2 -1 0))))))
+    (i32.wrap_i64 (i64.add (i64x2.extract_lane 0 (local.get $count))
+                           (i64x2.extract_lane 1 (local.get $count)))))
+
+  (func $forward_sigmoid (export "forward_sigmoid")
+      (param $n i32) (param $d i32) (param $h i32)
+      (param $x i32) (param $w1 i32) (param $b1 i32) (param $w2 i32) (param $b2 i32) (param $y i32)
+      (param $z1 i32) (param $a1 i32) (param $fp i32) (param $z2 i32) (param $losses i32)
+      (param $dz2 i32) (param $act i32) (param $slope f64) (param $inverse f64) (result i32)
+    ;; z1 = X W1 + b1, a1 = f(z1) (tanh: f′(z1) too), z2 = a1 W2 (n×1)
+    (call $step_forward (local.get $n) (local.get $d) (local.get $h) (i32.const 1)
+      (local.get $x) (local.get $w1) (local.get $b1) (local.get $w2)
+      (local.get $z1) (local.get $a1) (local.get $fp) (local.get $z2)
+      (local.get $act) (local.get $slope))
+    ;; z2 += b2, ℓ, δ2, the correct rows
+    (call $sigmoid_output (local.get $n) (local.get $z2) (local.get $b2) (local.get $y)
+      (local.get $losses) (local.get $dz2) (local.get $inverse)))
+
+  (func (export "step_sigmoid")
+      (param $n i32) (param $d i32) (param $h i32)
+      (param $x i32) (param $w1 i32) (param $b1 i32) (param $w2 i32) (param $b2 i32) (param $y i32)
+      (param $z1 i32) (param $a1 i32) (param $fp i32) (param $z2 i32) (param $losses i32)
+      (param $dz2 i32) (param $act i32) (param $slope f64) (param $inverse f64)
+      (param $dz1 i32) (param $gw1 i32) (param $gb1 i32) (param $gw2 i32) (param $gb2 i32)
+      (param $l2 f64) (result i32)
+    (drop (call $forward_sigmoid (local.get $n) (local.get $d) (local.get $h)
+      (local.get $x) (local.get $w1) (local.get $b1) (local.get $w2) (local.get $b2) (local.get $y)
+      (local.get $z1) (local.get $a1) (local.get $fp) (local.get $z2) (local.get $losses)
+      (local.get $dz2) (local.get $act) (local.get $slope) (local.get $inverse)))
+    ;; ∂L/∂W2, ∂L/∂b2, δ1, ∂L/∂b1, ∂L/∂W1 (+ λ W), and whether they are all finite
+    (call $step_backward (local.get $n) (local.get $d) (local.get $h) (i32.const 1)
+      (local.get $x) (local.get $z1) (local.get $fp) (local.get $a1) (local.get $dz2)
+      (local.get $dz1) (local.get $w1) (local.get $w2)
+      (local.get $gw1) (local.get $gb1) (local.get $gw2) (local.get $gb2)
+      (local.get $act) (local.get $slope) (local.get $l2)))
+
+  (func (export "log1p_values") (param $n i32) (param $x i32) (param $out i32)
+    (local $pairs i32)
+    (local.set $pairs (i32.add (local.get $x)
+                               (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $x) (local.get $pairs)))
+        (v128.store (local.get $out) (call $log1p (v128.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $pair)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (v128.store64_lane 0 (local.get $out) (call $log1p (v128.load64_zero (local.get $x)))))))
+  ;; ---- end sigmoid head -----------------------------------------------------------------------
 )

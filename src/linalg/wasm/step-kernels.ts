@@ -47,6 +47,52 @@ export interface StepExports {
     slope: number,
     l2: number,
   ) => number;
+  forward_sigmoid: (
+    n: number,
+    d: number,
+    h: number,
+    x: number,
+    w1: number,
+    b1: number,
+    w2: number,
+    b2: number,
+    y: number,
+    z1: number,
+    a1: number,
+    fp: number,
+    z2: number,
+    losses: number,
+    dz2: number,
+    act: number,
+    slope: number,
+    inverseN: number,
+  ) => number;
+  step_sigmoid: (
+    n: number,
+    d: number,
+    h: number,
+    x: number,
+    w1: number,
+    b1: number,
+    w2: number,
+    b2: number,
+    y: number,
+    z1: number,
+    a1: number,
+    fp: number,
+    z2: number,
+    losses: number,
+    dz2: number,
+    act: number,
+    slope: number,
+    inverseN: number,
+    dz1: number,
+    gw1: number,
+    gb1: number,
+    gw2: number,
+    gb2: number,
+    l2: number,
+  ) => number;
   sgd_update: (theta: number, g: number, len: number, eta: number) => number;
   momentum_update: (
     theta: number,
@@ -144,6 +190,8 @@ function bindStep(
     ["db1", grads.b1, H],
     ["dW2", grads.W2, H * K],
     ["db2", grads.b2, K],
+    ["y", batch.y, rows],
+    ["losses", batch.losses, rows],
   ];
   const fPrimes = memory.alloc(act === TANH ? rows * H : 0);
   buffers.push(["f′(z1)", fPrimes, fPrimes.length]);
@@ -159,15 +207,16 @@ function bindStep(
     }
   });
   const momentAt = moments.map((set) => [set.W1, set.b1, set.W2, set.b2].map((b) => b.byteOffset));
-  const [x, z1, a1, z2, dz2, dz1, w1, b1, w2, b2, gw1, gb1, gw2, gb2] = checkBuffers(
+  const [x, z1, a1, z2, dz2, dz1, w1, b1, w2, b2, gw1, gb1, gw2, gb2, y, losses] = checkBuffers(
     memory.buffer(),
     buffers,
   ) as [
     number, number, number, number, number, number, number, number,
-    number, number, number, number, number, number, number,
+    number, number, number, number, number, number, number, number, number,
   ]; // prettier-ignore
   const fPrime = fPrimes.byteOffset;
   const { step_forward, step_backward, sgd_update, momentum_update, adam_update } = exports;
+  const { forward_sigmoid, step_sigmoid } = exports;
   const lengths = [D * H, H, H * K, K];
   const thetas = [w1, b1, w2, b2];
   const gradients = [gw1, gb1, gw2, gb2];
@@ -182,7 +231,22 @@ function bindStep(
       throw new RangeError(`BoundStep.${op}: n must be an integer from 1 to ${rows}, got ${n}`);
     }
   };
+  // K = 1: the step with the sigmoid head of kernels.wat ("sigmoid head"), sigmoidOutput's bits.
+  const sigmoid =
+    K === 1
+      ? {
+          forwardSigmoid(n: number, inverseN: number): number {
+            checkCount("forwardSigmoid", n);
+            return forward_sigmoid(n, D, H, x, w1, b1, w2, b2, y, z1, a1, fPrime, z2, losses, dz2, act, slope, inverseN); // prettier-ignore
+          },
+          stepSigmoid(n: number, inverseN: number, l2: number): boolean {
+            checkCount("stepSigmoid", n);
+            return step_sigmoid(n, D, H, x, w1, b1, w2, b2, y, z1, a1, fPrime, z2, losses, dz2, act, slope, inverseN, dz1, gw1, gb1, gw2, gb2, l2) === 1; // prettier-ignore
+          },
+        }
+      : {};
   return {
+    ...sigmoid,
     forward(n) {
       checkCount("forward", n);
       step_forward(n, D, H, K, x, w1, b1, w2, z1, a1, fPrime, z2, act, slope);

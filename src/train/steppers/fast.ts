@@ -118,13 +118,20 @@ export class FastStepper implements Stepper {
     const { ws, current, l2, clipNorm } = this;
     const n = end - start;
     let losses: Float64Array = this.trainLosses; // a full batch's per-example losses are the evaluation's
-    if (!this.forwardFresh) {
+    let gradientFinite: boolean | undefined;
+    const stepSigmoid = this.fused?.stepSigmoid;
+    if (!this.forwardFresh && stepSigmoid) {
+      // K = 1 on the fused step: forward, head and backward in one call (the same values)
+      copyRows(this.data, order, start, n, ws);
+      gradientFinite = stepSigmoid(n, 1 / n, l2);
+      losses = ws.losses;
+    } else if (!this.forwardFresh) {
       this.forwardRows(this.data, order, start, n, ws.losses, 0, n);
       losses = ws.losses;
     }
     this.forwardFresh = false;
     const loss = this.withPenalty(meanOf(losses, n)); // L + (λ/2)(‖W1‖² + ‖W2‖²)
-    const gradientFinite = this.backwardRows(n, l2);
+    gradientFinite ??= this.backwardRows(n, l2);
     if (clipNorm > 0 && gradientFinite) clipInPlace(ws.grads, clipNorm);
     const paramsFinite =
       Number.isFinite(loss) &&
@@ -251,6 +258,12 @@ export class FastStepper implements Stepper {
     const { backend, ws, current, activation, fused } = this;
     copyRows(set, order, start, n, ws); // from the data as it is now
     if (!fused) return forwardInto(backend, ws, current, n, activation, losses, at, scaleRows);
+    if (fused.forwardSigmoid) {
+      // K = 1: the forward pass and the sigmoid head in one call, the losses into ws.losses
+      const correct = fused.forwardSigmoid(n, 1 / scaleRows);
+      if (losses !== ws.losses) losses.set(ws.losses.subarray(0, n), at);
+      return correct;
+    }
     fused.forward(n); // z1 = X W1 + b1, a1 = f(z1), z2 = a1 W2
     return outputInto(ws, current, n, losses, at, scaleRows);
   }
