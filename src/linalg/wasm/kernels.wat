@@ -1525,6 +1525,10 @@
         ;; k, f, c: x itself in [√2/2 − 1, √2 − 1), else from u = 1 + x
         (local.set $in (v128.and (f64x2.ge (local.get $x) (f64x2.splat (f64.const -0x1.2bec333018866p-2)))
                                  (f64x2.lt (local.get $x) (f64x2.splat (f64.const 0x1.a827999fcef34p-2)))))
+        ;; (k, f, c) = (+0, x, +0) where in; the rest of this block only for lanes not in
+        (local.set $f (local.get $x))
+        (if (i32.eqz (i64x2.all_true (local.get $in)))
+          (then
         (local.set $u (f64x2.add (f64x2.splat (f64.const 1)) (local.get $x)))
         ;; c = ((1 + x) − u)/u: x > 1 ? (x − u) + 1 : (1 − u) + x, then divided by u
         (local.set $c
@@ -1551,7 +1555,7 @@
         (local.set $c (v128.andnot (local.get $c) (local.get $in)))             ;; +0 where in
         (local.set $f (v128.bitselect (local.get $x)
                                       (f64x2.sub (local.get $m) (f64x2.splat (f64.const 1)))
-                                      (local.get $in)))
+                                      (local.get $in)))))
         ;; logOfReduced(k, f, c)
         (local.set $s (f64x2.div (local.get $f) (f64x2.add (f64x2.splat (f64.const 2)) (local.get $f))))
         (local.set $w (f64x2.mul (local.get $s) (local.get $s)))
