@@ -61,6 +61,34 @@ export interface Backend {
    * which these must match bit for bit.
    */
   readonly phases?: HiddenPhases | undefined;
+  /**
+   * Optional: the sigmoid head (K = 1) in one call (SigmoidHeadKernel), for the fast path's
+   * steps that do not take the fused step (large shapes, threads). Internal to the WebAssembly
+   * backend: where absent, nn/fused-heads.ts's sigmoidOutput runs, which it must match bit
+   * for bit.
+   *
+   * @internal
+   */
+  readonly sigmoidHead?: SigmoidHeadKernel;
+}
+
+/** The sigmoid head on a backend's buffers (Backend.sigmoidHead). */
+export interface SigmoidHeadKernel {
+  /**
+   * nn/fused-heads.ts's sigmoidOutput(n, z2, b2, y, losses, 0, dz2, inverseN), every value the
+   * same bits, on buffers of this backend (z2, y, losses, dz2 n values, b2 one; z2, losses and
+   * dz2 apart from each other and from y and b2): z2 += b2, losses, δ2. Returns the rows
+   * classified correctly.
+   */
+  sigmoidOutput(
+    n: number,
+    z2: Float64Array,
+    b2: Float64Array,
+    y: Float64Array,
+    losses: Float64Array,
+    dz2: Float64Array,
+    inverseN: number,
+  ): number;
 }
 
 /** The hidden activation a HiddenPhases call applies: relu, tanh, or leaky relu with its slope. */

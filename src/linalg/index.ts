@@ -40,6 +40,7 @@ export type {
   HiddenPhases,
   PhaseActivation,
   RectifierKernels,
+  SigmoidHeadKernel,
   StepBuffers,
   StepKernels,
   StepParams,

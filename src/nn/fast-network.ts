@@ -11,7 +11,8 @@
  *
  * A backend with `phases` (threads: linalg/wasm/threaded-backend.ts) takes the lines before
  * the head as one call and the hidden layer's backward lines as another, each split across
- * its threads; the rest (the head, ∂L/∂b2, the penalty) stays here.
+ * its threads; the rest (the head, ∂L/∂b2, the penalty) stays here, the sigmoid head in the
+ * backend's WebAssembly where it has one (Backend.sigmoidHead).
  */
 import type { Backend } from "../linalg/index.js";
 import type { Activation } from "./activations.js";
@@ -34,13 +35,15 @@ export function forwardInto(
   scaleRows: number,
 ): number {
   hiddenForward(backend, ws, params, n, activation); // z1, a1 = f(z1), z2 = a1 W2 (n×K)
-  return outputInto(ws, params, n, losses, at, scaleRows);
+  return outputInto(ws, params, n, losses, at, scaleRows, backend);
 }
 
 /**
  * The output layer on the first n rows, after z2 holds a1 W2 (forwardInto's last step, also
  * run after a bound step's forward): z2 += b2, losses[at..at+n−1] and δ2 = (P − Y)/scaleRows.
- * Returns the rows classified correctly.
+ * Returns the rows classified correctly. The sigmoid head runs in the backend where it has
+ * one (`sigmoidHead`: WebAssembly, the same bits), its losses in ws.losses, then copied to
+ * losses[at..] when that is another buffer.
  */
 export function outputInto(
   ws: Workspace,
@@ -49,11 +52,17 @@ export function outputInto(
   losses: Float64Array,
   at: number,
   scaleRows: number,
+  backend?: Backend,
 ): number {
   const inverseN = 1 / scaleRows;
-  return ws.K === 1
-    ? sigmoidOutput(n, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN)
-    : softmaxOutput(n, ws.K, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN, ws.exps);
+  if (ws.K !== 1) {
+    return softmaxOutput(n, ws.K, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN, ws.exps);
+  }
+  const head = backend?.sigmoidHead;
+  if (!head) return sigmoidOutput(n, ws.z2, params.b2, ws.y, losses, at, ws.dz2, inverseN);
+  const correct = head.sigmoidOutput(n, ws.z2, params.b2, ws.y, ws.losses, ws.dz2, inverseN);
+  if (losses !== ws.losses || at !== 0) losses.set(ws.losses.subarray(0, n), at);
+  return correct;
 }
 
 /**

@@ -5,12 +5,14 @@
  * stay NaN), for z across exp's and log1p's branches (e tiny near |z| ≈ 37, e subnormal past
  * 708, 0 past 745), ±0, ±∞, NaN, labels 0 and 1 (and soft labels, the general branch), odd and
  * even n. And the kernels' log1p ($log1p, exported as log1p_values) against numerics/log.ts's
- * log1p bit for bit on its own special points. The module is instantiated here on a memory of
+ * log1p bit for bit on its own special points, and WasmBackend.sigmoidHead (the checked
+ * call the fast path makes off the fused step). The module is instantiated here on a memory of
  * its own: the exports are the kernels themselves, without the backend's wrappers.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { kernelBytes, wasmSimdSupported } from "../../src/linalg/wasm/backend.js";
+import { createWasmBackendSync } from "../../src/linalg/index.js";
+import { kernelBytes, wasmSimdSupported, WasmBackend } from "../../src/linalg/wasm/backend.js";
 import { wasmApi } from "../../src/linalg/wasm/webassembly.js";
 import { sigmoidOutput } from "../../src/nn/fused-heads.js";
 import { log1p } from "../../src/numerics/log.js";
@@ -152,6 +154,33 @@ describe.runIf(wasmSimdSupported())("the sigmoid head in WebAssembly", () => {
       ),
       { seed: 17, numRuns: 1500 },
     );
+  });
+
+  it("WasmBackend.sigmoidHead (the fast path's head off the fused step) gives the same bits and refuses foreign or overlapping buffers", () => {
+    const backend = createWasmBackendSync({ capacity: 1 << 16 }) as WasmBackend;
+    const z = specialZ();
+    const n = z.length;
+    const [z2, b2, y, losses, dz2] = [n, 1, n, n, n].map((length) => backend.alloc(length)) as [
+      Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+    ]; // prettier-ignore
+    z2.set(z);
+    b2[0] = -0.75;
+    y.set(z.map((_, i) => i % 2));
+    const [jsZ, jsY, jsLosses, jsDz2] = [Float64Array.from(z), Float64Array.from(y), new Float64Array(n), new Float64Array(n)]; // prettier-ignore
+    const want = sigmoidOutput(n, jsZ, Float64Array.from(b2), jsY, jsLosses, 0, jsDz2, 1 / n);
+    expect(backend.sigmoidHead.sigmoidOutput(n, z2, b2, y, losses, dz2, 1 / n)).toBe(want);
+    expectSameBits(z2, jsZ, "z2");
+    expectSameBits(losses, jsLosses, "losses");
+    expectSameBits(dz2, jsDz2, "δ2");
+    const head = backend.sigmoidHead;
+    expect(() => head.sigmoidOutput(n, z2, b2, y, new Float64Array(n), dz2, 1)).toThrow(
+      /losses is not a buffer of this backend's memory/,
+    );
+    expect(() => head.sigmoidOutput(n - 1, z2, b2, y, z2.subarray(1), dz2, 1)).toThrow(
+      /z2 overlaps losses/,
+    );
+    expect(() => head.sigmoidOutput(n, z2, b2, y, losses, y, 1)).toThrow(/dz2 overlaps y/);
+    expect(() => head.sigmoidOutput(n + 1, z2, b2, y, losses, dz2, 1)).toThrow(/values/);
   });
 
   it("its log1p gives numerics/log.ts log1p's bits on log1p's own special points and random x", () => {

@@ -22,7 +22,13 @@
  * with WebAssembly.validate on the bytes and otherwise return the fallback backend, whose
  * `name` says which path is in use ("wasm-simd" or the fallback's, "js-plain" by default).
  */
-import type { Backend, RectifierKernels, StepKernels, TanhKernels } from "../backend.js";
+import type {
+  Backend,
+  RectifierKernels,
+  SigmoidHeadKernel,
+  StepKernels,
+  TanhKernels,
+} from "../backend.js";
 import { kernelsWasmBase64 } from "./kernels.generated.js";
 import { PlainBackend } from "./plain-backend.js";
 import { wasmRectifiers, type RectifierExports } from "./rectifiers.js";
@@ -52,6 +58,16 @@ export interface KernelExports extends RectifierExports, StepExports {
   /** tanh activation (n h z b a) and its backward pass (n h d z db): see kernels.wat. */
   tanh_forward: ElementWise;
   tanh_backward: ElementWise;
+  /** The sigmoid head (n z2 b2 y losses dz2 inverseN) → correct rows: see kernels.wat. */
+  sigmoid_output: (
+    n: number,
+    z2: number,
+    b2: number,
+    y: number,
+    losses: number,
+    dz2: number,
+    inverseN: number,
+  ) => number;
 }
 
 type ElementWise = (n: number, h: number, p0: number, p1: number, p2: number) => void;
@@ -112,6 +128,8 @@ export class WasmBackend implements Backend {
   readonly tanh: TanhKernels = this;
   /** The fused small-shape step (step-kernels.ts), allocating in this backend's memory. */
   readonly step: StepKernels;
+  /** The sigmoid head in WebAssembly: this backend's sigmoidOutput. */
+  readonly sigmoidHead: SigmoidHeadKernel = this;
 
   /**
    * Use createWasmBackend / createWasmBackendSync, which check support first. `stepMaxFlops`:
@@ -242,6 +260,45 @@ export class WasmBackend implements Backend {
   ): void {
     this.checkElementWise("tanhDerivativeMask", n, H, delta, db1, z1);
     this.kernels.tanh_backward(n, H, delta.byteOffset, z1.byteOffset, db1.byteOffset);
+  }
+
+  // ---- the sigmoid head (Backend.sigmoidHead; kernels.wat's "sigmoid head") ---------------
+
+  /**
+   * nn/fused-heads.ts's sigmoidOutput(n, z2, b2, y, losses, 0, dz2, inverseN), the same bits,
+   * on this backend's buffers: z2 += b2, losses, δ2; returns the rows classified correctly.
+   */
+  sigmoidOutput(
+    n: number,
+    z2: Float64Array,
+    b2: Float64Array,
+    y: Float64Array,
+    losses: Float64Array,
+    dz2: Float64Array,
+    inverseN: number,
+  ): number {
+    const op = "sigmoidOutput";
+    checkSize(op, "n", n);
+    const views: [string, Float64Array, number][] = [
+      ["z2", z2, n],
+      ["losses", losses, n],
+      ["dz2", dz2, n],
+      ["y", y, n],
+      ["b2", b2, 1],
+    ];
+    for (const [name, view, length] of views) this.checkView(op, name, view, length);
+    for (let i = 0; i < 3; i++) {
+      for (let j = i + 1; j < views.length; j++) {
+        const [nameA, a, lengthA] = views[i]!;
+        const [nameB, b, lengthB] = views[j]!;
+        const [a0, b0] = [a.byteOffset, b.byteOffset];
+        if (overlaps(a0, a0 + 8 * lengthA, b0, b0 + 8 * lengthB)) {
+          throw new RangeError(`WasmBackend.${op}: ${nameA} overlaps ${nameB}`);
+        }
+      }
+    }
+    if (n === 0) return 0;
+    return this.kernels.sigmoid_output(n, z2.byteOffset, b2.byteOffset, y.byteOffset, losses.byteOffset, dz2.byteOffset, inverseN); // prettier-ignore
   }
 
   /** n×H buffers `written` and `read`, a 1×H `row`: all in this memory, long enough, `row` apart from both. */
