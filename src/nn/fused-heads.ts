@@ -10,6 +10,14 @@
  * bit-identical to the plain path's. The sigmoid head shares one e^{−|z|} between σ(z),
  * σ(−z) and softplus: σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0 with e = e^{−|z|},
  * which is exactly the e^{−z} or e^{z} that sigmoid() evaluates.
+ *
+ * sigmoidOutput is the sigmoid head's one definition: the plain path's head on every backend
+ * without kernels, and what the tests compare the WebAssembly head against. On the WebAssembly
+ * backend the fast path runs kernels.wat's copy of it (the "sigmoid head" section: in the fused
+ * step's one call, or as Backend.sigmoidHead), bit-identical because it is the same float64
+ * operations in the same order, two rows per f64x2 (IEEE add, sub, mul, div, max, no fused
+ * multiply-add), with handgrad's own exp and log1p (numerics/, written for exactly that), and
+ * each branch below taken lane by lane. The softmax head runs here on every backend.
  */
 import { exp } from "../numerics/exp.js";
 import { log1p } from "../numerics/log.js";

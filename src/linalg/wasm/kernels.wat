@@ -777,7 +777,8 @@
 
   ;; ---- step: fused small-shape step ---------------------------------------------------------
   ;; A training step of the D→H→K network on a batch of n rows in two calls around the output
-  ;; layer, which stays in JavaScript (src/nn/fused-heads.ts): for small shapes, where a step is
+  ;; layer (the softmax head, src/nn/fused-heads.ts; with K = 1 the sigmoid head at the end of
+  ;; the module joins them into one call, step_sigmoid): for small shapes, where a step is
   ;; a few tens of microseconds, the JavaScript side of ten calls (checking every view) and the
   ;; passes fused here were a good part of it (bench/notes.md). src/linalg/wasm/step-kernels.ts
   ;; checks the buffers once per run and then passes byte offsets only. Every value comes from

@@ -1,5 +1,9 @@
 /**
- * The fused small-shape step of kernels.wat ("step: fused small-shape step") as StepKernels.
+ * The fused small-shape step of kernels.wat ("step: fused small-shape step") as StepKernels;
+ * with one logit also the step with the sigmoid head in WebAssembly ("sigmoid head":
+ * forwardSigmoid, stepSigmoid, a training step in one call), bit-identical to
+ * nn/fused-heads.ts's sigmoidOutput (the same operations in the same order, with handgrad's
+ * own exp and log1p; see kernels.wat).
  * bind() does every check once per run (each buffer a view of the backend's memory, long
  * enough for the shape, none overlapping another); the bound calls then hand the kernels byte
  * offsets and check only their numbers. Reading a view's buffer, byteOffset and length is what

@@ -13,7 +13,8 @@
  *   forward phase, by batch rows i (one job per thread: three calls)
  *     z1_i = X_i W1 + b1,  a1_i = f(z1_i),  z2_i = a1_i W2
  *     A row of z2 needs only the same row of a1, so nothing inside the phase waits.
- *   ── join. The head (fused-heads.ts, JavaScript) then makes δ2 on the main thread. This
+ *   ── join. The head then makes δ2 on the main thread (sigmoid: kernels.wat's, through
+ *     Backend.sigmoidHead; softmax: fused-heads.ts, JavaScript). This
  *     barrier is forced: the backward phase sums over every row of the batch.
  *   backward phase, by hidden units j, i.e. columns of δ1 (one job per thread: four calls)
  *     ∂W2_j = a1_jᵀ δ2,  da1_j = δ2 W2_jᵀ,  δ1_j = da1_j ⊙ f′(z1_j),  ∂b1_j = 1ᵀ δ1_j,

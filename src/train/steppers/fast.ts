@@ -19,9 +19,11 @@
  * rows, so the same bits.
  *
  * On small shapes (usesStepKernels) the backend's fused step, bound to the run's buffers once,
- * does a step's hidden layer in two calls around the output layer and the update rules with
- * the moments in the backend (Backend.step: the same operations, so the same bits again); the
- * batch's rows are gathered here either way, from the data as it is at that step.
+ * does a step's hidden layer in two calls around the output layer (with one logit, in one call
+ * with the sigmoid head: stepSigmoid, and forwardSigmoid for an evaluation batch) and the
+ * update rules with the moments in the backend (Backend.step: the same operations, so the same
+ * bits again); the batch's rows are gathered here either way, from the data as it is at that
+ * step.
  */
 import {
   backendThreads,
