@@ -4,7 +4,8 @@
  * the plain kernels' loops) and fast-update.ts's θ − η g: every buffer the same bits (+0 told
  * from −0, NaN only required to stay NaN), for random shapes (odd H and D, K = 1 to 3), rows
  * gathered by index or taken in order, relu, leaky relu and tanh, and values from every range
- * (tanh's series and exp sides, saturated units past |z| = 20, ±0, subnormals, ±∞, NaN). Also:
+ * (tanh's series and exp sides, saturated units past |z| = 20, ±0, subnormals, ±∞, NaN), and
+ * for K = 1 the step with the sigmoid head in WebAssembly (forwardSigmoid, stepSigmoid). Also:
  * what bind and the bound calls refuse.
  */
 import fc from "fast-check";
@@ -130,6 +131,30 @@ describe.runIf(wasmSimdSupported())("the WebAssembly fused step", () => {
         expectSameParams(ws.grads, js.grads, "gradient");
         expect(finite).toBe(allFinite(js.grads));
 
+        // K = 1: the sigmoid head in WebAssembly, as forwardSigmoid then backward, and as the
+        // one call stepSigmoid, each on buffers of its own, against the same JavaScript values
+        for (const oneCall of [false, true]) {
+          if (K !== 1) break;
+          const ws1 = makeWorkspace(backend, rows, D, H, K);
+          const params1 = makeParamBuffers(backend, D, H, K);
+          fill(params1, weights);
+          const bound1 = backend.step.bind({ ...run, batch: ws1, params: params1, grads: ws1.grads }); // prettier-ignore
+          if (!bound1?.forwardSigmoid || !bound1.stepSigmoid) throw new Error("no sigmoid step");
+          ws1.X.set(X);
+          ws1.y.set(labels);
+          const what = oneCall ? "stepSigmoid" : "forwardSigmoid";
+          if (oneCall) expect(bound1.stepSigmoid(n, 1 / n, l2), what).toBe(finite);
+          else expect(bound1.forwardSigmoid(n, 1 / n), what).toBe(jsCorrect);
+          for (const name of ["z1", "a1", "z2", "dz2"] as const) {
+            const length = (name[1] === "1" ? H : K) * n;
+            expectSameBits(ws1[name].subarray(0, length), js[name].subarray(0, length), `${what} ${name}`); // prettier-ignore
+          }
+          expectSameBits(ws1.losses.subarray(0, n), jsLosses, `${what} losses`);
+          if (!oneCall) expect(bound1.backward(n, l2)).toBe(finite);
+          expectSameBits(ws1.dz1.subarray(0, n * H), js.dz1.subarray(0, n * H), `${what} δ1`);
+          expectSameParams(ws1.grads, js.grads, `${what} gradient`);
+        }
+
         const paramsFinite = bound.descend(eta);
         for (const name of ["W1", "b1", "W2", "b2"] as const) {
           const [theta, g] = [jsParams[name], js.grads[name]];
@@ -229,6 +254,12 @@ describe.runIf(wasmSimdSupported())("the WebAssembly fused step", () => {
     expect(() => backend.step.bind({ ...run, batch: { ...ws, a1: ws.z1 } })).toThrow(
       /z1 overlaps a1/,
     );
+    expect(() =>
+      backend.step.bind({ ...run, batch: { ...ws, losses: new Float64Array(4) } }),
+    ).toThrow(/losses is not a buffer of this backend's memory/);
+    expect(() => backend.step.bind({ ...run, batch: { ...ws, losses: ws.y } })).toThrow(
+      /y overlaps losses/,
+    );
     expect(backend.step.bind({ ...run, activation: "sigmoid" })).toBeUndefined();
     // One page (8192 values): the workspace and parameters take about 6900, f′(z1) 2000 more.
     const small = createWasmBackendSync({ capacity: 200 }) as WasmBackend;
@@ -248,5 +279,12 @@ describe.runIf(wasmSimdSupported())("the WebAssembly fused step", () => {
     expect(() => bound.forward(0)).toThrow(/n must be an integer from 1 to 4, got 0/);
     expect(() => bound.forward(5)).toThrow(/n must be an integer from 1 to 4, got 5/);
     expect(() => bound.backward(1.5, 0)).toThrow(/n must be an integer from 1 to 4, got 1.5/);
+    expect(() => bound.forwardSigmoid?.(5, 1)).toThrow(/forwardSigmoid: n must be an integer/);
+    expect(() => bound.stepSigmoid?.(0, 1, 0)).toThrow(/stepSigmoid: n must be an integer/);
+    // the sigmoid step is K = 1's only
+    const two = backend.step.bind(
+      stepBuffers(makeWorkspace(backend, 4, 3, 5, 2), makeParamBuffers(backend, 3, 5, 2)),
+    );
+    expect(two && [two.forwardSigmoid, two.stepSigmoid]).toEqual([undefined, undefined]);
   });
 });
