@@ -1524,5 +1524,11 @@
       (br_if $rows (i32.ne (local.tee $to (i32.add (local.get $to) (i32.const 32)))
                            (local.get $end))))
     (global.get $pack))
+
+  ;; all_finite(p len): 1 when the `len` values at p are all finite, else 0 ($all_finite, the
+  ;; fused step's check, for the gradients of runs the fused step does not take: the answer of
+  ;; steppers/fast.ts's buffersAreFinite, whose sum of x − x is 0 exactly when no x − x is NaN).
+  (func (export "all_finite") (param $p i32) (param $len i32) (result i32)
+    (call $all_finite (local.get $p) (local.get $len)))
   ;; ---- end wide products ---------------------------------------------------------------------
 )
