@@ -108,7 +108,7 @@ export class FastStepper implements Stepper {
       : undefined;
     // Larger runs with plain SGD: the update and the gradients' finiteness check in the
     // backend's kernels (the same operations, so the same bits, as descend and
-    // buffersAreFinite; 2–3× faster on wide's 200 704 weights, bench/notes.md).
+    // buffersAreFinite; wide: 1.13 → 0.79 ms per step outside the products, bench/notes.md).
     this.sgd =
       this.fused === undefined && momentSets === 0
         ? this.backend.step?.bindUpdate?.({ D, H, K, params: this.current, grads: this.ws.grads })
