@@ -14,6 +14,9 @@
 //   node scripts/bench-step.mjs [--rounds 7] [--workloads toy,tab] [--baseline DIR] [--numpy]
 //                               [--epochs N] (the workload's epochs times N per timed run)
 //                               [--optimizer momentum|nesterov|adam] (instead of sgd)
+//                               [--threads N] (the engine backend's threads, default 1; the
+//                               workloads with large steps, wide: --workloads wide --threads 2)
+// Each line gives the best and the median of the rounds (wall time).
 //   node scripts/bench-step.mjs --unfused [--rounds 7] [--workloads toy,tab] [--optimizer …]
 //   node scripts/bench-step.mjs --sweep [--rounds 7]
 import { spawnSync } from "node:child_process";
@@ -33,6 +36,7 @@ const WORKLOADS = option("--workloads", "toy,tab").split(",");
 const EPOCH_FACTOR = Number(option("--epochs", "1"));
 const baselineDir = option("--baseline", undefined);
 const OPTIMIZER = option("--optimizer", undefined); // sgd (the workloads') unless given
+const THREADS = Number(option("--threads", "1"));
 const here = resolve(import.meta.dirname, "..");
 
 /** One build's entry points. */
@@ -64,7 +68,7 @@ function runOnce(b, name) {
   const batch = spec.batch === "full" ? spec.N : spec.batch;
   // As the bench command's run (trainWorkload), the backend made before the clock starts.
   const momentSets = { momentum: 1, nesterov: 1, adam: 2 }[OPTIMIZER] ?? 0;
-  const backend = b.engineBackend(spec.N, batch, spec.D, spec.H, 1, 1, momentSets);
+  const backend = b.engineBackend(spec.N, batch, spec.D, spec.H, 1, THREADS, momentSets);
   if (b.unfused) Object.defineProperty(backend, "step", { value: undefined });
   const options = {
     backend,
@@ -183,12 +187,14 @@ if (argv.includes("--sweep")) {
 for (const name of WORKLOADS) {
   const best = builds.map(() => Infinity);
   const bestCpu = builds.map(() => Infinity);
+  const all = builds.map(() => []);
   let losses = [];
   for (const b of builds) runOnce(b, name); // warm-up: JIT and WebAssembly tier-up
   for (let r = 0; r < ROUNDS; r++) {
     builds.forEach((b, i) => {
       const { seconds, cpuSeconds, loss } = runOnce(b, name);
       best[i] = Math.min(best[i], seconds);
+      all[i].push(seconds);
       bestCpu[i] = Math.min(bestCpu[i], cpuSeconds);
       losses[i] = loss;
     });
@@ -196,20 +202,27 @@ for (const name of WORKLOADS) {
   const { spec } = runOnce(builds[0], name);
   const rates = best.map((s) => (spec.N * spec.epochs) / s);
   const cpuRates = bestCpu.map((s) => (spec.N * spec.epochs) / s);
+  const medians = all.map((list) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return (spec.N * spec.epochs) / sorted[sorted.length >> 1];
+  });
   const line = builds
-    .map((b, i) => `${b.label} ${Math.round(rates[i])} (CPU time: ${Math.round(cpuRates[i])})`)
+    .map(
+      (b, i) =>
+        `${b.label} ${Math.round(rates[i])} (median ${Math.round(medians[i])}; CPU time: ${Math.round(cpuRates[i])})`,
+    )
     .join(", ");
   const same = losses.every((l) => Object.is(l, losses[0]));
   let extra = "";
   if (builds.length === 2) {
-    extra += `, ×${(rates[1] / rates[0]).toFixed(3)} (CPU time ×${(cpuRates[1] / cpuRates[0]).toFixed(3)})`;
+    extra += `, ×${(rates[1] / rates[0]).toFixed(3)} (median ×${(medians[1] / medians[0]).toFixed(3)}, CPU time ×${(cpuRates[1] / cpuRates[0]).toFixed(3)})`;
   }
   if (argv.includes("--numpy") && EPOCH_FACTOR === 1) {
     const numpy = await numpyRun(name);
     extra += `; NumPy ${Math.round(numpy)}, this build ÷ NumPy ${(rates.at(-1) / numpy).toFixed(3)}`;
   }
   console.log(
-    `${name}: examples/s (best of ${ROUNDS}) ${line}${extra}; final losses ${same ? "identical" : "DIFFER"}`,
+    `${name}${THREADS > 1 ? ` (${THREADS} threads)` : ""}: examples/s (best of ${ROUNDS}) ${line}${extra}; final losses ${same ? "identical" : "DIFFER"}`,
   );
   losses = [];
 }

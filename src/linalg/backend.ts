@@ -212,6 +212,34 @@ export interface StepKernels {
    * until the backend's reset().
    */
   bind(run: StepBuffers): BoundStep | undefined;
+  /**
+   * Plain SGD's update and the gradient's finiteness check alone, bound to a D→H→K network's
+   * parameters and gradients (each the backend's own, long enough, apart): for runs the fused
+   * step does not take (large products, split across threads or not). Undefined where the
+   * backend has no such kernels.
+   */
+  bindUpdate?(run: UpdateBuffers): BoundUpdate | undefined;
+}
+
+/** What a bound update computes on (StepKernels.bindUpdate). */
+export interface UpdateBuffers {
+  readonly D: number;
+  readonly H: number;
+  readonly K: number;
+  /** W1 D×H, b1 1×H, W2 H×K, b2 1×K, and their gradients. */
+  readonly params: StepParams;
+  readonly grads: StepParams;
+}
+
+/** Plain SGD's update bound to a run's buffers (StepKernels.bindUpdate). */
+export interface BoundUpdate {
+  /**
+   * Whether every entry of the four bound gradients is finite (steppers/fast.ts's
+   * buffersAreFinite: the same answer).
+   */
+  gradientsFinite(): boolean;
+  /** θ ← θ − η g on the bound parameters, as BoundStep.descend; whether every new θ is finite. */
+  descend(learningRate: number): boolean;
 }
 
 /** What a bound step computes on: the network's buffers (nn/workspace.ts's). */

@@ -37,6 +37,7 @@ export {
 export type {
   Backend,
   BoundStep,
+  BoundUpdate,
   HiddenPhases,
   PhaseActivation,
   RectifierKernels,
@@ -45,6 +46,7 @@ export type {
   StepKernels,
   StepParams,
   TanhKernels,
+  UpdateBuffers,
 } from "./backend.js";
 export {
   UPDATE_FIRST_MOMENT_NOT_FINITE,

@@ -15,6 +15,7 @@ import {
   ThreadedWasmBackend,
   threadsSupported,
 } from "../../src/linalg/wasm/index.js";
+import { PANEL_BYTES } from "../../src/linalg/wasm/backend.js";
 import { expectSameBits, type Op, shapes, oracle } from "./same-bits.js";
 
 // kernels.ts is the oracle. Splitting C's rows between threads leaves every entry's sum (one
@@ -130,6 +131,21 @@ describe("threaded WebAssembly backend: products split by rows of C", () => {
       ),
       { seed: 8, numRuns: 40 },
     );
+  });
+
+  it("3 threads packing panels at once, each in its own scratch: bit for bit on the wide shapes", () => {
+    // Every thread's block has ≥ 8 rows, so each packs its panels (kernels.wat "wide
+    // products") at the same time: a shared scratch would mix the threads' panels.
+    const backend = splitting(3);
+    expect(backend.alloc(2).byteOffset).toBe(3 * PANEL_BYTES); // the three scratches first
+    for (const [op, m, k, n] of [
+      ["gemm", 128, 784, 256],
+      ["gemmTransA", 784, 128, 256],
+      ["gemm", 40, 300, 37],
+    ] as const) {
+      const { a, b } = randomOperands(op, m, k, n, m + k + n);
+      agrees(backend, op, m, k, n, a, b);
+    }
   });
 
   it.each([

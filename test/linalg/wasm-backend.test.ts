@@ -9,6 +9,7 @@ import {
   wasmSimdSupported,
   WasmBackend,
 } from "../../src/linalg/wasm/index.js";
+import { PANEL_BYTES } from "../../src/linalg/wasm/backend.js";
 import { expectSameBits, type Op, shapes, oracle } from "./same-bits.js";
 
 // kernels.ts is the oracle: both paths add the same products in the same order.
@@ -141,6 +142,55 @@ describe("WebAssembly SIMD backend", () => {
     }
   });
 
+  it("packed panels (m ≥ 8, k ≥ 128, B's rows contiguous): bit for bit with ±0, ±∞, NaN, subnormals, past the 256-long block", () => {
+    // kernels.wat "wide products": the tiles read each 4-column panel of B from a copy.
+    const special = fc.oneof(
+      { weight: 6, arbitrary: fc.double({ min: -100, max: 100, noNaN: true }) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(0, -0, 5e-324, -5e-324, 1e300, -1e300, Infinity, -Infinity, NaN),
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc
+          .record({
+            op: fc.constantFrom<Op>("gemm", "gemmTransA"),
+            m: fc.integer({ min: 8, max: 21 }),
+            k: fc.constantFrom(128, 129, 255, 256, 257, 530),
+            n: fc.integer({ min: 1, max: 13 }),
+          })
+          .chain((shape) =>
+            fc.record({
+              shape: fc.constant(shape),
+              a: fc.array(special, { minLength: shape.m * shape.k, maxLength: shape.m * shape.k }),
+              b: fc.array(special, { minLength: shape.k * shape.n, maxLength: shape.k * shape.n }),
+            }),
+          ),
+        ({ shape: { op, m, k, n }, a, b }) => {
+          agrees(wasm, op, m, k, n, Float64Array.from(a), Float64Array.from(b));
+        },
+      ),
+      { seed: 17, numRuns: 60 },
+    );
+  });
+
+  it("packed panels start every sum at +0 too: Σ (−0)·1 over 130 terms gives +0 on 9 rows", () => {
+    const [m, k, n] = [9, 130, 5];
+    for (const op of ["gemm", "gemmTransA"] as const) {
+      const a = new Float64Array(m * k).fill(-0);
+      const c = runOn(wasm, op, m, k, n, a, new Float64Array(k * n).fill(1));
+      expect(Array.from(c, (x) => Object.is(x, 0))).toEqual(new Array(m * n).fill(true));
+    }
+  });
+
+  it("keeps the panel scratch (PANEL_BYTES) below its first buffer, out of capacity and used", () => {
+    const backend = createWasmBackendSync({ capacity: 100 }) as WasmBackend;
+    expect(backend.alloc(4).byteOffset).toBe(PANEL_BYTES);
+    expect(backend.used).toBe(4);
+    expect(backend.capacity + PANEL_BYTES / 8).toBe(65536 / 8); // one page in all
+  });
+
   it("k = 0 gives a matrix of +0", () => {
     wasm.reset();
     const C = wasm.alloc(6).fill(NaN);
@@ -177,7 +227,9 @@ describe("WasmBackend memory", () => {
   });
 
   it("refuses to grow while buffers are live, and leaves them intact", () => {
-    const backend = createWasmBackendSync({ capacity: 8192 }) as WasmBackend; // one 64 KiB page
+    // One 64 KiB page: 7168 values after the 8 KiB panel scratch (PANEL_BYTES).
+    const backend = createWasmBackendSync({ capacity: 7168 }) as WasmBackend;
+    expect(backend.capacity).toBe(7168);
     const x = backend.alloc(4000).fill(1);
     expect(() => backend.alloc(5000)).toThrow(/capacity of 9000 .* would detach the 1 buffers/);
     expect(x.length).toBe(4000);

@@ -11,7 +11,9 @@
  * `reserve(total)` grows it ahead for a set of buffers to come. An `alloc` that does not fit
  * while buffers are live throws a RangeError naming the capacity to ask for, instead of
  * silently detaching them. The initial capacity (option `capacity`, default 4 Mi values =
- * 32 MiB) costs address space only: the OS commits pages as they are touched.
+ * 32 MiB) costs address space only: the OS commits pages as they are touched. Below the
+ * buffers, the first PANEL_BYTES of the memory per thread are the products' scratch (kernels.wat,
+ * "wide products": each thread's packed column panel); `capacity` and `used` leave it out.
  *
  * Loading. `createWasmBackendSync` compiles synchronously; `createWasmBackend` compiles
  * asynchronously. The module (products, rectifier and tanh kernels, each kernel written out
@@ -68,7 +70,12 @@ export interface KernelExports extends RectifierExports, StepExports {
     dz2: number,
     inverseN: number,
   ) => number;
+  /** This instance's PANEL_BYTES of scratch for packed panels from byte `at` (−1: none). */
+  pack_at: (at: number) => void;
 }
+
+/** Scratch bytes of one thread's packed column panel (kernels.wat, "wide products"). */
+export const PANEL_BYTES = 8192;
 
 type ElementWise = (n: number, h: number, p0: number, p1: number, p2: number) => void;
 
@@ -103,11 +110,13 @@ function checkCapacity(capacity: number): void {
   }
 }
 
+/** A memory for `capacity` float64 values after one thread's panel scratch. */
 function memoryFor(capacity: number): WasmMemory {
   checkCapacity(capacity);
   const api = wasmApi();
   if (api === undefined) throw new Error("WasmBackend: this host has no WebAssembly");
-  return new api.Memory({ initial: Math.max(1, pagesFor(capacity)), maximum: MAX_PAGES });
+  const pages = Math.min(MAX_PAGES, pagesFor(capacity + PANEL_BYTES / 8));
+  return new api.Memory({ initial: Math.max(1, pages), maximum: MAX_PAGES });
 }
 
 function kernelsOf(instance: WasmInstance): KernelExports {
@@ -116,8 +125,10 @@ function kernelsOf(instance: WasmInstance): KernelExports {
 
 export class WasmBackend implements Backend {
   readonly name: string = "wasm-simd"; // ThreadedWasmBackend names its thread count
+  /** Byte offset of the first buffer: below it, each thread's panel scratch. */
+  private readonly base: number;
   /** Byte offset of the next buffer. */
-  private top = 0;
+  private top: number;
   /** Buffers handed out since creation or the last reset. */
   private live = 0;
   /** memory.buffer, cached: the products check every view against it. */
@@ -134,13 +145,19 @@ export class WasmBackend implements Backend {
   /**
    * Use createWasmBackend / createWasmBackendSync, which check support first. `stepMaxFlops`:
    * the fused step is bound only for runs whose products are all smaller (ThreadedWasmBackend:
-   * the products it splits across threads).
+   * the products it splits across threads). `panels`: the threads' panel scratch at the start
+   * of the memory (PANEL_BYTES each; this thread's is the first); the memory must hold them
+   * (memoryFor).
    */
   constructor(
     private readonly memory: WasmMemory,
     private readonly kernels: KernelExports,
     stepMaxFlops = Infinity,
+    panels = 1,
   ) {
+    this.base = panels * PANEL_BYTES;
+    this.top = this.base;
+    kernels.pack_at(0);
     this.buffer = memory.buffer;
     this.rectifiers = wasmRectifiers(kernels, () => this.buffer);
     const stepMemory = {
@@ -153,12 +170,12 @@ export class WasmBackend implements Backend {
 
   /** float64 values the memory holds now (used plus free). */
   get capacity(): number {
-    return this.memory.buffer.byteLength / 8;
+    return (this.memory.buffer.byteLength - this.base) / 8;
   }
 
   /** float64 values handed out since the last reset, alignment padding included. */
   get used(): number {
-    return this.top / 8;
+    return (this.top - this.base) / 8;
   }
 
   alloc(length: number): Float64Array {
@@ -178,7 +195,7 @@ export class WasmBackend implements Backend {
   }
 
   reset(): void {
-    this.top = 0;
+    this.top = this.base;
     this.live = 0;
   }
 
@@ -194,10 +211,11 @@ export class WasmBackend implements Backend {
     }
   }
 
+  /** Grows the memory to hold `values` float64s from its start (the panel scratch included). */
   private growTo(values: number, what: string): void {
     if (this.live > 0) {
       throw new RangeError(
-        `WasmBackend.${what}: needs a capacity of ${values} float64 values but has ${this.capacity} ` +
+        `WasmBackend.${what}: needs a capacity of ${values - this.base / 8} float64 values but has ${this.capacity} ` +
           `and growing would detach the ${this.live} buffers already handed out; ` +
           `call reserve() after reset() or create the backend with a larger capacity`,
       );

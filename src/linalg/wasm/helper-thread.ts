@@ -58,6 +58,7 @@ const KERNEL_CALLS = [
   ["tanh_forward", 5], // n h z b a
   ["rect_mask_ld", 7], // n w ld d z db slope
   ["tanh_backward_ld", 6], // n w ld d z db
+  ["pack_at", 1], // at: the thread's panel scratch (kernels.wat, "wide products")
 ] as const;
 
 type KernelName = (typeof KERNEL_CALLS)[number][0];

@@ -275,9 +275,12 @@
     (local $m4 i32) (local $n4 i32) (local $contiguous i32)
     (local $p0 i32) (local $kb i32) (local $load i32) (local $i i32) (local $j i32)
     (local $ap i32) (local $bp i32) (local $bpj i32) (local $cj i32)
+    (local $packs i32) (local $pbps i32)
     (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (local.set $contiguous (i32.eq (local.get $bjs) (i32.const 8)))
+    (local.set $packs (call $packs_panels (local.get $m) (local.get $k) (local.get $bjs))) ;; wide products (issue 17)
+    (local.set $pbps (local.get $bps))
     (loop $blocks
       ;; kb = min(256, k − p0); ap → A(0, p0); bp → B(p0, 0).
       (local.set $kb (i32.sub (local.get $k) (local.get $p0)))
@@ -290,6 +293,10 @@
         (loop $panels
           (br_if $panels_done (i32.ge_u (local.get $j) (local.get $n4)))
           (local.set $bpj (i32.add (local.get $bp) (i32.mul (local.get $j) (local.get $bjs))))
+          (if (local.get $packs) ;; wide products (issue 17): the tiles read the panel's packed copy
+            (then
+              (local.set $bpj (call $pack_panel (local.get $bpj) (local.get $bps) (local.get $kb)))
+              (local.set $pbps (i32.const 32))))
           (local.set $cj (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 3))))
           (local.set $i (i32.const 0))
           (block $rows4_done
@@ -299,7 +306,7 @@
                 (then
                   (call $tile4x4
                     (i32.add (local.get $ap) (i32.mul (local.get $i) (local.get $ars)))
-                    (local.get $ars) (local.get $aps) (local.get $bpj) (local.get $bps)
+                    (local.get $ars) (local.get $aps) (local.get $bpj) (local.get $pbps)
                     (i32.add (local.get $cj) (i32.mul (local.get $i) (local.get $ldc)))
                     (local.get $ldc) (local.get $kb) (local.get $load)))
                 (else
@@ -318,7 +325,7 @@
                 (then
                   (call $tile1x4
                     (i32.add (local.get $ap) (i32.mul (local.get $i) (local.get $ars)))
-                    (local.get $aps) (local.get $bpj) (local.get $bps)
+                    (local.get $aps) (local.get $bpj) (local.get $pbps)
                     (i32.add (local.get $cj) (i32.mul (local.get $i) (local.get $ldc)))
                     (local.get $kb) (local.get $load)))
                 (else
@@ -1735,4 +1742,57 @@
     (if (i32.and (local.get $n) (i32.const 1))
       (then (v128.store64_lane 0 (local.get $out) (call $log1p (v128.load64_zero (local.get $x)))))))
   ;; ---- end sigmoid head -----------------------------------------------------------------------
+
+  ;; ---- wide products (issue 17) ----------------------------------------------------------------
+  ;; Packed column panels. $product_ldc's tiles read a 4-column panel of B (kb ≤ 256 rows of
+  ;; 32 bytes) once per row tile. When B's rows are 2 KiB apart (wide: W1 and δ1 have H = 256
+  ;; columns) the panel's rows all fall in 2 of the L1 cache's 64 sets, 16 lines for 256 rows,
+  ;; so every row tile fetches the panel again from L2 (measured: 128×784·784×256 ran at 12
+  ;; GFLOP/s, at 14.5 with 260 or 252 columns). So, for products with at least two row tiles
+  ;; (m ≥ 8), sums of k ≥ 128 terms (shorter panels, ≤ 127 lines, mostly stay in L1 as they
+  ;; are: there the copy only costs; tab's k = 30 and 64 ran 5 % slower packed) and B's rows
+  ;; contiguous (bjs = 8), the driver first copies each panel, row after
+  ;; row, into this thread's scratch (kb × 32 contiguous bytes, which stay in L1), and the
+  ;; tiles read it there (B's row stride 32; the 1×4 tiles of the rows left over too).
+  ;; Bit-identical: the copy moves the values' bits unchanged (v128.load, v128.store: no
+  ;; arithmetic), and the tiles then do the same operations in the same order (each c_ij one
+  ;; accumulator over p ascending, partial sums kept in C between blocks) on the same values.
+  ;; (The one change above: $product_ldc's locals $packs, $pbps and the `if` that packs.)
+  ;;
+  ;; $pack: byte offset of this instance's 8 KiB scratch (256 rows × 32 bytes), −1: none (no
+  ;; packing). Every thread instantiates the module, so each has its own global: the backend
+  ;; gives each thread its own scratch with pack_at (wasm/backend.ts, threaded-backend.ts).
+  (global $pack (mut i32) (i32.const -1))
+
+  ;; pack_at(at): this thread's scratch is the 8 KiB from byte `at` (−1: none).
+  (func (export "pack_at") (param $at i32)
+    (global.set $pack (local.get $at)))
+
+  ;; 1 when $product_ldc packs its panels: a scratch given, B's rows contiguous, m ≥ 8, k ≥ 128.
+  (func $packs_panels (param $m i32) (param $k i32) (param $bjs i32) (result i32)
+    (i32.and (i32.and (i32.ge_s (global.get $pack) (i32.const 0))
+                      (i32.ge_u (local.get $k) (i32.const 128)))
+             (i32.and (i32.eq (local.get $bjs) (i32.const 8))
+                      (i32.ge_u (local.get $m) (i32.const 8)))))
+
+  ;; Copies B(p, j..j+3) for p < kb (b → B(p0, j), rows bps bytes apart) to the scratch, 32
+  ;; bytes per row; returns the scratch's offset (the panel's B, rows 32 bytes apart).
+  (func $pack_panel (param $b i32) (param $bps i32) (param $kb i32) (result i32)
+    (local $to i32) (local $end i32)
+    (local.set $to (global.get $pack))
+    (local.set $end (i32.add (local.get $to) (i32.shl (local.get $kb) (i32.const 5))))
+    (loop $rows
+      (v128.store (local.get $to) (v128.load (local.get $b)))
+      (v128.store offset=16 (local.get $to) (v128.load offset=16 (local.get $b)))
+      (local.set $b (i32.add (local.get $b) (local.get $bps)))
+      (br_if $rows (i32.ne (local.tee $to (i32.add (local.get $to) (i32.const 32)))
+                           (local.get $end))))
+    (global.get $pack))
+
+  ;; all_finite(p len): 1 when the `len` values at p are all finite, else 0 ($all_finite, the
+  ;; fused step's check, for the gradients of runs the fused step does not take: the answer of
+  ;; steppers/fast.ts's buffersAreFinite, whose sum of x − x is 0 exactly when no x − x is NaN).
+  (func (export "all_finite") (param $p i32) (param $len i32) (result i32)
+    (call $all_finite (local.get $p) (local.get $len)))
+  ;; ---- end wide products ---------------------------------------------------------------------
 )

@@ -10,7 +10,13 @@
  * the per-call checks of the products and passes cost (about 0.2–0.4 µs a call from
  * JavaScript, measured: more than the arithmetic of a small product).
  */
-import type { BoundStep, StepBuffers, StepKernels } from "../backend.js";
+import type {
+  BoundStep,
+  BoundUpdate,
+  StepBuffers,
+  StepKernels,
+  UpdateBuffers,
+} from "../backend.js";
 
 /** The exports of kernels.wat this file wraps (sizes in entries, pointers byte offsets). */
 export interface StepExports {
@@ -98,6 +104,8 @@ export interface StepExports {
     l2: number,
   ) => number;
   sgd_update: (theta: number, g: number, len: number, eta: number) => number;
+  /** 1 when the `len` values at byte `p` are all finite (kernels.wat, "wide products"). */
+  all_finite: (p: number, len: number) => number;
   momentum_update: (
     theta: number,
     g: number,
@@ -145,7 +153,49 @@ export function wasmStepKernels(
   memory: StepMemory,
   maxFlops = Infinity,
 ): StepKernels {
-  return { bind: (run) => bindStep(exports, memory, run, maxFlops) };
+  return {
+    bind: (run) => bindStep(exports, memory, run, maxFlops),
+    bindUpdate: (run) => bindUpdate(exports, memory, run),
+  };
+}
+
+/**
+ * SGD's update and the gradients' finiteness check in WebAssembly (sgd_update, all_finite:
+ * the operations of fast-update.ts's descend and fast.ts's buffersAreFinite), bound once.
+ */
+function bindUpdate(exports: StepExports, memory: StepMemory, run: UpdateBuffers): BoundUpdate {
+  const { D, H, K, params, grads } = run;
+  const lengths = [D * H, H, H * K, K];
+  const names = ["W1", "b1", "W2", "b2"] as const;
+  const buffers: [string, Float64Array, number][] = [
+    ...names.map((name, i): [string, Float64Array, number] => [name, params[name], lengths[i]!]),
+    ...names.map((name, i): [string, Float64Array, number] => [
+      `d${name}`,
+      grads[name],
+      lengths[i]!,
+    ]),
+  ];
+  const [w1, b1, w2, b2, gw1, gb1, gw2, gb2] = checkBuffers(memory.buffer(), buffers) as [
+    number, number, number, number, number, number, number, number,
+  ]; // prettier-ignore
+  const { sgd_update, all_finite } = exports;
+  return {
+    gradientsFinite: () =>
+      (all_finite(gw1, D * H) &
+        all_finite(gb1, H) &
+        all_finite(gw2, H * K) &
+        all_finite(gb2, K)) ===
+      1,
+    descend(learningRate) {
+      // All four, as descend: a parameter set that stops being finite is still updated whole.
+      const finite =
+        sgd_update(w1, gw1, D * H, learningRate) &
+        sgd_update(b1, gb1, H, learningRate) &
+        sgd_update(w2, gw2, H * K, learningRate) &
+        sgd_update(b2, gb2, K, learningRate);
+      return finite === 1;
+    },
+  };
 }
 
 /**

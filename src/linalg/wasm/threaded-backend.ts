@@ -44,7 +44,7 @@
  * caller (fastest.ts) uses the single-threaded backend.
  */
 import type { HiddenPhases, PhaseActivation } from "../backend.js";
-import { WasmBackend, type KernelExports } from "./backend.js";
+import { PANEL_BYTES, WasmBackend, type KernelExports } from "./backend.js";
 import {
   attachHelpers,
   helperThreadsAvailable,
@@ -118,7 +118,7 @@ export class ThreadedWasmBackend extends WasmBackend {
     fusePhases: boolean,
     stepMaxFlops: number,
   ) {
-    super(memory, kernels, stepMaxFlops); // the fused step (one thread) only where nothing splits
+    super(memory, kernels, stepMaxFlops, threads); // the fused step (one thread) only where nothing splits
     this.name = `wasm-simd ×${threads} threads`;
     this.phases = fusePhases
       ? new SplitPhases(team, (op, name, view, length) => {
@@ -172,7 +172,8 @@ export function createThreadedWasmBackendSync(
   if (!Number.isInteger(threads) || threads < 2) {
     throw new RangeError(`ThreadedWasmBackend: threads must be an integer ≥ 2, got ${threads}`);
   }
-  const pages = Math.max(1, Math.ceil((capacity * 8) / PAGE_BYTES));
+  // Each thread's panel scratch (PANEL_BYTES, kernels.wat "wide products") before the buffers.
+  const pages = Math.max(1, Math.ceil((capacity * 8 + threads * PANEL_BYTES) / PAGE_BYTES));
   if (!Number.isInteger(capacity) || capacity < 0 || pages > MAX_PAGES) {
     throw new RangeError(
       `ThreadedWasmBackend: capacity must be an integer from 0 to ${(MAX_PAGES * PAGE_BYTES) / 8} values, got ${capacity}`,
@@ -186,6 +187,7 @@ export function createThreadedWasmBackendSync(
   const helpers = attachHelpers(threads - 1, module, memory);
   const perThread = options.minFlopsPerThread ?? MIN_FLOPS_PER_THREAD;
   const team = new Team(own, helpers, perThread);
+  team.givePanels();
   const split = splitProducts(team);
   // Calls from two threads' least work on are split, so the fused step takes smaller ones only.
   return new ThreadedWasmBackend(
@@ -218,6 +220,19 @@ class Team {
     const threads = (this.helpers[0]?.attached ?? false) ? this.helpers.length + 1 : 1;
     const byWork = Math.floor(flops / this.minFlopsPerThread); // Infinity when the minimum is 0
     return Math.max(1, Math.min(threads, byWork, Math.floor(extent / GRAIN)));
+  }
+
+  /**
+   * Tells helper t its panel scratch, the PANEL_BYTES from byte t·PANEL_BYTES (this thread's,
+   * from 0, WasmBackend sets). Once, right after attaching: not a split, so not in the stats.
+   */
+  givePanels(): void {
+    this.helpers.forEach((helper, i) => {
+      helper.job.clear();
+      helper.job.call(KERNEL.pack_at, (i + 1) * PANEL_BYTES, 0, 0, 0, 0);
+      helper.post();
+    });
+    for (const helper of this.helpers) helper.wait(10_000);
   }
 
   /** Thread t's job (0: this thread's), emptied, to be filled before run(). */

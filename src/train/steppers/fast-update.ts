@@ -36,9 +36,11 @@ type Moments = readonly ParamBuffers[];
 
 /**
  * The update rules as kernels bound to the stepper's parameters, gradients and moments (a fused
- * step's, Backend.step): `moments` are the buffers they update.
+ * step's, Backend.step): `moments` are the buffers they update. Plain SGD's alone (no moments;
+ * Backend.step.bindUpdate, for runs the fused step does not take) has no momentum or adam.
  */
-export type UpdateKernels = Pick<BoundStep, "moments" | "descend" | "momentum" | "adam">;
+export type UpdateKernels = Pick<BoundStep, "moments" | "descend"> &
+  Partial<Pick<BoundStep, "momentum" | "adam">>;
 
 export class InPlaceUpdate {
   private readonly settings: OptimizerSettings;
@@ -96,7 +98,7 @@ export class InPlaceUpdate {
       case "momentum":
       case "nesterov": {
         const nesterov = name === "nesterov";
-        checks = kernels
+        checks = kernels?.momentum
           ? fromFlags(kernels.momentum(learningRate, mu, nesterov))
           : momentum(params, grads, moments[0]!, learningRate, mu, nesterov);
         if (checks.moment !== 0) this.overflowed = "velocity";
@@ -106,7 +108,7 @@ export class InPlaceUpdate {
         this.t++;
         const { beta1, beta2, eps } = this.settings;
         const [c1, c2] = adamCorrections(beta1, beta2, this.t); // 1 − β1ᵗ, 1 − β2ᵗ
-        checks = kernels
+        checks = kernels?.adam
           ? fromFlags(kernels.adam(learningRate, beta1, beta2, eps, c1, c2))
           : adam(params, grads, moments[0]!, moments[1]!, learningRate, this.settings, c1, c2);
         if (checks.secondMoment !== 0) this.overflowed = "v";

@@ -33,6 +33,7 @@ import {
   stepKernelValues,
   type Backend,
   type BoundStep,
+  type BoundUpdate,
   type Matrix,
   type ThreadsOption,
 } from "../../linalg/index.js";
@@ -75,6 +76,8 @@ export class FastStepper implements Stepper {
   private readonly start: { gradient: ParamBuffers; bound: StartGradientBound } | undefined;
   /** The backend's fused step bound to this run (small shapes only, see usesStepKernels). */
   private readonly fused: BoundStep | undefined;
+  /** Else, for plain SGD, the backend's update and gradient check bound to this run. */
+  private readonly sgd: BoundUpdate | undefined;
   private forwardFresh = false; // ws holds the forward pass of `current` on all N rows, in order
 
   /** On `backend`, or the one engineBackend sizes for the run (with `threads`). */
@@ -105,8 +108,19 @@ export class FastStepper implements Stepper {
     this.fused = usesStepKernels(batchSize, D, H, K)
       ? bindStep(this.backend, this.activation, this.ws, this.current, momentSets)
       : undefined;
+    // Larger runs with plain SGD: the update and the gradients' finiteness check in the
+    // backend's kernels (the same operations, so the same bits, as descend and
+    // buffersAreFinite; wide: 1.13 → 0.79 ms per step outside the products, bench/notes.md).
+    this.sgd =
+      this.fused === undefined && momentSets === 0
+        ? this.backend.step?.bindUpdate?.({ D, H, K, params: this.current, grads: this.ws.grads })
+        : undefined;
     // The update in the fused step's kernels where it holds the moments (all of them, or none).
-    const kernels = this.fused?.moments.length === momentSets ? this.fused : undefined;
+    const sgd = this.sgd;
+    const kernels =
+      this.fused?.moments.length === momentSets
+        ? this.fused
+        : sgd && { moments: [], descend: sgd.descend };
     this.update = new InPlaceUpdate(
       settings.optimizer,
       setup.optimizer,
@@ -279,7 +293,7 @@ export class FastStepper implements Stepper {
     const { backend, ws, current, activation, fused } = this;
     if (fused) return fused.backward(n, l2);
     backwardInto(backend, ws, current, n, activation, l2);
-    return buffersAreFinite(ws.grads);
+    return this.sgd ? this.sgd.gradientsFinite() : buffersAreFinite(ws.grads);
   }
 }
 
