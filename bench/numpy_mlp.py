@@ -11,8 +11,9 @@ every epoch (epochs×N) unless the batch is the whole set. SPEC_JSON is the work
 "repeat" (R), "budget" (seconds) and "threads" (OpenBLAS threads, handgrad's count).
 
 It trains 1 + R times in this process, each run from the file's weights and with its batches,
-timing the loop alone: the first run is the cold one (OpenBLAS's threads starting, first-touch
-memory), the others the steady state; once "budget" seconds of training are spent no further
+timing the loop and the loss on all rows before the first and after the last epoch (the work
+handgrad's timed train() call does: it records epoch 0 and the last); the first run is the cold
+one (OpenBLAS's threads starting, first-touch memory), the others the steady state; once "budget" seconds of training are spent no further
 run starts, but there is always at least one steady-state run (as bench/workloads.mjs
 timedRuns). Every run does the same arithmetic, so their final losses must be equal: it exits
 with an error if they are not. Prints one JSON line.
@@ -93,11 +94,13 @@ def main() -> None:
     while i <= spec["repeat"] and (i < 2 or spent < spec["budget"]):
         params = [w.copy() for w in start_params]
         start = time.perf_counter()
+        _, _, z2 = forward(X, *params)  # the loss on all rows before the first epoch, as
+        bce(z2, y)  # handgrad's train() records it (evaluate: "first-and-last")
         train(*params)
+        _, _, z2 = forward(X, *params)  # and after the last epoch
+        losses.append(bce(z2, y))
         seconds = time.perf_counter() - start
         spent += seconds
-        _, _, z2 = forward(X, *params)
-        losses.append(bce(z2, y))
         if losses[-1] != losses[0]:
             raise SystemExit(
                 f"numpy_mlp: run {i} ended with loss {losses[-1]!r}, the cold run with "

@@ -103,7 +103,7 @@ const PEERS = [
     version: null, // filled from the run
     precision: "float64",
     notes:
-      "bench/numpy_mlp.py: the same loop written by us; same data, same starting weights and same batches as handgrad; OpenBLAS on as many threads as handgrad's products (`OPENBLAS_NUM_THREADS`)",
+      "bench/numpy_mlp.py: the same loop written by us; same data, same starting weights and same batches as handgrad, and like handgrad it times the loss on all rows before the first and after the last epoch; OpenBLAS on as many threads as handgrad's products (`OPENBLAS_NUM_THREADS`)",
     command: (w, { repeat, budget, threads }) => {
       const spec = exportForNumpy(w, SEED, join(dataDir, `${w}.f64`));
       return [
@@ -123,7 +123,7 @@ const PEERS = [
     precision: "float32 storage, float64 arithmetic",
     notes:
       "one example at a time, no shuffling, squared error, its activation on the output layer too, momentum `0.1` (it refuses 0)",
-    subset: { wide: { examples: 2000, epochs: 1 } },
+    subset: { wide: { examples: 1000, epochs: 2 } }, // all epochs: evaluations weigh as in handgrad
     command: (w, run) => [process.execPath, [join(here, "peers/brain.mjs"), ...peerFlags(w, run)]],
   },
   {
@@ -133,7 +133,7 @@ const PEERS = [
     precision: "float64",
     notes:
       "Trainer sgd with the batch size (gradients summed one example at a time), momentum 0, no decay; 2-way softmax output",
-    subset: { wide: { examples: 2000, epochs: 1 } },
+    subset: { wide: { examples: 1000, epochs: 2 } }, // all epochs: evaluations weigh as in handgrad
     command: (w, run) => [
       process.execPath,
       [join(here, "peers/convnet.mjs"), ...peerFlags(w, run)],

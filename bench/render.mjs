@@ -327,7 +327,7 @@ export function fillNotes(text, results) {
 /** What the doc says of how each figure is measured: cold, and steady state when recorded. */
 function methodParagraph(results) {
   const common =
-    "examples/s = N × epochs / training wall time: only training is timed (not data generation, loading or building the model). GFLOP/s counts the matrix products only: forward 2NDH + 2NH, backward 2NDH + 4NH per epoch; element-wise work is not counted. Peak RSS is the process's `maxRSS` (`process.resourceUsage()` in Node, `getrusage` in Python), data included. `handgrad ÷ peer` above 1 means handgrad is faster.";
+    "examples/s = N × epochs / training wall time: only training is timed (not data generation, loading or building the model); every peer also times the mean loss on all rows before the first and after the last epoch, which handgrad's `train()` always records (ml-matrix: the forward products of it), so that all do the same work. GFLOP/s counts the matrix products only: forward 2NDH + 2NH, backward 2NDH + 4NH per epoch; element-wise work is not counted. Peak RSS is the process's `maxRSS` (`process.resourceUsage()` in Node, `getrusage` in Python), data included. `handgrad ÷ peer` above 1 means handgrad is faster.";
   const cold = `**Cold** is the first training run of a fresh process, so it includes the start-up a short run pays: V8's JIT compilation and WebAssembly tier-up, first-touch memory, OpenBLAS starting its threads; the best of up to ${results.repeats} process${results.repeats === 1 ? "" : "es"}, stopping once ${results.budgetSeconds} s of training is spent (the table's runs column says how many).`;
   const steady =
     results.steadyRepeats === undefined

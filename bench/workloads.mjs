@@ -68,27 +68,42 @@ export function rowsOf(X, N, D) {
 }
 
 /**
- * Trains 1 + `args.repeat` times in this process and times each `train(model)` call alone:
- * the first run is the cold one (JIT compilation, WebAssembly tier-up and first-touch memory
- * included), the others the steady state it warmed up. `prepare()` (untimed) makes a fresh
- * model from the same seeded start before every run; `release(model)` (untimed, optional)
- * frees every model but the last. Once `args.budget` seconds of training are spent, no further
- * steady-state run starts, but there is always at least one. Returns the runs and the last model.
+ * Trains 1 + `args.repeat` times in this process and times each run: the first run is the cold
+ * one (JIT compilation, WebAssembly tier-up and first-touch memory included), the others the
+ * steady state it warmed up. `prepare()` (untimed) makes a fresh model from the same seeded
+ * start before every run; `release(model)` (untimed, optional) frees every model but the last.
+ * A run is `train(model)` and, for a peer that gives `evaluate(model)` (the model's scores on
+ * all N rows), the mean loss on all rows before the first and after the last epoch, as
+ * handgrad's timed `train()` call records them (its epochs 0 and the last), so that both do the
+ * same work (`evaluateBefore: false`, for a model that cannot run before it is trained: both
+ * after the last epoch). Once `args.budget` seconds are spent, no further steady-state run starts, but there
+ * is always at least one. Returns the runs, the last model and its final scores (if evaluated).
  */
-export async function timedRuns(args, { prepare, train, release }) {
+export async function timedRuns(
+  args,
+  { prepare, train, release, evaluate, evaluateBefore = true },
+) {
   const runs = [];
   let spent = 0;
   let model;
+  let scores;
+  const wholeSetLoss = async (m) => {
+    scores = await evaluate(m);
+    return meanBce(scores, args.y);
+  };
   for (let i = 0; i <= args.repeat && (i < 2 || spent < args.budget); i++) {
     if (model !== undefined) await release?.(model);
     model = await prepare();
     const start = performance.now();
+    if (evaluate !== undefined && evaluateBefore) await wholeSetLoss(model); // epoch 0
     await train(model);
+    if (evaluate !== undefined && !evaluateBefore) await wholeSetLoss(model); // its stand-in
+    if (evaluate !== undefined) await wholeSetLoss(model); // the last epoch
     const seconds = (performance.now() - start) / 1000;
     spent += seconds;
     runs.push({ phase: i === 0 ? "cold" : "steady", seconds });
   }
-  return { runs, model };
+  return { runs, model, scores };
 }
 
 /** Mean binary cross-entropy of probabilities p against labels y, p clamped to [1e-15, 1 − 1e-15]. */

@@ -3,7 +3,7 @@
 // --baseline DIR it also loads another build's dist/ (e.g. a copy of the commit before a
 // change) and interleaves the two, round by round, so that both see the same machine load.
 // With --numpy it runs bench/numpy_mlp.py on the same data (best of the rounds; NumPy times its
-// training loop only, so its figure is steady-state too). Rates are given by wall time and by
+// training loop and its two whole-set losses, as handgrad, after a warm-up run). Rates are given by wall time and by
 // the process's CPU time. A measuring script, not a test;
 // needs `npm run build` first. Prints the 1-minute load average before and after.
 // With --unfused (instead of --baseline) it compares this build with itself without the fused
@@ -14,6 +14,8 @@
 //   node scripts/bench-step.mjs [--rounds 7] [--workloads toy,tab] [--baseline DIR] [--numpy]
 //                               [--epochs N] (the workload's epochs times N per timed run)
 //                               [--optimizer momentum|nesterov|adam] (instead of sgd)
+//                               [--activation relu|tanh|…] (instead of the workload's: what
+//                               the hidden layer's function costs, e.g. toy with relu)
 //                               [--threads N] (the engine backend's threads, default 1; the
 //                               workloads with large steps, wide: --workloads wide --threads 2)
 // Each line gives the best and the median of the rounds (wall time).
@@ -37,6 +39,7 @@ const EPOCH_FACTOR = Number(option("--epochs", "1"));
 const baselineDir = option("--baseline", undefined);
 const OPTIMIZER = option("--optimizer", undefined); // sgd (the workloads') unless given
 const THREADS = Number(option("--threads", "1"));
+const ACTIVATION = option("--activation", undefined); // the workload's unless given
 const here = resolve(import.meta.dirname, "..");
 
 /** One build's entry points. */
@@ -64,7 +67,11 @@ else if (argv.includes("--unfused")) {
  */
 function runOnce(b, name) {
   const { X, y, spec: base } = b.makeWorkload(name, 0);
-  const spec = { ...base, epochs: base.epochs * EPOCH_FACTOR };
+  const spec = {
+    ...base,
+    epochs: base.epochs * EPOCH_FACTOR,
+    ...(ACTIVATION ? { activation: ACTIVATION } : {}),
+  };
   const batch = spec.batch === "full" ? spec.N : spec.batch;
   // As the bench command's run (trainWorkload), the backend made before the clock starts.
   const momentSets = { momentum: 1, nesterov: 1, adam: 2 }[OPTIMIZER] ?? 0;

@@ -10,7 +10,7 @@ const args = peerArgs();
 const { spec, N, X, y, epochs } = args;
 const rows = rowsOf(X, N, spec.D);
 const data = rows.map((input, n) => ({ input, output: [y[n]] }));
-const { runs, model: net } = await timedRuns(args, {
+const { runs, scores: outputs } = await timedRuns(args, {
   prepare: () => new brain.NeuralNetwork({ hiddenLayers: [spec.H], activation: spec.activation }),
   train: (net) =>
     net.train(data, {
@@ -18,7 +18,9 @@ const { runs, model: net } = await timedRuns(args, {
       errorThresh: 1e-12, // brain.js refuses 0; its squared error never gets this low, so every pass runs
       learningRate: spec.learningRate,
     }),
+  // brain.js sizes its network in train(), so it cannot run before: both evaluations come after.
+  evaluate: (net) => rows.map((input) => net.run(input)[0]),
+  evaluateBefore: false,
 });
-const outputs = rows.map((input) => net.run(input)[0]);
 // tanh outputs lie in (−1, 1): class 1 when ≥ 0.5 still splits the labels 0 and 1 at their middle.
 report(args, runs, { finalLoss: null, accuracy: accuracy(outputs, y) });

@@ -15,7 +15,7 @@ const vols = Array.from({ length: N }, (_, n) => {
   v.w.set(X.subarray(n * spec.D, (n + 1) * spec.D));
   return v;
 });
-const { runs, model } = await timedRuns(args, {
+const { runs, scores: p } = await timedRuns(args, {
   prepare: () => {
     const net = new convnetjs.Net();
     net.makeLayers([
@@ -41,6 +41,6 @@ const { runs, model } = await timedRuns(args, {
       }
     }
   },
+  evaluate: ({ net }) => vols.map((v) => net.forward(v, false).w[1]),
 });
-const p = vols.map((v) => model.net.forward(v, false).w[1]);
 report(args, runs, { finalLoss: meanBce(p, y), accuracy: accuracy(p, y) });

@@ -1,8 +1,9 @@
 // ml-matrix 6.12.1, the matrix products alone: per batch of B rows the five products of one
 // training step, forward X W1 (B×D·D×H), a1 W2 (B×H·H×1), backward Xᵀ dZ1 (D×B·B×H),
 // a1ᵀ dZ2 (H×B·B×1), dZ2 W2ᵀ (B×1·1×H), over the workload's batches and epochs, with
-// Matrix.mmul (float64). The operands are made beforehand (transposes untimed); nothing else
-// of training is done, so its examples/s is an upper bound for a trainer built on it. Every
+// Matrix.mmul (float64), and the forward products X W1 and a1 W2 on all rows before the first
+// and after the last epoch (the whole-set losses every peer times). The operands are made
+// beforehand (transposes untimed); nothing else of training is done, so its examples/s is an upper bound for a trainer built on it. Every
 // run multiplies the same operands.
 import { Matrix } from "ml-matrix";
 import { peerArgs, report, timedRuns } from "../workloads.mjs";
@@ -47,5 +48,11 @@ const { runs } = await timedRuns(args, {
       }
     }
   },
+  // The forward products on all rows (the whole-set losses' work), their z2 as scores.
+  evaluate: (batches) =>
+    batches.flatMap((b) => {
+      sink += b.Xb.mmul(W1).get(0, 0); // X W1
+      return b.a1.mmul(W2).getColumn(0); // z2 = a1 W2
+    }),
 });
 report(args, runs, { finalLoss: null, accuracy: null, checksum: Number.isFinite(sink) });

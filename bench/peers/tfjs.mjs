@@ -26,7 +26,7 @@ const args = peerArgs();
 const { spec, N, X, y, epochs, batch, seed } = args;
 const xs = tf.tensor2d(Float32Array.from(X), [N, spec.D]);
 const ys = tf.tensor2d(Float32Array.from(y), [N, 1]);
-const { runs, model } = await timedRuns(args, {
+const { runs, scores: p } = await timedRuns(args, {
   prepare: () => {
     const model = tf.sequential({
       layers: [
@@ -45,13 +45,18 @@ const { runs, model } = await timedRuns(args, {
     return model;
   },
   train: (model) => model.fit(xs, ys, { batchSize: batch, epochs, shuffle: batch < N, verbose: 0 }),
+  // Predicted in large batches: its default of 32 rows takes minutes on wide with wasm.
+  evaluate: async (model) => {
+    const out = model.predict(xs, { batchSize: 2000 });
+    const p = await out.data();
+    out.dispose();
+    return p;
+  },
   release: (model) => {
     model.optimizer.dispose();
     model.dispose();
   },
 });
-// Predicted in large batches: its default of 32 rows takes minutes on wide with wasm (untimed).
-const p = await model.predict(xs, { batchSize: 2000 }).data();
 const flags = {
   simd: backend === "wasm" ? await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") : undefined,
   threads: backend === "wasm" ? await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") : undefined,
