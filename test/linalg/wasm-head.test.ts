@@ -12,24 +12,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createWasmBackendSync } from "../../src/linalg/index.js";
-import { kernelBytes, wasmSimdSupported, WasmBackend } from "../../src/linalg/wasm/backend.js";
+import {
+  kernelBytes,
+  wasmSimdSupported,
+  WasmBackend,
+  type KernelExports,
+} from "../../src/linalg/wasm/backend.js";
 import { wasmApi } from "../../src/linalg/wasm/webassembly.js";
 import { sigmoidOutput } from "../../src/nn/fused-heads.js";
 import { log1p } from "../../src/numerics/log.js";
 import { expectSameBits } from "./same-bits.js";
 
-interface HeadExports {
-  sigmoid_output: (
-    n: number,
-    z2: number,
-    b2: number,
-    y: number,
-    losses: number,
-    dz2: number,
-    inverseN: number,
-  ) => number;
+/** The head's export, and the test-only export of $log1p (kernels.wat, "sigmoid head"). */
+type HeadExports = Pick<KernelExports, "sigmoid_output"> & {
   log1p_values: (n: number, x: number, out: number) => void;
-}
+};
 
 const LENGTH = 1 << 16; // float64 values per buffer below
 

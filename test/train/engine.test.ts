@@ -12,7 +12,7 @@ import { wasmSimdSupported } from "../../src/linalg/wasm/backend.js";
 import { ACTIVATION_NAMES, initParams, runValues, type Params } from "../../src/nn/index.js";
 import { DivergenceError, train, type TrainOptions } from "../../src/train/index.js";
 import { bits } from "../helpers.js";
-import { trainFast, trainPlain } from "./engines.js";
+import { divergenceOf, trainFast, trainPlain } from "./engines.js";
 
 /** A two-class (K = 1) or three-class (K = 3) problem with a validation split. */
 function problem(K: 1 | 3, seed: number) {
@@ -128,16 +128,8 @@ describe("trainFast agrees bit for bit with trainPlain", () => {
       batchSize: 8,
       seed: 2,
     };
-    const caught = (run: () => unknown): DivergenceError => {
-      try {
-        run();
-      } catch (error) {
-        return error as DivergenceError;
-      }
-      throw new Error("did not diverge");
-    };
-    const plain = caught(() => trainPlain(start, rows, options));
-    const fast = caught(() => trainFast(start, rows, options));
+    const plain = divergenceOf(() => trainPlain(start, rows, options));
+    const fast = divergenceOf(() => trainFast(start, rows, options));
     expect(fast).toBeInstanceOf(DivergenceError);
     expect(fast.message).toBe(plain.message);
     expect([fast.epoch, fast.step, fast.lastGoodEpoch]).toEqual([

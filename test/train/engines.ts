@@ -1,6 +1,7 @@
 /** train() on one stepper: the fast one (the default) or the plain one, by name. */
 import type { Params } from "../../src/nn/index.js";
 import {
+  DivergenceError,
   train,
   type LabelledData,
   type TrainOptions,
@@ -13,4 +14,15 @@ export function trainFast(start: Params, data: LabelledData, options: TrainOptio
 
 export function trainPlain(start: Params, data: LabelledData, options: TrainOptions): TrainResult {
   return train(start, data, { ...options, engine: "plain" });
+}
+
+/** The DivergenceError a run throws; fails the test if it throws another error or none. */
+export function divergenceOf(run: () => unknown): DivergenceError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DivergenceError) return error;
+    throw error;
+  }
+  throw new Error("the run did not diverge");
 }
