@@ -15,15 +15,15 @@ const WASM_MAX_VALUES = (32768 * 65536) / 8;
 export type ThreadsOption = number | "auto";
 
 /**
- * The threads a run uses: an explicit count as given; "auto" one per core the process may use
- * (os.availableParallelism), but no more than give each thread MIN_FLOPS_PER_THREAD of the
- * run's largest split call (`largestCallFlops`: a step's phase), so a run whose calls are too
- * small to gain from a split keeps one thread.
+ * The threads a run uses: at most the count asked for ("auto": one per core the process may
+ * use, os.availableParallelism), and no more than give each thread MIN_FLOPS_PER_THREAD of the
+ * run's largest split call (`largestCallFlops`: a step's phase), the least work the threaded
+ * backend ever gives a thread. So a run whose calls are too small to gain from a split keeps
+ * one thread whatever was asked, and reports one: it would not use the others.
  */
 export function resolveThreads(option: ThreadsOption, largestCallFlops: number): number {
-  if (option !== "auto") return option;
   const byWork = Math.floor(largestCallFlops / MIN_FLOPS_PER_THREAD);
-  return Math.max(1, Math.min(availableCores(), byWork));
+  return Math.max(1, Math.min(option === "auto" ? availableCores() : option, byWork));
 }
 
 /**

@@ -81,11 +81,11 @@ export interface TrainOptions {
    */
   readonly backend?: Backend;
   /**
-   * Threads for the fast engine (refused with `backend`, which brings its own): a count, or
-   * "auto" (the default): one per core the process may use (os.availableParallelism), but no
-   * more than give each thread 2 MFLOP of a step's phase (MIN_FLOPS_PER_THREAD), so runs too
-   * small to gain keep one. Node only; browsers use one. Results are bit-identical whatever
-   * the count.
+   * Threads for the fast engine (refused with `backend`, which brings its own, and with the
+   * plain engine): at most a count, or "auto" (the default): at most one per core the process
+   * may use (os.availableParallelism). Either way no more than give each thread 2 MFLOP of a
+   * step's phase (MIN_FLOPS_PER_THREAD), so runs too small to gain keep one. Node only;
+   * browsers use one. Results are bit-identical whatever the count.
    */
   readonly threads?: ThreadsOption;
   /**
@@ -796,6 +796,8 @@ function assertEffective(options: TrainOptions): void {
     refuse("backend", 'with engine "plain", which computes without one');
   if (options.threads !== undefined && options.backend !== undefined)
     refuse("threads", "with backend, which brings its own");
+  if (options.threads !== undefined && options.engine === "plain")
+    refuse("threads", 'with engine "plain", which runs on the main thread only');
 }
 
 /**

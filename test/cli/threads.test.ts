@@ -45,9 +45,18 @@ describe("--threads", () => {
     expect(runs[2]).toEqual(runs[1]);
   });
 
-  it("bench: --threads 2 names its threads and ends with the same loss as --threads 1", () => {
+  it("bench: --threads 2 on wide names its two threads and ends with --threads 1's loss; on toy it says the run keeps one", () => {
     const [two, one] = ["2", "1"].map((threads) => {
-      const r = handgrad(["bench", "--workload", "toy", "--threads", threads, "--json"]);
+      const r = handgrad([
+        "bench",
+        "--workload",
+        "wide",
+        "--threads",
+        threads,
+        "--repeat",
+        "1",
+        "--json",
+      ]);
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(r.stdout);
     });
@@ -56,7 +65,36 @@ describe("--threads", () => {
     expect(one.threads).toBe(1);
     expect(one.engine).toBe("fast (wasm-simd)");
     expect(Object.is(two.finalLoss, one.finalLoss)).toBe(true);
-  }, 60_000);
+    // toy's calls are far below two threads' least work: asking for 4 starts none and says so.
+    const toy = handgrad([
+      "bench",
+      "--workload",
+      "toy",
+      "--threads",
+      "4",
+      "--repeat",
+      "1",
+      "--json",
+    ]);
+    expect(toy.code, toy.stderr).toBe(0);
+    expect(JSON.parse(toy.stdout).threads).toBe(1);
+    expect(JSON.parse(toy.stdout).engine).toBe("fast (wasm-simd)");
+    expect(toy.stderr).toMatch(
+      /threads +1 of the 4 asked: no call of this run gives a thread 2 MFLOP/,
+    );
+  }, 120_000);
+
+  for (const command of [
+    ["train", "--dataset", "moons"],
+    ["bench", "--workload", "toy"],
+  ]) {
+    it(`${command[0]} --engine plain --threads 2: exit 2, the flag named, nothing run`, () => {
+      const r = handgrad([...command, "--engine", "plain", "--threads", "2"], work);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/--threads applies to --engine fast/);
+    });
+  }
 
   for (const command of [
     ["train", "--dataset", "moons"],

@@ -313,8 +313,11 @@ describe("choosing the number of threads", () => {
     proc.getBuiltinModule = getBuiltinModule;
   });
 
-  it('"auto" is one thread per core, but no more than MIN_FLOPS_PER_THREAD each of the largest call', () => {
-    expect(resolveThreads(3, 10)).toBe(3);
+  it('"auto" is one thread per core, a count at most that many, but no more than MIN_FLOPS_PER_THREAD each of the largest call', () => {
+    expect(resolveThreads(3, 10)).toBe(1);
+    expect(resolveThreads(3, 3 * MIN_FLOPS_PER_THREAD - 1)).toBe(2);
+    expect(resolveThreads(3, 3 * MIN_FLOPS_PER_THREAD)).toBe(3);
+    expect(resolveThreads(8, 1e15)).toBe(8); // more than the cores, when asked
     expect(resolveThreads("auto", 2 * MIN_FLOPS_PER_THREAD - 1)).toBe(1);
     const cores = availableCores();
     expect(resolveThreads("auto", 1e15)).toBe(cores);

@@ -276,6 +276,11 @@ describe("options of the wrong kind, or without effect, are refused before any w
       },
       'backend has no effect with engine "plain", which computes without one: leave it out',
     ],
+    [
+      "threads with the plain engine",
+      { engine: "plain", threads: 2 },
+      'threads has no effect with engine "plain", which runs on the main thread only: leave it out',
+    ],
   ];
   for (const [what, extra, message] of refused) {
     it(what, () => {

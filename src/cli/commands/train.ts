@@ -97,7 +97,7 @@ export const TRAIN_FLAGS: FlagSpecs = {
   threads: {
     kind: "string",
     value: "N|auto",
-    help: 'threads for the fast engine: N or "auto" (one per core where the work pays); bit-identical',
+    help: 'threads for the fast engine: at most N, or "auto" (at most one per core); none gets under 2 MFLOP of a call, so small runs keep one; bit-identical',
   },
   save: {
     kind: "string",
@@ -161,6 +161,10 @@ function trainFlags(flags: Flags): TrainFlags {
   const batchSize = batchSizeFlag(flags);
   const engine = choiceFlag(flags, "engine", TRAIN_ENGINES, "fast");
   const threads = threadsFlag(flags, MAX_THREADS);
+  if (engine === "plain" && flags.has("threads"))
+    throw new UsageError(
+      "--threads applies to --engine fast (the plain engine runs on the main thread only)",
+    );
   const divergenceFactor = numberFlag(
     flags,
     "divergence-factor",
@@ -318,7 +322,7 @@ async function trainPrepared(
     batchSize,
     shuffle,
     engine,
-    threads,
+    ...(engine === "fast" ? { threads } : {}),
     seed: streamSeed(choice.seed, "shuffle"),
     divergenceFactor,
     checkpointEvery,
