@@ -319,7 +319,8 @@ for (const workload of WORKLOAD_NAMES) {
         : `steady ${Math.round(record.steadyExamplesPerSecond)} best, ${Math.round(record.steadyMedianExamplesPerSecond)} median of ${record.steadyRuns}`;
     console.log(
       `${workload.padEnd(5)} ${peer.id.padEnd(10)} cold ${Math.round(record.examplesPerSecond).toString().padStart(9)} examples/s (best of ${reports.length}), ${steady}` +
-        ` (${spent.toFixed(2)} s training; ${((performance.now() - t0) / 1000).toFixed(1)} s in all)`,
+        ` (${spent.toFixed(2)} s training; ${((performance.now() - t0) / 1000).toFixed(1)} s in all)` +
+        (subset ? `, on the first ${subset.examples} rows, ${subset.epochs} epoch(s)` : ""),
     );
   }
 }

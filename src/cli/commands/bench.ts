@@ -306,7 +306,7 @@ export function benchCommand(flags: Flags, output: Output): number {
     ["steady best", `${Math.round(r.steadyExamplesPerSecond)} examples/s`],
     [
       "steady median",
-      `${Math.round(r.steadyMedianExamplesPerSecond)} examples/s (of the ${r.repeat} runs after the cold one${steadyTimes})`,
+      `${Math.round(r.steadyMedianExamplesPerSecond)} examples/s (of the ${r.repeat === 1 ? "run" : `${r.repeat} runs`} after the cold one${steadyTimes})`,
     ],
     [
       "GFLOP/s",
