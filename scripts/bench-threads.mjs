@@ -24,6 +24,7 @@
 // /proc/stat, minus this process's CPU time): near 0 means the figure is a quiet machine's.
 //   node scripts/bench-threads.mjs [--passes 5] [--only crossover,training,scaling,serial]
 //                                  [--workloads wide,tab] [--threads 2,3,4] [--log] [--quiet]
+//                                  [--warm] (scaling: an untimed run on each backend first)
 // --quiet starts each pass only once other processes leave the cores idle (up to 5 minutes'
 // wait); --log prints every run.
 import { readFileSync } from "node:fs";
@@ -98,6 +99,7 @@ function threaded(capacity, threads, options = {}) {
 }
 
 const QUIET = process.argv.includes("--quiet");
+const WARM = process.argv.includes("--warm");
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
@@ -340,6 +342,13 @@ function scaling(name) {
     for (let j = 0; j < configs.length; j++) {
       const i = (j + pass) % configs.length; // rotate the order
       const backend = configs[i].make();
+      // --warm: one untimed run on this backend first (the steady state of `handgrad bench`,
+      // whose backend is made once per process and reused; a fresh backend's helpers
+      // instantiate the module again).
+      if (WARM) {
+        trainWorkload(spec, { X: run.X, y: run.y }, 0, "fast", backend);
+        backend.reset(); // as runBench between its runs
+      }
       const start = backend.joins ?? 0;
       const { seconds, others } = measured(() =>
         trainWorkload(spec, { X: run.X, y: run.y }, 0, "fast", backend),
