@@ -116,7 +116,11 @@ export interface ClassifierOptions extends OptimizerOptions {
   readonly positive?: ClassLabel;
   /** The training loop's engine: "fast" (default) or "plain"; bit-identical. */
   readonly engine?: TrainEngine;
-  /** Threads for the fast engine (default "auto": one per core where the work pays); bit-identical. */
+  /**
+   * Threads for the fast engine, at most (default "auto": at most one per core; none is given
+   * under 2 MFLOP of a call, so small networks keep one); refused with engine "plain";
+   * bit-identical.
+   */
   readonly threads?: ThreadsOption;
 }
 
